@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { CardActionInput, CardActionResponse, EventContext } from '../feishu/inbound.js';
+import { REPLIES } from './replies.js';
+
+/**
+ * Every button carries a small versioned value, `{ "a": "issue.assign", "id": "…", "v": 3 }`:
+ * `a` names the action, `id` the record, `v` the record version the card showed, so a stale
+ * card can be refused. Handlers validate the rest with their own schema.
+ */
+export const ActionValueSchema = z.looseObject({
+  a: z.string().min(1).max(64),
+  id: z.string().max(128).optional(),
+  v: z.number().int().nonnegative().optional(),
+});
+export type ActionValue = z.infer<typeof ActionValueSchema>;
+
+export type CardActionHandler = (input: CardActionInput & { action: ActionValue }, ctx: EventContext) => Promise<CardActionResponse>;
+
+const errorToast = (content: string): CardActionResponse => ({ toast: { type: 'error', content } });
+
+/** Routes card callbacks to the handler named by the action value. */
+export class CardActionRouter {
+  private readonly handlers = new Map<string, CardActionHandler>();
+
+  register(name: string, handler: CardActionHandler): this {
+    if (this.handlers.has(name)) throw new Error(`card action ${name} is registered twice`);
+    this.handlers.set(name, handler);
+    return this;
+  }
+
+  async handle(input: CardActionInput, ctx: EventContext): Promise<CardActionResponse> {
+    const parsed = ActionValueSchema.safeParse(input.value);
+    const handler = parsed.success ? this.handlers.get(parsed.data.a) : undefined;
+    if (!parsed.success || !handler) {
+      ctx.log.warn({ value: input.value }, 'card action not recognised');
+      return errorToast(REPLIES.unknownAction);
+    }
+    try {
+      return await handler({ ...input, action: parsed.data }, ctx);
+    } catch (error) {
+      if (error instanceof AppError && error.isUserError) {
+        ctx.log.info({ code: error.code, action: parsed.data.a }, 'card action refused');
+        return errorToast(error.userMessage);
+      }
+      throw error;
+    }
+  }
+}

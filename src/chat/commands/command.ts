@@ -1,0 +1,23 @@
+import type { IncomingMessage } from '../../feishu/inbound.js';
+import type { Logger } from '../../log/logger.js';
+import type { MessageBody } from '../../workflows/ports.js';
+
+/** What a command gets to do its work: who asked, where, and how to answer. */
+export interface CommandContext {
+  message: IncomingMessage;
+  /** The arguments after the command word, already trimmed. */
+  args: string;
+  log: Logger;
+  /** Answers in the conversation the command came from; once per `part`. */
+  reply(body: MessageBody, part?: string): Promise<void>;
+}
+
+/** A slash command: a Chinese name, English aliases, and its help line. */
+export interface Command {
+  name: string;
+  aliases: string[];
+  usage: string;
+  summary: string;
+  example: string;
+  run(ctx: CommandContext): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { MessageBody, Messenger } from '../workflows/ports.js';
+import type { CommandContext } from './commands/command.js';
+import { parseCommandLine } from './commands/parse.js';
+import { runCommand } from './commands/run-command.js';
+import type { CommandRegistry } from './commands/registry.js';
+import { REPLIES } from './replies.js';
+
+export interface MessageHandlerDeps {
+  commands: CommandRegistry;
+  messenger: Messenger;
+  /** The bot's own open_id, to tell whether a group message @-mentions it. */
+  botOpenId: () => Promise<string | undefined>;
+}
+
+/**
+ * Handles a message sent to the bot: in a direct chat always, in a group only when the bot
+ * is @-mentioned (Feishu only delivers those unless the app may read all group messages).
+ */
+export class MessageHandler {
+  constructor(private readonly deps: MessageHandlerDeps) {}
+
+  async handle(message: IncomingMessage, ctx: EventContext): Promise<void> {
+    if (!(await this.isAddressedToBot(message))) {
+      ctx.log.debug('group message not addressed to the bot');
+      return;
+    }
+    const reply = (body: MessageBody, part = 'main') =>
+      this.deps.messenger.reply(`reply:${ctx.eventId}:${part}`, message.messageId, body, { chatId: message.chatId });
+
+    const parsed = parseCommandLine(message.text);
+    if (!parsed) {
+      if (message.chatType === 'p2p' && message.messageType === 'text') await reply({ kind: 'text', text: REPLIES.notACommand });
+      return;
+    }
+    const command = this.deps.commands.find(parsed.word);
+    if (!command) {
+      const suggestion = this.deps.commands.suggest(parsed.word);
+      const text = suggestion ? REPLIES.didYouMean(parsed.word, suggestion.name) : REPLIES.unknownCommand(parsed.word);
+      await reply({ kind: 'text', text });
+      return;
+    }
+    const commandCtx: CommandContext = { message, args: parsed.args, log: ctx.log.child({ command: command.name }), reply };
+    await runCommand(command, commandCtx);
+  }
+
+  private async isAddressedToBot(message: IncomingMessage): Promise<boolean> {
+    if (message.chatType === 'p2p') return true;
+    const bot = await this.deps.botOpenId();
+    // Without the bot's id, any mention is taken as addressed to it: Feishu only delivers
+    // group messages that mention the bot unless the app holds the read-all scope.
+    return bot === undefined ? message.mentionedOpenIds.length > 0 : message.mentionedOpenIds.includes(bot);
+  }
+}

@@ -1,0 +1,87 @@
+import type { Logger } from '../log/logger.js';
+import type { InboxStore } from '../store/inbox-store.js';
+import { CARD_ACTION_EVENT, type EventDispatcher } from './dispatcher.js';
+import type { CardActionResponse } from './inbound.js';
+import type { InboundEvent } from './transport/envelope.js';
+
+const INTERNAL_ERROR_TOAST: CardActionResponse = {
+  toast: { type: 'error', content: '系统繁忙，操作未完成，请稍后再试。' },
+};
+
+/**
+ * Where every verified event enters, from the webhook or the long connection. It claims the
+ * event id once (a retried or doubled delivery is acknowledged and dropped), then:
+ * - card callbacks run at once, because Feishu shows their answer (toast, new card);
+ * - everything else is acknowledged first and processed in the background, so Feishu gets
+ *   its 200 well inside 3 seconds. A failure is recorded and retried by the inbox sweep job.
+ */
+export class EventIntake {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly inbox: InboxStore,
+    private readonly dispatcher: EventDispatcher,
+    private readonly logger: Logger,
+  ) {}
+
+  async receive(event: InboundEvent): Promise<CardActionResponse> {
+    const fresh = await this.inbox.claim(event.id, event.type, event.body);
+    if (!fresh) {
+      this.logger.info({ eventId: event.id, eventType: event.type }, 'duplicate delivery acknowledged, not processed');
+      return {};
+    }
+    if (event.type === CARD_ACTION_EVENT) {
+      return this.process(event, 1, 'answer');
+    }
+    this.track(this.process(event, 1, 'background').then(() => undefined));
+    return {};
+  }
+
+  /** Re-runs events that failed or were abandoned by a crashed worker. Called by a job. */
+  async retryDue(): Promise<number> {
+    let count = 0;
+    for (let doc = await this.inbox.claimForRetry(); doc; doc = await this.inbox.claimForRetry()) {
+      const event: InboundEvent = {
+        id: doc._id,
+        type: doc.type,
+        version: 'v2',
+        createdAt: doc.receivedAt,
+        appId: undefined,
+        body: doc.body,
+      };
+      // A card callback retried later has no one waiting for its answer; run it for its effects.
+      await this.process(event, doc.attempts, 'background');
+      count += 1;
+    }
+    return count;
+  }
+
+  /** Resolves when every background event taken so far has finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /**
+   * 'answer' is a card callback with a person waiting: on failure they get an error toast and
+   * the tap is not replayed later behind their back. 'background' failures are retried.
+   */
+  private async process(event: InboundEvent, attempt: number, mode: 'answer' | 'background'): Promise<CardActionResponse> {
+    try {
+      const response = await this.dispatcher.dispatch(event);
+      await this.inbox.markDone(event.id);
+      return response;
+    } catch (error) {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.logger.error({ eventId: event.id, eventType: event.type, attempt, err: error }, 'event processing failed');
+      await this.inbox.markFailed(event.id, attempt, detail, mode === 'answer').catch((markError: unknown) => {
+        this.logger.error({ eventId: event.id, err: markError }, 'could not record the failure');
+      });
+      return mode === 'answer' ? INTERNAL_ERROR_TOAST : {};
+    }
+  }
+}

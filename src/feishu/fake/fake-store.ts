@@ -1,0 +1,115 @@
+import type { FakeCardUpdate, FakeMessage, FakeUpload, FakeUser, MessageFilter } from './fake-types.js';
+
+/**
+ * The fake platform's memory: messages, uploads, the contact directory and delayed card
+ * updates. Pure bookkeeping; HTTP shapes and validation live in the routes.
+ */
+export class FakeStore {
+  private readonly messagesById = new Map<string, FakeMessage>();
+  private readonly messageIdByUuid = new Map<string, string>();
+  private readonly uploadsByKey = new Map<string, FakeUpload>();
+  private readonly callbackTokens = new Map<string, string>();
+  private readonly users: FakeUser[] = [];
+  readonly cardUpdates: FakeCardUpdate[] = [];
+  // Counters survive reset() so an id held from before a reset never names a new message.
+  private messageSeq = 0;
+  private uploadSeq = 0;
+  private threadSeq = 0;
+
+  nextMessageId(): string {
+    this.messageSeq += 1;
+    return `om_fake_${this.messageSeq}`;
+  }
+
+  nextThreadId(): string {
+    this.threadSeq += 1;
+    return `omt_fake_${this.threadSeq}`;
+  }
+
+  nextUploadKey(kind: FakeUpload['kind']): string {
+    this.uploadSeq += 1;
+    return kind === 'image' ? `img_v3_fake_${this.uploadSeq}` : `file_v3_fake_${this.uploadSeq}`;
+  }
+
+  addMessage(message: FakeMessage): void {
+    this.messagesById.set(message.messageId, message);
+    if (message.uuid) this.messageIdByUuid.set(message.uuid, message.messageId);
+  }
+
+  /** The message an earlier send with this uuid created, if any (Feishu de-duplicates on uuid). */
+  messageByUuid(uuid: string | undefined): FakeMessage | undefined {
+    if (!uuid) return undefined;
+    const id = this.messageIdByUuid.get(uuid);
+    return id === undefined ? undefined : this.messagesById.get(id);
+  }
+
+  message(messageId: string): FakeMessage | undefined {
+    return this.messagesById.get(messageId);
+  }
+
+  messages(filter?: MessageFilter): FakeMessage[] {
+    const all = [...this.messagesById.values()];
+    if (filter === undefined) return all;
+    if (typeof filter === 'function') return all.filter(filter);
+    const wanted = Object.entries(filter).filter(([, value]) => value !== undefined);
+    return all.filter((m) => wanted.every(([key, value]) => (m as unknown as Record<string, unknown>)[key] === value));
+  }
+
+  /** Replaces a message's content and remembers the new version in `updates`. */
+  updateContent(message: FakeMessage, content: unknown, rawContent: string): void {
+    message.content = content;
+    message.rawContent = rawContent;
+    message.updates.push(content);
+  }
+
+  addUpload(upload: FakeUpload): void {
+    this.uploadsByKey.set(upload.key, upload);
+  }
+
+  upload(key: string): FakeUpload | undefined {
+    return this.uploadsByKey.get(key);
+  }
+
+  uploads(): FakeUpload[] {
+    return [...this.uploadsByKey.values()];
+  }
+
+  bindCallbackToken(token: string, messageId: string): void {
+    this.callbackTokens.set(token, messageId);
+  }
+
+  callbackTokenMessage(token: string): string | undefined {
+    return this.callbackTokens.get(token);
+  }
+
+  addUser(user: FakeUser): void {
+    const at = this.users.findIndex((u) => u.openId === user.openId);
+    if (at >= 0) this.users[at] = user;
+    else this.users.push(user);
+  }
+
+  userByMobile(mobile: string): FakeUser | undefined {
+    const wanted = normaliseMobile(mobile);
+    return this.users.find((u) => u.mobile !== undefined && normaliseMobile(u.mobile) === wanted);
+  }
+
+  userByEmail(email: string): FakeUser | undefined {
+    const wanted = email.trim().toLowerCase();
+    return this.users.find((u) => u.email?.trim().toLowerCase() === wanted);
+  }
+
+  /** Forgets messages, uploads, tokens and card updates; the directory stays, as tests seed it once. */
+  reset(): void {
+    this.messagesById.clear();
+    this.messageIdByUuid.clear();
+    this.uploadsByKey.clear();
+    this.callbackTokens.clear();
+    this.cardUpdates.length = 0;
+  }
+}
+
+/** Feishu treats a mobile without a country code as +86; compare on the bare digits. */
+function normaliseMobile(mobile: string): string {
+  const digits = mobile.replace(/[\s-]/g, '');
+  return digits.startsWith('+86') ? digits.slice(3) : digits.replace(/^\+/, '');
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { messageIdFromCallbackToken } from './callback-token.js';
+import type { FakeMessage } from './fake-types.js';
+import { ErrorCode, fail, ok, validate, type RouteReply } from './feishu-replies.js';
+import type { Route, RouteDeps, RouteRequest } from './route-types.js';
+
+/**
+ * im/v1 message routes (create, reply, patch, urgent, get) and the delayed card update,
+ * answering with the fields Feishu returns for a message.
+ */
+
+const CreateBody = z.object({
+  receive_id: z.string().min(1),
+  msg_type: z.string().min(1),
+  content: z.string().min(1),
+  uuid: z.string().optional(),
+});
+const CreateQuery = z.object({
+  receive_id_type: z.enum(['open_id', 'union_id', 'user_id', 'email', 'chat_id']),
+});
+const ReplyBody = z.object({
+  msg_type: z.string().min(1),
+  content: z.string().min(1),
+  reply_in_thread: z.boolean().optional(),
+  uuid: z.string().optional(),
+});
+const PatchBody = z.object({ content: z.string().min(1) });
+const UrgentQuery = z.object({ user_id_type: z.enum(['open_id', 'union_id', 'user_id']) });
+const UrgentBody = z.object({ user_id_list: z.array(z.string().min(1)).min(1).max(200) });
+const CardUpdateBody = z.object({ token: z.string().min(1), card: z.record(z.string(), z.unknown()) });
+
+/** Feishu's size caps: 150 KB for text, 30 KB for cards and rich text. */
+function contentLimit(msgType: string): number {
+  return msgType === 'text' ? 150 * 1024 : 30 * 1024;
+}
+
+type ParsedContent = { ok: true; content: unknown } | { ok: false; reply: RouteReply };
+
+function parseContent(msgType: string, raw: string): ParsedContent {
+  if (Buffer.byteLength(raw, 'utf8') > contentLimit(msgType)) {
+    return { ok: false, reply: fail(400, ErrorCode.contentTooLong, 'The length of the message content reaches its limit.') };
+  }
+  try {
+    return { ok: true, content: JSON.parse(raw) as unknown };
+  } catch {
+    return { ok: false, reply: fail(400, ErrorCode.invalidMessageRequest, 'invalid message content: content must be a JSON string') };
+  }
+}
+
+function notFound(messageId: string | undefined): RouteReply {
+  return fail(400, ErrorCode.invalidMessageRequest, `message not found: ${messageId ?? ''}`);
+}
+
+/** The message object Feishu returns from create, reply and get. */
+export function messageView(m: FakeMessage, deps: RouteDeps): Record<string, unknown> {
+  const millis = String(m.createdAt.getTime());
+  return {
+    message_id: m.messageId,
+    root_id: m.rootId,
+    parent_id: m.parentId,
+    thread_id: m.threadId,
+    msg_type: m.msgType,
+    create_time: millis,
+    update_time: millis,
+    deleted: false,
+    updated: m.updates.length > 0,
+    chat_id: m.chatId,
+    sender: { id: deps.appId ?? 'cli_fake', id_type: 'app_id', sender_type: 'app', tenant_key: deps.tenantKey },
+    body: { content: m.rawContent },
+    mentions: [],
+  };
+}
+
+function create(req: RouteRequest, deps: RouteDeps): RouteReply {
+  const query = validate(CreateQuery, req.query);
+  if (!query.ok) return query.reply;
+  const body = validate(CreateBody, req.json);
+  if (!body.ok) return body.reply;
+  const { receive_id: receiveId, msg_type: msgType, content: raw, uuid } = body.data;
+  // A repeated uuid answers with the first message and sends nothing, as Feishu does for an hour.
+  const earlier = deps.store.messageByUuid(uuid);
+  if (earlier) return ok(messageView(earlier, deps));
+  const parsed = parseContent(msgType, raw);
+  if (!parsed.ok) return parsed.reply;
+  const receiveIdType = query.data.receive_id_type;
+  const message: FakeMessage = {
+    messageId: deps.store.nextMessageId(),
+    receiveIdType,
+    receiveId,
+    // A message to a person lands in the bot's p2p chat with them; give that chat a stable id.
+    chatId: receiveIdType === 'chat_id' ? receiveId : `oc_fake_p2p_${receiveId}`,
+    msgType,
+    content: parsed.content,
+    rawContent: raw,
+    uuid,
+    createdAt: deps.clock.now(),
+    updates: [],
+    urgentTo: [],
+  };
+  deps.store.addMessage(message);
+  deps.notify(message);
+  return ok(messageView(message, deps));
+}
+
+function reply(req: RouteRequest, deps: RouteDeps): RouteReply {
+  const parentId = req.params.messageId ?? '';
+  const body = validate(ReplyBody, req.json);
+  if (!body.ok) return body.reply;
+  const { msg_type: msgType, content: raw, uuid, reply_in_thread: replyInThread } = body.data;
+  const earlier = deps.store.messageByUuid(uuid);
+  if (earlier) return ok(messageView(earlier, deps));
+  const parsed = parseContent(msgType, raw);
+  if (!parsed.ok) return parsed.reply;
+  // The parent is usually a user's message the fake never saw; then only its id is known.
+  const parent = deps.store.message(parentId);
+  let threadId = parent?.threadId;
+  if (replyInThread === true && threadId === undefined) {
+    threadId = deps.store.nextThreadId();
+    if (parent) parent.threadId = threadId;
+  }
+  const message: FakeMessage = {
+    messageId: deps.store.nextMessageId(),
+    chatId: parent?.chatId,
+    rootId: parent?.rootId ?? parentId,
+    parentId,
+    threadId,
+    replyInThread,
+    msgType,
+    content: parsed.content,
+    rawContent: raw,
+    uuid,
+    createdAt: deps.clock.now(),
+    updates: [],
+    urgentTo: [],
+  };
+  deps.store.addMessage(message);
+  deps.notify(message);
+  return ok(messageView(message, deps));
+}
+
+function patch(req: RouteRequest, deps: RouteDeps): RouteReply {
+  const message = deps.store.message(req.params.messageId ?? '');
+  if (!message) return notFound(req.params.messageId);
+  if (message.msgType !== 'interactive') {
+    return fail(400, ErrorCode.invalidMessageRequest, 'This message is NOT a card, only cards can be patched.');
+  }
+  const body = validate(PatchBody, req.json);
+  if (!body.ok) return body.reply;
+  const parsed = parseContent(message.msgType, body.data.content);
+  if (!parsed.ok) return parsed.reply;
+  deps.store.updateContent(message, parsed.content, body.data.content);
+  deps.notify(message);
+  return ok({});
+}
+
+function urgent(req: RouteRequest, deps: RouteDeps): RouteReply {
+  const query = validate(UrgentQuery, req.query);
+  if (!query.ok) return query.reply;
+  const body = validate(UrgentBody, req.json);
+  if (!body.ok) return body.reply;
+  const message = deps.store.message(req.params.messageId ?? '');
+  if (!message) return notFound(req.params.messageId);
+  message.urgentTo.push(...body.data.user_id_list);
+  deps.notify(message);
+  return ok({ invalid_user_id_list: [] });
+}
+
+function get(req: RouteRequest, deps: RouteDeps): RouteReply {
+  const message = deps.store.message(req.params.messageId ?? '');
+  if (!message) return notFound(req.params.messageId);
+  return ok({ items: [messageView(message, deps)] });
+}
+
+function cardUpdate(req: RouteRequest, deps: RouteDeps): RouteReply {
+  const body = validate(CardUpdateBody, req.json);
+  if (!body.ok) return body.reply;
+  const { token, card } = body.data;
+  const messageId = deps.store.callbackTokenMessage(token) ?? messageIdFromCallbackToken(token);
+  deps.store.cardUpdates.push({ token, card, messageId, at: deps.clock.now() });
+  const message = messageId === undefined ? undefined : deps.store.message(messageId);
+  if (message) {
+    deps.store.updateContent(message, card, JSON.stringify(card));
+    deps.notify(message);
+  }
+  return ok({});
+}
+
+const MESSAGE = '(?<messageId>[^/]+)';
+
+export const messageRoutes: Route[] = [
+  { method: 'POST', pattern: /^\/open-apis\/im\/v1\/messages$/, authenticated: true, handle: create },
+  { method: 'POST', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/reply$`), authenticated: true, handle: reply },
+  { method: 'PATCH', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/urgent_app$`), authenticated: true, handle: urgent },
+  { method: 'PATCH', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}$`), authenticated: true, handle: patch },
+  { method: 'GET', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}$`), authenticated: true, handle: get },
+  { method: 'POST', pattern: /^\/open-apis\/interactive\/v1\/card\/update$/, authenticated: true, handle: cardUpdate },
+];

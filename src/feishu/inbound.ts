@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import type { Logger } from '../log/logger.js';
+
+/**
+ * The event bodies the bot acts on, validated with zod, and the plain shapes handed to
+ * the chat layer. Nothing past this file sees Feishu's raw JSON.
+ */
+
+const UserIdSchema = z.object({
+  open_id: z.string().optional(),
+  union_id: z.string().optional(),
+  user_id: z.string().optional(),
+});
+
+/** `im.message.receive_v1` */
+export const MessageReceiveSchema = z.object({
+  sender: z.object({
+    sender_id: UserIdSchema,
+    sender_type: z.string(),
+  }),
+  message: z.object({
+    message_id: z.string(),
+    root_id: z.string().optional(),
+    parent_id: z.string().optional(),
+    chat_id: z.string(),
+    chat_type: z.string(),
+    message_type: z.string(),
+    /** A JSON string whose shape depends on message_type. */
+    content: z.string(),
+    mentions: z
+      .array(z.object({ key: z.string(), id: UserIdSchema, name: z.string().optional() }))
+      .optional(),
+  }),
+});
+
+/** `card.action.trigger` — a button tap or form submit on a card the bot sent. */
+export const CardActionTriggerSchema = z.object({
+  operator: z.object({ open_id: z.string(), union_id: z.string().optional(), user_id: z.string().optional() }),
+  /** Lets the bot update the card once more within 30 minutes. */
+  token: z.string().optional(),
+  action: z.object({
+    value: z.unknown().optional(),
+    tag: z.string().optional(),
+    name: z.string().optional(),
+    option: z.string().optional(),
+    form_value: z.record(z.string(), z.unknown()).optional(),
+    input_value: z.string().optional(),
+    timezone: z.string().optional(),
+  }),
+  context: z
+    .object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() })
+    .optional(),
+});
+
+/** `application.bot.menu_v6` — a tap on the bot's menu. */
+export const BotMenuSchema = z.object({
+  operator: z.object({ operator_id: UserIdSchema }),
+  event_key: z.string(),
+});
+
+export interface IncomingMessage {
+  messageId: string;
+  chatId: string;
+  chatType: 'p2p' | 'group' | 'other';
+  senderOpenId: string;
+  messageType: string;
+  /** Text with mention placeholders removed; empty for non-text messages. */
+  text: string;
+  /** Parsed content for non-text messages (image keys, files, posts). */
+  content: unknown;
+  mentionedOpenIds: string[];
+  rootId: string | undefined;
+  parentId: string | undefined;
+}
+
+export interface CardActionInput {
+  operatorOpenId: string;
+  value: unknown;
+  formValue: Record<string, unknown> | undefined;
+  inputValue: string | undefined;
+  option: string | undefined;
+  messageId: string | undefined;
+  chatId: string | undefined;
+  /** Delayed-update token, valid 30 minutes. */
+  callbackToken: string | undefined;
+}
+
+/** What a card callback answers right away: a toast and/or the new card. */
+export interface CardActionResponse {
+  toast?: { type: 'info' | 'success' | 'error' | 'warning'; content: string };
+  card?: Record<string, unknown>;
+}
+
+export interface MenuTap {
+  operatorOpenId: string;
+  eventKey: string;
+}
+
+/** Per-event context: a child logger carrying the event id, chat and operator. */
+export interface EventContext {
+  eventId: string;
+  log: Logger;
+}
+
+/** Implemented by the chat layer; the dispatcher calls it with validated input. */
+export interface InboundHandlers {
+  onMessage(message: IncomingMessage, ctx: EventContext): Promise<void>;
+  onCardAction(action: CardActionInput, ctx: EventContext): Promise<CardActionResponse>;
+  onMenu(tap: MenuTap, ctx: EventContext): Promise<void>;
+}
+
+/** Strips `@_user_N` placeholders so `@河湖长助手 /help` reads as `/help`. */
+function textOf(content: string, messageType: string): { text: string; parsed: unknown } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content) as unknown;
+  } catch {
+    return { text: '', parsed: undefined };
+  }
+  if (messageType !== 'text' || typeof parsed !== 'object' || parsed === null) return { text: '', parsed };
+  const raw = (parsed as { text?: unknown }).text;
+  const text = typeof raw === 'string' ? raw.replace(/@_user_\d+/g, ' ').replace(/\s+/g, ' ').trim() : '';
+  return { text, parsed };
+}
+
+export function toIncomingMessage(body: z.infer<typeof MessageReceiveSchema>): IncomingMessage {
+  const m = body.message;
+  const { text, parsed } = textOf(m.content, m.message_type);
+  return {
+    messageId: m.message_id,
+    chatId: m.chat_id,
+    chatType: m.chat_type === 'p2p' || m.chat_type === 'group' ? m.chat_type : 'other',
+    senderOpenId: body.sender.sender_id.open_id ?? '',
+    messageType: m.message_type,
+    text,
+    content: parsed,
+    mentionedOpenIds: (m.mentions ?? []).map((x) => x.id.open_id).filter((x): x is string => !!x),
+    rootId: m.root_id || undefined,
+    parentId: m.parent_id || undefined,
+  };
+}
+
+export function toCardAction(body: z.infer<typeof CardActionTriggerSchema>): CardActionInput {
+  return {
+    operatorOpenId: body.operator.open_id,
+    value: body.action.value,
+    formValue: body.action.form_value,
+    inputValue: body.action.input_value,
+    option: body.action.option,
+    messageId: body.context?.open_message_id,
+    chatId: body.context?.open_chat_id,
+    callbackToken: body.token,
+  };
+}

@@ -1,0 +1,55 @@
+import type { OutboxStore } from '../../store/outbox-store.js';
+import type { CardJson, MessageBody, Messenger, Recipient } from '../../workflows/ports.js';
+
+/** What the outbox needs to be told when it has new work. */
+export interface OutboxKick {
+  kick(): void;
+}
+
+function encode(body: MessageBody): { msgType: string; content: string } {
+  return body.kind === 'text'
+    ? { msgType: 'text', content: JSON.stringify({ text: body.text }) }
+    : { msgType: 'interactive', content: JSON.stringify(body.card) };
+}
+
+/** The Messenger over Feishu: every call becomes one persisted outbox entry. */
+export class FeishuMessenger implements Messenger {
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly worker: OutboxKick,
+  ) {}
+
+  async send(key: string, to: Recipient, body: MessageBody): Promise<void> {
+    const target = 'openId' in to ? { receiveIdType: 'open_id' as const, receiveId: to.openId } : { receiveIdType: 'chat_id' as const, receiveId: to.chatId };
+    await this.enqueue(key, { op: 'send', ...target, ...encode(body) }, target.receiveId);
+  }
+
+  async reply(key: string, messageId: string, body: MessageBody, options: { inThread?: boolean; chatId?: string } = {}): Promise<void> {
+    await this.enqueue(
+      key,
+      { op: 'reply', messageId, ...encode(body), replyInThread: options.inThread ?? false },
+      options.chatId ?? messageId,
+    );
+  }
+
+  async updateCard(key: string, messageId: string, card: CardJson): Promise<void> {
+    await this.enqueue(key, { op: 'patch', messageId, content: JSON.stringify(card) }, messageId);
+  }
+
+  async updateCardByToken(key: string, token: string, card: CardJson): Promise<void> {
+    await this.enqueue(key, { op: 'delayedUpdate', token, card }, `token:${token}`);
+  }
+
+  async urgent(key: string, messageId: string, openIds: string[]): Promise<void> {
+    await this.enqueue(key, { op: 'urgent', messageId, openIds }, messageId);
+  }
+
+  async deliveredMessageId(key: string): Promise<string | undefined> {
+    const record = await this.store.findByKey(key);
+    return record?.status === 'sent' ? (record.messageId ?? undefined) : undefined;
+  }
+
+  private async enqueue(key: string, operation: Parameters<OutboxStore['enqueue']>[1], rateKey: string): Promise<void> {
+    if (await this.store.enqueue(key, operation, rateKey)) this.worker.kick();
+  }
+}

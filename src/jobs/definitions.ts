@@ -1,0 +1,33 @@
+/**
+ * Every scheduled job, in one list. A job's body is one call into application code with the
+ * time it was due; running it twice must do nothing the second time.
+ */
+
+/** What jobs call into; wired by main. */
+export interface JobBodies {
+  /** Re-run events that failed or whose worker died. */
+  retryInboundEvents(): Promise<number>;
+  /** Forget finished inbound events once Feishu can no longer redeliver them. */
+  purgeInboundEvents(now: Date): Promise<number>;
+}
+
+export interface JobDefinition {
+  name: string;
+  /** Recurring interval (human-interval, or cron in the bot's time zone); omitted for one-off jobs. */
+  every?: string;
+  run(bodies: JobBodies, dueAt: Date): Promise<unknown>;
+}
+
+export const JOB_DEFINITIONS: readonly JobDefinition[] = [
+  {
+    name: 'inbox.retry',
+    every: '1 minute',
+    run: (bodies) => bodies.retryInboundEvents(),
+  },
+  {
+    name: 'inbox.purge',
+    // 03:30 daily in the district's time; Feishu's last retry comes about 7 hours after the first.
+    every: '30 3 * * *',
+    run: (bodies, dueAt) => bodies.purgeInboundEvents(dueAt),
+  },
+];

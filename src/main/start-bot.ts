@@ -1,0 +1,211 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Connection } from 'mongoose';
+import { CardActionRouter } from '../chat/card-actions.js';
+import { helpCommand } from '../chat/commands/help.js';
+import { CommandRegistry } from '../chat/commands/registry.js';
+import { ChatHandlers } from '../chat/inbound-handlers.js';
+import { MessageHandler } from '../chat/message-handler.js';
+import type { Config, FeishuCredentials } from '../config/env.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { EventDispatcher } from '../feishu/dispatcher.js';
+import { EventIntake } from '../feishu/event-intake.js';
+import { FeishuApi } from '../feishu/messenger/feishu-api.js';
+import { FeishuMessenger } from '../feishu/messenger/feishu-messenger.js';
+import { OutboxWorker } from '../feishu/messenger/outbox-worker.js';
+import { RateLimiter } from '../feishu/messenger/rate-limiter.js';
+import { webhookHandler } from '../feishu/transport/webhook.js';
+import { LongConnection } from '../feishu/transport/ws.js';
+import { createHttpApp } from '../http/app.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import type { Logger } from '../log/logger.js';
+import { connectDatabase, isDatabaseReachable } from '../store/connection.js';
+import { InboxStore } from '../store/inbox-store.js';
+import { bindModels, ensureIndexes, type Models } from '../store/models/index.js';
+import { OutboxStore } from '../store/outbox-store.js';
+import { provisionMongoServer, type MongoServerHandle } from '../store/provision/mongo-server.js';
+import { sdkLogger } from './sdk-logger.js';
+import { join } from 'node:path';
+
+/** Inbound events are kept this long after they are done; Feishu stops retrying within a day. */
+const INBOX_RETENTION_MS = 3 * 24 * 60 * 60_000;
+
+export interface StartBotOptions {
+  config: Config;
+  /** Credentials to use when config has none (local mode hands in its fake's). */
+  credentials?: FeishuCredentials;
+  logger: Logger;
+  clock?: Clock;
+  /** Host to listen on; all interfaces by default, loopback in tests. */
+  host?: string;
+  /** Scheduler polling; tests shorten it. */
+  schedulerProcessEvery?: string | number;
+  /** A name for this instance in logs and Agenda locks. */
+  instanceName?: string;
+}
+
+/** Everything a running bot exposes to main, local mode, tests and benches. */
+export interface RunningBot {
+  url: string;
+  port: number;
+  connection: Connection;
+  models: Models;
+  intake: EventIntake;
+  outbox: { store: OutboxStore; worker: OutboxWorker };
+  messenger: FeishuMessenger;
+  scheduler: Scheduler;
+  commands: CommandRegistry;
+  cardActions: CardActionRouter;
+  stop(): Promise<void>;
+}
+
+/** Remembers the bot's open_id once Feishu has told it; asks again after a failure. */
+function botIdentity(api: FeishuApi, logger: Logger): () => Promise<string | undefined> {
+  let known: string | undefined;
+  return async () => {
+    if (known) return known;
+    try {
+      known = await api.botOpenId();
+    } catch (error) {
+      logger.warn({ err: error }, 'could not read the bot identity; treating any @-mention as addressed to the bot');
+    }
+    return known;
+  };
+}
+
+/** The composition root: connects, wires every layer, listens, and knows how to stop. */
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const credentials = config.feishu.credentials ?? options.credentials;
+  if (!credentials) throw new Error('startBot needs Feishu credentials (or local mode)');
+
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+      }
+    }
+  };
+
+  try {
+    let dbServer: MongoServerHandle | undefined;
+    if (!config.mongodbUri) {
+      dbServer = await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger });
+      cleanups.push(() => dbServer?.stop());
+    }
+    const uri = config.mongodbUri ?? dbServer?.uri ?? '';
+    const connection = await connectDatabase(uri);
+    cleanups.push(() => connection.close());
+    const models = bindModels(connection);
+    await ensureIndexes(models);
+
+    const client = new lark.Client({
+      appId: credentials.appId,
+      appSecret: credentials.appSecret,
+      domain: config.feishu.domain,
+      logger: sdkLogger(logger),
+      loggerLevel: lark.LoggerLevel.warn,
+    });
+    const api = new FeishuApi(client);
+    const outboxStore = new OutboxStore(models.outboxMessages, clock);
+    const worker = new OutboxWorker(outboxStore, api, new RateLimiter(), clock, logger.child({ component: 'outbox' }));
+    const messenger = new FeishuMessenger(outboxStore, worker);
+
+    const commands = new CommandRegistry();
+    commands.register(helpCommand(commands));
+    const cardActions = new CardActionRouter();
+    const chat = new ChatHandlers(
+      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger) }),
+      cardActions,
+      commands,
+      messenger,
+    );
+    const inbox = new InboxStore(models.inboxEvents, clock);
+    const intake = new EventIntake(inbox, new EventDispatcher(chat, logger), logger.child({ component: 'intake' }));
+
+    const scheduler = new Scheduler(
+      connection.db!,
+      {
+        retryInboundEvents: () => intake.retryDue(),
+        purgeInboundEvents: (now) => inbox.purgeDoneBefore(new Date(now.getTime() - INBOX_RETENTION_MS)),
+      },
+      logger.child({ component: 'scheduler' }),
+      { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
+    );
+    await scheduler.start();
+    cleanups.push(() => scheduler.stop());
+
+    worker.start();
+    cleanups.push(() => worker.stop());
+
+    const app = createHttpApp({
+      logger,
+      webhook: webhookHandler({
+        secrets: {
+          verificationToken: credentials.verificationToken,
+          encryptKey: credentials.encryptKey,
+          maxClockSkewSeconds: config.feishu.maxClockSkewSeconds,
+        },
+        intake,
+        clock,
+        logger: logger.child({ component: 'webhook' }),
+      }),
+      readiness: async () => {
+        const database = await isDatabaseReachable(connection);
+        const schedulerRunning = scheduler.isRunning;
+        return { ready: database && schedulerRunning, checks: { database, scheduler: schedulerRunning } };
+      },
+    });
+
+    if (config.feishu.transport === 'ws') {
+      const ws = new LongConnection(
+        { appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain, logger, sdkLogger: sdkLogger(logger) },
+        intake,
+      );
+      await ws.start();
+      cleanups.push(() => ws.stop());
+    }
+
+    const server: Server = createServer(app.callback());
+    // Feishu gives 3 s; anything hanging longer is dead weight.
+    server.requestTimeout = 10_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, options.host, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    // Stop taking requests first; then let in-flight events finish before the rest closes.
+    cleanups.push(() => intake.idle());
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+    logger.info({ port, transport: config.feishu.transport, domain: config.feishu.domain }, 'bot started');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      connection,
+      models,
+      intake,
+      outbox: { store: outboxStore, worker },
+      messenger,
+      scheduler,
+      commands,
+      cardActions,
+      stop: () => (stopping ??= runCleanups().then(() => logger.info('bot stopped'))),
+    };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}

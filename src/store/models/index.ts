@@ -1,0 +1,24 @@
+import type { Connection } from 'mongoose';
+import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
+import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
+
+/** Every model of the bot, bound to one connection. New aggregates are added here. */
+export interface Models {
+  inboxEvents: InboxEventModel;
+  outboxMessages: OutboxMessageModel;
+}
+
+export function bindModels(connection: Connection): Models {
+  return {
+    inboxEvents: inboxEventModel(connection),
+    outboxMessages: outboxMessageModel(connection),
+  };
+}
+
+/** Creates the declared indexes (unique ones included) before the bot takes traffic. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models) as Array<Models[keyof Models]>) {
+    await model.createCollection();
+    await model.createIndexes();
+  }
+}

@@ -1,0 +1,102 @@
+import type { Clock } from '../domain/clock.js';
+import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
+
+export type OutboxRecord = OutboxMessageDoc & { _id: { toString(): string } };
+
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/** Persistence of the outbox: enqueue once per key, claim due work, record outcomes. */
+export class OutboxStore {
+  constructor(
+    private readonly model: OutboxMessageModel,
+    private readonly clock: Clock,
+    /** How long a claimed message is held before another worker may take it over. */
+    private readonly lockMs = 60_000,
+  ) {}
+
+  /** Queues a message under its logical key; false when that key was queued before. */
+  async enqueue(key: string, operation: OutboxOperation, rateKey: string): Promise<boolean> {
+    const now = this.clock.now();
+    try {
+      await this.model.create({
+        key,
+        operation,
+        rateKey,
+        status: 'pending',
+        attempts: 0,
+        createdAt: now,
+        nextAttemptAt: now,
+      });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Claims the oldest due message (or one whose worker died) and counts the attempt. */
+  async claimDue(): Promise<OutboxRecord | null> {
+    const now = this.clock.now();
+    return this.model
+      .findOneAndUpdate(
+        {
+          $or: [
+            { status: 'pending', nextAttemptAt: { $lte: now } },
+            { status: 'sending', lockedUntil: { $lte: now } },
+          ],
+        },
+        { $set: { status: 'sending', lockedUntil: new Date(now.getTime() + this.lockMs) }, $inc: { attempts: 1 } },
+        { returnDocument: 'after', sort: { nextAttemptAt: 1 } },
+      )
+      .lean<OutboxRecord>()
+      .exec();
+  }
+
+  async markSent(id: OutboxRecord['_id'], messageId: string | undefined): Promise<void> {
+    await this.model.updateOne(
+      { _id: id },
+      { $set: { status: 'sent', sentAt: this.clock.now(), lockedUntil: null, lastError: null, messageId: messageId ?? null } },
+    );
+  }
+
+  /** Puts a message back for later; `countAttempt` false when it was only held back by our own limiter. */
+  async defer(id: OutboxRecord['_id'], until: Date, error: string | null, countAttempt: boolean): Promise<void> {
+    await this.model.updateOne(
+      { _id: id },
+      {
+        $set: { status: 'pending', nextAttemptAt: until, lockedUntil: null, ...(error ? { lastError: error } : {}) },
+        ...(countAttempt ? {} : { $inc: { attempts: -1 } }),
+      },
+    );
+  }
+
+  async markFailed(id: OutboxRecord['_id'], error: string): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status: 'failed', lockedUntil: null, lastError: error } });
+  }
+
+  /** When the earliest pending message falls due; undefined when nothing is waiting. */
+  async nextDueAt(): Promise<Date | undefined> {
+    const next = await this.model
+      .findOne({ status: { $in: ['pending', 'sending'] } }, { nextAttemptAt: 1, lockedUntil: 1, status: 1 })
+      .sort({ nextAttemptAt: 1 })
+      .lean<Pick<OutboxMessageDoc, 'nextAttemptAt' | 'lockedUntil' | 'status'>>()
+      .exec();
+    if (!next) return undefined;
+    return next.status === 'sending' && next.lockedUntil ? next.lockedUntil : next.nextAttemptAt;
+  }
+
+  async findByKey(key: string): Promise<OutboxRecord | null> {
+    return this.model.findOne({ key }).lean<OutboxRecord>().exec();
+  }
+
+  async listFailed(limit = 100): Promise<OutboxRecord[]> {
+    return this.model.find({ status: 'failed' }).sort({ createdAt: -1 }).limit(limit).lean<OutboxRecord[]>().exec();
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.model.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]);
+    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+  }
+}

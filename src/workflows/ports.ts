@@ -1,0 +1,29 @@
+/**
+ * What workflows need from the outside world, as interfaces. The Feishu adapter implements
+ * them; workflows never see the SDK.
+ */
+
+/** A card in Feishu's Card JSON 2.0, produced by a presenter under feishu/cards. */
+export type CardJson = Record<string, unknown>;
+
+export type Recipient = { openId: string } | { chatId: string };
+
+export type MessageBody = { kind: 'text'; text: string } | { kind: 'card'; card: CardJson };
+
+/**
+ * Sends messages on the bot's behalf. Every call carries a `key` naming the logical message
+ * (e.g. `help:<event id>`, `reminder:<person>:<period>:<stage>`): the same key is delivered
+ * once, however often it is asked for. Calls return once the message is safely queued.
+ */
+export interface Messenger {
+  send(key: string, to: Recipient, body: MessageBody): Promise<void>;
+  reply(key: string, messageId: string, body: MessageBody, options?: { inThread?: boolean; chatId?: string }): Promise<void>;
+  /** Replaces a card the bot sent earlier (all copies of that message). */
+  updateCard(key: string, messageId: string, card: CardJson): Promise<void>;
+  /** Updates the card a person just tapped, with the callback's token (30 min, twice). */
+  updateCardByToken(key: string, token: string, card: CardJson): Promise<void>;
+  /** Buzzes people about a message the bot sent (urgent_app). */
+  urgent(key: string, messageId: string, openIds: string[]): Promise<void>;
+  /** Feishu's id of a message sent under this key, once delivered. */
+  deliveredMessageId(key: string): Promise<string | undefined>;
+}
