@@ -16,7 +16,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  // Local mode prints the bot's messages on this console; keep routine log lines out of their way.
+  const localMode = !config.feishu.credentials;
+  const level = localMode && !process.env.LOG_LEVEL ? 'warn' : config.logLevel;
+  const logger = createLogger({ level });
 
   let fake: FakeFeishu | undefined;
   let bot: RunningBot;

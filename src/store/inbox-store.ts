@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { Serial } from './serial.js';
 import type { InboxEventDoc, InboxEventModel } from './models/inbox-event.js';
 
 export interface InboxOptions {
@@ -17,6 +18,7 @@ function isDuplicateKey(error: unknown): boolean {
 /** Persistence of received events: the once-only claim, completion and retry bookkeeping. */
 export class InboxStore {
   private readonly options: InboxOptions;
+  private readonly retries = new Serial();
 
   constructor(
     private readonly model: InboxEventModel,
@@ -74,6 +76,10 @@ export class InboxStore {
 
   /** Takes over one event that failed and is due again, or whose worker died mid-way. */
   async claimForRetry(): Promise<InboxEventDoc | null> {
+    return this.retries.run(() => this.claimOneForRetry());
+  }
+
+  private async claimOneForRetry(): Promise<InboxEventDoc | null> {
     const now = this.clock.now();
     return this.model
       .findOneAndUpdate(

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { Serial } from './serial.js';
 import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
 
 export type OutboxRecord = OutboxMessageDoc & { _id: { toString(): string } };
@@ -9,6 +10,8 @@ function isDuplicateKey(error: unknown): boolean {
 
 /** Persistence of the outbox: enqueue once per key, claim due work, record outcomes. */
 export class OutboxStore {
+  private readonly claims = new Serial();
+
   constructor(
     private readonly model: OutboxMessageModel,
     private readonly clock: Clock,
@@ -36,8 +39,15 @@ export class OutboxStore {
     }
   }
 
-  /** Claims the oldest due message (or one whose worker died) and counts the attempt. */
+  /**
+   * Claims the oldest due message (or one whose worker died) and counts the attempt.
+   * Across instances Feishu's `uuid` on create and reply is the second guard against a double send.
+   */
   async claimDue(): Promise<OutboxRecord | null> {
+    return this.claims.run(() => this.claimOne());
+  }
+
+  private async claimOne(): Promise<OutboxRecord | null> {
     const now = this.clock.now();
     return this.model
       .findOneAndUpdate(

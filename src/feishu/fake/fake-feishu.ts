@@ -17,6 +17,7 @@ import { DEFAULT_RATE_LIMIT_HEADERS, ErrorCode, defaultFaultBody, fail, type Rou
 import { messageRoutes } from './message-routes.js';
 import { multipartBoundary, parseMultipart, type MultipartPart } from './multipart.js';
 import { platformRoutes } from './platform-routes.js';
+import { inspectRoutes } from './inspect-routes.js';
 import type { Route, RouteDeps, RouteRequest } from './route-types.js';
 import { revokeTenantTokens, tenantTokenOwner } from './tenant-tokens.js';
 
@@ -43,7 +44,7 @@ interface ActiveRule {
   remaining: number;
 }
 
-const ROUTES: Route[] = [...platformRoutes, ...messageRoutes];
+const ROUTES: Route[] = [...platformRoutes, ...messageRoutes, ...inspectRoutes];
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

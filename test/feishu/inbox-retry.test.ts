@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { messageReceived } from '../../src/feishu/fake/event-builders.js';
+import { InboxStore } from '../../src/store/inbox-store.js';
+import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+/** An event whose processing fails is kept and retried by the inbox job, not lost. */
+
+let db: TestDatabase;
+let t: TestBot;
+const clock = new ManualClock();
+let failuresLeft = 1;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  t = await startTestBot({ mongoUri: db.uri, clock });
+  t.bot.commands.register({
+    name: '测试',
+    aliases: ['flaky'],
+    usage: '/测试',
+    summary: '测试用：第一次失败',
+    example: '/测试',
+    async run(ctx) {
+      if (failuresLeft-- > 0) throw new Error('database hiccup');
+      await ctx.reply({ kind: 'text', text: '已处理' });
+    },
+  });
+});
+afterAll(async () => {
+  await t?.close();
+  await db?.close();
+});
+
+describe('inbox retry', () => {
+  it('retries a failed event after its backoff and then answers once', async () => {
+    const event = messageReceived({ text: '/flaky', senderOpenId: 'ou_example_zhao', chatId: 'oc_p2p_zhao', chatType: 'p2p', token: TEST_APP.verificationToken });
+    expect((await t.post(event)).status).toBe(200);
+    await t.settle();
+    const id = event.header.event_id;
+    expect(await t.bot.models.inboxEvents.findById(id).lean()).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(t.logs.find('event processing failed')[0]).toMatchObject({ eventId: id });
+    expect(t.fake.messages()).toHaveLength(0);
+
+    // Not yet due: nothing happens.
+    expect(await t.bot.intake.retryDue()).toBe(0);
+    clock.advance(60_000);
+    expect(await t.bot.intake.retryDue()).toBe(1);
+    await t.settle();
+    expect(await t.bot.models.inboxEvents.findById(id).lean()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(t.fake.messages().map((m) => m.content)).toEqual([{ text: '已处理' }]);
+
+    // Done events are not retried again, and a redelivery from Feishu is still dropped.
+    clock.advance(60 * 60_000);
+    expect(await t.bot.intake.retryDue()).toBe(0);
+    expect((await t.post(event)).status).toBe(200);
+    await t.settle();
+    expect(t.fake.messages()).toHaveLength(1);
+  });
+
+  it('purges finished events once Feishu can no longer redeliver them', async () => {
+    const before = await t.bot.models.inboxEvents.countDocuments({ status: 'done' });
+    expect(before).toBeGreaterThan(0);
+    const store = new InboxStore(t.bot.models.inboxEvents, clock);
+    expect(await store.purgeDoneBefore(new Date(clock.now().getTime() - 24 * 60 * 60_000))).toBe(0);
+    expect(await store.purgeDoneBefore(new Date(clock.now().getTime() + 1))).toBe(before);
+  });
+});
