@@ -19,28 +19,40 @@ export class OutboxStore {
     private readonly lockMs = 60_000,
   ) {}
 
-  /** Queues a message under its logical key; false when that key was queued before. */
-  async enqueue(key: string, operation: OutboxOperation, rateKey: string): Promise<boolean> {
+  /**
+   * Queues a message under its logical key and returns it, or null when that key was queued
+   * before. With `claimNow` the record is born claimed by the caller, who sends it at once:
+   * the unique insert is the claim, so the usual path needs no search of the outbox.
+   */
+  async enqueue(
+    key: string,
+    operation: OutboxOperation,
+    rateKey: string,
+    timing: { claimNow: true } | { notBefore: Date },
+  ): Promise<OutboxRecord | null> {
     const now = this.clock.now();
+    const claimed = 'claimNow' in timing;
     try {
-      await this.model.create({
+      const created = await this.model.create({
         key,
         operation,
         rateKey,
-        status: 'pending',
-        attempts: 0,
+        status: claimed ? 'sending' : 'pending',
+        attempts: claimed ? 1 : 0,
         createdAt: now,
-        nextAttemptAt: now,
+        nextAttemptAt: claimed ? now : timing.notBefore,
+        lockedUntil: claimed ? new Date(now.getTime() + this.lockMs) : null,
       });
-      return true;
+      return created.toObject();
     } catch (error) {
-      if (isDuplicateKey(error)) return false;
+      if (isDuplicateKey(error)) return null;
       throw error;
     }
   }
 
   /**
-   * Claims the oldest due message (or one whose worker died) and counts the attempt.
+   * Claims the oldest due message (a retry, or one whose worker died) and counts the attempt.
+   * This searches the outbox, so the worker only calls it on its periodic sweep.
    * Across instances Feishu's `uuid` on create and reply is the second guard against a double send.
    */
   async claimDue(): Promise<OutboxRecord | null> {
@@ -84,17 +96,6 @@ export class OutboxStore {
 
   async markFailed(id: OutboxRecord['_id'], error: string): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { status: 'failed', lockedUntil: null, lastError: error } });
-  }
-
-  /** When the earliest pending message falls due; undefined when nothing is waiting. */
-  async nextDueAt(): Promise<Date | undefined> {
-    const next = await this.model
-      .findOne({ status: { $in: ['pending', 'sending'] } }, { nextAttemptAt: 1, lockedUntil: 1, status: 1 })
-      .sort({ nextAttemptAt: 1 })
-      .lean<Pick<OutboxMessageDoc, 'nextAttemptAt' | 'lockedUntil' | 'status'>>()
-      .exec();
-    if (!next) return undefined;
-    return next.status === 'sending' && next.lockedUntil ? next.lockedUntil : next.nextAttemptAt;
   }
 
   async findByKey(key: string): Promise<OutboxRecord | null> {

@@ -1,9 +1,10 @@
+import type { OutboxOperation } from '../../store/models/outbox-message.js';
 import type { OutboxStore } from '../../store/outbox-store.js';
 import type { CardJson, MessageBody, Messenger, Recipient } from '../../workflows/ports.js';
 
-/** What the outbox needs to be told when it has new work. */
-export interface OutboxKick {
-  kick(): void;
+/** Where the messenger hands each message: the outbox worker, which persists and sends it. */
+export interface OutboxSubmitter {
+  submit(key: string, operation: OutboxOperation, rateKey: string): Promise<void>;
 }
 
 function encode(body: MessageBody): { msgType: string; content: string } {
@@ -16,7 +17,7 @@ function encode(body: MessageBody): { msgType: string; content: string } {
 export class FeishuMessenger implements Messenger {
   constructor(
     private readonly store: OutboxStore,
-    private readonly worker: OutboxKick,
+    private readonly worker: OutboxSubmitter,
   ) {}
 
   async send(key: string, to: Recipient, body: MessageBody): Promise<void> {
@@ -49,7 +50,7 @@ export class FeishuMessenger implements Messenger {
     return record?.status === 'sent' ? (record.messageId ?? undefined) : undefined;
   }
 
-  private async enqueue(key: string, operation: Parameters<OutboxStore['enqueue']>[1], rateKey: string): Promise<void> {
-    if (await this.store.enqueue(key, operation, rateKey)) this.worker.kick();
+  private enqueue(key: string, operation: OutboxOperation, rateKey: string): Promise<void> {
+    return this.worker.submit(key, operation, rateKey);
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { FeishuApiError, FeishuNetworkError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import type { OutboxOperation } from '../../store/models/outbox-message.js';
 import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
 import type { FeishuApi } from './feishu-api.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -20,19 +21,27 @@ export interface DrainResult {
   failed: number;
 }
 
+type Outcome = keyof DrainResult;
+
 /**
  * Delivers queued messages to Feishu: respects the send limits, retries 429 after
  * x-ogw-ratelimit-reset and 5xx or network faults with backoff, and keeps a message that
  * still fails as `failed` (logged at error level) instead of dropping it.
  *
- * `drain()` does all the work that is due now and returns; `start()` runs it in a loop that
- * sleeps until the next message falls due or `kick()` says new work arrived.
+ * A message that may go now is stored already claimed and sent at once; one held back by
+ * the limits, a retry, or one abandoned by a crashed instance is picked up by the sweep,
+ * which `start()` runs every few seconds and tests run with `drain()` and a manual clock.
  */
 export class OutboxWorker {
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
-  private draining: Promise<DrainResult> | undefined;
+  private sweeping: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly waiting: Array<() => void> = [];
+  private active = 0;
+  /** What happened since the last drain(); tests read it through drain()'s result. */
+  private tally: DrainResult = { sent: 0, deferred: 0, failed: 0 };
 
   constructor(
     private readonly store: OutboxStore,
@@ -41,56 +50,91 @@ export class OutboxWorker {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    private readonly concurrency = 4,
+    /** Sends in flight at once from this process. */
+    private readonly concurrency = 8,
   ) {}
 
-  /** Sends everything due now, with a few sends in flight at once. */
-  async drain(): Promise<DrainResult> {
-    // One drain at a time per process. A caller arriving mid-drain waits for it and then runs
-    // its own, so work queued just before the call is always covered by the result.
-    while (this.draining) await this.draining.catch(() => undefined);
-    this.draining = this.drainOnce().finally(() => {
-      this.draining = undefined;
-    });
-    return this.draining;
+  /**
+   * Persists one message and, when the limits allow, sends it right away in the background.
+   * Resolves once the message is safely stored.
+   */
+  async submit(key: string, operation: OutboxOperation, rateKey: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    const wait = this.limiter.tryAcquire(rateKey, now);
+    const record = await this.store.enqueue(key, operation, rateKey, wait === 0 ? { claimNow: true } : { notBefore: new Date(now + wait) });
+    if (!record) return; // the same logical message was queued before
+    if (wait > 0) {
+      this.tally.deferred += 1;
+      this.wakeAt(now + wait);
+      return;
+    }
+    this.track(this.withSlot(() => this.deliver(record)).then((outcome) => void (this.tally[outcome] += 1)));
   }
 
-  private async drainOnce(): Promise<DrainResult> {
-    const result: DrainResult = { sent: 0, deferred: 0, failed: 0 };
-    const lane = async () => {
-      for (let record = await this.store.claimDue(); record; record = await this.store.claimDue()) {
-        result[await this.deliver(record)] += 1;
-      }
-    };
-    await Promise.all(Array.from({ length: this.concurrency }, lane));
+  /**
+   * Waits for sends in flight, then sweeps everything due at the clock's now. Returns what
+   * happened since the previous drain, sends started by submit() included.
+   */
+  async drain(): Promise<DrainResult> {
+    await this.idle();
+    await this.sweep();
+    await this.idle();
+    const result = this.tally;
+    this.tally = { sent: 0, deferred: 0, failed: 0 };
     return result;
   }
 
-  private async deliver(record: OutboxRecord): Promise<keyof DrainResult> {
-    const now = this.clock.now().getTime();
+  /** Resolves when no send started so far is still in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** One sweep at a time per process; a caller arriving mid-sweep waits and runs its own. */
+  private async sweep(): Promise<void> {
+    while (this.sweeping) await this.sweeping;
+    this.sweeping = this.sweepOnce().finally(() => {
+      this.sweeping = undefined;
+    });
+    await this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    const lanes = Array.from({ length: Math.min(this.concurrency, 4) }, async () => {
+      for (let record = await this.store.claimDue(); record; record = await this.store.claimDue()) {
+        const claimed = record;
+        const now = this.clock.now().getTime();
+        const wait = this.limiter.tryAcquire(claimed.rateKey, now);
+        if (wait > 0) {
+          await this.store.defer(claimed._id, new Date(now + wait), null, false);
+          this.tally.deferred += 1;
+          this.wakeAt(now + wait);
+          continue;
+        }
+        this.tally[await this.withSlot(() => this.deliver(claimed))] += 1;
+      }
+    });
+    await Promise.all(lanes);
+  }
+
+  private async deliver(record: OutboxRecord): Promise<Outcome> {
     const log = this.logger.child({ outboxKey: record.key, op: record.operation.op, attempt: record.attempts });
-    const wait = this.limiter.tryAcquire(record.rateKey, now);
-    if (wait > 0) {
-      await this.store.defer(record._id, new Date(now + wait), null, false);
-      return 'deferred';
-    }
     try {
       const { messageId } = await this.api.perform(record.operation, record._id.toString());
       await this.store.markSent(record._id, messageId);
       log.debug({ messageId }, 'message delivered');
       return 'sent';
     } catch (error) {
-      const retryable =
-        error instanceof FeishuNetworkError || (error instanceof FeishuApiError && error.isRetryable);
+      const retryable = error instanceof FeishuNetworkError || (error instanceof FeishuApiError && error.isRetryable);
       const reason = error instanceof Error ? error.message : String(error);
       if (!retryable || record.attempts >= this.retry.maxAttempts) {
         await this.store.markFailed(record._id, reason);
         log.error({ err: error, attempts: record.attempts }, 'message could not be delivered; kept as failed');
         return 'failed';
       }
-      const delayMs = this.retryDelayMs(error, record.attempts);
-      await this.store.defer(record._id, new Date(now + delayMs), reason, true);
-      log.warn({ reason, delayMs }, 'delivery failed; will retry');
+      const due = this.clock.now().getTime() + this.retryDelayMs(error, record.attempts);
+      await this.store.defer(record._id, new Date(due), reason, true);
+      this.wakeAt(due);
+      log.warn({ reason, due: new Date(due) }, 'delivery failed; will retry');
       return 'deferred';
     }
   }
@@ -102,35 +146,57 @@ export class OutboxWorker {
     return Math.min(this.retry.baseDelayMs * 2 ** (attempts - 1), this.retry.maxDelayMs);
   }
 
-  /** Starts the background loop (production). Tests call drain() with a manual clock instead. */
-  start(pollMs = 1_000): void {
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.logger.error({ err: error }, 'outbox send crashed'));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  /** Bounds the sends in flight; the rest wait in memory (they are already persisted). */
+  private async withSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    try {
+      return await work();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  // ---- the background loop (production) ----
+
+  private nextWakeAt: number | undefined;
+
+  /** A deferral this process knows of: sweep again at that time rather than at the next poll. */
+  private wakeAt(at: number): void {
+    if (this.nextWakeAt === undefined || at < this.nextWakeAt) this.nextWakeAt = at;
+  }
+
+  /** Sweeps every `pollMs` (finding crash leftovers and other instances' retries) and at known deferrals. */
+  start(pollMs = 5_000): void {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
       while (this.running) {
         try {
-          await this.drain();
-          const next = await this.store.nextDueAt();
-          const untilNext = next ? next.getTime() - this.clock.now().getTime() : pollMs;
-          await this.sleep(Math.min(Math.max(untilNext, 10), pollMs));
+          await this.sweep();
         } catch (error) {
-          this.logger.error({ err: error }, 'outbox loop error');
-          await this.sleep(pollMs);
+          this.logger.error({ err: error }, 'outbox sweep failed');
         }
+        const now = this.clock.now().getTime();
+        const until = this.nextWakeAt !== undefined ? Math.max(this.nextWakeAt - now, 10) : pollMs;
+        this.nextWakeAt = undefined;
+        await this.sleep(Math.min(until, pollMs));
       }
     })();
   }
 
-  /** New work was queued: wake the loop now instead of at the next poll. */
-  kick(): void {
-    this.wake?.();
-  }
-
-  /** Stops the loop, then sends once more what in-flight work queued meanwhile. */
+  /** Stops the loop, waits for sends in flight, and sweeps once more. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.kick();
+    this.wake?.();
     await this.loop;
     await this.drain();
   }

@@ -59,7 +59,15 @@ export async function ensureFerretDbBinary(options: { cacheDir?: string; logger:
   const binary = join(versionDir, 'ferretdb');
   if (await isExecutableFile(binary)) return binary;
 
-  await mkdir(versionDir, { recursive: true });
+  try {
+    await mkdir(versionDir, { recursive: true });
+  } catch (error) {
+    throw new Error(
+      `Cannot create the FerretDB cache directory ${versionDir} (${errorMessage(error)}). ` +
+        'Set HEHU_CACHE_DIR to a writable directory, or set MONGODB_URI to a MongoDB 6+ server.',
+      { cause: error },
+    );
+  }
   const lockDir = join(versionDir, 'build.lock');
   const release = await acquireLock(lockDir, binary, logger);
   if (release === 'built-by-other') return binary;

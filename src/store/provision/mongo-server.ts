@@ -77,7 +77,8 @@ export async function provisionMongoServer(options: ProvisionOptions): Promise<M
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
       '--telemetry=disable',
-      '--log-level=WARN',
+      // WARN logs every client disconnect (no endSessions support); real failures are ERROR.
+      '--log-level=ERROR',
     ],
   }));
 }
