@@ -1,4 +1,6 @@
+import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
+import { Semaphore } from '../support/semaphore.js';
 import type { InboxStore } from '../store/inbox-store.js';
 import { CARD_ACTION_EVENT, type EventDispatcher } from './dispatcher.js';
 import type { CardActionResponse } from './inbound.js';
@@ -17,12 +19,20 @@ const INTERNAL_ERROR_TOAST: CardActionResponse = {
  */
 export class EventIntake {
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Background events processed at once. Bounding them keeps a burst from flooding the
+   * database, so the claim that acknowledges each new delivery is never stuck behind it.
+   */
+  private readonly slots: Semaphore;
 
   constructor(
     private readonly inbox: InboxStore,
     private readonly dispatcher: EventDispatcher,
     private readonly logger: Logger,
-  ) {}
+    private readonly options: { concurrency: number; clock: Clock; lockMs: number },
+  ) {
+    this.slots = new Semaphore(options.concurrency);
+  }
 
   async receive(event: InboundEvent): Promise<CardActionResponse> {
     const fresh = await this.inbox.claim(event.id, event.type, event.body);
@@ -33,7 +43,14 @@ export class EventIntake {
     if (event.type === CARD_ACTION_EVENT) {
       return this.process(event, 1, 'answer');
     }
-    this.track(this.process(event, 1, 'background').then(() => undefined));
+    const claimedAt = this.options.clock.now().getTime();
+    this.track(
+      this.slots.run(async () => {
+        // Waited so long that its claim may lapse: leave it to the retry sweep, never run it twice.
+        if (this.options.clock.now().getTime() - claimedAt > this.options.lockMs / 2) return;
+        await this.process(event, 1, 'background');
+      }),
+    );
     return {};
   }
 

@@ -21,7 +21,7 @@ import { createHttpApp } from '../http/app.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log/logger.js';
 import { connectDatabase, isDatabaseReachable } from '../store/connection.js';
-import { InboxStore } from '../store/inbox-store.js';
+import { INBOX_DEFAULTS, InboxStore } from '../store/inbox-store.js';
 import { bindModels, ensureIndexes, type Models } from '../store/models/index.js';
 import { OutboxStore } from '../store/outbox-store.js';
 import { provisionMongoServer, type MongoServerHandle } from '../store/provision/mongo-server.js';
@@ -126,7 +126,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       messenger,
     );
     const inbox = new InboxStore(models.inboxEvents, clock);
-    const intake = new EventIntake(inbox, new EventDispatcher(chat, logger), logger.child({ component: 'intake' }));
+    const intake = new EventIntake(inbox, new EventDispatcher(chat, logger), logger.child({ component: 'intake' }), {
+      concurrency: 2,
+      clock,
+      lockMs: INBOX_DEFAULTS.lockMs,
+    });
 
     const scheduler = new Scheduler(
       connection.db!,

@@ -9,7 +9,7 @@ export interface InboxOptions {
   maxAttempts: number;
 }
 
-const DEFAULTS: InboxOptions = { lockMs: 2 * 60_000, maxAttempts: 5 };
+export const INBOX_DEFAULTS: InboxOptions = { lockMs: 2 * 60_000, maxAttempts: 5 };
 
 function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
@@ -25,7 +25,7 @@ export class InboxStore {
     private readonly clock: Clock,
     options: Partial<InboxOptions> = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = { ...INBOX_DEFAULTS, ...options };
   }
 
   /**

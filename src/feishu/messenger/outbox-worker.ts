@@ -5,6 +5,7 @@ import type { OutboxOperation } from '../../store/models/outbox-message.js';
 import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
 import type { FeishuApi } from './feishu-api.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { Semaphore } from '../../support/semaphore.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included, before a message is kept as failed. */
@@ -38,8 +39,8 @@ export class OutboxWorker {
   private loop: Promise<void> | undefined;
   private sweeping: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly waiting: Array<() => void> = [];
-  private active = 0;
+  /** Bounds the sends in flight; the rest wait in memory (they are already persisted). */
+  private readonly slots: Semaphore;
   /** What happened since the last drain(); tests read it through drain()'s result. */
   private tally: DrainResult = { sent: 0, deferred: 0, failed: 0 };
 
@@ -52,7 +53,9 @@ export class OutboxWorker {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     /** Sends in flight at once from this process. */
     private readonly concurrency = 8,
-  ) {}
+  ) {
+    this.slots = new Semaphore(concurrency);
+  }
 
   /**
    * Persists one message and, when the limits allow, sends it right away in the background.
@@ -68,7 +71,7 @@ export class OutboxWorker {
       this.wakeAt(now + wait);
       return;
     }
-    this.track(this.withSlot(() => this.deliver(record)).then((outcome) => void (this.tally[outcome] += 1)));
+    this.track(this.slots.run(() => this.deliver(record)).then((outcome) => void (this.tally[outcome] += 1)));
   }
 
   /**
@@ -110,7 +113,7 @@ export class OutboxWorker {
           this.wakeAt(now + wait);
           continue;
         }
-        this.tally[await this.withSlot(() => this.deliver(claimed))] += 1;
+        this.tally[await this.slots.run(() => this.deliver(claimed))] += 1;
       }
     });
     await Promise.all(lanes);
@@ -150,18 +153,6 @@ export class OutboxWorker {
     const tracked = work.catch((error: unknown) => this.logger.error({ err: error }, 'outbox send crashed'));
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
-  }
-
-  /** Bounds the sends in flight; the rest wait in memory (they are already persisted). */
-  private async withSlot<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active += 1;
-    try {
-      return await work();
-    } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
-    }
   }
 
   // ---- the background loop (production) ----
