@@ -1,6 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import { callbackTokenFor } from '../../src/feishu/fake/callback-token.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
 import { FeishuApi } from '../../src/feishu/messenger/feishu-api.js';
 import { FeishuMessenger } from '../../src/feishu/messenger/feishu-messenger.js';
@@ -144,8 +145,12 @@ describe('outbox delivery', () => {
     await messenger.reply('card:1:reply', messageId!, text('收到'), { inThread: true });
     await messenger.urgent('card:1:buzz', messageId!, ['ou_example_zhang']);
     await worker.drain();
+    const tapped = { ...card, body: { elements: [{ tag: 'markdown', content: '已确认' }] } };
+    await messenger.updateCardByToken('card:1:tap', callbackTokenFor(messageId!), tapped);
+    expect(await worker.drain()).toEqual({ sent: 1, deferred: 0, failed: 0 });
+    expect(fake.message(messageId!)?.updates.at(-1)).toEqual(tapped);
     const stored = fake.message(messageId!);
-    expect(stored?.updates.at(-1)).toEqual(updated);
+    expect(stored?.updates).toContainEqual(updated);
     expect(stored?.urgentTo).toEqual(['ou_example_zhang']);
     const reply = fake.messages().find((m) => m.parentId === messageId);
     expect(reply).toMatchObject({ replyInThread: true, content: { text: '收到' } });

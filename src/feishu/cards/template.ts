@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 
 export type TemplateData = Record<string, unknown>;
 
-const CARDS_DIR = fileURLToPath(new URL('../../../cards/', import.meta.url));
+/** cards/ at the project root, whether this file runs from src/ (tsx) or dist/src/ (built). */
+const CARDS_DIR = ['../../../cards/', '../../../../cards/']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../../cards/', import.meta.url));
 const cache = new Map<string, unknown>();
 
 /** Loads `cards/<name>.json` once per process. */

@@ -27,28 +27,36 @@ export class LongConnection {
   }
 
   async start(): Promise<void> {
-    const receiver = {
-      invoke: async (data: unknown): Promise<unknown> => {
-        try {
-          const opened = classifyPayload(data, undefined);
-          if (opened.kind === 'challenge') return { challenge: opened.challenge };
-          return await this.intake.receive(opened.event);
-        } catch (error) {
-          if (error instanceof TransportError) {
-            this.options.logger.warn({ reason: error.reason }, 'long-connection frame rejected');
-            return {};
-          }
-          throw error;
-        }
-      },
-    };
     // The WSClient only calls invoke(); the SDK's own dispatcher would skip de-duplication.
+    const receiver = longConnectionReceiver(this.intake, this.options.logger);
     await this.client.start({ eventDispatcher: receiver as unknown as lark.EventDispatcher });
   }
 
   stop(): void {
     this.client.close({ force: true });
   }
+}
+
+/**
+ * What the WSClient calls with each event frame, already parsed from JSON. Frames need no
+ * signature or token check: the connection itself is authenticated with the app secret.
+ */
+export function longConnectionReceiver(intake: EventIntake, logger: Logger): { invoke(data: unknown): Promise<unknown> } {
+  return {
+    invoke: async (data: unknown): Promise<unknown> => {
+      try {
+        const opened = classifyPayload(data, undefined);
+        if (opened.kind === 'challenge') return { challenge: opened.challenge };
+        return await intake.receive(opened.event);
+      } catch (error) {
+        if (error instanceof TransportError) {
+          logger.warn({ reason: error.reason }, 'long-connection frame rejected');
+          return {};
+        }
+        throw error;
+      }
+    },
+  };
 }
 
 /** The SDK's logger shape; main adapts pino to it. */
