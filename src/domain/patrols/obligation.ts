@@ -1,0 +1,57 @@
+import { contains, PERIODS_PER_YEAR, periodContaining, type Period, type PeriodKind } from '../time/period.js';
+
+/**
+ * 巡河频次要求 (patrolObligation): how often a role must patrol each water body it leads.
+ * The seed fixes the district levels (art. 4, 6); township and village duties follow the
+ * provincial rules (art. 22), which differ by place, so they come from the directory.
+ */
+export interface PatrolObligation {
+  period: PeriodKind;
+  /** Patrols required in each period. */
+  times: number;
+}
+
+export type ChiefRole = 'generalChief' | 'riverChief' | 'townshipChief' | 'villageChief';
+
+/** Art. 4: 区级总河长 at least once per quarter; art. 6: 区级河湖长 at least once per month. */
+export const SEED_OBLIGATIONS: Readonly<Record<'generalChief' | 'riverChief', PatrolObligation>> = {
+  generalChief: { period: 'quarter', times: 1 },
+  riverChief: { period: 'month', times: 1 },
+};
+
+export interface PeriodFulfilment {
+  period: Period;
+  done: number;
+  required: number;
+  fulfilled: boolean;
+}
+
+/** How many patrols dated inside the period there are, against the duty. */
+export function fulfilmentIn(obligation: PatrolObligation, period: Period, patrolTimes: readonly Date[]): PeriodFulfilment {
+  const done = patrolTimes.filter((t) => contains(period, t)).length;
+  return { period, done, required: obligation.times, fulfilled: done >= obligation.times };
+}
+
+/** The duty's period containing `now`, with what has been done in it. */
+export function currentFulfilment(
+  obligation: PatrolObligation,
+  now: Date,
+  patrolTimes: readonly Date[],
+  timeZone: string,
+): PeriodFulfilment {
+  return fulfilmentIn(obligation, periodContaining(obligation.period, now, timeZone), patrolTimes);
+}
+
+/** This year's count against the yearly duty, as shown on cards: 本年已巡河10/12次. */
+export function yearProgress(
+  obligation: PatrolObligation,
+  now: Date,
+  patrolTimes: readonly Date[],
+  timeZone: string,
+): { done: number; target: number } {
+  const year = periodContaining('year', now, timeZone);
+  return {
+    done: patrolTimes.filter((t) => contains(year, t)).length,
+    target: PERIODS_PER_YEAR[obligation.period] * obligation.times,
+  };
+}
