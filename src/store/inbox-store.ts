@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { isDuplicateKey } from './mongo-errors.js';
 import { Serial } from './serial.js';
 import type { InboxEventDoc, InboxEventModel } from './models/inbox-event.js';
 
@@ -10,10 +11,6 @@ export interface InboxOptions {
 }
 
 export const INBOX_DEFAULTS: InboxOptions = { lockMs: 2 * 60_000, maxAttempts: 5 };
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 /** Persistence of received events: the once-only claim, completion and retry bookkeeping. */
 export class InboxStore {
@@ -103,12 +100,5 @@ export class InboxStore {
   async purgeDoneBefore(cutoff: Date): Promise<number> {
     const result = await this.model.deleteMany({ status: 'done', receivedAt: { $lt: cutoff } });
     return result.deletedCount;
-  }
-
-  async countByStatus(): Promise<Record<string, number>> {
-    const rows = await this.model.aggregate<{ _id: string; n: number }>([
-      { $group: { _id: '$status', n: { $sum: 1 } } },
-    ]);
-    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }
 }

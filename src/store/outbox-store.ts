@@ -1,12 +1,9 @@
 import type { Clock } from '../domain/clock.js';
+import { isDuplicateKey } from './mongo-errors.js';
 import { Serial } from './serial.js';
 import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
 
 export type OutboxRecord = OutboxMessageDoc & { _id: { toString(): string } };
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 /** Persistence of the outbox: enqueue once per key, claim due work, record outcomes. */
 export class OutboxStore {
@@ -104,10 +101,5 @@ export class OutboxStore {
 
   async listFailed(limit = 100): Promise<OutboxRecord[]> {
     return this.model.find({ status: 'failed' }).sort({ createdAt: -1 }).limit(limit).lean<OutboxRecord[]>().exec();
-  }
-
-  async countByStatus(): Promise<Record<string, number>> {
-    const rows = await this.model.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]);
-    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }
 }

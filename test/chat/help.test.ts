@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { botMenu, messageReceived } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { TEST_APP } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** `/help` end to end: a signed event in, a card out through the real SDK and the fake Feishu. */
 
 const token = TEST_APP.verificationToken;
-let db: TestDatabase;
-let t: TestBot;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  t = await startTestBot({ mongoUri: db.uri });
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.close();
-});
+const t = useTestBot();
 beforeEach(async () => {
   await t.settle();
   t.fake.reset();

@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { messageReceived } from '../../src/feishu/fake/event-builders.js';
 import { InboxStore } from '../../src/store/inbox-store.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { TEST_APP } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** An event whose processing fails is kept and retried by the inbox job, not lost. */
 
-let db: TestDatabase;
-let t: TestBot;
 const clock = new ManualClock();
 let failuresLeft = 1;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-  t = await startTestBot({ mongoUri: db.uri, clock });
+const t = useTestBot({ clock });
+beforeAll(() => {
   t.bot.commands.register({
     name: '测试',
     aliases: ['flaky'],
@@ -26,10 +23,6 @@ beforeAll(async () => {
       await ctx.reply({ kind: 'text', text: '已处理' });
     },
   });
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.close();
 });
 
 describe('inbox retry', () => {

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
 import { longConnectionReceiver } from '../../src/feishu/transport/ws.js';
-import { startTestBot, type TestBot } from '../helpers/bot.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
  * The long connection feeds the same intake as the webhook. The WSClient hands each frame,
  * parsed, to our receiver; here the receiver is driven the same way, against a whole bot.
  */
 
-let db: TestDatabase;
-let t: TestBot;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  t = await startTestBot({ mongoUri: db.uri });
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.close();
-});
+const t = useTestBot();
 
 describe('long connection receiver', () => {
   it('processes a frame once however often it arrives, webhook redeliveries included', async () => {

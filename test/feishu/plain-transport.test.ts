@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageReceived, urlVerification } from '../../src/feishu/fake/event-builders.js';
 import { encryptPayload } from '../../src/feishu/transport/crypto.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { TEST_APP } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** An app configured without an Encrypt Key: plain JSON, checked by its verification token. */
 
-let db: TestDatabase;
-let t: TestBot;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  t = await startTestBot({ mongoUri: db.uri, encryptKey: undefined });
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.close();
-});
+const t = useTestBot({ encryptKey: undefined });
 
 describe('plain transport', () => {
   it('answers a plain challenge', async () => {

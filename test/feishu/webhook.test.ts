@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cardAction, messageReceived, sealRequest, urlVerification, v1Event } from '../../src/feishu/fake/event-builders.js';
 import { encryptPayload } from '../../src/feishu/transport/crypto.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { TEST_APP } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** The webhook end to end: real HTTP on port 0, a real database, the real SDK, a fake Feishu. */
 
@@ -10,17 +10,7 @@ const token = TEST_APP.verificationToken;
 const helpFrom = (senderOpenId: string, extra: Partial<Parameters<typeof messageReceived>[0]> = {}) =>
   messageReceived({ text: '/帮助', senderOpenId, chatId: `oc_p2p_${senderOpenId}`, chatType: 'p2p', token, ...extra });
 
-let db: TestDatabase;
-let t: TestBot;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  t = await startTestBot({ mongoUri: db.uri });
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.close();
-});
+const t = useTestBot();
 beforeEach(async () => {
   await t.settle();
   t.fake.reset();

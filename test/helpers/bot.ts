@@ -17,10 +17,10 @@ export interface TestBot {
   fake: FakeFeishu;
   logs: CapturedLogs;
   /** Seals (encrypts and signs unless told otherwise) and posts to /webhook/event or /webhook/card. */
-  post(payload: unknown, options?: SealOptions & { path?: string }): Promise<PostedResponse>;
+  post: (payload: unknown, options?: SealOptions & { path?: string }) => Promise<PostedResponse>;
   /** Waits until every event taken so far is processed and the outbox has sent what it can. */
-  settle(): Promise<void>;
-  close(): Promise<void>;
+  settle: () => Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface TestBotOptions {

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from '../helpers/bot.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestBot } from '../helpers/use-test-bot.js';
 
-let db: TestDatabase;
-let t: TestBot;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  t = await startTestBot({ mongoUri: db.uri });
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.close();
-});
+const t = useTestBot();
 
 describe('health and readiness', () => {
   it('reports alive and ready while the database and scheduler run', async () => {
@@ -25,7 +14,7 @@ describe('health and readiness', () => {
   });
 
   it('registers the recurring jobs in Agenda', async () => {
-    const jobs = await db.connection.collection('agenda_jobs').find({}, { projection: { name: 1, repeatInterval: 1 } }).toArray();
+    const jobs = await t.db.connection.collection('agenda_jobs').find({}, { projection: { name: 1, repeatInterval: 1 } }).toArray();
     expect(jobs.map((j) => j.name as string).sort()).toEqual(['inbox.purge', 'inbox.retry']);
   });
 
