@@ -83,8 +83,7 @@ function create(req: RouteRequest, deps: RouteDeps): RouteReply {
   const parsed = parseContent(msgType, raw);
   if (!parsed.ok) return parsed.reply;
   const receiveIdType = query.data.receive_id_type;
-  const message: FakeMessage = {
-    messageId: deps.store.nextMessageId(),
+  return storeNewMessage(deps, {
     receiveIdType,
     receiveId,
     // A message to a person lands in the bot's p2p chat with them; give that chat a stable id.
@@ -93,6 +92,17 @@ function create(req: RouteRequest, deps: RouteDeps): RouteReply {
     content: parsed.content,
     rawContent: raw,
     uuid,
+  });
+}
+
+/** Keeps a message the bot created or replied with, tells local mode, and answers as Feishu does. */
+function storeNewMessage(
+  deps: RouteDeps,
+  fields: Omit<FakeMessage, 'messageId' | 'createdAt' | 'updates' | 'urgentTo'>,
+): RouteReply {
+  const message: FakeMessage = {
+    ...fields,
+    messageId: deps.store.nextMessageId(),
     createdAt: deps.clock.now(),
     updates: [],
     urgentTo: [],
@@ -118,8 +128,7 @@ function reply(req: RouteRequest, deps: RouteDeps): RouteReply {
     threadId = deps.store.nextThreadId();
     if (parent) parent.threadId = threadId;
   }
-  const message: FakeMessage = {
-    messageId: deps.store.nextMessageId(),
+  return storeNewMessage(deps, {
     chatId: parent?.chatId,
     rootId: parent?.rootId ?? parentId,
     parentId,
@@ -129,13 +138,7 @@ function reply(req: RouteRequest, deps: RouteDeps): RouteReply {
     content: parsed.content,
     rawContent: raw,
     uuid,
-    createdAt: deps.clock.now(),
-    updates: [],
-    urgentTo: [],
-  };
-  deps.store.addMessage(message);
-  deps.notify(message);
-  return ok(messageView(message, deps));
+  });
 }
 
 function patch(req: RouteRequest, deps: RouteDeps): RouteReply {
