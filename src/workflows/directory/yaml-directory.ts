@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { checkDirectory, type Directory, type DirectoryProblem } from '../../domain/directory/directory.js';
+
+/**
+ * The directory as IT keeps it: a YAML file (see examples/jinkouhe.yaml). Everything is
+ * validated before anything is written; each problem names its YAML path and line.
+ */
+
+const id = z
+  .string({ error: '须填写编号' })
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '编号只能使用字母、数字、-、_、.');
+const name = z.string({ error: '须填写名称' }).trim().min(1, '须填写名称');
+const chatId = z.string().trim().regex(/^oc_[A-Za-z0-9_]+$/, '群聊 ID 应形如 oc_xxxxxxxx');
+
+/** Accepts 138-0000-0001, 138 0000 0001 and +86 13800000001; stores 13800000001. */
+export const MobileSchema = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, ''))
+  .pipe(z.string().regex(/^1[3-9]\d{9}$/, '手机号格式不正确（应为 11 位中国大陆手机号）'));
+
+const ObligationSchema = z.object({
+  period: z.enum(['month', 'quarter', 'year'], { error: '周期应为 month、quarter 或 year' }),
+  times: z.number().int().min(1, '次数至少为 1').max(31),
+});
+
+const PersonSchema = z
+  .object({
+    id,
+    name,
+    openId: z.string().trim().regex(/^ou_[A-Za-z0-9_]+$/, '飞书 open_id 应形如 ou_xxxxxxxx').optional(),
+    mobile: MobileSchema.optional(),
+    email: z.email('邮箱格式不正确').optional(),
+  })
+  .strict();
+
+const UnitSchema = z
+  .object({
+    id,
+    name,
+    kind: z.enum(['generalChiefOffice', 'riverChiefOffice', 'liaisonUnit', 'department', 'township'], {
+      error: '单位类型应为 generalChiefOffice、riverChiefOffice、liaisonUnit、department 或 township',
+    }),
+    members: z.array(id).default([]),
+    chat: chatId.optional(),
+  })
+  .strict();
+
+const WaterBodySchema = z
+  .object({
+    id,
+    name,
+    kind: z.enum(['river', 'lake'], { error: '类型应为 river（河）或 lake（湖）' }).default('river'),
+    districtChief: id.optional(),
+    liaisonUnit: id.optional(),
+    townships: z.array(id).default([]),
+    townshipChiefs: z.record(z.string(), id).default({}),
+    villageChiefs: z.record(z.string(), id).default({}),
+    crossBoundary: z.boolean().default(false),
+    neighbours: z.array(name).default([]),
+    chat: chatId.optional(),
+  })
+  .strict();
+
+export const DirectoryFileSchema = z
+  .object({
+    district: name,
+    generalChief: id,
+    reminderDelivery: z.enum(['groupChat', 'direct']).default('groupChat'),
+    duties: z
+      .object({ townshipChief: ObligationSchema, villageChief: ObligationSchema })
+      .default({ townshipChief: { period: 'month', times: 1 }, villageChief: { period: 'month', times: 1 } }),
+    people: z.array(PersonSchema).min(1, '人员名单不能为空'),
+    units: z.array(UnitSchema).min(1, '单位名单不能为空'),
+    waterBodies: z.array(WaterBodySchema).min(1, '河湖名单不能为空'),
+  })
+  .strict();
+
+export type DirectoryFile = z.infer<typeof DirectoryFileSchema>;
+
+export type ParsedDirectory = { ok: true; directory: Directory } | { ok: false; problems: DirectoryProblem[] };
+
+function pathText(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+}
+
+/** Parses and checks a YAML directory. Never throws for bad input: problems are returned. */
+export function parseYamlDirectory(source: string): ParsedDirectory {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({ where: `第 ${lineCounter.linePos(e.pos[0]).line} 行`, message: `YAML 格式错误：${e.code}` })),
+    };
+  }
+  const locate = (path: ReadonlyArray<PropertyKey>): string => {
+    // The deepest node that exists along the path gives the line.
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node: unknown = doc.getIn(path.slice(0, depth) as Array<string | number>, true);
+      if (isNode(node) && node.range) {
+        const where = pathText(path) || '文件';
+        return `${where}（第 ${lineCounter.linePos(node.range[0]).line} 行）`;
+      }
+    }
+    return pathText(path) || '文件';
+  };
+  const parsed = DirectoryFileSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((issue) => ({ where: locate(issue.path), message: issue.message })) };
+  }
+  const file = parsed.data;
+  const directory: Directory = {
+    district: file.district,
+    generalChief: file.generalChief,
+    reminderDelivery: file.reminderDelivery,
+    duties: file.duties,
+    people: file.people.map((p) => ({ id: p.id, name: p.name, openId: p.openId, mobile: p.mobile, email: p.email })),
+    units: file.units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, members: u.members, chatId: u.chat })),
+    waterBodies: file.waterBodies.map((w) => ({
+      id: w.id,
+      name: w.name,
+      kind: w.kind,
+      districtChief: w.districtChief,
+      liaisonUnit: w.liaisonUnit,
+      townships: w.townships,
+      townshipChiefs: w.townshipChiefs,
+      villageChiefs: w.villageChiefs,
+      crossBoundary: w.crossBoundary,
+      neighbours: w.neighbours,
+      chatId: w.chat,
+    })),
+  };
+  const problems = checkDirectory(directory, locate);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, directory };
+}
