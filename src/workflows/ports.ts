@@ -27,3 +27,9 @@ export interface Messenger {
   /** Feishu's id of a message sent under this key, once delivered. */
   deliveredMessageId(key: string): Promise<string | undefined>;
 }
+
+/** Finds people's Feishu open_ids from the mobiles and emails office staff know them by. */
+export interface ContactDirectory {
+  /** Unknown mobiles and emails are simply absent from the result. */
+  openIdsFor(query: { mobiles: string[]; emails: string[] }): Promise<{ byMobile: Map<string, string>; byEmail: Map<string, string> }>;
+}

@@ -1,9 +1,10 @@
 import type { Connection } from 'mongoose';
+import { directoryModels, type DirectoryModels } from './directory.js';
 import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models {
+export interface Models extends DirectoryModels {
   inboxEvents: InboxEventModel;
   outboxMessages: OutboxMessageModel;
 }
@@ -12,6 +13,7 @@ export function bindModels(connection: Connection): Models {
   return {
     inboxEvents: inboxEventModel(connection),
     outboxMessages: outboxMessageModel(connection),
+    ...directoryModels(connection),
   };
 }
 

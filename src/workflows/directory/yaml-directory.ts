@@ -85,6 +85,17 @@ function pathText(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
 }
 
+const TYPE_NAMES: Record<string, string> = { array: '列表', string: '文字', number: '数字', boolean: 'true 或 false', object: '键值对' };
+
+/** zod's own messages are English; the schema's custom ones are already Chinese. */
+function inChinese(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined ? '缺少此项' : `类型不正确，应为${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `无法识别的字段：${issue.keys.join('、')}（请检查拼写）`;
+  return /[\u4e00-\u9fff]/.test(issue.message) ? issue.message : `取值无效：${issue.message}`;
+}
+
 /** Parses and checks a YAML directory. Never throws for bad input: problems are returned. */
 export function parseYamlDirectory(source: string): ParsedDirectory {
   const lineCounter = new LineCounter();
@@ -108,7 +119,7 @@ export function parseYamlDirectory(source: string): ParsedDirectory {
   };
   const parsed = DirectoryFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => ({ where: locate(issue.path), message: issue.message })) };
+    return { ok: false, problems: parsed.error.issues.map((issue) => ({ where: locate(issue.path), message: inChinese(issue) })) };
   }
   const file = parsed.data;
   const directory: Directory = {

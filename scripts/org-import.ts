@@ -1,0 +1,64 @@
+/**
+ * `npm run org:import -- FILE [--dry-run]`: imports the organisation directory from a YAML
+ * file into the bot's database (MONGODB_URI, or the embedded one under BOT_DATA_DIR), and
+ * resolves people given by mobile or email through Feishu when credentials are configured.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { ConfigError, loadConfig, type Config } from '../src/config/env.js';
+import { systemClock } from '../src/domain/clock.js';
+import { FeishuContacts } from '../src/feishu/contacts.js';
+import { createLogger } from '../src/log/logger.js';
+import { connectDatabase } from '../src/store/connection.js';
+import { DirectoryStore } from '../src/store/directory-store.js';
+import { bindModels, ensureIndexes } from '../src/store/models/index.js';
+import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
+import { importDirectory } from '../src/workflows/directory/import-directory.js';
+import { summariseImport } from '../src/workflows/directory/import-summary.js';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });
+const file = positionals[0];
+if (!file) {
+  console.error('用法：npm run org:import -- 名录文件.yaml [--dry-run]');
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+const text = await readFile(file, 'utf8').catch(() => {
+  console.error(`无法读取文件：${file}`);
+  process.exit(1);
+});
+
+const server = config.mongodbUri ? undefined : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger });
+const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
+
+async function run(): Promise<number> {
+  const models = bindModels(connection);
+  await ensureIndexes(models);
+  const credentials = config.feishu.credentials;
+  const contacts = credentials
+    ? new FeishuContacts(new lark.Client({ appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain }))
+    : undefined;
+  if (!contacts) console.warn('未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号。');
+  const outcome = await importDirectory({ text, format: 'yaml' }, { store: new DirectoryStore(models, systemClock), contacts }, { dryRun: values['dry-run'] });
+  const summary = summariseImport(outcome, { dryRun: values['dry-run'] });
+  console.log(summary.title);
+  for (const line of summary.lines) console.log(line);
+  return outcome.ok ? 0 : 2;
+}
+
+try {
+  process.exitCode = await run();
+} finally {
+  await connection.close();
+  await server?.stop();
+}

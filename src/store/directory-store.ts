@@ -1,0 +1,114 @@
+import type { Clock } from '../domain/clock.js';
+import type { Directory, Person, Unit, WaterBody } from '../domain/directory/directory.js';
+import type { DirectoryDiff, DirectorySettings } from '../domain/directory/diff.js';
+import type { DirectoryModels, PersonDoc, UnitDoc, WaterBodyDoc } from './models/directory.js';
+
+const orUndefined = <T>(value: T | null): T | undefined => value ?? undefined;
+
+function personOf(doc: PersonDoc): Person {
+  return { id: doc.key, name: doc.name, openId: orUndefined(doc.openId), mobile: orUndefined(doc.mobile), email: orUndefined(doc.email) };
+}
+
+function unitOf(doc: UnitDoc): Unit {
+  return { id: doc.key, name: doc.name, kind: doc.kind, members: doc.members, chatId: orUndefined(doc.chatId) };
+}
+
+function waterBodyOf(doc: WaterBodyDoc): WaterBody {
+  return {
+    id: doc.key,
+    name: doc.name,
+    kind: doc.kind,
+    districtChief: orUndefined(doc.districtChief),
+    liaisonUnit: orUndefined(doc.liaisonUnit),
+    townships: doc.townships,
+    townshipChiefs: doc.townshipChiefs,
+    villageChiefs: doc.villageChiefs,
+    crossBoundary: doc.crossBoundary,
+    neighbours: doc.neighbours,
+    chatId: orUndefined(doc.chatId),
+  };
+}
+
+/** Reads the active directory and applies an import's changes in place. */
+export class DirectoryStore {
+  constructor(
+    private readonly models: DirectoryModels,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The records currently on the roster (removed ones excluded), and the settings. */
+  async loadActive(): Promise<{ people: Person[]; units: Unit[]; waterBodies: WaterBody[]; settings: DirectorySettings | undefined }> {
+    const [people, units, waterBodies, settings] = await Promise.all([
+      this.models.people.find({ removedAt: null }).lean<PersonDoc[]>().exec(),
+      this.models.units.find({ removedAt: null }).lean<UnitDoc[]>().exec(),
+      this.models.waterBodies.find({ removedAt: null }).lean<WaterBodyDoc[]>().exec(),
+      this.models.settings.findById('current').lean().exec(),
+    ]);
+    return {
+      people: people.map(personOf),
+      units: units.map(unitOf),
+      waterBodies: waterBodies.map(waterBodyOf),
+      settings: settings
+        ? { district: settings.district, generalChief: settings.generalChief, duties: settings.duties, reminderDelivery: settings.reminderDelivery }
+        : undefined,
+    };
+  }
+
+  /**
+   * Writes only what the diff says changed: upserts by stable key, marks removals. Every
+   * write is idempotent, so an import interrupted by a crash converges when run again.
+   */
+  async apply(directory: Directory, diff: DirectoryDiff): Promise<void> {
+    const now = this.clock.now();
+    const upsert = <T extends { id: string }>(items: T[], toDoc: (item: T) => Record<string, unknown>) =>
+      items.map((item) => ({
+        updateOne: { filter: { key: item.id }, update: { $set: { ...toDoc(item), removedAt: null, updatedAt: now } }, upsert: true },
+      }));
+    const remove = (keys: string[]) => keys.map((key) => ({ updateOne: { filter: { key }, update: { $set: { removedAt: now, updatedAt: now } } } }));
+
+    const people = [...diff.people.added, ...diff.people.changed];
+    const units = [...diff.units.added, ...diff.units.changed];
+    const waters = [...diff.waterBodies.added, ...diff.waterBodies.changed];
+    const peopleOps = [
+      ...upsert(people, (p) => ({ name: p.name, openId: p.openId ?? null, mobile: p.mobile ?? null, email: p.email ?? null })),
+      ...remove(diff.people.removed),
+    ];
+    const unitOps = [
+      ...upsert(units, (u) => ({ name: u.name, kind: u.kind, members: u.members, chatId: u.chatId ?? null })),
+      ...remove(diff.units.removed),
+    ];
+    const waterOps = [
+      ...upsert(waters, (w) => ({
+        name: w.name,
+        kind: w.kind,
+        districtChief: w.districtChief ?? null,
+        liaisonUnit: w.liaisonUnit ?? null,
+        townships: w.townships,
+        townshipChiefs: w.townshipChiefs,
+        villageChiefs: w.villageChiefs,
+        crossBoundary: w.crossBoundary,
+        neighbours: w.neighbours,
+        chatId: w.chatId ?? null,
+      })),
+      ...remove(diff.waterBodies.removed),
+    ];
+    if (peopleOps.length > 0) await this.models.people.bulkWrite(peopleOps, { ordered: false });
+    if (unitOps.length > 0) await this.models.units.bulkWrite(unitOps, { ordered: false });
+    if (waterOps.length > 0) await this.models.waterBodies.bulkWrite(waterOps, { ordered: false });
+    if (diff.settingsChanged) {
+      await this.models.settings.updateOne(
+        { _id: 'current' },
+        {
+          $set: {
+            district: directory.district,
+            generalChief: directory.generalChief,
+            duties: directory.duties,
+            reminderDelivery: directory.reminderDelivery,
+            updatedAt: now,
+          },
+        },
+        { upsert: true },
+      );
+    }
+  }
+}

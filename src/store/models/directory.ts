@@ -1,0 +1,143 @@
+import { Schema, type Connection } from 'mongoose';
+import type { DutySettings, UnitKind } from '../../domain/directory/directory.js';
+
+/**
+ * The directory's records, keyed by the district's stable ids (`key`). A record removed from
+ * the roster is marked `removedAt`, never deleted, so patrols and problems stay attached.
+ */
+
+export interface PersonDoc {
+  key: string;
+  name: string;
+  openId: string | null;
+  mobile: string | null;
+  email: string | null;
+  removedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface UnitDoc {
+  key: string;
+  name: string;
+  kind: UnitKind;
+  members: string[];
+  chatId: string | null;
+  removedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface WaterBodyDoc {
+  key: string;
+  name: string;
+  kind: 'river' | 'lake';
+  districtChief: string | null;
+  liaisonUnit: string | null;
+  townships: string[];
+  townshipChiefs: Record<string, string>;
+  villageChiefs: Record<string, string>;
+  crossBoundary: boolean;
+  neighbours: string[];
+  chatId: string | null;
+  removedAt: Date | null;
+  updatedAt: Date;
+}
+
+/** District-wide settings and the last import; a single document with _id 'current'. */
+export interface DirectorySettingsDoc {
+  _id: string;
+  district: string;
+  generalChief: string;
+  duties: DutySettings;
+  reminderDelivery: 'groupChat' | 'direct';
+  updatedAt: Date;
+}
+
+const options = { versionKey: false, minimize: false, id: false } as const;
+
+const PersonSchema = new Schema<PersonDoc>(
+  {
+    key: { type: String, required: true },
+    name: { type: String, required: true },
+    openId: { type: String, default: null },
+    mobile: { type: String, default: null },
+    email: { type: String, default: null },
+    removedAt: { type: Date, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...options, collection: 'people' },
+);
+PersonSchema.index({ key: 1 }, { unique: true });
+// Incoming events name people by open_id.
+PersonSchema.index({ openId: 1 });
+
+const UnitSchema = new Schema<UnitDoc>(
+  {
+    key: { type: String, required: true },
+    name: { type: String, required: true },
+    kind: { type: String, required: true },
+    members: { type: [String], default: [] },
+    chatId: { type: String, default: null },
+    removedAt: { type: Date, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...options, collection: 'units' },
+);
+UnitSchema.index({ key: 1 }, { unique: true });
+UnitSchema.index({ members: 1 });
+
+const WaterBodySchema = new Schema<WaterBodyDoc>(
+  {
+    key: { type: String, required: true },
+    name: { type: String, required: true },
+    kind: { type: String, required: true },
+    districtChief: { type: String, default: null },
+    liaisonUnit: { type: String, default: null },
+    townships: { type: [String], default: [] },
+    townshipChiefs: { type: Schema.Types.Mixed, default: {} },
+    villageChiefs: { type: Schema.Types.Mixed, default: {} },
+    crossBoundary: { type: Boolean, default: false },
+    neighbours: { type: [String], default: [] },
+    chatId: { type: String, default: null },
+    removedAt: { type: Date, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...options, collection: 'water_bodies' },
+);
+WaterBodySchema.index({ key: 1 }, { unique: true });
+WaterBodySchema.index({ districtChief: 1 });
+WaterBodySchema.index({ liaisonUnit: 1 });
+
+const DirectorySettingsSchema = new Schema<DirectorySettingsDoc>(
+  {
+    _id: { type: String, required: true },
+    district: { type: String, required: true },
+    generalChief: { type: String, required: true },
+    duties: { type: Schema.Types.Mixed, required: true },
+    reminderDelivery: { type: String, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...options, collection: 'directory_settings' },
+);
+
+function build(connection: Connection) {
+  return {
+    people: connection.model('Person', PersonSchema),
+    units: connection.model('Unit', UnitSchema),
+    waterBodies: connection.model('WaterBody', WaterBodySchema),
+    settings: connection.model('DirectorySettings', DirectorySettingsSchema),
+  };
+}
+
+export type DirectoryModels = ReturnType<typeof build>;
+
+const compiled = new WeakMap<Connection, DirectoryModels>();
+
+/** The directory models on this connection, compiled once. */
+export function directoryModels(connection: Connection): DirectoryModels {
+  let models = compiled.get(connection);
+  if (!models) {
+    models = build(connection);
+    compiled.set(connection, models);
+  }
+  return models;
+}

@@ -1,0 +1,54 @@
+import { diffDirectory, isEmptyDiff, type DirectoryDiff } from '../../domain/directory/diff.js';
+import type { Directory, DirectoryProblem, Person } from '../../domain/directory/directory.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { ContactDirectory } from '../ports.js';
+import { parseYamlDirectory } from './yaml-directory.js';
+
+export type ImportOutcome =
+  | { ok: false; problems: DirectoryProblem[] }
+  | {
+      ok: true;
+      diff: DirectoryDiff;
+      /** People whose mobile or email Feishu does not know: imported, but unreachable until fixed. */
+      unresolved: Person[];
+      written: boolean;
+    };
+
+export interface ImportDeps {
+  store: DirectoryStore;
+  /** Absent in local mode without Feishu: mobiles and emails then stay unresolved. */
+  contacts: ContactDirectory | undefined;
+}
+
+/** Fills in open_ids for people given by mobile or email; keeps ones given directly. */
+async function resolvePeople(directory: Directory, contacts: ContactDirectory | undefined): Promise<{ directory: Directory; unresolved: Person[] }> {
+  const needing = directory.people.filter((p) => !p.openId);
+  if (needing.length === 0 || !contacts) return { directory, unresolved: needing };
+  const found = await contacts.openIdsFor({
+    mobiles: needing.flatMap((p) => (p.mobile ? [p.mobile] : [])),
+    emails: needing.flatMap((p) => (p.email ? [p.email.toLowerCase()] : [])),
+  });
+  const unresolved: Person[] = [];
+  const people = directory.people.map((p) => {
+    if (p.openId) return p;
+    const openId = (p.mobile && found.byMobile.get(p.mobile)) || (p.email && found.byEmail.get(p.email.toLowerCase())) || undefined;
+    if (!openId) unresolved.push(p);
+    return openId ? { ...p, openId } : p;
+  });
+  return { directory: { ...directory, people }, unresolved };
+}
+
+/**
+ * Imports a directory file: parse and check everything first (nothing is written if any
+ * problem is found), resolve people through Feishu, then write only what changed.
+ * Importing the same file twice writes nothing the second time.
+ */
+export async function importDirectory(source: { text: string; format: 'yaml' }, deps: ImportDeps, options: { dryRun?: boolean } = {}): Promise<ImportOutcome> {
+  const parsed = parseYamlDirectory(source.text);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  const { directory, unresolved } = await resolvePeople(parsed.directory, deps.contacts);
+  const diff = diffDirectory(await deps.store.loadActive(), directory);
+  const write = !options.dryRun && !isEmptyDiff(diff);
+  if (write) await deps.store.apply(directory, diff);
+  return { ok: true, diff, unresolved, written: write };
+}

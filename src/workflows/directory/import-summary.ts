@@ -1,0 +1,37 @@
+import { isEmptyDiff, type KindDiff } from '../../domain/directory/diff.js';
+import type { ImportOutcome } from './import-directory.js';
+
+/** The import result in the words office staff use; shared by the CLI and the summary card. */
+export function summariseImport(outcome: ImportOutcome, options: { dryRun?: boolean } = {}): { title: string; lines: string[] } {
+  if (!outcome.ok) {
+    return {
+      title: `导入未完成：发现 ${outcome.problems.length} 处问题，未写入任何数据`,
+      lines: outcome.problems.map((p) => `${p.where}：${p.message}`),
+    };
+  }
+  const kind = (label: string, diff: KindDiff<{ id: string; name?: string }>) => {
+    const names = (items: Array<{ id: string; name?: string }>) => items.map((i) => i.name ?? i.id).join('、');
+    const parts = [`新增 ${diff.added.length}`, `变更 ${diff.changed.length}`, `移除 ${diff.removed.length}`, `未变 ${diff.unchanged}`];
+    const details = [
+      diff.added.length > 0 ? `  新增：${names(diff.added)}` : '',
+      diff.changed.length > 0 ? `  变更：${names(diff.changed)}` : '',
+      diff.removed.length > 0 ? `  移除：${diff.removed.join('、')}` : '',
+    ].filter(Boolean);
+    return [`${label}：${parts.join('，')}`, ...details];
+  };
+  const lines = [
+    ...kind('人员', outcome.diff.people),
+    ...kind('单位', outcome.diff.units),
+    ...kind('河湖', outcome.diff.waterBodies),
+    ...(outcome.diff.settingsChanged ? ['全区设置已更新'] : []),
+    ...(outcome.unresolved.length > 0
+      ? [
+          `以下 ${outcome.unresolved.length} 人在飞书中未找到（请核对手机号或邮箱），暂时无法向其发送提醒：`,
+          ...outcome.unresolved.map((p) => `  ${p.name}（${p.mobile ?? p.email ?? p.id}）`),
+        ]
+      : []),
+  ];
+  const changed = outcome.written || (options.dryRun === true && !isEmptyDiff(outcome.diff));
+  const title = !changed ? '组织名录无变化，未写入数据' : options.dryRun ? '试运行：以下变化尚未写入' : '组织名录已导入';
+  return { title, lines };
+}
