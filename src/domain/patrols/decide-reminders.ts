@@ -1,0 +1,80 @@
+import type { ChiefDuty } from '../directory/directory.js';
+import { contains, periodContaining, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../time/period.js';
+import type { WorkCalendar } from '../time/work-calendar.js';
+import { compareLocalDates, toLocal, type LocalDate } from '../time/zoned.js';
+import { daysLeft, reminderStages, type ReminderPolicy, type ReminderStage } from './reminder-plan.js';
+
+/** What the sweep knows of one duty: the chief's patrol times this year and any plan. */
+export interface DutyState {
+  duty: ChiefDuty;
+  /** Patrols counting for this duty, any order; those outside this year are ignored. */
+  patrolTimes: readonly Date[];
+  /** 已安排: the chief plans to patrol on this day; no reminder until then. */
+  plannedDay?: LocalDate;
+}
+
+export interface ReminderDecision {
+  duty: ChiefDuty;
+  period: Period;
+  stage: ReminderStage;
+  daysLeft: number;
+  /** Patrols this year against the yearly duty (本年已巡河10/12次). */
+  yearDone: number;
+  yearTarget: number;
+}
+
+export interface SweepContext {
+  now: Date;
+  timeZone: string;
+  calendar: WorkCalendar;
+  policies: Readonly<Record<PeriodKind, ReminderPolicy>>;
+}
+
+/**
+ * The reminders due at `now`, at most one per duty: the latest stage of the current period
+ * whose time has come, when the duty is not yet met, today is a working day, and no plan
+ * postpones it. Sending is once-only by key, so a stage missed while the bot was down goes
+ * out on the next working day, and a stage already sent is never repeated.
+ *
+ * Periods and stages depend only on the duty's period kind, so they are computed once per
+ * kind, not per chief: deciding for 100,000 chiefs stays linear and cheap.
+ */
+export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext): ReminderDecision[] {
+  const today = toLocal(ctx.now, ctx.timeZone);
+  if (!ctx.calendar.isWorkingDay(today)) return [];
+  const year = periodContaining('year', ctx.now, ctx.timeZone);
+  const perKind = new Map<PeriodKind, { period: Period; stage: ReminderStage | undefined; daysLeft: number }>();
+  const forKind = (kind: PeriodKind) => {
+    let entry = perKind.get(kind);
+    if (!entry) {
+      const period = periodContaining(kind, ctx.now, ctx.timeZone);
+      const due = reminderStages(period, ctx.policies[kind], ctx.calendar, ctx.timeZone).filter((s) => s.at.getTime() <= ctx.now.getTime());
+      entry = { period, stage: due.at(-1), daysLeft: daysLeft(period, ctx.now, ctx.timeZone) };
+      perKind.set(kind, entry);
+    }
+    return entry;
+  };
+
+  const decisions: ReminderDecision[] = [];
+  for (const state of states) {
+    const { period, stage, daysLeft: left } = forKind(state.duty.obligation.period);
+    if (!stage) continue;
+    if (state.plannedDay && compareLocalDates(state.plannedDay, today) >= 0) continue;
+    let inPeriod = 0;
+    let inYear = 0;
+    for (const t of state.patrolTimes) {
+      if (contains(period, t)) inPeriod += 1;
+      if (contains(year, t)) inYear += 1;
+    }
+    if (inPeriod >= state.duty.obligation.times) continue;
+    decisions.push({
+      duty: state.duty,
+      period,
+      stage,
+      daysLeft: left,
+      yearDone: inYear,
+      yearTarget: PERIODS_PER_YEAR[state.duty.obligation.period] * state.duty.obligation.times,
+    });
+  }
+  return decisions;
+}
