@@ -9,6 +9,8 @@ export interface JobBodies {
   retryInboundEvents(): Promise<number>;
   /** Forget finished inbound events once Feishu can no longer redeliver them. */
   purgeInboundEvents(now: Date): Promise<number>;
+  /** Send the patrol reminders due now (once-only per chief, water body, period and stage). */
+  sendPatrolReminders(now: Date): Promise<number>;
 }
 
 export interface JobDefinition {
@@ -29,5 +31,11 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     // 03:30 daily in the district's time; Feishu's last retry comes about 7 hours after the first.
     every: '30 3 * * *',
     run: (bodies, dueAt) => bodies.purgeInboundEvents(dueAt),
+  },
+  {
+    name: 'patrol.reminders',
+    // Stages fall due at 09:00 local; a ten-minute sweep sends them soon after, on working days.
+    every: '*/10 * * * *',
+    run: (bodies, dueAt) => bodies.sendPatrolReminders(dueAt),
   },
 ];

@@ -26,6 +26,11 @@ import { bindModels, ensureIndexes, type Models } from '../store/models/index.js
 import { OutboxStore } from '../store/outbox-store.js';
 import { provisionMongoServer, type MongoServerHandle } from '../store/provision/mongo-server.js';
 import { sdkLogger } from './sdk-logger.js';
+import { patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
+import { patrolCards } from '../feishu/cards/patrol-cards.js';
+import { DirectoryStore } from '../store/directory-store.js';
+import { PatrolStore } from '../store/patrol-store.js';
+import { PatrolService } from '../workflows/patrols/patrol-service.js';
 import { join } from 'node:path';
 
 /** Inbound events are kept this long after they are done; Feishu stops retrying within a day. */
@@ -57,6 +62,7 @@ export interface RunningBot {
   scheduler: Scheduler;
   commands: CommandRegistry;
   cardActions: CardActionRouter;
+  patrols: PatrolService;
   stop(): Promise<void>;
 }
 
@@ -116,9 +122,20 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const worker = new OutboxWorker(outboxStore, api, new RateLimiter(), clock, logger.child({ component: 'outbox' }));
     const messenger = new FeishuMessenger(outboxStore, worker);
 
+    const patrols = new PatrolService({
+      directory: new DirectoryStore(models, clock),
+      patrols: new PatrolStore(models, clock),
+      messenger,
+      cards: patrolCards,
+      clock,
+      timeZone: config.timezone,
+      logger: logger.child({ component: 'patrols' }),
+    });
     const commands = new CommandRegistry();
+    commands.register(patrolCommand(patrols));
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();
+    registerPatrolActions(cardActions, patrols, messenger);
     const chat = new ChatHandlers(
       new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger) }),
       cardActions,
@@ -137,6 +154,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       {
         retryInboundEvents: () => intake.retryDue(),
         purgeInboundEvents: (now) => inbox.purgeDoneBefore(new Date(now.getTime() - INBOX_RETENTION_MS)),
+        sendPatrolReminders: (now) => patrols.sendDueReminders(now),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
@@ -206,6 +224,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       scheduler,
       commands,
       cardActions,
+      patrols,
       stop: () => (stopping ??= runCleanups().then(() => logger.info('bot stopped'))),
     };
   } catch (error) {

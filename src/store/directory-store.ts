@@ -49,9 +49,22 @@ export class DirectoryStore {
       units: units.map(unitOf),
       waterBodies: waterBodies.map(waterBodyOf),
       settings: settings
-        ? { district: settings.district, generalChief: settings.generalChief, duties: settings.duties, reminderDelivery: settings.reminderDelivery }
+        ? {
+            district: settings.district,
+            generalChief: settings.generalChief,
+            duties: settings.duties,
+            reminderDelivery: settings.reminderDelivery,
+            calendar: settings.calendar,
+          }
         : undefined,
     };
+  }
+
+  /** The whole active directory, or undefined before the first import. */
+  async loadDirectory(): Promise<Directory | undefined> {
+    const active = await this.loadActive();
+    if (!active.settings) return undefined;
+    return { ...active.settings, people: active.people, units: active.units, waterBodies: active.waterBodies };
   }
 
   /**
@@ -104,6 +117,7 @@ export class DirectoryStore {
             generalChief: directory.generalChief,
             duties: directory.duties,
             reminderDelivery: directory.reminderDelivery,
+            calendar: directory.calendar,
             updatedAt: now,
           },
         },

@@ -16,7 +16,7 @@ export interface DirectoryDiff {
   settingsChanged: boolean;
 }
 
-export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery'>;
+export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar'>;
 
 /** Key order and absent-vs-undefined must not make equal records look different. */
 function canonical(value: unknown): string {
@@ -53,6 +53,7 @@ export function diffDirectory(
     generalChief: next.generalChief,
     duties: next.duties,
     reminderDelivery: next.reminderDelivery,
+    calendar: next.calendar,
   };
   return {
     people: diffKind(current.people, next.people),

@@ -63,6 +63,8 @@ export interface Directory {
   duties: DutySettings;
   /** Where patrol reminders go: the water body's group chat (default) or a direct message. */
   reminderDelivery: 'groupChat' | 'direct';
+  /** Public holidays and make-up working days (调休), `YYYY-MM-DD`; reminders go out on working days. */
+  calendar: { holidays: string[]; makeUpWorkdays: string[] };
 }
 
 /** One thing wrong with a directory, located in the source (YAML path or sheet and row). */

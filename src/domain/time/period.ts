@@ -70,3 +70,22 @@ export function contains(period: Period, instant: Date): boolean {
   const t = instant.getTime();
   return t >= period.start.getTime() && t < period.end.getTime();
 }
+
+/** Reads back a key made by this module (`2026`, `2026-Q4`, `2026-11`). */
+export function parsePeriodKey(key: string, timeZone: string): Period | undefined {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(key);
+  if (quarter) return build('quarter', Number(quarter[1]), Number(quarter[2]), timeZone);
+  const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
+  if (month) return build('month', Number(month[1]), Number(month[2]), timeZone);
+  const year = /^(\d{4})$/.exec(key);
+  if (year) return build('year', Number(year[1]), 1, timeZone);
+  return undefined;
+}
+
+/** How a period is named to people: 本月 / 本季度 / 本年 when current, else 2026年11月 etc. */
+export function periodLabel(period: Period, current: boolean): string {
+  if (current) return period.kind === 'month' ? '本月' : period.kind === 'quarter' ? '本季度' : '本年';
+  if (period.kind === 'month') return `${period.year}年${period.index}月`;
+  if (period.kind === 'quarter') return `${period.year}年第${'一二三四'[period.index - 1] ?? period.index}季度`;
+  return `${period.year}年`;
+}

@@ -49,6 +49,7 @@ export interface DirectorySettingsDoc {
   generalChief: string;
   duties: DutySettings;
   reminderDelivery: 'groupChat' | 'direct';
+  calendar: { holidays: string[]; makeUpWorkdays: string[] };
   updatedAt: Date;
 }
 
@@ -114,6 +115,7 @@ const DirectorySettingsSchema = new Schema<DirectorySettingsDoc>(
     generalChief: { type: String, required: true },
     duties: { type: Schema.Types.Mixed, required: true },
     reminderDelivery: { type: String, required: true },
+    calendar: { type: Schema.Types.Mixed, default: () => ({ holidays: [], makeUpWorkdays: [] }) },
     updatedAt: { type: Date, required: true },
   },
   { ...options, collection: 'directory_settings' },

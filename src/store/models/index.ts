@@ -1,10 +1,11 @@
 import type { Connection } from 'mongoose';
 import { directoryModels, type DirectoryModels } from './directory.js';
+import { patrolModels, type PatrolModels } from './patrol.js';
 import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels {
+export interface Models extends DirectoryModels, PatrolModels {
   inboxEvents: InboxEventModel;
   outboxMessages: OutboxMessageModel;
 }
@@ -14,6 +15,7 @@ export function bindModels(connection: Connection): Models {
     inboxEvents: inboxEventModel(connection),
     outboxMessages: outboxMessageModel(connection),
     ...directoryModels(connection),
+    ...patrolModels(connection),
   };
 }
 

@@ -71,6 +71,13 @@ export const DirectoryFileSchema = z
     duties: z
       .object({ townshipChief: ObligationSchema, villageChief: ObligationSchema })
       .default({ townshipChief: { period: 'month', times: 1 }, villageChief: { period: 'month', times: 1 } }),
+    calendar: z
+      .object({
+        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应形如 2026-10-01')).default([]),
+        makeUpWorkdays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应形如 2026-09-27')).default([]),
+      })
+      .strict()
+      .default({ holidays: [], makeUpWorkdays: [] }),
     people: z.array(PersonSchema).min(1, '人员名单不能为空'),
     units: z.array(UnitSchema).min(1, '单位名单不能为空'),
     waterBodies: z.array(WaterBodySchema).min(1, '河湖名单不能为空'),
@@ -127,6 +134,7 @@ export function parseYamlDirectory(source: string): ParsedDirectory {
     generalChief: file.generalChief,
     reminderDelivery: file.reminderDelivery,
     duties: file.duties,
+    calendar: file.calendar,
     people: file.people.map((p) => ({ id: p.id, name: p.name, openId: p.openId, mobile: p.mobile, email: p.email })),
     units: file.units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, members: u.members, chatId: u.chat })),
     waterBodies: file.waterBodies.map((w) => ({

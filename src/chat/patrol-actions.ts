@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { parseLocalDate } from '../domain/time/zoned.js';
+import { UserInputError } from '../errors.js';
+import type { PatrolService } from '../workflows/patrols/patrol-service.js';
+import type { Messenger } from '../workflows/ports.js';
+import { ActionValueSchema, type CardActionRouter } from './card-actions.js';
+import type { Command } from './commands/command.js';
+
+/** `{ a, d: duty key, p: period key }` on every patrol button. */
+const PatrolValueSchema = ActionValueSchema.extend({ d: z.string().min(1).max(200), p: z.string().min(4).max(10) });
+
+/** Feishu's date picker gives `2026-11-28 +0800`; the day is what counts. */
+const PickedDaySchema = z
+  .string()
+  .transform((text) => parseLocalDate(text.trim().slice(0, 10)))
+  .refine((day) => day !== undefined, '请选择日期');
+
+const PatrolFormSchema = z.object({
+  date: PickedDaySchema,
+  observations: z.string().default(''),
+  problems: z.string().default(''),
+});
+
+function parseValue(value: unknown) {
+  const parsed = PatrolValueSchema.safeParse(value);
+  if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
+  return parsed.data;
+}
+
+/** The buttons on patrol reminder cards (记录巡河, 已安排, 查看责任河湖) and the form they open. */
+export function registerPatrolActions(router: CardActionRouter, patrols: PatrolService, messenger: Messenger): void {
+  router.register('patrol.form', async (input) => {
+    const v = parseValue(input.action);
+    return { card: await patrols.openForm(input.operatorOpenId, v.d, v.p) };
+  });
+  router.register('patrol.reminder', async (input) => {
+    const v = parseValue(input.action);
+    return { card: await patrols.currentCard(v.d, v.p) };
+  });
+  router.register('patrol.submit', async (input) => {
+    const v = parseValue(input.action);
+    const form = PatrolFormSchema.safeParse(input.formValue ?? {});
+    if (!form.success) throw new UserInputError('请填写巡河日期', form.error.issues);
+    const card = await patrols.submit(input.operatorOpenId, v.d, v.p, {
+      day: form.data.date,
+      observations: form.data.observations,
+      problems: form.data.problems.split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
+    });
+    return { toast: { type: 'success', content: '巡河已记录' }, card };
+  });
+  router.register('patrol.plan', async (input) => {
+    const v = parseValue(input.action);
+    const day = PickedDaySchema.safeParse(input.option ?? '');
+    if (!day.success) throw new UserInputError('请选择计划巡河的日期');
+    const card = await patrols.plan(input.operatorOpenId, v.d, v.p, day.data);
+    return { toast: { type: 'success', content: `已安排于${day.data.month}月${day.data.day}日巡河，届时前不再提醒` }, card };
+  });
+  router.register('patrol.duties', async (input, ctx) => {
+    // Sent privately: in a group the reminder card must stay as it is for everyone else.
+    const card = await patrols.dutyList(input.operatorOpenId);
+    await messenger.send(`duties:${ctx.eventId}`, { openId: input.operatorOpenId }, { kind: 'card', card });
+    return { toast: { type: 'info', content: '已私信发送您的责任河湖' } };
+  });
+}
+
+/** `/巡河` `/patrol`: my duties this period, each with a 记录巡河 button. */
+export function patrolCommand(patrols: PatrolService): Command {
+  return {
+    name: '巡河',
+    aliases: ['patrol'],
+    usage: '/巡河',
+    summary: '查看本人责任河湖本期巡河情况，并记录巡河',
+    example: '/巡河',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await patrols.dutyList(ctx.message.senderOpenId) });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { DutyListView, PatrolCardPresenter, PatrolFormView, PatrolReminderView } from '../../workflows/patrols/views.js';
+import type { CardJson } from '../../workflows/ports.js';
+import { renderCard } from './template.js';
+
+function subject(view: { chiefName: string; waterBodyName?: string }): string {
+  return view.waterBodyName ? `${view.waterBodyName} · ${view.chiefName}` : `全区 · ${view.chiefName}`;
+}
+
+/** 巡河提醒 card: pending (orange, with buttons), or recorded (green, buttons gone). */
+export function patrolReminderCard(view: PatrolReminderView): CardJson {
+  const where = view.waterBodyName ?? '';
+  const message = view.recorded
+    ? `${where}${view.periodLabel}巡河已记录（${view.recorded.dateLabel}，${view.recorded.onBehalf ? `由${view.recorded.recordedByName}代为记录` : '本人记录'}）；本年已巡河${view.yearDone}/${view.yearTarget}次。`
+    : `${where}${view.periodLabel}尚未巡河，截止${view.deadline}（剩${view.daysLeft}天）；本年已巡河${view.yearDone}/${view.yearTarget}次。`;
+  return renderCard('patrol-reminder', {
+    title: view.recorded ? '巡河已记录' : '巡河提醒',
+    color: view.recorded ? 'green' : 'orange',
+    subject: subject(view),
+    greeting: view.mentionOpenId ? `<at id=${view.mentionOpenId}></at> ` : `${view.chiefName}，`,
+    message,
+    plannedDay: view.recorded ? undefined : view.plannedDay,
+    showActions: !view.recorded,
+    dutyKey: view.dutyKey,
+    periodKey: view.periodKey,
+    footer: view.recorded ? '感谢您的辛勤履职。' : '本人或联络员单位均可记录；联络员单位代为记录时，记录中会同时注明。',
+  });
+}
+
+export function patrolFormCard(view: PatrolFormView): CardJson {
+  return renderCard('patrol-form', { subject: subject(view), today: view.today, dutyKey: view.dutyKey, periodKey: view.periodKey });
+}
+
+export function dutyListCard(view: DutyListView): CardJson {
+  const duties = view.duties.map((d) => ({ ...d, buttonType: d.done ? 'default' : 'primary' }));
+  return renderCard('duty-list', { personName: view.personName, duties, empty: duties.length === 0 });
+}
+
+export const patrolCards: PatrolCardPresenter = { reminder: patrolReminderCard, form: patrolFormCard, dutyList: dutyListCard };

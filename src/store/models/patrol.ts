@@ -1,0 +1,85 @@
+import { Schema, type Connection } from 'mongoose';
+
+/** One patrol as recorded, with its history of corrections (never edited silently). */
+export interface PatrolDoc {
+  key: string;
+  chiefId: string;
+  waterBodyId: string | null;
+  recordedBy: string;
+  patrolledAt: Date;
+  observations: string;
+  problems: string[];
+  photoKeys: string[];
+  status: 'recorded' | 'withdrawn';
+  version: number;
+  history: Array<{ at: Date; by: string; action: 'recorded' | 'corrected' | 'withdrawn'; note: string | null }>;
+  createdAt: Date;
+}
+
+/** 已安排: a chief's planned patrol day for one duty and period; reminders wait until then. */
+export interface PatrolPlanDoc {
+  key: string;
+  plannedDay: string;
+  by: string;
+  at: Date;
+}
+
+const options = { versionKey: false, minimize: false, id: false } as const;
+
+const PatrolSchema = new Schema<PatrolDoc>(
+  {
+    key: { type: String, required: true },
+    chiefId: { type: String, required: true },
+    waterBodyId: { type: String, default: null },
+    recordedBy: { type: String, required: true },
+    patrolledAt: { type: Date, required: true },
+    observations: { type: String, required: true },
+    problems: { type: [String], default: [] },
+    photoKeys: { type: [String], default: [] },
+    status: { type: String, required: true },
+    version: { type: Number, required: true },
+    history: {
+      type: [{ at: { type: Date, required: true }, by: { type: String, required: true }, action: { type: String, required: true }, note: { type: String, default: null } }],
+      default: [],
+      _id: false,
+    },
+    createdAt: { type: Date, required: true },
+  },
+  { ...options, collection: 'patrols' },
+);
+PatrolSchema.index({ key: 1 }, { unique: true });
+// Duty fulfilment: a chief's patrols in a period; per water body for reports.
+PatrolSchema.index({ chiefId: 1, patrolledAt: 1 });
+PatrolSchema.index({ waterBodyId: 1, patrolledAt: 1 });
+PatrolSchema.index({ patrolledAt: 1 });
+
+const PatrolPlanSchema = new Schema<PatrolPlanDoc>(
+  {
+    key: { type: String, required: true },
+    plannedDay: { type: String, required: true },
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { ...options, collection: 'patrol_plans' },
+);
+PatrolPlanSchema.index({ key: 1 }, { unique: true });
+
+function build(connection: Connection) {
+  return {
+    patrols: connection.model('Patrol', PatrolSchema),
+    patrolPlans: connection.model('PatrolPlan', PatrolPlanSchema),
+  };
+}
+
+export type PatrolModels = ReturnType<typeof build>;
+
+const compiled = new WeakMap<Connection, PatrolModels>();
+
+export function patrolModels(connection: Connection): PatrolModels {
+  let models = compiled.get(connection);
+  if (!models) {
+    models = build(connection);
+    compiled.set(connection, models);
+  }
+  return models;
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import type { PatrolRecord } from '../domain/patrols/patrol.js';
+import { formatLocalDate, parseLocalDate, type LocalDate } from '../domain/time/zoned.js';
+import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
+import { isDuplicateKey } from './mongo-errors.js';
+
+/** A patrol as the reminder sweep needs it: whose, where, when. */
+export interface PatrolFact {
+  chiefId: string;
+  waterBodyId: string | undefined;
+  patrolledAt: Date;
+}
+
+export class PatrolStore {
+  constructor(
+    private readonly models: PatrolModels,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(input: Omit<PatrolRecord, 'id' | 'status' | 'version'>): Promise<PatrolRecord> {
+    const now = this.clock.now();
+    const key = randomUUID();
+    await this.models.patrols.create({
+      key,
+      chiefId: input.chiefId,
+      waterBodyId: input.waterBodyId ?? null,
+      recordedBy: input.recordedBy,
+      patrolledAt: input.patrolledAt,
+      observations: input.observations,
+      problems: input.problems,
+      photoKeys: input.photoKeys,
+      status: 'recorded',
+      version: 1,
+      history: [{ at: now, by: input.recordedBy, action: 'recorded', note: null }],
+      createdAt: now,
+    });
+    return { ...input, id: key, status: 'recorded', version: 1 };
+  }
+
+  /** Recorded (not withdrawn) patrols since an instant, projected to what duties need. */
+  async factsSince(since: Date, chiefIds?: string[]): Promise<PatrolFact[]> {
+    const filter: Record<string, unknown> = { status: 'recorded', patrolledAt: { $gte: since } };
+    if (chiefIds) filter.chiefId = { $in: chiefIds };
+    const docs = await this.models.patrols
+      .find(filter, { chiefId: 1, waterBodyId: 1, patrolledAt: 1, _id: 0 })
+      .lean<Array<Pick<PatrolDoc, 'chiefId' | 'waterBodyId' | 'patrolledAt'>>>()
+      .exec();
+    return docs.map((d) => ({ chiefId: d.chiefId, waterBodyId: d.waterBodyId ?? undefined, patrolledAt: d.patrolledAt }));
+  }
+
+  async findByChief(chiefId: string): Promise<PatrolDoc[]> {
+    return this.models.patrols.find({ chiefId }).sort({ patrolledAt: 1 }).lean<PatrolDoc[]>().exec();
+  }
+
+  /** 已安排: remembers the planned day for a duty's period; a later plan replaces it. */
+  async setPlan(planKey: string, day: LocalDate, by: string): Promise<void> {
+    const fields = { plannedDay: formatLocalDate(day), by, at: this.clock.now() };
+    try {
+      await this.models.patrolPlans.updateOne({ key: planKey }, { $set: fields }, { upsert: true });
+    } catch (error) {
+      // Two taps at once may both try to insert; the second then updates.
+      if (!isDuplicateKey(error)) throw error;
+      await this.models.patrolPlans.updateOne({ key: planKey }, { $set: fields });
+    }
+  }
+
+  /** Planned days by plan key, for the given keys. */
+  async plans(planKeys: string[]): Promise<Map<string, LocalDate>> {
+    const docs = await this.models.patrolPlans.find({ key: { $in: planKeys } }).lean<PatrolPlanDoc[]>().exec();
+    const out = new Map<string, LocalDate>();
+    for (const doc of docs) {
+      const day = parseLocalDate(doc.plannedDay);
+      if (day) out.set(doc.key, day);
+    }
+    return out;
+  }
+}

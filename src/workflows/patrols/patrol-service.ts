@@ -1,0 +1,267 @@
+import type { Clock } from '../../domain/clock.js';
+import { chiefDuties, type ChiefDuty, type Directory, type Person } from '../../domain/directory/directory.js';
+import { decideReminders, type DutyState } from '../../domain/patrols/decide-reminders.js';
+import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
+import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { checkPatrolInput } from '../../domain/patrols/patrol.js';
+import { DEFAULT_REMINDER_POLICIES, daysLeft, reminderStages, type ReminderPolicy } from '../../domain/patrols/reminder-plan.js';
+import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
+import { contains, parsePeriodKey, periodContaining, periodLabel, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../../domain/time/period.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
+import type { CardJson, Messenger, Recipient } from '../ports.js';
+import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
+
+export interface PatrolServiceDeps {
+  directory: DirectoryStore;
+  patrols: PatrolStore;
+  messenger: Messenger;
+  cards: PatrolCardPresenter;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+  policies?: Readonly<Record<PeriodKind, ReminderPolicy>>;
+}
+
+/** What a person typed into the patrol form, already parsed from Feishu's form values. */
+export interface PatrolFormInput {
+  day: LocalDate;
+  observations: string;
+  problems: string[];
+}
+
+const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。';
+
+function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
+  // The general chief's duty is district-wide; other duties count patrols on their water body.
+  return patrols
+    .filter((p) => p.chiefId === duty.personId && (duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId))
+    .map((p) => p.patrolledAt);
+}
+
+const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
+
+/**
+ * Patrols (巡河) and their reminders: the daily sweep, and the card actions on a reminder
+ * (记录巡河, 已安排, 查看责任河湖). Scheduled and tapped paths share this one service.
+ */
+export class PatrolService {
+  private readonly policies: Readonly<Record<PeriodKind, ReminderPolicy>>;
+
+  constructor(private readonly deps: PatrolServiceDeps) {
+    this.policies = deps.policies ?? DEFAULT_REMINDER_POLICIES;
+  }
+
+  /** Sends the reminders due at `now`; once-only per (chief, water body, period, stage). */
+  async sendDueReminders(now: Date): Promise<number> {
+    const directory = await this.deps.directory.loadDirectory();
+    if (!directory) return 0;
+    const tz = this.deps.timeZone;
+    const duties = chiefDuties(directory, SEED_OBLIGATIONS);
+    const yearStart = periodContaining('year', now, tz).start;
+    const patrols = await this.deps.patrols.factsSince(yearStart);
+    const planKeys = duties.map((d) => `${dutyKey(d)}:${periodContaining(d.obligation.period, now, tz).key}`);
+    const plans = await this.deps.patrols.plans(planKeys);
+    const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: facts(patrols, duty), plannedDay: plans.get(planKeys[i] ?? '') }));
+    const decisions = decideReminders(states, { now, timeZone: tz, calendar: this.calendar(directory), policies: this.policies });
+    let sent = 0;
+    for (const decision of decisions) {
+      const target = this.recipient(directory, decision.duty);
+      if (!target) {
+        this.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
+        continue;
+      }
+      const view = this.reminderView(directory, decision.duty, decision.period, now, facts(patrols, decision.duty), undefined, target.mention);
+      await this.deps.messenger.send(reminderKey(decision.duty, decision.period.key, decision.stage.stage), target.to, {
+        kind: 'card',
+        card: this.deps.cards.reminder(view),
+      });
+      sent += 1;
+    }
+    return sent;
+  }
+
+  /** 记录巡河: the form, for the chief or their liaison unit. */
+  async openForm(actorOpenId: string, key: string, periodKey: string): Promise<CardJson> {
+    const { directory, duty } = await this.authorised(actorOpenId, key);
+    this.period(periodKey);
+    return this.deps.cards.form({
+      chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
+      waterBodyName: this.waterName(directory, duty),
+      dutyKey: key,
+      periodKey,
+      today: formatLocalDate(toLocal(this.deps.clock.now(), this.deps.timeZone)),
+    });
+  }
+
+  /** The reminder card as it stands now (after 返回 from the form, or to refresh). */
+  async currentCard(key: string, periodKey: string): Promise<CardJson> {
+    const directory = await this.requireDirectory();
+    const duty = this.findDuty(directory, key);
+    const period = this.period(periodKey);
+    const now = this.deps.clock.now();
+    const patrols = await this.deps.patrols.factsSince(periodContaining('year', period.start, this.deps.timeZone).start, [duty.personId]);
+    const plans = await this.deps.patrols.plans([`${key}:${periodKey}`]);
+    return this.deps.cards.reminder(
+      this.reminderView(directory, duty, period, now, facts(patrols, duty), plans.get(`${key}:${periodKey}`), this.recipient(directory, duty)?.mention),
+    );
+  }
+
+  /** Records a patrol from the form; returns the updated reminder card and refreshes its other copies. */
+  async submit(actorOpenId: string, key: string, periodKey: string, input: PatrolFormInput): Promise<CardJson> {
+    const { directory, duty, actor, onBehalf } = await this.authorised(actorOpenId, key);
+    const period = this.period(periodKey);
+    const tz = this.deps.timeZone;
+    const now = this.deps.clock.now();
+    // A form gives a day; the patrol is placed at local noon so it sits inside that day in any report.
+    const patrolledAt = fromLocal({ ...input.day, hour: 12 }, tz);
+    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems }, now, tz);
+    if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
+    await this.deps.patrols.record({
+      chiefId: duty.personId,
+      waterBodyId: duty.waterBodyId,
+      recordedBy: actor.id,
+      patrolledAt,
+      observations: input.observations.trim(),
+      problems: input.problems,
+      photoKeys: [],
+    });
+    this.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
+    const patrols = await this.deps.patrols.factsSince(periodContaining('year', now, tz).start, [duty.personId]);
+    const view = this.reminderView(directory, duty, period, now, facts(patrols, duty), undefined, this.recipient(directory, duty)?.mention);
+    const recorded = contains(period, patrolledAt)
+      ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf } }
+      : view;
+    const card = this.deps.cards.reminder(recorded);
+    await this.refreshCopies(duty, period, card);
+    return card;
+  }
+
+  /** 已安排: the chief plans a day; reminders wait until then. */
+  async plan(actorOpenId: string, key: string, periodKey: string, day: LocalDate): Promise<CardJson> {
+    const { actor, duty } = await this.authorised(actorOpenId, key);
+    const period = this.period(periodKey);
+    const today = toLocal(this.deps.clock.now(), this.deps.timeZone);
+    const tooEarly = day.year * 10_000 + day.month * 100 + day.day < today.year * 10_000 + today.month * 100 + today.day;
+    if (tooEarly) throw new UserInputError('安排的巡河日期不能早于今天');
+    if (fromLocal(day, this.deps.timeZone).getTime() >= period.end.getTime()) {
+      throw new UserInputError(`安排的日期须在截止日（${monthDay(period.lastDay)}）之前`);
+    }
+    await this.deps.patrols.setPlan(`${key}:${periodKey}`, day, actor.id);
+    const card = await this.currentCard(key, periodKey);
+    await this.refreshCopies(duty, period, card);
+    return card;
+  }
+
+  /** 查看责任河湖: the person's duties and where each stands this period. */
+  async dutyList(actorOpenId: string): Promise<CardJson> {
+    const directory = await this.requireDirectory();
+    const person = directory.people.find((p) => p.openId === actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const now = this.deps.clock.now();
+    const tz = this.deps.timeZone;
+    const mine = chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => d.personId === person.id);
+    const patrols = await this.deps.patrols.factsSince(periodContaining('year', now, tz).start, [person.id]);
+    const duties = mine.map((duty) => {
+      const period = periodContaining(duty.obligation.period, now, tz);
+      const done = facts(patrols, duty).filter((t) => contains(period, t)).length;
+      const label = this.waterName(directory, duty) ?? '全区（区级总河长）';
+      const status = done >= duty.obligation.times ? `${periodLabel(period, true)}已巡河 ✓` : `${periodLabel(period, true)}尚未巡河，截止${monthDay(period.lastDay)}`;
+      return { label, status, dutyKey: dutyKey(duty), periodKey: period.key, done: done >= duty.obligation.times };
+    });
+    return this.deps.cards.dutyList({ personName: person.name, duties });
+  }
+
+  // ---- helpers ----
+
+  private calendar(directory: Directory): WorkCalendar {
+    return new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+  }
+
+  private async requireDirectory(): Promise<Directory> {
+    const directory = await this.deps.directory.loadDirectory();
+    if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
+    return directory;
+  }
+
+  private person(directory: Directory, id: string): Person | undefined {
+    return directory.people.find((p) => p.id === id);
+  }
+
+  private waterName(directory: Directory, duty: ChiefDuty): string | undefined {
+    return duty.waterBodyId ? directory.waterBodies.find((w) => w.id === duty.waterBodyId)?.name : undefined;
+  }
+
+  private findDuty(directory: Directory, key: string): ChiefDuty {
+    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === key);
+    // The roster changed since the card was sent: the duty is gone.
+    if (!duty) throw new StaleError('该巡河职责已变更，请以最新的组织名录为准。');
+    return duty;
+  }
+
+  private period(periodKey: string): Period {
+    const period = parsePeriodKey(periodKey, this.deps.timeZone);
+    if (!period) throw new StaleError('卡片数据无效，请重新打开最新的卡片。');
+    return period;
+  }
+
+  private async authorised(actorOpenId: string, key: string) {
+    const directory = await this.requireDirectory();
+    const actor = directory.people.find((p) => p.openId === actorOpenId);
+    if (!actor) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const duty = this.findDuty(directory, key);
+    const right = mayRecordPatrol(directory, actor.id, { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId });
+    if (!right.may) throw new ForbiddenError(right.reason);
+    return { directory, duty, actor, onBehalf: right.onBehalf };
+  }
+
+  private recipient(directory: Directory, duty: ChiefDuty): { to: Recipient; mention: string | undefined } | undefined {
+    const chief = this.person(directory, duty.personId);
+    const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
+    if (directory.reminderDelivery === 'groupChat' && water?.chatId) return { to: { chatId: water.chatId }, mention: chief?.openId };
+    if (chief?.openId) return { to: { openId: chief.openId }, mention: undefined };
+    return water?.chatId ? { to: { chatId: water.chatId }, mention: undefined } : undefined;
+  }
+
+  private reminderView(
+    directory: Directory,
+    duty: ChiefDuty,
+    period: Period,
+    now: Date,
+    patrolTimes: Date[],
+    plannedDay: LocalDate | undefined,
+    mentionOpenId: string | undefined,
+  ): PatrolReminderView {
+    const tz = this.deps.timeZone;
+    const year = periodContaining('year', now, tz);
+    return {
+      chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
+      mentionOpenId,
+      waterBodyName: this.waterName(directory, duty),
+      periodLabel: periodLabel(period, contains(period, now)),
+      deadline: monthDay(period.lastDay),
+      daysLeft: Math.max(daysLeft(period, now, tz), 0),
+      yearDone: patrolTimes.filter((t) => contains(year, t)).length,
+      yearTarget: PERIODS_PER_YEAR[duty.obligation.period] * duty.obligation.times,
+      dutyKey: dutyKey(duty),
+      periodKey: period.key,
+      plannedDay: plannedDay ? monthDay(plannedDay) : undefined,
+    };
+  }
+
+  /** Every reminder card already sent for this duty and period shows the same state. */
+  private async refreshCopies(duty: ChiefDuty, period: Period, card: CardJson): Promise<void> {
+    const directory = await this.requireDirectory();
+    const stages = reminderStages(period, this.policies[period.kind], this.calendar(directory), this.deps.timeZone);
+    const version = this.deps.clock.now().getTime();
+    for (const stage of stages) {
+      const key = reminderKey(duty, period.key, stage.stage);
+      const messageId = await this.deps.messenger.deliveredMessageId(key);
+      if (messageId) await this.deps.messenger.updateCard(`${key}:update:${version}`, messageId, card);
+    }
+  }
+}

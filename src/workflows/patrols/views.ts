@@ -1,0 +1,43 @@
+import type { CardJson } from '../ports.js';
+
+/** What the patrol cards show; presenters under feishu/cards turn these into Card JSON. */
+
+export interface PatrolReminderView {
+  chiefName: string;
+  /** Present when the card goes to a group chat: the chief is @-mentioned. */
+  mentionOpenId?: string;
+  /** Undefined for the general chief's district-wide duty. */
+  waterBodyName?: string;
+  periodLabel: string;
+  /** `11月30日` */
+  deadline: string;
+  daysLeft: number;
+  yearDone: number;
+  yearTarget: number;
+  dutyKey: string;
+  periodKey: string;
+  /** After 已安排: the planned day, `11月28日`. */
+  plannedDay?: string;
+  /** After the patrol is recorded: the card shows it and its buttons go. */
+  recorded?: { dateLabel: string; recordedByName: string; onBehalf: boolean };
+}
+
+export interface PatrolFormView {
+  chiefName: string;
+  waterBodyName?: string;
+  dutyKey: string;
+  periodKey: string;
+  /** `2026-11-29`, the date picker's initial value. */
+  today: string;
+}
+
+export interface DutyListView {
+  personName: string;
+  duties: Array<{ label: string; status: string; dutyKey: string; periodKey: string; done: boolean }>;
+}
+
+export interface PatrolCardPresenter {
+  reminder(view: PatrolReminderView): CardJson;
+  form(view: PatrolFormView): CardJson;
+  dutyList(view: DutyListView): CardJson;
+}

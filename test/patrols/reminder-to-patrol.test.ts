@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { FeishuContacts } from '../../src/feishu/contacts.js';
+import { cardAction } from '../../src/feishu/fake/event-builders.js';
+import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
+import { DirectoryStore } from '../../src/store/directory-store.js';
+import { importDirectory } from '../../src/workflows/directory/import-directory.js';
+import { TEST_APP } from '../helpers/bot.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
+
+/**
+ * From reminder card to recorded patrol with taps alone, end to end: the example district
+ * imported, the reminder job's body run at a set time, taps posted as signed callbacks.
+ */
+
+const clock = new ManualClock('2026-11-24T09:05:00+08:00'); // Tuesday: the d7 stage of November
+const t = useTestBot({ clock });
+const OPEN_IDS = ['zhang', 'li', 'wang', 'zhao', '', '', 'zhou', 'wu', 'zheng', 'feng', 'chen', 'chu'];
+const openId = (who: string) => `ou_example_${who}`;
+
+type Card = { header: { title: { content: string } }; body: { elements: Array<Record<string, unknown>> } };
+const cardOf = (m: FakeMessage | undefined) => (m?.updates.at(-1) ?? m?.content) as Card;
+const textOf = (card: unknown) => JSON.stringify(card);
+
+beforeAll(async () => {
+  OPEN_IDS.forEach((who, i) => {
+    if (who) t.fake.addUser({ openId: openId(who), name: who, mobile: `+86138${String(i + 1).padStart(8, '0')}` });
+  });
+  t.fake.addUser({ openId: openId('sun'), name: 'sun', email: 'sun@example.gov.cn' });
+  const client = new lark.Client({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, domain: t.fake.url, logger: { error() {}, warn() {}, info() {}, debug() {}, trace() {} } });
+  const text = readFileSync(new URL('../../examples/jinkouhe.yaml', import.meta.url), 'utf8');
+  const outcome = await importDirectory({ text, format: 'yaml' }, { store: new DirectoryStore(t.bot.models, clock), contacts: new FeishuContacts(client) });
+  expect(outcome.ok).toBe(true);
+});
+beforeEach(async () => {
+  await t.settle();
+});
+
+async function sweep() {
+  const sent = await t.bot.patrols.sendDueReminders(clock.now());
+  await t.settle();
+  return sent;
+}
+
+async function tap(who: string, message: FakeMessage | undefined, value: Record<string, unknown>, extra: { formValue?: Record<string, unknown>; option?: string } = {}) {
+  const res = await t.post(
+    cardAction({ operatorOpenId: openId(who), value, messageId: message?.messageId ?? 'om_x', chatId: message?.chatId ?? 'oc_x', verificationToken: TEST_APP.verificationToken, ...extra }),
+    { path: '/webhook/card', clock },
+  );
+  expect(res.status).toBe(200);
+  await t.settle();
+  return res.json as { toast?: { type: string; content: string }; card?: Card };
+}
+
+const reminderIn = (chatId: string) => t.fake.messages().find((m) => m.chatId === chatId && textOf(cardOf(m)).includes('巡河'));
+
+describe('patrol reminders, end to end', () => {
+  it('reminds each chief who has not patrolled, in the water body chat, with the duty count', async () => {
+    expect(await sweep()).toBeGreaterThan(0);
+    const dadu = reminderIn('oc_example_dadu');
+    const card = cardOf(dadu);
+    expect(card.header.title.content).toBe('巡河提醒');
+    expect(textOf(card)).toContain(`<at id=${openId('li')}></at> 大渡河（金口河段）本月尚未巡河，截止11月30日（剩7天）；本年已巡河0/12次。`);
+    expect(textOf(card)).toContain('"a":"patrol.form","d":"riverChief:li-hezhang:dadu-jinkouhe","p":"2026-11"');
+    // 白熊沟 has no chat: its township chief is reminded by direct message.
+    const direct = t.fake.messages().find((m) => m.receiveIdType === 'open_id' && m.receiveId === openId('wu'));
+    expect(textOf(direct?.content)).toContain('吴某某，白熊沟本月尚未巡河');
+    // The general chief's quarterly duty is not due yet on 24 November.
+    expect(t.fake.messages().some((m) => textOf(cardOf(m)).includes('全区 · 张某某'))).toBe(false);
+  });
+
+  it('never sends the same reminder twice, however often the job runs', async () => {
+    const before = t.fake.messages().length;
+    await sweep();
+    await sweep();
+    expect(t.fake.messages()).toHaveLength(before);
+  });
+
+  it('refuses a tap from someone who is neither the chief nor the liaison unit, changing nothing', async () => {
+    const dadu = reminderIn('oc_example_dadu');
+    const answer = await tap('wang', dadu, { a: 'patrol.form', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' });
+    expect(answer).toEqual({ toast: { type: 'error', content: '只有河湖长本人或其联络员单位人员可以记录这次巡河。' } });
+    const stranger = await tap('nobody', dadu, { a: 'patrol.form', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' });
+    expect(stranger.toast?.content).toContain('您不在组织名录中');
+  });
+
+  it('lets the liaison unit record on the chief’s behalf with taps alone, and updates the card in place', async () => {
+    const dadu = reminderIn('oc_example_dadu');
+    const value = { a: 'patrol.form', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' };
+    const form = await tap('sun', dadu, value);
+    expect(form.card?.header.title.content).toBe('记录巡河');
+    expect(textOf(form.card)).toContain('"initial_date":"2026-11-24"');
+
+    const future = await tap('sun', dadu, { ...value, a: 'patrol.submit' }, { formValue: { date: '2026-11-25 +0800', observations: '河面整洁', problems: '' } });
+    expect(future).toEqual({ toast: { type: 'error', content: '巡河日期不能晚于今天' } });
+    expect(await t.bot.models.patrols.countDocuments()).toBe(0);
+
+    const done = await tap('sun', dadu, { ...value, a: 'patrol.submit' }, {
+      formValue: { date: '2026-11-24 +0800', observations: '河面整洁，水质清澈', problems: '永和镇滨河路段河岸有建筑垃圾\n\n' },
+    });
+    expect(done.toast).toEqual({ type: 'success', content: '巡河已记录' });
+    expect(done.card?.header.title.content).toBe('巡河已记录');
+    expect(textOf(done.card)).toContain('本月巡河已记录（11月24日，由孙某某代为记录）；本年已巡河1/12次。');
+    expect(textOf(done.card)).not.toContain('patrol.form');
+
+    const patrol = await t.bot.models.patrols.findOne().lean();
+    expect(patrol).toMatchObject({
+      chiefId: 'li-hezhang',
+      waterBodyId: 'dadu-jinkouhe',
+      recordedBy: 'sun-shuiwu',
+      observations: '河面整洁，水质清澈',
+      problems: ['永和镇滨河路段河岸有建筑垃圾'],
+      status: 'recorded',
+    });
+    // The reminder card already in the chat shows the patrol too.
+    expect(cardOf(t.fake.message(dadu!.messageId)).header.title.content).toBe('巡河已记录');
+  });
+
+  it('stays quiet after 已安排 until the planned day, and stops once the duty is met', async () => {
+    const yeniu = reminderIn('oc_example_yeniu');
+    const answer = await tap('wang', yeniu, { a: 'patrol.plan', d: 'riverChief:wang-hezhang:yeniu', p: '2026-11' }, { option: '2026-11-28 +0800' });
+    expect(answer.toast).toEqual({ type: 'success', content: '已安排于11月28日巡河，届时前不再提醒' });
+    expect(textOf(answer.card)).toContain('已安排于 **11月28日** 巡河');
+
+    clock.set('2026-11-27T09:05:00+08:00'); // Friday: the d2 stage
+    const before = t.fake.messages().length;
+    await sweep();
+    const fresh = t.fake.messages().slice(before);
+    expect(fresh.some((m) => m.chatId === 'oc_example_dadu' && textOf(m.content).includes(openId('li')))).toBe(false); // li has patrolled
+    expect(fresh.some((m) => textOf(m.content).includes(openId('wang')))).toBe(false); // wang planned the 28th
+    expect(fresh.some((m) => textOf(m.content).includes('剩4天'))).toBe(true); // others get the d2 reminder
+  });
+
+  it('sends 查看责任河湖 privately, with a record button per duty', async () => {
+    const dadu = reminderIn('oc_example_dadu');
+    const answer = await tap('wu', dadu, { a: 'patrol.duties' });
+    expect(answer.toast).toEqual({ type: 'info', content: '已私信发送您的责任河湖' });
+    const list = t.fake.messages().find((m) => m.receiveId === openId('wu') && textOf(m.content).includes('我的责任河湖'));
+    expect(textOf(list?.content)).toContain('我的责任河湖');
+    expect(textOf(list?.content)).toContain('大渡河（金口河段）');
+    expect(textOf(list?.content)).toContain('白熊沟');
+  });
+});
