@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import * as lark from '@larksuiteoapi/node-sdk';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { FeishuContacts } from '../../src/feishu/contacts.js';
 import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
-import { DirectoryStore } from '../../src/store/directory-store.js';
-import { importDirectory } from '../../src/workflows/directory/import-directory.js';
 import { TEST_APP } from '../helpers/bot.js';
+import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -17,22 +13,14 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 
 const clock = new ManualClock('2026-11-24T09:05:00+08:00'); // Tuesday: the d7 stage of November
 const t = useTestBot({ clock });
-const OPEN_IDS = ['zhang', 'li', 'wang', 'zhao', '', '', 'zhou', 'wu', 'zheng', 'feng', 'chen', 'chu'];
-const openId = (who: string) => `ou_example_${who}`;
+const openId = exampleOpenId;
 
 type Card = { header: { title: { content: string } }; body: { elements: Array<Record<string, unknown>> } };
 const cardOf = (m: FakeMessage | undefined) => (m?.updates.at(-1) ?? m?.content) as Card;
 const textOf = (card: unknown) => JSON.stringify(card);
 
 beforeAll(async () => {
-  OPEN_IDS.forEach((who, i) => {
-    if (who) t.fake.addUser({ openId: openId(who), name: who, mobile: `+86138${String(i + 1).padStart(8, '0')}` });
-  });
-  t.fake.addUser({ openId: openId('sun'), name: 'sun', email: 'sun@example.gov.cn' });
-  const client = new lark.Client({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, domain: t.fake.url, logger: { error() {}, warn() {}, info() {}, debug() {}, trace() {} } });
-  const text = readFileSync(new URL('../../examples/jinkouhe.yaml', import.meta.url), 'utf8');
-  const outcome = await importDirectory({ text, format: 'yaml' }, { store: new DirectoryStore(t.bot.models, clock), contacts: new FeishuContacts(client) });
-  expect(outcome.ok).toBe(true);
+  await importExampleDistrict(t.fake, t.bot.models, clock);
 });
 beforeEach(async () => {
   await t.settle();
