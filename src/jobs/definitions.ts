@@ -9,8 +9,8 @@ export interface JobBodies {
   retryInboundEvents(): Promise<number>;
   /** Forget finished inbound events once Feishu can no longer redeliver them. */
   purgeInboundEvents(now: Date): Promise<number>;
-  /** Send the patrol reminders due now (once-only per chief, water body, period and stage). */
-  sendPatrolReminders(now: Date): Promise<number>;
+  /** Patrol reminders, overdue notices and the office digest due now (each once-only). */
+  sendPatrolReminders(now: Date): Promise<unknown>;
 }
 
 export interface JobDefinition {

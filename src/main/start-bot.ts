@@ -154,7 +154,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       {
         retryInboundEvents: () => intake.retryDue(),
         purgeInboundEvents: (now) => inbox.purgeDoneBefore(new Date(now.getTime() - INBOX_RETENTION_MS)),
-        sendPatrolReminders: (now) => patrols.sendDueReminders(now),
+        sendPatrolReminders: (now) => patrols.sweep(now),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },

@@ -27,9 +27,9 @@ beforeEach(async () => {
 });
 
 async function sweep() {
-  const sent = await t.bot.patrols.sendDueReminders(clock.now());
+  const result = await t.bot.patrols.sweep(clock.now());
   await t.settle();
-  return sent;
+  return result.reminders;
 }
 
 async function tap(who: string, message: FakeMessage | undefined, value: Record<string, unknown>, extra: { formValue?: Record<string, unknown>; option?: string } = {}) {
@@ -129,5 +129,50 @@ describe('patrol reminders, end to end', () => {
     expect(textOf(list?.content)).toContain('我的责任河湖');
     expect(textOf(list?.content)).toContain('大渡河（金口河段）');
     expect(textOf(list?.content)).toContain('白熊沟');
+  });
+
+  it('tells a chief privately once when a month ends unmet, and the office gets a daily digest', async () => {
+    clock.set('2026-12-01T09:05:00+08:00'); // Tuesday after November ends
+    const before = t.fake.messages().length;
+    const result = await t.bot.patrols.sweep(clock.now());
+    await t.settle();
+    expect(result.digest).toBe(true);
+    const fresh = t.fake.messages().slice(before);
+    const toWang = fresh.filter((m) => m.receiveId === openId('wang') && textOf(m.content).includes('巡河逾期提醒'));
+    expect(toWang).toHaveLength(1);
+    expect(textOf(toWang[0]?.content)).toContain('王某某，您好：野牛河2026年11月未记录巡河（区级河湖长每月至少巡河1次）。如已巡河，请点击下方补记。');
+    expect(fresh.some((m) => m.receiveId === openId('li') && textOf(m.content).includes('逾期'))).toBe(false);
+    expect(fresh.some((m) => m.chatId === 'oc_example_yeniu' && textOf(m.content).includes('逾期'))).toBe(false); // never in the group
+    const digest = fresh.find((m) => m.chatId === 'oc_example_hezhangban');
+    expect(textOf(digest?.content)).toContain('区级河湖长 王某某 · 野牛河 · 2026年11月巡河0/1次');
+    expect(textOf(digest?.content)).not.toContain('李某某');
+
+    // Run again the same day: nothing new.
+    const count = t.fake.messages().length;
+    await t.bot.patrols.sweep(clock.now());
+    await t.settle();
+    expect(t.fake.messages()).toHaveLength(count);
+  });
+
+  it('lets the chief make up a late record from the overdue card, which clears the next digest', async () => {
+    const notice = t.fake.messages().find((m) => m.receiveId === openId('wang') && textOf(m.content).includes('巡河逾期提醒'));
+    const value = { a: 'patrol.submit', d: 'riverChief:wang-hezhang:yeniu', p: '2026-11' };
+    const done = await tap('wang', notice, value, { formValue: { date: '2026-11-28 +0800', observations: '补记：11月28日巡查野牛河，未发现问题', problems: '' } });
+    expect(done.toast?.content).toBe('巡河已记录');
+    clock.set('2026-12-02T09:05:00+08:00');
+    const before = t.fake.messages().length;
+    await t.bot.patrols.sweep(clock.now());
+    await t.settle();
+    const digest = t.fake.messages().slice(before).find((m) => m.chatId === 'oc_example_hezhangban');
+    expect(digest).toBeDefined();
+    expect(textOf(digest?.content)).not.toContain('王某某');
+  });
+
+  it('stops the digest a week after the period ended', async () => {
+    clock.set('2026-12-09T09:05:00+08:00');
+    const before = t.fake.messages().length;
+    expect((await t.bot.patrols.sweep(clock.now())).digest).toBe(false);
+    await t.settle();
+    expect(t.fake.messages().slice(before).some((m) => m.chatId === 'oc_example_hezhangban')).toBe(false);
   });
 });

@@ -29,8 +29,8 @@ afterAll(async () => {
 
 describe('reminders across instances', () => {
   it('sends each reminder once when both instances sweep at once, twice over', async () => {
-    await Promise.all([a.bot.patrols.sendDueReminders(clock.now()), b.bot.patrols.sendDueReminders(clock.now())]);
-    await Promise.all([a.bot.patrols.sendDueReminders(clock.now()), b.bot.patrols.sendDueReminders(clock.now())]);
+    await Promise.all([a.bot.patrols.sweep(clock.now()), b.bot.patrols.sweep(clock.now())]);
+    await Promise.all([a.bot.patrols.sweep(clock.now()), b.bot.patrols.sweep(clock.now())]);
     await Promise.all([a.settle(), b.settle()]);
     const reminders = fake.messages().filter((m) => JSON.stringify(m.content).includes('巡河提醒'));
     // Monthly duties in the example: 2 district river chiefs, 4 township and 2 village duties.

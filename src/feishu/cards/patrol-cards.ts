@@ -1,4 +1,11 @@
-import type { DutyListView, PatrolCardPresenter, PatrolFormView, PatrolReminderView } from '../../workflows/patrols/views.js';
+import type {
+  DutyListView,
+  OverdueDigestView,
+  PatrolCardPresenter,
+  PatrolFormView,
+  PatrolOverdueView,
+  PatrolReminderView,
+} from '../../workflows/patrols/views.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { renderCard } from './template.js';
 
@@ -26,6 +33,21 @@ export function patrolReminderCard(view: PatrolReminderView): CardJson {
   });
 }
 
+export function patrolOverdueCard(view: PatrolOverdueView): CardJson {
+  const where = view.waterBodyName ?? '全区';
+  return renderCard('patrol-overdue', {
+    subject: subject(view),
+    chiefName: view.chiefName,
+    message: `${where}${view.periodName}未记录巡河（${view.dutyText}）。如已巡河，请点击下方补记。`,
+    dutyKey: view.dutyKey,
+    periodKey: view.periodKey,
+  });
+}
+
+export function overdueDigestCard(view: OverdueDigestView): CardJson {
+  return renderCard('patrol-overdue-digest', { date: view.date, count: view.items.length, items: view.items });
+}
+
 export function patrolFormCard(view: PatrolFormView): CardJson {
   return renderCard('patrol-form', { subject: subject(view), today: view.today, dutyKey: view.dutyKey, periodKey: view.periodKey });
 }
@@ -35,4 +57,10 @@ export function dutyListCard(view: DutyListView): CardJson {
   return renderCard('duty-list', { personName: view.personName, duties, empty: duties.length === 0 });
 }
 
-export const patrolCards: PatrolCardPresenter = { reminder: patrolReminderCard, form: patrolFormCard, dutyList: dutyListCard };
+export const patrolCards: PatrolCardPresenter = {
+  reminder: patrolReminderCard,
+  overdue: patrolOverdueCard,
+  overdueDigest: overdueDigestCard,
+  form: patrolFormCard,
+  dutyList: dutyListCard,
+};

@@ -3,10 +3,20 @@ import { chiefDuties, type ChiefDuty, type Directory, type Person } from '../../
 import { decideReminders, type DutyState } from '../../domain/patrols/decide-reminders.js';
 import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { overdueDuties } from '../../domain/patrols/overdue.js';
 import { checkPatrolInput } from '../../domain/patrols/patrol.js';
 import { DEFAULT_REMINDER_POLICIES, daysLeft, reminderStages, type ReminderPolicy } from '../../domain/patrols/reminder-plan.js';
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
-import { contains, parsePeriodKey, periodContaining, periodLabel, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../../domain/time/period.js';
+import {
+  contains,
+  parsePeriodKey,
+  periodContaining,
+  periodLabel,
+  PERIODS_PER_YEAR,
+  previousPeriod,
+  type Period,
+  type PeriodKind,
+} from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
@@ -45,6 +55,20 @@ function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
 
 const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
 
+const ROLE_NAMES: Record<ChiefDuty['role'], string> = {
+  generalChief: '区级总河长',
+  riverChief: '区级河湖长',
+  townshipChief: '乡级河湖长',
+  villageChief: '村级河湖长',
+};
+
+const PERIOD_WORDS: Record<PeriodKind, string> = { month: '每月', quarter: '每季度', year: '每年' };
+
+/** `区级河湖长每月至少巡河1次` */
+function dutyText(duty: ChiefDuty): string {
+  return `${ROLE_NAMES[duty.role]}${PERIOD_WORDS[duty.obligation.period]}至少巡河${duty.obligation.times}次`;
+}
+
 /**
  * Patrols (巡河) and their reminders: the daily sweep, and the card actions on a reminder
  * (记录巡河, 已安排, 查看责任河湖). Scheduled and tapped paths share this one service.
@@ -56,20 +80,26 @@ export class PatrolService {
     this.policies = deps.policies ?? DEFAULT_REMINDER_POLICIES;
   }
 
-  /** Sends the reminders due at `now`; once-only per (chief, water body, period, stage). */
-  async sendDueReminders(now: Date): Promise<number> {
+  /**
+   * The patrol job's body: reminders due at `now` (once-only per chief, water body, period
+   * and stage), then overdue notices to chiefs whose last period ended unmet (once each) and
+   * the office's daily digest of them. Nothing goes out on non-working days or before the hour.
+   */
+  async sweep(now: Date): Promise<{ reminders: number; overdue: number; digest: boolean }> {
     const directory = await this.deps.directory.loadDirectory();
-    if (!directory) return 0;
+    if (!directory) return { reminders: 0, overdue: 0, digest: false };
     const tz = this.deps.timeZone;
+    const calendar = this.calendar(directory);
     const duties = chiefDuties(directory, SEED_OBLIGATIONS);
-    const yearStart = periodContaining('year', now, tz).start;
-    const patrols = await this.deps.patrols.factsSince(yearStart);
+    // This year and the previous period (possibly last year's last month or quarter).
+    const since = previousPeriod(periodContaining('quarter', now, tz), tz).start;
+    const patrols = await this.deps.patrols.factsSince(since);
     const planKeys = duties.map((d) => `${dutyKey(d)}:${periodContaining(d.obligation.period, now, tz).key}`);
     const plans = await this.deps.patrols.plans(planKeys);
     const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: facts(patrols, duty), plannedDay: plans.get(planKeys[i] ?? '') }));
-    const decisions = decideReminders(states, { now, timeZone: tz, calendar: this.calendar(directory), policies: this.policies });
-    let sent = 0;
-    for (const decision of decisions) {
+
+    let reminders = 0;
+    for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: this.policies })) {
       const target = this.recipient(directory, decision.duty);
       if (!target) {
         this.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
@@ -80,9 +110,44 @@ export class PatrolService {
         kind: 'card',
         card: this.deps.cards.reminder(view),
       });
-      sent += 1;
+      reminders += 1;
     }
-    return sent;
+
+    const today = toLocal(now, tz);
+    const afterHour = today.hour >= this.policies.month.hour;
+    if (!calendar.isWorkingDay(today) || !afterHour) return { reminders, overdue: 0, digest: false };
+    const overdue = overdueDuties(states, now, tz);
+    let notices = 0;
+    for (const item of overdue) {
+      // Told privately: an overdue patrol is not announced in the water body's group.
+      const chief = this.person(directory, item.duty.personId);
+      if (!chief?.openId) continue;
+      await this.deps.messenger.send(`patrol-overdue:${dutyKey(item.duty)}:${item.period.key}`, { openId: chief.openId }, {
+        kind: 'card',
+        card: this.deps.cards.overdue({
+          chiefName: chief.name,
+          waterBodyName: this.waterName(directory, item.duty),
+          periodName: periodLabel(item.period, false),
+          dutyText: dutyText(item.duty),
+          dutyKey: dutyKey(item.duty),
+          periodKey: item.period.key,
+        }),
+      });
+      notices += 1;
+    }
+    const office = directory.units.find((u) => u.kind === 'riverChiefOffice');
+    const digest = overdue.length > 0 && office?.chatId !== undefined;
+    if (digest && office?.chatId) {
+      const items = overdue.map((item) => {
+        const name = this.person(directory, item.duty.personId)?.name ?? item.duty.personId;
+        return `${ROLE_NAMES[item.duty.role]} ${name} · ${this.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
+      });
+      await this.deps.messenger.send(`patrol-overdue-digest:${formatLocalDate(today)}`, { chatId: office.chatId }, {
+        kind: 'card',
+        card: this.deps.cards.overdueDigest({ date: monthDay(today), items }),
+      });
+    }
+    return { reminders, overdue: notices, digest };
   }
 
   /** 记录巡河: the form, for the chief or their liaison unit. */

@@ -36,8 +36,28 @@ export interface DutyListView {
   duties: Array<{ label: string; status: string; dutyKey: string; periodKey: string; done: boolean }>;
 }
 
+export interface PatrolOverdueView {
+  chiefName: string;
+  waterBodyName?: string;
+  /** `2026年11月` */
+  periodName: string;
+  /** The duty in words: `区级河湖长每月至少巡河1次`. */
+  dutyText: string;
+  dutyKey: string;
+  periodKey: string;
+}
+
+export interface OverdueDigestView {
+  /** `11月2日` */
+  date: string;
+  /** One line per duty: `区级河湖长 李某某 · 大渡河（金口河段） · 2026年11月未巡河`. */
+  items: string[];
+}
+
 export interface PatrolCardPresenter {
   reminder(view: PatrolReminderView): CardJson;
+  overdue(view: PatrolOverdueView): CardJson;
+  overdueDigest(view: OverdueDigestView): CardJson;
   form(view: PatrolFormView): CardJson;
   dutyList(view: DutyListView): CardJson;
 }

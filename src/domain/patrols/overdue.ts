@@ -1,0 +1,40 @@
+import type { ChiefDuty } from '../directory/directory.js';
+import { contains, periodContaining, previousPeriod, type Period, type PeriodKind } from '../time/period.js';
+
+/** How long after a period ends the office digest keeps listing its unmet duties. */
+export const OVERDUE_DIGEST_DAYS = 7;
+
+export interface OverdueDuty {
+  duty: ChiefDuty;
+  /** The period that ended without enough patrols. */
+  period: Period;
+  done: number;
+}
+
+/**
+ * Duties whose most recent period ended unmet, for periods that ended within the digest
+ * window. The chief is told once; the office digest lists them on working days in the window.
+ */
+export function overdueDuties(
+  states: Iterable<{ duty: ChiefDuty; patrolTimes: readonly Date[] }>,
+  now: Date,
+  timeZone: string,
+): OverdueDuty[] {
+  const ended = new Map<PeriodKind, Period | undefined>();
+  const endedPeriod = (kind: PeriodKind) => {
+    if (!ended.has(kind)) {
+      const previous = previousPeriod(periodContaining(kind, now, timeZone), timeZone);
+      const recent = now.getTime() - previous.end.getTime() <= OVERDUE_DIGEST_DAYS * 86_400_000;
+      ended.set(kind, recent ? previous : undefined);
+    }
+    return ended.get(kind);
+  };
+  const out: OverdueDuty[] = [];
+  for (const { duty, patrolTimes } of states) {
+    const period = endedPeriod(duty.obligation.period);
+    if (!period) continue;
+    const done = patrolTimes.filter((t) => contains(period, t)).length;
+    if (done < duty.obligation.times) out.push({ duty, period, done });
+  }
+  return out;
+}
