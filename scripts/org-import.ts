@@ -1,6 +1,6 @@
 /**
  * `npm run org:import -- FILE [--dry-run]`: imports the organisation directory from a YAML
- * file into the bot's database (MONGODB_URI, or the embedded one under BOT_DATA_DIR), and
+ * file or an .xlsx workbook (see `npm run org:template`) into the bot's database (MONGODB_URI, or the embedded one under BOT_DATA_DIR), and
  * resolves people given by mobile or email through Feishu when credentials are configured.
  */
 import { readFile } from 'node:fs/promises';
@@ -15,13 +15,13 @@ import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
-import { importDirectory } from '../src/workflows/directory/import-directory.js';
+import { importDirectory, type DirectorySource } from '../src/workflows/directory/import-directory.js';
 import { summariseImport } from '../src/workflows/directory/import-summary.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });
 const file = positionals[0];
 if (!file) {
-  console.error('用法：npm run org:import -- 名录文件.yaml [--dry-run]');
+  console.error('用法：npm run org:import -- 名录文件.yaml 或 名录.xlsx [--dry-run]');
   process.exit(1);
 }
 
@@ -33,10 +33,11 @@ try {
   process.exit(1);
 }
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-const text = await readFile(file, 'utf8').catch(() => {
+const data = await readFile(file).catch(() => {
   console.error(`无法读取文件：${file}`);
   process.exit(1);
 });
+const source: DirectorySource = /\.xlsx$/i.test(file) ? { format: 'xlsx', data } : { format: 'yaml', text: data.toString('utf8') };
 
 const server = config.mongodbUri ? undefined : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger });
 const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
@@ -49,7 +50,7 @@ async function run(): Promise<number> {
     ? new FeishuContacts(new lark.Client({ appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain }))
     : undefined;
   if (!contacts) console.warn('未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号。');
-  const outcome = await importDirectory({ text, format: 'yaml' }, { store: new DirectoryStore(models, systemClock), contacts }, { dryRun: values['dry-run'] });
+  const outcome = await importDirectory(source, { store: new DirectoryStore(models, systemClock), contacts }, { dryRun: values['dry-run'] });
   const summary = summariseImport(outcome, { dryRun: values['dry-run'] });
   console.log(summary.title);
   for (const line of summary.lines) console.log(line);

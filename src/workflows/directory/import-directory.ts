@@ -2,6 +2,7 @@ import { diffDirectory, isEmptyDiff, type DirectoryDiff } from '../../domain/dir
 import type { Directory, DirectoryProblem, Person } from '../../domain/directory/directory.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ContactDirectory } from '../ports.js';
+import { parseWorkbookDirectory } from './xlsx-directory.js';
 import { parseYamlDirectory } from './yaml-directory.js';
 
 export type ImportOutcome =
@@ -43,8 +44,10 @@ async function resolvePeople(directory: Directory, contacts: ContactDirectory | 
  * problem is found), resolve people through Feishu, then write only what changed.
  * Importing the same file twice writes nothing the second time.
  */
-export async function importDirectory(source: { text: string; format: 'yaml' }, deps: ImportDeps, options: { dryRun?: boolean } = {}): Promise<ImportOutcome> {
-  const parsed = parseYamlDirectory(source.text);
+export type DirectorySource = { format: 'yaml'; text: string } | { format: 'xlsx'; data: Buffer };
+
+export async function importDirectory(source: DirectorySource, deps: ImportDeps, options: { dryRun?: boolean } = {}): Promise<ImportOutcome> {
+  const parsed = source.format === 'yaml' ? parseYamlDirectory(source.text) : await parseWorkbookDirectory(source.data);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
   const { directory, unresolved } = await resolvePeople(parsed.directory, deps.contacts);
   const diff = diffDirectory(await deps.store.loadActive(), directory);

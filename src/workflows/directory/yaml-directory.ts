@@ -124,7 +124,15 @@ export function parseYamlDirectory(source: string): ParsedDirectory {
     }
     return pathText(path) || '文件';
   };
-  const parsed = DirectoryFileSchema.safeParse(doc.toJS());
+  return toDirectory(doc.toJS(), locate);
+}
+
+/**
+ * Validates a directory in file shape (from YAML or a workbook) and checks its references.
+ * `locate` turns a path into where the person should look: a YAML path and line, or a sheet and row.
+ */
+export function toDirectory(raw: unknown, locate: (path: ReadonlyArray<PropertyKey>) => string): ParsedDirectory {
+  const parsed = DirectoryFileSchema.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((issue) => ({ where: locate(issue.path), message: inChinese(issue) })) };
   }
