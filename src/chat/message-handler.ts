@@ -11,6 +11,8 @@ export interface MessageHandlerDeps {
   messenger: Messenger;
   /** The bot's own open_id, to tell whether a group message @-mentions it. */
   botOpenId: () => Promise<string | undefined>;
+  /** Handlers for files people send (e.g. a roster workbook); each says whether it took the message. */
+  fileHandlers?: Array<{ handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> }>;
 }
 
 /**
@@ -28,6 +30,9 @@ export class MessageHandler {
     const reply = (body: MessageBody, part = 'main') =>
       this.deps.messenger.reply(`reply:${ctx.eventId}:${part}`, message.messageId, body, { chatId: message.chatId });
 
+    for (const handler of this.deps.fileHandlers ?? []) {
+      if (await handler.handle(message, (body) => reply(body), ctx)) return;
+    }
     const parsed = parseCommandLine(message.text);
     if (!parsed) {
       if (message.chatType === 'p2p' && message.messageType === 'text') await reply({ kind: 'text', text: REPLIES.notACommand });

@@ -27,6 +27,9 @@ import { OutboxStore } from '../store/outbox-store.js';
 import { provisionMongoServer, type MongoServerHandle } from '../store/provision/mongo-server.js';
 import { sdkLogger } from './sdk-logger.js';
 import { patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
+import { DirectoryUpload } from '../chat/directory-upload.js';
+import { FeishuContacts } from '../feishu/contacts.js';
+import { FeishuMessageFiles } from '../feishu/message-files.js';
 import { patrolCards } from '../feishu/cards/patrol-cards.js';
 import { DirectoryStore } from '../store/directory-store.js';
 import { PatrolStore } from '../store/patrol-store.js';
@@ -136,8 +139,13 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
+    const directoryUpload = new DirectoryUpload({
+      store: new DirectoryStore(models, clock),
+      contacts: new FeishuContacts(client),
+      files: new FeishuMessageFiles(client),
+    });
     const chat = new ChatHandlers(
-      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger) }),
+      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [directoryUpload] }),
       cardActions,
       commands,
       messenger,

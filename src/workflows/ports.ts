@@ -33,3 +33,8 @@ export interface ContactDirectory {
   /** Unknown mobiles and emails are simply absent from the result. */
   openIdsFor(query: { mobiles: string[]; emails: string[] }): Promise<{ byMobile: Map<string, string>; byEmail: Map<string, string> }>;
 }
+
+/** Files people send in chats (a roster workbook, photos), fetched by the message they came in. */
+export interface MessageFiles {
+  download(messageId: string, fileKey: string, kind: 'file' | 'image'): Promise<Buffer>;
+}

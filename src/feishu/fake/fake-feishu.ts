@@ -137,6 +137,16 @@ export class FakeFeishu {
     return this.store.message(messageId);
   }
 
+  /**
+   * A file as if a person had sent it in a chat: returns its `file_key`, which the bot can
+   * download through the message resource API. Tests then post the file message event.
+   */
+  addFile(fileName: string, bytes: Buffer): string {
+    const key = this.store.nextUploadKey('file');
+    this.store.addUpload({ key, kind: 'file', bytes, fileName, fields: {}, createdAt: new Date() });
+    return key;
+  }
+
   /** The image or file stored under an `image_key` / `file_key`. */
   upload(key: string): FakeUpload | undefined {
     return this.store.upload(key);
@@ -255,7 +265,7 @@ export class FakeFeishu {
     this.logSeq += 1;
     const headers = { 'content-type': 'application/json; charset=utf-8', 'x-tt-logid': `fake-${this.logSeq}`, ...reply.headers };
     res.writeHead(reply.status, headers);
-    res.end(JSON.stringify(reply.body));
+    res.end(reply.raw ?? JSON.stringify(reply.body));
     this.record({
       method,
       path: url.pathname,

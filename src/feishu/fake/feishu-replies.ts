@@ -9,6 +9,8 @@ export interface RouteReply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are instead of `body` as JSON (resource downloads). */
+  raw?: Buffer;
 }
 
 export const ErrorCode = {
@@ -21,6 +23,7 @@ export const ErrorCode = {
   invalidMessageRequest: 230001,
   contentTooLong: 230025,
   invalidUploadParam: 234001,
+  resourceNotFound: 234003,
 } as const;
 
 export function ok(data: unknown): RouteReply {

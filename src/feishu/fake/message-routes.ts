@@ -112,6 +112,13 @@ function storeNewMessage(
   return ok(messageView(message, deps));
 }
 
+/** Downloads a file or image sent in a message, as bytes (the SDK streams it). */
+function resource(req: RouteRequest, deps: RouteDeps): RouteReply {
+  const upload = deps.store.upload(req.params.fileKey ?? '');
+  if (!upload) return fail(400, ErrorCode.resourceNotFound, 'resource not found');
+  return { status: 200, body: undefined, raw: upload.bytes, headers: { 'content-type': upload.contentType ?? 'application/octet-stream' } };
+}
+
 function reply(req: RouteRequest, deps: RouteDeps): RouteReply {
   const parentId = req.params.messageId ?? '';
   const body = validate(ReplyBody, req.json);
@@ -192,6 +199,7 @@ const MESSAGE = '(?<messageId>[^/]+)';
 
 export const messageRoutes: Route[] = [
   { method: 'POST', pattern: /^\/open-apis\/im\/v1\/messages$/, authenticated: true, handle: create },
+  { method: 'GET', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/resources/(?<fileKey>[^/]+)$`), authenticated: true, handle: resource },
   { method: 'POST', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/reply$`), authenticated: true, handle: reply },
   { method: 'PATCH', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/urgent_app$`), authenticated: true, handle: urgent },
   { method: 'PATCH', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}$`), authenticated: true, handle: patch },
