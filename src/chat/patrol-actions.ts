@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseLocalDate } from '../domain/time/zoned.js';
-import { UserInputError } from '../errors.js';
+import { StaleError, UserInputError } from '../errors.js';
+import type { CardActionResponse } from '../feishu/inbound.js';
 import type { PatrolService } from '../workflows/patrols/patrol-service.js';
 import type { Messenger } from '../workflows/ports.js';
 import { ActionValueSchema, type CardActionRouter } from './card-actions.js';
@@ -21,6 +22,25 @@ const PatrolFormSchema = z.object({
   problems: z.string().default(''),
 });
 
+/** A correction or withdrawal names the patrol and the version the card showed. */
+const RecordValueSchema = PatrolValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive() });
+
+function parseRecord(value: unknown) {
+  const parsed = RecordValueSchema.safeParse(value);
+  if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
+  return parsed.data;
+}
+
+function formInput(formValue: Record<string, unknown> | undefined) {
+  const form = PatrolFormSchema.safeParse(formValue ?? {});
+  if (!form.success) throw new UserInputError('请填写巡河日期', form.error.issues);
+  return {
+    day: form.data.date,
+    observations: form.data.observations,
+    problems: form.data.problems.split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
+  };
+}
+
 function parseValue(value: unknown) {
   const parsed = PatrolValueSchema.safeParse(value);
   if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
@@ -39,14 +59,35 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
   });
   router.register('patrol.submit', async (input) => {
     const v = parseValue(input.action);
-    const form = PatrolFormSchema.safeParse(input.formValue ?? {});
-    if (!form.success) throw new UserInputError('请填写巡河日期', form.error.issues);
-    const card = await patrols.submit(input.operatorOpenId, v.d, v.p, {
-      day: form.data.date,
-      observations: form.data.observations,
-      problems: form.data.problems.split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
-    });
+    const card = await patrols.submit(input.operatorOpenId, v.d, v.p, formInput(input.formValue));
     return { toast: { type: 'success', content: '巡河已记录' }, card };
+  });
+  // A stale correction or withdrawal is refused with the card as it now stands.
+  const refreshed = async (v: { d: string; p: string }, work: () => Promise<CardActionResponse>): Promise<CardActionResponse> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await patrols.currentCard(v.d, v.p) };
+      throw error;
+    }
+  };
+  router.register('patrol.edit', async (input) => {
+    const v = parseRecord(input.action);
+    return refreshed(v, async () => ({ card: await patrols.openCorrection(input.operatorOpenId, v.d, v.p, v.id, v.v) }));
+  });
+  router.register('patrol.correct', async (input) => {
+    const v = parseRecord(input.action);
+    return refreshed(v, async () => ({
+      toast: { type: 'success', content: '巡河记录已更正' },
+      card: await patrols.correct(input.operatorOpenId, v.d, v.p, v.id, v.v, formInput(input.formValue)),
+    }));
+  });
+  router.register('patrol.withdraw', async (input) => {
+    const v = parseRecord(input.action);
+    return refreshed(v, async () => ({
+      toast: { type: 'success', content: '巡河记录已撤回' },
+      card: await patrols.withdraw(input.operatorOpenId, v.d, v.p, v.id, v.v),
+    }));
   });
   router.register('patrol.plan', async (input) => {
     const v = parseValue(input.action);

@@ -49,6 +49,28 @@ export class PatrolStore {
     return docs.map((d) => ({ chiefId: d.chiefId, waterBodyId: d.waterBodyId ?? undefined, patrolledAt: d.patrolledAt }));
   }
 
+  async findByKey(key: string): Promise<PatrolDoc | null> {
+    return this.models.patrols.findOne({ key }).lean<PatrolDoc>().exec();
+  }
+
+  /**
+   * Applies a correction or withdrawal to the version the person saw; false when the patrol
+   * moved on meanwhile. Each change is appended to the patrol's history.
+   */
+  async change(
+    key: string,
+    version: number,
+    by: string,
+    change: { action: 'corrected'; set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems'> } | { action: 'withdrawn' },
+  ): Promise<boolean> {
+    const set = change.action === 'withdrawn' ? { status: 'withdrawn' } : change.set;
+    const result = await this.models.patrols.updateOne(
+      { key, version, status: 'recorded' },
+      { $set: set, $inc: { version: 1 }, $push: { history: { at: this.clock.now(), by, action: change.action, note: null } } },
+    );
+    return result.modifiedCount === 1;
+  }
+
   async findByChief(chiefId: string): Promise<PatrolDoc[]> {
     return this.models.patrols.find({ chiefId }).sort({ patrolledAt: 1 }).lean<PatrolDoc[]>().exec();
   }

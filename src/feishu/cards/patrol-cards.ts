@@ -27,6 +27,7 @@ export function patrolReminderCard(view: PatrolReminderView): CardJson {
     message,
     plannedDay: view.recorded ? undefined : view.plannedDay,
     showActions: !view.recorded,
+    recorded: view.recorded,
     dutyKey: view.dutyKey,
     periodKey: view.periodKey,
     footer: view.recorded ? '感谢您的辛勤履职。' : '本人或联络员单位均可记录；联络员单位代为记录时，记录中会同时注明。',
@@ -49,7 +50,19 @@ export function overdueDigestCard(view: OverdueDigestView): CardJson {
 }
 
 export function patrolFormCard(view: PatrolFormView): CardJson {
-  return renderCard('patrol-form', { subject: subject(view), today: view.today, dutyKey: view.dutyKey, periodKey: view.periodKey });
+  const c = view.correcting;
+  return renderCard('patrol-form', {
+    title: c ? '更正巡河记录' : '记录巡河',
+    subject: subject(view),
+    today: view.today,
+    observations: c?.observations ?? '',
+    problems: c?.problems ?? '',
+    dutyKey: view.dutyKey,
+    periodKey: view.periodKey,
+    submitValue: c
+      ? { a: 'patrol.correct', d: view.dutyKey, p: view.periodKey, id: c.patrolId, v: c.version }
+      : { a: 'patrol.submit', d: view.dutyKey, p: view.periodKey },
+  });
 }
 
 export function dutyListCard(view: DutyListView): CardJson {

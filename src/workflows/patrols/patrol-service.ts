@@ -186,7 +186,7 @@ export class PatrolService {
     const patrolledAt = fromLocal({ ...input.day, hour: 12 }, tz);
     const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems }, now, tz);
     if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
-    await this.deps.patrols.record({
+    const saved = await this.deps.patrols.record({
       chiefId: duty.personId,
       waterBodyId: duty.waterBodyId,
       recordedBy: actor.id,
@@ -199,10 +199,63 @@ export class PatrolService {
     const patrols = await this.deps.patrols.factsSince(periodContaining('year', now, tz).start, [duty.personId]);
     const view = this.reminderView(directory, duty, period, now, facts(patrols, duty), undefined, this.recipient(directory, duty)?.mention);
     const recorded = contains(period, patrolledAt)
-      ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf } }
+      ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId: saved.id, version: saved.version } }
       : view;
     const card = this.deps.cards.reminder(recorded);
     await this.refreshCopies(duty, period, card);
+    return card;
+  }
+
+  /** 更正: the form again, filled with the patrol as recorded; only whoever recorded it may. */
+  async openCorrection(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number): Promise<CardJson> {
+    const { directory, duty, actor } = await this.authorised(actorOpenId, key);
+    const patrol = await this.ownPatrol(patrolId, version, actor.id);
+    return this.deps.cards.form({
+      chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
+      waterBodyName: this.waterName(directory, duty),
+      dutyKey: key,
+      periodKey,
+      today: formatLocalDate(toLocal(patrol.patrolledAt, this.deps.timeZone)),
+      correcting: { patrolId, version, observations: patrol.observations, problems: patrol.problems.join('\n') },
+    });
+  }
+
+  /** Saves a correction; the card shows the corrected record. */
+  async correct(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number, input: PatrolFormInput): Promise<CardJson> {
+    const { directory, duty, actor } = await this.authorised(actorOpenId, key);
+    const patrol = await this.ownPatrol(patrolId, version, actor.id);
+    const now = this.deps.clock.now();
+    const patrolledAt = fromLocal({ ...input.day, hour: 12 }, this.deps.timeZone);
+    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems }, now, this.deps.timeZone);
+    if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
+    const changed = await this.deps.patrols.change(patrolId, version, actor.id, {
+      action: 'corrected',
+      set: { patrolledAt, observations: input.observations.trim(), problems: input.problems },
+    });
+    if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
+    this.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
+    const period = this.period(periodKey);
+    const view = this.reminderView(directory, duty, period, now, await this.factsFor(duty, now), undefined, this.recipient(directory, duty)?.mention);
+    const onBehalf = patrol.recordedBy !== duty.personId;
+    const card = this.deps.cards.reminder(
+      contains(period, patrolledAt)
+        ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId, version: version + 1 } }
+        : view,
+    );
+    await this.refreshCopies(duty, period, card);
+    return card;
+  }
+
+  /** 撤回: the patrol no longer counts; its history stays. The card returns to its reminder state. */
+  async withdraw(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number): Promise<CardJson> {
+    const { duty, actor } = await this.authorised(actorOpenId, key);
+    await this.ownPatrol(patrolId, version, actor.id);
+    if (!(await this.deps.patrols.change(patrolId, version, actor.id, { action: 'withdrawn' }))) {
+      throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
+    }
+    this.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol withdrawn');
+    const card = await this.currentCard(key, periodKey);
+    await this.refreshCopies(duty, this.period(periodKey), card);
     return card;
   }
 
@@ -242,6 +295,19 @@ export class PatrolService {
   }
 
   // ---- helpers ----
+
+  private async factsFor(duty: ChiefDuty, now: Date): Promise<Date[]> {
+    return facts(await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]), duty);
+  }
+
+  /** The patrol, if this person recorded it and it is still as they saw it. */
+  private async ownPatrol(patrolId: string, version: number, actorId: string) {
+    const patrol = await this.deps.patrols.findByKey(patrolId);
+    if (!patrol) throw new StaleError('找不到该巡河记录，卡片已刷新。');
+    if (patrol.recordedBy !== actorId) throw new ForbiddenError('只有记录人本人可以更正或撤回这条巡河记录。');
+    if (patrol.status !== 'recorded' || patrol.version !== version) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
+    return patrol;
+  }
 
   private calendar(directory: Directory): WorkCalendar {
     return new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });

@@ -19,7 +19,7 @@ export interface PatrolReminderView {
   /** After 已安排: the planned day, `11月28日`. */
   plannedDay?: string;
   /** After the patrol is recorded: the card shows it and its buttons go. */
-  recorded?: { dateLabel: string; recordedByName: string; onBehalf: boolean };
+  recorded?: { dateLabel: string; recordedByName: string; onBehalf: boolean; patrolId: string; version: number };
 }
 
 export interface PatrolFormView {
@@ -29,6 +29,8 @@ export interface PatrolFormView {
   periodKey: string;
   /** `2026-11-29`, the date picker's initial value. */
   today: string;
+  /** Set when correcting a recorded patrol: its id, version and current values. */
+  correcting?: { patrolId: string; version: number; observations: string; problems: string };
 }
 
 export interface DutyListView {
