@@ -41,6 +41,10 @@ function formInput(formValue: Record<string, unknown> | undefined) {
   };
 }
 
+const FocusValueSchema = ActionValueSchema.extend({ w: z.string().min(1).max(64), p: z.string().min(4).max(10) });
+const FocusFormSchema = z.object({ clues: z.string().default(''), requests: z.string().default('') });
+const lines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+
 function parseValue(value: unknown) {
   const parsed = PatrolValueSchema.safeParse(value);
   if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
@@ -96,12 +100,40 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
     const card = await patrols.plan(input.operatorOpenId, v.d, v.p, day.data);
     return { toast: { type: 'success', content: `已安排于${day.data.month}月${day.data.day}日巡河，届时前不再提醒` }, card };
   });
+  router.register('patrol.focus', async (input) => {
+    const v = FocusValueSchema.safeParse(input.action);
+    if (!v.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', v.error.issues);
+    const form = FocusFormSchema.parse(input.formValue ?? {});
+    const card = await patrols.submitFocus(input.operatorOpenId, v.data.w, v.data.p, lines(form.clues), lines(form.requests));
+    return { toast: { type: 'success', content: '已报送，将显示在河湖长的巡河提醒上' }, card };
+  });
   router.register('patrol.duties', async (input, ctx) => {
     // Sent privately: in a group the reminder card must stay as it is for everyone else.
     const card = await patrols.dutyList(input.operatorOpenId);
     await messenger.send(`duties:${ctx.eventId}`, { openId: input.operatorOpenId }, { kind: 'card', card });
     return { toast: { type: 'info', content: '已私信发送您的责任河湖' } };
   });
+}
+
+/** `/重难点 河湖 条目…`: the liaison unit sets a water body's 重难点问题 (art. 9). */
+export function keyProblemsCommand(patrols: PatrolService): Command {
+  return {
+    name: '重难点',
+    aliases: ['keyproblems'],
+    usage: '/重难点 河湖名 问题（每行或以“；”分隔一条）',
+    summary: '联络员单位更新河湖的重难点问题，显示在河湖长的巡河提醒上',
+    example: '/重难点 野牛河 金河镇段汛期河道淤积；沿河养殖废水收集不全',
+    async run(ctx) {
+      const [, water, rest = ''] = /^(\S+)\s*([\s\S]*)$/.exec(ctx.args) ?? [];
+      const items = rest.split(/[；;\n]/).map((s) => s.replace(/^\d+[.、．]\s*/, '').trim()).filter(Boolean);
+      if (!water) throw new UserInputError('请写明河湖名称，例如：/重难点 野牛河 汛期河道淤积');
+      const result = await patrols.setKeyProblems(ctx.message.senderOpenId, water, items);
+      await ctx.reply({
+        kind: 'text',
+        text: result.count > 0 ? `已更新${result.waterBodyName}的重难点问题，共 ${result.count} 条。` : `已清空${result.waterBodyName}的重难点问题。`,
+      });
+    },
+  };
 }
 
 /** `/巡河` `/patrol`: my duties this period, each with a 记录巡河 button. */

@@ -119,7 +119,8 @@ function textOf(content: string, messageType: string): { text: string; parsed: u
   }
   if (messageType !== 'text' || typeof parsed !== 'object' || parsed === null) return { text: '', parsed };
   const raw = (parsed as { text?: unknown }).text;
-  const text = typeof raw === 'string' ? raw.replace(/@_user_\d+/g, ' ').replace(/\s+/g, ' ').trim() : '';
+  // Line breaks stay: a command may take one item per line.
+  const text = typeof raw === 'string' ? raw.replace(/@_user_\d+/g, ' ').replace(/[^\S\n]+/g, ' ').replace(/ *\n */g, '\n').trim() : '';
   return { text, parsed };
 }
 

@@ -26,7 +26,7 @@ import { bindModels, ensureIndexes, type Models } from '../store/models/index.js
 import { OutboxStore } from '../store/outbox-store.js';
 import { provisionMongoServer, type MongoServerHandle } from '../store/provision/mongo-server.js';
 import { sdkLogger } from './sdk-logger.js';
-import { patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
+import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
 import { DirectoryUpload } from '../chat/directory-upload.js';
 import { FeishuContacts } from '../feishu/contacts.js';
 import { FeishuMessageFiles } from '../feishu/message-files.js';
@@ -136,6 +136,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     const commands = new CommandRegistry();
     commands.register(patrolCommand(patrols));
+    commands.register(keyProblemsCommand(patrols));
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { PatrolRecord } from '../domain/patrols/patrol.js';
 import { formatLocalDate, parseLocalDate, type LocalDate } from '../domain/time/zoned.js';
 import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
+import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
 /** A patrol as the reminder sweep needs it: whose, where, when. */
@@ -14,7 +15,7 @@ export interface PatrolFact {
 
 export class PatrolStore {
   constructor(
-    private readonly models: PatrolModels,
+    private readonly models: PatrolModels & WaterBodyNoteModels,
     private readonly clock: Clock,
   ) {}
 
@@ -69,6 +70,30 @@ export class PatrolStore {
       { $set: set, $inc: { version: 1 }, $push: { history: { at: this.clock.now(), by, action: change.action, note: null } } },
     );
     return result.modifiedCount === 1;
+  }
+
+  /** Replaces a water body's note (重难点问题, or a period's 关注事项). */
+  async setNote(waterBodyId: string, kind: 'keyProblems' | 'focus', periodKey: string | undefined, items: string[], by: string): Promise<void> {
+    const key = kind === 'focus' ? `${waterBodyId}:focus:${periodKey ?? ''}` : `${waterBodyId}:keyProblems`;
+    const fields = { waterBodyId, kind, items, by, at: this.clock.now() };
+    try {
+      await this.models.waterBodyNotes.updateOne({ key }, { $set: fields }, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.models.waterBodyNotes.updateOne({ key }, { $set: fields });
+    }
+  }
+
+  /** The standing 重难点问题 and this period's 关注事项 of a water body. */
+  async notes(waterBodyId: string, periodKey: string): Promise<{ keyProblems: string[]; focus: string[] }> {
+    const docs = await this.models.waterBodyNotes
+      .find({ key: { $in: [`${waterBodyId}:keyProblems`, `${waterBodyId}:focus:${periodKey}`] } })
+      .lean<WaterBodyNoteDoc[]>()
+      .exec();
+    return {
+      keyProblems: docs.find((d) => d.kind === 'keyProblems')?.items ?? [],
+      focus: docs.find((d) => d.kind === 'focus')?.items ?? [],
+    };
   }
 
   async findByChief(chiefId: string): Promise<PatrolDoc[]> {

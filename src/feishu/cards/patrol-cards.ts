@@ -1,5 +1,6 @@
 import type {
   DutyListView,
+  LiaisonRequestView,
   OverdueDigestView,
   PatrolCardPresenter,
   PatrolFormView,
@@ -8,6 +9,8 @@ import type {
 } from '../../workflows/patrols/views.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { renderCard } from './template.js';
+
+const numbered = (items: string[]) => items.map((item, i) => `${i + 1}. ${item}`).join('\n');
 
 function subject(view: { chiefName: string; waterBodyName?: string }): string {
   return view.waterBodyName ? `${view.waterBodyName} · ${view.chiefName}` : `全区 · ${view.chiefName}`;
@@ -26,6 +29,8 @@ export function patrolReminderCard(view: PatrolReminderView): CardJson {
     greeting: view.mentionOpenId ? `<at id=${view.mentionOpenId}></at> ` : `${view.chiefName}，`,
     message,
     plannedDay: view.recorded ? undefined : view.plannedDay,
+    focusText: view.recorded ? '' : numbered(view.focus),
+    keyProblemsText: view.recorded ? '' : numbered(view.keyProblems),
     showActions: !view.recorded,
     recorded: view.recorded,
     dutyKey: view.dutyKey,
@@ -55,6 +60,7 @@ export function patrolFormCard(view: PatrolFormView): CardJson {
     title: c ? '更正巡河记录' : '记录巡河',
     subject: subject(view),
     today: view.today,
+    focusText: numbered(view.focus),
     observations: c?.observations ?? '',
     problems: c?.problems ?? '',
     dutyKey: view.dutyKey,
@@ -70,7 +76,25 @@ export function dutyListCard(view: DutyListView): CardJson {
   return renderCard('duty-list', { personName: view.personName, duties, empty: duties.length === 0 });
 }
 
+/** 明查暗访 request to the liaison unit, then what it reported. */
+export function liaisonRequestCard(view: LiaisonRequestView): CardJson {
+  return renderCard('liaison-request', {
+    title: view.submitted ? '明查暗访情况已报送' : '请做好巡河前的明查暗访',
+    color: view.submitted ? 'green' : 'blue',
+    unitName: view.unitName,
+    waterBodyName: view.waterBodyName,
+    waterBodyId: view.waterBodyId,
+    periodKey: view.periodKey,
+    intro: view.submitted
+      ? `已由${view.submitted.byName}报送，将作为“本次巡河关注事项”显示在${view.chiefName}的巡河提醒和巡河表单上。`
+      : `${view.chiefName}（区级河湖长）本期巡河截止${view.deadline}。按照协调机制第六条，请提前开展明查暗访，掌握突出问题线索，征询有关乡镇需要协调解决的重大问题，并在此报送。`,
+    submittedText: view.submitted ? numbered(view.submitted.items) : '',
+    open: !view.submitted,
+  });
+}
+
 export const patrolCards: PatrolCardPresenter = {
+  liaisonRequest: liaisonRequestCard,
   reminder: patrolReminderCard,
   overdue: patrolOverdueCard,
   overdueDigest: overdueDigestCard,

@@ -1,11 +1,12 @@
 import type { Connection } from 'mongoose';
 import { directoryModels, type DirectoryModels } from './directory.js';
 import { patrolModels, type PatrolModels } from './patrol.js';
+import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
 import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels {
+export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels {
   inboxEvents: InboxEventModel;
   outboxMessages: OutboxMessageModel;
 }
@@ -16,6 +17,7 @@ export function bindModels(connection: Connection): Models {
     outboxMessages: outboxMessageModel(connection),
     ...directoryModels(connection),
     ...patrolModels(connection),
+    ...waterBodyNoteModels(connection),
   };
 }
 

@@ -55,6 +55,13 @@ function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
 
 const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
 
+/** The liaison unit is asked 10 days before a monthly duty's deadline (art. 6), at the usual hour. */
+const LIAISON_POLICIES: Readonly<Record<PeriodKind, ReminderPolicy>> = {
+  month: { daysBeforeEnd: [10], hour: 9 },
+  quarter: { daysBeforeEnd: [30], hour: 9 },
+  year: { daysBeforeEnd: [45], hour: 9 },
+};
+
 const ROLE_NAMES: Record<ChiefDuty['role'], string> = {
   generalChief: '区级总河长',
   riverChief: '区级河湖长',
@@ -105,12 +112,27 @@ export class PatrolService {
         this.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
         continue;
       }
-      const view = this.reminderView(directory, decision.duty, decision.period, now, facts(patrols, decision.duty), undefined, target.mention);
+      const notes = await this.notesFor(decision.duty, decision.period);
+      const view = this.reminderView(directory, decision.duty, decision.period, now, facts(patrols, decision.duty), undefined, target.mention, notes);
       await this.deps.messenger.send(reminderKey(decision.duty, decision.period.key, decision.stage.stage), target.to, {
         kind: 'card',
         card: this.deps.cards.reminder(view),
       });
       reminders += 1;
+    }
+
+    // Art. 6: the liaison unit is asked for its 明查暗访 ahead of its district river chief's patrol.
+    const riverDuties = states.filter((st) => st.duty.role === 'riverChief').map((st) => ({ duty: st.duty, patrolTimes: st.patrolTimes }));
+    for (const decision of decideReminders(riverDuties, { now, timeZone: tz, calendar, policies: LIAISON_POLICIES })) {
+      const water = directory.waterBodies.find((w) => w.id === decision.duty.waterBodyId);
+      const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
+      if (!water || !unit?.chatId) continue;
+      const view = this.liaisonView(directory, decision.duty, decision.period, undefined);
+      if (!view) continue;
+      await this.deps.messenger.send(`liaison-request:${water.id}:${decision.period.key}`, { chatId: unit.chatId }, {
+        kind: 'card',
+        card: this.deps.cards.liaisonRequest(view),
+      });
     }
 
     const today = toLocal(now, tz);
@@ -153,8 +175,9 @@ export class PatrolService {
   /** 记录巡河: the form, for the chief or their liaison unit. */
   async openForm(actorOpenId: string, key: string, periodKey: string): Promise<CardJson> {
     const { directory, duty } = await this.authorised(actorOpenId, key);
-    this.period(periodKey);
+    const period = this.period(periodKey);
     return this.deps.cards.form({
+      focus: (await this.notesFor(duty, period)).focus,
       chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
       waterBodyName: this.waterName(directory, duty),
       dutyKey: key,
@@ -172,7 +195,16 @@ export class PatrolService {
     const patrols = await this.deps.patrols.factsSince(periodContaining('year', period.start, this.deps.timeZone).start, [duty.personId]);
     const plans = await this.deps.patrols.plans([`${key}:${periodKey}`]);
     return this.deps.cards.reminder(
-      this.reminderView(directory, duty, period, now, facts(patrols, duty), plans.get(`${key}:${periodKey}`), this.recipient(directory, duty)?.mention),
+      this.reminderView(
+        directory,
+        duty,
+        period,
+        now,
+        facts(patrols, duty),
+        plans.get(`${key}:${periodKey}`),
+        this.recipient(directory, duty)?.mention,
+        await this.notesFor(duty, period),
+      ),
     );
   }
 
@@ -197,7 +229,7 @@ export class PatrolService {
     });
     this.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
     const patrols = await this.deps.patrols.factsSince(periodContaining('year', now, tz).start, [duty.personId]);
-    const view = this.reminderView(directory, duty, period, now, facts(patrols, duty), undefined, this.recipient(directory, duty)?.mention);
+    const view = this.reminderView(directory, duty, period, now, facts(patrols, duty), undefined, this.recipient(directory, duty)?.mention, await this.notesFor(duty, period));
     const recorded = contains(period, patrolledAt)
       ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId: saved.id, version: saved.version } }
       : view;
@@ -211,6 +243,7 @@ export class PatrolService {
     const { directory, duty, actor } = await this.authorised(actorOpenId, key);
     const patrol = await this.ownPatrol(patrolId, version, actor.id);
     return this.deps.cards.form({
+      focus: [],
       chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
       waterBodyName: this.waterName(directory, duty),
       dutyKey: key,
@@ -235,7 +268,16 @@ export class PatrolService {
     if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     this.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
     const period = this.period(periodKey);
-    const view = this.reminderView(directory, duty, period, now, await this.factsFor(duty, now), undefined, this.recipient(directory, duty)?.mention);
+    const view = this.reminderView(
+      directory,
+      duty,
+      period,
+      now,
+      await this.factsFor(duty, now),
+      undefined,
+      this.recipient(directory, duty)?.mention,
+      await this.notesFor(duty, period),
+    );
     const onBehalf = patrol.recordedBy !== duty.personId;
     const card = this.deps.cards.reminder(
       contains(period, patrolledAt)
@@ -257,6 +299,37 @@ export class PatrolService {
     const card = await this.currentCard(key, periodKey);
     await this.refreshCopies(duty, this.period(periodKey), card);
     return card;
+  }
+
+  /**
+   * 明查暗访 report from the liaison unit (or the River Chief Office, which works with it,
+   * art. 9): shown on the chief's reminder card and form as 本次巡河关注事项.
+   */
+  async submitFocus(actorOpenId: string, waterBodyId: string, periodKey: string, clues: string[], requests: string[]): Promise<CardJson> {
+    const directory = await this.requireDirectory();
+    const { actor } = this.liaisonActor(directory, actorOpenId, waterBodyId);
+    const items = [...clues.map((c) => `问题线索：${c}`), ...requests.map((r) => `乡镇诉求：${r}`)];
+    if (items.length === 0) throw new UserInputError('请至少填写一条问题线索或乡镇需协调解决的事项');
+    const period = this.period(periodKey);
+    await this.deps.patrols.setNote(waterBodyId, 'focus', period.key, items, actor.id);
+    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => d.role === 'riverChief' && d.waterBodyId === waterBodyId);
+    if (!duty) throw new StaleError('该河湖已没有区级河湖长，无需报送。');
+    await this.refreshCopies(duty, period, await this.currentCard(dutyKey(duty), period.key));
+    const view = this.liaisonView(directory, duty, period, { items, byName: actor.name });
+    if (!view) throw new StaleError('该河湖已没有联络员单位。');
+    return this.deps.cards.liaisonRequest(view);
+  }
+
+  /** 重难点问题 (art. 9): the liaison unit's standing list for a water body, found by any unique part of its name. */
+  async setKeyProblems(actorOpenId: string, waterQuery: string, items: string[]): Promise<{ waterBodyName: string; count: number }> {
+    const directory = await this.requireDirectory();
+    const matches = directory.waterBodies.filter((w) => w.id === waterQuery || w.name.includes(waterQuery));
+    if (matches.length === 0) throw new UserInputError(`没有找到河湖“${waterQuery}”`);
+    if (matches.length > 1) throw new UserInputError(`“${waterQuery}”对应多条河湖：${matches.map((w) => w.name).join('、')}，请写得更完整些`);
+    const water = matches[0]!;
+    const { actor } = this.liaisonActor(directory, actorOpenId, water.id);
+    await this.deps.patrols.setNote(water.id, 'keyProblems', undefined, items, actor.id);
+    return { waterBodyName: water.name, count: items.length };
   }
 
   /** 已安排: the chief plans a day; reminders wait until then. */
@@ -295,6 +368,37 @@ export class PatrolService {
   }
 
   // ---- helpers ----
+
+  /** A member of the water body's liaison unit, or of the River Chief Office. */
+  private liaisonActor(directory: Directory, actorOpenId: string, waterBodyId: string): { actor: Person } {
+    const actor = directory.people.find((p) => p.openId === actorOpenId);
+    if (!actor) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const water = directory.waterBodies.find((w) => w.id === waterBodyId);
+    const allowed = directory.units.some(
+      (u) => (u.id === water?.liaisonUnit || u.kind === 'riverChiefOffice') && u.members.includes(actor.id),
+    );
+    if (!allowed) throw new ForbiddenError('只有该河湖的联络员单位或区河长制办公室人员可以报送。');
+    return { actor };
+  }
+
+  private liaisonView(directory: Directory, duty: ChiefDuty, period: Period, submitted: { items: string[]; byName: string } | undefined) {
+    const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
+    const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
+    if (!water || !unit) return undefined;
+    return {
+      unitName: unit.name,
+      chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
+      waterBodyName: water.name,
+      waterBodyId: water.id,
+      periodKey: period.key,
+      deadline: monthDay(period.lastDay),
+      submitted,
+    };
+  }
+
+  private async notesFor(duty: ChiefDuty, period: Period): Promise<{ keyProblems: string[]; focus: string[] }> {
+    return duty.waterBodyId ? this.deps.patrols.notes(duty.waterBodyId, period.key) : { keyProblems: [], focus: [] };
+  }
 
   private async factsFor(duty: ChiefDuty, now: Date): Promise<Date[]> {
     return facts(await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]), duty);
@@ -366,6 +470,7 @@ export class PatrolService {
     patrolTimes: Date[],
     plannedDay: LocalDate | undefined,
     mentionOpenId: string | undefined,
+    notes: { keyProblems: string[]; focus: string[] },
   ): PatrolReminderView {
     const tz = this.deps.timeZone;
     const year = periodContaining('year', now, tz);
@@ -381,6 +486,8 @@ export class PatrolService {
       dutyKey: dutyKey(duty),
       periodKey: period.key,
       plannedDay: plannedDay ? monthDay(plannedDay) : undefined,
+      keyProblems: notes.keyProblems,
+      focus: notes.focus,
     };
   }
 

@@ -18,6 +18,10 @@ export interface PatrolReminderView {
   periodKey: string;
   /** After 已安排: the planned day, `11月28日`. */
   plannedDay?: string;
+  /** 重难点问题 the liaison unit keeps for the water body (art. 9). */
+  keyProblems: string[];
+  /** 本次巡河关注事项 from the liaison unit's 明查暗访 this period (art. 6). */
+  focus: string[];
   /** After the patrol is recorded: the card shows it and its buttons go. */
   recorded?: { dateLabel: string; recordedByName: string; onBehalf: boolean; patrolId: string; version: number };
 }
@@ -29,8 +33,21 @@ export interface PatrolFormView {
   periodKey: string;
   /** `2026-11-29`, the date picker's initial value. */
   today: string;
+  focus: string[];
   /** Set when correcting a recorded patrol: its id, version and current values. */
   correcting?: { patrolId: string; version: number; observations: string; problems: string };
+}
+
+/** To the liaison unit before its chief's patrol: do 明查暗访, report clues and requests (art. 6). */
+export interface LiaisonRequestView {
+  unitName: string;
+  chiefName: string;
+  waterBodyName: string;
+  waterBodyId: string;
+  periodKey: string;
+  deadline: string;
+  /** What was submitted, once it has been. */
+  submitted?: { items: string[]; byName: string };
 }
 
 export interface DutyListView {
@@ -62,4 +79,5 @@ export interface PatrolCardPresenter {
   overdueDigest(view: OverdueDigestView): CardJson;
   form(view: PatrolFormView): CardJson;
   dutyList(view: DutyListView): CardJson;
+  liaisonRequest(view: LiaisonRequestView): CardJson;
 }
