@@ -23,15 +23,16 @@ export class MessageHandler {
   constructor(private readonly deps: MessageHandlerDeps) {}
 
   async handle(message: IncomingMessage, ctx: EventContext): Promise<void> {
+    const reply = (body: MessageBody, part = 'main') =>
+      this.deps.messenger.reply(`reply:${ctx.eventId}:${part}`, message.messageId, body, { chatId: message.chatId });
+    // Files and thread replies (a roster, patrol photos) need no @-mention; each handler
+    // decides whether the message is one it takes.
+    for (const handler of this.deps.fileHandlers ?? []) {
+      if (await handler.handle(message, (body) => reply(body), ctx)) return;
+    }
     if (!(await this.isAddressedToBot(message))) {
       ctx.log.debug('group message not addressed to the bot');
       return;
-    }
-    const reply = (body: MessageBody, part = 'main') =>
-      this.deps.messenger.reply(`reply:${ctx.eventId}:${part}`, message.messageId, body, { chatId: message.chatId });
-
-    for (const handler of this.deps.fileHandlers ?? []) {
-      if (await handler.handle(message, (body) => reply(body), ctx)) return;
     }
     const parsed = parseCommandLine(message.text);
     if (!parsed) {

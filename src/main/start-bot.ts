@@ -28,6 +28,7 @@ import { provisionMongoServer, type MongoServerHandle } from '../store/provision
 import { sdkLogger } from './sdk-logger.js';
 import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
 import { DirectoryUpload } from '../chat/directory-upload.js';
+import { PatrolAttachments } from '../chat/patrol-attachments.js';
 import { FeishuContacts } from '../feishu/contacts.js';
 import { FeishuMessageFiles } from '../feishu/message-files.js';
 import { patrolCards } from '../feishu/cards/patrol-cards.js';
@@ -146,7 +147,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       files: new FeishuMessageFiles(client),
     });
     const chat = new ChatHandlers(
-      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [directoryUpload] }),
+      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [directoryUpload, new PatrolAttachments(patrols)] }),
       cardActions,
       commands,
       messenger,

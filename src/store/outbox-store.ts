@@ -95,6 +95,11 @@ export class OutboxStore {
     await this.model.updateOne({ _id: id }, { $set: { status: 'failed', lockedUntil: null, lastError: error } });
   }
 
+  /** The logical message behind a Feishu message id the bot sent (creates and replies). */
+  async findByMessageId(messageId: string): Promise<OutboxRecord | null> {
+    return this.model.findOne({ messageId, 'operation.op': { $in: ['send', 'reply'] } }).lean<OutboxRecord>().exec();
+  }
+
   async findByKey(key: string): Promise<OutboxRecord | null> {
     return this.model.findOne({ key }).lean<OutboxRecord>().exec();
   }

@@ -96,6 +96,19 @@ export class PatrolStore {
     };
   }
 
+  /** The latest recorded patrol for a chief and water body within [from, to). */
+  async latestIn(chiefId: string, waterBodyId: string | undefined, from: Date, to: Date): Promise<PatrolDoc | null> {
+    const filter: Record<string, unknown> = { chiefId, status: 'recorded', patrolledAt: { $gte: from, $lt: to } };
+    if (waterBodyId) filter.waterBodyId = waterBodyId;
+    return this.models.patrols.findOne(filter).sort({ patrolledAt: -1 }).lean<PatrolDoc>().exec();
+  }
+
+  /** Adds a photo (`<message id>/<image key>`) or sets the location of a patrol. */
+  async attach(key: string, attachment: { photo: string } | { location: NonNullable<PatrolDoc['location']> }): Promise<void> {
+    const update = 'photo' in attachment ? { $addToSet: { photoKeys: attachment.photo } } : { $set: { location: attachment.location } };
+    await this.models.patrols.updateOne({ key }, update);
+  }
+
   async findByChief(chiefId: string): Promise<PatrolDoc[]> {
     return this.models.patrols.find({ chiefId }).sort({ patrolledAt: 1 }).lean<PatrolDoc[]>().exec();
   }

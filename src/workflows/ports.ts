@@ -26,6 +26,8 @@ export interface Messenger {
   urgent(key: string, messageId: string, openIds: string[]): Promise<void>;
   /** Feishu's id of a message sent under this key, once delivered. */
   deliveredMessageId(key: string): Promise<string | undefined>;
+  /** The key a delivered message was sent under: what a reply in its thread is about. */
+  keyOfMessage(messageId: string): Promise<string | undefined>;
 }
 
 /** Finds people's Feishu open_ids from the mobiles and emails office staff know them by. */

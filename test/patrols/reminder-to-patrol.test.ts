@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { cardAction } from '../../src/feishu/fake/event-builders.js';
+import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
@@ -104,6 +104,35 @@ describe('patrol reminders, end to end', () => {
     });
     // The reminder card already in the chat shows the patrol too.
     expect(cardOf(t.fake.message(dadu!.messageId)).header.title.content).toBe('巡河已记录');
+  });
+
+  it('attaches photos and a location replied in the card’s thread to the patrol', async () => {
+    const dadu = reminderIn('oc_example_dadu');
+    const replyInThread = async (who: string, messageType: string, content: unknown) => {
+      clock.advance(1_000); // people take a moment between messages; the per-chat send limit is 5/s
+      const before = t.fake.messages().length;
+      const event = messageReceived({
+        senderOpenId: openId(who),
+        chatId: 'oc_example_dadu',
+        chatType: 'group',
+        messageType,
+        content,
+        rootId: dadu?.messageId,
+        parentId: dadu?.messageId,
+        token: TEST_APP.verificationToken,
+      });
+      await t.post(event, { clock });
+      await t.settle();
+      return t.fake.messages().slice(before)[0]?.content;
+    };
+    expect(await replyInThread('sun', 'image', { image_key: 'img_v3_river_bank' })).toEqual({ text: '已将照片附到11月24日的巡河记录。' });
+    expect(await replyInThread('sun', 'location', { name: '永和镇滨河路', latitude: '29.2461', longitude: '103.0866' })).toEqual({
+      text: '已将位置“永和镇滨河路”附到11月24日的巡河记录。',
+    });
+    expect(await replyInThread('zhou', 'image', { image_key: 'img_other' })).toEqual({ text: '只有河湖长本人或其联络员单位人员的照片和位置会附到巡河记录中。' });
+    const patrol = await t.bot.models.patrols.findOne().lean();
+    expect(patrol?.photoKeys).toEqual([expect.stringMatching(/\/img_v3_river_bank$/)]);
+    expect(patrol?.location).toEqual({ name: '永和镇滨河路', latitude: '29.2461', longitude: '103.0866' });
   });
 
   it('stays quiet after 已安排 until the planned day, and stops once the duty is met', async () => {

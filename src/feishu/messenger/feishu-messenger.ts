@@ -45,6 +45,10 @@ export class FeishuMessenger implements Messenger {
     await this.enqueue(key, { op: 'urgent', messageId, openIds }, messageId);
   }
 
+  async keyOfMessage(messageId: string): Promise<string | undefined> {
+    return (await this.store.findByMessageId(messageId))?.key;
+  }
+
   async deliveredMessageId(key: string): Promise<string | undefined> {
     const record = await this.store.findByKey(key);
     return record?.status === 'sent' ? (record.messageId ?? undefined) : undefined;

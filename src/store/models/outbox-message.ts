@@ -50,6 +50,8 @@ OutboxMessageSchema.index({ key: 1 }, { unique: true });
 // The worker claims due messages in order; the sweep finds abandoned claims.
 OutboxMessageSchema.index({ status: 1, nextAttemptAt: 1 });
 OutboxMessageSchema.index({ status: 1, lockedUntil: 1 });
+// A reply in a card's thread names the card by Feishu's message id.
+OutboxMessageSchema.index({ messageId: 1 });
 
 function buildOutboxMessageModel(connection: Connection) {
   return connection.model('OutboxMessage', OutboxMessageSchema);

@@ -10,6 +10,8 @@ export interface PatrolDoc {
   observations: string;
   problems: string[];
   photoKeys: string[];
+  /** A location message sent in the card's thread. */
+  location: { name: string; latitude: string; longitude: string } | null;
   status: 'recorded' | 'withdrawn';
   version: number;
   history: Array<{ at: Date; by: string; action: 'recorded' | 'corrected' | 'withdrawn'; note: string | null }>;
@@ -36,6 +38,7 @@ const PatrolSchema = new Schema<PatrolDoc>(
     observations: { type: String, required: true },
     problems: { type: [String], default: [] },
     photoKeys: { type: [String], default: [] },
+    location: { type: Schema.Types.Mixed, default: null },
     status: { type: String, required: true },
     version: { type: Number, required: true },
     history: {

@@ -332,6 +332,35 @@ export class PatrolService {
     return { waterBodyName: water.name, count: items.length };
   }
 
+  /**
+   * A photo or location sent in the thread of a patrol card goes with the patrol recorded for
+   * that duty and period (the way people already report: reply with pictures). Returns the
+   * acknowledgement to send, or undefined when the thread is not a patrol card's.
+   */
+  async attachFromThread(
+    senderOpenId: string,
+    rootMessageId: string,
+    attachment: { photo: string } | { location: { name: string; latitude: string; longitude: string } },
+  ): Promise<string | undefined> {
+    const key = await this.deps.messenger.keyOfMessage(rootMessageId);
+    const match = key ? /^patrol-reminder:(.+):([^:]+):d\d+$/.exec(key) : null;
+    if (!match?.[1] || !match[2]) return undefined;
+    const directory = await this.requireDirectory();
+    const actor = directory.people.find((p) => p.openId === senderOpenId);
+    if (!actor) return undefined;
+    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === match[1]);
+    const period = parsePeriodKey(match[2], this.deps.timeZone);
+    if (!duty || !period) return undefined;
+    if (!mayRecordPatrol(directory, actor.id, { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId }).may) {
+      return '只有河湖长本人或其联络员单位人员的照片和位置会附到巡河记录中。';
+    }
+    const patrol = await this.deps.patrols.latestIn(duty.personId, duty.role === 'generalChief' ? undefined : duty.waterBodyId, period.start, period.end);
+    if (!patrol) return '请先点击卡片上的“记录巡河”提交本次巡河，再发送照片或位置。';
+    await this.deps.patrols.attach(patrol.key, attachment);
+    const day = monthDay(toLocal(patrol.patrolledAt, this.deps.timeZone));
+    return 'photo' in attachment ? `已将照片附到${day}的巡河记录。` : `已将位置“${attachment.location.name}”附到${day}的巡河记录。`;
+  }
+
   /** 已安排: the chief plans a day; reminders wait until then. */
   async plan(actorOpenId: string, key: string, periodKey: string, day: LocalDate): Promise<CardJson> {
     const { actor, duty } = await this.authorised(actorOpenId, key);
