@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { perConnection } from './per-connection.js';
 import type { DutySettings, UnitKind } from '../../domain/directory/directory.js';
 
 /**
@@ -132,14 +133,5 @@ function build(connection: Connection) {
 
 export type DirectoryModels = ReturnType<typeof build>;
 
-const compiled = new WeakMap<Connection, DirectoryModels>();
-
-/** The directory models on this connection, compiled once. */
-export function directoryModels(connection: Connection): DirectoryModels {
-  let models = compiled.get(connection);
-  if (!models) {
-    models = build(connection);
-    compiled.set(connection, models);
-  }
-  return models;
-}
+/** The models on this connection, compiled once. */
+export const directoryModels = perConnection(build);

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { perConnection } from './per-connection.js';
 
 /**
  * Every event Feishu delivered, keyed by its event_id. The unique _id is what makes a
@@ -49,6 +50,4 @@ function buildInboxEventModel(connection: Connection) {
 export type InboxEventModel = ReturnType<typeof buildInboxEventModel>;
 
 /** The model on this connection, compiled once. */
-export function inboxEventModel(connection: Connection): InboxEventModel {
-  return (connection.models.InboxEvent as InboxEventModel | undefined) ?? buildInboxEventModel(connection);
-}
+export const inboxEventModel = perConnection(buildInboxEventModel);

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { perConnection } from './per-connection.js';
 
 /**
  * One logical message the bot must deliver to Feishu. The unique `key` makes "send this"
@@ -60,6 +61,4 @@ function buildOutboxMessageModel(connection: Connection) {
 export type OutboxMessageModel = ReturnType<typeof buildOutboxMessageModel>;
 
 /** The model on this connection, compiled once. */
-export function outboxMessageModel(connection: Connection): OutboxMessageModel {
-  return (connection.models.OutboxMessage as OutboxMessageModel | undefined) ?? buildOutboxMessageModel(connection);
-}
+export const outboxMessageModel = perConnection(buildOutboxMessageModel);

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { perConnection } from './per-connection.js';
 
 /** One patrol as recorded, with its history of corrections (never edited silently). */
 export interface PatrolDoc {
@@ -76,13 +77,5 @@ function build(connection: Connection) {
 
 export type PatrolModels = ReturnType<typeof build>;
 
-const compiled = new WeakMap<Connection, PatrolModels>();
-
-export function patrolModels(connection: Connection): PatrolModels {
-  let models = compiled.get(connection);
-  if (!models) {
-    models = build(connection);
-    compiled.set(connection, models);
-  }
-  return models;
-}
+/** The models on this connection, compiled once. */
+export const patrolModels = perConnection(build);

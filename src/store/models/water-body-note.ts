@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { perConnection } from './per-connection.js';
 
 /**
  * Notes the liaison unit keeps for a water body: the standing list of key and difficult
@@ -33,13 +34,5 @@ function build(connection: Connection) {
 
 export type WaterBodyNoteModels = ReturnType<typeof build>;
 
-const compiled = new WeakMap<Connection, WaterBodyNoteModels>();
-
-export function waterBodyNoteModels(connection: Connection): WaterBodyNoteModels {
-  let models = compiled.get(connection);
-  if (!models) {
-    models = build(connection);
-    compiled.set(connection, models);
-  }
-  return models;
-}
+/** The models on this connection, compiled once. */
+export const waterBodyNoteModels = perConnection(build);
