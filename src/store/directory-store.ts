@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import type { Directory, Person, Unit, WaterBody } from '../domain/directory/directory.js';
+import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type WaterBody } from '../domain/directory/directory.js';
 import type { DirectoryDiff, DirectorySettings } from '../domain/directory/diff.js';
 import type { DirectoryModels, PersonDoc, UnitDoc, WaterBodyDoc } from './models/directory.js';
 
@@ -55,6 +55,7 @@ export class DirectoryStore {
             duties: settings.duties,
             reminderDelivery: settings.reminderDelivery,
             calendar: settings.calendar,
+            reminders: settings.reminders ?? DEFAULT_REMINDER_SETTINGS,
           }
         : undefined,
     };
@@ -118,6 +119,7 @@ export class DirectoryStore {
             duties: directory.duties,
             reminderDelivery: directory.reminderDelivery,
             calendar: directory.calendar,
+            reminders: directory.reminders,
             updatedAt: now,
           },
         },

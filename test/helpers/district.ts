@@ -14,7 +14,7 @@ const BY_MOBILE = ['zhang', 'li', 'wang', 'zhao', '', '', 'zhou', 'wu', 'zheng',
 export const exampleOpenId = (who: string) => `ou_example_${who}`;
 
 /** Imports the shipped example district, with every person known to the fake Feishu. */
-export async function importExampleDistrict(fake: FakeFeishu, models: Models, clock: Clock): Promise<void> {
+export async function importExampleDistrict(fake: FakeFeishu, models: Models, clock: Clock, edit: (yaml: string) => string = (y) => y): Promise<void> {
   BY_MOBILE.forEach((who, i) => {
     if (who) fake.addUser({ openId: exampleOpenId(who), name: who, mobile: `+86138${String(i + 1).padStart(8, '0')}` });
   });
@@ -22,6 +22,6 @@ export async function importExampleDistrict(fake: FakeFeishu, models: Models, cl
   const quiet = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
   const client = new lark.Client({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, domain: fake.url, logger: quiet });
   const text = readFileSync(new URL('../../examples/jinkouhe.yaml', import.meta.url), 'utf8');
-  const outcome = await importDirectory({ text, format: 'yaml' }, { store: new DirectoryStore(models, clock), contacts: new FeishuContacts(client) });
+  const outcome = await importDirectory({ text: edit(text), format: 'yaml' }, { store: new DirectoryStore(models, clock), contacts: new FeishuContacts(client) });
   if (!outcome.ok) throw new Error(`example district did not import: ${JSON.stringify(outcome.problems)}`);
 }

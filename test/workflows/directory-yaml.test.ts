@@ -37,10 +37,10 @@ describe('YAML directory', () => {
       .replace('districtChief: wang-hezhang', 'districtChief: wang-nobody')
       .replace('{ id: zhou-shengtai,', '{ id: sun-shuiwu,');
     const problems = problemsOf(broken);
-    const mobile = problems.find((p) => p.where.startsWith('people[2].mobile'));
-    expect(mobile?.where).toMatch(/^people\[2\]\.mobile（第 2\d 行）$/);
-    expect(mobile?.message).toBe('手机号格式不正确（应为 11 位中国大陆手机号）');
     const line = (needle: string) => broken.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const mobile = problems.find((p) => p.where.startsWith('people[2].mobile'));
+    expect(mobile?.where).toBe(`people[2].mobile（第 ${line('mobile: 1380000')} 行）`);
+    expect(mobile?.message).toBe('手机号格式不正确（应为 11 位中国大陆手机号）');
     expect(problemsOf(broken.replace('mobile: 1380000', 'mobile: 138-0000-0003'))).toEqual(
       expect.arrayContaining([
         { where: `waterBodies[1].districtChief（第 ${line('districtChief: wang-nobody')} 行）`, message: '野牛河的区级河湖长“wang-nobody”不在人员名单中' },
@@ -65,5 +65,11 @@ describe('YAML directory', () => {
   it('refuses unknown fields, which are usually typos', () => {
     const problems = problemsOf(example.replace('    crossBoundary: true\n', '    crossboundary: true\n'));
     expect(problems.some((p) => p.where.startsWith('waterBodies[0]'))).toBe(true);
+  });
+
+  it('checks the reminder settings', () => {
+    const problems = problemsOf(example.replace('  hour: 9\n', '  hour: 23\n'));
+    expect(problems.map((p) => p.message)).toEqual(['提醒时间应在 6 点到 20 点之间']);
+    expect(problems[0]?.where).toMatch(/^reminders\.hour（第 \d+ 行）$/);
   });
 });

@@ -16,7 +16,7 @@ export interface DirectoryDiff {
   settingsChanged: boolean;
 }
 
-export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar'>;
+export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders'>;
 
 /** Key order and absent-vs-undefined must not make equal records look different. */
 function canonical(value: unknown): string {
@@ -54,6 +54,7 @@ export function diffDirectory(
     duties: next.duties,
     reminderDelivery: next.reminderDelivery,
     calendar: next.calendar,
+    reminders: next.reminders,
   };
   return {
     people: diffKind(current.people, next.people),

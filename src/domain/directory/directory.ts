@@ -65,7 +65,22 @@ export interface Directory {
   reminderDelivery: 'groupChat' | 'direct';
   /** Public holidays and make-up working days (调休), `YYYY-MM-DD`; reminders go out on working days. */
   calendar: { holidays: string[]; makeUpWorkdays: string[] };
+  reminders: ReminderSettings;
 }
+
+/** When patrol reminders go out; defaults in DEFAULT_REMINDER_SETTINGS. */
+export interface ReminderSettings {
+  /** Local hour (0–23). */
+  hour: number;
+  /** Days before the deadline for monthly duties, e.g. [7, 2]. */
+  monthDaysBefore: number[];
+  /** Days before the deadline for quarterly duties, e.g. [20, 5]. */
+  quarterDaysBefore: number[];
+  /** Days before a district river chief's monthly deadline that the liaison unit is asked for 明查暗访. */
+  liaisonDaysBefore: number;
+}
+
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { hour: 9, monthDaysBefore: [7, 2], quarterDaysBefore: [20, 5], liaisonDaysBefore: 10 };
 
 /** One thing wrong with a directory, located in the source (YAML path or sheet and row). */
 export interface DirectoryProblem {

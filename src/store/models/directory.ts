@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { perConnection } from './per-connection.js';
-import type { DutySettings, UnitKind } from '../../domain/directory/directory.js';
+import type { DutySettings, ReminderSettings, UnitKind } from '../../domain/directory/directory.js';
 
 /**
  * The directory's records, keyed by the district's stable ids (`key`). A record removed from
@@ -51,6 +51,7 @@ export interface DirectorySettingsDoc {
   duties: DutySettings;
   reminderDelivery: 'groupChat' | 'direct';
   calendar: { holidays: string[]; makeUpWorkdays: string[] };
+  reminders: ReminderSettings | null;
   updatedAt: Date;
 }
 
@@ -117,6 +118,7 @@ const DirectorySettingsSchema = new Schema<DirectorySettingsDoc>(
     duties: { type: Schema.Types.Mixed, required: true },
     reminderDelivery: { type: String, required: true },
     calendar: { type: Schema.Types.Mixed, default: () => ({ holidays: [], makeUpWorkdays: [] }) },
+    reminders: { type: Schema.Types.Mixed, default: null },
     updatedAt: { type: Date, required: true },
   },
   { ...options, collection: 'directory_settings' },

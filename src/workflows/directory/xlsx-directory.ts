@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Directory } from '../../domain/directory/directory.js';
+import { DEFAULT_REMINDER_SETTINGS, type Directory } from '../../domain/directory/directory.js';
 import { toDirectory, type ParsedDirectory } from './yaml-directory.js';
 
 /**
@@ -53,6 +53,10 @@ const SETTING_ROWS: Array<[label: string, key: string]> = [
   ['乡级河湖长每周期巡河次数', 'townshipTimes'],
   ['村级河湖长巡河周期（月/季度/年）', 'villagePeriod'],
   ['村级河湖长每周期巡河次数', 'villageTimes'],
+  ['提醒时间（点）', 'reminderHour'],
+  ['月度职责提前提醒天数（如 7、2）', 'monthDaysBefore'],
+  ['季度职责提前提醒天数（如 20、5）', 'quarterDaysBefore'],
+  ['明查暗访提前天数', 'liaisonDaysBefore'],
 ];
 
 /** Cell values come as numbers, rich text, hyperlinks or formulas; the directory wants text. */
@@ -106,6 +110,7 @@ function readSheet(book: ExcelJS.Workbook, spec: SheetSpec, refs: RowRef[]): Arr
 }
 
 const optional = (text: string | undefined) => (text ? text : undefined);
+const numberOr = (text: string | undefined, fallback: number) => (text ? Number(text) : fallback);
 
 /** Reads a workbook into a directory, with problems located by sheet, row and column. */
 export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promise<ParsedDirectory> {
@@ -156,6 +161,12 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
       villageChief: { period: PERIODS[settings.villagePeriod ?? '月'] ?? settings.villagePeriod, times: Number(settings.villageTimes || 1) },
     },
     calendar: { holidays, makeUpWorkdays },
+    reminders: {
+      hour: numberOr(settings.reminderHour, DEFAULT_REMINDER_SETTINGS.hour),
+      monthDaysBefore: settings.monthDaysBefore ? list(settings.monthDaysBefore).map(Number) : DEFAULT_REMINDER_SETTINGS.monthDaysBefore,
+      quarterDaysBefore: settings.quarterDaysBefore ? list(settings.quarterDaysBefore).map(Number) : DEFAULT_REMINDER_SETTINGS.quarterDaysBefore,
+      liaisonDaysBefore: numberOr(settings.liaisonDaysBefore, DEFAULT_REMINDER_SETTINGS.liaisonDaysBefore),
+    },
     people: people.map((p) => ({ id: p.id, name: p.name, mobile: optional(p.mobile), email: optional(p.email), openId: optional(p.openId) })),
     units: units.map((u) => ({ id: u.id, name: u.name, kind: UNIT_KINDS[u.kind ?? ''] ?? u.kind, members: list(u.members ?? ''), chat: optional(u.chat) })),
     waterBodies: waters.map((w) => ({
@@ -210,6 +221,10 @@ export async function directoryToWorkbook(directory: Directory): Promise<Buffer>
     townshipTimes: directory.duties.townshipChief.times,
     villagePeriod: periodNames[directory.duties.villageChief.period] ?? '月',
     villageTimes: directory.duties.villageChief.times,
+    reminderHour: directory.reminders.hour,
+    monthDaysBefore: directory.reminders.monthDaysBefore.join('、'),
+    quarterDaysBefore: directory.reminders.quarterDaysBefore.join('、'),
+    liaisonDaysBefore: directory.reminders.liaisonDaysBefore,
   };
   for (const [label, key] of SETTING_ROWS) settings.addRow([label, values[key] ?? '']);
   settings.getColumn(1).width = 36;

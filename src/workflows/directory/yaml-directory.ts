@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LineCounter, parseDocument, isNode } from 'yaml';
-import { checkDirectory, type Directory, type DirectoryProblem } from '../../domain/directory/directory.js';
+import { checkDirectory, DEFAULT_REMINDER_SETTINGS, type Directory, type DirectoryProblem } from '../../domain/directory/directory.js';
 
 /**
  * The directory as IT keeps it: a YAML file (see examples/jinkouhe.yaml). Everything is
@@ -78,6 +78,15 @@ export const DirectoryFileSchema = z
       })
       .strict()
       .default({ holidays: [], makeUpWorkdays: [] }),
+    reminders: z
+      .object({
+        hour: z.number().int().min(6, '提醒时间应在 6 点到 20 点之间').max(20, '提醒时间应在 6 点到 20 点之间').default(DEFAULT_REMINDER_SETTINGS.hour),
+        monthDaysBefore: z.array(z.number().int().min(1).max(28)).min(1).default(DEFAULT_REMINDER_SETTINGS.monthDaysBefore),
+        quarterDaysBefore: z.array(z.number().int().min(1).max(90)).min(1).default(DEFAULT_REMINDER_SETTINGS.quarterDaysBefore),
+        liaisonDaysBefore: z.number().int().min(1).max(28).default(DEFAULT_REMINDER_SETTINGS.liaisonDaysBefore),
+      })
+      .strict()
+      .default(DEFAULT_REMINDER_SETTINGS),
     people: z.array(PersonSchema).min(1, '人员名单不能为空'),
     units: z.array(UnitSchema).min(1, '单位名单不能为空'),
     waterBodies: z.array(WaterBodySchema).min(1, '河湖名单不能为空'),
@@ -143,6 +152,7 @@ export function toDirectory(raw: unknown, locate: (path: ReadonlyArray<PropertyK
     reminderDelivery: file.reminderDelivery,
     duties: file.duties,
     calendar: file.calendar,
+    reminders: file.reminders,
     people: file.people.map((p) => ({ id: p.id, name: p.name, openId: p.openId, mobile: p.mobile, email: p.email })),
     units: file.units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, members: u.members, chatId: u.chat })),
     waterBodies: file.waterBodies.map((w) => ({

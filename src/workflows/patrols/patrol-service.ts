@@ -34,7 +34,6 @@ export interface PatrolServiceDeps {
   clock: Clock;
   timeZone: string;
   logger: Logger;
-  policies?: Readonly<Record<PeriodKind, ReminderPolicy>>;
 }
 
 /** What a person typed into the patrol form, already parsed from Feishu's form values. */
@@ -55,13 +54,6 @@ function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
 
 const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
 
-/** The liaison unit is asked 10 days before a monthly duty's deadline (art. 6), at the usual hour. */
-const LIAISON_POLICIES: Readonly<Record<PeriodKind, ReminderPolicy>> = {
-  month: { daysBeforeEnd: [10], hour: 9 },
-  quarter: { daysBeforeEnd: [30], hour: 9 },
-  year: { daysBeforeEnd: [45], hour: 9 },
-};
-
 const ROLE_NAMES: Record<ChiefDuty['role'], string> = {
   generalChief: '区级总河长',
   riverChief: '区级河湖长',
@@ -81,10 +73,26 @@ function dutyText(duty: ChiefDuty): string {
  * (记录巡河, 已安排, 查看责任河湖). Scheduled and tapped paths share this one service.
  */
 export class PatrolService {
-  private readonly policies: Readonly<Record<PeriodKind, ReminderPolicy>>;
+  constructor(private readonly deps: PatrolServiceDeps) {}
 
-  constructor(private readonly deps: PatrolServiceDeps) {
-    this.policies = deps.policies ?? DEFAULT_REMINDER_POLICIES;
+  /** Reminder stages as the directory configures them (defaults: 7/2 days monthly, 20/5 quarterly, 09:00). */
+  private policies(directory: Directory): Readonly<Record<PeriodKind, ReminderPolicy>> {
+    const r = directory.reminders;
+    return {
+      month: { daysBeforeEnd: r.monthDaysBefore, hour: r.hour },
+      quarter: { daysBeforeEnd: r.quarterDaysBefore, hour: r.hour },
+      year: { ...DEFAULT_REMINDER_POLICIES.year, hour: r.hour },
+    };
+  }
+
+  /** Art. 6: the liaison unit is asked ahead of its district river chief's monthly patrol. */
+  private liaisonPolicies(directory: Directory): Readonly<Record<PeriodKind, ReminderPolicy>> {
+    const hour = directory.reminders.hour;
+    return {
+      month: { daysBeforeEnd: [directory.reminders.liaisonDaysBefore], hour },
+      quarter: { daysBeforeEnd: [30], hour },
+      year: { daysBeforeEnd: [45], hour },
+    };
   }
 
   /**
@@ -106,7 +114,7 @@ export class PatrolService {
     const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: facts(patrols, duty), plannedDay: plans.get(planKeys[i] ?? '') }));
 
     let reminders = 0;
-    for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: this.policies })) {
+    for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: this.policies(directory) })) {
       const target = this.recipient(directory, decision.duty);
       if (!target) {
         this.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
@@ -123,7 +131,7 @@ export class PatrolService {
 
     // Art. 6: the liaison unit is asked for its 明查暗访 ahead of its district river chief's patrol.
     const riverDuties = states.filter((st) => st.duty.role === 'riverChief').map((st) => ({ duty: st.duty, patrolTimes: st.patrolTimes }));
-    for (const decision of decideReminders(riverDuties, { now, timeZone: tz, calendar, policies: LIAISON_POLICIES })) {
+    for (const decision of decideReminders(riverDuties, { now, timeZone: tz, calendar, policies: this.liaisonPolicies(directory) })) {
       const water = directory.waterBodies.find((w) => w.id === decision.duty.waterBodyId);
       const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
       if (!water || !unit?.chatId) continue;
@@ -136,7 +144,7 @@ export class PatrolService {
     }
 
     const today = toLocal(now, tz);
-    const afterHour = today.hour >= this.policies.month.hour;
+    const afterHour = today.hour >= directory.reminders.hour;
     if (!calendar.isWorkingDay(today) || !afterHour) return { reminders, overdue: 0, digest: false };
     const overdue = overdueDuties(states, now, tz);
     let notices = 0;
@@ -523,7 +531,7 @@ export class PatrolService {
   /** Every reminder card already sent for this duty and period shows the same state. */
   private async refreshCopies(duty: ChiefDuty, period: Period, card: CardJson): Promise<void> {
     const directory = await this.requireDirectory();
-    const stages = reminderStages(period, this.policies[period.kind], this.calendar(directory), this.deps.timeZone);
+    const stages = reminderStages(period, this.policies(directory)[period.kind], this.calendar(directory), this.deps.timeZone);
     const version = this.deps.clock.now().getTime();
     for (const stage of stages) {
       const key = reminderKey(duty, period.key, stage.stage);
