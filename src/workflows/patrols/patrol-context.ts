@@ -1,0 +1,224 @@
+import type { Clock } from '../../domain/clock.js';
+import { chiefDuties, type ChiefDuty, type Directory, type Person } from '../../domain/directory/directory.js';
+import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
+import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { DEFAULT_REMINDER_POLICIES, daysLeft, reminderStages, type ReminderPolicy } from '../../domain/patrols/reminder-plan.js';
+import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
+import { contains, parsePeriodKey, periodContaining, periodLabel, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../../domain/time/period.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import type { LocalDate } from '../../domain/time/zoned.js';
+import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
+import type { CardJson, Messenger, Recipient } from '../ports.js';
+import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
+
+export interface PatrolDeps {
+  directory: DirectoryStore;
+  patrols: PatrolStore;
+  messenger: Messenger;
+  cards: PatrolCardPresenter;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+}
+
+/** The refusal for someone the directory does not know. */
+export const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。';
+
+/** The patrol times that count for a duty. */
+export function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
+  // The general chief's duty is district-wide; other duties count patrols on their water body.
+  return patrols
+    .filter((p) => p.chiefId === duty.personId && (duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId))
+    .map((p) => p.patrolledAt);
+}
+
+export const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
+
+/**
+ * What the patrol workflows share: the directory and records as one person's action or the
+ * daily sweep sees them, and the reminder card's state. Both PatrolService (taps, commands)
+ * and the sweep build on it, so a card looks the same whoever produced it.
+ */
+export class PatrolContext {
+  constructor(readonly deps: PatrolDeps) {}
+
+  /** Reminder stages as the directory configures them (defaults: 7/2 days monthly, 20/5 quarterly, 09:00). */
+  policies(directory: Directory): Readonly<Record<PeriodKind, ReminderPolicy>> {
+    const r = directory.reminders;
+    return {
+      month: { daysBeforeEnd: r.monthDaysBefore, hour: r.hour },
+      quarter: { daysBeforeEnd: r.quarterDaysBefore, hour: r.hour },
+      year: { ...DEFAULT_REMINDER_POLICIES.year, hour: r.hour },
+    };
+  }
+
+  /** Art. 6: the liaison unit is asked ahead of its district river chief's monthly patrol. */
+  liaisonPolicies(directory: Directory): Readonly<Record<PeriodKind, ReminderPolicy>> {
+    const hour = directory.reminders.hour;
+    return {
+      month: { daysBeforeEnd: [directory.reminders.liaisonDaysBefore], hour },
+      quarter: { daysBeforeEnd: [30], hour },
+      year: { daysBeforeEnd: [45], hour },
+    };
+  }
+
+  /** The reminder card as it stands now (after 返回 from the form, or to refresh). */
+  async currentCard(key: string, periodKey: string): Promise<CardJson> {
+    const directory = await this.requireDirectory();
+    const duty = this.findDuty(directory, key);
+    const period = this.period(periodKey);
+    const now = this.deps.clock.now();
+    const patrols = await this.deps.patrols.factsSince(periodContaining('year', period.start, this.deps.timeZone).start, [duty.personId]);
+    const plans = await this.deps.patrols.plans([`${key}:${periodKey}`]);
+    return this.deps.cards.reminder(
+      this.reminderView(
+        directory,
+        duty,
+        period,
+        now,
+        facts(patrols, duty),
+        plans.get(`${key}:${periodKey}`),
+        this.recipient(directory, duty)?.mention,
+        await this.notesFor(duty, period),
+      ),
+    );
+  }
+
+
+  /** A member of the water body's liaison unit, or of the River Chief Office. */
+  liaisonActor(directory: Directory, actorOpenId: string, waterBodyId: string): { actor: Person } {
+    const actor = directory.people.find((p) => p.openId === actorOpenId);
+    if (!actor) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const water = directory.waterBodies.find((w) => w.id === waterBodyId);
+    const allowed = directory.units.some(
+      (u) => (u.id === water?.liaisonUnit || u.kind === 'riverChiefOffice') && u.members.includes(actor.id),
+    );
+    if (!allowed) throw new ForbiddenError('只有该河湖的联络员单位或区河长制办公室人员可以报送。');
+    return { actor };
+  }
+
+  liaisonView(directory: Directory, duty: ChiefDuty, period: Period, submitted: { items: string[]; byName: string } | undefined) {
+    const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
+    const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
+    if (!water || !unit) return undefined;
+    return {
+      unitName: unit.name,
+      chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
+      waterBodyName: water.name,
+      waterBodyId: water.id,
+      periodKey: period.key,
+      deadline: monthDay(period.lastDay),
+      submitted,
+    };
+  }
+
+  async notesFor(duty: ChiefDuty, period: Period): Promise<{ keyProblems: string[]; focus: string[] }> {
+    return duty.waterBodyId ? this.deps.patrols.notes(duty.waterBodyId, period.key) : { keyProblems: [], focus: [] };
+  }
+
+  async factsFor(duty: ChiefDuty, now: Date): Promise<Date[]> {
+    return facts(await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]), duty);
+  }
+
+  /** The patrol, if this person recorded it and it is still as they saw it. */
+  async ownPatrol(patrolId: string, version: number, actorId: string) {
+    const patrol = await this.deps.patrols.findByKey(patrolId);
+    if (!patrol) throw new StaleError('找不到该巡河记录，卡片已刷新。');
+    if (patrol.recordedBy !== actorId) throw new ForbiddenError('只有记录人本人可以更正或撤回这条巡河记录。');
+    if (patrol.status !== 'recorded' || patrol.version !== version) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
+    return patrol;
+  }
+
+  calendar(directory: Directory): WorkCalendar {
+    return new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+  }
+
+  async requireDirectory(): Promise<Directory> {
+    const directory = await this.deps.directory.loadDirectory();
+    if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
+    return directory;
+  }
+
+  person(directory: Directory, id: string): Person | undefined {
+    return directory.people.find((p) => p.id === id);
+  }
+
+  waterName(directory: Directory, duty: ChiefDuty): string | undefined {
+    return duty.waterBodyId ? directory.waterBodies.find((w) => w.id === duty.waterBodyId)?.name : undefined;
+  }
+
+  findDuty(directory: Directory, key: string): ChiefDuty {
+    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === key);
+    // The roster changed since the card was sent: the duty is gone.
+    if (!duty) throw new StaleError('该巡河职责已变更，请以最新的组织名录为准。');
+    return duty;
+  }
+
+  period(periodKey: string): Period {
+    const period = parsePeriodKey(periodKey, this.deps.timeZone);
+    if (!period) throw new StaleError('卡片数据无效，请重新打开最新的卡片。');
+    return period;
+  }
+
+  async authorised(actorOpenId: string, key: string) {
+    const directory = await this.requireDirectory();
+    const actor = directory.people.find((p) => p.openId === actorOpenId);
+    if (!actor) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const duty = this.findDuty(directory, key);
+    const right = mayRecordPatrol(directory, actor.id, { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId });
+    if (!right.may) throw new ForbiddenError(right.reason);
+    return { directory, duty, actor, onBehalf: right.onBehalf };
+  }
+
+  recipient(directory: Directory, duty: ChiefDuty): { to: Recipient; mention: string | undefined } | undefined {
+    const chief = this.person(directory, duty.personId);
+    const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
+    if (directory.reminderDelivery === 'groupChat' && water?.chatId) return { to: { chatId: water.chatId }, mention: chief?.openId };
+    if (chief?.openId) return { to: { openId: chief.openId }, mention: undefined };
+    return water?.chatId ? { to: { chatId: water.chatId }, mention: undefined } : undefined;
+  }
+
+  reminderView(
+    directory: Directory,
+    duty: ChiefDuty,
+    period: Period,
+    now: Date,
+    patrolTimes: Date[],
+    plannedDay: LocalDate | undefined,
+    mentionOpenId: string | undefined,
+    notes: { keyProblems: string[]; focus: string[] },
+  ): PatrolReminderView {
+    const tz = this.deps.timeZone;
+    const year = periodContaining('year', now, tz);
+    return {
+      chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
+      mentionOpenId,
+      waterBodyName: this.waterName(directory, duty),
+      periodLabel: periodLabel(period, contains(period, now)),
+      deadline: monthDay(period.lastDay),
+      daysLeft: Math.max(daysLeft(period, now, tz), 0),
+      yearDone: patrolTimes.filter((t) => contains(year, t)).length,
+      yearTarget: PERIODS_PER_YEAR[duty.obligation.period] * duty.obligation.times,
+      dutyKey: dutyKey(duty),
+      periodKey: period.key,
+      plannedDay: plannedDay ? monthDay(plannedDay) : undefined,
+      keyProblems: notes.keyProblems,
+      focus: notes.focus,
+    };
+  }
+
+  /** Every reminder card already sent for this duty and period shows the same state. */
+  async refreshCopies(duty: ChiefDuty, period: Period, card: CardJson): Promise<void> {
+    const directory = await this.requireDirectory();
+    const stages = reminderStages(period, this.policies(directory)[period.kind], this.calendar(directory), this.deps.timeZone);
+    const version = this.deps.clock.now().getTime();
+    for (const stage of stages) {
+      const key = reminderKey(duty, period.key, stage.stage);
+      const messageId = await this.deps.messenger.deliveredMessageId(key);
+      if (messageId) await this.deps.messenger.updateCard(`${key}:update:${version}`, messageId, card);
+    }
+  }
+}

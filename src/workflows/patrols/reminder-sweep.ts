@@ -1,0 +1,107 @@
+import { chiefDuties, type ChiefDuty } from '../../domain/directory/directory.js';
+import { decideReminders, type DutyState } from '../../domain/patrols/decide-reminders.js';
+import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
+import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { overdueDuties } from '../../domain/patrols/overdue.js';
+import { periodContaining, periodLabel, previousPeriod, type PeriodKind } from '../../domain/time/period.js';
+import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
+import { facts, monthDay, type PatrolContext } from './patrol-context.js';
+
+const ROLE_NAMES: Record<ChiefDuty['role'], string> = {
+  generalChief: '区级总河长',
+  riverChief: '区级河湖长',
+  townshipChief: '乡级河湖长',
+  villageChief: '村级河湖长',
+};
+
+const PERIOD_WORDS: Record<PeriodKind, string> = { month: '每月', quarter: '每季度', year: '每年' };
+
+/** `区级河湖长每月至少巡河1次` */
+function dutyText(duty: ChiefDuty): string {
+  return `${ROLE_NAMES[duty.role]}${PERIOD_WORDS[duty.obligation.period]}至少巡河${duty.obligation.times}次`;
+}
+
+/**
+ * The patrol job's body: reminders due at `now` (once-only per chief, water body, period
+ * and stage), then overdue notices to chiefs whose last period ended unmet (once each) and
+ * the office's daily digest of them. Nothing goes out on non-working days or before the hour.
+ */
+export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ reminders: number; overdue: number; digest: boolean }> {
+  const directory = await ctx.deps.directory.loadDirectory();
+  if (!directory) return { reminders: 0, overdue: 0, digest: false };
+  const tz = ctx.deps.timeZone;
+  const calendar = ctx.calendar(directory);
+  const duties = chiefDuties(directory, SEED_OBLIGATIONS);
+  // This year and the previous period (possibly last year's last month or quarter).
+  const since = previousPeriod(periodContaining('quarter', now, tz), tz).start;
+  const patrols = await ctx.deps.patrols.factsSince(since);
+  const planKeys = duties.map((d) => `${dutyKey(d)}:${periodContaining(d.obligation.period, now, tz).key}`);
+  const plans = await ctx.deps.patrols.plans(planKeys);
+  const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: facts(patrols, duty), plannedDay: plans.get(planKeys[i] ?? '') }));
+
+  let reminders = 0;
+  for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: ctx.policies(directory) })) {
+    const target = ctx.recipient(directory, decision.duty);
+    if (!target) {
+      ctx.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
+      continue;
+    }
+    const notes = await ctx.notesFor(decision.duty, decision.period);
+    const view = ctx.reminderView(directory, decision.duty, decision.period, now, facts(patrols, decision.duty), undefined, target.mention, notes);
+    await ctx.deps.messenger.send(reminderKey(decision.duty, decision.period.key, decision.stage.stage), target.to, {
+      kind: 'card',
+      card: ctx.deps.cards.reminder(view),
+    });
+    reminders += 1;
+  }
+
+  // Art. 6: the liaison unit is asked for its 明查暗访 ahead of its district river chief's patrol.
+  const riverDuties = states.filter((st) => st.duty.role === 'riverChief').map((st) => ({ duty: st.duty, patrolTimes: st.patrolTimes }));
+  for (const decision of decideReminders(riverDuties, { now, timeZone: tz, calendar, policies: ctx.liaisonPolicies(directory) })) {
+    const water = directory.waterBodies.find((w) => w.id === decision.duty.waterBodyId);
+    const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
+    if (!water || !unit?.chatId) continue;
+    const view = ctx.liaisonView(directory, decision.duty, decision.period, undefined);
+    if (!view) continue;
+    await ctx.deps.messenger.send(`liaison-request:${water.id}:${decision.period.key}`, { chatId: unit.chatId }, {
+      kind: 'card',
+      card: ctx.deps.cards.liaisonRequest(view),
+    });
+  }
+
+  const today = toLocal(now, tz);
+  const afterHour = today.hour >= directory.reminders.hour;
+  if (!calendar.isWorkingDay(today) || !afterHour) return { reminders, overdue: 0, digest: false };
+  const overdue = overdueDuties(states, now, tz);
+  let notices = 0;
+  for (const item of overdue) {
+    // Told privately: an overdue patrol is not announced in the water body's group.
+    const chief = ctx.person(directory, item.duty.personId);
+    if (!chief?.openId) continue;
+    await ctx.deps.messenger.send(`patrol-overdue:${dutyKey(item.duty)}:${item.period.key}`, { openId: chief.openId }, {
+      kind: 'card',
+      card: ctx.deps.cards.overdue({
+        chiefName: chief.name,
+        waterBodyName: ctx.waterName(directory, item.duty),
+        periodName: periodLabel(item.period, false),
+        dutyText: dutyText(item.duty),
+        dutyKey: dutyKey(item.duty),
+        periodKey: item.period.key,
+      }),
+    });
+    notices += 1;
+  }
+  const office = directory.units.find((u) => u.kind === 'riverChiefOffice');
+  const digest = overdue.length > 0 && office?.chatId !== undefined;
+  if (digest && office?.chatId) {
+    const items = overdue.map((item) => {
+      const name = ctx.person(directory, item.duty.personId)?.name ?? item.duty.personId;
+      return `${ROLE_NAMES[item.duty.role]} ${name} · ${ctx.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
+    });
+    await ctx.deps.messenger.send(`patrol-overdue-digest:${formatLocalDate(today)}`, { chatId: office.chatId }, {
+      kind: 'card',
+      card: ctx.deps.cards.overdueDigest({ date: monthDay(today), items }),
+    });
+  }
+  return { reminders, overdue: notices, digest };
+}
