@@ -10,6 +10,7 @@ import type { CardJson } from '../ports.js';
 import { facts, monthDay, NOT_IN_DIRECTORY, PatrolContext, type PatrolDeps } from './patrol-context.js';
 import { sweepPatrols } from './reminder-sweep.js';
 
+/** What a person typed into the patrol form, already parsed from Feishu's form values. */
 export interface PatrolFormInput {
   day: LocalDate;
   observations: string;
