@@ -29,6 +29,11 @@ export class CardActionRouter {
     return this;
   }
 
+  /** Every registered action name. */
+  names(): string[] {
+    return [...this.handlers.keys()];
+  }
+
   async handle(input: CardActionInput, ctx: EventContext): Promise<CardActionResponse> {
     const parsed = ActionValueSchema.safeParse(input.value);
     const handler = parsed.success ? this.handlers.get(parsed.data.a) : undefined;
