@@ -211,8 +211,7 @@ export class PatrolContext {
   }
 
   /** Every reminder card already sent for this duty and period shows the same state. */
-  async refreshCopies(duty: ChiefDuty, period: Period, card: CardJson): Promise<void> {
-    const directory = await this.requireDirectory();
+  async refreshCopies(directory: Directory, duty: ChiefDuty, period: Period, card: CardJson): Promise<void> {
     const stages = reminderStages(period, this.policies(directory)[period.kind], this.calendar(directory), this.deps.timeZone);
     const version = this.deps.clock.now().getTime();
     for (const stage of stages) {

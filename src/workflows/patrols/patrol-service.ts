@@ -4,7 +4,7 @@ import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { checkPatrolInput } from '../../domain/patrols/patrol.js';
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
 import { contains, parsePeriodKey, periodContaining, periodLabel } from '../../domain/time/period.js';
-import { formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { CardJson } from '../ports.js';
 import { facts, monthDay, NOT_IN_DIRECTORY, PatrolContext, type PatrolDeps } from './patrol-context.js';
@@ -78,7 +78,7 @@ export class PatrolService {
       ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId: saved.id, version: saved.version } }
       : view;
     const card = this.ctx.deps.cards.reminder(recorded);
-    await this.ctx.refreshCopies(duty, period, card);
+    await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
 
@@ -128,20 +128,20 @@ export class PatrolService {
         ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId, version: version + 1 } }
         : view,
     );
-    await this.ctx.refreshCopies(duty, period, card);
+    await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
 
   /** 撤回: the patrol no longer counts; its history stays. The card returns to its reminder state. */
   async withdraw(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number): Promise<CardJson> {
-    const { duty, actor } = await this.ctx.authorised(actorOpenId, key);
+    const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
     await this.ctx.ownPatrol(patrolId, version, actor.id);
     if (!(await this.ctx.deps.patrols.change(patrolId, version, actor.id, { action: 'withdrawn' }))) {
       throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     }
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol withdrawn');
     const card = await this.ctx.currentCard(key, periodKey);
-    await this.ctx.refreshCopies(duty, this.ctx.period(periodKey), card);
+    await this.ctx.refreshCopies(directory, duty, this.ctx.period(periodKey), card);
     return card;
   }
 
@@ -155,10 +155,10 @@ export class PatrolService {
     const items = [...clues.map((c) => `问题线索：${c}`), ...requests.map((r) => `乡镇诉求：${r}`)];
     if (items.length === 0) throw new UserInputError('请至少填写一条问题线索或乡镇需协调解决的事项');
     const period = this.ctx.period(periodKey);
-    await this.ctx.deps.patrols.setNote(waterBodyId, 'focus', period.key, items, actor.id);
     const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => d.role === 'riverChief' && d.waterBodyId === waterBodyId);
     if (!duty) throw new StaleError('该河湖已没有区级河湖长，无需报送。');
-    await this.ctx.refreshCopies(duty, period, await this.ctx.currentCard(dutyKey(duty), period.key));
+    await this.ctx.deps.patrols.setNote(waterBodyId, 'focus', period.key, items, actor.id);
+    await this.ctx.refreshCopies(directory, duty, period, await this.ctx.currentCard(dutyKey(duty), period.key));
     const view = this.ctx.liaisonView(directory, duty, period, { items, byName: actor.name });
     if (!view) throw new StaleError('该河湖已没有联络员单位。');
     return this.ctx.deps.cards.liaisonRequest(view);
@@ -207,17 +207,16 @@ export class PatrolService {
 
   /** 已安排: the chief plans a day; reminders wait until then. */
   async plan(actorOpenId: string, key: string, periodKey: string, day: LocalDate): Promise<CardJson> {
-    const { actor, duty } = await this.ctx.authorised(actorOpenId, key);
+    const { directory, actor, duty } = await this.ctx.authorised(actorOpenId, key);
     const period = this.ctx.period(periodKey);
     const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
-    const tooEarly = day.year * 10_000 + day.month * 100 + day.day < today.year * 10_000 + today.month * 100 + today.day;
-    if (tooEarly) throw new UserInputError('安排的巡河日期不能早于今天');
+    if (compareLocalDates(day, today) < 0) throw new UserInputError('安排的巡河日期不能早于今天');
     if (fromLocal(day, this.ctx.deps.timeZone).getTime() >= period.end.getTime()) {
       throw new UserInputError(`安排的日期须在截止日（${monthDay(period.lastDay)}）之前`);
     }
     await this.ctx.deps.patrols.setPlan(`${key}:${periodKey}`, day, actor.id);
     const card = await this.ctx.currentCard(key, periodKey);
-    await this.ctx.refreshCopies(duty, period, card);
+    await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
 
