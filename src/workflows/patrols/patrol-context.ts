@@ -68,25 +68,25 @@ export class PatrolContext {
   /** The reminder card as it stands now (after 返回 from the form, or to refresh). */
   async currentCard(key: string, periodKey: string): Promise<CardJson> {
     const directory = await this.requireDirectory();
-    const duty = this.findDuty(directory, key);
-    const period = this.period(periodKey);
-    const now = this.deps.clock.now();
-    const patrols = await this.deps.patrols.factsSince(periodContaining('year', period.start, this.deps.timeZone).start, [duty.personId]);
-    const plans = await this.deps.patrols.plans([`${key}:${periodKey}`]);
-    return this.deps.cards.reminder(
-      this.reminderView(
-        directory,
-        duty,
-        period,
-        now,
-        facts(patrols, duty),
-        plans.get(`${key}:${periodKey}`),
-        this.recipient(directory, duty)?.mention,
-        await this.notesFor(duty, period),
-      ),
-    );
+    return this.deps.cards.reminder(await this.currentView(directory, this.findDuty(directory, key), this.period(periodKey)));
   }
 
+  /** A duty's reminder card state now: this year's patrols, any plan, the liaison unit's notes. */
+  async currentView(directory: Directory, duty: ChiefDuty, period: Period): Promise<PatrolReminderView> {
+    const now = this.deps.clock.now();
+    const planKey = `${dutyKey(duty)}:${period.key}`;
+    const plans = await this.deps.patrols.plans([planKey]);
+    return this.reminderView(
+      directory,
+      duty,
+      period,
+      now,
+      await this.factsFor(duty, now),
+      plans.get(planKey),
+      this.recipient(directory, duty)?.mention,
+      await this.notesFor(duty, period),
+    );
+  }
 
   /** A member of the water body's liaison unit, or of the River Chief Office. */
   liaisonActor(directory: Directory, actorOpenId: string, waterBodyId: string): { actor: Person } {

@@ -56,12 +56,7 @@ export class PatrolService {
   async submit(actorOpenId: string, key: string, periodKey: string, input: PatrolFormInput): Promise<CardJson> {
     const { directory, duty, actor, onBehalf } = await this.ctx.authorised(actorOpenId, key);
     const period = this.ctx.period(periodKey);
-    const tz = this.ctx.deps.timeZone;
-    const now = this.ctx.deps.clock.now();
-    // A form gives a day; the patrol is placed at local noon so it sits inside that day in any report.
-    const patrolledAt = fromLocal({ ...input.day, hour: 12 }, tz);
-    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems }, now, tz);
-    if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
+    const patrolledAt = this.checkedPatrolTime(input);
     const saved = await this.ctx.deps.patrols.record({
       chiefId: duty.personId,
       waterBodyId: duty.waterBodyId,
@@ -72,8 +67,7 @@ export class PatrolService {
       photoKeys: [],
     });
     this.ctx.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
-    const patrols = await this.ctx.deps.patrols.factsSince(periodContaining('year', now, tz).start, [duty.personId]);
-    const view = this.ctx.reminderView(directory, duty, period, now, facts(patrols, duty), undefined, this.ctx.recipient(directory, duty)?.mention, await this.ctx.notesFor(duty, period));
+    const view = await this.ctx.currentView(directory, duty, period);
     const recorded = contains(period, patrolledAt)
       ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId: saved.id, version: saved.version } }
       : view;
@@ -101,10 +95,7 @@ export class PatrolService {
   async correct(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number, input: PatrolFormInput): Promise<CardJson> {
     const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
     const patrol = await this.ctx.ownPatrol(patrolId, version, actor.id);
-    const now = this.ctx.deps.clock.now();
-    const patrolledAt = fromLocal({ ...input.day, hour: 12 }, this.ctx.deps.timeZone);
-    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems }, now, this.ctx.deps.timeZone);
-    if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
+    const patrolledAt = this.checkedPatrolTime(input);
     const changed = await this.ctx.deps.patrols.change(patrolId, version, actor.id, {
       action: 'corrected',
       set: { patrolledAt, observations: input.observations.trim(), problems: input.problems },
@@ -112,16 +103,7 @@ export class PatrolService {
     if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
     const period = this.ctx.period(periodKey);
-    const view = this.ctx.reminderView(
-      directory,
-      duty,
-      period,
-      now,
-      await this.ctx.factsFor(duty, now),
-      undefined,
-      this.ctx.recipient(directory, duty)?.mention,
-      await this.ctx.notesFor(duty, period),
-    );
+    const view = await this.ctx.currentView(directory, duty, period);
     const onBehalf = patrol.recordedBy !== duty.personId;
     const card = this.ctx.deps.cards.reminder(
       contains(period, patrolledAt)
@@ -140,8 +122,9 @@ export class PatrolService {
       throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     }
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol withdrawn');
-    const card = await this.ctx.currentCard(key, periodKey);
-    await this.ctx.refreshCopies(directory, duty, this.ctx.period(periodKey), card);
+    const period = this.ctx.period(periodKey);
+    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
+    await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
 
@@ -158,7 +141,7 @@ export class PatrolService {
     const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => d.role === 'riverChief' && d.waterBodyId === waterBodyId);
     if (!duty) throw new StaleError('该河湖已没有区级河湖长，无需报送。');
     await this.ctx.deps.patrols.setNote(waterBodyId, 'focus', period.key, items, actor.id);
-    await this.ctx.refreshCopies(directory, duty, period, await this.ctx.currentCard(dutyKey(duty), period.key));
+    await this.ctx.refreshCopies(directory, duty, period, this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period)));
     const view = this.ctx.liaisonView(directory, duty, period, { items, byName: actor.name });
     if (!view) throw new StaleError('该河湖已没有联络员单位。');
     return this.ctx.deps.cards.liaisonRequest(view);
@@ -215,7 +198,7 @@ export class PatrolService {
       throw new UserInputError(`安排的日期须在截止日（${monthDay(period.lastDay)}）之前`);
     }
     await this.ctx.deps.patrols.setPlan(`${key}:${periodKey}`, day, actor.id);
-    const card = await this.ctx.currentCard(key, periodKey);
+    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
@@ -237,5 +220,17 @@ export class PatrolService {
       return { label, status, dutyKey: dutyKey(duty), periodKey: period.key, done: done >= duty.obligation.times };
     });
     return this.ctx.deps.cards.dutyList({ personName: person.name, duties });
+  }
+
+  /**
+   * The patrol time a form's day stands for, after checking what the person entered. A form
+   * gives a day; the patrol is placed at local noon so it sits inside that day in any report.
+   */
+  private checkedPatrolTime(input: PatrolFormInput): Date {
+    const tz = this.ctx.deps.timeZone;
+    const patrolledAt = fromLocal({ ...input.day, hour: 12 }, tz);
+    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems }, this.ctx.deps.clock.now(), tz);
+    if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
+    return patrolledAt;
   }
 }
