@@ -29,10 +29,25 @@ export const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作�
 
 /** The patrol times that count for a duty. */
 export function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
-  // The general chief's duty is district-wide; other duties count patrols on their water body.
-  return patrols
-    .filter((p) => p.chiefId === duty.personId && (duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId))
-    .map((p) => p.patrolledAt);
+  return patrolIndex(patrols)(duty);
+}
+
+/**
+ * Groups patrols by chief and water body once, so the sweep finds each duty's patrols
+ * without scanning every patrol per duty. The general chief's duty is district-wide; other
+ * duties count patrols on their own water body.
+ */
+export function patrolIndex(patrols: PatrolFact[]): (duty: ChiefDuty) => Date[] {
+  const byChief = new Map<string, PatrolFact[]>();
+  for (const p of patrols) {
+    const list = byChief.get(p.chiefId);
+    if (list) list.push(p);
+    else byChief.set(p.chiefId, [p]);
+  }
+  return (duty) =>
+    (byChief.get(duty.personId) ?? [])
+      .filter((p) => duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId)
+      .map((p) => p.patrolledAt);
 }
 
 export const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;

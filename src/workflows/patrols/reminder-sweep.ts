@@ -5,7 +5,7 @@ import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { overdueDuties } from '../../domain/patrols/overdue.js';
 import { periodContaining, periodLabel, previousPeriod, type PeriodKind } from '../../domain/time/period.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
-import { facts, monthDay, type PatrolContext } from './patrol-context.js';
+import { monthDay, patrolIndex, type PatrolContext } from './patrol-context.js';
 
 const ROLE_NAMES: Record<ChiefDuty['role'], string> = {
   generalChief: '区级总河长',
@@ -34,10 +34,10 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
   const duties = chiefDuties(directory, SEED_OBLIGATIONS);
   // This year and the previous period (possibly last year's last month or quarter).
   const since = previousPeriod(periodContaining('quarter', now, tz), tz).start;
-  const patrols = await ctx.deps.patrols.factsSince(since);
+  const patrolsOf = patrolIndex(await ctx.deps.patrols.factsSince(since));
   const planKeys = duties.map((d) => `${dutyKey(d)}:${periodContaining(d.obligation.period, now, tz).key}`);
   const plans = await ctx.deps.patrols.plans(planKeys);
-  const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: facts(patrols, duty), plannedDay: plans.get(planKeys[i] ?? '') }));
+  const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: patrolsOf(duty), plannedDay: plans.get(planKeys[i] ?? '') }));
 
   let reminders = 0;
   for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: ctx.policies(directory) })) {
@@ -47,7 +47,7 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
       continue;
     }
     const notes = await ctx.notesFor(decision.duty, decision.period);
-    const view = ctx.reminderView(directory, decision.duty, decision.period, now, facts(patrols, decision.duty), undefined, target.mention, notes);
+    const view = ctx.reminderView(directory, decision.duty, decision.period, now, patrolsOf(decision.duty), undefined, target.mention, notes);
     await ctx.deps.messenger.send(reminderKey(decision.duty, decision.period.key, decision.stage.stage), target.to, {
       kind: 'card',
       card: ctx.deps.cards.reminder(view),
@@ -91,17 +91,16 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
     });
     notices += 1;
   }
-  const office = directory.units.find((u) => u.kind === 'riverChiefOffice');
-  const digest = overdue.length > 0 && office?.chatId !== undefined;
-  if (digest && office?.chatId) {
+  const officeChat = overdue.length > 0 ? directory.units.find((u) => u.kind === 'riverChiefOffice')?.chatId : undefined;
+  if (officeChat) {
     const items = overdue.map((item) => {
       const name = ctx.person(directory, item.duty.personId)?.name ?? item.duty.personId;
       return `${ROLE_NAMES[item.duty.role]} ${name} · ${ctx.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
     });
-    await ctx.deps.messenger.send(`patrol-overdue-digest:${formatLocalDate(today)}`, { chatId: office.chatId }, {
+    await ctx.deps.messenger.send(`patrol-overdue-digest:${formatLocalDate(today)}`, { chatId: officeChat }, {
       kind: 'card',
       card: ctx.deps.cards.overdueDigest({ date: monthDay(today), items }),
     });
   }
-  return { reminders, overdue: notices, digest };
+  return { reminders, overdue: notices, digest: officeChat !== undefined };
 }
