@@ -25,11 +25,7 @@ const PatrolFormSchema = z.object({
 /** A correction or withdrawal names the patrol and the version the card showed. */
 const RecordValueSchema = PatrolValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive() });
 
-function parseRecord(value: unknown) {
-  const parsed = RecordValueSchema.safeParse(value);
-  if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
-  return parsed.data;
-}
+const lines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
 
 function formInput(formValue: Record<string, unknown> | undefined) {
   const form = PatrolFormSchema.safeParse(formValue ?? {});
@@ -37,16 +33,16 @@ function formInput(formValue: Record<string, unknown> | undefined) {
   return {
     day: form.data.date,
     observations: form.data.observations,
-    problems: form.data.problems.split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
+    problems: lines(form.data.problems),
   };
 }
 
 const FocusValueSchema = ActionValueSchema.extend({ w: z.string().min(1).max(64), p: z.string().min(4).max(10) });
 const FocusFormSchema = z.object({ clues: z.string().default(''), requests: z.string().default('') });
-const lines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
 
-function parseValue(value: unknown) {
-  const parsed = PatrolValueSchema.safeParse(value);
+/** A button's value as its schema says, or a polite refusal of a card that is too old or altered. */
+function cardValue<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
   return parsed.data;
 }
@@ -54,15 +50,15 @@ function parseValue(value: unknown) {
 /** The buttons on patrol reminder cards (记录巡河, 已安排, 查看责任河湖) and the form they open. */
 export function registerPatrolActions(router: CardActionRouter, patrols: PatrolService, messenger: Messenger): void {
   router.register('patrol.form', async (input) => {
-    const v = parseValue(input.action);
+    const v = cardValue(PatrolValueSchema, input.action);
     return { card: await patrols.openForm(input.operatorOpenId, v.d, v.p) };
   });
   router.register('patrol.reminder', async (input) => {
-    const v = parseValue(input.action);
+    const v = cardValue(PatrolValueSchema, input.action);
     return { card: await patrols.currentCard(v.d, v.p) };
   });
   router.register('patrol.submit', async (input) => {
-    const v = parseValue(input.action);
+    const v = cardValue(PatrolValueSchema, input.action);
     const card = await patrols.submit(input.operatorOpenId, v.d, v.p, formInput(input.formValue));
     return { toast: { type: 'success', content: '巡河已记录' }, card };
   });
@@ -76,35 +72,34 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
     }
   };
   router.register('patrol.edit', async (input) => {
-    const v = parseRecord(input.action);
+    const v = cardValue(RecordValueSchema, input.action);
     return refreshed(v, async () => ({ card: await patrols.openCorrection(input.operatorOpenId, v.d, v.p, v.id, v.v) }));
   });
   router.register('patrol.correct', async (input) => {
-    const v = parseRecord(input.action);
+    const v = cardValue(RecordValueSchema, input.action);
     return refreshed(v, async () => ({
       toast: { type: 'success', content: '巡河记录已更正' },
       card: await patrols.correct(input.operatorOpenId, v.d, v.p, v.id, v.v, formInput(input.formValue)),
     }));
   });
   router.register('patrol.withdraw', async (input) => {
-    const v = parseRecord(input.action);
+    const v = cardValue(RecordValueSchema, input.action);
     return refreshed(v, async () => ({
       toast: { type: 'success', content: '巡河记录已撤回' },
       card: await patrols.withdraw(input.operatorOpenId, v.d, v.p, v.id, v.v),
     }));
   });
   router.register('patrol.plan', async (input) => {
-    const v = parseValue(input.action);
+    const v = cardValue(PatrolValueSchema, input.action);
     const day = PickedDaySchema.safeParse(input.option ?? '');
     if (!day.success) throw new UserInputError('请选择计划巡河的日期');
     const card = await patrols.plan(input.operatorOpenId, v.d, v.p, day.data);
     return { toast: { type: 'success', content: `已安排于${day.data.month}月${day.data.day}日巡河，届时前不再提醒` }, card };
   });
   router.register('patrol.focus', async (input) => {
-    const v = FocusValueSchema.safeParse(input.action);
-    if (!v.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', v.error.issues);
-    const form = FocusFormSchema.parse(input.formValue ?? {});
-    const card = await patrols.submitFocus(input.operatorOpenId, v.data.w, v.data.p, lines(form.clues), lines(form.requests));
+    const v = cardValue(FocusValueSchema, input.action);
+    const form = cardValue(FocusFormSchema, input.formValue ?? {});
+    const card = await patrols.submitFocus(input.operatorOpenId, v.w, v.p, lines(form.clues), lines(form.requests));
     return { toast: { type: 'success', content: '已报送，将显示在河湖长的巡河提醒上' }, card };
   });
   router.register('patrol.duties', async (input, ctx) => {
