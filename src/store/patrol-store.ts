@@ -4,7 +4,7 @@ import type { PatrolRecord } from '../domain/patrols/patrol.js';
 import { formatLocalDate, parseLocalDate, type LocalDate } from '../domain/time/zoned.js';
 import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
 import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
-import { isDuplicateKey } from './mongo-errors.js';
+import { upsertByKey } from './mongo-errors.js';
 
 /** A patrol as the reminder sweep needs it: whose, where, when. */
 export interface PatrolFact {
@@ -76,12 +76,7 @@ export class PatrolStore {
   async setNote(waterBodyId: string, kind: 'keyProblems' | 'focus', periodKey: string | undefined, items: string[], by: string): Promise<void> {
     const key = kind === 'focus' ? `${waterBodyId}:focus:${periodKey ?? ''}` : `${waterBodyId}:keyProblems`;
     const fields = { waterBodyId, kind, items, by, at: this.clock.now() };
-    try {
-      await this.models.waterBodyNotes.updateOne({ key }, { $set: fields }, { upsert: true });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      await this.models.waterBodyNotes.updateOne({ key }, { $set: fields });
-    }
+    await upsertByKey(this.models.waterBodyNotes, key, fields);
   }
 
   /** The standing 重难点问题 and this period's 关注事项 of a water body. */
@@ -116,13 +111,7 @@ export class PatrolStore {
   /** 已安排: remembers the planned day for a duty's period; a later plan replaces it. */
   async setPlan(planKey: string, day: LocalDate, by: string): Promise<void> {
     const fields = { plannedDay: formatLocalDate(day), by, at: this.clock.now() };
-    try {
-      await this.models.patrolPlans.updateOne({ key: planKey }, { $set: fields }, { upsert: true });
-    } catch (error) {
-      // Two taps at once may both try to insert; the second then updates.
-      if (!isDuplicateKey(error)) throw error;
-      await this.models.patrolPlans.updateOne({ key: planKey }, { $set: fields });
-    }
+    await upsertByKey(this.models.patrolPlans, planKey, fields);
   }
 
   /** Planned days by plan key, for the given keys. */
