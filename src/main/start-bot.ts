@@ -126,8 +126,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const worker = new OutboxWorker(outboxStore, api, new RateLimiter(), clock, logger.child({ component: 'outbox' }));
     const messenger = new FeishuMessenger(outboxStore, worker);
 
+    const directory = new DirectoryStore(models, clock);
     const patrols = new PatrolService({
-      directory: new DirectoryStore(models, clock),
+      directory,
       patrols: new PatrolStore(models, clock),
       messenger,
       cards: patrolCards,
@@ -142,7 +143,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
     const directoryUpload = new DirectoryUpload({
-      store: new DirectoryStore(models, clock),
+      store: directory,
       contacts: new FeishuContacts(client),
       files: new FeishuMessageFiles(client),
     });
