@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { parseLocalDate } from '../domain/time/zoned.js';
+import { AppError, UserInputError } from '../errors.js';
 import type { CardActionInput, CardActionResponse, EventContext } from '../feishu/inbound.js';
 import { REPLIES } from './replies.js';
 
@@ -14,6 +15,20 @@ export const ActionValueSchema = z.looseObject({
   v: z.number().int().nonnegative().optional(),
 });
 export type ActionValue = z.infer<typeof ActionValueSchema>;
+
+/** Feishu's date picker gives `2026-11-28 +0800`; the day is what counts. */
+export const PickedDaySchema = z
+  .string()
+  .transform((text) => parseLocalDate(text.trim().slice(0, 10)))
+  .refine((day) => day !== undefined, '请选择日期');
+
+/** A button's value as its schema says, or a polite refusal of a card that is too old or altered. */
+export function cardValue<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
+  return parsed.data;
+}
+
 
 export type CardActionHandler = (input: CardActionInput & { action: ActionValue }, ctx: EventContext) => Promise<CardActionResponse>;
 

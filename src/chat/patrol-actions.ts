@@ -1,20 +1,13 @@
 import { z } from 'zod';
-import { parseLocalDate } from '../domain/time/zoned.js';
 import { StaleError, UserInputError } from '../errors.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { PatrolService } from '../workflows/patrols/patrol-service.js';
 import type { Messenger } from '../workflows/ports.js';
-import { ActionValueSchema, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 /** `{ a, d: duty key, p: period key }` on every patrol button. */
 const PatrolValueSchema = ActionValueSchema.extend({ d: z.string().min(1).max(200), p: z.string().min(4).max(10) });
-
-/** Feishu's date picker gives `2026-11-28 +0800`; the day is what counts. */
-const PickedDaySchema = z
-  .string()
-  .transform((text) => parseLocalDate(text.trim().slice(0, 10)))
-  .refine((day) => day !== undefined, '请选择日期');
 
 const PatrolFormSchema = z.object({
   date: PickedDaySchema,
@@ -39,13 +32,6 @@ function formInput(formValue: Record<string, unknown> | undefined) {
 
 const FocusValueSchema = ActionValueSchema.extend({ w: z.string().min(1).max(64), p: z.string().min(4).max(10) });
 const FocusFormSchema = z.object({ clues: z.string().default(''), requests: z.string().default('') });
-
-/** A button's value as its schema says, or a polite refusal of a card that is too old or altered. */
-function cardValue<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new UserInputError('卡片数据无效，请重新打开最新的卡片。', parsed.error.issues);
-  return parsed.data;
-}
 
 /** The buttons on patrol reminder cards (记录巡河, 已安排, 查看责任河湖) and the form they open. */
 export function registerPatrolActions(router: CardActionRouter, patrols: PatrolService, messenger: Messenger): void {

@@ -11,6 +11,8 @@ export interface JobBodies {
   purgeInboundEvents(now: Date): Promise<number>;
   /** Patrol reminders, overdue notices and the office digest due now (each once-only). */
   sendPatrolReminders(now: Date): Promise<unknown>;
+  /** 督办: problem deadline reminders, overdue notices and escalations due now (each once-only). */
+  superviseIssues(now: Date): Promise<unknown>;
 }
 
 export interface JobDefinition {
@@ -37,5 +39,11 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     // Stages fall due at 09:00 local; a ten-minute sweep sends them soon after, on working days.
     every: '*/10 * * * *',
     run: (bodies, dueAt) => bodies.sendPatrolReminders(dueAt),
+  },
+  {
+    name: 'issue.supervision',
+    // Steps fall due at the reminder hour; only problems whose next step is due are read.
+    every: '*/10 * * * *',
+    run: (bodies, dueAt) => bodies.superviseIssues(dueAt),
   },
 ];

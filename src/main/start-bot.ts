@@ -35,6 +35,13 @@ import { patrolCards } from '../feishu/cards/patrol-cards.js';
 import { DirectoryStore } from '../store/directory-store.js';
 import { PatrolStore } from '../store/patrol-store.js';
 import { PatrolService } from '../workflows/patrols/patrol-service.js';
+import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../chat/issue-actions.js';
+import { IssueThreadReplies } from '../chat/issue-thread.js';
+import { issueCards } from '../feishu/cards/issue-cards.js';
+import { ClaimStore } from '../store/claim-store.js';
+import { IssueStore } from '../store/issue-store.js';
+import { IssueService } from '../workflows/issues/issue-service.js';
+import { IssueSupervision } from '../workflows/issues/supervision.js';
 import { join } from 'node:path';
 
 /** Inbound events are kept this long after they are done; Feishu stops retrying within a day. */
@@ -67,6 +74,8 @@ export interface RunningBot {
   commands: CommandRegistry;
   cardActions: CardActionRouter;
   patrols: PatrolService;
+  issues: IssueService;
+  supervision: IssueSupervision;
   stop(): Promise<void>;
 }
 
@@ -127,6 +136,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const messenger = new FeishuMessenger(outboxStore, worker);
 
     const directory = new DirectoryStore(models, clock);
+    const issues = new IssueService({
+      directory,
+      issues: new IssueStore(models, clock),
+      claims: new ClaimStore(models, clock),
+      messenger,
+      cards: issueCards,
+      clock,
+      timeZone: config.timezone,
+      logger: logger.child({ component: 'issues' }),
+    });
+    const supervision = new IssueSupervision(issues.ctx);
     const patrols = new PatrolService({
       directory,
       patrols: new PatrolStore(models, clock),
@@ -135,20 +155,25 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       clock,
       timeZone: config.timezone,
       logger: logger.child({ component: 'patrols' }),
+      onProblems: (patrol) => issues.reportFromPatrol(patrol),
     });
     const commands = new CommandRegistry();
     commands.register(patrolCommand(patrols));
     commands.register(keyProblemsCommand(patrols));
+    commands.register(registerCommand(issues));
+    commands.register(progressCommand(issues));
+    commands.register(issueCommand(issues));
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
+    registerIssueActions(cardActions, issues, supervision);
     const directoryUpload = new DirectoryUpload({
       store: directory,
       contacts: new FeishuContacts(client),
       files: new FeishuMessageFiles(client),
     });
     const chat = new ChatHandlers(
-      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [directoryUpload, new PatrolAttachments(patrols)] }),
+      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [directoryUpload, new IssueThreadReplies(issues), new PatrolAttachments(patrols)] }),
       cardActions,
       commands,
       messenger,
@@ -166,6 +191,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         retryInboundEvents: () => intake.retryDue(),
         purgeInboundEvents: (now) => inbox.purgeDoneBefore(new Date(now.getTime() - INBOX_RETENTION_MS)),
         sendPatrolReminders: (now) => patrols.sweep(now),
+        superviseIssues: (now) => supervision.sweep(now),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
@@ -236,6 +262,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       commands,
       cardActions,
       patrols,
+      issues,
+      supervision,
       stop: () => (stopping ??= runCleanups().then(() => logger.info('bot stopped'))),
     };
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type WaterBody } from '../domain/directory/directory.js';
+import { DEFAULT_ISSUE_SETTINGS } from '../domain/issues/supervision.js';
 import type { DirectoryDiff, DirectorySettings } from '../domain/directory/diff.js';
 import type { DirectoryModels, PersonDoc, UnitDoc, WaterBodyDoc } from './models/directory.js';
 
@@ -56,6 +57,7 @@ export class DirectoryStore {
             reminderDelivery: settings.reminderDelivery,
             calendar: settings.calendar,
             reminders: settings.reminders ?? DEFAULT_REMINDER_SETTINGS,
+            issues: settings.issues ?? DEFAULT_ISSUE_SETTINGS,
           }
         : undefined,
     };
@@ -120,6 +122,7 @@ export class DirectoryStore {
             reminderDelivery: directory.reminderDelivery,
             calendar: directory.calendar,
             reminders: directory.reminders,
+            issues: directory.issues,
             updatedAt: now,
           },
         },

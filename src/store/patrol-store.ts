@@ -4,6 +4,8 @@ import type { PatrolRecord } from '../domain/patrols/patrol.js';
 import { formatLocalDate, parseLocalDate, type LocalDate } from '../domain/time/zoned.js';
 import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
 import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
+import { ClaimStore } from './claim-store.js';
+import type { ClaimModels } from './models/claim.js';
 import { upsertByKey } from './mongo-errors.js';
 
 /** A patrol as the reminder sweep needs it: whose, where, when. */
@@ -14,10 +16,14 @@ export interface PatrolFact {
 }
 
 export class PatrolStore {
+  private readonly claims: ClaimStore;
+
   constructor(
-    private readonly models: PatrolModels & WaterBodyNoteModels,
+    private readonly models: PatrolModels & WaterBodyNoteModels & ClaimModels,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.claims = new ClaimStore(models, clock);
+  }
 
   async record(input: Omit<PatrolRecord, 'id' | 'status' | 'version'>): Promise<PatrolRecord> {
     const now = this.clock.now();
@@ -64,6 +70,9 @@ export class PatrolStore {
     by: string,
     change: { action: 'corrected'; set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems'> } | { action: 'withdrawn' },
   ): Promise<boolean> {
+    // The claim makes one of two simultaneous changes win on FerretDB too, whose
+    // conditional updates are not atomic.
+    if (!(await this.claims.claim(`patrol:${key}@${version}`, by))) return false;
     const set = change.action === 'withdrawn' ? { status: 'withdrawn' } : change.set;
     const result = await this.models.patrols.updateOne(
       { key, version, status: 'recorded' },

@@ -16,7 +16,7 @@ export interface DirectoryDiff {
   settingsChanged: boolean;
 }
 
-export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders'>;
+export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders' | 'issues'>;
 
 /** Key order and absent-vs-undefined must not make equal records look different. */
 function canonical(value: unknown): string {
@@ -55,6 +55,7 @@ export function diffDirectory(
     reminderDelivery: next.reminderDelivery,
     calendar: next.calendar,
     reminders: next.reminders,
+    issues: next.issues,
   };
   return {
     people: diffKind(current.people, next.people),

@@ -1,3 +1,4 @@
+import type { IssueSettings } from '../issues/supervision.js';
 import type { PatrolObligation } from '../patrols/obligation.js';
 
 /**
@@ -66,6 +67,8 @@ export interface Directory {
   /** Public holidays and make-up working days (调休), `YYYY-MM-DD`; reminders go out on working days. */
   calendar: { holidays: string[]; makeUpWorkdays: string[] };
   reminders: ReminderSettings;
+  /** How problems are numbered and supervised (督办). */
+  issues: IssueSettings;
 }
 
 /** When patrol reminders go out; defaults in DEFAULT_REMINDER_SETTINGS. */

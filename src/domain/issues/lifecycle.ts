@@ -25,6 +25,8 @@ export interface IssueSnapshot {
   deadline?: Date;
   requirement?: string;
   assignedAt?: Date;
+  /** When the current deadline was set (assignment or an approved 延期): supervision counts from it. */
+  deadlineSetAt?: Date;
   /** A 延期 request waiting for the office. */
   pendingExtension?: { until: Date; reason: string; by: string };
 }
@@ -79,7 +81,8 @@ const FROM: Record<IssueAction['type'], readonly IssueState[]> = {
   assign: ['reported'],
   accept: ['assigned'],
   returnResponsibility: ['assigned'],
-  progress: ['rectifying'],
+  // A note may come while the assignee has not yet accepted, or while the fix is being checked.
+  progress: ['assigned', 'rectifying', 'pendingVerification'],
   requestClose: ['rectifying'],
   verifyPass: ['pendingVerification'],
   verifyFail: ['pendingVerification'],
@@ -122,7 +125,8 @@ export function transition(
   const denied = permitted(action.type, actor);
   if (denied) return refuse(denied);
 
-  let next: IssueSnapshot = { ...issue, version: issue.version + 1 };
+  // A progress note changes no state, so cards showing this version stay valid.
+  let next: IssueSnapshot = { ...issue, version: action.type === 'progress' ? issue.version : issue.version + 1 };
   let note: string | null = null;
   switch (action.type) {
     case 'assign':
@@ -137,6 +141,7 @@ export function transition(
         deadline: action.deadline,
         requirement: action.requirement.trim(),
         assignedAt: now,
+        deadlineSetAt: now,
         pendingExtension: undefined,
       };
       note = action.requirement.trim();
@@ -149,7 +154,16 @@ export function transition(
       if (issue.assignedAt && now.getTime() - issue.assignedAt.getTime() > policy.returnWindowMs) {
         return refuse(`已超过交办后 ${Math.round(policy.returnWindowMs / 3_600_000)} 小时的责任退回时限，请联系区河长制办公室。`);
       }
-      next = { ...next, state: 'reported', assigneeUnit: undefined, deadline: undefined, assignedAt: undefined, pendingExtension: undefined };
+      next = {
+        ...next,
+        state: 'reported',
+        assigneeUnit: undefined,
+        deadline: undefined,
+        assignedAt: undefined,
+        deadlineSetAt: undefined,
+        requirement: undefined,
+        pendingExtension: undefined,
+      };
       note = action.reason.trim();
       break;
     case 'progress':
@@ -178,7 +192,7 @@ export function transition(
       break;
     case 'approveExtension':
       if (!issue.pendingExtension) return refuse('没有待审批的延期申请。');
-      next = { ...next, deadline: issue.pendingExtension.until, pendingExtension: undefined };
+      next = { ...next, deadline: issue.pendingExtension.until, deadlineSetAt: now, pendingExtension: undefined };
       note = issue.pendingExtension.reason;
       break;
     case 'rejectExtension':
@@ -191,12 +205,22 @@ export function transition(
   return { ok: true, next, entry: { at: now, by: actor.personId, action: action.type, from: issue.state, to: next.state, note } };
 }
 
-/** The actions that make sense to offer this person now: the buttons a problem card shows. */
-export function availableActions(issue: IssueSnapshot, actor: IssueActor): Array<IssueAction['type']> {
+/** The actions that make sense in this state, whoever asks: the buttons a shared card shows. */
+export function actionsForState(issue: IssueSnapshot): Array<IssueAction['type']> {
   return (Object.keys(FROM) as Array<IssueAction['type']>).filter((type) => {
     if (!FROM[type].includes(issue.state)) return false;
     if ((type === 'approveExtension' || type === 'rejectExtension') && !issue.pendingExtension) return false;
     if (type === 'requestExtension' && issue.pendingExtension) return false;
-    return permitted(type, actor) === undefined;
+    return true;
   });
+}
+
+/** The actions that make sense to offer this person now (a card sent to them alone). */
+export function availableActions(issue: IssueSnapshot, actor: IssueActor): Array<IssueAction['type']> {
+  return actionsForState(issue).filter((type) => permitted(type, actor) === undefined);
+}
+
+/** Why this person may not take this action at all, whatever the state; undefined if they may. */
+export function refusalFor(type: IssueAction['type'], actor: IssueActor): string | undefined {
+  return permitted(type, actor);
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { perConnection } from './per-connection.js';
 import type { DutySettings, ReminderSettings, UnitKind } from '../../domain/directory/directory.js';
+import type { IssueSettings } from '../../domain/issues/supervision.js';
 
 /**
  * The directory's records, keyed by the district's stable ids (`key`). A record removed from
@@ -52,6 +53,7 @@ export interface DirectorySettingsDoc {
   reminderDelivery: 'groupChat' | 'direct';
   calendar: { holidays: string[]; makeUpWorkdays: string[] };
   reminders: ReminderSettings | null;
+  issues: IssueSettings | null;
   updatedAt: Date;
 }
 
@@ -119,6 +121,7 @@ const DirectorySettingsSchema = new Schema<DirectorySettingsDoc>(
     reminderDelivery: { type: String, required: true },
     calendar: { type: Schema.Types.Mixed, default: () => ({ holidays: [], makeUpWorkdays: [] }) },
     reminders: { type: Schema.Types.Mixed, default: null },
+    issues: { type: Schema.Types.Mixed, default: null },
     updatedAt: { type: Date, required: true },
   },
   { ...options, collection: 'directory_settings' },

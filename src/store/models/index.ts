@@ -1,12 +1,14 @@
 import type { Connection } from 'mongoose';
 import { directoryModels, type DirectoryModels } from './directory.js';
 import { patrolModels, type PatrolModels } from './patrol.js';
+import { claimModels, type ClaimModels } from './claim.js';
+import { issueModels, type IssueModels } from './issue.js';
 import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
 import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels {
+export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels {
   inboxEvents: InboxEventModel;
   outboxMessages: OutboxMessageModel;
 }
@@ -18,6 +20,8 @@ export function bindModels(connection: Connection): Models {
     ...directoryModels(connection),
     ...patrolModels(connection),
     ...waterBodyNoteModels(connection),
+    ...issueModels(connection),
+    ...claimModels(connection),
   };
 }
 

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DEFAULT_REMINDER_SETTINGS, type Directory } from '../../domain/directory/directory.js';
+import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
 import { toDirectory, type ParsedDirectory } from './yaml-directory.js';
 
 /**
@@ -57,6 +58,11 @@ const SETTING_ROWS: Array<[label: string, key: string]> = [
   ['月度职责提前提醒天数（如 7、2）', 'monthDaysBefore'],
   ['季度职责提前提醒天数（如 20、5）', 'quarterDaysBefore'],
   ['明查暗访提前天数', 'liaisonDaysBefore'],
+  ['问题编号前缀（如 金口河）', 'issuePrefix'],
+  ['问题到期前提醒天数（如 3、1）', 'issueRemindDaysBefore'],
+  ['问题逾期几天后建议提示', 'promptAfterDays'],
+  ['问题逾期几天后建议通报', 'bulletinAfterDays'],
+  ['责任退回时限（小时）', 'returnWindowHours'],
 ];
 
 /** Cell values come as numbers, rich text, hyperlinks or formulas; the directory wants text. */
@@ -167,6 +173,13 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
       quarterDaysBefore: settings.quarterDaysBefore ? list(settings.quarterDaysBefore).map(Number) : DEFAULT_REMINDER_SETTINGS.quarterDaysBefore,
       liaisonDaysBefore: numberOr(settings.liaisonDaysBefore, DEFAULT_REMINDER_SETTINGS.liaisonDaysBefore),
     },
+    issues: {
+      numberPrefix: optional(settings.issuePrefix),
+      remindDaysBefore: settings.issueRemindDaysBefore ? list(settings.issueRemindDaysBefore).map(Number) : DEFAULT_ISSUE_SETTINGS.remindDaysBefore,
+      promptAfterDays: numberOr(settings.promptAfterDays, DEFAULT_ISSUE_SETTINGS.promptAfterDays),
+      bulletinAfterDays: numberOr(settings.bulletinAfterDays, DEFAULT_ISSUE_SETTINGS.bulletinAfterDays),
+      returnWindowHours: numberOr(settings.returnWindowHours, DEFAULT_ISSUE_SETTINGS.returnWindowHours),
+    },
     people: people.map((p) => ({ id: p.id, name: p.name, mobile: optional(p.mobile), email: optional(p.email), openId: optional(p.openId) })),
     units: units.map((u) => ({ id: u.id, name: u.name, kind: UNIT_KINDS[u.kind ?? ''] ?? u.kind, members: list(u.members ?? ''), chat: optional(u.chat) })),
     waterBodies: waters.map((w) => ({
@@ -225,6 +238,11 @@ export async function directoryToWorkbook(directory: Directory): Promise<Buffer>
     monthDaysBefore: directory.reminders.monthDaysBefore.join('、'),
     quarterDaysBefore: directory.reminders.quarterDaysBefore.join('、'),
     liaisonDaysBefore: directory.reminders.liaisonDaysBefore,
+    issuePrefix: directory.issues.numberPrefix ?? '',
+    issueRemindDaysBefore: directory.issues.remindDaysBefore.join('、'),
+    promptAfterDays: directory.issues.promptAfterDays,
+    bulletinAfterDays: directory.issues.bulletinAfterDays,
+    returnWindowHours: directory.issues.returnWindowHours,
   };
   for (const [label, key] of SETTING_ROWS) settings.addRow([label, values[key] ?? '']);
   settings.getColumn(1).width = 36;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { checkDirectory, DEFAULT_REMINDER_SETTINGS, type Directory, type DirectoryProblem } from '../../domain/directory/directory.js';
+import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
 
 /**
  * The directory as IT keeps it: a YAML file (see examples/jinkouhe.yaml). Everything is
@@ -87,6 +88,17 @@ export const DirectoryFileSchema = z
       })
       .strict()
       .default(DEFAULT_REMINDER_SETTINGS),
+    issues: z
+      .object({
+        numberPrefix: z.string().trim().min(1).max(12).optional(),
+        remindDaysBefore: z.array(z.number().int().min(1, '提前天数至少为 1').max(30)).default(DEFAULT_ISSUE_SETTINGS.remindDaysBefore),
+        promptAfterDays: z.number().int().min(0).max(90).default(DEFAULT_ISSUE_SETTINGS.promptAfterDays),
+        bulletinAfterDays: z.number().int().min(0).max(180).default(DEFAULT_ISSUE_SETTINGS.bulletinAfterDays),
+        returnWindowHours: z.number().int().min(1, '责任退回时限至少 1 小时').max(240).default(DEFAULT_ISSUE_SETTINGS.returnWindowHours),
+      })
+      .strict()
+      .refine((s) => s.bulletinAfterDays > s.promptAfterDays, { message: '建议通报的逾期天数须大于建议提示的天数', path: ['bulletinAfterDays'] })
+      .default(DEFAULT_ISSUE_SETTINGS),
     people: z.array(PersonSchema).min(1, '人员名单不能为空'),
     units: z.array(UnitSchema).min(1, '单位名单不能为空'),
     waterBodies: z.array(WaterBodySchema).min(1, '河湖名单不能为空'),
@@ -153,6 +165,7 @@ export function toDirectory(raw: unknown, locate: (path: ReadonlyArray<PropertyK
     duties: file.duties,
     calendar: file.calendar,
     reminders: file.reminders,
+    issues: file.issues,
     people: file.people.map((p) => ({ id: p.id, name: p.name, openId: p.openId, mobile: p.mobile, email: p.email })),
     units: file.units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, members: u.members, chatId: u.chat })),
     waterBodies: file.waterBodies.map((w) => ({

@@ -22,6 +22,8 @@ export interface PatrolDeps {
   clock: Clock;
   timeZone: string;
   logger: Logger;
+  /** Problems found on a patrol go on to be registered as problems (问题); wired by main. */
+  onProblems?: (patrol: { key: string; chiefId: string; recordedBy: string; waterBodyId?: string; patrolledAt: Date; problems: string[] }) => Promise<unknown>;
 }
 
 /** The refusal for someone the directory does not know. */

@@ -67,6 +67,7 @@ export class PatrolService {
       photoKeys: [],
     });
     this.ctx.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
+    await this.registerProblems(saved.id, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     const view = await this.ctx.currentView(directory, duty, period);
     const recorded = contains(period, patrolledAt)
       ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId: saved.id, version: saved.version } }
@@ -102,6 +103,7 @@ export class PatrolService {
     });
     if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
+    await this.registerProblems(patrolId, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     const period = this.ctx.period(periodKey);
     const view = await this.ctx.currentView(directory, duty, period);
     const onBehalf = patrol.recordedBy !== duty.personId;
@@ -220,6 +222,11 @@ export class PatrolService {
       return { label, status, dutyKey: dutyKey(duty), periodKey: period.key, done: done >= duty.obligation.times };
     });
     return this.ctx.deps.cards.dutyList({ personName: person.name, duties });
+  }
+
+  /** Problem lines on a patrol become problems (问题) to assign; a corrected patrol adds only new lines. */
+  private async registerProblems(key: string, chiefId: string, recordedBy: string, waterBodyId: string | undefined, patrolledAt: Date, problems: string[]) {
+    if (problems.length > 0) await this.ctx.deps.onProblems?.({ key, chiefId, recordedBy, waterBodyId, patrolledAt, problems });
   }
 
   /**

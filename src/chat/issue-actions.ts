@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { ISSUE_CATEGORIES } from '../domain/issues/issue.js';
+import { StaleError, UserInputError } from '../errors.js';
+import type { CardActionResponse } from '../feishu/inbound.js';
+import type { ActionInput, IssueService } from '../workflows/issues/issue-service.js';
+import type { IssueSupervision } from '../workflows/issues/supervision.js';
+import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter } from './card-actions.js';
+import type { Command } from './commands/command.js';
+
+const ACTION_TYPES = [
+  'assign',
+  'accept',
+  'returnResponsibility',
+  'progress',
+  'requestClose',
+  'verifyPass',
+  'verifyFail',
+  'requestExtension',
+  'approveExtension',
+  'rejectExtension',
+] as const;
+
+/** `{ a, id: problem key, v: version the card showed, t: action }` on every problem button. */
+const IssueButtonSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive(), t: z.enum(ACTION_TYPES) });
+const ViewSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64) });
+const NoticeSchema = ActionValueSchema.extend({ id: z.string().min(1).max(200), k: z.enum(['prompt', 'bulletin', 'dismiss']) });
+
+const text = (message: string) => z.string({ error: message }).trim().min(1, message).max(2000, '内容过长，请精简到 2000 字以内');
+
+/** Each action's form fields, with the Chinese answer for what is missing. */
+const FORMS = {
+  assign: z.object({ unit: z.string({ error: '请选择承办单位' }).min(1, '请选择承办单位'), department: z.string().optional(), date: PickedDaySchema, text: text('请填写整改要求') }),
+  returnResponsibility: z.object({ text: text('请说明退回理由') }),
+  progress: z.object({ text: text('请填写进展内容') }),
+  requestClose: z.object({ text: text('请说明整改情况并附佐证') }),
+  verifyFail: z.object({ text: text('请说明退回整改的理由') }),
+  requestExtension: z.object({ date: PickedDaySchema, text: text('请说明延期理由') }),
+  rejectExtension: z.object({ text: text('请说明不同意延期的理由') }),
+};
+
+function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknown> | undefined): T {
+  const parsed = schema.safeParse(formValue ?? {});
+  if (!parsed.success) throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
+  return parsed.data;
+}
+
+/** The action a button and its form stand for. */
+function actionInput(type: (typeof ACTION_TYPES)[number], formValue: Record<string, unknown> | undefined): ActionInput {
+  switch (type) {
+    case 'assign': {
+      const f = formOf(FORMS.assign, formValue);
+      return { type, unit: f.unit, department: f.department || undefined, deadline: f.date, requirement: f.text };
+    }
+    case 'requestExtension': {
+      const f = formOf(FORMS.requestExtension, formValue);
+      return { type, until: f.date, reason: f.text };
+    }
+    case 'returnResponsibility':
+    case 'verifyFail':
+    case 'rejectExtension':
+      return { type, reason: formOf(FORMS[type], formValue).text };
+    case 'progress':
+      return { type, note: formOf(FORMS.progress, formValue).text };
+    case 'requestClose':
+      return { type, evidence: formOf(FORMS.requestClose, formValue).text };
+    default:
+      return { type };
+  }
+}
+
+const RegisterSchema = z.object({
+  water: z.string({ error: '请选择河湖' }).min(1, '请选择河湖'),
+  township: z.string().optional(),
+  place: z.string().trim().max(200).default(''),
+  description: text('请填写问题描述'),
+  category: z.enum(ISSUE_CATEGORIES, { error: '请选择问题类别' }).default('其他'),
+  urgency: z.enum(['normal', 'expedited', 'urgent'], { error: '请选择紧急程度' }).default('normal'),
+});
+
+const DONE: Partial<Record<(typeof ACTION_TYPES)[number], string>> = {
+  assign: '已交办',
+  accept: '已接收，请抓紧整改',
+  returnResponsibility: '已退回区河长制办公室',
+  progress: '进展已记录',
+  requestClose: '已申请销号，等待核查',
+  verifyPass: '已核查销号，已报告河湖长',
+  verifyFail: '已退回整改',
+  requestExtension: '延期申请已提交',
+  approveExtension: '已同意延期',
+  rejectExtension: '已答复不同意延期',
+};
+
+/** The buttons on problem cards, the registration form, and the office's 提示/通报 decision. */
+export function registerIssueActions(router: CardActionRouter, issues: IssueService, supervision: IssueSupervision): void {
+  // A stale or concurrent tap is refused with the card as it now stands.
+  const refreshed = async (operator: string, id: string, work: () => Promise<CardActionResponse>): Promise<CardActionResponse> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await issues.view(operator, id) };
+      throw error;
+    }
+  };
+  router.register('issue.view', async (input) => {
+    const v = cardValue(ViewSchema, input.action);
+    return { card: await issues.view(input.operatorOpenId, v.id, input.messageId) };
+  });
+  router.register('issue.form', async (input) => {
+    const v = cardValue(IssueButtonSchema, input.action);
+    return refreshed(input.operatorOpenId, v.id, async () => ({ card: await issues.openForm(input.operatorOpenId, v.id, v.v, v.t) }));
+  });
+  router.register('issue.act', async (input, ctx) => {
+    const v = cardValue(IssueButtonSchema, input.action);
+    const action = actionInput(v.t, input.formValue);
+    return refreshed(input.operatorOpenId, v.id, async () => ({
+      toast: { type: 'success', content: DONE[v.t] ?? '已处理' },
+      card: await issues.act(input.operatorOpenId, v.id, v.v, action, ctx.eventId),
+    }));
+  });
+  router.register('issue.create', async (input) => {
+    const f = formOf(RegisterSchema, input.formValue);
+    const card = await issues.register(
+      input.operatorOpenId,
+      { waterBodyId: f.water, townshipId: f.township || undefined, place: f.place, description: f.description, category: f.category, urgency: f.urgency },
+      input.messageId,
+    );
+    return { toast: { type: 'success', content: '问题已登记，已送区河长制办公室交办' }, card };
+  });
+  router.register('notice.decide', async (input) => {
+    const v = cardValue(NoticeSchema, input.action);
+    try {
+      const card = await supervision.decide(input.operatorOpenId, v.id, v.k);
+      return { toast: { type: 'success', content: v.k === 'dismiss' ? '已记录：暂不处理' : '已确认，计入年度考核' }, card };
+    } catch (error) {
+      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await supervision.card(v.id) };
+      throw error;
+    }
+  });
+}
+
+/** `/登记`: the registration form. */
+export function registerCommand(issues: IssueService): Command {
+  return {
+    name: '登记',
+    aliases: ['report'],
+    usage: '/登记',
+    summary: '登记发现的问题，送区河长制办公室交办',
+    example: '/登记',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await issues.registerForm(ctx.message.senderOpenId) });
+    },
+  };
+}
+
+/** `/进展 0042 内容`: a progress note from anywhere. */
+export function progressCommand(issues: IssueService): Command {
+  return {
+    name: '进展',
+    aliases: ['progress'],
+    usage: '/进展 问题编号 进展内容',
+    summary: '报送问题整改进展（也可直接在问题卡片所在话题回复）',
+    example: '/进展 0042 已清运建筑垃圾约一半，预计周五完成',
+    async run(ctx) {
+      const [, ref, note = ''] = /^(\S+)\s*([\s\S]*)$/.exec(ctx.args) ?? [];
+      if (!ref) throw new UserInputError('请写明问题编号和进展，例如：/进展 0042 已清运一半');
+      await ctx.reply({ kind: 'text', text: await issues.progressByRef(ctx.message.senderOpenId, ref, note, ctx.message.messageId || ref) });
+    },
+  };
+}
+
+/** `/问题 0042`: one problem's card with its history. */
+export function issueCommand(issues: IssueService): Command {
+  return {
+    name: '问题',
+    aliases: ['issue'],
+    usage: '/问题 问题编号',
+    summary: '查看一个问题的办理情况和处理记录',
+    example: '/问题 0042',
+    async run(ctx) {
+      if (!ctx.args) throw new UserInputError('请写明问题编号，例如：/问题 0042');
+      const { card } = await issues.cardByRef(ctx.message.senderOpenId, ctx.args.split(/\s+/)[0] ?? '');
+      await ctx.reply({ kind: 'card', card });
+    },
+  };
+}

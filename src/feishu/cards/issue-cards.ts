@@ -1,0 +1,205 @@
+import { ISSUE_CATEGORIES, URGENCY_NAMES } from '../../domain/issues/issue.js';
+import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
+import type {
+  ClosingReportView,
+  EscalationView,
+  IssueActionType,
+  IssueCardPresenter,
+  IssueFormView,
+  IssueView,
+  RegisterFormView,
+  SupervisionView,
+} from '../../workflows/issues/views.js';
+import type { CardJson } from '../../workflows/ports.js';
+import { renderCard } from './template.js';
+
+/** Button label, style, and whether the action needs a form first. */
+const ACTIONS: Record<IssueActionType, { label: string; style: 'primary' | 'default' | 'danger'; form: boolean }> = {
+  assign: { label: '交办', style: 'primary', form: true },
+  accept: { label: '接收', style: 'primary', form: false },
+  returnResponsibility: { label: '责任退回', style: 'default', form: true },
+  progress: { label: '提交进展', style: 'default', form: true },
+  requestClose: { label: '申请销号', style: 'primary', form: true },
+  verifyPass: { label: '核查通过', style: 'primary', form: false },
+  verifyFail: { label: '退回整改', style: 'danger', form: true },
+  requestExtension: { label: '申请延期', style: 'default', form: true },
+  approveExtension: { label: '同意延期', style: 'primary', form: false },
+  rejectExtension: { label: '不同意延期', style: 'danger', form: true },
+};
+
+const STATE_COLORS = { reported: 'blue', assigned: 'orange', rectifying: 'orange', pendingVerification: 'purple', closed: 'green' } as const;
+
+const mentions = (openIds: string[]) => openIds.map((id) => `<at id=${id}></at>`).join(' ');
+const lines = (items: string[]) => items.filter(Boolean).join('\n');
+
+function facts(view: Pick<IssueView, 'waterBodyName' | 'townshipName' | 'place' | 'description'> & Partial<IssueView>): string {
+  const where = [view.waterBodyName, view.townshipName, view.place].filter(Boolean).join(' · ');
+  return lines([
+    `**问题**：${view.description}`,
+    where ? `**位置**：${where}` : '',
+    view.category ? `**类别**：${view.category} · **紧急程度**：${view.urgency ? URGENCY_NAMES[view.urgency] : ''}` : '',
+    view.sourceName ? `**来源**：${view.sourceName}（${view.foundByName}，${view.foundOn}）` : '',
+    view.photos ? `**照片**：${view.photos} 张` : '',
+  ]);
+}
+
+export function issueCard(view: IssueView): CardJson {
+  const overdue = view.overdue && (view.state === 'assigned' || view.state === 'rectifying');
+  const assignment = view.assigneeName
+    ? lines([
+        `**承办单位**：${view.assigneeName}`,
+        view.supervisorNames.length > 0 ? `**督办单位**：${view.supervisorNames.join('、')}` : '',
+        view.deadline ? `**整改期限**：${view.deadline}${view.state === 'closed' ? '' : `（${overdue ? `<font color='red'>${view.deadlineStatus}</font>` : view.deadlineStatus}）`}` : '',
+        view.requirement ? `**整改要求**：${view.requirement}` : '',
+      ])
+    : '';
+  const actions = view.actions.map((type) => ({
+    label: ACTIONS[type].label,
+    style: ACTIONS[type].style,
+    value: { a: ACTIONS[type].form ? 'issue.form' : 'issue.act', id: view.id, v: view.version, t: type },
+  }));
+  return renderCard('issue', {
+    title: `${view.urgency === 'normal' ? '' : `【${URGENCY_NAMES[view.urgency]}】`}${view.waterBodyName ?? ''}问题`,
+    number: view.number,
+    color: overdue ? 'red' : STATE_COLORS[view.state],
+    stateName: overdue ? `${STATE_NAMES[view.state]} · 已逾期` : STATE_NAMES[view.state],
+    tagColor: overdue ? 'red' : STATE_COLORS[view.state],
+    greeting: view.mentionOpenIds.length > 0 ? mentions(view.mentionOpenIds) : '',
+    facts: facts(view),
+    assignment,
+    extension: view.pendingExtension ? `申请延期至 ${view.pendingExtension.until}（${view.pendingExtension.byName}）：${view.pendingExtension.reason}` : '',
+    progressText: lines(view.progress.map((p) => `${p.when} ${p.byName}：${p.note}${p.photos ? `（照片 ${p.photos} 张）` : ''}`)),
+    historyText: lines(view.history.map((h) => `${h.when} ${h.byName} ${h.text}`)),
+    hasActions: actions.length > 0,
+    actions,
+    footer:
+      view.state === 'closed'
+        ? '该问题已销号。'
+        : '在本卡片所在话题回复文字或照片即记为进展；也可发送“/进展 编号 内容”。',
+  });
+}
+
+/** Which fields each action's form asks for. */
+function formFields(view: IssueFormView) {
+  switch (view.action) {
+    case 'assign':
+      return {
+        title: '交办问题',
+        unitOptions: view.unitOptions,
+        departmentOptions: view.departmentOptions.length > 0 ? view.departmentOptions : undefined,
+        date: { label: '整改期限', initial: view.today },
+        text: { label: '整改要求', placeholder: '例如：7 日内清运河岸建筑垃圾，恢复岸坡原貌', required: true },
+        submitLabel: '交办',
+        hint: '河湖的联络员单位自动列为督办单位；所选行业主管部门一并督促指导。',
+      };
+    case 'returnResponsibility':
+      return {
+        title: '责任退回',
+        text: { label: '退回理由', placeholder: '例如：该河段属共安彝族乡管辖', required: true },
+        submitLabel: '退回区河长制办公室',
+        hint: `交办后 ${view.returnWindowHours} 小时内可以退回，由区河长制办公室重新交办。`,
+      };
+    case 'progress':
+      return { title: '提交进展', text: { label: '整改进展', placeholder: '例如：已清运约一半，预计 3 日内完成', required: true }, submitLabel: '提交' };
+    case 'requestClose':
+      return {
+        title: '申请销号',
+        text: { label: '整改情况及佐证', placeholder: '例如：垃圾已全部清运，现场照片已回复在话题中', required: true },
+        submitLabel: '申请销号',
+        hint: '整改前后的照片请回复在问题卡片所在话题中，核查时可以查看。',
+      };
+    case 'verifyFail':
+      return { title: '退回整改', text: { label: '退回理由', placeholder: '例如：现场仍有垃圾未清运', required: true }, submitLabel: '退回整改' };
+    case 'requestExtension':
+      return {
+        title: '申请延期',
+        date: { label: '延期至', initial: view.today },
+        text: { label: '延期理由', placeholder: '例如：汛期无法施工', required: true },
+        submitLabel: '提交申请',
+      };
+    case 'rejectExtension':
+      return { title: '不同意延期', text: { label: '理由', placeholder: '例如：请按原期限完成', required: true }, submitLabel: '确定' };
+    default:
+      return { title: ACTIONS[view.action].label, submitLabel: ACTIONS[view.action].label };
+  }
+}
+
+export function issueFormCard(view: IssueFormView): CardJson {
+  return renderCard('issue-action-form', {
+    ...formFields(view),
+    id: view.id,
+    number: view.number,
+    summary: view.summary,
+    submitValue: { a: 'issue.act', id: view.id, v: view.version, t: view.action },
+  });
+}
+
+export function registerFormCard(view: RegisterFormView): CardJson {
+  return renderCard('issue-register', {
+    district: view.district,
+    waterOptions: view.waterOptions,
+    townshipOptions: view.townshipOptions,
+    categoryOptions: ISSUE_CATEGORIES.map((c) => ({ value: c, label: c })),
+    urgencyOptions: Object.entries(URGENCY_NAMES).map(([value, label]) => ({ value, label })),
+  });
+}
+
+export function supervisionCard(view: SupervisionView): CardJson {
+  const overdue = view.kind === 'overdue';
+  return renderCard('issue-supervision', {
+    title: overdue ? '督办：问题已逾期' : '督办提醒',
+    color: overdue ? 'red' : 'orange',
+    number: view.number,
+    id: view.id,
+    greeting: view.mentionOpenIds.length > 0 ? `${mentions(view.mentionOpenIds)} ` : '',
+    message: overdue
+      ? `${view.assigneeName}承办的问题已超过整改期限（${view.deadline}，${view.deadlineStatus}），请抓紧整改并及时报送进展。`
+      : `${view.assigneeName}承办的问题将于 ${view.deadline} 到期（${view.deadlineStatus}），请按期完成整改并申请销号。`,
+    facts: facts({ ...view, place: '', townshipName: undefined }),
+  });
+}
+
+const NOTICE_NAMES = { prompt: '提示', bulletin: '通报' } as const;
+
+export function escalationCard(view: EscalationView): CardJson {
+  const other = view.suggest === 'prompt' ? 'bulletin' : 'prompt';
+  const decided = view.decided
+    ? view.decided.outcome === 'dismiss'
+      ? `${view.decided.byName}于${view.decided.on}决定暂不处理。`
+      : `${view.decided.byName}已于${view.decided.on}确认对${view.assigneeName}予以**${NOTICE_NAMES[view.decided.outcome]}**，计入年度考核。`
+    : '';
+  return renderCard('issue-escalation', {
+    title: view.decided ? '逾期问题已处理' : `逾期问题：建议${NOTICE_NAMES[view.suggest]}`,
+    color: view.decided ? 'grey' : 'red',
+    number: view.number,
+    message: `${view.assigneeName}承办的问题已逾期 ${view.daysOverdue} 天（整改期限 ${view.deadline}）。按照协调机制第二十条、第二十一条，建议对${view.assigneeName}予以**${NOTICE_NAMES[view.suggest]}**，请确认。`,
+    facts: facts({ description: view.description, waterBodyName: view.waterBodyName, place: '' }),
+    open: !view.decided,
+    decided,
+    noticeKey: view.noticeKey,
+    suggest: view.suggest,
+    suggestName: NOTICE_NAMES[view.suggest],
+    other,
+    otherName: `改为${NOTICE_NAMES[other]}`,
+  });
+}
+
+export function closingReportCard(view: ClosingReportView): CardJson {
+  return renderCard('issue-closing-report', {
+    number: view.number,
+    greeting: view.greetingOpenId ? `<at id=${view.greetingOpenId}></at> ` : '',
+    message: `${view.waterBodyName ?? ''}的问题已整改到位，经${view.verifierName}核查销号${view.onTime === undefined ? '' : view.onTime ? '（按期完成）' : '（逾期完成）'}。`,
+    facts: lines([facts({ description: view.description, waterBodyName: view.waterBodyName, place: view.place }), `**来源**：${view.sourceName}`, `**承办单位**：${view.assigneeName}`]),
+    timeline: lines(view.timeline.map((t) => `${t.when} ${t.text}`)),
+    footer: '报告河湖长，抄送区河长制办公室（协调机制第八条）。',
+  });
+}
+
+export const issueCards: IssueCardPresenter = {
+  issue: issueCard,
+  form: issueFormCard,
+  register: registerFormCard,
+  supervision: supervisionCard,
+  escalation: escalationCard,
+  closingReport: closingReportCard,
+};

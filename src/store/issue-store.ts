@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import { issueNumber, type Issue, type ProgressNote } from '../domain/issues/issue.js';
+import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
+import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
+import { isDuplicateKey } from './mongo-errors.js';
+
+export type NewIssue = Omit<Issue, 'id' | 'year' | 'seq' | 'state' | 'version' | 'supervisorUnits' | 'progress' | 'createdAt' | 'closedAt'>;
+
+/** A history line as reports and the card's 处理记录 show it. */
+export type IssueHistoryLine = Pick<IssueHistoryDoc, 'at' | 'by' | 'action' | 'from' | 'to' | 'note' | 'photos'>;
+
+/** Filters for the lists the rest of the bot needs; each maps onto an index. */
+export interface IssueFilter {
+  waterBodyId?: string;
+  assigneeUnit?: string;
+  townshipId?: string;
+  chiefId?: string;
+  states?: IssueState[];
+  /** Only problems past their deadline at this instant. */
+  overdueAt?: Date;
+  /** Only problems reported before this instant (age). */
+  reportedBefore?: Date;
+}
+
+const OPEN: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerification'];
+/** Progress notes kept on the problem itself for its card; all of them are in the history. */
+const PROGRESS_ON_CARD = 5;
+const NUMBER_ATTEMPTS = 50;
+
+const opt = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+function toIssue(doc: IssueDoc): Issue {
+  return {
+    id: doc.key,
+    year: doc.year,
+    seq: doc.seq,
+    waterBodyId: opt(doc.waterBodyId),
+    townshipId: opt(doc.townshipId),
+    place: doc.place,
+    description: doc.description,
+    category: doc.category,
+    urgency: doc.urgency,
+    photos: doc.photos,
+    source: { kind: doc.source.kind, ref: opt(doc.source.ref) },
+    foundBy: doc.foundBy,
+    foundAt: doc.foundAt,
+    reportedBy: doc.reportedBy,
+    chiefId: opt(doc.chiefId),
+    state: doc.state,
+    version: doc.version,
+    assigneeUnit: opt(doc.assigneeUnit),
+    supervisorUnits: doc.supervisorUnits,
+    deadline: opt(doc.deadline),
+    requirement: opt(doc.requirement),
+    assignedAt: opt(doc.assignedAt),
+    deadlineSetAt: opt(doc.deadlineSetAt),
+    pendingExtension: opt(doc.pendingExtension),
+    progress: doc.progress,
+    closedAt: opt(doc.closedAt),
+    createdAt: doc.createdAt,
+  };
+}
+
+/** The lifecycle fields of a snapshot, as stored. */
+function snapshotFields(next: IssueSnapshot): Record<string, unknown> {
+  return {
+    state: next.state,
+    version: next.version,
+    assigneeUnit: next.assigneeUnit ?? null,
+    supervisorUnits: next.supervisorUnits,
+    deadline: next.deadline ?? null,
+    requirement: next.requirement ?? null,
+    assignedAt: next.assignedAt ?? null,
+    deadlineSetAt: next.deadlineSetAt ?? null,
+    pendingExtension: next.pendingExtension ?? null,
+  };
+}
+
+export class IssueStore {
+  constructor(
+    private readonly models: IssueModels,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Registers a problem under the next number of its year. The number is claimed by the
+   * unique (year, seq) index, so two registrations at once never share one.
+   */
+  async create(input: NewIssue, numbering: { prefix: string; year: number }): Promise<Issue> {
+    const now = this.clock.now();
+    const year = numbering.year;
+    const key = randomUUID();
+    for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
+      const last = await this.models.issues.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<IssueDoc, 'seq'>>().exec();
+      const seq = (last?.seq ?? 0) + 1;
+      const doc: IssueDoc = {
+        key,
+        year,
+        seq,
+        number: issueNumber(numbering.prefix, year, seq),
+        waterBodyId: input.waterBodyId ?? null,
+        townshipId: input.townshipId ?? null,
+        place: input.place,
+        description: input.description,
+        category: input.category,
+        urgency: input.urgency,
+        photos: input.photos,
+        source: { kind: input.source.kind, ref: input.source.ref ?? null },
+        foundBy: input.foundBy,
+        foundAt: input.foundAt,
+        reportedBy: input.reportedBy,
+        chiefId: input.chiefId ?? null,
+        state: 'reported',
+        version: 1,
+        assigneeUnit: null,
+        supervisorUnits: [],
+        deadline: null,
+        requirement: null,
+        assignedAt: null,
+        deadlineSetAt: null,
+        pendingExtension: null,
+        progress: [],
+        closedAt: null,
+        closedOnTime: null,
+        cardKeys: [],
+        nextSupervisionAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await this.models.issues.create(doc);
+      } catch (error) {
+        if (isDuplicateKey(error)) continue;
+        throw error;
+      }
+      await this.models.issueHistory.create({
+        claim: `${key}@0`,
+        issueKey: key,
+        version: 1,
+        at: now,
+        by: input.reportedBy,
+        action: 'reported',
+        from: 'reported',
+        to: 'reported',
+        note: input.description,
+        photos: input.photos,
+        after: null,
+      });
+      return toIssue(doc);
+    }
+    throw new Error(`could not allocate a problem number for ${year} after ${NUMBER_ATTEMPTS} attempts`);
+  }
+
+  /** A problem by its key, with any change that was claimed but not yet written repaired. */
+  async get(key: string): Promise<Issue | undefined> {
+    const doc = await this.models.issues.findOne({ key }).lean<IssueDoc>().exec();
+    return doc ? this.repaired(doc) : undefined;
+  }
+
+  /** A problem by what people type: the year is optional (the latest year with that number). */
+  async findByRef(ref: { year?: number; seq: number }): Promise<Issue | undefined> {
+    const filter = ref.year ? { year: ref.year, seq: ref.seq } : { seq: ref.seq };
+    const doc = await this.models.issues.findOne(filter).sort({ year: -1 }).lean<IssueDoc>().exec();
+    return doc ? this.repaired(doc) : undefined;
+  }
+
+  /** Problems registered from one source record (a patrol's problems). */
+  async findBySource(ref: string): Promise<Issue[]> {
+    const docs = await this.models.issues.find({ 'source.ref': ref }).sort({ seq: 1 }).lean<IssueDoc[]>().exec();
+    return docs.map(toIssue);
+  }
+
+  /**
+   * Saves a state change made from `from.version`. Returns false, writing nothing, when
+   * another change from that version was claimed first (a concurrent tap).
+   */
+  async applyChange(from: Issue, next: IssueSnapshot, entry: HistoryEntry, extra: { photos?: string[]; nextSupervisionAt?: Date | null } = {}): Promise<boolean> {
+    const closed = next.state === 'closed';
+    const fields: Record<string, unknown> = {
+      ...snapshotFields(next),
+      closedAt: closed ? entry.at : null,
+      closedOnTime: closed ? !!from.deadline && entry.at.getTime() < from.deadline.getTime() : null,
+      nextSupervisionAt: extra.nextSupervisionAt ?? null,
+      updatedAt: entry.at,
+    };
+    try {
+      await this.models.issueHistory.create({
+        claim: `${from.id}@${from.version}`,
+        issueKey: from.id,
+        version: next.version,
+        ...entry,
+        photos: extra.photos ?? [],
+        after: fields,
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    await this.models.issues.updateOne({ key: from.id }, { $set: fields }).exec();
+    return true;
+  }
+
+  /**
+   * Adds a progress note (or a photo) without changing the state. `dedupe` names the
+   * message or tap it came from, so a retried event is recorded once.
+   */
+  async addProgress(issue: Issue, entry: HistoryEntry, dedupe: string, photos: string[]): Promise<boolean> {
+    try {
+      await this.models.issueHistory.create({
+        claim: `${issue.id}#${dedupe}`,
+        issueKey: issue.id,
+        version: issue.version,
+        ...entry,
+        photos,
+        after: null,
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    const note: ProgressNote = { at: entry.at, by: entry.by, note: entry.note ?? '', photos };
+    const set: Record<string, unknown> = { progress: [...issue.progress, note].slice(-PROGRESS_ON_CARD), updatedAt: entry.at };
+    const update: Record<string, unknown> = { $set: set };
+    if (photos.length > 0) update.$addToSet = { photos: { $each: photos } };
+    await this.models.issues.updateOne({ key: issue.id }, update).exec();
+    return true;
+  }
+
+  async history(key: string): Promise<IssueHistoryLine[]> {
+    return this.models.issueHistory
+      .find({ issueKey: key }, { at: 1, by: 1, action: 1, from: 1, to: 1, note: 1, photos: 1, _id: 0 })
+      .sort({ at: 1 })
+      .lean<IssueHistoryLine[]>()
+      .exec();
+  }
+
+  /** Remembers an outbox key under which a copy of the problem's card was sent. */
+  async addCardKey(key: string, cardKey: string): Promise<void> {
+    await this.models.issues.updateOne({ key }, { $addToSet: { cardKeys: cardKey } }).exec();
+  }
+
+  async cardKeys(key: string): Promise<string[]> {
+    return (await this.models.issues.findOne({ key }, { cardKeys: 1 }).lean<Pick<IssueDoc, 'cardKeys'>>().exec())?.cardKeys ?? [];
+  }
+
+  /** Open, assigned problems whose supervision is due, oldest first. */
+  async dueForSupervision(now: Date, limit: number): Promise<Issue[]> {
+    const docs = await this.models.issues
+      .find({ nextSupervisionAt: { $lte: now }, state: { $in: ['assigned', 'rectifying'] } })
+      .sort({ nextSupervisionAt: 1 })
+      .limit(limit)
+      .lean<IssueDoc[]>()
+      .exec();
+    return Promise.all(docs.map((d) => this.repaired(d)));
+  }
+
+  async setNextSupervision(key: string, at: Date | null): Promise<void> {
+    await this.models.issues.updateOne({ key }, { $set: { nextSupervisionAt: at } }).exec();
+  }
+
+  /** Records a suggested 提示/通报 once per key; false if it already exists. */
+  async suggestNotice(notice: Omit<SupervisionNoticeDoc, 'status' | 'decidedBy' | 'decidedAt' | 'createdAt'>): Promise<boolean> {
+    try {
+      await this.models.supervisionNotices.create({ ...notice, createdAt: this.clock.now(), status: 'suggested', decidedBy: null, decidedAt: null });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async notice(key: string): Promise<SupervisionNoticeDoc | null> {
+    return this.models.supervisionNotices.findOne({ key }).lean<SupervisionNoticeDoc>().exec();
+  }
+
+  /** The office's decision on a suggestion; the caller has claimed it (see ClaimStore). */
+  async decideNotice(key: string, status: 'confirmed' | 'dismissed', suggest: 'prompt' | 'bulletin', by: string): Promise<void> {
+    await this.models.supervisionNotices.updateOne({ key }, { $set: { status, suggest, decidedBy: by, decidedAt: this.clock.now() } }).exec();
+  }
+
+  /** Confirmed 提示/通报 of a unit in [from, to): what the assessment counts. */
+  async confirmedNotices(unitId: string, from: Date, to: Date): Promise<SupervisionNoticeDoc[]> {
+    return this.models.supervisionNotices
+      .find({ unitId, status: 'confirmed', decidedAt: { $gte: from, $lt: to } })
+      .sort({ decidedAt: 1 })
+      .lean<SupervisionNoticeDoc[]>()
+      .exec();
+  }
+
+  /** Problems matching a filter, oldest first (open ones unless states say otherwise). */
+  async list(filter: IssueFilter, limit = 50): Promise<Issue[]> {
+    const query = this.query(filter);
+    const docs = await this.models.issues.find(query).sort({ createdAt: 1 }).limit(limit).lean<IssueDoc[]>().exec();
+    return docs.map(toIssue);
+  }
+
+  /**
+   * Open and overdue counts grouped by one field, counted by the database: the status card
+   * and digests call it on a district's whole year without loading problems.
+   */
+  async openCountsBy(field: 'waterBodyId' | 'assigneeUnit' | 'townshipId' | 'chiefId' | 'state', now: Date): Promise<Map<string, { open: number; overdue: number }>> {
+    const group = async (match: Record<string, unknown>) =>
+      this.models.issues.aggregate<{ _id: string | null; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]).exec();
+    const open = await group({ state: { $in: OPEN } });
+    const overdue = await group({ state: { $in: ['assigned', 'rectifying'] }, deadline: { $lt: now } });
+    const out = new Map<string, { open: number; overdue: number }>();
+    for (const row of open) out.set(row._id ?? '', { open: row.n, overdue: 0 });
+    for (const row of overdue) {
+      const entry = out.get(row._id ?? '') ?? { open: 0, overdue: 0 };
+      entry.overdue = row.n;
+      out.set(row._id ?? '', entry);
+    }
+    return out;
+  }
+
+  /**
+   * Per unit for a period: problems assigned in it and how many of those are closed
+   * (整改率), and problems due in it and how many closed by their deadline (按期整改率).
+   */
+  async unitCounts(from: Date, to: Date): Promise<Map<string, { assigned: number; closed: number; due: number; closedOnTime: number }>> {
+    const assigned = await this.models.issues
+      .aggregate<{ _id: { unit: string; state: string }; n: number }>([
+        { $match: { assigneeUnit: { $ne: null }, assignedAt: { $gte: from, $lt: to } } },
+        { $group: { _id: { unit: '$assigneeUnit', state: '$state' }, n: { $sum: 1 } } },
+      ])
+      .exec();
+    const due = await this.models.issues
+      .aggregate<{ _id: { unit: string; onTime: boolean | null }; n: number }>([
+        { $match: { assigneeUnit: { $ne: null }, deadline: { $gte: from, $lt: to } } },
+        { $group: { _id: { unit: '$assigneeUnit', onTime: '$closedOnTime' }, n: { $sum: 1 } } },
+      ])
+      .exec();
+    const out = new Map<string, { assigned: number; closed: number; due: number; closedOnTime: number }>();
+    const entry = (unit: string) => {
+      let e = out.get(unit);
+      if (!e) out.set(unit, (e = { assigned: 0, closed: 0, due: 0, closedOnTime: 0 }));
+      return e;
+    };
+    for (const row of assigned) {
+      const e = entry(row._id.unit);
+      e.assigned += row.n;
+      if (row._id.state === 'closed') e.closed += row.n;
+    }
+    for (const row of due) {
+      const e = entry(row._id.unit);
+      e.due += row.n;
+      if (row._id.onTime === true) e.closedOnTime += row.n;
+    }
+    return out;
+  }
+
+  private query(filter: IssueFilter): Record<string, unknown> {
+    const query: Record<string, unknown> = { state: { $in: filter.states ?? OPEN } };
+    if (filter.waterBodyId) query.waterBodyId = filter.waterBodyId;
+    if (filter.assigneeUnit) query.assigneeUnit = filter.assigneeUnit;
+    if (filter.townshipId) query.townshipId = filter.townshipId;
+    if (filter.chiefId) query.chiefId = filter.chiefId;
+    if (filter.overdueAt) {
+      query.deadline = { $lt: filter.overdueAt };
+      query.state = { $in: (filter.states ?? ['assigned', 'rectifying']).filter((s) => s === 'assigned' || s === 'rectifying') };
+    }
+    if (filter.reportedBefore) query.createdAt = { $lt: filter.reportedBefore };
+    return query;
+  }
+
+  /** Applies a claimed change whose document write did not happen (the process died between them). */
+  private async repaired(doc: IssueDoc): Promise<Issue> {
+    const ahead = await this.models.issueHistory
+      .findOne({ issueKey: doc.key, version: { $gt: doc.version }, after: { $ne: null } })
+      .sort({ version: -1 })
+      .lean<IssueHistoryDoc>()
+      .exec();
+    if (!ahead?.after) return toIssue(doc);
+    await this.models.issues.updateOne({ key: doc.key, version: doc.version }, { $set: ahead.after }).exec();
+    return toIssue({ ...doc, ...(ahead.after as Partial<IssueDoc>) });
+  }
+}

@@ -1,0 +1,23 @@
+import { Schema, type Connection } from 'mongoose';
+import { perConnection } from './per-connection.js';
+
+/** Once-only operations (a notice's decision, a patrol's correction): the unique insert is the claim. */
+export interface ClaimDoc {
+  key: string;
+  by: string;
+  at: Date;
+}
+const ClaimSchema = new Schema<ClaimDoc>(
+  { key: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false, minimize: false, id: false, collection: 'claims' },
+);
+ClaimSchema.index({ key: 1 }, { unique: true });
+
+function build(connection: Connection) {
+  return { claims: connection.model('Claim', ClaimSchema) };
+}
+
+export type ClaimModels = ReturnType<typeof build>;
+
+/** The models on this connection, compiled once. */
+export const claimModels = perConnection(build);

@@ -1,0 +1,196 @@
+import type { Clock } from '../../domain/clock.js';
+import type { Directory, Person, Unit } from '../../domain/directory/directory.js';
+import { issueNumber, numberPrefix, shortNumber, SOURCE_NAMES, type Issue } from '../../domain/issues/issue.js';
+import { actionsForState, type IssueSnapshot } from '../../domain/issues/lifecycle.js';
+import { deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { toLocal } from '../../domain/time/zoned.js';
+import { UserInputError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { ClaimStore } from '../../store/claim-store.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { IssueHistoryLine, IssueStore } from '../../store/issue-store.js';
+import type { CardJson, MessageBody, Messenger, Recipient } from '../ports.js';
+import type { IssueCardPresenter, IssueView } from './views.js';
+
+export interface IssueDeps {
+  directory: DirectoryStore;
+  issues: IssueStore;
+  claims: ClaimStore;
+  messenger: Messenger;
+  cards: IssueCardPresenter;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+}
+
+/** One place a message goes, with the suffix that makes its outbox key unique per place. */
+export interface Destination {
+  to: Recipient;
+  place: string;
+}
+
+const HISTORY_TEXT: Record<IssueHistoryLine['action'], string> = {
+  reported: '登记问题',
+  photo: '补充照片',
+  assign: '交办',
+  accept: '接收，开始整改',
+  returnResponsibility: '责任退回',
+  progress: '报送进展',
+  requestClose: '申请销号',
+  verifyPass: '核查通过，予以销号',
+  verifyFail: '退回整改',
+  requestExtension: '申请延期',
+  approveExtension: '同意延期',
+  rejectExtension: '不同意延期',
+};
+
+/**
+ * What the problem workflows share: the directory as an action sees it, where cards go,
+ * and the card's state. IssueService (taps, commands, replies) and the supervision sweep
+ * both build on it, so a card looks the same whoever produced it.
+ */
+export class IssueContext {
+  constructor(readonly deps: IssueDeps) {}
+
+  async requireDirectory(): Promise<Directory> {
+    const directory = await this.deps.directory.loadDirectory();
+    if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
+    return directory;
+  }
+
+  numbering(directory: Directory, at: Date): { prefix: string; year: number } {
+    return { prefix: numberPrefix(directory.district, directory.issues.numberPrefix), year: toLocal(at, this.deps.timeZone).year };
+  }
+
+  number(directory: Directory, issue: Pick<Issue, 'year' | 'seq'>): string {
+    return issueNumber(numberPrefix(directory.district, directory.issues.numberPrefix), issue.year, issue.seq);
+  }
+
+  personName(directory: Directory, id: string | undefined): string {
+    return directory.people.find((p) => p.id === id)?.name ?? id ?? '';
+  }
+
+  unitName(directory: Directory, id: string | undefined): string {
+    return directory.units.find((u) => u.id === id)?.name ?? id ?? '';
+  }
+
+  person(directory: Directory, openId: string): Person | undefined {
+    return directory.people.find((p) => p.openId === openId);
+  }
+
+  day(at: Date): string {
+    const d = toLocal(at, this.deps.timeZone);
+    return `${d.month}月${d.day}日`;
+  }
+
+  deadlineText(deadline: Date): string {
+    return this.day(new Date(deadline.getTime() - 1));
+  }
+
+  calendar(directory: Directory): WorkCalendar {
+    return new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+  }
+
+  /** When the supervision sweep should next look at a problem in this state, or null. */
+  nextSupervisionAt(directory: Directory, issue: IssueSnapshot, now: Date): Date | null {
+    if ((issue.state !== 'assigned' && issue.state !== 'rectifying') || !issue.deadline) return null;
+    const steps = supervisionSteps(issue.deadline, issue.deadlineSetAt ?? now, directory.issues, directory.reminders.hour, this.calendar(directory), this.deps.timeZone);
+    const { due, nextAt } = supervisionDue(steps, now);
+    // Back in rectification after its deadline (退回整改): the due step is acted on at once.
+    return due ? now : (nextAt ?? null);
+  }
+
+  /** The card's state as plain data. */
+  view(directory: Directory, issue: Issue, history: IssueHistoryLine[], mentionOpenIds: string[] = []): IssueView {
+    const now = this.deps.clock.now();
+    const tz = this.deps.timeZone;
+    const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId);
+    return {
+      id: issue.id,
+      version: issue.version,
+      number: this.number(directory, issue),
+      state: issue.state,
+      waterBodyName: water?.name,
+      townshipName: issue.townshipId ? this.unitName(directory, issue.townshipId) : undefined,
+      place: issue.place,
+      description: issue.description,
+      category: issue.category,
+      urgency: issue.urgency,
+      sourceName: SOURCE_NAMES[issue.source.kind],
+      foundByName: this.personName(directory, issue.foundBy),
+      foundOn: this.day(issue.foundAt),
+      assigneeName: issue.assigneeUnit ? this.unitName(directory, issue.assigneeUnit) : undefined,
+      supervisorNames: issue.supervisorUnits.map((u) => this.unitName(directory, u)),
+      deadline: issue.deadline ? this.deadlineText(issue.deadline) : undefined,
+      deadlineStatus: issue.deadline ? deadlineStatus(issue.deadline, now, tz) : undefined,
+      overdue: !!issue.deadline && now.getTime() >= issue.deadline.getTime(),
+      requirement: issue.requirement,
+      pendingExtension: issue.pendingExtension
+        ? { until: this.deadlineText(issue.pendingExtension.until), reason: issue.pendingExtension.reason, byName: this.personName(directory, issue.pendingExtension.by) }
+        : undefined,
+      progress: issue.progress.slice(-3).map((p) => ({ when: this.day(p.at), byName: this.personName(directory, p.by), note: p.note, photos: p.photos.length })),
+      history: history.map((h) => ({
+        when: this.day(h.at),
+        byName: this.personName(directory, h.by),
+        text: `${HISTORY_TEXT[h.action]}${h.action === 'assign' ? `（${this.unitName(directory, issue.assigneeUnit)}）` : ''}${h.note && h.action !== 'reported' ? `：${h.note}` : ''}`,
+      })),
+      photos: issue.photos.length,
+      actions: actionsForState(issue),
+      mentionOpenIds,
+    };
+  }
+
+  async card(directory: Directory, issue: Issue): Promise<CardJson> {
+    return this.deps.cards.issue(this.view(directory, issue, await this.deps.issues.history(issue.id)));
+  }
+
+  /** Every copy of the problem's card shows its state now. */
+  async refreshCopies(issue: Issue, card: CardJson): Promise<void> {
+    const stamp = `${issue.version}:${this.deps.clock.now().getTime()}`;
+    for (const key of await this.deps.issues.cardKeys(issue.id)) {
+      const messageId = await this.deps.messenger.deliveredMessageId(key);
+      if (messageId) await this.deps.messenger.updateCard(`${key}:update:${stamp}`, messageId, card);
+    }
+  }
+
+  /** Posts the card to a place once (the key makes a repeat a no-op) and remembers the copy. */
+  async postCard(issue: Issue, destination: Destination, card: CardJson): Promise<void> {
+    const key = `issue:${issue.id}:card:${destination.place}`;
+    await this.deps.issues.addCardKey(issue.id, key);
+    await this.deps.messenger.send(key, destination.to, { kind: 'card', card });
+  }
+
+  /** A unit's chat, or each member by direct message when it has none. */
+  unitDestinations(directory: Directory, unit: Unit | undefined): Destination[] {
+    if (!unit) return [];
+    if (unit.chatId) return [{ to: { chatId: unit.chatId }, place: `unit:${unit.id}` }];
+    return unit.members
+      .map((id) => directory.people.find((p) => p.id === id))
+      .filter((p): p is Person & { openId: string } => !!p?.openId)
+      .map((p) => ({ to: { openId: p.openId }, place: `dm:${p.id}` }));
+  }
+
+  officeDestinations(directory: Directory): Destination[] {
+    return this.unitDestinations(directory, directory.units.find((u) => u.kind === 'riverChiefOffice'));
+  }
+
+  personDestination(directory: Directory, personId: string | undefined): Destination | undefined {
+    const person = directory.people.find((p) => p.id === personId);
+    return person?.openId ? { to: { openId: person.openId }, place: `dm:${person.id}` } : undefined;
+  }
+
+  /** Sends a short notice once per key to each destination. */
+  async notify(destinations: Destination[], key: string, body: MessageBody): Promise<void> {
+    const seen = new Set<string>();
+    for (const d of destinations) {
+      if (seen.has(d.place)) continue;
+      seen.add(d.place);
+      await this.deps.messenger.send(`${key}:${d.place}`, d.to, body);
+    }
+  }
+
+  short(issue: Issue): string {
+    return `${shortNumber(issue.seq)}号`;
+  }
+}

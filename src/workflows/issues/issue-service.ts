@@ -1,0 +1,369 @@
+import type { Directory, Person } from '../../domain/directory/directory.js';
+import { parseIssueRef, shortNumber, type Issue, type IssueCategory, type IssueSource, type Urgency } from '../../domain/issues/issue.js';
+import {
+  assignableUnits,
+  issueActor,
+  mayViewIssue,
+  registrationSource,
+  responsibleChief,
+  supervisorsFor,
+} from '../../domain/issues/involvement.js';
+import { actionsForState, refusalFor, transition, type HistoryEntry, type IssueAction } from '../../domain/issues/lifecycle.js';
+import { deadlineFor } from '../../domain/issues/supervision.js';
+import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import type { CardJson } from '../ports.js';
+import { sendClosingReport } from './closing-report.js';
+import { IssueContext, type IssueDeps } from './issue-context.js';
+import type { IssueActionType } from './views.js';
+
+export const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。';
+export const ALREADY_HANDLED = '该问题已被处理，卡片已刷新。';
+
+/** A problem as a source hands it in (a patrol, a meeting decision, an inspection, a person's form). */
+export interface ReportInput {
+  waterBodyId?: string;
+  townshipId?: string;
+  place: string;
+  description: string;
+  category: IssueCategory;
+  urgency: Urgency;
+  photos?: string[];
+  source: IssueSource;
+  foundBy: string;
+  foundAt: Date;
+  reportedBy: string;
+}
+
+/** An action as a form submits it: days, not instants; unit ids as chosen. */
+export type ActionInput =
+  | { type: 'assign'; unit: string; department?: string; deadline: LocalDate; requirement: string }
+  | { type: 'accept' }
+  | { type: 'returnResponsibility'; reason: string }
+  | { type: 'progress'; note: string }
+  | { type: 'requestClose'; evidence: string }
+  | { type: 'verifyPass' }
+  | { type: 'verifyFail'; reason: string }
+  | { type: 'requestExtension'; until: LocalDate; reason: string }
+  | { type: 'approveExtension' }
+  | { type: 'rejectExtension'; reason: string };
+
+/** What a thread reply carries: words or a photo. */
+export type ThreadContent = { text: string } | { photo: string };
+
+/**
+ * Problems (问题): registration from every source, the card actions of the lifecycle
+ * (分办、督办、跟踪落实、销号), progress by reply or command, and what each change tells whom.
+ */
+export class IssueService {
+  readonly ctx: IssueContext;
+
+  constructor(deps: IssueDeps) {
+    this.ctx = new IssueContext(deps);
+  }
+
+  /** Registers a problem and posts its card to the River Chief Office and the water body's chat. */
+  async report(input: ReportInput): Promise<Issue> {
+    const directory = await this.ctx.requireDirectory();
+    return this.reportIn(directory, input);
+  }
+
+  /**
+   * A patrol's problem lines become problems (巡河发现), once each: a correction that adds a
+   * line registers only the new one.
+   */
+  async reportFromPatrol(patrol: { key: string; chiefId: string; recordedBy: string; waterBodyId?: string; patrolledAt: Date; problems: string[] }): Promise<Issue[]> {
+    const directory = await this.ctx.requireDirectory();
+    const known = new Set((await this.ctx.deps.issues.findBySource(patrol.key)).map((i) => i.description));
+    const water = directory.waterBodies.find((w) => w.id === patrol.waterBodyId);
+    const created: Issue[] = [];
+    for (const line of patrol.problems) {
+      if (known.has(line)) continue;
+      known.add(line);
+      created.push(
+        await this.reportIn(directory, {
+          waterBodyId: patrol.waterBodyId,
+          townshipId: water?.townships.length === 1 ? water.townships[0] : undefined,
+          place: '',
+          description: line,
+          category: '其他',
+          urgency: 'normal',
+          source: { kind: 'patrol', ref: patrol.key },
+          foundBy: patrol.chiefId,
+          foundAt: patrol.patrolledAt,
+          reportedBy: patrol.recordedBy,
+        }),
+      );
+    }
+    return created;
+  }
+
+  /** 登记问题: the form, for the office, liaison units and chiefs. */
+  async registerForm(actorOpenId: string): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    this.registrant(directory, actorOpenId);
+    return this.ctx.deps.cards.register({
+      district: directory.district,
+      waterOptions: directory.waterBodies.map((w) => ({ value: w.id, label: w.name })),
+      townshipOptions: directory.units.filter((u) => u.kind === 'township').map((u) => ({ value: u.id, label: u.name })),
+    });
+  }
+
+  /** Registers from the form; the form turns into the problem's card. */
+  async register(
+    actorOpenId: string,
+    form: { waterBodyId: string; townshipId?: string; place: string; description: string; category: IssueCategory; urgency: Urgency },
+    tappedMessageId?: string,
+  ): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const { person, source } = this.registrant(directory, actorOpenId);
+    const water = directory.waterBodies.find((w) => w.id === form.waterBodyId);
+    if (!water) throw new UserInputError('请选择河湖');
+    if (form.townshipId && !water.townships.includes(form.townshipId)) {
+      throw new UserInputError(`${water.name}不流经${this.ctx.unitName(directory, form.townshipId)}，请重新选择乡镇`);
+    }
+    const now = this.ctx.deps.clock.now();
+    const issue = await this.reportIn(directory, {
+      ...form,
+      townshipId: form.townshipId ?? (water.townships.length === 1 ? water.townships[0] : undefined),
+      source: { kind: source },
+      foundBy: person.id,
+      foundAt: now,
+      reportedBy: person.id,
+    });
+    await this.adopt(issue, tappedMessageId);
+    return this.ctx.card(directory, issue);
+  }
+
+  /** The card as it stands (返回, 查看问题); the tapped message becomes a copy kept up to date. */
+  async view(actorOpenId: string, issueId: string, tappedMessageId?: string): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const issue = await this.load(issueId);
+    if (!this.ctx.person(directory, actorOpenId)) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    await this.adopt(issue, tappedMessageId);
+    return this.ctx.card(directory, issue);
+  }
+
+  /** `/问题 0042`: the card with its history, for those involved. */
+  async cardByRef(actorOpenId: string, ref: string): Promise<{ card: CardJson; issue: Issue }> {
+    const directory = await this.ctx.requireDirectory();
+    const person = this.ctx.person(directory, actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const issue = await this.byRef(ref);
+    if (!mayViewIssue(directory, person, issue)) throw new ForbiddenError('该问题与您无关，无法查看。如需了解，请联系区河长制办公室。');
+    return { card: await this.ctx.card(directory, issue), issue };
+  }
+
+  /** The form an action needs (交办, 申请销号 …), if this person may take it on this card. */
+  async openForm(actorOpenId: string, issueId: string, version: number, type: IssueActionType): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const { issue, person } = await this.current(directory, actorOpenId, issueId, version);
+    if (!actionsForState(issue).includes(type)) throw new StaleError(ALREADY_HANDLED);
+    const refusal = refusalFor(type, issueActor(directory, person, issue));
+    if (refusal) throw new ForbiddenError(refusal);
+    const assignable = assignableUnits(directory);
+    return this.ctx.deps.cards.form({
+      id: issue.id,
+      version: issue.version,
+      number: this.ctx.number(directory, issue),
+      action: type,
+      summary: `**问题**：${issue.description}${issue.deadline ? `\n**整改期限**：${this.ctx.deadlineText(issue.deadline)}` : ''}`,
+      today: formatLocalDate(toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone)),
+      unitOptions: assignable.map((u) => ({ value: u.id, label: u.name })),
+      departmentOptions: assignable.filter((u) => u.kind !== 'township').map((u) => ({ value: u.id, label: u.name })),
+      returnWindowHours: directory.issues.returnWindowHours,
+    });
+  }
+
+  /**
+   * Takes an action from a card on the version the card showed. Exactly one of two taps at
+   * once applies; the other, and a tap on an outdated card, get ALREADY_HANDLED (the chat
+   * layer answers with the fresh card). Returns the card as it now stands.
+   */
+  async act(actorOpenId: string, issueId: string, version: number, input: ActionInput, dedupe: string): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const { issue, person } = await this.current(directory, actorOpenId, issueId, version);
+    const updated = await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe);
+    return this.ctx.card(directory, updated);
+  }
+
+  /** `/进展 0042 内容`: a progress note from anywhere. Returns the acknowledgement. */
+  async progressByRef(actorOpenId: string, ref: string, note: string, dedupe: string): Promise<string> {
+    const directory = await this.ctx.requireDirectory();
+    const person = this.ctx.person(directory, actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    if (!note.trim()) throw new UserInputError('请写上进展内容，例如：/进展 0042 已清运一半');
+    const issue = await this.byRef(ref);
+    await this.apply(directory, person, issue, { type: 'progress', note }, dedupe);
+    return `已记为${this.ctx.number(directory, issue)}问题的进展。`;
+  }
+
+  /**
+   * A reply in the thread of a problem's card (text or a photo) becomes a progress note.
+   * Returns the acknowledgement, or undefined when the thread is not a problem's.
+   */
+  async progressFromThread(senderOpenId: string, rootMessageId: string, content: ThreadContent, dedupe: string): Promise<string | undefined> {
+    const key = await this.ctx.deps.messenger.keyOfMessage(rootMessageId);
+    const issueId = key ? /^issue:([^:]+):/.exec(key)?.[1] : undefined;
+    if (!issueId) return undefined;
+    const directory = await this.ctx.requireDirectory();
+    const issue = await this.ctx.deps.issues.get(issueId);
+    if (!issue) return undefined;
+    const person = this.ctx.person(directory, senderOpenId);
+    if (!person) return NOT_IN_DIRECTORY;
+    const note = 'text' in content ? content.text.trim() : '（照片）';
+    try {
+      await this.apply(directory, person, issue, { type: 'progress', note }, dedupe, 'photo' in content ? [content.photo] : []);
+    } catch (error) {
+      if (error instanceof ForbiddenError || error instanceof UserInputError) return error.userMessage;
+      throw error;
+    }
+    return 'photo' in content ? `已将照片记入${this.ctx.number(directory, issue)}问题的进展。` : `已记为${this.ctx.number(directory, issue)}问题的进展。`;
+  }
+
+  private async reportIn(directory: Directory, input: ReportInput): Promise<Issue> {
+    const description = input.description.trim();
+    if (!description) throw new UserInputError('请填写问题描述');
+    const issue = await this.ctx.deps.issues.create(
+      {
+        ...input,
+        description,
+        place: input.place.trim(),
+        photos: input.photos ?? [],
+        chiefId: responsibleChief(directory, input.waterBodyId, input.townshipId),
+      },
+      this.ctx.numbering(directory, input.foundAt),
+    );
+    this.ctx.deps.logger.info({ issue: issue.id, seq: issue.seq, source: input.source.kind }, 'issue reported');
+    const card = await this.ctx.card(directory, issue);
+    const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId);
+    const places = [...this.ctx.officeDestinations(directory)];
+    if (water?.chatId) places.push({ to: { chatId: water.chatId }, place: `water:${water.id}` });
+    for (const place of places) await this.ctx.postCard(issue, place, card);
+    return issue;
+  }
+
+  /** Applies one action for one person, saves it, refreshes every card copy and tells whom it concerns. */
+  private async apply(directory: Directory, person: Person, issue: Issue, action: IssueAction, dedupe: string, photos: string[] = []): Promise<Issue> {
+    const now = this.ctx.deps.clock.now();
+    const actor = issueActor(directory, person, issue);
+    const result = transition(issue, action, actor, now, { returnWindowMs: directory.issues.returnWindowHours * 3_600_000 });
+    if (!result.ok) {
+      if (refusalFor(action.type, actor)) throw new ForbiddenError(result.reason);
+      throw new UserInputError(result.reason);
+    }
+    let updated: Issue;
+    if (action.type === 'progress') {
+      if (!(await this.ctx.deps.issues.addProgress(issue, result.entry, dedupe, photos))) return issue; // a retried message
+      updated = (await this.ctx.deps.issues.get(issue.id)) ?? issue;
+    } else {
+      const next = { ...result.next };
+      const saved = await this.ctx.deps.issues.applyChange(issue, next, result.entry, {
+        nextSupervisionAt: this.ctx.nextSupervisionAt(directory, next, now),
+      });
+      if (!saved) throw new StaleError(ALREADY_HANDLED);
+      updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined };
+    }
+    this.ctx.deps.logger.info({ issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state }, 'issue changed');
+    await this.ctx.refreshCopies(updated, await this.ctx.card(directory, updated));
+    await this.tell(directory, updated, result.entry);
+    return updated;
+  }
+
+  /** Who hears of a change beyond the card updating in place. */
+  private async tell(directory: Directory, issue: Issue, entry: HistoryEntry): Promise<void> {
+    const no = `${this.ctx.number(directory, issue)}问题`;
+    const key = `issue:${issue.id}:v${issue.version}:${entry.action}`;
+    const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
+    const assigneeName = assignee?.name ?? '';
+    const text = (t: string) => ({ kind: 'text' as const, text: t });
+    const supervisors = issue.supervisorUnits.flatMap((u) => this.ctx.unitDestinations(directory, directory.units.find((x) => x.id === u)));
+    switch (entry.action) {
+      case 'assign': {
+        const card = await this.ctx.card(directory, issue);
+        for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors]) await this.ctx.postCard(issue, place, card);
+        return;
+      }
+      case 'returnResponsibility':
+        return this.ctx.notify(this.ctx.officeDestinations(directory), key, text(`${this.ctx.personName(directory, entry.by)}退回了${no}（${entry.note ?? ''}），请重新交办。`));
+      case 'requestClose':
+        return this.ctx.notify([...this.ctx.officeDestinations(directory), ...supervisors], key, text(`${assigneeName}已申请${no}销号，请核查：${entry.note ?? ''}`));
+      case 'verifyFail':
+        return this.ctx.notify(this.ctx.unitDestinations(directory, assignee), key, text(`${no}核查未通过，已退回整改：${entry.note ?? ''}`));
+      case 'requestExtension':
+        return this.ctx.notify(
+          this.ctx.officeDestinations(directory),
+          key,
+          text(`${assigneeName}申请将${no}的整改期限延至${issue.pendingExtension ? this.ctx.deadlineText(issue.pendingExtension.until) : ''}：${entry.note ?? ''}。请在问题卡片上审批。`),
+        );
+      case 'approveExtension':
+        return this.ctx.notify(this.ctx.unitDestinations(directory, assignee), key, text(`区河长制办公室已同意${no}延期，新的整改期限为${issue.deadline ? this.ctx.deadlineText(issue.deadline) : ''}。`));
+      case 'rejectExtension':
+        return this.ctx.notify(this.ctx.unitDestinations(directory, assignee), key, text(`区河长制办公室不同意${no}延期：${entry.note ?? ''}。请按原期限完成整改。`));
+      case 'verifyPass':
+        return sendClosingReport(this.ctx, directory, issue);
+      default:
+        return;
+    }
+  }
+
+  private toAction(directory: Directory, issue: Issue, input: ActionInput): IssueAction {
+    const tz = this.ctx.deps.timeZone;
+    switch (input.type) {
+      case 'assign': {
+        const units = assignableUnits(directory);
+        if (!units.some((u) => u.id === input.unit)) throw new UserInputError('请选择承办单位（乡镇或部门）');
+        if (input.department && !units.some((u) => u.id === input.department && u.kind !== 'township')) throw new UserInputError('请选择有效的行业主管部门');
+        return {
+          type: 'assign',
+          unit: input.unit,
+          deadline: deadlineFor(input.deadline, tz),
+          requirement: input.requirement,
+          supervisors: supervisorsFor(directory, issue.waterBodyId, input.department, input.unit),
+        };
+      }
+      case 'requestExtension':
+        return { type: 'requestExtension', until: deadlineFor(input.until, tz), reason: input.reason };
+      default:
+        return input;
+    }
+  }
+
+  /** The problem as this person's card showed it, or the reason it cannot be acted on. */
+  private async current(directory: Directory, actorOpenId: string, issueId: string, version: number): Promise<{ issue: Issue; person: Person }> {
+    const person = this.ctx.person(directory, actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const issue = await this.load(issueId);
+    if (issue.version !== version) throw new StaleError(ALREADY_HANDLED);
+    return { issue, person };
+  }
+
+  private async load(issueId: string): Promise<Issue> {
+    const issue = await this.ctx.deps.issues.get(issueId);
+    if (!issue) throw new UserInputError('找不到该问题，可能已被删除。');
+    return issue;
+  }
+
+  private async byRef(ref: string): Promise<Issue> {
+    const parsed = parseIssueRef(ref);
+    if (!parsed) throw new UserInputError(`“${ref}”不是问题编号，请写成 0042 或 2026-0042 的样子`);
+    const issue = await this.ctx.deps.issues.findByRef(parsed);
+    if (!issue) throw new UserInputError(`没有找到${parsed.year ? `${parsed.year}年` : ''}第${shortNumber(parsed.seq)}号问题`);
+    return issue;
+  }
+
+  private registrant(directory: Directory, actorOpenId: string): { person: Person; source: 'office' | 'clue' | 'patrol' } {
+    const person = this.ctx.person(directory, actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const source = registrationSource(directory, person);
+    if (!source) throw new ForbiddenError('只有区河长制办公室、联络员单位和河湖长可以登记问题。');
+    return { person, source };
+  }
+
+  /** Keeps the message a person tapped up to date as a copy of the card. */
+  private async adopt(issue: Issue, messageId: string | undefined): Promise<void> {
+    if (!messageId) return;
+    const key = await this.ctx.deps.messenger.keyOfMessage(messageId);
+    if (key && !key.startsWith(`issue:${issue.id}:card:`)) await this.ctx.deps.issues.addCardKey(issue.id, key);
+  }
+}

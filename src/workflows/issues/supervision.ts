@@ -1,0 +1,170 @@
+import type { Directory } from '../../domain/directory/directory.js';
+import type { Issue } from '../../domain/issues/issue.js';
+import { isOfficeStaff, townshipChiefFor } from '../../domain/issues/involvement.js';
+import { daysToDeadline, deadlineDay, deadlineStatus, supervisionDue, supervisionSteps, type SupervisionStep } from '../../domain/issues/supervision.js';
+import { formatLocalDate } from '../../domain/time/zoned.js';
+import { ForbiddenError, StaleError } from '../../errors.js';
+import type { SupervisionNoticeDoc } from '../../store/models/issue.js';
+import type { CardJson } from '../ports.js';
+import type { Destination, IssueContext } from './issue-context.js';
+import { NOT_IN_DIRECTORY } from './issue-service.js';
+import type { EscalationView } from './views.js';
+
+/** How many problems one sweep looks at; the rest wait for the next run (every 10 minutes). */
+const SWEEP_BATCH = 2000;
+const NOTICE_NAMES = { prompt: '提示', bulletin: '通报' } as const;
+
+export interface SweepOutcome {
+  reminders: number;
+  overdue: number;
+  escalations: number;
+}
+
+/**
+ * 督办: the supervision job's body. Looks only at problems whose next step is due (an
+ * indexed field), acts on the latest step due and records when to look again. Every
+ * message has a once-only key, so a second instance or a rerun acts once.
+ */
+export class IssueSupervision {
+  constructor(private readonly ctx: IssueContext) {}
+
+  async sweep(now: Date): Promise<SweepOutcome> {
+    const outcome: SweepOutcome = { reminders: 0, overdue: 0, escalations: 0 };
+    const directory = await this.ctx.deps.directory.loadDirectory();
+    if (!directory) return outcome;
+    for (const issue of await this.ctx.deps.issues.dueForSupervision(now, SWEEP_BATCH)) {
+      try {
+        const steps = issue.deadline
+          ? supervisionSteps(issue.deadline, issue.deadlineSetAt ?? issue.createdAt, directory.issues, directory.reminders.hour, this.ctx.calendar(directory), this.ctx.deps.timeZone)
+          : [];
+        const { due, nextAt } = supervisionDue(steps, now);
+        if (due) {
+          await this.act(directory, issue, due, now);
+          outcome[due.kind === 'dueSoon' ? 'reminders' : due.kind === 'overdue' ? 'overdue' : 'escalations'] += 1;
+        }
+        await this.ctx.deps.issues.setNextSupervision(issue.id, nextAt ?? null);
+      } catch (error) {
+        // One problem's failure must not stop the others; it is looked at again in an hour.
+        this.ctx.deps.logger.error({ err: error, issue: issue.id }, 'supervision step failed');
+        await this.ctx.deps.issues.setNextSupervision(issue.id, new Date(now.getTime() + 3_600_000));
+      }
+    }
+    if (outcome.reminders + outcome.overdue + outcome.escalations > 0) this.ctx.deps.logger.info(outcome, 'issue supervision sent');
+    return outcome;
+  }
+
+  /**
+   * The office's answer to a suggested 提示/通报: confirm it (as suggested or the other kind)
+   * or dismiss it. Only office staff may; the first answer counts. Returns the updated card.
+   */
+  async decide(actorOpenId: string, noticeKey: string, outcome: 'prompt' | 'bulletin' | 'dismiss'): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const person = this.ctx.person(directory, actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const notice = await this.ctx.deps.issues.notice(noticeKey);
+    if (!notice) throw new StaleError('该建议已不存在。');
+    const issue = await this.ctx.deps.issues.get(notice.issueKey);
+    if (!issue) throw new StaleError('该问题已不存在。');
+    if (!isOfficeStaff(directory, person.id) && !directory.units.some((u) => u.kind === 'generalChiefOffice' && u.members.includes(person.id))) {
+      throw new ForbiddenError('只有区河长制办公室可以确认提示或通报。');
+    }
+    if (notice.status !== 'suggested' || !(await this.ctx.deps.claims.claim(`notice:${noticeKey}`, person.id))) {
+      throw new StaleError('该建议已被处理，卡片已刷新。');
+    }
+    const kind = outcome === 'dismiss' ? notice.suggest : outcome;
+    await this.ctx.deps.issues.decideNotice(noticeKey, outcome === 'dismiss' ? 'dismissed' : 'confirmed', kind, person.id);
+    this.ctx.deps.logger.info({ notice: noticeKey, outcome, by: person.id }, 'supervision notice decided');
+    const decided = { ...notice, status: outcome === 'dismiss' ? 'dismissed' : 'confirmed', suggest: kind, decidedBy: person.id, decidedAt: this.ctx.deps.clock.now() } as const;
+    const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, decided));
+    for (const d of this.ctx.officeDestinations(directory)) {
+      const messageId = await this.ctx.deps.messenger.deliveredMessageId(`notice:${noticeKey}:${d.place}`);
+      if (messageId) await this.ctx.deps.messenger.updateCard(`notice:${noticeKey}:${d.place}:decided`, messageId, card);
+    }
+    if (outcome !== 'dismiss') {
+      const unit = directory.units.find((u) => u.id === notice.unitId);
+      await this.ctx.notify(this.ctx.unitDestinations(directory, unit), `notice:${noticeKey}:unit`, {
+        kind: 'text',
+        text: `区河长制办公室对${unit?.name ?? ''}予以${NOTICE_NAMES[kind]}：${notice.reason}。请立即整改，并在问题卡片上报送进展。`,
+      });
+    }
+    return card;
+  }
+
+  /** A suggestion's card as it stands now. */
+  async card(noticeKey: string): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const notice = await this.ctx.deps.issues.notice(noticeKey);
+    const issue = notice ? await this.ctx.deps.issues.get(notice.issueKey) : undefined;
+    if (!notice || !issue) throw new StaleError('该建议已不存在。');
+    return this.ctx.deps.cards.escalation(this.escalationView(directory, issue, notice));
+  }
+
+  private async act(directory: Directory, issue: Issue, step: SupervisionStep, now: Date): Promise<void> {
+    const tz = this.ctx.deps.timeZone;
+    const deadline = issue.deadline!;
+    const base = `issue:${issue.id}:sup:${formatLocalDate(deadlineDay(deadline, tz))}:${step.name}`;
+    const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
+    const unitPlaces = this.ctx.unitDestinations(directory, assignee);
+    if (step.kind === 'escalate') {
+      const noticeKey = `${issue.id}:${formatLocalDate(deadlineDay(deadline, tz))}:${step.suggest}`;
+      const reason = `${this.ctx.number(directory, issue)}问题逾期${-daysToDeadline(deadline, now, tz)}天未整改到位`;
+      await this.ctx.deps.issues.suggestNotice({ key: noticeKey, issueKey: issue.id, unitId: issue.assigneeUnit ?? '', suggest: step.suggest, reason });
+      const notice = await this.ctx.deps.issues.notice(noticeKey);
+      const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, notice));
+      for (const d of this.ctx.officeDestinations(directory)) await this.ctx.deps.messenger.send(`notice:${noticeKey}:${d.place}`, d.to, { kind: 'card', card });
+      return;
+    }
+    const view = {
+      kind: step.kind,
+      id: issue.id,
+      number: this.ctx.number(directory, issue),
+      description: issue.description,
+      waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
+      assigneeName: assignee?.name ?? '',
+      deadline: this.ctx.deadlineText(deadline),
+      deadlineStatus: deadlineStatus(deadline, now, tz),
+      urgency: issue.urgency,
+    };
+    const places: Destination[] = [...unitPlaces];
+    if (step.kind === 'overdue') {
+      const chief = this.ctx.personDestination(directory, townshipChiefFor(directory, issue.waterBodyId, issue.assigneeUnit));
+      if (chief) places.push(chief);
+    }
+    for (const d of places) {
+      const card = this.ctx.deps.cards.supervision({ ...view, mentionOpenIds: [] });
+      await this.ctx.deps.messenger.send(`${base}:${d.place}`, d.to, { kind: 'card', card });
+    }
+    // 紧急: buzz the responsible people on the problem's card where they have it (urgent_app).
+    if (step.kind === 'overdue' && issue.urgency === 'urgent' && assignee) {
+      for (const d of unitPlaces) {
+        const messageId = await this.ctx.deps.messenger.deliveredMessageId(`issue:${issue.id}:card:${d.place}`);
+        const openIds =
+          'openId' in d.to
+            ? [d.to.openId]
+            : assignee.members.map((m) => directory.people.find((p) => p.id === m)?.openId).filter((o): o is string => !!o);
+        if (messageId && openIds.length > 0) await this.ctx.deps.messenger.urgent(`${base}:urgent:${d.place}`, messageId, openIds);
+      }
+    }
+  }
+
+  private escalationView(directory: Directory, issue: Issue, notice: SupervisionNoticeDoc | null): EscalationView {
+    const tz = this.ctx.deps.timeZone;
+    const deadline = issue.deadline ?? this.ctx.deps.clock.now();
+    const suggest = notice?.suggest ?? 'prompt';
+    return {
+      noticeKey: notice?.key ?? '',
+      issueId: issue.id,
+      number: this.ctx.number(directory, issue),
+      description: issue.description,
+      waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
+      assigneeName: this.ctx.unitName(directory, notice?.unitId ?? issue.assigneeUnit),
+      deadline: this.ctx.deadlineText(deadline),
+      daysOverdue: Math.max(-daysToDeadline(deadline, notice?.createdAt ?? this.ctx.deps.clock.now(), tz), 0),
+      suggest,
+      decided:
+        notice && notice.status !== 'suggested' && notice.decidedAt
+          ? { outcome: notice.status === 'dismissed' ? 'dismiss' : notice.suggest, byName: this.ctx.personName(directory, notice.decidedBy ?? undefined), on: this.ctx.day(notice.decidedAt) }
+          : undefined,
+    };
+  }
+}
