@@ -10,9 +10,8 @@
  * the scheduled time, so a stall is not hidden (no coordinated omission). Closed-loop phase:
  * `concurrency` requests in flight for as long as the run lasts, for the ceiling.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +23,7 @@ import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
 import { silentLogger } from '../src/log/logger.js';
 import { startBot } from '../src/main/start-bot.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
+import { agent, ask, closedLoop, line, openLoop, type Sealed } from './load.js';
 
 const APP = { appId: 'cli_bench0001', appSecret: 'bench-secret', verificationToken: 'bench-token', encryptKey: 'bench-encrypt-key' };
 
@@ -85,21 +85,8 @@ async function serve(): Promise<void> {
 
 // ---------- load side (parent process) ----------
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-function post(port: number, path: string, sealed: { body: string; headers: Record<string, string> }): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...sealed.headers, 'content-length': Buffer.byteLength(sealed.body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(sealed.body);
-  });
-}
-
 let sequence = 0;
-function nextEvent(): { body: string; headers: Record<string, string> } {
+function nextEvent(): Sealed {
   sequence += 1;
   const event = messageReceived({
     text: '/帮助',
@@ -110,105 +97,6 @@ function nextEvent(): { body: string; headers: Record<string, string> } {
     appId: APP.appId,
   });
   return sealRequest(event, { encryptKey: APP.encryptKey });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-interface PhaseResult {
-  sent: number;
-  ok: number;
-  errors: number;
-  perSecond: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-function summarise(latencies: number[], errors: number, elapsedMs: number): PhaseResult {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    sent: latencies.length + errors,
-    ok: latencies.length,
-    errors,
-    perSecond: (latencies.length * 1000) / elapsedMs,
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? NaN,
-  };
-}
-
-async function openLoop(port: number, path: string, rate: number, seconds: number): Promise<PhaseResult> {
-  const total = rate * seconds;
-  const bodies = Array.from({ length: total }, nextEvent);
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const inFlight: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const body = bodies[i];
-    if (!body) continue;
-    inFlight.push(
-      post(port, path, body).then(
-        (status) => {
-          if (status === 200) latencies.push(performance.now() - due);
-          else errors += 1;
-        },
-        () => {
-          errors += 1;
-        },
-      ),
-    );
-  }
-  await Promise.all(inFlight);
-  return summarise(latencies, errors, performance.now() - start);
-}
-
-async function closedLoop(port: number, path: string, concurrency: number, seconds: number): Promise<PhaseResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const body = nextEvent();
-        const sentAt = performance.now();
-        try {
-          if ((await post(port, path, body)) === 200) latencies.push(performance.now() - sentAt);
-          else errors += 1;
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
-  return summarise(latencies, errors, performance.now() - start);
-}
-
-function line(name: string, r: PhaseResult): string {
-  const f = (n: number) => n.toFixed(1).padStart(8);
-  return `${name.padEnd(22)}${f(r.perSecond)} ev/s  p50${f(r.p50)} ms  p90${f(r.p90)} ms  p99${f(r.p99)} ms  max${f(r.max)} ms  ok ${r.ok}/${r.sent}`;
-}
-
-function ask<T>(child: ChildProcess, cmd: string, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (msg: Record<string, unknown>) => {
-      if (key in msg) {
-        child.off('message', onMessage);
-        resolve(msg[key] as T);
-      }
-    };
-    child.on('message', onMessage);
-    if (cmd) child.send({ cmd });
-  });
 }
 
 async function main(): Promise<void> {
@@ -227,14 +115,14 @@ async function main(): Promise<void> {
   const ports = await ask<Ports>(child, '', 'ports');
 
   // Warm both servers (JIT, connection pools, token fetch).
-  await openLoop(ports.bare, '/', 50, 1);
-  await openLoop(ports.bot, '/webhook/event', 50, 1);
+  await openLoop(ports.bare, '/', 50, 1, nextEvent);
+  await openLoop(ports.bot, '/webhook/event', 50, 1, nextEvent);
 
   console.log(`Webhook bench: signed + encrypted events; open loop at ${rate}/s for ${seconds}s, closed loop with ${concurrency} in flight for ${seconds}s.`);
-  const bareOpen = await openLoop(ports.bare, '/', rate, seconds);
-  const botOpen = await openLoop(ports.bot, '/webhook/event', rate, seconds);
-  const bareClosed = await closedLoop(ports.bare, '/', concurrency, seconds);
-  const botClosed = await closedLoop(ports.bot, '/webhook/event', concurrency, seconds);
+  const bareOpen = await openLoop(ports.bare, '/', rate, seconds, nextEvent);
+  const botOpen = await openLoop(ports.bot, '/webhook/event', rate, seconds, nextEvent);
+  const bareClosed = await closedLoop(ports.bare, '/', concurrency, seconds, nextEvent);
+  const botClosed = await closedLoop(ports.bot, '/webhook/event', concurrency, seconds, nextEvent);
   const stats = await ask<{ processed: number; replies: number }>(child, 'stats', 'stats');
 
   console.log(`\nopen loop @ ${rate}/s`);

@@ -15,7 +15,7 @@ export class ClaimStore {
   /** True when this call made the claim; false when someone already had. */
   async claim(key: string, by: string): Promise<boolean> {
     try {
-      await this.models.claims.create({ key, by, at: this.clock.now() });
+      await this.models.claims.create({ _id: key, by, at: this.clock.now() });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;

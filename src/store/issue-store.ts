@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { issueNumber, type Issue, type ProgressNote } from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
-import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
+import type { IssueDoc, IssueHistoryDoc, IssueHistoryLine, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
 export type NewIssue = Omit<Issue, 'id' | 'year' | 'seq' | 'state' | 'version' | 'supervisorUnits' | 'progress' | 'createdAt' | 'closedAt'>;
 
-/** A history line as reports and the card's 处理记录 show it. */
-export type IssueHistoryLine = Pick<IssueHistoryDoc, 'at' | 'by' | 'action' | 'from' | 'to' | 'note' | 'photos'>;
+export type { IssueHistoryLine };
 
 /** Filters for the lists the rest of the bot needs; each maps onto an index. */
 export interface IssueFilter {
@@ -94,7 +93,9 @@ export class IssueStore {
     for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
       const last = await this.models.issues.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<IssueDoc, 'seq'>>().exec();
       const seq = (last?.seq ?? 0) + 1;
+      const reported: IssueHistoryLine = { at: now, by: input.reportedBy, action: 'reported', from: 'reported', to: 'reported', note: input.description, photos: input.photos };
       const doc: IssueDoc = {
+        _id: key,
         key,
         year,
         seq,
@@ -124,6 +125,7 @@ export class IssueStore {
         closedAt: null,
         closedOnTime: null,
         cardKeys: [],
+        history: [reported],
         nextSupervisionAt: null,
         createdAt: now,
         updatedAt: now,
@@ -134,19 +136,7 @@ export class IssueStore {
         if (isDuplicateKey(error)) continue;
         throw error;
       }
-      await this.models.issueHistory.create({
-        claim: `${key}@0`,
-        issueKey: key,
-        version: 1,
-        at: now,
-        by: input.reportedBy,
-        action: 'reported',
-        from: 'reported',
-        to: 'reported',
-        note: input.description,
-        photos: input.photos,
-        after: null,
-      });
+      await this.models.issueHistory.create({ _id: `${key}@0`, issueKey: key, version: 1, ...reported, after: null });
       return toIssue(doc);
     }
     throw new Error(`could not allocate a problem number for ${year} after ${NUMBER_ATTEMPTS} attempts`);
@@ -154,7 +144,7 @@ export class IssueStore {
 
   /** A problem by its key, with any change that was claimed but not yet written repaired. */
   async get(key: string): Promise<Issue | undefined> {
-    const doc = await this.models.issues.findOne({ key }).lean<IssueDoc>().exec();
+    const doc = await this.models.issues.findOne({ _id: key }).lean<IssueDoc>().exec();
     return doc ? this.repaired(doc) : undefined;
   }
 
@@ -184,20 +174,14 @@ export class IssueStore {
       nextSupervisionAt: extra.nextSupervisionAt ?? null,
       updatedAt: entry.at,
     };
+    const line: IssueHistoryLine = { ...entry, photos: extra.photos ?? [] };
     try {
-      await this.models.issueHistory.create({
-        claim: `${from.id}@${from.version}`,
-        issueKey: from.id,
-        version: next.version,
-        ...entry,
-        photos: extra.photos ?? [],
-        after: fields,
-      });
+      await this.models.issueHistory.create({ _id: `${from.id}@${from.version}`, issueKey: from.id, version: next.version, ...line, after: fields });
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    await this.models.issues.updateOne({ key: from.id }, { $set: fields }).exec();
+    await this.models.issues.updateOne({ key: from.id }, { $set: fields, $push: { history: line } }).exec();
     return true;
   }
 
@@ -206,33 +190,24 @@ export class IssueStore {
    * message or tap it came from, so a retried event is recorded once.
    */
   async addProgress(issue: Issue, entry: HistoryEntry, dedupe: string, photos: string[]): Promise<boolean> {
+    const line: IssueHistoryLine = { ...entry, photos };
     try {
-      await this.models.issueHistory.create({
-        claim: `${issue.id}#${dedupe}`,
-        issueKey: issue.id,
-        version: issue.version,
-        ...entry,
-        photos,
-        after: null,
-      });
+      await this.models.issueHistory.create({ _id: `${issue.id}#${dedupe}`, issueKey: issue.id, version: issue.version, ...line, after: null });
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
     const note: ProgressNote = { at: entry.at, by: entry.by, note: entry.note ?? '', photos };
     const set: Record<string, unknown> = { progress: [...issue.progress, note].slice(-PROGRESS_ON_CARD), updatedAt: entry.at };
-    const update: Record<string, unknown> = { $set: set };
+    const update: Record<string, unknown> = { $set: set, $push: { history: line } };
     if (photos.length > 0) update.$addToSet = { photos: { $each: photos } };
     await this.models.issues.updateOne({ key: issue.id }, update).exec();
     return true;
   }
 
+  /** Every change of a problem, oldest first. */
   async history(key: string): Promise<IssueHistoryLine[]> {
-    return this.models.issueHistory
-      .find({ issueKey: key }, { at: 1, by: 1, action: 1, from: 1, to: 1, note: 1, photos: 1, _id: 0 })
-      .sort({ at: 1 })
-      .lean<IssueHistoryLine[]>()
-      .exec();
+    return (await this.models.issues.findOne({ _id: key }, { history: 1 }).lean<Pick<IssueDoc, 'history'>>().exec())?.history ?? [];
   }
 
   /** Remembers an outbox key under which a copy of the problem's card was sent. */
@@ -241,7 +216,7 @@ export class IssueStore {
   }
 
   async cardKeys(key: string): Promise<string[]> {
-    return (await this.models.issues.findOne({ key }, { cardKeys: 1 }).lean<Pick<IssueDoc, 'cardKeys'>>().exec())?.cardKeys ?? [];
+    return (await this.models.issues.findOne({ _id: key }, { cardKeys: 1 }).lean<Pick<IssueDoc, 'cardKeys'>>().exec())?.cardKeys ?? [];
   }
 
   /** Open, assigned problems whose supervision is due, oldest first. */
@@ -260,9 +235,9 @@ export class IssueStore {
   }
 
   /** Records a suggested 提示/通报 once per key; false if it already exists. */
-  async suggestNotice(notice: Omit<SupervisionNoticeDoc, 'status' | 'decidedBy' | 'decidedAt' | 'createdAt'>): Promise<boolean> {
+  async suggestNotice(notice: Omit<SupervisionNoticeDoc, '_id' | 'status' | 'decidedBy' | 'decidedAt' | 'createdAt'>): Promise<boolean> {
     try {
-      await this.models.supervisionNotices.create({ ...notice, createdAt: this.clock.now(), status: 'suggested', decidedBy: null, decidedAt: null });
+      await this.models.supervisionNotices.create({ _id: notice.key, ...notice, createdAt: this.clock.now(), status: 'suggested', decidedBy: null, decidedAt: null });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -271,12 +246,12 @@ export class IssueStore {
   }
 
   async notice(key: string): Promise<SupervisionNoticeDoc | null> {
-    return this.models.supervisionNotices.findOne({ key }).lean<SupervisionNoticeDoc>().exec();
+    return this.models.supervisionNotices.findOne({ _id: key }).lean<SupervisionNoticeDoc>().exec();
   }
 
   /** The office's decision on a suggestion; the caller has claimed it (see ClaimStore). */
   async decideNotice(key: string, status: 'confirmed' | 'dismissed', suggest: 'prompt' | 'bulletin', by: string): Promise<void> {
-    await this.models.supervisionNotices.updateOne({ key }, { $set: { status, suggest, decidedBy: by, decidedAt: this.clock.now() } }).exec();
+    await this.models.supervisionNotices.updateOne({ _id: key }, { $set: { status, suggest, decidedBy: by, decidedAt: this.clock.now() } }).exec();
   }
 
   /** Confirmed 提示/通报 of a unit in [from, to): what the assessment counts. */
@@ -364,15 +339,18 @@ export class IssueStore {
     return query;
   }
 
-  /** Applies a claimed change whose document write did not happen (the process died between them). */
+  /**
+   * Applies a claimed change whose document write did not happen (the process died between
+   * them): the next change from this version is the claim `<key>@<version>`.
+   */
   private async repaired(doc: IssueDoc): Promise<Issue> {
-    const ahead = await this.models.issueHistory
-      .findOne({ issueKey: doc.key, version: { $gt: doc.version }, after: { $ne: null } })
-      .sort({ version: -1 })
-      .lean<IssueHistoryDoc>()
-      .exec();
-    if (!ahead?.after) return toIssue(doc);
-    await this.models.issues.updateOne({ key: doc.key, version: doc.version }, { $set: ahead.after }).exec();
-    return toIssue({ ...doc, ...(ahead.after as Partial<IssueDoc>) });
+    let current = doc;
+    for (;;) {
+      const ahead = await this.models.issueHistory.findOne({ _id: `${current._id}@${current.version}` }).lean<IssueHistoryDoc>().exec();
+      if (!ahead?.after) return toIssue(current);
+      const line: IssueHistoryLine = { at: ahead.at, by: ahead.by, action: ahead.action, from: ahead.from, to: ahead.to, note: ahead.note, photos: ahead.photos };
+      await this.models.issues.updateOne({ key: current.key, version: current.version }, { $set: ahead.after, $push: { history: line } }).exec();
+      current = { ...current, ...(ahead.after as Partial<IssueDoc>), history: [...current.history, line] };
+    }
   }
 }

@@ -3,7 +3,7 @@ import { isDuplicateKey } from './mongo-errors.js';
 import { Serial } from './serial.js';
 import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
 
-export type OutboxRecord = OutboxMessageDoc & { _id: { toString(): string } };
+export type OutboxRecord = OutboxMessageDoc;
 
 /** Persistence of the outbox: enqueue once per key, claim due work, record outcomes. */
 export class OutboxStore {
@@ -31,6 +31,7 @@ export class OutboxStore {
     const claimed = 'claimNow' in timing;
     try {
       const created = await this.model.create({
+        _id: key,
         key,
         operation,
         rateKey,
@@ -101,7 +102,7 @@ export class OutboxStore {
   }
 
   async findByKey(key: string): Promise<OutboxRecord | null> {
-    return this.model.findOne({ key }).lean<OutboxRecord>().exec();
+    return this.model.findOne({ _id: key }).lean<OutboxRecord>().exec();
   }
 
   async listFailed(limit = 100): Promise<OutboxRecord[]> {

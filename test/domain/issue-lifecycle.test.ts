@@ -98,3 +98,14 @@ describe('issue lifecycle', () => {
     expect(availableActions(assigned, township)).toEqual(['accept', 'returnResponsibility', 'progress', 'requestExtension']);
   });
 });
+
+describe('details before assignment', () => {
+  it('lets whoever found the problem add details and photos, and nobody uninvolved', () => {
+    const reporter: IssueActor = { ...stranger, personId: 'li', isReporter: true };
+    const added = transition(reported, { type: 'progress', note: '补充：垃圾约20立方米' }, reporter, now);
+    expect(added.ok && added.next).toMatchObject({ state: 'reported', version: 1 });
+    expect(transition(reported, { type: 'progress', note: '我也看到了' }, stranger, now)).toEqual({ ok: false, reason: '您不是该问题的承办或督办单位，进展未记录。' });
+    // The card offers no button for it: replies in the card's thread carry details.
+    expect(availableActions(reported, reporter)).toEqual([]);
+  });
+});

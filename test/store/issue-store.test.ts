@@ -68,7 +68,7 @@ describe('problem store', () => {
     if (!result.ok) throw new Error(result.reason);
     // As if the process died right after the claim: the history entry exists, the document is old.
     await models.issueHistory.create({
-      claim: `${issue.id}@${issue.version}`,
+      _id: `${issue.id}@${issue.version}`,
       issueKey: issue.id,
       version: result.next.version,
       ...result.entry,
@@ -121,7 +121,7 @@ describe('problem store', () => {
 
   it('declares the indexes the lists and the supervision sweep use', async () => {
     const indexes = await models.issues.listIndexes();
-    const keys = indexes.map((i) => JSON.stringify(i.key));
+    const keys = indexes.map((i: { key: unknown }) => JSON.stringify(i.key));
     expect(keys).toEqual(expect.arrayContaining(['{"assigneeUnit":1,"state":1,"deadline":1}', '{"state":1,"deadline":1}', '{"nextSupervisionAt":1}']));
   });
 });

@@ -20,13 +20,14 @@ export function isOfficeStaff(directory: Directory, personId: string): boolean {
 }
 
 /** How this person stands to this problem. */
-export function issueActor(directory: Directory, person: Person, issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits'>): IssueActor {
+export function issueActor(directory: Directory, person: Person, issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits'> & Partial<Pick<Issue, 'foundBy' | 'reportedBy'>>): IssueActor {
   const mine = new Set(unitsOf(directory, person.id).map((u) => u.id));
   return {
     personId: person.id,
     isOffice: isOfficeStaff(directory, person.id),
     isAssignee: issue.assigneeUnit !== undefined && mine.has(issue.assigneeUnit),
     isSupervisor: issue.supervisorUnits.some((u) => mine.has(u)),
+    isReporter: issue.foundBy === person.id || issue.reportedBy === person.id,
   };
 }
 

@@ -40,6 +40,8 @@ export interface IssueActor {
   isAssignee: boolean;
   /** A member of a supervising unit (the liaison unit or the competent department). */
   isSupervisor: boolean;
+  /** Whoever found or registered it: may add details and photos (as progress notes). */
+  isReporter?: boolean;
 }
 
 export type IssueAction =
@@ -82,7 +84,7 @@ const FROM: Record<IssueAction['type'], readonly IssueState[]> = {
   accept: ['assigned'],
   returnResponsibility: ['assigned'],
   // A note may come while the assignee has not yet accepted, or while the fix is being checked.
-  progress: ['assigned', 'rectifying', 'pendingVerification'],
+  progress: ['reported', 'assigned', 'rectifying', 'pendingVerification'],
   requestClose: ['rectifying'],
   verifyPass: ['pendingVerification'],
   verifyFail: ['pendingVerification'],
@@ -104,7 +106,7 @@ function permitted(type: IssueAction['type'], actor: IssueActor): string | undef
     case 'requestExtension':
       return actor.isAssignee ? undefined : '只有承办单位可以进行此操作。';
     case 'progress':
-      return actor.isAssignee || actor.isSupervisor || actor.isOffice ? undefined : '您不是该问题的承办或督办单位，进展未记录。';
+      return actor.isAssignee || actor.isSupervisor || actor.isOffice || actor.isReporter ? undefined : '您不是该问题的承办或督办单位，进展未记录。';
     case 'verifyPass':
     case 'verifyFail':
       return actor.isOffice || actor.isSupervisor ? undefined : '只有区河长制办公室或联络员单位可以核查销号。';
@@ -211,6 +213,8 @@ export function actionsForState(issue: IssueSnapshot): Array<IssueAction['type']
     if (!FROM[type].includes(issue.state)) return false;
     if ((type === 'approveExtension' || type === 'rejectExtension') && !issue.pendingExtension) return false;
     if (type === 'requestExtension' && issue.pendingExtension) return false;
+    // Before assignment, details come as replies in the card's thread, not from a button.
+    if (type === 'progress' && issue.state === 'reported') return false;
     return true;
   });
 }

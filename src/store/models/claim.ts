@@ -3,15 +3,14 @@ import { perConnection } from './per-connection.js';
 
 /** Once-only operations (a notice's decision, a patrol's correction): the unique insert is the claim. */
 export interface ClaimDoc {
-  key: string;
+  _id: string;
   by: string;
   at: Date;
 }
 const ClaimSchema = new Schema<ClaimDoc>(
-  { key: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true } },
+  { _id: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true } },
   { versionKey: false, minimize: false, id: false, collection: 'claims' },
 );
-ClaimSchema.index({ key: 1 }, { unique: true });
 
 function build(connection: Connection) {
   return { claims: connection.model('Claim', ClaimSchema) };

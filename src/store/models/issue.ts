@@ -3,8 +3,24 @@ import type { IssueCategory, IssueSourceKind, Urgency } from '../../domain/issue
 import type { IssueAction, IssueState } from '../../domain/issues/lifecycle.js';
 import { perConnection } from './per-connection.js';
 
-/** One problem (问题). `version` moves with every state change; see IssueHistoryDoc for why it is safe. */
+/** A history line as the problem's card and reports show it; the full record is IssueHistoryDoc. */
+export interface IssueHistoryLine {
+  at: Date;
+  by: string;
+  action: IssueAction['type'] | 'reported';
+  from: IssueState;
+  to: IssueState;
+  note: string | null;
+  photos: string[];
+}
+
+/**
+ * One problem (问题). `version` moves with every state change; see IssueHistoryDoc for why
+ * that is safe. `_id` is the key: on the embedded FerretDB only `_id` lookups avoid reading
+ * the whole collection, so every per-problem read and write goes by it.
+ */
 export interface IssueDoc {
+  _id: string;
   key: string;
   year: number;
   seq: number;
@@ -36,6 +52,8 @@ export interface IssueDoc {
   closedOnTime: boolean | null;
   /** Outbox keys of every copy of its card, so a change updates them all. */
   cardKeys: string[];
+  /** Every change, in order, kept on the problem so its card needs no second read. */
+  history: IssueHistoryLine[];
   /** When the supervision sweep should next look at it; null when nothing is pending. */
   nextSupervisionAt: Date | null;
   createdAt: Date;
@@ -50,12 +68,13 @@ export interface IssueDoc {
  * holds the resulting state, so a crash between the two writes is repaired on the next read.
  */
 export interface IssueHistoryDoc {
-  claim: string;
+  /** The claim is the `_id`: unique on every server, and the cheapest lookup on FerretDB. */
+  _id: string;
   issueKey: string;
   version: number;
   at: Date;
   by: string;
-  action: IssueAction['type'] | 'reported' | 'photo';
+  action: IssueHistoryLine['action'];
   from: IssueState;
   to: IssueState;
   note: string | null;
@@ -65,6 +84,7 @@ export interface IssueHistoryDoc {
 
 /** 提示 / 通报 suggested by the overdue ladder, and the office's decision on it. */
 export interface SupervisionNoticeDoc {
+  _id: string;
   key: string;
   issueKey: string;
   unitId: string;
@@ -81,6 +101,7 @@ const Mixed = Schema.Types.Mixed;
 
 const IssueSchema = new Schema<IssueDoc>(
   {
+    _id: { type: String, required: true },
     key: { type: String, required: true },
     year: { type: Number, required: true },
     seq: { type: Number, required: true },
@@ -110,13 +131,13 @@ const IssueSchema = new Schema<IssueDoc>(
     closedAt: { type: Date, default: null },
     closedOnTime: { type: Boolean, default: null },
     cardKeys: { type: [String], default: [] },
+    history: { type: Mixed, default: [] },
     nextSupervisionAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { ...options, collection: 'issues' },
 );
-IssueSchema.index({ key: 1 }, { unique: true });
 // The readable number; also how the next number is found (highest seq of the year).
 IssueSchema.index({ year: 1, seq: 1 }, { unique: true });
 // Open / overdue lists by water body, unit, township and chief; state first, then age or deadline.
@@ -133,7 +154,7 @@ IssueSchema.index({ 'source.ref': 1 });
 
 const IssueHistorySchema = new Schema<IssueHistoryDoc>(
   {
-    claim: { type: String, required: true },
+    _id: { type: String, required: true },
     issueKey: { type: String, required: true },
     version: { type: Number, required: true },
     at: { type: Date, required: true },
@@ -147,11 +168,11 @@ const IssueHistorySchema = new Schema<IssueHistoryDoc>(
   },
   { ...options, collection: 'issue_history' },
 );
-IssueHistorySchema.index({ claim: 1 }, { unique: true });
-IssueHistorySchema.index({ issueKey: 1, version: 1, at: 1 });
+IssueHistorySchema.index({ issueKey: 1, at: 1 });
 
 const SupervisionNoticeSchema = new Schema<SupervisionNoticeDoc>(
   {
+    _id: { type: String, required: true },
     key: { type: String, required: true },
     issueKey: { type: String, required: true },
     unitId: { type: String, required: true },
@@ -164,7 +185,6 @@ const SupervisionNoticeSchema = new Schema<SupervisionNoticeDoc>(
   },
   { ...options, collection: 'supervision_notices' },
 );
-SupervisionNoticeSchema.index({ key: 1 }, { unique: true });
 // The assessment counts confirmed notices per unit and year.
 SupervisionNoticeSchema.index({ unitId: 1, status: 1, decidedAt: 1 });
 

@@ -16,6 +16,8 @@ export type OutboxOperation =
   | { op: 'urgent'; messageId: string; openIds: string[] };
 
 export interface OutboxMessageDoc {
+  /** The key again: on the embedded FerretDB only `_id` lookups avoid reading the whole collection. */
+  _id: string;
   key: string;
   operation: OutboxOperation;
   /** The receiver whose per-user / per-chat rate limit this send counts against. */
@@ -33,6 +35,7 @@ export interface OutboxMessageDoc {
 
 const OutboxMessageSchema = new Schema<OutboxMessageDoc>(
   {
+    _id: { type: String, required: true },
     key: { type: String, required: true },
     operation: { type: Schema.Types.Mixed, required: true },
     rateKey: { type: String, required: true },

@@ -32,7 +32,6 @@ export interface Destination {
 
 const HISTORY_TEXT: Record<IssueHistoryLine['action'], string> = {
   reported: '登记问题',
-  photo: '补充照片',
   assign: '交办',
   accept: '接收，开始整改',
   returnResponsibility: '责任退回',

@@ -1,0 +1,188 @@
+/**
+ * Card-callback throughput and latency: signed, encrypted `card.action.trigger` callbacks,
+ * each a township tapping 接收 on a different assigned problem of the example district, so
+ * every one verifies the signature, loads the problem, runs the lifecycle transition, claims
+ * and saves the change, re-renders the card and answers with it.
+ *
+ *   npm run bench:card-action [-- --rate 200 --seconds 5 --concurrency 16]
+ *
+ * Prints the open loop at `rate`/s (latency from the scheduled send time), the closed-loop
+ * ceiling, and the same action called in-process without HTTP, to show where time goes.
+ */
+import { fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/env.js';
+import { cardAction, sealRequest } from '../src/feishu/fake/event-builders.js';
+import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
+import { silentLogger } from '../src/log/logger.js';
+import { startBot } from '../src/main/start-bot.js';
+import type { IssueDoc } from '../src/store/models/issue.js';
+import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
+import { TEST_APP } from '../test/helpers/bot.js';
+import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
+import { agent, ask, closedLoop, line, openLoop, percentile, type Sealed } from './load.js';
+
+const WARM_UP = 100;
+const DIRECT = 30;
+
+// ---------- server side (child process) ----------
+
+async function serve(problems: number): Promise<void> {
+  const logger = silentLogger();
+  const dataDir = await mkdtemp(join(tmpdir(), 'hehu-bench-'));
+  const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir, logger });
+  const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
+  const bot = await startBot({
+    config: loadConfig({
+      MONGODB_URI: process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_card_action`,
+      PORT: '0',
+      FEISHU_APP_ID: TEST_APP.appId,
+      FEISHU_APP_SECRET: TEST_APP.appSecret,
+      FEISHU_VERIFICATION_TOKEN: TEST_APP.verificationToken,
+      FEISHU_ENCRYPT_KEY: TEST_APP.encryptKey,
+      FEISHU_DOMAIN: fake.url,
+    }),
+    logger,
+    host: '127.0.0.1',
+  });
+  await bot.models.issues.deleteMany({});
+  await bot.models.issueHistory.deleteMany({});
+  await importExampleDistrict(fake, bot.models, { now: () => new Date() });
+  // Problems already assigned to 永和镇, seeded in bulk: the bench measures taps, not setup.
+  const now = new Date();
+  const docs: IssueDoc[] = Array.from({ length: problems }, (_, i) => ({
+    _id: `bench-${i}`,
+    key: `bench-${i}`,
+    year: 2026,
+    seq: i + 1,
+    number: `金口河〔2026〕第${String(i + 1).padStart(4, '0')}号`,
+    waterBodyId: 'dadu-jinkouhe',
+    townshipId: 'yonghe',
+    place: '',
+    description: `河岸建筑垃圾 ${i + 1}`,
+    category: '河岸',
+    urgency: 'normal',
+    photos: [],
+    source: { kind: 'office', ref: null },
+    foundBy: 'qian-hezhangban',
+    foundAt: now,
+    reportedBy: 'qian-hezhangban',
+    chiefId: 'li-hezhang',
+    state: 'assigned',
+    version: 2,
+    assigneeUnit: 'yonghe',
+    supervisorUnits: ['water-bureau'],
+    deadline: new Date(now.getTime() + 10 * 86_400_000),
+    requirement: '清运',
+    assignedAt: now,
+    deadlineSetAt: now,
+    pendingExtension: null,
+    progress: [],
+    closedAt: null,
+    closedOnTime: null,
+    cardKeys: [],
+    history: [],
+    nextSupervisionAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  for (let i = 0; i < docs.length; i += 1000) await bot.models.issues.insertMany(docs.slice(i, i + 1000));
+  process.send?.({ ready: true, port: bot.port });
+
+  process.on('message', (msg: { cmd?: string }) => {
+    if (msg.cmd === 'direct') {
+      void (async () => {
+        const from = problems - DIRECT;
+        // The same action without HTTP, signature or crypto: load, transition, save, render.
+        const latencies: number[] = [];
+        for (let i = 0; i < DIRECT; i++) {
+          const start = performance.now();
+          await bot.issues.act(exampleOpenId('wu'), `bench-${from + i}`, 2, { type: 'accept' }, `direct-${i}`);
+          latencies.push(performance.now() - start);
+        }
+        process.send?.({ direct: latencies });
+      })();
+    }
+    if (msg.cmd === 'stats') {
+      void (async () => {
+        await bot.outbox.worker.drain();
+        const accepted = await bot.models.issues.countDocuments({ state: 'rectifying' });
+        const claims = await bot.models.issueHistory.countDocuments({ action: 'accept' });
+        process.send?.({ stats: { accepted, claims } });
+      })();
+    }
+    if (msg.cmd === 'stop') {
+      void (async () => {
+        await bot.stop();
+        await fake.stop();
+        await db?.stop();
+        await rm(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      })();
+    }
+  });
+}
+
+// ---------- load side (parent process) ----------
+
+let next = 0;
+function nextTap(): Sealed {
+  const id = `bench-${next++}`;
+  const event = cardAction({
+    operatorOpenId: exampleOpenId('wu'),
+    value: { a: 'issue.act', id, v: 2, t: 'accept' },
+    messageId: `om_bench_${id}`,
+    chatId: 'oc_example_dadu',
+    verificationToken: TEST_APP.verificationToken,
+    appId: TEST_APP.appId,
+  });
+  return sealRequest(event, { encryptKey: TEST_APP.encryptKey });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '200' },
+      seconds: { type: 'string', default: '5' },
+      concurrency: { type: 'string', default: '16' },
+    },
+  });
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const concurrency = Number(values.concurrency);
+  // Enough distinct problems for every tap; the closed loop is bounded by the same count.
+  const problems = WARM_UP + rate * seconds + DIRECT + 2000;
+
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const { port } = await new Promise<{ port: number }>((resolve) => child.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve({ port: m.port ?? 0 })));
+
+  await openLoop(port, '/webhook/card', 50, WARM_UP / 50, nextTap);
+  console.log(`Card-action bench: 接收 taps on ${problems} assigned problems; open loop at ${rate}/s for ${seconds}s, closed loop with ${concurrency} in flight.`);
+  const open = await openLoop(port, '/webhook/card', rate, seconds, nextTap);
+  console.error(`open loop done: ${open.ok} ok, ${open.errors} errors`);
+  // The in-process taps use the last DIRECT problems, so the closed loop stops short of them.
+  const closed = await closedLoop(port, '/webhook/card', concurrency, seconds, nextTap);
+  if (next > problems - DIRECT) throw new Error(`the closed loop used ${next} problems; seed more`);
+  console.error(`closed loop done: ${closed.ok} ok, ${closed.errors} errors`);
+  const direct = (await ask<number[]>(child, 'direct', 'direct')).sort((a, b) => a - b);
+  const stats = await ask<{ accepted: number; claims: number }>(child, 'stats', 'stats');
+
+  console.log(`\nopen loop @ ${rate}/s (verify, decrypt, load, transition, claim + save, re-render, answer)`);
+  console.log(line('  card callbacks', open));
+  console.log(`\nclosed loop, ${concurrency} in flight (ceiling)`);
+  console.log(line('  card callbacks', closed));
+  console.log(`\nin-process IssueService.act, one at a time (no HTTP, signature or crypto), ${DIRECT} taps`);
+  console.log(`  p50 ${percentile(direct, 50).toFixed(1)} ms  p99 ${percentile(direct, 99).toFixed(1)} ms  max ${(direct.at(-1) ?? NaN).toFixed(1)} ms`);
+  console.log(`\n${stats.accepted} problems moved to 整改中 with ${stats.claims} history claims (one per accepted tap).`);
+  child.send({ cmd: 'stop' });
+  await new Promise((resolve) => child.once('exit', resolve));
+  agent.destroy();
+}
+
+const serveAt = process.argv.indexOf('--serve');
+if (serveAt >= 0) await serve(Number(process.argv[serveAt + 1]));
+else await main();
