@@ -72,4 +72,10 @@ describe('YAML directory', () => {
     expect(problems.map((p) => p.message)).toEqual(['提醒时间应在 6 点到 20 点之间']);
     expect(problems[0]?.where).toMatch(/^reminders\.hour（第 \d+ 行）$/);
   });
+
+  it('checks the problem settings', () => {
+    const problems = problemsOf(example.replace('  bulletinAfterDays: 10\n', '  bulletinAfterDays: 2\n'));
+    expect(problems.map((p) => p.message)).toEqual(['建议通报的逾期天数须大于建议提示的天数']);
+    expect(problems[0]?.where).toMatch(/^issues\.bulletinAfterDays（第 \d+ 行）$/);
+  });
 });
