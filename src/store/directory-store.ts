@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type WaterBody } from '../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../domain/issues/supervision.js';
@@ -32,6 +33,9 @@ function waterBodyOf(doc: WaterBodyDoc): WaterBody {
 
 /** Reads the active directory and applies an import's changes in place. */
 export class DirectoryStore {
+  /** The directory as last read, with the import revision it was read at. */
+  private cached: { revision: string; directory: Directory } | undefined;
+
   constructor(
     private readonly models: DirectoryModels,
     private readonly clock: Clock,
@@ -63,11 +67,20 @@ export class DirectoryStore {
     };
   }
 
-  /** The whole active directory, or undefined before the first import. */
+  /**
+   * The whole active directory, or undefined before the first import. Every tap needs it, so
+   * it is kept in memory and read again only when an import (by any instance) changed the
+   * revision: one small read instead of four collections.
+   */
   async loadDirectory(): Promise<Directory | undefined> {
+    const head = await this.models.settings.findById('current', { revision: 1 }).lean<{ revision?: string | null }>().exec();
+    const revision = head?.revision ?? undefined;
+    if (revision && this.cached?.revision === revision) return this.cached.directory;
     const active = await this.loadActive();
     if (!active.settings) return undefined;
-    return { ...active.settings, people: active.people, units: active.units, waterBodies: active.waterBodies };
+    const directory = { ...active.settings, people: active.people, units: active.units, waterBodies: active.waterBodies };
+    this.cached = revision ? { revision, directory } : undefined;
+    return directory;
   }
 
   /**
@@ -129,5 +142,7 @@ export class DirectoryStore {
         { upsert: true },
       );
     }
+    // Last, so an instance that sees the new revision also sees everything written above.
+    await this.models.settings.updateOne({ _id: 'current' }, { $set: { revision: randomUUID() } });
   }
 }

@@ -5,7 +5,7 @@ import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/l
 import type { IssueDoc, IssueHistoryDoc, IssueHistoryLine, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
 
-export type NewIssue = Omit<Issue, 'id' | 'year' | 'seq' | 'state' | 'version' | 'supervisorUnits' | 'progress' | 'createdAt' | 'closedAt'>;
+export type NewIssue = Omit<Issue, 'id' | 'year' | 'seq' | 'state' | 'version' | 'supervisorUnits' | 'progress' | 'createdAt' | 'closedAt' | 'history' | 'cardKeys'>;
 
 export type { IssueHistoryLine };
 
@@ -58,6 +58,8 @@ function toIssue(doc: IssueDoc): Issue {
     progress: doc.progress,
     closedAt: opt(doc.closedAt),
     createdAt: doc.createdAt,
+    history: doc.history,
+    cardKeys: doc.cardKeys,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { IssueSnapshot } from './lifecycle.js';
+import type { IssueAction, IssueSnapshot, IssueState } from './lifecycle.js';
 
 /**
  * A problem (问题, `issue`) as the district tracks it: what and where, who found it and how,
@@ -35,6 +35,17 @@ export interface ProgressNote {
   photos: string[];
 }
 
+/** One line of a problem's history: who, when, from which state to which, and why. */
+export interface IssueHistoryLine {
+  at: Date;
+  by: string;
+  action: IssueAction['type'] | 'reported';
+  from: IssueState;
+  to: IssueState;
+  note: string | null;
+  photos: string[];
+}
+
 export interface Issue extends IssueSnapshot {
   id: string;
   year: number;
@@ -59,6 +70,10 @@ export interface Issue extends IssueSnapshot {
   progress: ProgressNote[];
   closedAt?: Date;
   createdAt: Date;
+  /** Every change, oldest first. */
+  history: IssueHistoryLine[];
+  /** Where copies of its card were sent (outbox keys), to update them all on a change. */
+  cardKeys: string[];
 }
 
 /** 金口河区 → 金口河: the district's name without its administrative suffix. */

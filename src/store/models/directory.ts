@@ -55,6 +55,8 @@ export interface DirectorySettingsDoc {
   reminders: ReminderSettings | null;
   issues: IssueSettings | null;
   updatedAt: Date;
+  /** Changes with every import, so every instance knows when its cached directory is stale. */
+  revision: string | null;
 }
 
 const options = { versionKey: false, minimize: false, id: false } as const;
@@ -123,6 +125,7 @@ const DirectorySettingsSchema = new Schema<DirectorySettingsDoc>(
     reminders: { type: Schema.Types.Mixed, default: null },
     issues: { type: Schema.Types.Mixed, default: null },
     updatedAt: { type: Date, required: true },
+    revision: { type: String, default: null },
   },
   { ...options, collection: 'directory_settings' },
 );

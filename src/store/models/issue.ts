@@ -1,18 +1,9 @@
 import { Schema, type Connection } from 'mongoose';
-import type { IssueCategory, IssueSourceKind, Urgency } from '../../domain/issues/issue.js';
-import type { IssueAction, IssueState } from '../../domain/issues/lifecycle.js';
+import type { IssueCategory, IssueHistoryLine, IssueSourceKind, Urgency } from '../../domain/issues/issue.js';
+import type { IssueState } from '../../domain/issues/lifecycle.js';
 import { perConnection } from './per-connection.js';
 
-/** A history line as the problem's card and reports show it; the full record is IssueHistoryDoc. */
-export interface IssueHistoryLine {
-  at: Date;
-  by: string;
-  action: IssueAction['type'] | 'reported';
-  from: IssueState;
-  to: IssueState;
-  note: string | null;
-  photos: string[];
-}
+export type { IssueHistoryLine };
 
 /**
  * One problem (问题). `version` moves with every state change; see IssueHistoryDoc for why

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Logger } from '../../log/logger.js';
 import { ensureFerretDbBinary, findExecutable } from './ferretdb-binary.js';
+import { startPostgres, type PostgresHandle } from './postgres.js';
 
 export interface MongoServerHandle {
   uri: string;
@@ -63,6 +64,19 @@ export async function provisionMongoServer(options: ProvisionOptions): Promise<M
       { cause: error },
     );
   }
+  const postgres = await startPostgresOrNot(dataDir, logger);
+  if (postgres) {
+    try {
+      const server = await startServer('ferretdb', logger, (port) => ({
+        file: ferretdb,
+        args: ['--handler=pg', `--postgresql-url=${postgres.url}`, ...ferretDbCommon(join(dataDir, 'ferretdb', 'state'), port)],
+      }));
+      return { ...server, stop: async () => (await server.stop(), await postgres.stop()) };
+    } catch (error) {
+      await postgres.stop();
+      throw error;
+    }
+  }
   // FerretDB's SQLite backend wants an existing directory, given as a URL ending in a slash.
   const sqliteDir = join(dataDir, 'ferretdb', 'data');
   const stateDir = join(dataDir, 'ferretdb', 'state');
@@ -70,17 +84,34 @@ export async function provisionMongoServer(options: ProvisionOptions): Promise<M
   await mkdir(stateDir, { recursive: true });
   return startServer('ferretdb', logger, (port) => ({
     file: ferretdb,
-    args: [
-      '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
-      `--state-dir=${stateDir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      // WARN logs every client disconnect (no endSessions support); real failures are ERROR.
-      '--log-level=ERROR',
-    ],
+    args: ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, ...ferretDbCommon(stateDir, port)],
   }));
+}
+
+function ferretDbCommon(stateDir: string, port: number): string[] {
+  return [
+    `--state-dir=${stateDir}`,
+    `--listen-addr=127.0.0.1:${port}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    // WARN logs every client disconnect (no endSessions support); real failures are ERROR.
+    '--log-level=ERROR',
+  ];
+}
+
+/**
+ * PostgreSQL for FerretDB when it is installed and starts; otherwise undefined and FerretDB
+ * uses SQLite. HEHU_EMBEDDED_BACKEND=sqlite forces SQLite.
+ */
+async function startPostgresOrNot(dataDir: string, logger: Logger): Promise<PostgresHandle | undefined> {
+  if (process.env.HEHU_EMBEDDED_BACKEND === 'sqlite') return undefined;
+  try {
+    await mkdir(join(dataDir, 'ferretdb', 'state'), { recursive: true });
+    return await startPostgres(dataDir, await freeLoopbackPort(), logger);
+  } catch (error) {
+    logger.warn({ err: error }, 'postgresql did not start; FerretDB will use SQLite');
+    return undefined;
+  }
 }
 
 async function startServer(

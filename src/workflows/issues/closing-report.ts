@@ -19,7 +19,7 @@ const TIMELINE: Partial<Record<string, string>> = {
  * whoever raised it get a short report, copied to the River Chief Office.
  */
 export async function sendClosingReport(ctx: IssueContext, directory: Directory, issue: Issue): Promise<void> {
-  const history = await ctx.deps.issues.history(issue.id);
+  const history = issue.history;
   const verified = history.filter((h) => h.action === 'verifyPass').at(-1);
   const timeline = history
     .filter((h) => TIMELINE[h.action])

@@ -140,14 +140,14 @@ export class IssueContext {
     };
   }
 
-  async card(directory: Directory, issue: Issue): Promise<CardJson> {
-    return this.deps.cards.issue(this.view(directory, issue, await this.deps.issues.history(issue.id)));
+  card(directory: Directory, issue: Issue): CardJson {
+    return this.deps.cards.issue(this.view(directory, issue, issue.history));
   }
 
   /** Every copy of the problem's card shows its state now. */
   async refreshCopies(issue: Issue, card: CardJson): Promise<void> {
     const stamp = `${issue.version}:${this.deps.clock.now().getTime()}`;
-    for (const key of await this.deps.issues.cardKeys(issue.id)) {
+    for (const key of issue.cardKeys) {
       const messageId = await this.deps.messenger.deliveredMessageId(key);
       if (messageId) await this.deps.messenger.updateCard(`${key}:update:${stamp}`, messageId, card);
     }

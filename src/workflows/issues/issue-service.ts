@@ -151,7 +151,7 @@ export class IssueService {
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
     const issue = await this.byRef(ref);
     if (!mayViewIssue(directory, person, issue)) throw new ForbiddenError('该问题与您无关，无法查看。如需了解，请联系区河长制办公室。');
-    return { card: await this.ctx.card(directory, issue), issue };
+    return { card: this.ctx.card(directory, issue), issue };
   }
 
   /** The form an action needs (交办, 申请销号 …), if this person may take it on this card. */
@@ -235,7 +235,7 @@ export class IssueService {
       this.ctx.numbering(directory, input.foundAt),
     );
     this.ctx.deps.logger.info({ issue: issue.id, seq: issue.seq, source: input.source.kind }, 'issue reported');
-    const card = await this.ctx.card(directory, issue);
+    const card = this.ctx.card(directory, issue);
     const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId);
     const places = [...this.ctx.officeDestinations(directory)];
     if (water?.chatId) places.push({ to: { chatId: water.chatId }, place: `water:${water.id}` });
@@ -262,10 +262,10 @@ export class IssueService {
         nextSupervisionAt: this.ctx.nextSupervisionAt(directory, next, now),
       });
       if (!saved) throw new StaleError(ALREADY_HANDLED);
-      updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined };
+      updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined, history: [...issue.history, { ...result.entry, photos: [] }] };
     }
     this.ctx.deps.logger.info({ issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state }, 'issue changed');
-    await this.ctx.refreshCopies(updated, await this.ctx.card(directory, updated));
+    await this.ctx.refreshCopies(updated, this.ctx.card(directory, updated));
     await this.tell(directory, updated, result.entry);
     return updated;
   }
@@ -280,7 +280,7 @@ export class IssueService {
     const supervisors = issue.supervisorUnits.flatMap((u) => this.ctx.unitDestinations(directory, directory.units.find((x) => x.id === u)));
     switch (entry.action) {
       case 'assign': {
-        const card = await this.ctx.card(directory, issue);
+        const card = this.ctx.card(directory, issue);
         for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors]) await this.ctx.postCard(issue, place, card);
         return;
       }
