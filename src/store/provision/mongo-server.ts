@@ -5,7 +5,8 @@
  * package is installable here, so FerretDB (built once with Go) is the last resort.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -105,6 +106,9 @@ function ferretDbCommon(stateDir: string, port: number): string[] {
  */
 async function startPostgresOrNot(dataDir: string, logger: Logger): Promise<PostgresHandle | undefined> {
   if (process.env.HEHU_EMBEDDED_BACKEND === 'sqlite') return undefined;
+  // A data dir that already holds SQLite data keeps using it: switching would hide that data.
+  const sqliteDir = join(dataDir, 'ferretdb', 'data');
+  if (!existsSync(join(dataDir, 'postgres')) && existsSync(sqliteDir) && (await readdir(sqliteDir)).length > 0) return undefined;
   try {
     await mkdir(join(dataDir, 'ferretdb', 'state'), { recursive: true });
     return await startPostgres(dataDir, await freeLoopbackPort(), logger);
