@@ -1,5 +1,5 @@
 import type { Directory, Person } from '../../domain/directory/directory.js';
-import { parseIssueRef, shortNumber, type Issue, type IssueCategory, type IssueSource, type Urgency } from '../../domain/issues/issue.js';
+import { parseIssueRef, shortNumber, type Issue, type IssueCategory, type Urgency } from '../../domain/issues/issue.js';
 import {
   assignableUnits,
   issueActor,
@@ -21,19 +21,9 @@ export const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作�
 export const ALREADY_HANDLED = '该问题已被处理，卡片已刷新。';
 
 /** A problem as a source hands it in (a patrol, a meeting decision, an inspection, a person's form). */
-export interface ReportInput {
-  waterBodyId?: string;
-  townshipId?: string;
-  place: string;
-  description: string;
-  category: IssueCategory;
-  urgency: Urgency;
+export type ReportInput = Pick<Issue, 'waterBodyId' | 'townshipId' | 'place' | 'description' | 'category' | 'urgency' | 'source' | 'foundBy' | 'foundAt' | 'reportedBy'> & {
   photos?: string[];
-  source: IssueSource;
-  foundBy: string;
-  foundAt: Date;
-  reportedBy: string;
-}
+};
 
 /** An action as a form submits it: days, not instants; unit ids as chosen. */
 export type ActionInput =
