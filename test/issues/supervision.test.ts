@@ -65,12 +65,12 @@ describe('督办: the supervision ladder', () => {
 
   it('reminds the assignee unit 3 days and 1 day before the deadline, once each', async () => {
     id = await assignedIssue('河面漂浮物', '2026-12-04', 'urgent');
-    expect(await sweepAt('2026-11-30T09:05:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0 });
-    expect(await sweepAt('2026-12-01T09:05:00+08:00')).toEqual({ reminders: 1, overdue: 0, escalations: 0 });
+    expect(await sweepAt('2026-11-30T09:05:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0, unassigned: 0 });
+    expect(await sweepAt('2026-12-01T09:05:00+08:00')).toEqual({ reminders: 1, overdue: 0, escalations: 0, unassigned: 0 });
     expect(toWu('督办提醒')).toHaveLength(1);
     expect(text(toWu('督办提醒')[0]?.content)).toContain('将于 12月4日 到期（剩3天）');
     // Run twice, act once: the job again, and a second instance that never saw the first run.
-    expect(await sweepAt('2026-12-01T09:15:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0 });
+    expect(await sweepAt('2026-12-01T09:15:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0, unassigned: 0 });
     await t.bot.models.issues.updateOne({ key: id }, { $set: { nextSupervisionAt: clock.now() } });
     await sweepAt('2026-12-01T09:25:00+08:00');
     expect(toWu('督办提醒')).toHaveLength(1);
@@ -119,7 +119,7 @@ describe('督办: the supervision ladder', () => {
     await tap('wu', { a: 'issue.act', id, v: issue.version, t: 'accept' });
     await tap('wu', { a: 'issue.act', id, v: issue.version + 1, t: 'requestClose' }, { text: '已清理' });
     expect((await t.bot.models.issues.findOne({ key: id }).lean())?.nextSupervisionAt).toBeNull();
-    expect(await sweepAt('2026-12-22T09:05:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0 });
+    expect(await sweepAt('2026-12-22T09:05:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0, unassigned: 0 });
   });
 });
 
@@ -174,5 +174,38 @@ describe('延期 and 责任退回 (numbered in 2027: the sequence starts again e
     await sweepAt('2027-01-26T09:05:00+08:00');
     expect(reminders()).toHaveLength(1);
     expect(text(reminders()[0]?.content)).toContain('将于 1月29日 到期（剩3天）');
+  });
+});
+
+describe('分办: problems nobody has assigned yet', () => {
+  it('are listed to the office once each working day until assigned', async () => {
+    clock.set('2027-02-01T15:00:00+08:00'); // Monday
+    const issue = await t.bot.issues.report({
+      waterBodyId: 'yeniu',
+      place: '',
+      description: '野牛河铜河村段垃圾堆放',
+      category: '河岸',
+      urgency: 'normal',
+      source: { kind: 'office' },
+      foundBy: 'qian-hezhangban',
+      foundAt: clock.now(),
+      reportedBy: 'qian-hezhangban',
+    });
+    await t.settle();
+    // Other problems may be waiting too (one was handed back above); follow this one.
+    const lists = () =>
+      t.fake.messages().filter((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('尚未交办') && text(m.content).includes('铜河村段'));
+    // Registered today: not yet late. Tomorrow before the reminder hour: not yet.
+    await sweepAt('2027-02-01T16:00:00+08:00');
+    await sweepAt('2027-02-02T08:30:00+08:00');
+    expect(lists()).toHaveLength(0);
+    expect((await sweepAt('2027-02-02T09:05:00+08:00')).unassigned).toBe(2);
+    await sweepAt('2027-02-02T09:15:00+08:00');
+    expect(lists()).toHaveLength(1);
+    expect(text(lists()[0]?.content)).toContain('野牛河：野牛河铜河村段垃圾堆放（2月1日登记）');
+
+    await tap('qian', { a: 'issue.act', id: issue.id, v: 1, t: 'assign' }, { unit: 'jinhe', date: '2027-02-20 +0800', text: '清理' });
+    expect((await sweepAt('2027-02-03T09:05:00+08:00')).unassigned).toBe(1);
+    expect(lists()).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import type { Directory } from '../../domain/directory/directory.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import { isOfficeStaff, townshipChiefFor } from '../../domain/issues/involvement.js';
 import { daysToDeadline, deadlineDay, deadlineStatus, supervisionDue, supervisionSteps, type SupervisionStep } from '../../domain/issues/supervision.js';
-import { formatLocalDate } from '../../domain/time/zoned.js';
+import { formatLocalDate, fromLocal, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
 import type { SupervisionNoticeDoc } from '../../store/models/issue.js';
 import type { CardJson } from '../ports.js';
@@ -18,7 +18,12 @@ export interface SweepOutcome {
   reminders: number;
   overdue: number;
   escalations: number;
+  /** Problems still waiting to be assigned, listed to the office (at most once a working day). */
+  unassigned: number;
 }
+
+/** How many waiting problems the office's daily list names; the count covers them all. */
+const UNASSIGNED_LISTED = 20;
 
 /**
  * 督办: the supervision job's body. Looks only at problems whose next step is due (an
@@ -29,7 +34,7 @@ export class IssueSupervision {
   constructor(private readonly ctx: IssueContext) {}
 
   async sweep(now: Date): Promise<SweepOutcome> {
-    const outcome: SweepOutcome = { reminders: 0, overdue: 0, escalations: 0 };
+    const outcome: SweepOutcome = { reminders: 0, overdue: 0, escalations: 0, unassigned: 0 };
     const directory = await this.ctx.deps.directory.loadDirectory();
     if (!directory) return outcome;
     for (const issue of await this.ctx.deps.issues.dueForSupervision(now, SWEEP_BATCH)) {
@@ -49,8 +54,32 @@ export class IssueSupervision {
         await this.ctx.deps.issues.setNextSupervision(issue.id, new Date(now.getTime() + 3_600_000));
       }
     }
-    if (outcome.reminders + outcome.overdue + outcome.escalations > 0) this.ctx.deps.logger.info(outcome, 'issue supervision sent');
+    outcome.unassigned = await this.listUnassigned(directory, now);
+    if (outcome.reminders + outcome.overdue + outcome.escalations + outcome.unassigned > 0) this.ctx.deps.logger.info(outcome, 'issue supervision sent');
     return outcome;
+  }
+
+  /**
+   * 分办 is the office's own step: problems registered before today and still not assigned
+   * are listed to the office once each working day, from the reminder hour. Returns how many.
+   */
+  private async listUnassigned(directory: Directory, now: Date): Promise<number> {
+    const tz = this.ctx.deps.timeZone;
+    const today = toLocal(now, tz);
+    if (!this.ctx.calendar(directory).isWorkingDay(today) || today.hour < directory.reminders.hour) return 0;
+    const key = `issue-unassigned:${formatLocalDate(today)}`;
+    const waiting = await this.ctx.deps.issues.list({ states: ['reported'], reportedBefore: fromLocal({ year: today.year, month: today.month, day: today.day }, tz) }, UNASSIGNED_LISTED + 1);
+    if (waiting.length === 0) return 0;
+    const lines = waiting.slice(0, UNASSIGNED_LISTED).map((issue) => {
+      const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name;
+      return `${this.ctx.number(directory, issue)} ${water ? `${water}：` : ''}${issue.description}（${this.ctx.day(issue.createdAt)}登记）`;
+    });
+    const more = waiting.length > UNASSIGNED_LISTED ? `\n……另有更多，请用 /问题 查看。` : '';
+    await this.ctx.notify(this.ctx.officeDestinations(directory), key, {
+      kind: 'text',
+      text: `以下问题登记已超过一天，尚未交办，请在问题卡片上点击“交办”：\n${lines.join('\n')}${more}`,
+    });
+    return waiting.length;
   }
 
   /**
