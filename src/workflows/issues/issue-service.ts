@@ -146,8 +146,7 @@ export class IssueService {
 
   /** The form an action needs (交办, 申请销号 …), if this person may take it on this card. */
   async openForm(actorOpenId: string, issueId: string, version: number, type: IssueActionType): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const { issue, person } = await this.current(directory, actorOpenId, issueId, version);
+    const { directory, issue, person } = await this.current(actorOpenId, issueId, version);
     if (!actionsForState(issue).includes(type)) throw new StaleError(ALREADY_HANDLED);
     const refusal = refusalFor(type, issueActor(directory, person, issue));
     if (refusal) throw new ForbiddenError(refusal);
@@ -171,8 +170,7 @@ export class IssueService {
    * layer answers with the fresh card). Returns the card as it now stands.
    */
   async act(actorOpenId: string, issueId: string, version: number, input: ActionInput, dedupe: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const { issue, person } = await this.current(directory, actorOpenId, issueId, version);
+    const { directory, issue, person } = await this.current(actorOpenId, issueId, version);
     const updated = await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe);
     return this.ctx.card(directory, updated);
   }
@@ -320,12 +318,13 @@ export class IssueService {
   }
 
   /** The problem as this person's card showed it, or the reason it cannot be acted on. */
-  private async current(directory: Directory, actorOpenId: string, issueId: string, version: number): Promise<{ issue: Issue; person: Person }> {
+  private async current(actorOpenId: string, issueId: string, version: number): Promise<{ directory: Directory; issue: Issue; person: Person }> {
+    // Both reads are needed for every tap; in parallel they cost one round trip, not two.
+    const [directory, issue] = await Promise.all([this.ctx.requireDirectory(), this.load(issueId)]);
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    const issue = await this.load(issueId);
     if (issue.version !== version) throw new StaleError(ALREADY_HANDLED);
-    return { issue, person };
+    return { directory, issue, person };
   }
 
   private async load(issueId: string): Promise<Issue> {
