@@ -4,8 +4,8 @@ import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type
 import { DEFAULT_ISSUE_SETTINGS } from '../domain/issues/supervision.js';
 import type { DirectoryDiff, DirectorySettings } from '../domain/directory/diff.js';
 import type { DirectoryModels, PersonDoc, UnitDoc, WaterBodyDoc } from './models/directory.js';
+import { orUndefined } from './nullable.js';
 
-const orUndefined = <T>(value: T | null): T | undefined => value ?? undefined;
 
 function personOf(doc: PersonDoc): Person {
   return { id: doc.key, name: doc.name, openId: orUndefined(doc.openId), mobile: orUndefined(doc.mobile), email: orUndefined(doc.email) };

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import { issueNumber, type Issue, type ProgressNote } from '../domain/issues/issue.js';
+import { issueNumber, type Issue, type IssueHistoryLine, type ProgressNote } from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
-import type { IssueDoc, IssueHistoryDoc, IssueHistoryLine, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
+import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
+import { orUndefined } from './nullable.js';
 
-export type NewIssue = Omit<Issue, 'id' | 'year' | 'seq' | 'state' | 'version' | 'supervisorUnits' | 'progress' | 'createdAt' | 'closedAt' | 'history' | 'cardKeys'>;
+export type NewIssue = Omit<Issue, 'id' | 'year' | 'seq' | 'number' | 'state' | 'version' | 'supervisorUnits' | 'progress' | 'createdAt' | 'closedAt' | 'history' | 'cardKeys'>;
 
-export type { IssueHistoryLine };
 
 /** Filters for the lists the rest of the bot needs; each maps onto an index. */
 export interface IssueFilter {
@@ -27,36 +27,36 @@ const OPEN: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerifi
 const PROGRESS_ON_CARD = 5;
 const NUMBER_ATTEMPTS = 50;
 
-const opt = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
 function toIssue(doc: IssueDoc): Issue {
   return {
     id: doc.key,
     year: doc.year,
     seq: doc.seq,
-    waterBodyId: opt(doc.waterBodyId),
-    townshipId: opt(doc.townshipId),
+    number: doc.number,
+    waterBodyId: orUndefined(doc.waterBodyId),
+    townshipId: orUndefined(doc.townshipId),
     place: doc.place,
     description: doc.description,
     category: doc.category,
     urgency: doc.urgency,
     photos: doc.photos,
-    source: { kind: doc.source.kind, ref: opt(doc.source.ref) },
+    source: { kind: doc.source.kind, ref: orUndefined(doc.source.ref) },
     foundBy: doc.foundBy,
     foundAt: doc.foundAt,
     reportedBy: doc.reportedBy,
-    chiefId: opt(doc.chiefId),
+    chiefId: orUndefined(doc.chiefId),
     state: doc.state,
     version: doc.version,
-    assigneeUnit: opt(doc.assigneeUnit),
+    assigneeUnit: orUndefined(doc.assigneeUnit),
     supervisorUnits: doc.supervisorUnits,
-    deadline: opt(doc.deadline),
-    requirement: opt(doc.requirement),
-    assignedAt: opt(doc.assignedAt),
-    deadlineSetAt: opt(doc.deadlineSetAt),
-    pendingExtension: opt(doc.pendingExtension),
+    deadline: orUndefined(doc.deadline),
+    requirement: orUndefined(doc.requirement),
+    assignedAt: orUndefined(doc.assignedAt),
+    deadlineSetAt: orUndefined(doc.deadlineSetAt),
+    pendingExtension: orUndefined(doc.pendingExtension),
     progress: doc.progress,
-    closedAt: opt(doc.closedAt),
+    closedAt: orUndefined(doc.closedAt),
     createdAt: doc.createdAt,
     history: doc.history,
     cardKeys: doc.cardKeys,
@@ -207,18 +207,9 @@ export class IssueStore {
     return true;
   }
 
-  /** Every change of a problem, oldest first. */
-  async history(key: string): Promise<IssueHistoryLine[]> {
-    return (await this.models.issues.findOne({ _id: key }, { history: 1 }).lean<Pick<IssueDoc, 'history'>>().exec())?.history ?? [];
-  }
-
   /** Remembers an outbox key under which a copy of the problem's card was sent. */
   async addCardKey(key: string, cardKey: string): Promise<void> {
     await this.models.issues.updateOne({ key }, { $addToSet: { cardKeys: cardKey } }).exec();
-  }
-
-  async cardKeys(key: string): Promise<string[]> {
-    return (await this.models.issues.findOne({ _id: key }, { cardKeys: 1 }).lean<Pick<IssueDoc, 'cardKeys'>>().exec())?.cardKeys ?? [];
   }
 
   /** Open, assigned problems whose supervision is due, oldest first. */

@@ -50,6 +50,8 @@ export interface Issue extends IssueSnapshot {
   id: string;
   year: number;
   seq: number;
+  /** The readable number, fixed when it was registered (金口河〔2026〕第0042号). */
+  number: string;
   waterBodyId?: string;
   /** The township where the problem is, when known. */
   townshipId?: string;

@@ -3,7 +3,6 @@ import type { IssueCategory, IssueHistoryLine, IssueSourceKind, Urgency } from '
 import type { IssueState } from '../../domain/issues/lifecycle.js';
 import { perConnection } from './per-connection.js';
 
-export type { IssueHistoryLine };
 
 /**
  * One problem (问题). `version` moves with every state change; see IssueHistoryDoc for why

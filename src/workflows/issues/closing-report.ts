@@ -29,7 +29,7 @@ export async function sendClosingReport(ctx: IssueContext, directory: Directory,
     }));
   const closedAt = verified?.at ?? ctx.deps.clock.now();
   const view = {
-    number: ctx.number(directory, issue),
+    number: issue.number,
     waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
     place: issue.place,
     description: issue.description,
@@ -44,10 +44,5 @@ export async function sendClosingReport(ctx: IssueContext, directory: Directory,
     ...people.map((p) => ctx.personDestination(directory, p)).filter((d): d is Destination => !!d),
     ...ctx.officeDestinations(directory),
   ];
-  const seen = new Set<string>();
-  for (const d of destinations) {
-    if (seen.has(d.place)) continue;
-    seen.add(d.place);
-    await ctx.deps.messenger.send(`issue:${issue.id}:closing:${d.place}`, d.to, { kind: 'card', card: ctx.deps.cards.closingReport(view) });
-  }
+  await ctx.notify(destinations, `issue:${issue.id}:closing`, { kind: 'card', card: ctx.deps.cards.closingReport(view) });
 }

@@ -1,15 +1,16 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Directory, Person, Unit } from '../../domain/directory/directory.js';
-import { issueNumber, numberPrefix, shortNumber, SOURCE_NAMES, type Issue } from '../../domain/issues/issue.js';
+import { numberPrefix, SOURCE_NAMES, type Issue, type IssueHistoryLine } from '../../domain/issues/issue.js';
 import { actionsForState, type IssueSnapshot } from '../../domain/issues/lifecycle.js';
-import { deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
+import { deadlineDay, deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
-import type { IssueHistoryLine, IssueStore } from '../../store/issue-store.js';
+import type { IssueStore } from '../../store/issue-store.js';
+import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson, MessageBody, Messenger, Recipient } from '../ports.js';
 import type { IssueCardPresenter, IssueView } from './views.js';
 
@@ -62,10 +63,6 @@ export class IssueContext {
     return { prefix: numberPrefix(directory.district, directory.issues.numberPrefix), year: toLocal(at, this.deps.timeZone).year };
   }
 
-  number(directory: Directory, issue: Pick<Issue, 'year' | 'seq'>): string {
-    return issueNumber(numberPrefix(directory.district, directory.issues.numberPrefix), issue.year, issue.seq);
-  }
-
   personName(directory: Directory, id: string | undefined): string {
     return directory.people.find((p) => p.id === id)?.name ?? id ?? '';
   }
@@ -83,8 +80,10 @@ export class IssueContext {
     return `${d.month}月${d.day}日`;
   }
 
+  /** The deadline as the day it stands for: `12月4日`. */
   deadlineText(deadline: Date): string {
-    return this.day(new Date(deadline.getTime() - 1));
+    const d = deadlineDay(deadline, this.deps.timeZone);
+    return `${d.month}月${d.day}日`;
   }
 
   calendar(directory: Directory): WorkCalendar {
@@ -108,7 +107,7 @@ export class IssueContext {
     return {
       id: issue.id,
       version: issue.version,
-      number: this.number(directory, issue),
+      number: issue.number,
       state: issue.state,
       waterBodyName: water?.name,
       townshipName: issue.townshipId ? this.unitName(directory, issue.townshipId) : undefined,
@@ -146,11 +145,7 @@ export class IssueContext {
 
   /** Every copy of the problem's card shows its state now. */
   async refreshCopies(issue: Issue, card: CardJson): Promise<void> {
-    const stamp = `${issue.version}:${this.deps.clock.now().getTime()}`;
-    for (const key of issue.cardKeys) {
-      const messageId = await this.deps.messenger.deliveredMessageId(key);
-      if (messageId) await this.deps.messenger.updateCard(`${key}:update:${stamp}`, messageId, card);
-    }
+    await updateDeliveredCards(this.deps.messenger, issue.cardKeys, `${issue.version}:${this.deps.clock.now().getTime()}`, card);
   }
 
   /** Posts the card to a place once (the key makes a repeat a no-op) and remembers the copy. */
@@ -179,7 +174,7 @@ export class IssueContext {
     return person?.openId ? { to: { openId: person.openId }, place: `dm:${person.id}` } : undefined;
   }
 
-  /** Sends a short notice once per key to each destination. */
+  /** Sends a message once per key to each destination, once to a place named twice. */
   async notify(destinations: Destination[], key: string, body: MessageBody): Promise<void> {
     const seen = new Set<string>();
     for (const d of destinations) {
@@ -187,9 +182,5 @@ export class IssueContext {
       seen.add(d.place);
       await this.deps.messenger.send(`${key}:${d.place}`, d.to, body);
     }
-  }
-
-  short(issue: Issue): string {
-    return `${shortNumber(issue.seq)}号`;
   }
 }

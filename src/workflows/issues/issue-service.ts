@@ -154,7 +154,7 @@ export class IssueService {
     return this.ctx.deps.cards.form({
       id: issue.id,
       version: issue.version,
-      number: this.ctx.number(directory, issue),
+      number: issue.number,
       action: type,
       summary: `**问题**：${issue.description}${issue.deadline ? `\n**整改期限**：${this.ctx.deadlineText(issue.deadline)}` : ''}`,
       today: formatLocalDate(toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone)),
@@ -183,7 +183,7 @@ export class IssueService {
     if (!note.trim()) throw new UserInputError('请写上进展内容，例如：/进展 0042 已清运一半');
     const issue = await this.byRef(ref);
     await this.apply(directory, person, issue, { type: 'progress', note }, dedupe);
-    return `已记为${this.ctx.number(directory, issue)}问题的进展。`;
+    return `已记为${issue.number}问题的进展。`;
   }
 
   /**
@@ -206,7 +206,7 @@ export class IssueService {
       if (error instanceof ForbiddenError || error instanceof UserInputError) return error.userMessage;
       throw error;
     }
-    return 'photo' in content ? `已将照片记入${this.ctx.number(directory, issue)}问题的进展。` : `已记为${this.ctx.number(directory, issue)}问题的进展。`;
+    return 'photo' in content ? `已将照片记入${issue.number}问题的进展。` : `已记为${issue.number}问题的进展。`;
   }
 
   private async reportIn(directory: Directory, input: ReportInput): Promise<Issue> {
@@ -260,7 +260,7 @@ export class IssueService {
 
   /** Who hears of a change beyond the card updating in place. */
   private async tell(directory: Directory, issue: Issue, entry: HistoryEntry): Promise<void> {
-    const no = `${this.ctx.number(directory, issue)}问题`;
+    const no = `${issue.number}问题`;
     const key = `issue:${issue.id}:v${issue.version}:${entry.action}`;
     const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
     const assigneeName = assignee?.name ?? '';

@@ -5,6 +5,7 @@ import { daysToDeadline, deadlineDay, deadlineStatus, supervisionDue, supervisio
 import { formatLocalDate, fromLocal, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
 import type { SupervisionNoticeDoc } from '../../store/models/issue.js';
+import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson } from '../ports.js';
 import type { Destination, IssueContext } from './issue-context.js';
 import { NOT_IN_DIRECTORY } from './issue-service.js';
@@ -72,7 +73,7 @@ export class IssueSupervision {
     if (waiting.length === 0) return 0;
     const lines = waiting.slice(0, UNASSIGNED_LISTED).map((issue) => {
       const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name;
-      return `${this.ctx.number(directory, issue)} ${water ? `${water}：` : ''}${issue.description}（${this.ctx.day(issue.createdAt)}登记）`;
+      return `${issue.number} ${water ? `${water}：` : ''}${issue.description}（${this.ctx.day(issue.createdAt)}登记）`;
     });
     const more = waiting.length > UNASSIGNED_LISTED ? `\n……另有更多，请用 /问题 查看。` : '';
     await this.ctx.notify(this.ctx.officeDestinations(directory), key, {
@@ -105,10 +106,8 @@ export class IssueSupervision {
     this.ctx.deps.logger.info({ notice: noticeKey, outcome, by: person.id }, 'supervision notice decided');
     const decided = { ...notice, status: outcome === 'dismiss' ? 'dismissed' : 'confirmed', suggest: kind, decidedBy: person.id, decidedAt: this.ctx.deps.clock.now() } as const;
     const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, decided));
-    for (const d of this.ctx.officeDestinations(directory)) {
-      const messageId = await this.ctx.deps.messenger.deliveredMessageId(`notice:${noticeKey}:${d.place}`);
-      if (messageId) await this.ctx.deps.messenger.updateCard(`notice:${noticeKey}:${d.place}:decided`, messageId, card);
-    }
+    const copies = this.ctx.officeDestinations(directory).map((d) => `notice:${noticeKey}:${d.place}`);
+    await updateDeliveredCards(this.ctx.deps.messenger, copies, 'decided', card);
     if (outcome !== 'dismiss') {
       const unit = directory.units.find((u) => u.id === notice.unitId);
       await this.ctx.notify(this.ctx.unitDestinations(directory, unit), `notice:${noticeKey}:unit`, {
@@ -136,7 +135,7 @@ export class IssueSupervision {
     const unitPlaces = this.ctx.unitDestinations(directory, assignee);
     if (step.kind === 'escalate') {
       const noticeKey = `${issue.id}:${formatLocalDate(deadlineDay(deadline, tz))}:${step.suggest}`;
-      const reason = `${this.ctx.number(directory, issue)}问题逾期${-daysToDeadline(deadline, now, tz)}天未整改到位`;
+      const reason = `${issue.number}问题逾期${-daysToDeadline(deadline, now, tz)}天未整改到位`;
       await this.ctx.deps.issues.suggestNotice({ key: noticeKey, issueKey: issue.id, unitId: issue.assigneeUnit ?? '', suggest: step.suggest, reason });
       const notice = await this.ctx.deps.issues.notice(noticeKey);
       const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, notice));
@@ -146,7 +145,7 @@ export class IssueSupervision {
     const view = {
       kind: step.kind,
       id: issue.id,
-      number: this.ctx.number(directory, issue),
+      number: issue.number,
       description: issue.description,
       waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
       assigneeName: assignee?.name ?? '',
@@ -183,7 +182,7 @@ export class IssueSupervision {
     return {
       noticeKey: notice?.key ?? '',
       issueId: issue.id,
-      number: this.ctx.number(directory, issue),
+      number: issue.number,
       description: issue.description,
       waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
       assigneeName: this.ctx.unitName(directory, notice?.unitId ?? issue.assigneeUnit),

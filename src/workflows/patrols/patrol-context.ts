@@ -11,6 +11,7 @@ import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
+import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson, Messenger, Recipient } from '../ports.js';
 import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
 
@@ -230,11 +231,7 @@ export class PatrolContext {
   /** Every reminder card already sent for this duty and period shows the same state. */
   async refreshCopies(directory: Directory, duty: ChiefDuty, period: Period, card: CardJson): Promise<void> {
     const stages = reminderStages(period, this.policies(directory)[period.kind], this.calendar(directory), this.deps.timeZone);
-    const version = this.deps.clock.now().getTime();
-    for (const stage of stages) {
-      const key = reminderKey(duty, period.key, stage.stage);
-      const messageId = await this.deps.messenger.deliveredMessageId(key);
-      if (messageId) await this.deps.messenger.updateCard(`${key}:update:${version}`, messageId, card);
-    }
+    const keys = stages.map((stage) => reminderKey(duty, period.key, stage.stage));
+    await updateDeliveredCards(this.deps.messenger, keys, String(this.deps.clock.now().getTime()), card);
   }
 }
