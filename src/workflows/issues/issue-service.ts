@@ -171,8 +171,7 @@ export class IssueService {
    */
   async act(actorOpenId: string, issueId: string, version: number, input: ActionInput, dedupe: string): Promise<CardJson> {
     const { directory, issue, person } = await this.current(actorOpenId, issueId, version);
-    const updated = await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe);
-    return this.ctx.card(directory, updated);
+    return (await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe)).card;
   }
 
   /** `/进展 0042 内容`: a progress note from anywhere. Returns the acknowledgement. */
@@ -232,7 +231,14 @@ export class IssueService {
   }
 
   /** Applies one action for one person, saves it, refreshes every card copy and tells whom it concerns. */
-  private async apply(directory: Directory, person: Person, issue: Issue, action: IssueAction, dedupe: string, photos: string[] = []): Promise<Issue> {
+  private async apply(
+    directory: Directory,
+    person: Person,
+    issue: Issue,
+    action: IssueAction,
+    dedupe: string,
+    photos: string[] = [],
+  ): Promise<{ issue: Issue; card: CardJson }> {
     const now = this.ctx.deps.clock.now();
     const actor = issueActor(directory, person, issue);
     const result = transition(issue, action, actor, now, { returnWindowMs: directory.issues.returnWindowHours * 3_600_000 });
@@ -242,7 +248,8 @@ export class IssueService {
     }
     let updated: Issue;
     if (action.type === 'progress') {
-      if (!(await this.ctx.deps.issues.addProgress(issue, result.entry, dedupe, photos))) return issue; // a retried message
+      // A retried message: recorded the first time.
+      if (!(await this.ctx.deps.issues.addProgress(issue, result.entry, dedupe, photos))) return { issue, card: this.ctx.card(directory, issue) };
       updated = (await this.ctx.deps.issues.get(issue.id)) ?? issue;
     } else {
       const next = { ...result.next };
@@ -253,13 +260,15 @@ export class IssueService {
       updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined, history: [...issue.history, { ...result.entry, photos: [] }] };
     }
     this.ctx.deps.logger.info({ issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state }, 'issue changed');
-    await this.ctx.refreshCopies(updated, this.ctx.card(directory, updated));
-    await this.tell(directory, updated, result.entry);
-    return updated;
+    // Rendered once: every copy, the assignee's new copies and the tapped card show the same.
+    const card = this.ctx.card(directory, updated);
+    await this.ctx.refreshCopies(updated, card);
+    await this.tell(directory, updated, result.entry, card);
+    return { issue: updated, card };
   }
 
   /** Who hears of a change beyond the card updating in place. */
-  private async tell(directory: Directory, issue: Issue, entry: HistoryEntry): Promise<void> {
+  private async tell(directory: Directory, issue: Issue, entry: HistoryEntry, card: CardJson): Promise<void> {
     const no = `${issue.number}问题`;
     const key = `issue:${issue.id}:v${issue.version}:${entry.action}`;
     const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
@@ -268,7 +277,6 @@ export class IssueService {
     const supervisors = issue.supervisorUnits.flatMap((u) => this.ctx.unitDestinations(directory, directory.units.find((x) => x.id === u)));
     switch (entry.action) {
       case 'assign': {
-        const card = this.ctx.card(directory, issue);
         for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors]) await this.ctx.postCard(issue, place, card);
         return;
       }
