@@ -13,6 +13,8 @@ export interface JobBodies {
   sendPatrolReminders(now: Date): Promise<unknown>;
   /** 督办: problem deadline reminders, overdue notices and escalations due now (each once-only). */
   superviseIssues(now: Date): Promise<unknown>;
+  /** Meeting, approval, annual-meeting, joint-meeting and four-lists reminders due now (each once-only). */
+  remindMeetings(now: Date): Promise<unknown>;
 }
 
 export interface JobDefinition {
@@ -45,5 +47,11 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     // Steps fall due at the reminder hour; only problems whose next step is due are read.
     every: '*/10 * * * *',
     run: (bodies, dueAt) => bodies.superviseIssues(dueAt),
+  },
+  {
+    name: 'meeting.reminders',
+    // Meeting reminders are hours before a start; the yearly ones fall due at the reminder hour.
+    every: '*/10 * * * *',
+    run: (bodies, dueAt) => bodies.remindMeetings(dueAt),
   },
 ];

@@ -37,6 +37,14 @@ import { PatrolStore } from '../store/patrol-store.js';
 import { PatrolService } from '../workflows/patrols/patrol-service.js';
 import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../chat/issue-actions.js';
 import { IssueThreadReplies } from '../chat/issue-thread.js';
+import { decideCommand, DocumentThreadReplies, draftCommand, registerDocumentActions, scheduleCommand } from '../chat/document-actions.js';
+import { documentCards } from '../feishu/cards/document-cards.js';
+import { renderDocx } from '../export/document-docx.js';
+import { DocumentStore } from '../store/document-store.js';
+import { MeetingStore } from '../store/meeting-store.js';
+import { DocumentService } from '../workflows/documents/document-service.js';
+import { MeetingService } from '../workflows/meetings/meeting-service.js';
+import { MeetingSweep } from '../workflows/meetings/meeting-sweep.js';
 import { issueCards } from '../feishu/cards/issue-cards.js';
 import { ClaimStore } from '../store/claim-store.js';
 import { IssueStore } from '../store/issue-store.js';
@@ -76,6 +84,9 @@ export interface RunningBot {
   patrols: PatrolService;
   issues: IssueService;
   supervision: IssueSupervision;
+  documents: DocumentService;
+  meetings: MeetingService;
+  meetingSweep: MeetingSweep;
   stop(): Promise<void>;
 }
 
@@ -136,9 +147,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const messenger = new FeishuMessenger(outboxStore, worker);
 
     const directory = new DirectoryStore(models, clock);
+    const issueStore = new IssueStore(models, clock);
     const issues = new IssueService({
       directory,
-      issues: new IssueStore(models, clock),
+      issues: issueStore,
       claims: new ClaimStore(models, clock),
       messenger,
       cards: issueCards,
@@ -147,6 +159,21 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger: logger.child({ component: 'issues' }),
     });
     const supervision = new IssueSupervision(issues.ctx);
+    const documents = new DocumentService({
+      directory,
+      documents: new DocumentStore(models),
+      meetings: new MeetingStore(models),
+      issueStore,
+      issues,
+      messenger,
+      cards: documentCards,
+      renderDocx,
+      clock,
+      timeZone: config.timezone,
+      logger: logger.child({ component: 'documents' }),
+    });
+    const meetings = new MeetingService(documents.ctx);
+    const meetingSweep = new MeetingSweep(documents.ctx);
     const patrols = new PatrolService({
       directory,
       patrols: new PatrolStore(models, clock),
@@ -163,17 +190,21 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(registerCommand(issues));
     commands.register(progressCommand(issues));
     commands.register(issueCommand(issues));
+    commands.register(scheduleCommand(meetings));
+    commands.register(decideCommand(documents));
+    commands.register(draftCommand(meetings));
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
     registerIssueActions(cardActions, issues, supervision);
+    registerDocumentActions(cardActions, documents, meetings);
     const directoryUpload = new DirectoryUpload({
       store: directory,
       contacts: new FeishuContacts(client),
       files: new FeishuMessageFiles(client),
     });
     const chat = new ChatHandlers(
-      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [directoryUpload, new IssueThreadReplies(issues), new PatrolAttachments(patrols)] }),
+      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [new DocumentThreadReplies(documents), directoryUpload, new IssueThreadReplies(issues), new PatrolAttachments(patrols)] }),
       cardActions,
       commands,
       messenger,
@@ -192,6 +223,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         purgeInboundEvents: (now) => inbox.purgeDoneBefore(new Date(now.getTime() - INBOX_RETENTION_MS)),
         sendPatrolReminders: (now) => patrols.sweep(now),
         superviseIssues: (now) => supervision.sweep(now),
+        remindMeetings: (now) => meetingSweep.sweep(now),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
@@ -264,6 +296,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       patrols,
       issues,
       supervision,
+      documents,
+      meetings,
+      meetingSweep,
       stop: () => (stopping ??= runCleanups().then(() => logger.info('bot stopped'))),
     };
   } catch (error) {

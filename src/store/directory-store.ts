@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type WaterBody } from '../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../domain/issues/supervision.js';
+import { DEFAULT_MEETING_SETTINGS } from '../domain/meetings/meeting-settings.js';
 import type { DirectoryDiff, DirectorySettings } from '../domain/directory/diff.js';
 import type { DirectoryModels, PersonDoc, UnitDoc, WaterBodyDoc } from './models/directory.js';
 import { orUndefined } from './nullable.js';
@@ -12,7 +13,7 @@ function personOf(doc: PersonDoc): Person {
 }
 
 function unitOf(doc: UnitDoc): Unit {
-  return { id: doc.key, name: doc.name, kind: doc.kind, members: doc.members, chatId: orUndefined(doc.chatId) };
+  return { id: doc.key, name: doc.name, kind: doc.kind, members: doc.members, chatId: orUndefined(doc.chatId), head: orUndefined(doc.head ?? null) };
 }
 
 function waterBodyOf(doc: WaterBodyDoc): WaterBody {
@@ -62,6 +63,7 @@ export class DirectoryStore {
             calendar: settings.calendar,
             reminders: settings.reminders ?? DEFAULT_REMINDER_SETTINGS,
             issues: settings.issues ?? DEFAULT_ISSUE_SETTINGS,
+            meetings: settings.meetings ?? DEFAULT_MEETING_SETTINGS,
           }
         : undefined,
     };
@@ -103,7 +105,7 @@ export class DirectoryStore {
       ...remove(diff.people.removed),
     ];
     const unitOps = [
-      ...upsert(units, (u) => ({ name: u.name, kind: u.kind, members: u.members, chatId: u.chatId ?? null })),
+      ...upsert(units, (u) => ({ name: u.name, kind: u.kind, members: u.members, chatId: u.chatId ?? null, head: u.head ?? null })),
       ...remove(diff.units.removed),
     ];
     const waterOps = [
@@ -136,6 +138,7 @@ export class DirectoryStore {
             calendar: directory.calendar,
             reminders: directory.reminders,
             issues: directory.issues,
+            meetings: directory.meetings,
             updatedAt: now,
           },
         },

@@ -8,6 +8,14 @@ export type CardJson = Record<string, unknown>;
 
 export type Recipient = { openId: string } | { chatId: string };
 
+/** A file the bot sends (an exported .docx or .xlsx): uploaded, then sent as a file message. */
+export interface OutgoingFile {
+  kind: 'file';
+  fileName: string;
+  fileType: 'doc' | 'xls' | 'pdf' | 'stream';
+  data: Buffer;
+}
+
 export type MessageBody = { kind: 'text'; text: string } | { kind: 'card'; card: CardJson };
 
 /**
@@ -16,7 +24,7 @@ export type MessageBody = { kind: 'text'; text: string } | { kind: 'card'; card:
  * once, however often it is asked for. Calls return once the message is safely queued.
  */
 export interface Messenger {
-  send(key: string, to: Recipient, body: MessageBody): Promise<void>;
+  send(key: string, to: Recipient, body: MessageBody | OutgoingFile): Promise<void>;
   reply(key: string, messageId: string, body: MessageBody, options?: { inThread?: boolean; chatId?: string }): Promise<void>;
   /** Replaces a card the bot sent earlier (all copies of that message). */
   updateCard(key: string, messageId: string, card: CardJson): Promise<void>;

@@ -16,7 +16,7 @@ export interface DirectoryDiff {
   settingsChanged: boolean;
 }
 
-export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders' | 'issues'>;
+export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders' | 'issues' | 'meetings'>;
 
 /** Key order and absent-vs-undefined must not make equal records look different. */
 function canonical(value: unknown): string {
@@ -56,6 +56,7 @@ export function diffDirectory(
     calendar: next.calendar,
     reminders: next.reminders,
     issues: next.issues,
+    meetings: next.meetings,
   };
   return {
     people: diffKind(current.people, next.people),

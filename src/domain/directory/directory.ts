@@ -1,4 +1,5 @@
 import type { IssueSettings } from '../issues/supervision.js';
+import type { MeetingSettings } from '../meetings/meeting-settings.js';
 import type { PatrolObligation } from '../patrols/obligation.js';
 
 /**
@@ -26,6 +27,8 @@ export interface Unit {
   members: string[];
   /** The unit's group chat (oc_…), where its cards go. */
   chatId?: string;
+  /** 负责人 (person id): approves an office meeting's minutes; may initiate 约谈. */
+  head?: string;
 }
 
 export interface WaterBody {
@@ -69,6 +72,8 @@ export interface Directory {
   reminders: ReminderSettings;
   /** How problems are numbered and supervised (督办). */
   issues: IssueSettings;
+  /** Meeting, approval and document reminders; document number prefixes. */
+  meetings: MeetingSettings;
 }
 
 /** When patrol reminders go out; defaults in DEFAULT_REMINDER_SETTINGS. */
@@ -106,6 +111,7 @@ export function checkDirectory(directory: Directory, locate: (path: Array<string
   directory.units.forEach((u, i) => {
     if (units.has(u.id)) add(['units', i, 'id'], `单位编号“${u.id}”重复`);
     else units.set(u.id, { index: i, kind: u.kind });
+    if (u.head && !people.has(u.head)) add(['units', i, 'head'], `单位“${u.name}”的负责人“${u.head}”不在人员名单中`);
     u.members.forEach((m, j) => {
       if (!people.has(m)) add(['units', i, 'members', j], `单位“${u.name}”的成员“${m}”不在人员名单中`);
     });

@@ -13,11 +13,12 @@ export type Urgency = 'normal' | 'expedited' | 'urgent';
 export const URGENCY_NAMES: Record<Urgency, string> = { normal: '一般', expedited: '加急', urgent: '紧急' };
 
 /** Where a problem came from (seed art. 4–9, 15). */
-export type IssueSourceKind = 'patrol' | 'inspection' | 'decision' | 'clue' | 'office';
+export type IssueSourceKind = 'patrol' | 'inspection' | 'decision' | 'task' | 'clue' | 'office';
 export const SOURCE_NAMES: Record<IssueSourceKind, string> = {
   patrol: '巡河发现',
   inspection: '督查发现',
   decision: '会议议定事项',
+  task: '四张清单任务',
   clue: '明查暗访线索',
   office: '河长办登记',
 };

@@ -70,6 +70,19 @@ export class FeishuApi {
           );
           return { messageId: messageIdOf(reply) };
         }
+        case 'sendFile': {
+          const uploaded = await this.client.im.v1.file.create({
+            data: { file_type: operation.fileType, file_name: operation.fileName, file: Buffer.from(operation.data, 'base64') },
+          });
+          if (!uploaded?.file_key) throw new FeishuApiError(200, -1, 'file upload returned no file_key');
+          const reply = checked(
+            await this.client.im.v1.message.create({
+              params: { receive_id_type: operation.receiveIdType },
+              data: { receive_id: operation.receiveId, msg_type: 'file', content: JSON.stringify({ file_key: uploaded.file_key }), uuid },
+            }),
+          );
+          return { messageId: messageIdOf(reply) };
+        }
         case 'reply': {
           const reply = checked(
             await this.client.im.v1.message.reply({

@@ -1,6 +1,6 @@
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
 import type { OutboxStore } from '../../store/outbox-store.js';
-import type { CardJson, MessageBody, Messenger, Recipient } from '../../workflows/ports.js';
+import type { CardJson, MessageBody, Messenger, OutgoingFile, Recipient } from '../../workflows/ports.js';
 
 /** Where the messenger hands each message: the outbox worker, which persists and sends it. */
 export interface OutboxSubmitter {
@@ -20,8 +20,13 @@ export class FeishuMessenger implements Messenger {
     private readonly worker: OutboxSubmitter,
   ) {}
 
-  async send(key: string, to: Recipient, body: MessageBody): Promise<void> {
+  async send(key: string, to: Recipient, body: MessageBody | OutgoingFile): Promise<void> {
     const target = 'openId' in to ? { receiveIdType: 'open_id' as const, receiveId: to.openId } : { receiveIdType: 'chat_id' as const, receiveId: to.chatId };
+    if (body.kind === 'file') {
+      const file = { fileName: body.fileName, fileType: body.fileType, data: body.data.toString('base64') };
+      await this.enqueue(key, { op: 'sendFile', ...target, ...file }, target.receiveId);
+      return;
+    }
     await this.enqueue(key, { op: 'send', ...target, ...encode(body) }, target.receiveId);
   }
 

@@ -2,6 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import { perConnection } from './per-connection.js';
 import type { DutySettings, ReminderSettings, UnitKind } from '../../domain/directory/directory.js';
 import type { IssueSettings } from '../../domain/issues/supervision.js';
+import type { MeetingSettings } from '../../domain/meetings/meeting-settings.js';
 
 /**
  * The directory's records, keyed by the district's stable ids (`key`). A record removed from
@@ -24,6 +25,7 @@ export interface UnitDoc {
   kind: UnitKind;
   members: string[];
   chatId: string | null;
+  head?: string | null;
   removedAt: Date | null;
   updatedAt: Date;
 }
@@ -54,6 +56,7 @@ export interface DirectorySettingsDoc {
   calendar: { holidays: string[]; makeUpWorkdays: string[] };
   reminders: ReminderSettings | null;
   issues: IssueSettings | null;
+  meetings?: MeetingSettings | null;
   updatedAt: Date;
   /** Changes with every import, so every instance knows when its cached directory is stale. */
   revision: string | null;
@@ -84,6 +87,7 @@ const UnitSchema = new Schema<UnitDoc>(
     kind: { type: String, required: true },
     members: { type: [String], default: [] },
     chatId: { type: String, default: null },
+    head: { type: String, default: null },
     removedAt: { type: Date, default: null },
     updatedAt: { type: Date, required: true },
   },
@@ -124,6 +128,7 @@ const DirectorySettingsSchema = new Schema<DirectorySettingsDoc>(
     calendar: { type: Schema.Types.Mixed, default: () => ({ holidays: [], makeUpWorkdays: [] }) },
     reminders: { type: Schema.Types.Mixed, default: null },
     issues: { type: Schema.Types.Mixed, default: null },
+    meetings: { type: Schema.Types.Mixed, default: null },
     updatedAt: { type: Date, required: true },
     revision: { type: String, default: null },
   },

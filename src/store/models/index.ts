@@ -3,12 +3,13 @@ import { directoryModels, type DirectoryModels } from './directory.js';
 import { patrolModels, type PatrolModels } from './patrol.js';
 import { claimModels, type ClaimModels } from './claim.js';
 import { issueModels, type IssueModels } from './issue.js';
+import { meetingModels, type MeetingModels } from './meeting.js';
 import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
 import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels {
+export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels {
   inboxEvents: InboxEventModel;
   outboxMessages: OutboxMessageModel;
 }
@@ -22,6 +23,7 @@ export function bindModels(connection: Connection): Models {
     ...waterBodyNoteModels(connection),
     ...issueModels(connection),
     ...claimModels(connection),
+    ...meetingModels(connection),
   };
 }
 

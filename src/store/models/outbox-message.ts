@@ -10,6 +10,8 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 export type OutboxOperation =
   | { op: 'send'; receiveIdType: 'open_id' | 'chat_id'; receiveId: string; msgType: string; content: string }
+  /** Uploads the file (base64 `data`), then sends it as a file message. */
+  | { op: 'sendFile'; receiveIdType: 'open_id' | 'chat_id'; receiveId: string; fileName: string; fileType: 'doc' | 'xls' | 'pdf' | 'stream'; data: string }
   | { op: 'reply'; messageId: string; msgType: string; content: string; replyInThread: boolean }
   | { op: 'patch'; messageId: string; content: string }
   | { op: 'delayedUpdate'; token: string; card: Record<string, unknown> }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DEFAULT_REMINDER_SETTINGS, type Directory } from '../../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
+import { DEFAULT_MEETING_SETTINGS } from '../../domain/meetings/meeting-settings.js';
 import { toDirectory, type ParsedDirectory } from './yaml-directory.js';
 
 /**
@@ -27,7 +28,7 @@ interface SheetSpec {
 }
 
 const PEOPLE: SheetSpec = { name: '人员', columns: [['编号', 'id'], ['姓名', 'name'], ['手机号', 'mobile'], ['邮箱', 'email'], ['飞书open_id', 'openId']] };
-const UNITS: SheetSpec = { name: '单位', columns: [['编号', 'id'], ['名称', 'name'], ['类型', 'kind'], ['成员编号', 'members'], ['群聊ID', 'chat']] };
+const UNITS: SheetSpec = { name: '单位', columns: [['编号', 'id'], ['名称', 'name'], ['类型', 'kind'], ['成员编号', 'members'], ['群聊ID', 'chat'], ['负责人编号', 'head']] };
 const WATERS: SheetSpec = {
   name: '河湖',
   columns: [
@@ -63,6 +64,14 @@ const SETTING_ROWS: Array<[label: string, key: string]> = [
   ['问题逾期几天后建议提示', 'promptAfterDays'],
   ['问题逾期几天后建议通报', 'bulletinAfterDays'],
   ['责任退回时限（小时）', 'returnWindowHours'],
+  ['会议纪要编号前缀（如 金总河长办纪）', 'minutesPrefix'],
+  ['印发文件编号前缀（如 金总河长办发）', 'documentPrefix'],
+  ['会前提醒小时数（如 24、2）', 'meetingRemindHoursBefore'],
+  ['纪要待审定几个工作日后提醒', 'approvalRemindAfterDays'],
+  ['总河长会议最晚召开提醒日（月-日）', 'generalMeetingBy'],
+  ['联席会议轮值提醒日（月-日）', 'jointMeetingRemindOn'],
+  ['四张清单印发期限（月-日）', 'fourListsDueOn'],
+  ['四张清单期限前提醒天数（如 30、7）', 'fourListsRemindDaysBefore'],
 ];
 
 /** Cell values come as numbers, rich text, hyperlinks or formulas; the directory wants text. */
@@ -180,8 +189,18 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
       bulletinAfterDays: numberOr(settings.bulletinAfterDays, DEFAULT_ISSUE_SETTINGS.bulletinAfterDays),
       returnWindowHours: numberOr(settings.returnWindowHours, DEFAULT_ISSUE_SETTINGS.returnWindowHours),
     },
+    meetings: {
+      minutesPrefix: optional(settings.minutesPrefix),
+      documentPrefix: optional(settings.documentPrefix),
+      remindHoursBefore: settings.meetingRemindHoursBefore ? list(settings.meetingRemindHoursBefore).map(Number) : DEFAULT_MEETING_SETTINGS.remindHoursBefore,
+      approvalRemindAfterDays: numberOr(settings.approvalRemindAfterDays, DEFAULT_MEETING_SETTINGS.approvalRemindAfterDays),
+      generalMeetingBy: optional(settings.generalMeetingBy) ?? DEFAULT_MEETING_SETTINGS.generalMeetingBy,
+      jointMeetingRemindOn: optional(settings.jointMeetingRemindOn) ?? DEFAULT_MEETING_SETTINGS.jointMeetingRemindOn,
+      fourListsDueOn: optional(settings.fourListsDueOn) ?? DEFAULT_MEETING_SETTINGS.fourListsDueOn,
+      fourListsRemindDaysBefore: settings.fourListsRemindDaysBefore ? list(settings.fourListsRemindDaysBefore).map(Number) : DEFAULT_MEETING_SETTINGS.fourListsRemindDaysBefore,
+    },
     people: people.map((p) => ({ id: p.id, name: p.name, mobile: optional(p.mobile), email: optional(p.email), openId: optional(p.openId) })),
-    units: units.map((u) => ({ id: u.id, name: u.name, kind: UNIT_KINDS[u.kind ?? ''] ?? u.kind, members: list(u.members ?? ''), chat: optional(u.chat) })),
+    units: units.map((u) => ({ id: u.id, name: u.name, kind: UNIT_KINDS[u.kind ?? ''] ?? u.kind, members: list(u.members ?? ''), chat: optional(u.chat), head: optional(u.head) })),
     waterBodies: waters.map((w) => ({
       id: w.id,
       name: w.name,
@@ -243,6 +262,14 @@ export async function directoryToWorkbook(directory: Directory): Promise<Buffer>
     promptAfterDays: directory.issues.promptAfterDays,
     bulletinAfterDays: directory.issues.bulletinAfterDays,
     returnWindowHours: directory.issues.returnWindowHours,
+    minutesPrefix: directory.meetings.minutesPrefix ?? '',
+    documentPrefix: directory.meetings.documentPrefix ?? '',
+    meetingRemindHoursBefore: directory.meetings.remindHoursBefore.join('、'),
+    approvalRemindAfterDays: directory.meetings.approvalRemindAfterDays,
+    generalMeetingBy: directory.meetings.generalMeetingBy,
+    jointMeetingRemindOn: directory.meetings.jointMeetingRemindOn,
+    fourListsDueOn: directory.meetings.fourListsDueOn,
+    fourListsRemindDaysBefore: directory.meetings.fourListsRemindDaysBefore.join('、'),
   };
   for (const [label, key] of SETTING_ROWS) settings.addRow([label, values[key] ?? '']);
   settings.getColumn(1).width = 36;
@@ -255,7 +282,7 @@ export async function directoryToWorkbook(directory: Directory): Promise<Buffer>
 
   const units = book.addWorksheet(UNITS.name);
   header(units, UNITS.columns.map(([h]) => h));
-  for (const u of directory.units) units.addRow([u.id, u.name, kindNames[u.kind] ?? u.kind, u.members.join('、'), u.chatId ?? '']);
+  for (const u of directory.units) units.addRow([u.id, u.name, kindNames[u.kind] ?? u.kind, u.members.join('、'), u.chatId ?? '', u.head ?? '']);
 
   const waters = book.addWorksheet(WATERS.name);
   header(waters, WATERS.columns.map(([h]) => h));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { checkDirectory, DEFAULT_REMINDER_SETTINGS, type Directory, type DirectoryProblem } from '../../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
+import { DEFAULT_MEETING_SETTINGS } from '../../domain/meetings/meeting-settings.js';
 
 /**
  * The directory as IT keeps it: a YAML file (see examples/jinkouhe.yaml). Everything is
@@ -45,8 +46,11 @@ const UnitSchema = z
     }),
     members: z.array(id).default([]),
     chat: chatId.optional(),
+    head: id.optional(),
   })
   .strict();
+
+const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期应形如 11-01（月-日）');
 
 const WaterBodySchema = z
   .object({
@@ -99,6 +103,19 @@ export const DirectoryFileSchema = z
       .strict()
       .refine((s) => s.bulletinAfterDays > s.promptAfterDays, { message: '建议通报的逾期天数须大于建议提示的天数', path: ['bulletinAfterDays'] })
       .default(DEFAULT_ISSUE_SETTINGS),
+    meetings: z
+      .object({
+        minutesPrefix: z.string().trim().min(1).max(16).optional(),
+        documentPrefix: z.string().trim().min(1).max(16).optional(),
+        remindHoursBefore: z.array(z.number().int().min(1, '提前小时数至少为 1').max(240)).default(DEFAULT_MEETING_SETTINGS.remindHoursBefore),
+        approvalRemindAfterDays: z.number().int().min(1, '审定提醒间隔至少 1 个工作日').max(30).default(DEFAULT_MEETING_SETTINGS.approvalRemindAfterDays),
+        generalMeetingBy: monthDay.default(DEFAULT_MEETING_SETTINGS.generalMeetingBy),
+        jointMeetingRemindOn: monthDay.default(DEFAULT_MEETING_SETTINGS.jointMeetingRemindOn),
+        fourListsDueOn: monthDay.default(DEFAULT_MEETING_SETTINGS.fourListsDueOn),
+        fourListsRemindDaysBefore: z.array(z.number().int().min(1).max(120)).default(DEFAULT_MEETING_SETTINGS.fourListsRemindDaysBefore),
+      })
+      .strict()
+      .default(DEFAULT_MEETING_SETTINGS),
     people: z.array(PersonSchema).min(1, '人员名单不能为空'),
     units: z.array(UnitSchema).min(1, '单位名单不能为空'),
     waterBodies: z.array(WaterBodySchema).min(1, '河湖名单不能为空'),
@@ -166,8 +183,9 @@ export function toDirectory(raw: unknown, locate: (path: ReadonlyArray<PropertyK
     calendar: file.calendar,
     reminders: file.reminders,
     issues: file.issues,
+    meetings: file.meetings,
     people: file.people.map((p) => ({ id: p.id, name: p.name, openId: p.openId, mobile: p.mobile, email: p.email })),
-    units: file.units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, members: u.members, chatId: u.chat })),
+    units: file.units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, members: u.members, chatId: u.chat, head: u.head })),
     waterBodies: file.waterBodies.map((w) => ({
       id: w.id,
       name: w.name,

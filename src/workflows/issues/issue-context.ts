@@ -11,7 +11,8 @@ import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
-import type { CardJson, MessageBody, Messenger, Recipient } from '../ports.js';
+import { notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
+import type { CardJson, MessageBody, Messenger } from '../ports.js';
 import type { IssueCardPresenter, IssueView } from './views.js';
 
 export interface IssueDeps {
@@ -25,11 +26,7 @@ export interface IssueDeps {
   logger: Logger;
 }
 
-/** One place a message goes, with the suffix that makes its outbox key unique per place. */
-export interface Destination {
-  to: Recipient;
-  place: string;
-}
+export type { Destination };
 
 const HISTORY_TEXT: Record<IssueHistoryLine['action'], string> = {
   reported: '登记问题',
@@ -155,32 +152,20 @@ export class IssueContext {
     await this.deps.messenger.send(key, destination.to, { kind: 'card', card });
   }
 
-  /** A unit's chat, or each member by direct message when it has none. */
   unitDestinations(directory: Directory, unit: Unit | undefined): Destination[] {
-    if (!unit) return [];
-    if (unit.chatId) return [{ to: { chatId: unit.chatId }, place: `unit:${unit.id}` }];
-    return unit.members
-      .map((id) => directory.people.find((p) => p.id === id))
-      .filter((p): p is Person & { openId: string } => !!p?.openId)
-      .map((p) => ({ to: { openId: p.openId }, place: `dm:${p.id}` }));
+    return unitDestinations(directory, unit);
   }
 
   officeDestinations(directory: Directory): Destination[] {
-    return this.unitDestinations(directory, directory.units.find((u) => u.kind === 'riverChiefOffice'));
+    return officeDestinations(directory);
   }
 
   personDestination(directory: Directory, personId: string | undefined): Destination | undefined {
-    const person = directory.people.find((p) => p.id === personId);
-    return person?.openId ? { to: { openId: person.openId }, place: `dm:${person.id}` } : undefined;
+    return personDestination(directory, personId);
   }
 
   /** Sends a message once per key to each destination, once to a place named twice. */
   async notify(destinations: Destination[], key: string, body: MessageBody): Promise<void> {
-    const seen = new Set<string>();
-    for (const d of destinations) {
-      if (seen.has(d.place)) continue;
-      seen.add(d.place);
-      await this.deps.messenger.send(`${key}:${d.place}`, d.to, body);
-    }
+    await notify(this.deps.messenger, destinations, key, body);
   }
 }

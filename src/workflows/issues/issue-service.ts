@@ -8,7 +8,7 @@ import {
   responsibleChief,
   supervisorsFor,
 } from '../../domain/issues/involvement.js';
-import { actionsForState, refusalFor, transition, type HistoryEntry, type IssueAction } from '../../domain/issues/lifecycle.js';
+import { actionsForState, refusalFor, transition, type HistoryEntry, type IssueAction, type IssueActor } from '../../domain/issues/lifecycle.js';
 import { deadlineFor } from '../../domain/issues/supervision.js';
 import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
@@ -86,6 +86,29 @@ export class IssueService {
       );
     }
     return created;
+  }
+
+  /**
+   * A tracked item from a published document (a meeting's decision, a task of the four
+   * lists): registered and assigned at once, on the authority of the approving chief, with
+   * the tracking unit as supervisor (分办督办、跟踪落实). The chief hears of its closing (art. 5,
+   * 8). Once per source ref: a repeat returns the problem already made.
+   */
+  async reportAssigned(
+    input: ReportInput & { source: { kind: 'decision' | 'task'; ref: string } },
+    assignment: { unit: string; deadline: Date; requirement: string; trackerUnit: string; assignedBy: string },
+  ): Promise<Issue> {
+    const directory = await this.ctx.requireDirectory();
+    const existing = (await this.ctx.deps.issues.findBySource(input.source.ref))[0];
+    if (existing && existing.state !== 'reported') return existing;
+    const issue = existing ?? (await this.reportIn(directory, input, assignment.assignedBy));
+    const by = directory.people.find((p) => p.id === assignment.assignedBy);
+    if (!by) throw new UserInputError('审定人不在组织名录中');
+    const supervisors = [...new Set([assignment.trackerUnit, ...supervisorsFor(directory, issue.waterBodyId, undefined, assignment.unit)])].filter((u) => u !== assignment.unit);
+    // The tracking unit assigns on the chief's authority: the office's permission, the chief's name.
+    const actor = { ...issueActor(directory, by, issue), isOffice: true };
+    const action: IssueAction = { type: 'assign', unit: assignment.unit, deadline: assignment.deadline, requirement: assignment.requirement, supervisors };
+    return (await this.apply(directory, by, issue, action, `assign:${input.source.ref}`, [], actor)).issue;
   }
 
   /** 登记问题: the form, for the office, liaison units and chiefs. */
@@ -208,7 +231,7 @@ export class IssueService {
     return 'photo' in content ? `已将照片记入${issue.number}问题的进展。` : `已记为${issue.number}问题的进展。`;
   }
 
-  private async reportIn(directory: Directory, input: ReportInput): Promise<Issue> {
+  private async reportIn(directory: Directory, input: ReportInput, chiefId?: string): Promise<Issue> {
     const description = input.description.trim();
     if (!description) throw new UserInputError('请填写问题描述');
     const issue = await this.ctx.deps.issues.create(
@@ -217,7 +240,7 @@ export class IssueService {
         description,
         place: input.place.trim(),
         photos: input.photos ?? [],
-        chiefId: responsibleChief(directory, input.waterBodyId, input.townshipId),
+        chiefId: chiefId ?? responsibleChief(directory, input.waterBodyId, input.townshipId),
       },
       this.ctx.numbering(directory, input.foundAt),
     );
@@ -238,9 +261,9 @@ export class IssueService {
     action: IssueAction,
     dedupe: string,
     photos: string[] = [],
+    actor: IssueActor = issueActor(directory, person, issue),
   ): Promise<{ issue: Issue; card: CardJson }> {
     const now = this.ctx.deps.clock.now();
-    const actor = issueActor(directory, person, issue);
     const result = transition(issue, action, actor, now, { returnWindowMs: directory.issues.returnWindowHours * 3_600_000 });
     if (!result.ok) {
       if (refusalFor(action.type, actor)) throw new ForbiddenError(result.reason);

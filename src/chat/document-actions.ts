@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { MEETING_KIND_NAMES, MEETING_KINDS, type MeetingKind } from '../domain/meetings/meeting.js';
+import { StaleError, UserInputError } from '../errors.js';
+import type { CardActionResponse, EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { DocumentService } from '../workflows/documents/document-service.js';
+import type { MeetingService } from '../workflows/meetings/meeting-service.js';
+import type { MessageBody } from '../workflows/ports.js';
+import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter } from './card-actions.js';
+import type { Command } from './commands/command.js';
+
+const id = z.string().min(1).max(64);
+const DocButton = ActionValueSchema.extend({ id, v: z.number().int().positive() });
+const ItemButton = DocButton.extend({ n: z.number().int().positive() });
+const OptionalItemButton = DocButton.extend({ n: z.number().int().positive().optional() });
+const ViewButton = ActionValueSchema.extend({ id });
+const DRAFT_KINDS = ['fourLists', 'waterBodyPlan', 'healthReport'] as const;
+const CreateButton = ActionValueSchema.extend({ k: z.enum(DRAFT_KINDS), w: id });
+
+const optionalText = z.string().trim().max(5000, '内容过长，请精简到 5000 字以内').optional();
+const ItemForm = z.object({
+  text: z.string({ error: '请填写内容' }).trim().min(1, '请填写内容').max(1000, '内容过长，请精简到 1000 字以内'),
+  unit: z.string({ error: '请选择责任单位' }).min(1, '请选择责任单位'),
+  date: PickedDaySchema,
+});
+const ReturnForm = z.object({ comment: z.string({ error: '请写明修改意见' }).trim().min(1, '请写明修改意见').max(1000) });
+const stringList = z.array(z.string().min(1).max(128)).max(200).default([]);
+const ScheduleForm = z.object({
+  kind: z.enum(MEETING_KINDS as [MeetingKind, ...MeetingKind[]], { error: '请选择会议类型' }),
+  water: z.string().optional(),
+  title: z.string().trim().max(100).optional(),
+  date: PickedDaySchema,
+  time: z.string({ error: '请填写开始时间，例如 09:30' }).trim().min(1, '请填写开始时间，例如 09:30'),
+  place: z.string({ error: '请填写会议地点' }).trim().min(1, '请填写会议地点').max(100),
+  units: stringList,
+  people: stringList,
+});
+const DraftForm = z.object({ goals: optionalText, problems: optionalText, tasks: optionalText, responsibilities: optionalText, body: optionalText });
+
+function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknown> | undefined): T {
+  const parsed = schema.safeParse(formValue ?? {});
+  if (!parsed.success) throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
+  return parsed.data;
+}
+
+/** The buttons on meeting and document cards, and the scheduling and drafting forms. */
+export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {
+  // A stale or concurrent tap is refused with the card as it now stands.
+  const refreshed = async (operator: string, docId: string, work: () => Promise<CardActionResponse>): Promise<CardActionResponse> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await documents.view(operator, docId) };
+      throw error;
+    }
+  };
+  const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
+
+  router.register('doc.view', async (input) => {
+    const v = cardValue(ViewButton, input.action);
+    return { card: await documents.view(input.operatorOpenId, v.id, input.messageId) };
+  });
+  router.register('doc.itemForm', async (input) => {
+    const v = cardValue(OptionalItemButton, input.action);
+    return refreshed(input.operatorOpenId, v.id, async () => ({ card: await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n) }));
+  });
+  router.register('doc.saveItem', async (input) => {
+    const v = cardValue(OptionalItemButton, input.action);
+    const f = formOf(ItemForm, input.formValue);
+    return refreshed(input.operatorOpenId, v.id, async () =>
+      done('已保存', await documents.saveItem(input.operatorOpenId, v.id, v.v, { n: v.n, text: f.text, unitId: f.unit, deadline: f.date })),
+    );
+  });
+  router.register('doc.removeItem', async (input) => {
+    const v = cardValue(ItemButton, input.action);
+    return refreshed(input.operatorOpenId, v.id, async () => done('已删除', await documents.removeItem(input.operatorOpenId, v.id, v.v, v.n)));
+  });
+  router.register('doc.submit', async (input) => {
+    const v = cardValue(DocButton, input.action);
+    return refreshed(input.operatorOpenId, v.id, async () => done('已提交审定', await documents.submit(input.operatorOpenId, v.id, v.v)));
+  });
+  router.register('doc.approve', async (input) => {
+    const v = cardValue(DocButton, input.action);
+    return refreshed(input.operatorOpenId, v.id, async () => done('已审定通过，已印发并交办', await documents.approve(input.operatorOpenId, v.id, v.v)));
+  });
+  router.register('doc.return', async (input) => {
+    const v = cardValue(DocButton, input.action);
+    const f = formOf(ReturnForm, input.formValue);
+    return refreshed(input.operatorOpenId, v.id, async () => done('已退回修改', await documents.returnDraft(input.operatorOpenId, v.id, v.v, f.comment)));
+  });
+  router.register('doc.create', async (input) => {
+    const v = cardValue(CreateButton, input.action);
+    const f = formOf(DraftForm, input.formValue);
+    return done('草稿已生成', await meetings.createDraft(input.operatorOpenId, v.k, v.w, f, input.messageId));
+  });
+  router.register('meeting.create', async (input) => {
+    const f = formOf(ScheduleForm, input.formValue);
+    const card = await meetings.schedule(
+      input.operatorOpenId,
+      { kind: f.kind, waterBodyId: f.water || undefined, title: f.title, day: f.date, time: f.time, place: f.place, units: f.units, people: f.people },
+      input.messageId,
+    );
+    return done('会议通知已发出', card);
+  });
+}
+
+const KIND_BY_NAME = new Map<string, MeetingKind>(MEETING_KINDS.flatMap((k) => [[MEETING_KIND_NAMES[k], k] as [string, MeetingKind], [k, k] as [string, MeetingKind]]));
+
+/** `/安排会议 [会议类型]`: the scheduling form. */
+export function scheduleCommand(meetings: MeetingService): Command {
+  return {
+    name: '安排会议',
+    aliases: ['schedule'],
+    usage: '/安排会议 [会议类型]',
+    summary: '安排总河长会议、巡河现场会议、流域专题会议、联席会议等，向参会人员发出会议通知',
+    example: '/安排会议 巡河现场会议',
+    async run(ctx) {
+      const word = ctx.args.split(/\s+/)[0] ?? '';
+      const kind = word ? KIND_BY_NAME.get(word) : undefined;
+      if (word && !kind) throw new UserInputError(`没有“${word}”这类会议，可选：${MEETING_KINDS.map((k) => MEETING_KIND_NAMES[k]).join('、')}`);
+      await ctx.reply({ kind: 'card', card: await meetings.scheduleForm(ctx.message.senderOpenId, kind) });
+    },
+  };
+}
+
+const DRAFT_BY_NAME: Record<string, (typeof DRAFT_KINDS)[number]> = {
+  四张清单: 'fourLists',
+  一河一策: 'waterBodyPlan',
+  一湖一策: 'waterBodyPlan',
+  '一河（湖）一策': 'waterBodyPlan',
+  健康评价报告: 'healthReport',
+  健康评价: 'healthReport',
+};
+
+/** `/起草 四张清单 大渡河`: the form for a water body's document. */
+export function draftCommand(meetings: MeetingService): Command {
+  return {
+    name: '起草',
+    aliases: ['draft'],
+    usage: '/起草 四张清单|一河一策|健康评价报告 河湖',
+    summary: '起草河湖的“四张清单”、一河（湖）一策方案或健康评价报告，报区级河湖长审定',
+    example: '/起草 四张清单 大渡河',
+    async run(ctx) {
+      const [word = '', ...rest] = ctx.args.split(/\s+/);
+      const kind = DRAFT_BY_NAME[word];
+      if (!kind) throw new UserInputError('请写明起草什么，例如：/起草 四张清单 大渡河（可选：四张清单、一河一策、健康评价报告）');
+      await ctx.reply({ kind: 'card', card: await meetings.draftForm(ctx.message.senderOpenId, kind, rest.join(' ')) });
+    },
+  };
+}
+
+/** `/议定 内容`: a decision for the sender's meeting (in a meeting card's thread, that meeting). */
+export function decideCommand(documents: DocumentService): Command {
+  return {
+    name: '议定',
+    aliases: ['decide'],
+    usage: '/议定 议定事项（写明责任单位和完成时限）',
+    summary: '记录会议议定事项，印发后交办责任单位跟踪督办',
+    example: '/议定 由永和镇负责，12月31日前完成滨河路段清淤',
+    async run(ctx) {
+      if (!ctx.args) throw new UserInputError('请写明议定事项，例如：/议定 由永和镇负责，12月31日前完成滨河路段清淤');
+      const answer = await documents.decide(ctx.message.senderOpenId, ctx.args.split('\n'), ctx.message.rootId);
+      await ctx.reply({ kind: 'text', text: answer });
+    },
+  };
+}
+
+const FileSchema = z.object({ file_key: z.string().min(1), file_name: z.string().min(1).max(255).default('附件') });
+
+/**
+ * Replies in the thread of a meeting's or document's card: lines starting 议定： (or 任务：)
+ * become items; a file is attached to the draft. Anything else is left to other handlers.
+ */
+export class DocumentThreadReplies {
+  constructor(private readonly documents: DocumentService) {}
+
+  async handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> {
+    if (!message.rootId) return false;
+    let answer: string | undefined;
+    if (message.messageType === 'file') {
+      const file = FileSchema.safeParse(message.content);
+      if (!file.success) return false;
+      answer = await this.documents.attachFromThread(message.senderOpenId, message.rootId, { messageId: message.messageId, fileKey: file.data.file_key, name: file.data.file_name });
+    } else if (message.messageType === 'text' && !message.text.startsWith('/')) {
+      answer = await this.documents.linesFromThread(message.senderOpenId, message.rootId, message.text);
+    }
+    if (answer === undefined) return false;
+    ctx.log.info({ kind: message.messageType }, 'document thread reply handled');
+    await reply({ kind: 'text', text: answer });
+    return true;
+  }
+}

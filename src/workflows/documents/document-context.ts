@@ -1,0 +1,169 @@
+import type { Clock } from '../../domain/clock.js';
+import type { Directory, Person } from '../../domain/directory/directory.js';
+import { DOCUMENT_KIND_NAMES, LIST_NAMES, trackedItems, type OfficialDocument } from '../../domain/documents/document.js';
+import { layoutText, type DocumentLayout } from '../../domain/documents/layout.js';
+import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
+import { toLocal } from '../../domain/time/zoned.js';
+import { ForbiddenError, UserInputError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { IssueStore } from '../../store/issue-store.js';
+import type { MeetingStore } from '../../store/meeting-store.js';
+import { updateDeliveredCards } from '../card-copies.js';
+import type { Destination } from '../destinations.js';
+import type { IssueService } from '../issues/issue-service.js';
+import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
+import type { CardJson, Messenger } from '../ports.js';
+import { deadlineText, documentLayout, fullDate, meetingTime } from './layouts.js';
+import type { DocumentCardPresenter, DocumentView } from './views.js';
+
+export interface DocumentDeps {
+  directory: DirectoryStore;
+  documents: DocumentStore;
+  meetings: MeetingStore;
+  /** To number tracked items' problems on the card. */
+  issueStore: IssueStore;
+  issues: IssueService;
+  messenger: Messenger;
+  cards: DocumentCardPresenter;
+  /** Renders a layout as a .docx file. */
+  renderDocx: (layout: DocumentLayout) => Promise<Buffer>;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+}
+
+/** What the meeting and document workflows share: who is acting, the card, where copies go. */
+export class DocumentContext {
+  constructor(readonly deps: DocumentDeps) {}
+
+  async requireDirectory(): Promise<Directory> {
+    const directory = await this.deps.directory.loadDirectory();
+    if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
+    return directory;
+  }
+
+  requirePerson(directory: Directory, openId: string): Person {
+    const person = directory.people.find((p) => p.openId === openId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    return person;
+  }
+
+  async load(id: string): Promise<OfficialDocument> {
+    const doc = await this.deps.documents.get(id);
+    if (!doc) throw new UserInputError('找不到该文件，可能已被删除。');
+    return doc;
+  }
+
+  async meetingOf(doc: OfficialDocument): Promise<Meeting | undefined> {
+    return doc.meetingId ? this.deps.meetings.get(doc.meetingId) : undefined;
+  }
+
+  personName(directory: Directory, id: string | undefined): string {
+    return directory.people.find((p) => p.id === id)?.name ?? id ?? '';
+  }
+
+  unitName(directory: Directory, id: string | undefined): string {
+    return directory.units.find((u) => u.id === id)?.name ?? id ?? '';
+  }
+
+  layout(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined): DocumentLayout {
+    return documentLayout(directory, doc, meeting, this.deps.timeZone);
+  }
+
+  /** The .docx's file name: the title, and the number once published. */
+  fileName(doc: OfficialDocument): string {
+    return `${doc.title}${doc.number ? `（${doc.number}）` : '（草稿）'}.docx`;
+  }
+
+  async view(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined): Promise<DocumentView> {
+    const tz = this.deps.timeZone;
+    const tracked = new Set(trackedItems(doc).map((i) => i.n));
+    const numbers = new Map<string, string>();
+    for (const item of doc.items) {
+      if (!item.issueId) continue;
+      const issue = await this.deps.issueStore.get(item.issueId);
+      if (issue) numbers.set(item.issueId, issue.number);
+    }
+    const d = (at: Date) => {
+      const l = toLocal(at, tz);
+      return `${l.month}月${l.day}日`;
+    };
+    return {
+      id: doc.id,
+      version: doc.version,
+      kind: doc.kind,
+      state: doc.state,
+      title: doc.title,
+      number: doc.number,
+      meeting: meeting
+        ? {
+            kindName: MEETING_KIND_NAMES[meeting.kind],
+            when: meetingTime(meeting.startsAt, tz),
+            place: meeting.place,
+            participants: meeting.participants.map((p) => this.personName(directory, p)).join('、'),
+            convener: meeting.convener,
+            cancelled: meeting.state === 'cancelled',
+          }
+        : undefined,
+      waterBodyName: directory.waterBodies.find((w) => w.id === doc.waterBodyId)?.name,
+      drafterName: this.unitName(directory, doc.drafterUnit),
+      approverName: this.personName(directory, doc.approverId),
+      items: doc.items
+        .filter((i) => doc.kind === 'minutes' || i.list === 'tasks')
+        .map((i) => ({
+          n: i.n,
+          text: i.text,
+          unitName: i.unitId ? this.unitName(directory, i.unitId) : undefined,
+          deadline: i.deadline ? deadlineText(i.deadline, tz) : undefined,
+          missing: tracked.has(i.n) && (!i.unitId || !i.deadline),
+          listName: i.list ? LIST_NAMES[i.list] : undefined,
+          issueNumber: i.issueId ? numbers.get(i.issueId) : undefined,
+        })),
+      sections:
+        doc.kind === 'fourLists'
+          ? (['goals', 'problems', 'responsibilities'] as const).map((list) => ({ heading: LIST_NAMES[list], lines: doc.items.filter((i) => i.list === list).map((i) => i.text) }))
+          : doc.body.trim()
+            ? [{ heading: DOCUMENT_KIND_NAMES[doc.kind], lines: doc.body.split('\n').filter((l) => l.trim()) }]
+            : [],
+      attachments: doc.attachments.map((a) => a.name),
+      lastReturn: doc.lastReturn && doc.state === 'drafting' ? { byName: this.personName(directory, doc.lastReturn.by), on: d(doc.lastReturn.at), comment: doc.lastReturn.comment } : undefined,
+      text: doc.state === 'drafting' ? undefined : layoutText(this.layout(directory, doc, meeting)),
+      publishedOn: doc.publishedAt ? fullDate(doc.publishedAt, tz) : undefined,
+    };
+  }
+
+  async card(directory: Directory, doc: OfficialDocument, meeting?: Meeting): Promise<CardJson> {
+    return this.deps.cards.document(await this.view(directory, doc, meeting ?? (await this.meetingOf(doc))));
+  }
+
+  /** Every copy of the document's card shows it as it now stands. */
+  async refreshCopies(doc: OfficialDocument, card: CardJson): Promise<void> {
+    await updateDeliveredCards(this.deps.messenger, doc.cardKeys, `${doc.version}:${this.deps.clock.now().getTime()}`, card);
+  }
+
+  /** Posts the card to a place once and remembers the copy. */
+  async postCard(doc: OfficialDocument, destination: Destination, card: CardJson): Promise<void> {
+    const key = `doc:${doc.id}:card:${destination.place}`;
+    if (!doc.cardKeys.includes(key)) {
+      await this.deps.documents.addCardKey(doc.id, key);
+      doc.cardKeys.push(key);
+    }
+    await this.deps.messenger.send(key, destination.to, { kind: 'card', card });
+  }
+
+  /** Keeps a card a person tapped elsewhere up to date as a copy. */
+  async adopt(doc: OfficialDocument, messageId: string | undefined): Promise<void> {
+    if (!messageId) return;
+    const key = await this.deps.messenger.keyOfMessage(messageId);
+    if (key && !doc.cardKeys.includes(key)) await this.deps.documents.addCardKey(doc.id, key);
+  }
+
+  /** The document a thread belongs to: the root message is a copy of its card. */
+  async documentOfThread(rootMessageId: string): Promise<OfficialDocument | undefined> {
+    const key = await this.deps.messenger.keyOfMessage(rootMessageId);
+    const id = key ? /^doc:([^:]+):/.exec(key)?.[1] : undefined;
+    return id ? this.deps.documents.get(id) : undefined;
+  }
+}

@@ -1,0 +1,335 @@
+import type { Directory, Person } from '../../domain/directory/directory.js';
+import {
+  DOCUMENT_KIND_NAMES,
+  documentActor,
+  documentNumber,
+  documentTransition,
+  numberPrefixFor,
+  seriesOf,
+  trackedItems,
+  type DocumentAction,
+  type DocumentItem,
+  type OfficialDocument,
+} from '../../domain/documents/document.js';
+import { decisionLineText, parseItemLine } from '../../domain/documents/item-line.js';
+import { assignableUnits } from '../../domain/issues/involvement.js';
+import { deadlineDay, deadlineFor } from '../../domain/issues/supervision.js';
+import { compareLocalDates, formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import type { DocumentFields } from '../../store/document-store.js';
+import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById, waterBodyDestination, type Destination } from '../destinations.js';
+import type { CardJson } from '../ports.js';
+import { DocumentContext, type DocumentDeps } from './document-context.js';
+
+export const DOCUMENT_ALREADY_HANDLED = '该文件已被处理，卡片已刷新。';
+
+/** An item as a form or a line gives it: a day, not an instant. */
+export interface ItemInput {
+  n?: number;
+  text: string;
+  unitId?: string;
+  deadline?: LocalDate;
+}
+
+/**
+ * The approve-and-publish flow of minutes, plans, four lists and health reports (seed art.
+ * 5, 8, 12, 13): the drafter records items (by form, thread reply or command), submits; the
+ * approver approves (审定通过) or returns it with a comment (退回修改); on approval the
+ * document is numbered and published in the name of 区总河长办公室, and every decision or task
+ * becomes a tracked problem assigned to its unit.
+ */
+export class DocumentService {
+  readonly ctx: DocumentContext;
+
+  constructor(deps: DocumentDeps) {
+    this.ctx = new DocumentContext(deps);
+  }
+
+  /** The card as it stands, for anyone in the directory; the tapped message becomes a copy. */
+  async view(actorOpenId: string, id: string, tappedMessageId?: string): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    this.ctx.requirePerson(directory, actorOpenId);
+    const doc = await this.ctx.load(id);
+    await this.ctx.adopt(doc, tappedMessageId);
+    return this.ctx.card(directory, doc);
+  }
+
+  /** The form to record a new item, or to complete or correct item `n`. */
+  async itemForm(actorOpenId: string, id: string, version: number, n?: number): Promise<CardJson> {
+    const { directory, doc } = await this.editable(actorOpenId, id, version);
+    const item = n === undefined ? undefined : doc.items.find((i) => i.n === n);
+    if (n !== undefined && !item) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
+    const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
+    return this.ctx.deps.cards.itemForm({
+      id: doc.id,
+      version: doc.version,
+      title: doc.title,
+      itemLabel: doc.kind === 'minutes' ? '议定事项' : '任务',
+      n,
+      text: item?.text ?? '',
+      unit: item?.unitId,
+      deadline: formatLocalDate(item?.deadline ? deadlineDay(item.deadline, this.ctx.deps.timeZone) : today),
+      unitOptions: assignableUnits(directory).map((u) => ({ value: u.id, label: u.name })),
+    });
+  }
+
+  /** Records a new item or replaces item `n`, from the form. */
+  async saveItem(actorOpenId: string, id: string, version: number, input: ItemInput): Promise<CardJson> {
+    const { directory, doc, person } = await this.editable(actorOpenId, id, version);
+    const item = this.checkedItem(directory, doc, input, input.n ?? this.nextN(doc));
+    const items = input.n === undefined ? [...doc.items, item] : doc.items.map((i) => (i.n === input.n ? { ...item, list: i.list } : i));
+    if (input.n !== undefined && !doc.items.some((i) => i.n === input.n)) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
+    return (await this.change(directory, person, doc, { type: 'edit' }, { items }, input.n === undefined ? `记录第${item.n}项` : `修改第${item.n}项`)).card;
+  }
+
+  async removeItem(actorOpenId: string, id: string, version: number, n: number): Promise<CardJson> {
+    const { directory, doc, person } = await this.editable(actorOpenId, id, version);
+    if (!doc.items.some((i) => i.n === n)) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
+    // Renumbered so the minutes read 一、二、三 without gaps.
+    const items = doc.items.filter((i) => i.n !== n).map((i, k) => ({ ...i, n: k + 1 }));
+    return (await this.change(directory, person, doc, { type: 'edit' }, { items }, `删除第${n}项`)).card;
+  }
+
+  /**
+   * Decisions written as text (`议定：…` replies in the card's thread, `/议定 …`): each line is
+   * an item, its unit and deadline read from the words. Returns the answer for the person,
+   * naming what is still missing.
+   */
+  async addLines(actorOpenId: string, id: string, lines: string[]): Promise<string> {
+    const texts = lines.map((l) => l.trim()).filter(Boolean);
+    if (texts.length === 0) throw new UserInputError('请写明议定事项，例如：议定：由永和镇负责，12月31日前完成滨河路段清淤');
+    // Taken on the current version; a concurrent edit makes it try again on the next one.
+    for (let attempt = 0; ; attempt++) {
+      const directory = await this.ctx.requireDirectory();
+      const person = this.ctx.requirePerson(directory, actorOpenId);
+      const doc = await this.ctx.load(id);
+      if (doc.kind !== 'minutes' && doc.kind !== 'fourLists') throw new UserInputError(`${DOCUMENT_KIND_NAMES[doc.kind]}请在表单中填写正文，或在卡片话题中上传文件。`);
+      const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
+      const units = assignableUnits(directory);
+      const added: DocumentItem[] = texts.map((line, k) => {
+        const parsed = parseItemLine(line, units, today);
+        return {
+          n: this.nextN(doc) + k,
+          text: parsed.text,
+          list: doc.kind === 'fourLists' ? 'tasks' : undefined,
+          unitId: parsed.unitId,
+          deadline: parsed.deadline ? deadlineFor(parsed.deadline, this.ctx.deps.timeZone) : undefined,
+        };
+      });
+      try {
+        await this.change(directory, person, doc, { type: 'edit' }, { items: [...doc.items, ...added] }, `记录第${added.map((i) => i.n).join('、')}项`);
+      } catch (error) {
+        if (error instanceof StaleError && attempt < 3) continue;
+        throw error;
+      }
+      const missing = added.filter((i) => !i.unitId || !i.deadline).map((i) => `第${i.n}项缺少${!i.unitId && !i.deadline ? '责任单位和完成时限' : !i.unitId ? '责任单位' : '完成时限'}`);
+      return `已记录${added.length}项${doc.kind === 'minutes' ? '议定事项' : '任务'}（第${added.map((i) => i.n).join('、')}项）。${missing.length > 0 ? `${missing.join('；')}，请在卡片上点“补全”。` : ''}`;
+    }
+  }
+
+  /**
+   * `/议定 …`: decisions for the meeting whose card's thread it was typed in, else for the
+   * latest meeting whose minutes the sender's unit is drafting.
+   */
+  async decide(actorOpenId: string, lines: string[], rootMessageId: string | undefined): Promise<string> {
+    const inThread = rootMessageId ? await this.ctx.documentOfThread(rootMessageId) : undefined;
+    let doc = inThread;
+    if (!doc) {
+      const directory = await this.ctx.requireDirectory();
+      const person = this.ctx.requirePerson(directory, actorOpenId);
+      const units = directory.units.filter((u) => u.members.includes(person.id)).map((u) => u.id);
+      doc = await this.ctx.deps.documents.latestDraft('minutes', units);
+      if (!doc) throw new UserInputError('您所在单位没有正在起草的会议纪要。请在会议卡片所在话题中回复，或先发送 /安排会议。');
+    }
+    const answer = await this.addLines(actorOpenId, doc.id, lines);
+    return inThread ? answer : `《${doc.title}》：${answer}`;
+  }
+
+  /** A reply in the thread of a document's card, if it is one: decisions from 议定： lines. */
+  async linesFromThread(actorOpenId: string, rootMessageId: string, text: string): Promise<string | undefined> {
+    const lines = text.split('\n').map(decisionLineText).filter((l): l is string => l !== undefined);
+    if (lines.length === 0) return undefined;
+    const doc = await this.ctx.documentOfThread(rootMessageId);
+    if (!doc) return undefined;
+    return this.answer(() => this.addLines(actorOpenId, doc.id, lines));
+  }
+
+  /** A file sent in the thread of a draft's card is attached to it (a plan's text, a scan). */
+  async attachFromThread(actorOpenId: string, rootMessageId: string, file: { messageId: string; fileKey: string; name: string }): Promise<string | undefined> {
+    const doc = await this.ctx.documentOfThread(rootMessageId);
+    if (!doc) return undefined;
+    return this.answer(async () => {
+      const directory = await this.ctx.requireDirectory();
+      const person = this.ctx.requirePerson(directory, actorOpenId);
+      const attachment = { ...file, by: person.id, at: this.ctx.deps.clock.now() };
+      if (doc.attachments.some((a) => a.messageId === file.messageId)) return `已附上文件“${file.name}”。`;
+      await this.change(directory, person, doc, { type: 'edit' }, { attachments: [...doc.attachments, attachment] }, `附上文件：${file.name}`);
+      return `已将文件“${file.name}”附在${DOCUMENT_KIND_NAMES[doc.kind]}草稿中。`;
+    });
+  }
+
+  /** 提交审定: the approver gets the card and the draft as a .docx. */
+  async submit(actorOpenId: string, id: string, version: number): Promise<CardJson> {
+    const { directory, doc, person } = await this.current(actorOpenId, id, version);
+    const now = this.ctx.deps.clock.now();
+    const { doc: updated, card } = await this.change(directory, person, doc, { type: 'submit' }, { submittedAt: now, lastReturn: undefined });
+    const approver = personDestination(directory, updated.approverId);
+    if (approver) {
+      await this.ctx.postCard(updated, approver, card);
+      const meeting = await this.ctx.meetingOf(updated);
+      const key = `doc:${updated.id}:v${updated.version}:submitted`;
+      await notify(this.ctx.deps.messenger, [approver], `${key}:text`, {
+        kind: 'text',
+        text: `${this.ctx.unitName(directory, updated.drafterUnit)}已提交《${updated.title}》，请您审定：在卡片上点“审定通过”，或写明意见后点“退回修改”。草稿见附件。`,
+      });
+      await this.sendFile(updated, meeting, [approver], `${key}:file`);
+    }
+    return card;
+  }
+
+  /** 退回修改: back to the drafter with the approver's comment. */
+  async returnDraft(actorOpenId: string, id: string, version: number, comment: string): Promise<CardJson> {
+    const { directory, doc, person } = await this.current(actorOpenId, id, version);
+    const now = this.ctx.deps.clock.now();
+    const { doc: updated, card } = await this.change(directory, person, doc, { type: 'return', comment }, { lastReturn: { by: person.id, at: now, comment: comment.trim() } });
+    await notify(this.ctx.deps.messenger, unitDestinationsById(directory, updated.drafterUnit), `doc:${updated.id}:v${updated.version}:returned`, {
+      kind: 'text',
+      text: `${person.name}退回了《${updated.title}》，修改意见：${comment.trim()}。请修改后在卡片上重新提交审定。`,
+    });
+    return card;
+  }
+
+  /** 审定通过: numbered, published in the name of 区总河长办公室, items become tracked problems. */
+  async approve(actorOpenId: string, id: string, version: number): Promise<CardJson> {
+    const { directory, doc, person } = await this.current(actorOpenId, id, version);
+    const now = this.ctx.deps.clock.now();
+    // Refused here, before a number is taken, when the approver may not or the draft is not ready.
+    const check = documentTransition(doc, { type: 'approve' }, documentActor(directory, person.id, doc), now);
+    if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
+    const series = seriesOf(doc.kind);
+    const seq = await this.ctx.deps.documents.allocateNumber(doc.id, series, doc.year);
+    const number = documentNumber(numberPrefixFor(series, directory.district, directory.meetings), doc.year, seq);
+    const { doc: published } = await this.change(directory, person, doc, { type: 'approve' }, { publishedAt: now, number });
+    return this.publish(directory, published);
+  }
+
+  /**
+   * Everything publication does, each step once however often it runs: the card and the file
+   * to everyone concerned, then every decision or task as a tracked problem.
+   */
+  async publish(directory: Directory, doc: OfficialDocument): Promise<CardJson> {
+    const meeting = await this.ctx.meetingOf(doc);
+    const places = distinctPlaces([
+      ...(meeting?.participants ?? []).map((p) => personDestination(directory, p)),
+      personDestination(directory, doc.approverId),
+      ...unitDestinationsById(directory, doc.drafterUnit),
+      ...unitDestinationsById(directory, doc.trackerUnit),
+      ...unitDestinationsById(directory, directory.units.find((u) => u.kind === 'generalChiefOffice')?.id),
+      ...officeDestinations(directory),
+      waterBodyDestination(directory, doc.waterBodyId),
+    ]);
+    const tracked = await this.track(directory, doc, meeting?.startsAt);
+    const card = await this.ctx.card(directory, tracked, meeting);
+    await this.ctx.refreshCopies(tracked, card);
+    for (const place of places) await this.ctx.postCard(tracked, place, card);
+    await this.sendFile(tracked, meeting, places, `doc:${doc.id}:published:file`);
+    this.ctx.deps.logger.info({ document: doc.id, number: doc.number, items: trackedItems(doc).length }, 'document published');
+    return card;
+  }
+
+  /** Each decision or task becomes a problem assigned to its unit with its deadline. */
+  private async track(directory: Directory, doc: OfficialDocument, foundAt: Date | undefined): Promise<OfficialDocument> {
+    const items = [...doc.items];
+    for (const [k, item] of items.entries()) {
+      if (item.issueId || !trackedItems({ kind: doc.kind, items: [item] }).length || !item.unitId || !item.deadline) continue;
+      const unit = directory.units.find((u) => u.id === item.unitId);
+      const water = directory.waterBodies.find((w) => w.id === doc.waterBodyId);
+      const issue = await this.ctx.deps.issues.reportAssigned(
+        {
+          waterBodyId: doc.waterBodyId,
+          townshipId: unit?.kind === 'township' && water?.townships.includes(unit.id) ? unit.id : undefined,
+          place: '',
+          description: item.text,
+          category: '其他',
+          urgency: 'normal',
+          source: { kind: doc.kind === 'minutes' ? 'decision' : 'task', ref: `doc:${doc.id}#${item.n}` },
+          foundBy: doc.approverId,
+          foundAt: foundAt ?? doc.publishedAt ?? this.ctx.deps.clock.now(),
+          reportedBy: doc.createdBy,
+        },
+        { unit: item.unitId, deadline: item.deadline, requirement: `落实《${doc.title}》（${doc.number ?? ''}）第${item.n}项`, trackerUnit: doc.trackerUnit, assignedBy: doc.approverId },
+      );
+      await this.ctx.deps.documents.linkItem(doc.id, item.n, issue.id);
+      items[k] = { ...item, issueId: issue.id };
+    }
+    return { ...doc, items };
+  }
+
+  private async sendFile(doc: OfficialDocument, meeting: Awaited<ReturnType<DocumentContext['meetingOf']>>, places: Destination[], key: string): Promise<void> {
+    const directory = await this.ctx.requireDirectory();
+    const data = await this.ctx.deps.renderDocx(this.ctx.layout(directory, doc, meeting));
+    await notify(this.ctx.deps.messenger, places, key, { kind: 'file', fileName: this.ctx.fileName(doc), fileType: 'doc', data });
+  }
+
+  /** Applies one step for one person and saves it; every copy of the card then shows it. */
+  private async change(
+    directory: Directory,
+    person: Person,
+    doc: OfficialDocument,
+    action: DocumentAction,
+    fields: DocumentFields,
+    note?: string,
+  ): Promise<{ doc: OfficialDocument; card: CardJson }> {
+    const now = this.ctx.deps.clock.now();
+    const result = documentTransition({ ...doc, ...fields, state: doc.state, version: doc.version }, action, documentActor(directory, person.id, doc), now);
+    if (!result.ok) throw result.forbidden ? new ForbiddenError(result.reason) : new UserInputError(result.reason);
+    const entry = { ...result.entry, note: result.entry.note ?? note ?? null };
+    const saved = await this.ctx.deps.documents.applyChange(doc, { ...fields, state: result.next.state }, entry);
+    if (!saved) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
+    const updated: OfficialDocument = { ...doc, ...fields, state: result.next.state, version: result.next.version, history: [...doc.history, entry] };
+    this.ctx.deps.logger.info({ document: doc.id, action: action.type, by: person.id, to: updated.state }, 'document changed');
+    const card = await this.ctx.card(directory, updated);
+    await this.ctx.refreshCopies(updated, card);
+    return { doc: updated, card };
+  }
+
+  /** A document as this person's card showed it, or why it cannot be acted on. */
+  private async current(actorOpenId: string, id: string, version: number): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
+    const [directory, doc] = await Promise.all([this.ctx.requireDirectory(), this.ctx.load(id)]);
+    const person = this.ctx.requirePerson(directory, actorOpenId);
+    if (doc.version !== version) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
+    return { directory, doc, person };
+  }
+
+  /** As `current`, and the person may edit it now (a form is refused before it is filled in). */
+  private async editable(actorOpenId: string, id: string, version: number): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
+    const found = await this.current(actorOpenId, id, version);
+    const check = documentTransition(found.doc, { type: 'edit' }, documentActor(found.directory, found.person.id, found.doc), this.ctx.deps.clock.now());
+    if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
+    return found;
+  }
+
+  private checkedItem(directory: Directory, doc: OfficialDocument, input: ItemInput, n: number): DocumentItem {
+    const text = input.text.trim();
+    if (!text) throw new UserInputError(`请填写${doc.kind === 'minutes' ? '议定事项' : '任务'}内容`);
+    if (!input.unitId || !assignableUnits(directory).some((u) => u.id === input.unitId)) throw new UserInputError('请选择责任单位');
+    if (!input.deadline) throw new UserInputError('请选择完成时限');
+    const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
+    if (compareLocalDates(input.deadline, today) < 0) throw new UserInputError('完成时限不能早于今天');
+    return { n, text, unitId: input.unitId, deadline: deadlineFor(input.deadline, this.ctx.deps.timeZone), list: doc.kind === 'fourLists' ? 'tasks' : undefined };
+  }
+
+  private nextN(doc: OfficialDocument): number {
+    return doc.items.reduce((max, i) => Math.max(max, i.n), 0) + 1;
+  }
+
+  /** A refusal becomes the answer to the person instead of an error. */
+  private async answer(work: () => Promise<string>): Promise<string> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ForbiddenError || error instanceof UserInputError || error instanceof StaleError) return error.userMessage;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { DocumentKind, DocumentState } from '../../domain/documents/document.js';
+import type { MeetingKind } from '../../domain/meetings/meeting.js';
+import type { CardJson } from '../ports.js';
+
+/** A document's card as plain data: a meeting's minutes, a plan, the four lists, a health report. */
+export interface DocumentView {
+  id: string;
+  version: number;
+  kind: DocumentKind;
+  state: DocumentState;
+  title: string;
+  number?: string;
+  meeting?: { kindName: string; when: string; place: string; participants: string; convener?: string; cancelled: boolean };
+  waterBodyName?: string;
+  drafterName: string;
+  approverName: string;
+  items: Array<{ n: number; text: string; unitName?: string; deadline?: string; missing: boolean; listName?: string; issueNumber?: string }>;
+  /** The untracked lists or the body. */
+  sections: Array<{ heading: string; lines: string[] }>;
+  attachments: string[];
+  lastReturn?: { byName: string; on: string; comment: string };
+  /** The document as it reads (draft or published), for the approver and the readers. */
+  text?: string;
+  publishedOn?: string;
+}
+
+export interface ItemFormView {
+  id: string;
+  version: number;
+  title: string;
+  itemLabel: string;
+  n?: number;
+  text: string;
+  unit?: string;
+  deadline: string;
+  unitOptions: Array<{ value: string; label: string }>;
+}
+
+export interface ScheduleFormView {
+  kind?: MeetingKind;
+  kindOptions: Array<{ value: string; label: string }>;
+  waterOptions: Array<{ value: string; label: string }>;
+  unitOptions: Array<{ value: string; label: string }>;
+  today: string;
+}
+
+export interface DraftFormView {
+  kind: DocumentKind;
+  waterBodyId: string;
+  waterBodyName: string;
+  year: number;
+}
+
+export interface DocumentCardPresenter {
+  document(view: DocumentView): CardJson;
+  itemForm(view: ItemFormView): CardJson;
+  scheduleForm(view: ScheduleFormView): CardJson;
+  draftForm(view: DraftFormView): CardJson;
+}

@@ -1,0 +1,97 @@
+import { MEETING_KIND_NAMES, jointParties, nextConvener } from '../../domain/meetings/meeting.js';
+import { approvalNudge, fourListsStage, meetingReminderStage, weeklyFrom, yearlyFrom } from '../../domain/meetings/meeting-settings.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById } from '../destinations.js';
+import type { DocumentContext } from '../documents/document-context.js';
+import { fullDate, meetingTime } from '../documents/layouts.js';
+
+export interface MeetingSweepResult {
+  meetingReminders: number;
+  approvalReminders: number;
+  annualMeeting: boolean;
+  jointMeetings: number;
+  fourLists: number;
+}
+
+/**
+ * The meeting and document reminders (art. 5, 8, 10, 12), run by a job every few minutes:
+ * each reminder has a once-only key, so running it twice, or on two instances, sends it once.
+ */
+export class MeetingSweep {
+  constructor(private readonly ctx: DocumentContext) {}
+
+  async sweep(now: Date): Promise<MeetingSweepResult> {
+    const result: MeetingSweepResult = { meetingReminders: 0, approvalReminders: 0, annualMeeting: false, jointMeetings: 0, fourLists: 0 };
+    const directory = await this.ctx.deps.directory.loadDirectory();
+    if (!directory) return result;
+    const { timeZone, messenger, meetings, documents } = this.ctx.deps;
+    const settings = directory.meetings;
+    const hour = directory.reminders.hour;
+    const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    const text = (t: string) => ({ kind: 'text' as const, text: t });
+
+    // Before a meeting: every participant, at each configured number of hours before.
+    const horizon = new Date(now.getTime() + Math.max(0, ...settings.remindHoursBefore) * 3_600_000);
+    for (const meeting of await meetings.startingBetween(now, horizon)) {
+      const stage = meetingReminderStage(meeting.startsAt, settings.remindHoursBefore, now);
+      if (stage === undefined) continue;
+      const places = distinctPlaces(meeting.participants.map((p) => personDestination(directory, p)));
+      await notify(messenger, places, `meeting:${meeting.id}:remind:${stage}h`, text(`会议提醒：${meeting.title}将于${meetingTime(meeting.startsAt, timeZone)}在${meeting.place}召开，请准时参加。`));
+      result.meetingReminders++;
+    }
+
+    // A draft waiting for its approver: a reminder after every N working days.
+    for (const doc of await documents.pendingApproval()) {
+      if (!doc.submittedAt) continue;
+      const nudge = approvalNudge(doc.submittedAt, settings.approvalRemindAfterDays, calendar, hour, now, timeZone);
+      const approver = personDestination(directory, doc.approverId);
+      if (nudge === undefined || !approver) continue;
+      await notify(messenger, [approver], `doc:${doc.id}:v${doc.version}:nudge:${nudge}`, text(`《${doc.title}》已于${fullDate(doc.submittedAt, timeZone)}提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`));
+      result.approvalReminders++;
+    }
+
+    // Art. 5: at least one 总河长会议 a year; 区总河长办公室 is reminded weekly from the set day.
+    const week = weeklyFrom(settings.generalMeetingBy, hour, calendar, now, timeZone);
+    if (week && (await meetings.ofKindInYear('generalChiefMeeting', week.year)).length === 0) {
+      const office = directory.units.find((u) => u.kind === 'generalChiefOffice');
+      await notify(messenger, unitDestinationsById(directory, office?.id), `annual-meeting:${week.year}:w${week.week}`, text(`${week.year}年尚未召开${MEETING_KIND_NAMES.generalChiefMeeting}。按照协调机制第五条，区级总河长每年至少召开1次总河长会议，请尽快安排（发送 /安排会议）。`));
+      result.annualMeeting = true;
+    }
+
+    // Art. 10: each year, whose turn it is to convene each cross-boundary 联席会议.
+    const jointYear = yearlyFrom(settings.jointMeetingRemindOn, hour, calendar, now, timeZone);
+    if (jointYear !== undefined) {
+      for (const water of directory.waterBodies.filter((w) => w.crossBoundary)) {
+        if ((await meetings.ofKindInYear('jointMeeting', jointYear, water.id)).length > 0) continue;
+        const convener = nextConvener(jointParties(directory, water.id), (await meetings.lastJointMeeting(water.id))?.convener);
+        if (!convener) continue;
+        const ours = convener === directory.district;
+        await notify(messenger, officeDestinations(directory), `joint-meeting:${water.id}:${jointYear}`, text(
+          ours
+            ? `${jointYear}年${water.name}跨界河湖联席会议轮到我区召集，请区河长制办公室商定时间并发送 /安排会议。`
+            : `${jointYear}年${water.name}跨界河湖联席会议由${convener}召集，请区河长制办公室与其对接，会议确定后发送 /安排会议 登记。`,
+        ));
+        result.jointMeetings++;
+      }
+    }
+
+    // Art. 12: the yearly four lists, before they are due and once overdue.
+    const stage = fourListsStage(settings, hour, calendar, now, timeZone);
+    if (stage) {
+      for (const water of directory.waterBodies.filter((w) => w.districtChief && w.liaisonUnit)) {
+        const published = (await documents.ofKind('fourLists', stage.year, water.id)).some((d) => d.state === 'published');
+        if (published) continue;
+        const overdue = stage.daysBefore === 0;
+        const places = distinctPlaces([...unitDestinationsById(directory, water.liaisonUnit), ...(overdue ? officeDestinations(directory) : [])]);
+        const due = settings.fourListsDueOn.replace(/^0?(\d+)-0?(\d+)$/, '$1月$2日');
+        await notify(messenger, places, `four-lists:${water.id}:${stage.year}:${stage.daysBefore}`, text(
+          overdue
+            ? `${water.name}${stage.year}年度“四张清单”已超过印发期限（${due}），请${this.ctx.unitName(directory, water.liaisonUnit)}尽快起草报审（发送 /起草 四张清单 ${water.name}）。`
+            : `${water.name}${stage.year}年度“四张清单”须于${due}前印发，请${this.ctx.unitName(directory, water.liaisonUnit)}起草后报区级河湖长审定（发送 /起草 四张清单 ${water.name}）。`,
+        ));
+        result.fourLists++;
+      }
+    }
+    return result;
+  }
+}
