@@ -143,9 +143,12 @@ export class DocumentContext {
     await updateDeliveredCards(this.deps.messenger, doc.cardKeys, `${doc.version}:${this.deps.clock.now().getTime()}`, card);
   }
 
-  /** Posts the card to a place once and remembers the copy. */
-  async postCard(doc: OfficialDocument, destination: Destination, card: CardJson): Promise<void> {
-    const key = `doc:${doc.id}:card:${destination.place}`;
+  /**
+   * Posts the card to a place once and remembers the copy. `occasion` makes a new message
+   * where a copy already is (publication is news, not just an update of the draft's card).
+   */
+  async postCard(doc: OfficialDocument, destination: Destination, card: CardJson, occasion = 'card'): Promise<void> {
+    const key = `doc:${doc.id}:${occasion}:${destination.place}`;
     if (!doc.cardKeys.includes(key)) {
       await this.deps.documents.addCardKey(doc.id, key);
       doc.cardKeys.push(key);

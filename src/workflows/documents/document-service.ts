@@ -231,7 +231,7 @@ export class DocumentService {
     const tracked = await this.track(directory, doc, meeting?.startsAt);
     const card = await this.ctx.card(directory, tracked, meeting);
     await this.ctx.refreshCopies(tracked, card);
-    for (const place of places) await this.ctx.postCard(tracked, place, card);
+    for (const place of places) await this.ctx.postCard(tracked, place, card, 'published');
     await this.sendFile(tracked, meeting, places, `doc:${doc.id}:published:file`);
     this.ctx.deps.logger.info({ document: doc.id, number: doc.number, items: trackedItems(doc).length }, 'document published');
     return card;

@@ -1,0 +1,224 @@
+import mammoth from 'mammoth';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
+import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
+import { TEST_APP } from '../helpers/bot.js';
+import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
+
+/**
+ * A 巡河现场会议 of 大渡河 from scheduling to its decisions' closing, end to end through the
+ * fake Feishu: the liaison unit (区水务局, 孙) organises and drafts, the district chief (李)
+ * approves, 永和镇 (吴) rectifies.
+ */
+
+const clock = new ManualClock('2026-11-30T10:00:00+08:00');
+const t = useTestBot({ clock });
+const openId = exampleOpenId;
+const MINUTES_NO = '金总河长办纪〔2026〕1号';
+
+type Reply = { toast?: { type: string; content: string }; card?: unknown };
+const text = (x: unknown) => JSON.stringify(x);
+
+beforeAll(async () => {
+  await importExampleDistrict(t.fake, t.bot.models, clock);
+});
+
+async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId = 'om_card'): Promise<Reply> {
+  clock.advance(1_000);
+  const res = await t.post(cardAction({ operatorOpenId: openId(who), value, formValue, messageId, chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), {
+    path: '/webhook/card',
+    clock,
+  });
+  expect(res.status).toBe(200);
+  await t.settle();
+  return res.json as Reply;
+}
+
+async function say(who: string, input: { text?: string; messageType?: string; content?: unknown; rootId?: string; chatId?: string }): Promise<FakeMessage[]> {
+  clock.advance(1_000);
+  const before = t.fake.messages().length;
+  const group = input.chatId !== undefined;
+  await t.post(
+    messageReceived({
+      senderOpenId: openId(who),
+      chatId: input.chatId ?? `oc_p2p_${who}`,
+      chatType: group ? 'group' : 'p2p',
+      text: input.text,
+      messageType: input.messageType,
+      content: input.content,
+      rootId: input.rootId,
+      parentId: input.rootId,
+      token: TEST_APP.verificationToken,
+    }),
+    { clock },
+  );
+  await t.settle();
+  return t.fake.messages().slice(before);
+}
+
+const minutes = async () => (await t.bot.models.documents.findOne({ kind: 'minutes' }).lean())!;
+const doc = async (a: string, extra: Record<string, unknown> = {}) => ({ a, id: (await minutes())._id, v: (await minutes()).version, ...extra });
+const textOf = (m: FakeMessage | undefined) => (m?.msgType === 'text' ? (m.content as { text: string }).text : '');
+const sentTo = (who: string, since = 0) => t.fake.messages().slice(since).filter((m) => m.receiveId === openId(who));
+
+async function docxText(message: FakeMessage | undefined): Promise<string> {
+  const key = (message?.content as { file_key?: string } | undefined)?.file_key ?? '';
+  const upload = t.fake.upload(key);
+  expect(upload?.fileName).toMatch(/\.docx$/);
+  return (await mammoth.extractRawText({ buffer: upload!.bytes })).value;
+}
+
+describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
+  it('schedules from /安排会议 for the liaison unit only, and sends the card to every participant', async () => {
+    const [refused] = await say('wu', { text: '/安排会议' });
+    expect(textOf(refused)).toBe('只有区总河长办公室、区河长制办公室和联络员单位可以安排会议。');
+    const [form] = await say('sun', { text: '/安排会议 巡河现场会议' });
+    expect(text(form?.content)).toContain('安排会议');
+    expect(text(form?.content)).toContain('"initial_option":"patrolSiteMeeting"');
+
+    const meeting = { kind: 'patrolSiteMeeting', water: 'dadu-jinkouhe', date: '2026-12-03 +0800', time: '09:30', place: '永和镇政府三楼会议室', units: ['yonghe'] };
+    const wrongLiaison = await tap('zhou', { a: 'meeting.create' }, meeting);
+    expect(wrongLiaison.toast).toEqual({ type: 'error', content: '只有区水务局或区河长制办公室可以安排巡河现场会议。' });
+    const noTime = await tap('sun', { a: 'meeting.create' }, { ...meeting, time: '上午' });
+    expect(noTime.toast).toEqual({ type: 'error', content: '请填写会议时间，例如 09:30' });
+    const past = await tap('sun', { a: 'meeting.create' }, { ...meeting, date: '2026-11-20 +0800' });
+    expect(past.toast).toEqual({ type: 'error', content: '会议时间须晚于现在。' });
+    expect(await t.bot.models.meetings.countDocuments()).toBe(0);
+
+    const done = await tap('sun', { a: 'meeting.create' }, meeting, form!.messageId);
+    expect(done.toast?.content).toBe('会议通知已发出');
+    expect(text(done.card)).toContain('大渡河（金口河段）巡河现场会议纪要');
+    expect(text(done.card)).toContain('2026年12月3日上午9时30分');
+    const stored = (await t.bot.models.meetings.findOne().lean())!;
+    expect(stored.participants.sort()).toEqual(['li-hezhang', 'sun-shuiwu', 'wu-yonghe']);
+    // The chief and the township by direct message, the liaison unit's and the river's chats.
+    for (const who of ['li', 'wu']) expect(sentTo(who).some((m) => text(m.content).includes('巡河现场会议纪要'))).toBe(true);
+    for (const chat of ['oc_example_shuiwu', 'oc_example_dadu']) {
+      expect(t.fake.messages().some((m) => m.chatId === chat && text(m.content).includes('巡河现场会议纪要'))).toBe(true);
+    }
+  });
+
+  it('records decisions by form, by 议定： replies in the card’s thread and by /议定, from the drafter only', async () => {
+    const opened = await tap('sun', await doc('doc.itemForm'));
+    expect(text(opened.card)).toContain('记录议定事项');
+    const notDrafter = await tap('wu', await doc('doc.saveItem'), { text: '清淤', unit: 'yonghe', date: '2026-12-31 +0800' });
+    expect(notDrafter.toast).toEqual({ type: 'error', content: '只有起草单位可以修改和提交会议纪要。' });
+    const noUnit = await tap('sun', await doc('doc.saveItem'), { text: '清淤', date: '2026-12-31 +0800' });
+    expect(noUnit.toast).toEqual({ type: 'error', content: '请选择责任单位' });
+    const saved = await tap('sun', await doc('doc.saveItem'), { text: '完成滨河路段河道清淤', unit: 'yonghe', date: '2026-12-31 +0800' });
+    expect(saved.toast?.content).toBe('已保存');
+    expect(text(saved.card)).toContain('完成滨河路段河道清淤');
+
+    const thread = t.fake.messages().find((m) => m.chatId === 'oc_example_shuiwu' && text(m.content).includes('巡河现场会议纪要'))!;
+    const [ack] = await say('sun', {
+      chatId: 'oc_example_shuiwu',
+      rootId: thread.messageId,
+      text: '议定：由区自然资源局负责，2027年1月15日前完成岸线划界\n议定：加强汛期巡查',
+    });
+    expect(textOf(ack)).toBe('已记录2项议定事项（第2、3项）。第3项缺少责任单位和完成时限，请在卡片上点“补全”。');
+    const [outsider] = await say('wu', { chatId: 'oc_example_dadu', rootId: t.fake.messages().find((m) => m.chatId === 'oc_example_dadu' && text(m.content).includes('纪要'))!.messageId, text: '议定：永和镇年底前完成' });
+    expect(textOf(outsider)).toBe('只有起草单位可以修改和提交会议纪要。');
+    const [command] = await say('sun', { text: '/议定 区农业农村局12月20日前排查沿河养殖' });
+    expect(textOf(command)).toBe('《大渡河（金口河段）巡河现场会议纪要》：已记录1项议定事项（第4项）。');
+
+    const items = (await minutes()).items;
+    expect(items.map((i) => [i.n, i.unitId ?? null])).toEqual([
+      [1, 'yonghe'],
+      [2, 'natural-resources-bureau'],
+      [3, null],
+      [4, 'agriculture-bureau'],
+    ]);
+    // Every copy shows the decisions.
+    expect(text(thread.updates.at(-1))).toContain('排查沿河养殖');
+  });
+
+  it('refuses to submit an incomplete draft, and lets the drafter complete and remove items', async () => {
+    const incomplete = await tap('sun', await doc('doc.submit'));
+    expect(incomplete.toast).toEqual({ type: 'error', content: '第3项还缺少责任单位或完成时限，请先补全。' });
+    const form = await tap('sun', await doc('doc.itemForm', { n: 3 }));
+    expect(text(form.card)).toContain('加强汛期巡查');
+    await tap('sun', await doc('doc.saveItem', { n: 3 }), { text: '加强汛期巡查，发现险情及时上报', unit: 'gongan', date: '2027-01-31 +0800' });
+    const removed = await tap('sun', await doc('doc.removeItem', { n: 4 }));
+    expect(removed.toast?.content).toBe('已删除');
+    expect((await minutes()).items.map((i) => i.n)).toEqual([1, 2, 3]);
+  });
+
+  it('sends the draft to the chief with the .docx; only the chief approves or returns, a return needs a comment', async () => {
+    const before = t.fake.messages().length;
+    expect((await tap('wu', await doc('doc.submit'))).toast?.type).toBe('error');
+    const submitted = await tap('sun', await doc('doc.submit'));
+    expect(submitted.toast?.content).toBe('已提交审定');
+    expect((await minutes()).state).toBe('pendingApproval');
+    const toChief = sentTo('li', before);
+    expect(toChief.some((m) => textOf(m).includes('已提交《大渡河（金口河段）巡河现场会议纪要》，请您审定'))).toBe(true);
+    const draft = await docxText(toChief.find((m) => m.msgType === 'file'));
+    expect(draft).toContain('金口河区总河长办公室会议纪要');
+    expect(draft).toContain('（草稿）');
+    expect(draft).toContain('一、完成滨河路段河道清淤。（责任单位：永和镇；完成时限：2026年12月31日前）');
+    expect(draft).toContain('二、由区自然资源局负责，2027年1月15日前完成岸线划界。（责任单位：区自然资源局；完成时限：2027年1月15日前）');
+    expect(draft).toContain('出席：李某某、孙某某、吴某某');
+
+    expect((await tap('sun', await doc('doc.approve'))).toast).toEqual({ type: 'error', content: '只有审定人可以审定会议纪要。' });
+    expect((await tap('sun', await doc('doc.itemForm'))).toast).toEqual({ type: 'error', content: '会议纪要已提交审定，如需修改，请审定人退回。' });
+    expect((await tap('li', await doc('doc.return'), { comment: ' ' })).toast).toEqual({ type: 'error', content: '请写明修改意见' });
+    const returned = await tap('li', await doc('doc.return'), { comment: '第一项请明确清淤长度' });
+    expect(returned.toast?.content).toBe('已退回修改');
+    expect(text(returned.card)).toContain('第一项请明确清淤长度');
+    expect((await minutes()).state).toBe('drafting');
+    const notice = t.fake.messages().filter((m) => m.chatId === 'oc_example_shuiwu').map(textOf);
+    expect(notice).toContain('李某某退回了《大渡河（金口河段）巡河现场会议纪要》，修改意见：第一项请明确清淤长度。请修改后在卡片上重新提交审定。');
+  });
+
+  it('publishes on approval with a number, to everyone concerned, and every decision becomes an assigned problem', async () => {
+    await tap('sun', await doc('doc.saveItem', { n: 1 }), { text: '完成滨河路段1.2公里河道清淤', unit: 'yonghe', date: '2026-12-31 +0800' });
+    await tap('sun', await doc('doc.submit'));
+    const stale = await tap('li', { ...(await doc('doc.approve')), v: 1 });
+    expect(stale.toast).toEqual({ type: 'warning', content: '该文件已被处理，卡片已刷新。' });
+
+    const before = t.fake.messages().length;
+    const approved = await tap('li', await doc('doc.approve'));
+    expect(approved.toast?.content).toBe('已审定通过，已印发并交办');
+    expect(text(approved.card)).toContain(MINUTES_NO);
+    expect(await minutes()).toMatchObject({ state: 'published', number: MINUTES_NO });
+
+    const published = await docxText(t.fake.messages().slice(before).find((m) => m.msgType === 'file' && m.chatId === 'oc_example_hezhangban'));
+    expect(published).toContain(MINUTES_NO);
+    expect(published).toContain('一、完成滨河路段1.2公里河道清淤。');
+    expect(published).toContain('2026年11月30日印发');
+    for (const chat of ['oc_example_hezhangban', 'oc_example_zongheban', 'oc_example_dadu', 'oc_example_shuiwu']) {
+      expect(t.fake.messages().slice(before).some((m) => m.chatId === chat && text(m.content).includes(MINUTES_NO))).toBe(true);
+    }
+
+    const problems = await t.bot.models.issues.find({ 'source.kind': 'decision' }).sort({ seq: 1 }).lean();
+    expect(problems.map((p) => [p.description, p.state, p.assigneeUnit, p.supervisorUnits, p.chiefId])).toEqual([
+      ['完成滨河路段1.2公里河道清淤', 'assigned', 'yonghe', ['water-bureau'], 'li-hezhang'],
+      ['由区自然资源局负责，2027年1月15日前完成岸线划界', 'assigned', 'natural-resources-bureau', ['water-bureau'], 'li-hezhang'],
+      ['加强汛期巡查，发现险情及时上报', 'assigned', 'gongan', ['water-bureau'], 'li-hezhang'],
+    ]);
+    expect(problems[0]?.requirement).toBe(`落实《大渡河（金口河段）巡河现场会议纪要》（${MINUTES_NO}）第1项`);
+    // The minutes' card names each decision's problem number.
+    expect(text((await t.bot.documents.view(openId('li'), (await minutes())._id)))).toContain(problems[0]!.number);
+    // Approving again changes nothing.
+    expect((await tap('li', await doc('doc.approve'))).toast?.type).toBe('error');
+    expect(await t.bot.models.issues.countDocuments({ 'source.kind': 'decision' })).toBe(3);
+  });
+
+  it('reports a decision’s closing to the approving chief, copied to the River Chief Office', async () => {
+    const problem = (await t.bot.models.issues.findOne({ assigneeUnit: 'yonghe', 'source.kind': 'decision' }).lean())!;
+    const act = async (who: string, type: string, form?: Record<string, unknown>) => {
+      const current = (await t.bot.models.issues.findOne({ _id: problem._id }).lean())!;
+      return tap(who, { a: 'issue.act', id: current.key, v: current.version, t: type }, form);
+    };
+    await act('wu', 'accept');
+    await act('wu', 'requestClose', { text: '已完成清淤1.2公里' });
+    const before = t.fake.messages().length;
+    // The liaison unit tracks the decision: it verifies.
+    expect((await act('sun', 'verifyPass')).toast?.content).toBe('已核查销号，已报告河湖长');
+    const reports = t.fake.messages().slice(before).filter((m) => text(m.content).includes('问题销号报告') || text(m.content).includes('核查销号'));
+    expect(reports.some((m) => m.receiveId === openId('li'))).toBe(true);
+    expect(reports.some((m) => m.chatId === 'oc_example_hezhangban')).toBe(true);
+    expect(text(reports.find((m) => m.receiveId === openId('li'))?.content)).toContain('会议议定事项');
+  });
+});
