@@ -1,0 +1,172 @@
+import mammoth from 'mammoth';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
+import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
+import { TEST_APP } from '../helpers/bot.js';
+import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
+
+/**
+ * Every meeting kind's roles (art. 5, 8, 10, 16): who may schedule, draft, approve; the
+ * 联席会议 rotation; and a four-lists document from draft to tracked tasks (art. 12).
+ */
+
+const clock = new ManualClock('2026-12-01T10:00:00+08:00');
+const t = useTestBot({ clock });
+const openId = exampleOpenId;
+
+type Reply = { toast?: { type: string; content: string }; card?: unknown };
+const text = (x: unknown) => JSON.stringify(x);
+const textOf = (m: FakeMessage | undefined) => (m?.msgType === 'text' ? (m.content as { text: string }).text : '');
+
+beforeAll(async () => {
+  await importExampleDistrict(t.fake, t.bot.models, clock);
+});
+
+async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): Promise<Reply> {
+  clock.advance(1_000);
+  const res = await t.post(cardAction({ operatorOpenId: openId(who), value, formValue, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), {
+    path: '/webhook/card',
+    clock,
+  });
+  expect(res.status).toBe(200);
+  await t.settle();
+  return res.json as Reply;
+}
+
+async function say(who: string, input: { text: string; rootId?: string; chatId?: string }): Promise<FakeMessage[]> {
+  clock.advance(1_000);
+  const before = t.fake.messages().length;
+  await t.post(
+    messageReceived({
+      senderOpenId: openId(who),
+      chatId: input.chatId ?? `oc_p2p_${who}`,
+      chatType: input.chatId ? 'group' : 'p2p',
+      text: input.text,
+      rootId: input.rootId,
+      parentId: input.rootId,
+      token: TEST_APP.verificationToken,
+    }),
+    { clock },
+  );
+  await t.settle();
+  return t.fake.messages().slice(before);
+}
+
+const personKey = async (who: string) => (await t.bot.models.people.findOne({ openId: openId(who) }).lean())!.key;
+const docById = async (id: string) => (await t.bot.models.documents.findOne({ _id: id }).lean())!;
+const button = async (id: string, a: string, extra: Record<string, unknown> = {}) => ({ a, id, v: (await docById(id)).version, ...extra });
+
+interface Walk {
+  kind: string;
+  water?: string;
+  organiser: string;
+  drafter: string;
+  approver: string;
+  tracker: string;
+  title: string;
+}
+
+const KINDS: Walk[] = [
+  { kind: 'generalChiefMeeting', organiser: 'qian', drafter: 'zhao', approver: 'zhang', tracker: 'general-chief-office', title: '2026年总河长会议纪要' },
+  { kind: 'patrolSiteMeeting', water: 'yeniu', organiser: 'zhou', drafter: 'zhou', approver: 'wang', tracker: 'ecology-bureau', title: '野牛河巡河现场会议纪要' },
+  { kind: 'basinMeeting', water: 'dadu-jinkouhe', organiser: 'sun', drafter: 'sun', approver: 'li', tracker: 'water-bureau', title: '大渡河（金口河段）流域专题会议纪要' },
+  { kind: 'jointMeeting', water: 'dadu-jinkouhe', organiser: 'qian', drafter: 'qian', approver: 'li', tracker: 'river-chief-office', title: '大渡河（金口河段）联席会议纪要' },
+  { kind: 'officeMeeting', organiser: 'qian', drafter: 'qian', approver: 'zhang', tracker: 'river-chief-office', title: '区河长制办公室会议纪要' },
+  { kind: 'directorsMeeting', organiser: 'zhao', drafter: 'zhao', approver: 'zhang', tracker: 'general-chief-office', title: '区总河长办公室主任会议纪要' },
+];
+
+describe('each meeting kind, from scheduling to tracked decisions', () => {
+  KINDS.forEach((w, index) => {
+    it(`${w.kind}: ${w.organiser} schedules, ${w.drafter} drafts, ${w.approver} returns then approves`, async () => {
+      const form = { kind: w.kind, water: w.water, date: '2026-12-20 +0800', time: '15:00', place: '区政府第一会议室' };
+      expect((await tap('wu', { a: 'meeting.create' }, form)).toast?.type).toBe('error');
+      const scheduled = await tap(w.organiser, { a: 'meeting.create' }, form);
+      expect(scheduled.toast?.content).toBe('会议通知已发出');
+      const meeting = (await t.bot.models.meetings.findOne().sort({ createdAt: -1 }).lean())!;
+      const id = meeting.minutesId;
+      expect((await docById(id)).title).toBe(w.title);
+      expect(meeting.participants).toContain(await personKey(w.approver));
+
+      // The drafter records a decision by replying in the thread of their copy of the card.
+      const copy = t.fake.messages().find((m) => m.msgType === 'interactive' && text(m.content).includes(w.title) && (m.receiveId === openId(w.drafter) || m.chatId !== undefined))!;
+      const [ack] = await say(w.drafter, { chatId: copy.chatId ?? `oc_p2p_${w.drafter}`, rootId: copy.messageId, text: '议定：区水务局2027年3月31日前完成全区河湖管理范围复核' });
+      expect(textOf(ack)).toBe('已记录1项议定事项（第1项）。');
+      expect((await tap('wu', await button(id, 'doc.submit'))).toast?.type).toBe('error');
+      expect((await tap(w.drafter, await button(id, 'doc.submit'))).toast?.content).toBe('已提交审定');
+
+      // Nobody but the approver decides; a return goes back to the drafter with its comment.
+      const wrong = w.approver === 'zhang' ? 'li' : 'zhang';
+      expect((await tap(wrong, await button(id, 'doc.approve'))).toast?.content).toMatch(/^只有审定人可以审定/);
+      expect((await tap(w.approver, await button(id, 'doc.return'), { comment: '请补充资金保障' })).toast?.content).toBe('已退回修改');
+      expect((await tap(w.drafter, await button(id, 'doc.saveItem', { n: 1 }), { text: '完成全区河湖管理范围复核，所需资金纳入预算', unit: 'water-bureau', date: '2027-03-31 +0800' })).toast?.content).toBe('已保存');
+      await tap(w.drafter, await button(id, 'doc.submit'));
+      expect((await tap(w.approver, await button(id, 'doc.approve'))).toast?.content).toBe('已审定通过，已印发并交办');
+
+      expect((await docById(id)).number).toBe(`金总河长办纪〔2026〕${index + 1}号`);
+      const problem = (await t.bot.models.issues.findOne({ 'source.ref': `doc:${id}#1` }).lean())!;
+      expect(problem).toMatchObject({ state: 'assigned', assigneeUnit: 'water-bureau', source: { kind: 'decision' } });
+      // The tracking unit supervises, unless it is itself the assignee.
+      expect(problem.supervisorUnits).toEqual(w.tracker === 'water-bureau' ? [] : [w.tracker]);
+      expect(problem.chiefId).toBe(await personKey(w.approver));
+    });
+  });
+
+  it('rotates the 联席会议 convener among the parties of the cooperation agreement', async () => {
+    // The walk above held the first one, convened by this district; the next turn is the first neighbour's.
+    await tap('qian', { a: 'meeting.create' }, { kind: 'jointMeeting', water: 'dadu-jinkouhe', date: '2027-01-10 +0800', time: '09:00', place: '汉源县' });
+    const conveners = (await t.bot.models.meetings.find({ kind: 'jointMeeting' }).sort({ startsAt: 1 }).lean()).map((m) => m.convener);
+    expect(conveners).toEqual(['金口河区', '汉源县']);
+    const refused = await tap('qian', { a: 'meeting.create' }, { kind: 'jointMeeting', water: 'yeniu', date: '2027-01-10 +0800', time: '09:00', place: '区政府' });
+    expect(refused.toast).toEqual({ type: 'error', content: '野牛河不是跨界河湖，联席会议只用于跨界河湖。' });
+  });
+});
+
+describe('四张清单 from draft to tracked tasks', () => {
+  it('lets only the liaison unit start it, and tracks its tasks once the chief approves', async () => {
+    const [refused] = await say('zhou', { text: '/起草 四张清单 大渡河' });
+    expect(textOf(refused)).toBe('四张清单由区水务局起草，您不能发起。');
+    const [form] = await say('sun', { text: '/起草 四张清单 大渡' });
+    expect(text(form?.content)).toContain('起草四张清单');
+
+    const empty = await tap('sun', { a: 'doc.create', k: 'fourLists', w: 'dadu-jinkouhe' }, {});
+    expect(empty.toast).toEqual({ type: 'error', content: '请至少填写一张清单' });
+    const created = await tap('sun', { a: 'doc.create', k: 'fourLists', w: 'dadu-jinkouhe' }, {
+      goals: '1. 出境断面水质稳定达到Ⅱ类',
+      problems: '滨河路段岸坡垮塌',
+      tasks: '永和镇2027年3月31日前完成滨河路段岸坡修复\n开展汛前河道保洁',
+      responsibilities: '区水务局负责技术指导',
+    });
+    expect(created.toast?.content).toBe('草稿已生成');
+    const lists = (await t.bot.models.documents.findOne({ kind: 'fourLists' }).lean())!;
+    expect(lists.title).toBe('大渡河（金口河段）2026年度河湖长制工作“四张清单”');
+    expect(lists.items.map((i) => [i.list, i.text, i.unitId ?? null])).toEqual([
+      ['goals', '出境断面水质稳定达到Ⅱ类', null],
+      ['problems', '滨河路段岸坡垮塌', null],
+      ['tasks', '永和镇2027年3月31日前完成滨河路段岸坡修复', 'yonghe'],
+      ['tasks', '开展汛前河道保洁', null],
+      ['responsibilities', '区水务局负责技术指导', null],
+    ]);
+    expect((await tap('sun', await button(lists._id, 'doc.submit'))).toast).toEqual({ type: 'error', content: '第4项还缺少责任单位或完成时限，请先补全。' });
+    await tap('sun', await button(lists._id, 'doc.saveItem', { n: 4 }), { text: '开展汛前河道保洁', unit: 'gongan', date: '2027-04-30 +0800' });
+    await tap('sun', await button(lists._id, 'doc.submit'));
+    expect((await tap('wang', await button(lists._id, 'doc.approve'))).toast?.type).toBe('error');
+    const before = t.fake.messages().length;
+    expect((await tap('li', await button(lists._id, 'doc.approve'))).toast?.content).toBe('已审定通过，已印发并交办');
+
+    const published = (await t.bot.models.documents.findOne({ _id: lists._id }).lean())!;
+    expect(published.number).toBe('金总河长办发〔2026〕1号');
+    const tasks = await t.bot.models.issues.find({ 'source.kind': 'task' }).sort({ seq: 1 }).lean();
+    expect(tasks.map((p) => [p.description, p.assigneeUnit, p.state])).toEqual([
+      ['永和镇2027年3月31日前完成滨河路段岸坡修复', 'yonghe', 'assigned'],
+      ['开展汛前河道保洁', 'gongan', 'assigned'],
+    ]);
+    const file = t.fake.messages().slice(before).find((m) => m.msgType === 'file' && m.chatId === 'oc_example_shuiwu')!;
+    const docx = (await mammoth.extractRawText({ buffer: t.fake.upload((file.content as { file_key: string }).file_key)!.bytes })).value;
+    expect(docx).toContain('金口河区总河长办公室文件');
+    expect(docx).toContain('任务清单');
+    expect(docx).toContain('2. 开展汛前河道保洁。（责任单位：共安彝族乡；完成时限：2027年4月30日前）');
+    expect(docx).toContain('1. 出境断面水质稳定达到Ⅱ类');
+  });
+});
