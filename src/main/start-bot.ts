@@ -173,7 +173,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger: logger.child({ component: 'documents' }),
     });
     const meetings = new MeetingService(documents.ctx);
-    const meetingSweep = new MeetingSweep(documents.ctx);
+    const meetingSweep = new MeetingSweep(documents.ctx, documents);
     const patrols = new PatrolService({
       directory,
       patrols: new PatrolStore(models, clock),

@@ -33,7 +33,10 @@ function toDocument(doc: DocumentDoc): OfficialDocument {
 }
 
 /** The fields of a document a change may write. */
-export type DocumentFields = Partial<Pick<OfficialDocument, 'state' | 'version' | 'items' | 'body' | 'attachments' | 'submittedAt' | 'publishedAt' | 'lastReturn' | 'number'>>;
+export type DocumentFields = Partial<Pick<OfficialDocument, 'state' | 'version' | 'items' | 'body' | 'attachments' | 'submittedAt' | 'publishedAt' | 'lastReturn' | 'number'>> & {
+  /** Set with the approval; cleared once publication has finished. */
+  pendingPublication?: boolean;
+};
 
 function stored(fields: DocumentFields): Record<string, unknown> {
   // Absent optional values are written as null, so a change can clear them (lastReturn).
@@ -51,6 +54,7 @@ export class DocumentStore {
       waterBodyId: doc.waterBodyId ?? null,
       meetingId: doc.meetingId ?? null,
       number: null,
+      pendingPublication: false,
       submittedAt: null,
       publishedAt: null,
       lastReturn: null,
@@ -87,6 +91,22 @@ export class DocumentStore {
 
   private async write(id: string, version: number, after: Record<string, unknown>, line: DocumentHistoryLine): Promise<void> {
     await this.models.documents.updateOne({ _id: id, version }, { $set: after, $push: { history: line } }).exec();
+  }
+
+  /** Records the number a published document was given. */
+  async setNumber(id: string, number: string): Promise<void> {
+    await this.models.documents.updateOne({ _id: id }, { $set: { number } }).exec();
+  }
+
+  /** Publication has finished: nothing is left for the sweep to complete. */
+  async publicationDone(id: string): Promise<void> {
+    await this.models.documents.updateOne({ _id: id }, { $set: { pendingPublication: false } }).exec();
+  }
+
+  /** Approved documents whose publication did not finish (the process stopped part way). */
+  async unfinishedPublications(approvedBefore: Date): Promise<OfficialDocument[]> {
+    const docs = await this.models.documents.find({ pendingPublication: true, publishedAt: { $lt: approvedBefore } }).lean<DocumentDoc[]>().exec();
+    return docs.map(toDocument);
   }
 
   /** Sets a tracked item's problem once the item has become one. */

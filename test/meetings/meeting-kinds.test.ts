@@ -170,3 +170,52 @@ describe('四张清单 from draft to tracked tasks', () => {
     expect(docx).toContain('1. 出境断面水质稳定达到Ⅱ类');
   });
 });
+
+describe('two approvals at once', () => {
+  it('publishes once, with one number and one problem per decision', async () => {
+    clock.advance(60_000);
+    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 22 }, time: '10:00', place: '区水务局', units: [], people: [] });
+    const meeting = (await t.bot.models.meetings.findOne().sort({ createdAt: -1 }).lean())!;
+    await t.bot.documents.addLines(openId('sun'), meeting.minutesId, ['议定：永和镇2027年2月28日前完成排污口整治']);
+    await t.bot.documents.submit(openId('sun'), meeting.minutesId, (await docById(meeting.minutesId)).version);
+    await t.settle();
+    const value = await button(meeting.minutesId, 'doc.approve');
+    clock.advance(1_000);
+    const both = await Promise.all(
+      [0, 1].map(() => t.post(cardAction({ operatorOpenId: openId('li'), value, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), { path: '/webhook/card', clock })),
+    );
+    await t.settle();
+    expect(both.map((r) => (r.json as Reply).toast?.content).sort()).toEqual(['已审定通过，已印发并交办', '该文件已被处理，卡片已刷新。']);
+    expect(await t.bot.models.documentNumbers.countDocuments({ documentId: meeting.minutesId })).toBe(1);
+    expect(await t.bot.models.issues.countDocuments({ 'source.ref': `doc:${meeting.minutesId}#1` })).toBe(1);
+  });
+});
+
+describe('a publication cut short', () => {
+  it('is finished by the reminder job: number, posts and tracked decisions', async () => {
+    clock.advance(60_000);
+    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 23 }, time: '10:00', place: '区水务局', units: [], people: [] });
+    const meeting = (await t.bot.models.meetings.findOne().sort({ createdAt: -1 }).lean())!;
+    await t.bot.documents.addLines(openId('sun'), meeting.minutesId, ['议定：金河镇2027年2月28日前完成河道清障']);
+    await t.bot.documents.submit(openId('sun'), meeting.minutesId, (await docById(meeting.minutesId)).version);
+    // The approval is claimed and saved, then the process stops before publishing.
+    const store = t.bot.documents.ctx.deps.documents;
+    const draft = (await store.get(meeting.minutesId))!;
+    const line = { at: clock.now(), by: 'li-hezhang', action: 'approve' as const, from: 'pendingApproval' as const, to: 'published' as const, note: null };
+    expect(await store.applyChange(draft, { state: 'published', publishedAt: clock.now(), pendingPublication: true }, line)).toBe(true);
+    await t.settle();
+
+    await t.bot.meetingSweep.sweep(clock.now());
+    expect((await docById(meeting.minutesId)).number).toBeNull();
+    clock.advance(10 * 60_000);
+    const result = await t.bot.meetingSweep.sweep(clock.now());
+    await t.settle();
+    expect(result.publicationsFinished).toBe(1);
+    const finished = await docById(meeting.minutesId);
+    expect(finished).toMatchObject({ state: 'published', pendingPublication: false });
+    expect(finished.number).toMatch(/^金总河长办纪〔2026〕\d+号$/);
+    expect(await t.bot.models.issues.countDocuments({ 'source.ref': `doc:${meeting.minutesId}#1`, state: 'assigned' })).toBe(1);
+    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes(finished.number!))).toBe(true);
+    expect((await t.bot.meetingSweep.sweep(clock.now())).publicationsFinished).toBe(0);
+  });
+});

@@ -78,4 +78,12 @@ describe('YAML directory', () => {
     expect(problems.map((p) => p.message)).toEqual(['建议通报的逾期天数须大于建议提示的天数']);
     expect(problems[0]?.where).toMatch(/^issues\.bulletinAfterDays（第 \d+ 行）$/);
   });
+
+  it('checks the meeting settings and a unit head', () => {
+    const problems = problemsOf(example.replace('  generalMeetingBy: "11-01"\n', '  generalMeetingBy: "13-01"\n').replace('kind: riverChiefOffice, members', 'kind: riverChiefOffice, head: nobody, members'));
+    expect(problems.map((p) => p.message)).toEqual(['日期应形如 11-01（月-日）']);
+    expect(problems[0]?.where).toMatch(/^meetings\.generalMeetingBy（第 \d+ 行）$/);
+    const head = problemsOf(example.replace('kind: riverChiefOffice, members', 'kind: riverChiefOffice, head: nobody, members'));
+    expect(head.map((p) => p.message)).toEqual(['单位“区河长制办公室”的负责人“nobody”不在人员名单中']);
+  });
 });

@@ -44,6 +44,8 @@ export interface DocumentDoc {
   body: string;
   attachments: DocumentAttachment[];
   number: string | null;
+  /** Approved, and publication (number, posts, tracked items) not yet finished. */
+  pendingPublication: boolean;
   submittedAt: Date | null;
   publishedAt: Date | null;
   lastReturn: { by: string; at: Date; comment: string } | null;
@@ -117,6 +119,7 @@ const DocumentSchema = new Schema<DocumentDoc>(
     body: { type: String, default: '' },
     attachments: { type: Schema.Types.Mixed, default: [] },
     number: { type: String, default: null },
+    pendingPublication: { type: Boolean, default: false },
     submittedAt: { type: Date, default: null },
     publishedAt: { type: Date, default: null },
     lastReturn: { type: Schema.Types.Mixed, default: null },
@@ -130,6 +133,7 @@ const DocumentSchema = new Schema<DocumentDoc>(
 // Approval reminders read drafts waiting; the yearly four lists by kind, year and water body.
 DocumentSchema.index({ state: 1, submittedAt: 1 });
 DocumentSchema.index({ kind: 1, year: 1, waterBodyId: 1 });
+DocumentSchema.index({ pendingPublication: 1 });
 
 const DocumentChangeSchema = new Schema<DocumentChangeDoc>(
   {

@@ -202,22 +202,24 @@ export class DocumentService {
   /** 审定通过: numbered, published in the name of 区总河长办公室, items become tracked problems. */
   async approve(actorOpenId: string, id: string, version: number): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
-    const now = this.ctx.deps.clock.now();
-    // Refused here, before a number is taken, when the approver may not or the draft is not ready.
-    const check = documentTransition(doc, { type: 'approve' }, documentActor(directory, person.id, doc), now);
-    if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
-    const series = seriesOf(doc.kind);
-    const seq = await this.ctx.deps.documents.allocateNumber(doc.id, series, doc.year);
-    const number = documentNumber(numberPrefixFor(series, directory.district, directory.meetings), doc.year, seq);
-    const { doc: published } = await this.change(directory, person, doc, { type: 'approve' }, { publishedAt: now, number });
-    return this.publish(directory, published);
+    // The approval is claimed first, so of two taps at once only one goes on to take a number.
+    const { doc: approved } = await this.change(directory, person, doc, { type: 'approve' }, { publishedAt: this.ctx.deps.clock.now(), pendingPublication: true });
+    return this.finishPublication(directory, approved);
   }
 
   /**
-   * Everything publication does, each step once however often it runs: the card and the file
-   * to everyone concerned, then every decision or task as a tracked problem.
+   * Everything publication does, each step once however often it runs (the sweep re-runs it
+   * for a document whose publication was cut short): the number, the card and the file to
+   * everyone concerned, then every decision or task as a tracked problem.
    */
-  async publish(directory: Directory, doc: OfficialDocument): Promise<CardJson> {
+  async finishPublication(directory: Directory, approved: OfficialDocument): Promise<CardJson> {
+    let doc = approved;
+    if (!doc.number) {
+      const series = seriesOf(doc.kind);
+      const seq = await this.ctx.deps.documents.allocateNumber(doc.id, series, doc.year);
+      doc = { ...doc, number: documentNumber(numberPrefixFor(series, directory.district, directory.meetings), doc.year, seq) };
+      await this.ctx.deps.documents.setNumber(doc.id, doc.number ?? '');
+    }
     const meeting = await this.ctx.meetingOf(doc);
     const places = distinctPlaces([
       ...(meeting?.participants ?? []).map((p) => personDestination(directory, p)),
@@ -233,6 +235,7 @@ export class DocumentService {
     await this.ctx.refreshCopies(tracked, card);
     for (const place of places) await this.ctx.postCard(tracked, place, card, 'published');
     await this.sendFile(tracked, meeting, places, `doc:${doc.id}:published:file`);
+    await this.ctx.deps.documents.publicationDone(doc.id);
     this.ctx.deps.logger.info({ document: doc.id, number: doc.number, items: trackedItems(doc).length }, 'document published');
     return card;
   }

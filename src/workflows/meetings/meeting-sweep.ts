@@ -3,6 +3,7 @@ import { approvalNudge, fourListsStage, meetingReminderStage, weeklyFrom, yearly
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById } from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
+import type { DocumentService } from '../documents/document-service.js';
 import { fullDate, meetingTime } from '../documents/layouts.js';
 
 export interface MeetingSweepResult {
@@ -11,17 +12,24 @@ export interface MeetingSweepResult {
   annualMeeting: boolean;
   jointMeetings: number;
   fourLists: number;
+  publicationsFinished: number;
 }
+
+/** An approval whose publication has not finished after this long was cut short. */
+const PUBLICATION_GRACE_MS = 5 * 60_000;
 
 /**
  * The meeting and document reminders (art. 5, 8, 10, 12), run by a job every few minutes:
  * each reminder has a once-only key, so running it twice, or on two instances, sends it once.
  */
 export class MeetingSweep {
-  constructor(private readonly ctx: DocumentContext) {}
+  constructor(
+    private readonly ctx: DocumentContext,
+    private readonly documents: DocumentService,
+  ) {}
 
   async sweep(now: Date): Promise<MeetingSweepResult> {
-    const result: MeetingSweepResult = { meetingReminders: 0, approvalReminders: 0, annualMeeting: false, jointMeetings: 0, fourLists: 0 };
+    const result: MeetingSweepResult = { meetingReminders: 0, approvalReminders: 0, annualMeeting: false, jointMeetings: 0, fourLists: 0, publicationsFinished: 0 };
     const directory = await this.ctx.deps.directory.loadDirectory();
     if (!directory) return result;
     const { timeZone, messenger, meetings, documents } = this.ctx.deps;
@@ -29,6 +37,12 @@ export class MeetingSweep {
     const hour = directory.reminders.hour;
     const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
     const text = (t: string) => ({ kind: 'text' as const, text: t });
+
+    // Approved documents whose publication was cut short (a crash, a restart) are finished.
+    for (const doc of await documents.unfinishedPublications(new Date(now.getTime() - PUBLICATION_GRACE_MS))) {
+      await this.documents.finishPublication(directory, doc);
+      result.publicationsFinished++;
+    }
 
     // Before a meeting: every participant, at each configured number of hours before.
     const horizon = new Date(now.getTime() + Math.max(0, ...settings.remindHoursBefore) * 3_600_000);
