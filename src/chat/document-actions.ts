@@ -80,7 +80,7 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
   });
   router.register('doc.approve', async (input) => {
     const v = cardValue(DocButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => done('已审定通过，已印发并交办', await documents.approve(input.operatorOpenId, v.id, v.v)));
+    return refreshed(input.operatorOpenId, v.id, async () => done('已审定通过并印发', await documents.approve(input.operatorOpenId, v.id, v.v)));
   });
   router.register('doc.return', async (input) => {
     const v = cardValue(DocButton, input.action);

@@ -102,7 +102,7 @@ describe('each meeting kind, from scheduling to tracked decisions', () => {
       expect((await tap(w.approver, await button(id, 'doc.return'), { comment: '请补充资金保障' })).toast?.content).toBe('已退回修改');
       expect((await tap(w.drafter, await button(id, 'doc.saveItem', { n: 1 }), { text: '完成全区河湖管理范围复核，所需资金纳入预算', unit: 'water-bureau', date: '2027-03-31 +0800' })).toast?.content).toBe('已保存');
       await tap(w.drafter, await button(id, 'doc.submit'));
-      expect((await tap(w.approver, await button(id, 'doc.approve'))).toast?.content).toBe('已审定通过，已印发并交办');
+      expect((await tap(w.approver, await button(id, 'doc.approve'))).toast?.content).toBe('已审定通过并印发');
 
       expect((await docById(id)).number).toBe(`金总河长办纪〔2026〕${index + 1}号`);
       const problem = (await t.bot.models.issues.findOne({ 'source.ref': `doc:${id}#1` }).lean())!;
@@ -153,7 +153,7 @@ describe('四张清单 from draft to tracked tasks', () => {
     await tap('sun', await button(lists._id, 'doc.submit'));
     expect((await tap('wang', await button(lists._id, 'doc.approve'))).toast?.type).toBe('error');
     const before = t.fake.messages().length;
-    expect((await tap('li', await button(lists._id, 'doc.approve'))).toast?.content).toBe('已审定通过，已印发并交办');
+    expect((await tap('li', await button(lists._id, 'doc.approve'))).toast?.content).toBe('已审定通过并印发');
 
     const published = (await t.bot.models.documents.findOne({ _id: lists._id }).lean())!;
     expect(published.number).toBe('金总河长办发〔2026〕1号');
@@ -185,7 +185,7 @@ describe('two approvals at once', () => {
       [0, 1].map(() => t.post(cardAction({ operatorOpenId: openId('li'), value, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), { path: '/webhook/card', clock })),
     );
     await t.settle();
-    expect(both.map((r) => (r.json as Reply).toast?.content).sort()).toEqual(['已审定通过，已印发并交办', '该文件已被处理，卡片已刷新。']);
+    expect(both.map((r) => (r.json as Reply).toast?.content).sort()).toEqual(['已审定通过并印发', '该文件已被处理，卡片已刷新。']);
     expect(await t.bot.models.documentNumbers.countDocuments({ documentId: meeting.minutesId })).toBe(1);
     expect(await t.bot.models.issues.countDocuments({ 'source.ref': `doc:${meeting.minutesId}#1` })).toBe(1);
   });

@@ -179,7 +179,7 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
 
     const before = t.fake.messages().length;
     const approved = await tap('li', await doc('doc.approve'));
-    expect(approved.toast?.content).toBe('已审定通过，已印发并交办');
+    expect(approved.toast?.content).toBe('已审定通过并印发');
     expect(text(approved.card)).toContain(MINUTES_NO);
     expect(await minutes()).toMatchObject({ state: 'published', number: MINUTES_NO });
 
