@@ -92,6 +92,15 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
     const f = formOf(DraftForm, input.formValue);
     return done('草稿已生成', await meetings.createDraft(input.operatorOpenId, v.k, v.w, f, input.messageId));
   });
+  router.register('meeting.cancel', async (input) => {
+    const v = cardValue(ViewButton, input.action);
+    try {
+      return done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id));
+    } catch (error) {
+      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await documents.view(input.operatorOpenId, v.id) };
+      throw error;
+    }
+  });
   router.register('meeting.create', async (input) => {
     const f = formOf(ScheduleForm, input.formValue);
     const card = await meetings.schedule(

@@ -163,6 +163,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       directory,
       documents: new DocumentStore(models),
       meetings: new MeetingStore(models),
+      claims: new ClaimStore(models, clock),
       issueStore,
       issues,
       messenger,

@@ -34,6 +34,11 @@ export class MeetingStore {
     return doc ? toMeeting(doc) : undefined;
   }
 
+  /** Marks a meeting cancelled (the caller holds the once-only claim). */
+  async cancel(id: string): Promise<void> {
+    await this.models.meetings.updateOne({ _id: id }, { $set: { state: 'cancelled' }, $inc: { version: 1 } }).exec();
+  }
+
   /** Scheduled meetings starting in [from, to), soonest first. */
   async startingBetween(from: Date, to: Date): Promise<Meeting[]> {
     const docs = await this.models.meetings.find({ state: 'scheduled', startsAt: { $gte: from, $lt: to } }).sort({ startsAt: 1 }).lean<MeetingDoc[]>().exec();

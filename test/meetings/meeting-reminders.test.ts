@@ -79,3 +79,25 @@ describe('meeting and document reminders', () => {
     expect(await sweepAt('2026-11-19T09:05:00+08:00')).toHaveLength(1);
   });
 });
+
+describe('a cancelled meeting', () => {
+  it('is cancelled by its organisers only, tells the participants, and gets no reminders or decisions', async () => {
+    clock.set(new Date('2026-11-20T10:00:00+08:00'));
+    const card = await t.bot.meetings.schedule(openId('sun'), { kind: 'patrolSiteMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 11, day: 26 }, time: '09:30', place: '永和镇', units: [], people: [] });
+    expect(JSON.stringify(card)).toContain('"a":"meeting.cancel"');
+    await t.settle();
+    const meeting = (await t.bot.models.meetings.findOne({ kind: 'patrolSiteMeeting' }).lean())!;
+    await expect(t.bot.meetings.cancel(openId('wu'), meeting.minutesId)).rejects.toThrow('只有区水务局或区河长制办公室可以取消会议。');
+
+    const before = t.fake.messages().length;
+    const cancelled = await t.bot.meetings.cancel(openId('qian'), meeting.minutesId);
+    await t.settle();
+    expect(JSON.stringify(cancelled)).toContain('会议已取消');
+    expect(JSON.stringify(cancelled)).not.toContain('"a":"doc.submit"');
+    const told = t.fake.messages().slice(before).filter((m) => textOf(m).includes('已取消'));
+    expect(told.map((m) => m.receiveId).sort()).toEqual([openId('li'), openId('sun')]);
+    await expect(t.bot.meetings.cancel(openId('sun'), meeting.minutesId)).rejects.toThrow('会议已取消，卡片已刷新。');
+    await expect(t.bot.documents.addLines(openId('sun'), meeting.minutesId, ['议定：永和镇年底前完成'])).rejects.toThrow('会议已取消。');
+    expect((await sweepAt('2026-11-25T09:40:00+08:00')).filter((s) => s.includes('巡河现场会议'))).toEqual([]);
+  });
+});

@@ -28,16 +28,33 @@ function itemLine(item: DocumentView['items'][number]): string {
   return `${item.n}. ${item.text}\n<font color='grey'>${tail.join(' · ')}</font>`;
 }
 
+/** What the reader can do next, in one grey line. */
+function footer(view: DocumentView, cancelled: boolean, drafting: boolean): string {
+  const isMinutes = view.kind === 'minutes';
+  if (cancelled) return '会议已取消。';
+  if (drafting) {
+    if (isMinutes) return '会上或会后，在本卡片所在话题中以“议定：”开头回复即记录议定事项（一行一项，写明责任单位和完成时限）；也可发送“/议定 内容”。';
+    if (view.kind === 'fourLists') return '在本卡片所在话题中以“任务：”开头回复即添加任务；上传文件即附在草稿中。';
+    return '在本卡片所在话题中上传文件即附在草稿中。';
+  }
+  if (view.state === 'pendingApproval') return `草稿已提交${view.approverName}审定；审定通过后以区总河长办公室名义印发。`;
+  if (isMinutes || view.kind === 'fourLists') {
+    return `已印发，每项${isMinutes ? '议定事项' : '任务'}已交办责任单位并跟踪督办，办结情况报告${view.approverName}，抄送区河长制办公室。`;
+  }
+  return '已以区总河长办公室名义印发。';
+}
+
 export function documentCard(view: DocumentView): CardJson {
-  const drafting = view.state === 'drafting';
+  const cancelled = view.meeting?.cancelled ?? false;
+  const drafting = view.state === 'drafting' && !cancelled;
   const isMinutes = view.kind === 'minutes';
   const itemName = isMinutes ? '议定事项' : '任务清单';
   const item = (type: string, n: number) => ({ a: type, id: view.id, v: view.version, n });
   return renderCard('document', {
     title: view.title,
     subtitle: view.number ?? DOCUMENT_KIND_NAMES[view.kind],
-    color: STATE_COLORS[view.state],
-    stateName: DOCUMENT_STATE_NAMES[view.state],
+    color: cancelled ? 'grey' : STATE_COLORS[view.state],
+    stateName: cancelled ? '会议已取消' : DOCUMENT_STATE_NAMES[view.state],
     facts: facts(view),
     returned: view.lastReturn ? `${view.lastReturn.byName}（${view.lastReturn.on}）：${view.lastReturn.comment}` : '',
     itemsHeading: `${itemName}（${view.items.length} 项）`,
@@ -59,18 +76,11 @@ export function documentCard(view: DocumentView): CardJson {
       ? [
           { label: isMinutes ? '记录议定事项' : '添加任务', style: 'default', value: { a: 'doc.itemForm', id: view.id, v: view.version } },
           { label: '提交审定', style: 'primary', value: { a: 'doc.submit', id: view.id, v: view.version } },
+          ...(view.meeting?.upcoming ? [{ label: '取消会议', style: 'danger', value: { a: 'meeting.cancel', id: view.id } }] : []),
         ]
       : undefined,
     approval: view.state === 'pendingApproval' ? { approve: { a: 'doc.approve', id: view.id, v: view.version }, return: { a: 'doc.return', id: view.id, v: view.version } } : undefined,
-    footer: drafting
-      ? isMinutes
-        ? '会上或会后，在本卡片所在话题中以“议定：”开头回复即记录议定事项（一行一项，写明责任单位和完成时限）；也可发送“/议定 内容”。'
-        : view.kind === 'fourLists'
-          ? '在本卡片所在话题中以“任务：”开头回复即添加任务；上传文件即附在草稿中。'
-          : '在本卡片所在话题中上传文件即附在草稿中。'
-      : view.state === 'pendingApproval'
-        ? `草稿已提交${view.approverName}审定；审定通过后以区总河长办公室名义印发。`
-        : `已印发，每项${isMinutes ? '议定事项' : '任务'}已交办责任单位并跟踪督办，办结情况报告${view.approverName}，抄送区河长制办公室。`,
+    footer: footer(view, cancelled, drafting),
   });
 }
 

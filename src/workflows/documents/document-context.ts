@@ -6,6 +6,7 @@ import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
@@ -22,6 +23,7 @@ export interface DocumentDeps {
   directory: DirectoryStore;
   documents: DocumentStore;
   meetings: MeetingStore;
+  claims: ClaimStore;
   /** To number tracked items' problems on the card. */
   issueStore: IssueStore;
   issues: IssueService;
@@ -99,12 +101,14 @@ export class DocumentContext {
       number: doc.number,
       meeting: meeting
         ? {
+            id: meeting.id,
             kindName: MEETING_KIND_NAMES[meeting.kind],
             when: meetingTime(meeting.startsAt, tz),
             place: meeting.place,
             participants: meeting.participants.map((p) => this.personName(directory, p)).join('、'),
             convener: meeting.convener,
             cancelled: meeting.state === 'cancelled',
+            upcoming: meeting.startsAt.getTime() > this.deps.clock.now().getTime(),
           }
         : undefined,
       waterBodyName: directory.waterBodies.find((w) => w.id === doc.waterBodyId)?.name,

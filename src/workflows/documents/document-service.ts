@@ -103,6 +103,7 @@ export class DocumentService {
       const directory = await this.ctx.requireDirectory();
       const person = this.ctx.requirePerson(directory, actorOpenId);
       const doc = await this.ctx.load(id);
+      if ((await this.ctx.meetingOf(doc))?.state === 'cancelled') throw new UserInputError('会议已取消。');
       if (doc.kind !== 'minutes' && doc.kind !== 'fourLists') throw new UserInputError(`${DOCUMENT_KIND_NAMES[doc.kind]}请在表单中填写正文，或在卡片话题中上传文件。`);
       const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
       const units = assignableUnits(directory);
@@ -301,6 +302,7 @@ export class DocumentService {
     const [directory, doc] = await Promise.all([this.ctx.requireDirectory(), this.ctx.load(id)]);
     const person = this.ctx.requirePerson(directory, actorOpenId);
     if (doc.version !== version) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
+    if ((await this.ctx.meetingOf(doc))?.state === 'cancelled') throw new UserInputError('会议已取消。');
     return { directory, doc, person };
   }
 

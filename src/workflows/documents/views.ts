@@ -10,7 +10,7 @@ export interface DocumentView {
   state: DocumentState;
   title: string;
   number?: string;
-  meeting?: { kindName: string; when: string; place: string; participants: string; convener?: string; cancelled: boolean };
+  meeting?: { id: string; kindName: string; when: string; place: string; participants: string; convener?: string; cancelled: boolean; upcoming: boolean };
   waterBodyName?: string;
   drafterName: string;
   approverName: string;

@@ -17,9 +17,10 @@ import {
 } from '../../domain/meetings/meeting.js';
 import { meetingStart } from '../../domain/meetings/meeting-settings.js';
 import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
-import { ForbiddenError, UserInputError } from '../../errors.js';
-import { distinctPlaces, personDestination, unitDestinationsById, waterBodyDestination } from '../destinations.js';
+import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import { distinctPlaces, notify, personDestination, unitDestinationsById, waterBodyDestination } from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
+import { meetingTime } from '../documents/layouts.js';
 import type { CardJson } from '../ports.js';
 
 export interface ScheduleInput {
@@ -125,6 +126,36 @@ export class MeetingService {
       waterBodyDestination(directory, water?.id),
     ]);
     for (const place of places) await this.ctx.postCard(minutes, place, card);
+    return card;
+  }
+
+  /**
+   * 取消会议, before it starts, by its organisers or the River Chief Office: participants are
+   * told, the card stops offering actions, reminders stop.
+   */
+  async cancel(actorOpenId: string, minutesId: string): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const person = this.ctx.requirePerson(directory, actorOpenId);
+    const doc = await this.ctx.load(minutesId);
+    const meeting = await this.ctx.meetingOf(doc);
+    if (!meeting) throw new UserInputError('找不到该会议。');
+    const roles = meetingRoles(directory, meeting.kind, meeting.waterBodyId);
+    if ('refusal' in roles || !mayScheduleMeeting(directory, person.id, { ...roles, organiserUnit: meeting.organiserUnit })) {
+      throw new ForbiddenError(`只有${this.ctx.unitName(directory, meeting.organiserUnit)}或区河长制办公室可以取消会议。`);
+    }
+    if (meeting.state === 'cancelled') throw new StaleError('会议已取消，卡片已刷新。');
+    if (meeting.startsAt.getTime() <= this.ctx.deps.clock.now().getTime()) throw new UserInputError('会议已经开始，不能取消。');
+    if (doc.state !== 'drafting') throw new UserInputError('纪要已提交审定，不能取消会议。');
+    if (!(await this.ctx.deps.claims.claim(`meeting:${meeting.id}:cancel`, person.id))) throw new StaleError('会议已取消，卡片已刷新。');
+    await this.ctx.deps.meetings.cancel(meeting.id);
+    const cancelled = { ...meeting, state: 'cancelled' as const };
+    this.ctx.deps.logger.info({ meeting: meeting.id, by: person.id }, 'meeting cancelled');
+    const card = await this.ctx.card(directory, doc, cancelled);
+    await this.ctx.refreshCopies(doc, card);
+    await notify(this.ctx.deps.messenger, distinctPlaces(meeting.participants.map((p) => personDestination(directory, p))), `meeting:${meeting.id}:cancelled`, {
+      kind: 'text',
+      text: `原定${meetingTime(meeting.startsAt, this.ctx.deps.timeZone)}召开的${meeting.title}已取消。`,
+    });
     return card;
   }
 
