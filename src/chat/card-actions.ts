@@ -29,6 +29,12 @@ export function cardValue<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data;
 }
 
+/** A form's values as its schema says, or the first thing wrong, in Chinese. */
+export function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknown> | undefined): T {
+  const parsed = schema.safeParse(formValue ?? {});
+  if (!parsed.success) throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
+  return parsed.data;
+}
 
 export type CardActionHandler = (input: CardActionInput & { action: ActionValue }, ctx: EventContext) => Promise<CardActionResponse>;
 

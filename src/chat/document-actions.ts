@@ -5,7 +5,7 @@ import type { CardActionResponse, EventContext, IncomingMessage } from '../feish
 import type { DocumentService } from '../workflows/documents/document-service.js';
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
 import type { MessageBody } from '../workflows/ports.js';
-import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, formOf, PickedDaySchema, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(64);
@@ -35,12 +35,6 @@ const ScheduleForm = z.object({
   people: stringList,
 });
 const DraftForm = z.object({ goals: optionalText, problems: optionalText, tasks: optionalText, responsibilities: optionalText, body: optionalText });
-
-function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknown> | undefined): T {
-  const parsed = schema.safeParse(formValue ?? {});
-  if (!parsed.success) throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
-  return parsed.data;
-}
 
 /** The buttons on meeting and document cards, and the scheduling and drafting forms. */
 export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {

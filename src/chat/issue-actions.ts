@@ -4,7 +4,7 @@ import { StaleError, UserInputError } from '../errors.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { ActionInput, IssueService } from '../workflows/issues/issue-service.js';
 import type { IssueSupervision } from '../workflows/issues/supervision.js';
-import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, formOf, PickedDaySchema, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const ACTION_TYPES = [
@@ -37,12 +37,6 @@ const FORMS = {
   requestExtension: z.object({ date: PickedDaySchema, text: text('请说明延期理由') }),
   rejectExtension: z.object({ text: text('请说明不同意延期的理由') }),
 };
-
-function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknown> | undefined): T {
-  const parsed = schema.safeParse(formValue ?? {});
-  if (!parsed.success) throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
-  return parsed.data;
-}
 
 /** The action a button and its form stand for. */
 function actionInput(type: (typeof ACTION_TYPES)[number], formValue: Record<string, unknown> | undefined): ActionInput {

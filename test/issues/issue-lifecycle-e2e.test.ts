@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
+import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { peopleChat, type Reply, text } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -13,49 +14,15 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 
 const clock = new ManualClock('2026-11-24T10:00:00+08:00');
 const t = useTestBot({ clock });
+const { tap, say } = peopleChat(t, clock);
 const openId = exampleOpenId;
 const NUMBER = '金口河〔2026〕第0001号';
 
-type Reply = { toast?: { type: string; content: string }; card?: unknown };
-const text = (x: unknown) => JSON.stringify(x);
 const cardOf = (m: FakeMessage | undefined) => m?.updates.at(-1) ?? m?.content;
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
-
-async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId = 'om_card'): Promise<Reply> {
-  clock.advance(1_000);
-  const res = await t.post(cardAction({ operatorOpenId: openId(who), value, formValue, messageId, chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), {
-    path: '/webhook/card',
-    clock,
-  });
-  expect(res.status).toBe(200);
-  await t.settle();
-  return res.json as Reply;
-}
-
-async function say(who: string, input: { text?: string; messageType?: string; content?: unknown; rootId?: string; chatId?: string }) {
-  clock.advance(1_000);
-  const before = t.fake.messages().length;
-  const group = input.chatId !== undefined;
-  await t.post(
-    messageReceived({
-      senderOpenId: openId(who),
-      chatId: input.chatId ?? `oc_p2p_${who}`,
-      chatType: group ? 'group' : 'p2p',
-      text: input.text,
-      messageType: input.messageType,
-      content: input.content,
-      rootId: input.rootId,
-      parentId: input.rootId,
-      token: TEST_APP.verificationToken,
-    }),
-    { clock },
-  );
-  await t.settle();
-  return t.fake.messages().slice(before);
-}
 
 const issue = async () => (await t.bot.models.issues.findOne({ seq: 1 }).lean())!;
 const act = async (t_: string) => ({ a: 'issue.act', id: (await issue()).key, v: (await issue()).version, t: t_ });

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { peopleChat, type Reply, text } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -13,23 +14,12 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 
 const clock = new ManualClock('2026-11-24T10:00:00+08:00'); // Tuesday
 const t = useTestBot({ clock });
+const { tap } = peopleChat(t, clock);
 const openId = exampleOpenId;
-type Reply = { toast?: { type: string; content: string }; card?: unknown };
-const text = (x: unknown) => JSON.stringify(x);
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
-
-async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): Promise<Reply> {
-  clock.advance(1_000);
-  const res = await t.post(cardAction({ operatorOpenId: openId(who), value, formValue, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), {
-    path: '/webhook/card',
-    clock,
-  });
-  await t.settle();
-  return res.json as Reply;
-}
 
 /** Registers a problem on 大渡河 in 永和镇 and has the office assign it to 永和镇 with this deadline. */
 async function assignedIssue(description: string, deadline: string, urgency: 'normal' | 'urgent' = 'normal') {

@@ -1,10 +1,10 @@
 import mammoth from 'mammoth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
-import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
+import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { peopleChat, type Reply, text, textOf } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -14,45 +14,12 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 
 const clock = new ManualClock('2026-12-01T10:00:00+08:00');
 const t = useTestBot({ clock });
+const { tap, say } = peopleChat(t, clock);
 const openId = exampleOpenId;
-
-type Reply = { toast?: { type: string; content: string }; card?: unknown };
-const text = (x: unknown) => JSON.stringify(x);
-const textOf = (m: FakeMessage | undefined) => (m?.msgType === 'text' ? (m.content as { text: string }).text : '');
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
-
-async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): Promise<Reply> {
-  clock.advance(1_000);
-  const res = await t.post(cardAction({ operatorOpenId: openId(who), value, formValue, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), {
-    path: '/webhook/card',
-    clock,
-  });
-  expect(res.status).toBe(200);
-  await t.settle();
-  return res.json as Reply;
-}
-
-async function say(who: string, input: { text: string; rootId?: string; chatId?: string }): Promise<FakeMessage[]> {
-  clock.advance(1_000);
-  const before = t.fake.messages().length;
-  await t.post(
-    messageReceived({
-      senderOpenId: openId(who),
-      chatId: input.chatId ?? `oc_p2p_${who}`,
-      chatType: input.chatId ? 'group' : 'p2p',
-      text: input.text,
-      rootId: input.rootId,
-      parentId: input.rootId,
-      token: TEST_APP.verificationToken,
-    }),
-    { clock },
-  );
-  await t.settle();
-  return t.fake.messages().slice(before);
-}
 
 const personKey = async (who: string) => (await t.bot.models.people.findOne({ openId: openId(who) }).lean())!.key;
 const docById = async (id: string) => (await t.bot.models.documents.findOne({ _id: id }).lean())!;

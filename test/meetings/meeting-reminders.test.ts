@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { textOf } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -13,7 +13,6 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 const clock = new ManualClock('2026-11-02T08:00:00+08:00'); // a Monday
 const t = useTestBot({ clock });
 const openId = exampleOpenId;
-const textOf = (m: FakeMessage) => (m.msgType === 'text' ? (m.content as { text: string }).text : '');
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);

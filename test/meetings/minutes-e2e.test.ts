@@ -1,10 +1,9 @@
 import mammoth from 'mammoth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
-import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { peopleChat, text, textOf } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -15,52 +14,16 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 
 const clock = new ManualClock('2026-11-30T10:00:00+08:00');
 const t = useTestBot({ clock });
+const { tap, say } = peopleChat(t, clock);
 const openId = exampleOpenId;
 const MINUTES_NO = '金总河长办纪〔2026〕1号';
-
-type Reply = { toast?: { type: string; content: string }; card?: unknown };
-const text = (x: unknown) => JSON.stringify(x);
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
 
-async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId = 'om_card'): Promise<Reply> {
-  clock.advance(1_000);
-  const res = await t.post(cardAction({ operatorOpenId: openId(who), value, formValue, messageId, chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), {
-    path: '/webhook/card',
-    clock,
-  });
-  expect(res.status).toBe(200);
-  await t.settle();
-  return res.json as Reply;
-}
-
-async function say(who: string, input: { text?: string; messageType?: string; content?: unknown; rootId?: string; chatId?: string }): Promise<FakeMessage[]> {
-  clock.advance(1_000);
-  const before = t.fake.messages().length;
-  const group = input.chatId !== undefined;
-  await t.post(
-    messageReceived({
-      senderOpenId: openId(who),
-      chatId: input.chatId ?? `oc_p2p_${who}`,
-      chatType: group ? 'group' : 'p2p',
-      text: input.text,
-      messageType: input.messageType,
-      content: input.content,
-      rootId: input.rootId,
-      parentId: input.rootId,
-      token: TEST_APP.verificationToken,
-    }),
-    { clock },
-  );
-  await t.settle();
-  return t.fake.messages().slice(before);
-}
-
 const minutes = async () => (await t.bot.models.documents.findOne({ kind: 'minutes' }).lean())!;
 const doc = async (a: string, extra: Record<string, unknown> = {}) => ({ a, id: (await minutes())._id, v: (await minutes()).version, ...extra });
-const textOf = (m: FakeMessage | undefined) => (m?.msgType === 'text' ? (m.content as { text: string }).text : '');
 const sentTo = (who: string, since = 0) => t.fake.messages().slice(since).filter((m) => m.receiveId === openId(who));
 
 async function docxText(message: FakeMessage | undefined): Promise<string> {

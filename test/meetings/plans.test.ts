@@ -1,41 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
-import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
-import { TEST_APP } from '../helpers/bot.js';
-import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { importExampleDistrict } from '../helpers/district.js';
+import { peopleChat, text, textOf } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** 一河（湖）一策 and 健康评价报告 (art. 12–13): drafted with a file replied in the card's thread, approved by the chief. */
 
 const clock = new ManualClock('2026-12-01T10:00:00+08:00');
 const t = useTestBot({ clock });
-const openId = exampleOpenId;
-type Reply = { toast?: { type: string; content: string }; card?: unknown };
-const text = (x: unknown) => JSON.stringify(x);
-const textOf = (m: FakeMessage | undefined) => (m?.msgType === 'text' ? (m.content as { text: string }).text : '');
+const { tap, say } = peopleChat(t, clock);
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
-
-async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): Promise<Reply> {
-  clock.advance(1_000);
-  const res = await t.post(cardAction({ operatorOpenId: openId(who), value, formValue, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), { path: '/webhook/card', clock });
-  await t.settle();
-  return res.json as Reply;
-}
-
-async function say(who: string, input: { text?: string; messageType?: string; content?: unknown; rootId?: string; chatId?: string }): Promise<FakeMessage[]> {
-  clock.advance(1_000);
-  const before = t.fake.messages().length;
-  await t.post(
-    messageReceived({ senderOpenId: openId(who), chatId: input.chatId ?? `oc_p2p_${who}`, chatType: input.chatId ? 'group' : 'p2p', text: input.text, messageType: input.messageType, content: input.content, rootId: input.rootId, parentId: input.rootId, token: TEST_APP.verificationToken }),
-    { clock },
-  );
-  await t.settle();
-  return t.fake.messages().slice(before);
-}
 
 describe('a water body plan and a health report', () => {
   it('drafts a plan with a file replied in the card’s thread, and publishes it once the chief approves', async () => {

@@ -18,6 +18,7 @@ import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { deadlineText, documentLayout, fullDate, meetingTime } from './layouts.js';
 import type { DocumentCardPresenter, DocumentView } from './views.js';
+import { requireDirectory } from '../require-directory.js';
 
 export interface DocumentDeps {
   directory: DirectoryStore;
@@ -40,10 +41,8 @@ export interface DocumentDeps {
 export class DocumentContext {
   constructor(readonly deps: DocumentDeps) {}
 
-  async requireDirectory(): Promise<Directory> {
-    const directory = await this.deps.directory.loadDirectory();
-    if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
-    return directory;
+  requireDirectory(): Promise<Directory> {
+    return requireDirectory(this.deps.directory);
   }
 
   requirePerson(directory: Directory, openId: string): Person {

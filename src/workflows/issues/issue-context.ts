@@ -5,7 +5,6 @@ import { actionsForState, type IssueSnapshot } from '../../domain/issues/lifecyc
 import { deadlineDay, deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
-import { UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
@@ -14,6 +13,7 @@ import { updateDeliveredCards } from '../card-copies.js';
 import { notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
 import type { CardJson, MessageBody, Messenger } from '../ports.js';
 import type { IssueCardPresenter, IssueView } from './views.js';
+import { requireDirectory } from '../require-directory.js';
 
 export interface IssueDeps {
   directory: DirectoryStore;
@@ -50,10 +50,8 @@ const HISTORY_TEXT: Record<IssueHistoryLine['action'], string> = {
 export class IssueContext {
   constructor(readonly deps: IssueDeps) {}
 
-  async requireDirectory(): Promise<Directory> {
-    const directory = await this.deps.directory.loadDirectory();
-    if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
-    return directory;
+  requireDirectory(): Promise<Directory> {
+    return requireDirectory(this.deps.directory);
   }
 
   numbering(directory: Directory, at: Date): { prefix: string; year: number } {

@@ -7,13 +7,14 @@ import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
 import { contains, parsePeriodKey, periodContaining, periodLabel, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import type { LocalDate } from '../../domain/time/zoned.js';
-import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import { ForbiddenError, StaleError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson, Messenger, Recipient } from '../ports.js';
 import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
+import { requireDirectory } from '../require-directory.js';
 
 export interface PatrolDeps {
   directory: DirectoryStore;
@@ -154,10 +155,8 @@ export class PatrolContext {
     return new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
   }
 
-  async requireDirectory(): Promise<Directory> {
-    const directory = await this.deps.directory.loadDirectory();
-    if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
-    return directory;
+  requireDirectory(): Promise<Directory> {
+    return requireDirectory(this.deps.directory);
   }
 
   person(directory: Directory, id: string): Person | undefined {
