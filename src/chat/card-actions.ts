@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseLocalDate } from '../domain/time/zoned.js';
-import { AppError, UserInputError } from '../errors.js';
+import { AppError, StaleError, UserInputError } from '../errors.js';
 import type { CardActionInput, CardActionResponse, EventContext } from '../feishu/inbound.js';
 import { REPLIES } from './replies.js';
 
@@ -34,6 +34,19 @@ export function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknow
   const parsed = schema.safeParse(formValue ?? {});
   if (!parsed.success) throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
   return parsed.data;
+}
+
+/**
+ * Runs a tap; when it was on an outdated card or lost to a concurrent one, answers with the
+ * polite warning and the card as it now stands instead.
+ */
+export async function refreshedOnStale(work: () => Promise<CardActionResponse>, current: () => Promise<Record<string, unknown>>): Promise<CardActionResponse> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await current() };
+    throw error;
+  }
 }
 
 export type CardActionHandler = (input: CardActionInput & { action: ActionValue }, ctx: EventContext) => Promise<CardActionResponse>;

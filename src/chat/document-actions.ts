@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { MEETING_KIND_NAMES, MEETING_KINDS, type MeetingKind } from '../domain/meetings/meeting.js';
-import { StaleError, UserInputError } from '../errors.js';
+import { UserInputError } from '../errors.js';
 import type { CardActionResponse, EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { DocumentService } from '../workflows/documents/document-service.js';
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
 import type { MessageBody } from '../workflows/ports.js';
-import { ActionValueSchema, cardValue, formOf, PickedDaySchema, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(64);
@@ -39,14 +39,7 @@ const DraftForm = z.object({ goals: optionalText, problems: optionalText, tasks:
 /** The buttons on meeting and document cards, and the scheduling and drafting forms. */
 export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {
   // A stale or concurrent tap is refused with the card as it now stands.
-  const refreshed = async (operator: string, docId: string, work: () => Promise<CardActionResponse>): Promise<CardActionResponse> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await documents.view(operator, docId) };
-      throw error;
-    }
-  };
+  const refreshed = (operator: string, docId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => documents.view(operator, docId));
   const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
 
   router.register('doc.view', async (input) => {
@@ -88,12 +81,7 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
   });
   router.register('meeting.cancel', async (input) => {
     const v = cardValue(ViewButton, input.action);
-    try {
-      return done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id));
-    } catch (error) {
-      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await documents.view(input.operatorOpenId, v.id) };
-      throw error;
-    }
+    return refreshed(input.operatorOpenId, v.id, async () => done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id)));
   });
   router.register('meeting.create', async (input) => {
     const f = formOf(ScheduleForm, input.formValue);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ISSUE_CATEGORIES } from '../domain/issues/issue.js';
-import { StaleError, UserInputError } from '../errors.js';
+import { UserInputError } from '../errors.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { ActionInput, IssueService } from '../workflows/issues/issue-service.js';
 import type { IssueSupervision } from '../workflows/issues/supervision.js';
-import { ActionValueSchema, cardValue, formOf, PickedDaySchema, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const ACTION_TYPES = [
@@ -87,14 +87,7 @@ const DONE: Partial<Record<(typeof ACTION_TYPES)[number], string>> = {
 /** The buttons on problem cards, the registration form, and the office's 提示/通报 decision. */
 export function registerIssueActions(router: CardActionRouter, issues: IssueService, supervision: IssueSupervision): void {
   // A stale or concurrent tap is refused with the card as it now stands.
-  const refreshed = async (operator: string, id: string, work: () => Promise<CardActionResponse>): Promise<CardActionResponse> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await issues.view(operator, id) };
-      throw error;
-    }
-  };
+  const refreshed = (operator: string, id: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => issues.view(operator, id));
   router.register('issue.view', async (input) => {
     const v = cardValue(ViewSchema, input.action);
     return { card: await issues.view(input.operatorOpenId, v.id, input.messageId) };
@@ -122,13 +115,10 @@ export function registerIssueActions(router: CardActionRouter, issues: IssueServ
   });
   router.register('notice.decide', async (input) => {
     const v = cardValue(NoticeSchema, input.action);
-    try {
-      const card = await supervision.decide(input.operatorOpenId, v.id, v.k);
-      return { toast: { type: 'success', content: v.k === 'dismiss' ? '已记录：暂不处理' : '已确认，计入年度考核' }, card };
-    } catch (error) {
-      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await supervision.card(v.id) };
-      throw error;
-    }
+    return refreshedOnStale(
+      async () => ({ toast: { type: 'success', content: v.k === 'dismiss' ? '已记录：暂不处理' : '已确认，计入年度考核' }, card: await supervision.decide(input.operatorOpenId, v.id, v.k) }),
+      () => supervision.card(v.id),
+    );
   });
 }
 
