@@ -46,7 +46,7 @@ const KINDS: Walk[] = [
 
 describe('each meeting kind, from scheduling to tracked decisions', () => {
   KINDS.forEach((w, index) => {
-    it(`${w.kind}: ${w.organiser} schedules, ${w.drafter} drafts, ${w.approver} returns then approves`, async () => {
+    it(`${w.kind}: ${w.organiser} schedules, ${w.drafter} drafts, ${w.approver} returns then approves, closings reach ${w.approver}`, async () => {
       const form = { kind: w.kind, water: w.water, date: '2026-12-20 +0800', time: '15:00', place: '区政府第一会议室' };
       expect((await tap('wu', { a: 'meeting.create' }, form)).toast?.type).toBe('error');
       const scheduled = await tap(w.organiser, { a: 'meeting.create' }, form);
@@ -60,6 +60,9 @@ describe('each meeting kind, from scheduling to tracked decisions', () => {
       const copy = t.fake.messages().find((m) => m.msgType === 'interactive' && text(m.content).includes(w.title) && (m.receiveId === openId(w.drafter) || m.chatId !== undefined))!;
       const [ack] = await say(w.drafter, { chatId: copy.chatId ?? `oc_p2p_${w.drafter}`, rootId: copy.messageId, text: '议定：区水务局2027年3月31日前完成全区河湖管理范围复核' });
       expect(textOf(ack)).toBe('已记录1项议定事项（第1项）。');
+      // And one by the card's form.
+      await tap(w.drafter, await button(id, 'doc.itemForm'));
+      expect((await tap(w.drafter, await button(id, 'doc.saveItem'), { text: '开展河湖“清四乱”专项行动', unit: 'yonghe', date: '2027-02-28 +0800' })).toast?.content).toBe('已保存');
       expect((await tap('wu', await button(id, 'doc.submit'))).toast?.type).toBe('error');
       expect((await tap(w.drafter, await button(id, 'doc.submit'))).toast?.content).toBe('已提交审定');
 
@@ -77,6 +80,21 @@ describe('each meeting kind, from scheduling to tracked decisions', () => {
       // The tracking unit supervises, unless it is itself the assignee.
       expect(problem.supervisorUnits).toEqual(w.tracker === 'water-bureau' ? [] : [w.tracker]);
       expect(problem.chiefId).toBe(await personKey(w.approver));
+      expect(await t.bot.models.issues.countDocuments({ 'source.ref': `doc:${id}#2`, assigneeUnit: 'yonghe', state: 'assigned' })).toBe(1);
+
+      // Its closing is reported to the approving chief and copied to the River Chief Office.
+      const act = async (who: string, type: string, formValue?: Record<string, unknown>) => {
+        const current = (await t.bot.models.issues.findOne({ _id: problem._id }).lean())!;
+        return tap(who, { a: 'issue.act', id: current.key, v: current.version, t: type }, formValue);
+      };
+      await act('sun', 'accept');
+      await act('sun', 'requestClose', { text: '复核完成，报告已报送' });
+      const before = t.fake.messages().length;
+      expect((await act('qian', 'verifyPass')).toast?.content).toBe('已核查销号，已报告河湖长');
+      const report = (m: { content: unknown }) => text(m.content).includes('问题销号报告') && text(m.content).includes('完成全区河湖管理范围复核');
+      const after = t.fake.messages().slice(before);
+      expect(after.some((m) => report(m) && m.receiveId === openId(w.approver))).toBe(true);
+      expect(after.some((m) => report(m) && m.chatId === 'oc_example_hezhangban')).toBe(true);
     });
   });
 
