@@ -4,6 +4,7 @@ import { UserInputError } from '../errors.js';
 import type { CardActionResponse, EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { DocumentService } from '../workflows/documents/document-service.js';
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
+import type { QueryService } from '../workflows/queries/query-service.js';
 import type { MessageBody } from '../workflows/ports.js';
 import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
@@ -139,18 +140,38 @@ export function draftCommand(meetings: MeetingService): Command {
   };
 }
 
-/** `/议定 内容`: a decision for the sender's meeting (in a meeting card's thread, that meeting). */
-export function decideCommand(documents: DocumentService): Command {
+/**
+ * `/议定 内容`: a decision for the sender's meeting (in a meeting card's thread, that
+ * meeting); `/议定` alone: the decisions not yet closed.
+ */
+export function decideCommand(documents: DocumentService, queries: QueryService): Command {
   return {
     name: '议定',
-    aliases: ['decide'],
-    usage: '/议定 议定事项（写明责任单位和完成时限）',
-    summary: '记录会议议定事项，印发后交办责任单位跟踪督办',
+    aliases: ['decide', 'decisions'],
+    usage: '/议定 [议定事项（写明责任单位和完成时限）]',
+    summary: '记录会议议定事项，印发后交办责任单位跟踪督办；不带内容时列出未办结的议定事项',
     example: '/议定 由永和镇负责，12月31日前完成滨河路段清淤',
     async run(ctx) {
-      if (!ctx.args) throw new UserInputError('请写明议定事项，例如：/议定 由永和镇负责，12月31日前完成滨河路段清淤');
+      if (!ctx.args) {
+        await ctx.reply({ kind: 'card', card: await queries.decisions(ctx.message.senderOpenId) });
+        return;
+      }
       const answer = await documents.decide(ctx.message.senderOpenId, ctx.args.split('\n'), ctx.message.rootId);
       await ctx.reply({ kind: 'text', text: answer });
+    },
+  };
+}
+
+/** `/会议`: upcoming meetings and minutes waiting for approval. */
+export function meetingsCommand(queries: QueryService): Command {
+  return {
+    name: '会议',
+    aliases: ['meetings'],
+    usage: '/会议',
+    summary: '查看即将召开的会议和待审定的纪要、文件',
+    example: '/会议',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await queries.meetings(ctx.message.senderOpenId) });
     },
   };
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { ISSUE_CATEGORIES } from '../domain/issues/issue.js';
+import { ISSUE_CATEGORIES, parseIssueRef } from '../domain/issues/issue.js';
 import { UserInputError } from '../errors.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { ActionInput, IssueService } from '../workflows/issues/issue-service.js';
 import type { IssueSupervision } from '../workflows/issues/supervision.js';
+import type { QueryService } from '../workflows/queries/query-service.js';
 import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
@@ -152,18 +153,22 @@ export function progressCommand(issues: IssueService): Command {
   };
 }
 
-/** `/问题 0042`: one problem's card with its history. */
-export function issueCommand(issues: IssueService): Command {
+/** `/问题 0042`: one problem's card with its history; `/问题 [河湖|单位] [状态]`: a list. */
+export function issueCommand(issues: IssueService, queries: QueryService): Command {
   return {
     name: '问题',
-    aliases: ['issue'],
-    usage: '/问题 问题编号',
-    summary: '查看一个问题的办理情况和处理记录',
-    example: '/问题 0042',
+    aliases: ['issue', 'issues'],
+    usage: '/问题 [编号 | 河湖 | 单位] [状态]',
+    summary: '查看一个问题的办理情况，或按河湖、单位、状态列出问题',
+    example: '/问题 大渡河 逾期',
     async run(ctx) {
-      if (!ctx.args) throw new UserInputError('请写明问题编号，例如：/问题 0042');
-      const { card } = await issues.cardByRef(ctx.message.senderOpenId, ctx.args.split(/\s+/)[0] ?? '');
-      await ctx.reply({ kind: 'card', card });
+      const words = ctx.args.split(/\s+/).filter(Boolean);
+      if (words.length === 1 && parseIssueRef(words[0] ?? '')) {
+        const { card } = await issues.cardByRef(ctx.message.senderOpenId, words[0] ?? '');
+        await ctx.reply({ kind: 'card', card });
+        return;
+      }
+      await ctx.reply({ kind: 'card', card: await queries.issues(ctx.message.senderOpenId, ctx.args) });
     },
   };
 }

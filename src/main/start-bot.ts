@@ -37,7 +37,10 @@ import { PatrolStore } from '../store/patrol-store.js';
 import { PatrolService } from '../workflows/patrols/patrol-service.js';
 import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../chat/issue-actions.js';
 import { IssueThreadReplies } from '../chat/issue-thread.js';
-import { decideCommand, DocumentThreadReplies, draftCommand, registerDocumentActions, scheduleCommand } from '../chat/document-actions.js';
+import { decideCommand, DocumentThreadReplies, draftCommand, meetingsCommand, registerDocumentActions, scheduleCommand } from '../chat/document-actions.js';
+import { registerQueryActions } from '../chat/query-actions.js';
+import { listCards } from '../feishu/cards/list-cards.js';
+import { QueryService } from '../workflows/queries/query-service.js';
 import { documentCards } from '../feishu/cards/document-cards.js';
 import { renderDocx } from '../export/document-docx.js';
 import { DocumentStore } from '../store/document-store.js';
@@ -175,6 +178,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     const meetings = new MeetingService(documents.ctx);
     const meetingSweep = new MeetingSweep(documents.ctx, documents);
+    const queries = new QueryService({
+      directory,
+      issues: issueStore,
+      meetings: documents.ctx.deps.meetings,
+      documents: documents.ctx.deps.documents,
+      cards: listCards,
+      clock,
+      timeZone: config.timezone,
+    });
     const patrols = new PatrolService({
       directory,
       patrols: new PatrolStore(models, clock),
@@ -190,15 +202,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(keyProblemsCommand(patrols));
     commands.register(registerCommand(issues));
     commands.register(progressCommand(issues));
-    commands.register(issueCommand(issues));
+    commands.register(issueCommand(issues, queries));
     commands.register(scheduleCommand(meetings));
-    commands.register(decideCommand(documents));
+    commands.register(decideCommand(documents, queries));
+    commands.register(meetingsCommand(queries));
     commands.register(draftCommand(meetings));
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
     registerIssueActions(cardActions, issues, supervision);
     registerDocumentActions(cardActions, documents, meetings);
+    registerQueryActions(cardActions, queries);
     const directoryUpload = new DirectoryUpload({
       store: directory,
       contacts: new FeishuContacts(client),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import { issueNumber, type Issue, type IssueHistoryLine, type ProgressNote } from '../domain/issues/issue.js';
+import { issueNumber, type Issue, type IssueHistoryLine, type IssueSourceKind, type ProgressNote } from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
 import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
@@ -20,6 +20,10 @@ export interface IssueFilter {
   overdueAt?: Date;
   /** Only problems reported before this instant (age). */
   reportedBefore?: Date;
+  /** Only problems from this kind of source (会议议定事项, 清单任务 …). */
+  sourceKinds?: IssueSourceKind[];
+  /** Only what a person may see: these water bodies, or assigned to or supervised by these units. */
+  visibleTo?: { waterBodyIds: string[]; unitIds: string[] };
 }
 
 const OPEN: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerification'];
@@ -257,10 +261,21 @@ export class IssueStore {
   }
 
   /** Problems matching a filter, oldest first (open ones unless states say otherwise). */
-  async list(filter: IssueFilter, limit = 50): Promise<Issue[]> {
+  async list(filter: IssueFilter, limit = 50, order: 'createdAt' | 'deadline' = 'createdAt'): Promise<Issue[]> {
     const query = this.query(filter);
-    const docs = await this.models.issues.find(query).sort({ createdAt: 1 }).limit(limit).lean<IssueDoc[]>().exec();
-    return docs.map(toIssue);
+    if (order === 'createdAt') {
+      const docs = await this.models.issues.find(query).sort({ createdAt: 1, seq: 1 }).limit(limit).lean<IssueDoc[]>().exec();
+      return docs.map(toIssue);
+    }
+    // Soonest deadline first; problems without one (not yet assigned) after them, not before.
+    const dated = await this.models.issues.find({ $and: [query, { deadline: { $ne: null } }] }).sort({ deadline: 1, seq: 1 }).limit(limit).lean<IssueDoc[]>().exec();
+    const undated = dated.length < limit ? await this.models.issues.find({ $and: [query, { deadline: null }] }).sort({ seq: 1 }).limit(limit - dated.length).lean<IssueDoc[]>().exec() : [];
+    return [...dated, ...undated].map(toIssue);
+  }
+
+  /** How many problems match a filter, counted by the database. */
+  async count(filter: IssueFilter): Promise<number> {
+    return this.models.issues.countDocuments(this.query(filter)).exec();
   }
 
   /**
@@ -329,6 +344,14 @@ export class IssueStore {
       query.state = { $in: (filter.states ?? ['assigned', 'rectifying']).filter((s) => s === 'assigned' || s === 'rectifying') };
     }
     if (filter.reportedBefore) query.createdAt = { $lt: filter.reportedBefore };
+    if (filter.sourceKinds) query['source.kind'] = { $in: filter.sourceKinds };
+    if (filter.visibleTo) {
+      query.$or = [
+        { waterBodyId: { $in: filter.visibleTo.waterBodyIds } },
+        { assigneeUnit: { $in: filter.visibleTo.unitIds } },
+        { supervisorUnits: { $in: filter.visibleTo.unitIds } },
+      ];
+    }
     return query;
   }
 

@@ -1,0 +1,46 @@
+import type { Directory } from '../directory/directory.js';
+
+/**
+ * Who sees what in lists and overviews (/状态, /问题, /会议, /议定 …), in one place:
+ * - the offices (区河长制办公室, 区总河长办公室) and 区级总河长 see the whole district;
+ * - a chief sees the water bodies they lead, at any level;
+ * - a liaison unit sees the water bodies it serves;
+ * - a township or department sees the problems assigned to it or that it supervises.
+ * Everyone else sees nothing and is told so politely. Pure.
+ */
+export interface Visibility {
+  district: boolean;
+  waterBodyIds: ReadonlySet<string>;
+  /** Units whose assigned or supervised items the person sees. */
+  unitIds: ReadonlySet<string>;
+}
+
+export function visibilityOf(directory: Directory, personId: string): Visibility | undefined {
+  const units = directory.units.filter((u) => u.members.includes(personId));
+  const district = personId === directory.generalChief || units.some((u) => u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice');
+  const liaison = new Set(units.filter((u) => u.kind === 'liaisonUnit').map((u) => u.id));
+  const waterBodyIds = new Set(
+    directory.waterBodies
+      .filter(
+        (w) =>
+          w.districtChief === personId ||
+          Object.values(w.townshipChiefs).includes(personId) ||
+          Object.values(w.villageChiefs).includes(personId) ||
+          (w.liaisonUnit !== undefined && liaison.has(w.liaisonUnit)),
+      )
+      .map((w) => w.id),
+  );
+  const unitIds = new Set(units.filter((u) => u.kind === 'township' || u.kind === 'department' || u.kind === 'liaisonUnit').map((u) => u.id));
+  if (!district && waterBodyIds.size === 0 && unitIds.size === 0) return undefined;
+  return { district, waterBodyIds, unitIds };
+}
+
+/** Whether an item (a problem, a decision, a meeting) is in view. */
+export function sees(v: Visibility, item: { waterBodyId?: string; units?: readonly string[]; people?: readonly string[] }, personId?: string): boolean {
+  if (v.district) return true;
+  if (item.waterBodyId !== undefined && v.waterBodyIds.has(item.waterBodyId)) return true;
+  if (item.units?.some((u) => v.unitIds.has(u))) return true;
+  return personId !== undefined && (item.people?.includes(personId) ?? false);
+}
+
+export const NOTHING_TO_SEE = '您暂无可查看的河湖或问题。如需了解全区情况，请联系区河长制办公室。';

@@ -1,0 +1,195 @@
+import type { Clock } from '../../domain/clock.js';
+import type { Directory, Person } from '../../domain/directory/directory.js';
+import { NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
+import { shortNumber, type Issue } from '../../domain/issues/issue.js';
+import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
+import { deadlineStatus } from '../../domain/issues/supervision.js';
+import { MEETING_KIND_NAMES } from '../../domain/meetings/meeting.js';
+import { matchName, stateWord, type Named, type StateWord } from '../../domain/queries/arguments.js';
+import { ForbiddenError, UserInputError } from '../../errors.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
+import type { MeetingStore } from '../../store/meeting-store.js';
+import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
+import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
+import type { CardJson } from '../ports.js';
+import { requireDirectory } from '../require-directory.js';
+import type { ListCardPresenter, ListView } from './views.js';
+
+export interface QueryDeps {
+  directory: DirectoryStore;
+  issues: IssueStore;
+  meetings: MeetingStore;
+  documents: DocumentStore;
+  cards: ListCardPresenter;
+  clock: Clock;
+  timeZone: string;
+}
+
+/** Rows shown in one card; the rest are counted and the person is told to narrow down. */
+const ROWS = 20;
+/** How far ahead /会议 looks. */
+const MEETINGS_AHEAD_DAYS = 60;
+
+/**
+ * The office's questions answered in Feishu (/问题 lists, /议定, /会议): each answer shows
+ * only what the asking person may see (domain/access/visibility).
+ */
+export class QueryService {
+  constructor(private readonly deps: QueryDeps) {}
+
+  /** `/问题 [河湖|单位] [状态]`: problems in view, soonest deadline first. */
+  async issues(actorOpenId: string, args: string): Promise<CardJson> {
+    const { directory, visibility } = await this.asker(actorOpenId);
+    const filter: IssueFilter = {};
+    const labels: string[] = [];
+    let state: StateWord | undefined;
+    const terms = args.split(/\s+/).filter(Boolean);
+    for (const [index, term] of terms.entries()) {
+      const words = stateWord(term);
+      if (words) {
+        state = words;
+        continue;
+      }
+      const place = this.place(directory, term, (item) => ({ a: 'query.issues', q: [item.name, ...terms.filter((_, k) => k !== index)].join(' ') }));
+      if ('card' in place) return place.card;
+      if (place.kind === 'water') filter.waterBodyId = place.id;
+      else filter.assigneeUnit = place.id;
+      labels.push(place.name);
+      if (!visibility.district && !(place.kind === 'water' ? visibility.waterBodyIds.has(place.id) : visibility.unitIds.has(place.id))) {
+        throw new ForbiddenError(`您无权查看${place.name}的问题。如需了解，请联系区河长制办公室。`);
+      }
+    }
+    if (state) {
+      filter.states = state.states;
+      if (state.overdue) filter.overdueAt = this.deps.clock.now();
+      labels.push(state.label);
+    }
+    this.limit(filter, visibility);
+    return this.issueList(directory, filter, {
+      title: '问题清单',
+      subtitle: labels.length > 0 ? labels.join(' · ') : '未销号问题',
+      empty: '没有符合条件的问题。',
+      hint: '可按河湖、单位、状态查询，例如：/问题 大渡河 逾期、/问题 永和镇 整改中、/问题 0042。',
+    });
+  }
+
+  /** `/议定`: decisions and list tasks not yet closed, soonest deadline first. */
+  async decisions(actorOpenId: string): Promise<CardJson> {
+    const { directory, visibility } = await this.asker(actorOpenId);
+    const filter: IssueFilter = { sourceKinds: ['decision', 'task'] };
+    this.limit(filter, visibility);
+    return this.issueList(directory, filter, {
+      title: '议定事项',
+      subtitle: '未办结的会议议定事项与清单任务',
+      empty: '没有未办结的议定事项。',
+      hint: '记录议定事项：在会议卡片话题中回复“议定：…”，或发送 /议定 内容。',
+    });
+  }
+
+  /** `/会议`: meetings in the next 60 days, and minutes waiting for approval. */
+  async meetings(actorOpenId: string): Promise<CardJson> {
+    const { directory, person, visibility } = await this.asker(actorOpenId);
+    const now = this.deps.clock.now();
+    const upcoming = (await this.deps.meetings.startingBetween(now, new Date(now.getTime() + MEETINGS_AHEAD_DAYS * 86_400_000))).filter((m) =>
+      sees(visibility, { waterBodyId: m.waterBodyId, units: [m.organiserUnit], people: m.participants }, person.id),
+    );
+    const waiting = (await this.deps.documents.pendingApproval()).filter((d) =>
+      sees(visibility, { waterBodyId: d.waterBodyId, units: [d.drafterUnit], people: [d.approverId] }, person.id),
+    );
+    const water = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name;
+    const name = (id: string) => directory.people.find((p) => p.id === id)?.name ?? id;
+    const rows: ListView['rows'] = [
+      ...upcoming.slice(0, ROWS).map((m) => ({
+        text: `**${meetingTime(m.startsAt, this.deps.timeZone)}** ${m.title}\n<font color='grey'>${MEETING_KIND_NAMES[m.kind]}${water(m.waterBodyId) ? ` · ${water(m.waterBodyId)}` : ''} · ${m.place}</font>`,
+        button: { label: '查看', value: { a: 'doc.view', id: m.minutesId } },
+      })),
+      ...waiting.slice(0, ROWS).map((d) => ({
+        text: `**待审定** ${d.title}\n<font color='grey'>审定人：${name(d.approverId)}${d.submittedAt ? ` · ${fullDate(d.submittedAt, this.deps.timeZone)}提交` : ''}</font>`,
+        button: { label: '查看', value: { a: 'doc.view', id: d.id } },
+      })),
+    ];
+    return this.deps.cards.list({
+      title: '会议',
+      subtitle: `未来${MEETINGS_AHEAD_DAYS}天`,
+      color: 'blue',
+      summary: `即将召开 **${upcoming.length}** 个会议，待审定纪要和文件 **${waiting.length}** 份。`,
+      rows,
+      footer: '安排会议：/安排会议；记录议定事项：/议定 内容。',
+    });
+  }
+
+  private async asker(actorOpenId: string): Promise<{ directory: Directory; person: Person; visibility: Visibility }> {
+    const directory = await requireDirectory(this.deps.directory);
+    const person = directory.people.find((p) => p.openId === actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const visibility = visibilityOf(directory, person.id);
+    if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
+    return { directory, person, visibility };
+  }
+
+  /** Narrows a filter to what the person may see. */
+  private limit(filter: IssueFilter, visibility: Visibility): void {
+    if (!visibility.district) filter.visibleTo = { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
+  }
+
+  /**
+   * A water body or unit named in a command, or the answer to give instead: the choices when
+   * the name is ambiguous, “您是不是要找 …” for a typo.
+   */
+  private place(
+    directory: Directory,
+    term: string,
+    choose: (item: Named) => Record<string, unknown>,
+  ): { kind: 'water' | 'unit'; id: string; name: string } | { card: CardJson } {
+    const waters = directory.waterBodies.map((w) => ({ id: w.id, name: w.name, kind: 'water' as const }));
+    const units = directory.units.filter((u) => u.kind === 'township' || u.kind === 'department' || u.kind === 'liaisonUnit').map((u) => ({ id: u.id, name: u.name, kind: 'unit' as const }));
+    const match = matchName(term, [...waters, ...units]);
+    switch (match.kind) {
+      case 'one':
+        return match.item;
+      case 'several':
+        return {
+          card: this.deps.cards.list({
+            title: `“${term}”对应多个河湖或单位`,
+            subtitle: '请选择',
+            color: 'orange',
+            summary: '请点选要查询的一个：',
+            rows: match.items.slice(0, ROWS).map((item) => ({ text: item.name, button: { label: '选择', value: choose(item) } })),
+          }),
+        };
+      case 'suggest':
+        throw new UserInputError(`没有找到“${term}”。您是不是要找“${match.item.name}”？`);
+      case 'none':
+        throw new UserInputError(`没有找到河湖或单位“${term}”。可以写河湖名、乡镇名或部门名，例如：/问题 大渡河 逾期`);
+    }
+  }
+
+  private async issueList(directory: Directory, filter: IssueFilter, text: { title: string; subtitle: string; empty: string; hint: string }): Promise<CardJson> {
+    const now = this.deps.clock.now();
+    const [items, total, overdue] = await Promise.all([
+      this.deps.issues.list(filter, ROWS, 'deadline'),
+      this.deps.issues.count(filter),
+      this.deps.issues.count({ ...filter, overdueAt: now }),
+    ]);
+    const unit = (id: string | undefined) => directory.units.find((u) => u.id === id)?.name ?? '';
+    const water = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
+    const row = (i: Issue) => {
+      const late = !!i.deadline && i.deadline.getTime() <= now.getTime() && (i.state === 'assigned' || i.state === 'rectifying');
+      const due = i.deadline && i.state !== 'closed' ? ` · ${deadlineText(i.deadline, this.deps.timeZone)}（${late ? `<font color='red'>${deadlineStatus(i.deadline, now, this.deps.timeZone)}</font>` : deadlineStatus(i.deadline, now, this.deps.timeZone)}）` : '';
+      return {
+        text: `**${shortNumber(i.seq)}** ${i.description}\n<font color='grey'>${STATE_NAMES[i.state]}${water(i.waterBodyId) ? ` · ${water(i.waterBodyId)}` : ''}${i.assigneeUnit ? ` · ${unit(i.assigneeUnit)}` : ''}</font>${due}`,
+        button: { label: '查看', value: { a: 'issue.view', id: i.id } },
+      };
+    };
+    return this.deps.cards.list({
+      title: text.title,
+      subtitle: text.subtitle,
+      color: overdue > 0 ? 'red' : 'blue',
+      summary: total === 0 ? text.empty : `共 **${total}** 条${overdue > 0 ? `，其中逾期 **${overdue}** 条` : ''}${total > ROWS ? `，按期限先后显示前 ${ROWS} 条` : ''}。`,
+      rows: items.map(row),
+      footer: text.hint,
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import type { CardJson } from '../ports.js';
+
+/** A list answer (problems, decisions, meetings, or choices for an ambiguous name). */
+export interface ListView {
+  title: string;
+  subtitle: string;
+  color: 'blue' | 'orange' | 'red' | 'grey';
+  summary: string;
+  rows: Array<{ text: string; button?: { label: string; value: Record<string, unknown> } }>;
+  footer?: string;
+}
+
+export interface ListCardPresenter {
+  list(view: ListView): CardJson;
+}

@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { peopleChat, text, textOf } from '../helpers/people-chat.js';
+import { useTestBot } from '../helpers/use-test-bot.js';
+
+/**
+ * /问题 lists, /议定 and /会议 through the fake Feishu: forgiving names, typos, ambiguous
+ * names with a choice card, and each person seeing only what is theirs.
+ */
+
+const clock = new ManualClock('2026-12-01T10:00:00+08:00');
+const t = useTestBot({ clock });
+const { tap, say } = peopleChat(t, clock);
+const openId = exampleOpenId;
+
+/** The seeded problems; expected answers below are worked out from this list, not from the bot. */
+const SEED: Array<{ key: string; water: string; unit?: string; due?: { year: number; month: number; day: number } }> = [
+  { key: 'A', water: 'dadu-jinkouhe', unit: 'yonghe', due: { year: 2026, month: 12, day: 10 } },
+  { key: 'B', water: 'dadu-jinkouhe', unit: 'gongan', due: { year: 2026, month: 12, day: 20 } },
+  { key: 'C', water: 'yeniu', unit: 'jinhe', due: { year: 2026, month: 12, day: 5 } },
+  { key: 'D', water: 'dadu-jinkouhe', unit: 'natural-resources-bureau', due: { year: 2026, month: 12, day: 3 } },
+  { key: 'E', water: 'baixionggou', unit: undefined, due: undefined },
+];
+const TODAY = { year: 2026, month: 12, day: 8 };
+const overdue = (s: (typeof SEED)[number]) => !!s.due && (s.due.month < TODAY.month || (s.due.month === TODAY.month && s.due.day < TODAY.day));
+/** The seeded problems a card lists, in the card's order. */
+const keysIn = (card: unknown) =>
+  SEED.map((s) => ({ key: s.key, at: text(card).indexOf(`问题${s.key}：`) }))
+    .filter((s) => s.at >= 0)
+    .sort((a, b) => a.at - b.at)
+    .map((s) => s.key);
+/** Soonest deadline first, undated last. */
+const byDeadline = (keys: string[]) => SEED.filter((s) => keys.includes(s.key)).sort((a, b) => (a.due ? a.due.month * 100 + a.due.day : 9999) - (b.due ? b.due.month * 100 + b.due.day : 9999)).map((s) => s.key);
+
+beforeAll(async () => {
+  await importExampleDistrict(t.fake, t.bot.models, clock);
+  for (const s of SEED) {
+    const issue = await t.bot.issues.report({
+      waterBodyId: s.water,
+      place: '',
+      description: `问题${s.key}：河岸堆放杂物`,
+      category: '河岸',
+      urgency: 'normal',
+      source: { kind: 'office' },
+      foundBy: 'qian-hezhangban',
+      foundAt: clock.now(),
+      reportedBy: 'qian-hezhangban',
+    });
+    if (s.unit && s.due) await t.bot.issues.act(openId('qian'), issue.id, issue.version, { type: 'assign', unit: s.unit, deadline: s.due, requirement: '清理' }, `seed:${s.key}`);
+  }
+  await t.settle();
+  clock.set(new Date('2026-12-08T10:00:00+08:00'));
+});
+
+describe('/问题 lists', () => {
+  it('lists what the office asks for, by water body, unit and state', async () => {
+    const [all] = await say('qian', { text: '/问题' });
+    expect(keysIn(all?.content)).toEqual(byDeadline(SEED.map((s) => s.key)));
+    expect(text(all?.content)).toContain(`共 **${SEED.length}** 条，其中逾期 **${SEED.filter(overdue).length}** 条`);
+
+    const [late] = await say('qian', { text: '/问题 大渡河 逾期' });
+    expect(keysIn(late?.content)).toEqual(SEED.filter((s) => s.water === 'dadu-jinkouhe' && overdue(s)).map((s) => s.key));
+    expect(text(late?.content)).toContain('大渡河（金口河段） · 逾期');
+
+    const [township] = await say('qian', { text: '/问题 永和镇' });
+    expect(keysIn(township?.content)).toEqual(SEED.filter((s) => s.unit === 'yonghe').map((s) => s.key));
+    const [waiting] = await say('qian', { text: '/问题 待交办' });
+    expect(keysIn(waiting?.content)).toEqual(['E']);
+  });
+
+  it('answers a typo with a suggestion and an ambiguous name with choices', async () => {
+    const [typo] = await say('qian', { text: '/问题 大度河' });
+    expect(textOf(typo)).toBe('没有找到“大度河”。您是不是要找“大渡河（金口河段）”？');
+    const [unknown] = await say('qian', { text: '/问题 长江' });
+    expect(textOf(unknown)).toBe('没有找到河湖或单位“长江”。可以写河湖名、乡镇名或部门名，例如：/问题 大渡河 逾期');
+    const [choices] = await say('qian', { text: '/问题 永 整改中' });
+    expect(text(choices?.content)).toContain('“永”对应多个河湖或单位');
+    expect(text(choices?.content)).toContain('"q":"永胜乡 整改中"');
+    const chosen = await tap('qian', { a: 'query.issues', q: '永和镇' });
+    expect(keysIn(chosen.card)).toEqual(['A']);
+    const [one] = await say('qian', { text: '/问题 0001' });
+    expect(text(one?.content)).toContain('金口河〔2026〕第0001号');
+  });
+
+  it('shows each person only what is theirs', async () => {
+    const [township] = await say('wu', { text: '/问题' });
+    expect(keysIn(township?.content)).toEqual(byDeadline(SEED.filter((s) => s.water === 'dadu-jinkouhe' || s.water === 'baixionggou' || s.unit === 'yonghe').map((s) => s.key)));
+    const [liaison] = await say('zhou', { text: '/问题' });
+    expect(keysIn(liaison?.content)).toEqual(['C']);
+    const [refused] = await say('zhou', { text: '/问题 大渡河' });
+    expect(textOf(refused)).toBe('您无权查看大渡河（金口河段）的问题。如需了解，请联系区河长制办公室。');
+    const [stranger] = await say('nobody', { text: '/问题' });
+    expect(textOf(stranger)).toBe('您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。');
+  });
+});
+
+describe('/议定 and /会议', () => {
+  it('lists open decisions and upcoming meetings to those they concern', async () => {
+    await t.bot.issues.reportAssigned(
+      {
+        waterBodyId: 'dadu-jinkouhe',
+        place: '',
+        description: '完成岸线划界',
+        category: '其他',
+        urgency: 'normal',
+        source: { kind: 'decision', ref: 'doc:test#1' },
+        foundBy: 'li-hezhang',
+        foundAt: clock.now(),
+        reportedBy: 'sun-shuiwu',
+      },
+      { unit: 'natural-resources-bureau', deadline: new Date('2027-01-16T00:00:00+08:00'), requirement: '落实纪要第1项', trackerUnit: 'water-bureau', assignedBy: 'li-hezhang' },
+    );
+    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 15 }, time: '14:30', place: '区水务局', units: [], people: [] });
+    await t.settle();
+
+    const [decisions] = await say('qian', { text: '/议定' });
+    expect(text(decisions?.content)).toContain('完成岸线划界');
+    expect(keysIn(decisions?.content)).toEqual([]);
+    const [none] = await say('zhou', { text: '/议定' });
+    expect(text(none?.content)).toContain('没有未办结的议定事项。');
+
+    const [meetings] = await say('li', { text: '/会议' });
+    expect(text(meetings?.content)).toContain('2026年12月15日下午2时30分');
+    expect(text(meetings?.content)).toContain('大渡河（金口河段）流域专题会议');
+    const [others] = await say('zhou', { text: '/meetings' });
+    expect(text(others?.content)).toContain('即将召开 **0** 个会议');
+  });
+});
