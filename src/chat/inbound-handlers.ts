@@ -50,6 +50,7 @@ export class ChatHandlers implements InboundHandlers {
       args: '',
       log: ctx.log.child({ command: command.name, via: 'menu' }),
       reply: (body, part = 'main') => this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, body),
+      sendFile: (file, part = 'file') => this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, file),
     });
   }
 }

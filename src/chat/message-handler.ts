@@ -1,5 +1,5 @@
 import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
-import type { MessageBody, Messenger } from '../workflows/ports.js';
+import type { MessageBody, Messenger, OutgoingFile } from '../workflows/ports.js';
 import type { CommandContext } from './commands/command.js';
 import { parseCommandLine } from './commands/parse.js';
 import { runCommand } from './commands/run-command.js';
@@ -46,7 +46,9 @@ export class MessageHandler {
       await reply({ kind: 'text', text });
       return;
     }
-    const commandCtx: CommandContext = { message, args: parsed.args, log: ctx.log.child({ command: command.name }), reply };
+    // A file cannot be a reply in Feishu: it goes to the same conversation as a new message.
+    const sendFile = (file: OutgoingFile, part = 'file') => this.deps.messenger.send(`reply:${ctx.eventId}:${part}`, { chatId: message.chatId }, file);
+    const commandCtx: CommandContext = { message, args: parsed.args, log: ctx.log.child({ command: command.name }), reply, sendFile };
     await runCommand(command, commandCtx);
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import { ActionValueSchema, cardValue, type CardActionRouter } from './card-actions.js';
+import type { Command } from './commands/command.js';
 
 /** A choice on an ambiguous-name card runs the query again with the chosen name. */
 const QueryButton = ActionValueSchema.extend({ q: z.string().max(200) });
@@ -10,4 +11,20 @@ export function registerQueryActions(router: CardActionRouter, queries: QuerySer
     const v = cardValue(QueryButton, input.action);
     return { card: await queries.issues(input.operatorOpenId, v.q) };
   });
+}
+
+/** `/导出 [台账] [范围]`: an .xlsx ledger sent to the conversation. */
+export function exportCommand(queries: QueryService): Command {
+  return {
+    name: '导出',
+    aliases: ['export'],
+    usage: '/导出 [巡河台账|问题台账|议定事项台账] [本月|上季度|2026年…] [河湖|单位]',
+    summary: '导出巡河台账、问题台账或议定事项台账（Excel），默认为本年问题台账',
+    example: '/导出 巡河台账 上季度',
+    async run(ctx) {
+      const { file, summary } = await queries.exportLedger(ctx.message.senderOpenId, ctx.args);
+      await ctx.sendFile(file);
+      await ctx.reply({ kind: 'text', text: summary });
+    },
+  };
 }

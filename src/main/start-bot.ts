@@ -38,9 +38,10 @@ import { PatrolService } from '../workflows/patrols/patrol-service.js';
 import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../chat/issue-actions.js';
 import { IssueThreadReplies } from '../chat/issue-thread.js';
 import { decideCommand, DocumentThreadReplies, draftCommand, meetingsCommand, registerDocumentActions, scheduleCommand } from '../chat/document-actions.js';
-import { registerQueryActions } from '../chat/query-actions.js';
+import { exportCommand, registerQueryActions } from '../chat/query-actions.js';
 import { listCards } from '../feishu/cards/list-cards.js';
 import { QueryService } from '../workflows/queries/query-service.js';
+import { renderLedger } from '../export/ledger-xlsx.js';
 import { documentCards } from '../feishu/cards/document-cards.js';
 import { renderDocx } from '../export/document-docx.js';
 import { DocumentStore } from '../store/document-store.js';
@@ -151,6 +152,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
     const directory = new DirectoryStore(models, clock);
     const issueStore = new IssueStore(models, clock);
+    const patrolStore = new PatrolStore(models, clock);
     const issues = new IssueService({
       directory,
       issues: issueStore,
@@ -181,6 +183,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const queries = new QueryService({
       directory,
       issues: issueStore,
+      patrols: patrolStore,
+      renderLedger,
       meetings: documents.ctx.deps.meetings,
       documents: documents.ctx.deps.documents,
       cards: listCards,
@@ -189,7 +193,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     const patrols = new PatrolService({
       directory,
-      patrols: new PatrolStore(models, clock),
+      patrols: patrolStore,
       messenger,
       cards: patrolCards,
       clock,
@@ -206,6 +210,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(scheduleCommand(meetings));
     commands.register(decideCommand(documents, queries));
     commands.register(meetingsCommand(queries));
+    commands.register(exportCommand(queries));
     commands.register(draftCommand(meetings));
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();

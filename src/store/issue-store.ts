@@ -20,6 +20,8 @@ export interface IssueFilter {
   overdueAt?: Date;
   /** Only problems reported before this instant (age). */
   reportedBefore?: Date;
+  /** Only problems reported at or after this instant. */
+  reportedFrom?: Date;
   /** Only problems from this kind of source (会议议定事项, 清单任务 …). */
   sourceKinds?: IssueSourceKind[];
   /** Only what a person may see: these water bodies, or assigned to or supervised by these units. */
@@ -343,7 +345,9 @@ export class IssueStore {
       query.deadline = { $lt: filter.overdueAt };
       query.state = { $in: (filter.states ?? ['assigned', 'rectifying']).filter((s) => s === 'assigned' || s === 'rectifying') };
     }
-    if (filter.reportedBefore) query.createdAt = { $lt: filter.reportedBefore };
+    if (filter.reportedBefore || filter.reportedFrom) {
+      query.createdAt = { ...(filter.reportedFrom ? { $gte: filter.reportedFrom } : {}), ...(filter.reportedBefore ? { $lt: filter.reportedBefore } : {}) };
+    }
     if (filter.sourceKinds) query['source.kind'] = { $in: filter.sourceKinds };
     if (filter.visibleTo) {
       query.$or = [

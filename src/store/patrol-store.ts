@@ -56,6 +56,16 @@ export class PatrolStore {
     return docs.map((d) => ({ chiefId: d.chiefId, waterBodyId: d.waterBodyId ?? undefined, patrolledAt: d.patrolledAt }));
   }
 
+  /** Recorded patrols dated in [from, to), in date order, for the ledger (巡河台账). */
+  async recordedBetween(from: Date, to: Date, scope: { waterBodyIds?: string[]; chiefIds?: string[] }, limit: number): Promise<PatrolDoc[]> {
+    const filter: Record<string, unknown> = { status: 'recorded', patrolledAt: { $gte: from, $lt: to } };
+    const or: Array<Record<string, unknown>> = [];
+    if (scope.waterBodyIds) or.push({ waterBodyId: { $in: scope.waterBodyIds } });
+    if (scope.chiefIds) or.push({ chiefId: { $in: scope.chiefIds } });
+    if (or.length > 0) filter.$or = or;
+    return this.models.patrols.find(filter).sort({ patrolledAt: 1 }).limit(limit).lean<PatrolDoc[]>().exec();
+  }
+
   async findByKey(key: string): Promise<PatrolDoc | null> {
     return this.models.patrols.findOne({ key }).lean<PatrolDoc>().exec();
   }

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { ManualClock } from '../../src/domain/clock.js';
+import { PatrolStore } from '../../src/store/patrol-store.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { peopleChat, text, textOf } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
@@ -125,5 +127,54 @@ describe('/议定 and /会议', () => {
     expect(text(meetings?.content)).toContain('大渡河（金口河段）流域专题会议');
     const [others] = await say('zhou', { text: '/meetings' });
     expect(text(others?.content)).toContain('即将召开 **0** 个会议');
+  });
+});
+
+describe('/导出 ledgers', () => {
+  async function workbook(who: string, args: string) {
+    const sent = await say(who, { text: `/导出 ${args}`.trim() });
+    const file = sent.find((m) => m.msgType === 'file');
+    const upload = t.fake.upload((file?.content as { file_key: string }).file_key)!;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(upload.bytes as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const rows: string[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+    return { fileName: upload.fileName, sheet: sheet.name, rows, said: sent.map(textOf).filter(Boolean) };
+  }
+
+  it('exports this year’s problem ledger with the offices’ columns', async () => {
+    const { fileName, sheet, rows, said } = await workbook('qian', '');
+    expect(fileName).toBe('金口河区2026年问题台账.xlsx');
+    expect(sheet).toBe('问题台账');
+    expect(rows[0]?.[0]).toBe('金口河区2026年问题台账');
+    expect(rows[1]?.slice(0, 5)).toEqual(['问题编号', '河湖', '乡镇', '具体位置', '问题描述']);
+    // Every seeded problem and the decision, each once.
+    expect(rows.length - 2).toBe(SEED.length + 1);
+    const a = rows.find((r) => r[4] === '问题A：河岸堆放杂物')!;
+    expect([a[0], a[1], a[10], a[12], a[13]]).toEqual(['金口河〔2026〕第0001号', '大渡河（金口河段）', '永和镇', '2026-12-10', '已交办']);
+    expect(said).toEqual([`已导出金口河区2026年问题台账，共 ${SEED.length + 1} 条。`]);
+  });
+
+  it('exports decisions with their document, and patrols of a month, to those who may see them', async () => {
+    const decisions = await workbook('qian', '议定事项台账');
+    expect(decisions.rows.slice(2).map((r) => [r[3], r[4], r[6], r[7]])).toEqual([['完成岸线划界', '区自然资源局', '2027-01-15', '已交办']]);
+
+    const store = new PatrolStore(t.bot.models, clock);
+    const patrol = (chiefId: string, waterBodyId: string, at: string) =>
+      store.record({ chiefId, waterBodyId, recordedBy: chiefId, patrolledAt: new Date(at), observations: '河面整洁', problems: [], photoKeys: [] });
+    await patrol('li-hezhang', 'dadu-jinkouhe', '2026-12-02T09:00:00+08:00');
+    await patrol('wang-hezhang', 'yeniu', '2026-12-03T09:00:00+08:00');
+    await patrol('li-hezhang', 'dadu-jinkouhe', '2026-11-20T09:00:00+08:00');
+    const month = await workbook('qian', '巡河台账 本月');
+    expect(month.fileName).toBe('金口河区2026年12月巡河台账.xlsx');
+    expect(month.rows.slice(2).map((r) => [r[1], r[2], r[3], r[4]])).toEqual([
+      ['大渡河（金口河段）', '李某某', '区级河湖长', '2026-12-02'],
+      ['野牛河', '王某某', '区级河湖长', '2026-12-03'],
+    ]);
+    const mine = await workbook('li', '巡河 12月');
+    expect(mine.rows.slice(2).map((r) => r[1])).toEqual(['大渡河（金口河段）']);
+    const [refused] = await say('zhou', { text: '/导出 问题台账 大渡河' });
+    expect(textOf(refused)).toBe('您无权导出大渡河（金口河段）的台账。如需了解，请联系区河长制办公室。');
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sees, visibilityOf } from '../../src/domain/access/visibility.js';
 import { matchName, stateWord } from '../../src/domain/queries/arguments.js';
+import { numberWord, parsePeriodWord } from '../../src/domain/queries/period-words.js';
 import { parseYamlDirectory } from '../../src/workflows/directory/yaml-directory.js';
 
 const parsed = parseYamlDirectory(readFileSync(new URL('../../examples/jinkouhe.yaml', import.meta.url), 'utf8'));
@@ -62,5 +63,22 @@ describe('reading names and states forgivingly', () => {
     expect(stateWord('办结')?.states).toEqual(['closed']);
     expect(stateWord('在办')?.states).toEqual(['reported', 'assigned', 'rectifying', 'pendingVerification']);
     expect(stateWord('大渡河')).toBeUndefined();
+  });
+});
+
+describe('reading periods as people name them', () => {
+  const now = new Date('2026-11-29T10:00:00+08:00');
+  const key = (word: string) => parsePeriodWord(word, now, 'Asia/Shanghai')?.key;
+
+  it('understands relative words, months, quarters and years in Chinese or Arabic numerals', () => {
+    expect(['本月', '上月', '本季度', '上季度', '今年', '去年'].map(key)).toEqual(['2026-11', '2026-10', '2026-Q4', '2026-Q3', '2026', '2025']);
+    expect(['三月', '3月', '十二月', '2026年3月', '2026-03', '2025年12月份'].map(key)).toEqual(['2026-03', '2026-03', '2026-12', '2026-03', '2026-03', '2025-12']);
+    expect(['第二季度', '二季度', 'Q2', '2025年第一季度'].map(key)).toEqual(['2026-Q2', '2026-Q2', '2026-Q2', '2025-Q1']);
+    expect(['2026年', '2026', '2025年度'].map(key)).toEqual(['2026', '2026', '2025']);
+    expect(['十三月', '第五季度', '大渡河', '3'].map(key)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('reads Chinese numerals', () => {
+    expect(['一', '十', '十二', '二十', '二十三', '7'].map(numberWord)).toEqual([1, 10, 12, 20, 23, 7]);
   });
 });

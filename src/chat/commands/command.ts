@@ -1,6 +1,6 @@
 import type { IncomingMessage } from '../../feishu/inbound.js';
 import type { Logger } from '../../log/logger.js';
-import type { MessageBody } from '../../workflows/ports.js';
+import type { MessageBody, OutgoingFile } from '../../workflows/ports.js';
 
 /** What a command gets to do its work: who asked, where, and how to answer. */
 export interface CommandContext {
@@ -10,6 +10,8 @@ export interface CommandContext {
   log: Logger;
   /** Answers in the conversation the command came from; once per `part`. */
   reply(body: MessageBody, part?: string): Promise<void>;
+  /** Sends a file (an exported ledger) to the conversation the command came from; once per `part`. */
+  sendFile(file: OutgoingFile, part?: string): Promise<void>;
 }
 
 /** A slash command: a Chinese name, English aliases, and its help line. */

@@ -11,15 +11,25 @@ import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
 import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
+import type { PatrolStore } from '../../store/patrol-store.js';
+import type { Ledger } from '../../export/ledger-xlsx.js';
+import type { OfficialDocument } from '../../domain/documents/document.js';
+import type { IssueState } from '../../domain/issues/lifecycle.js';
+import { parsePeriodWord } from '../../domain/queries/period-words.js';
+import { periodContaining, periodLabel } from '../../domain/time/period.js';
+import { decisionLedger, issueLedger, LEDGER_NAMES, patrolLedger, type LedgerKind } from './ledger-rows.js';
 import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
 import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
-import type { CardJson } from '../ports.js';
+import type { CardJson, OutgoingFile } from '../ports.js';
 import { requireDirectory } from '../require-directory.js';
 import type { ListCardPresenter, ListView } from './views.js';
 
 export interface QueryDeps {
   directory: DirectoryStore;
   issues: IssueStore;
+  patrols: PatrolStore;
+  /** Writes a ledger as an .xlsx file. */
+  renderLedger: (ledger: Ledger) => Promise<Buffer>;
   meetings: MeetingStore;
   documents: DocumentStore;
   cards: ListCardPresenter;
@@ -29,6 +39,9 @@ export interface QueryDeps {
 
 /** Rows shown in one card; the rest are counted and the person is told to narrow down. */
 const ROWS = 20;
+/** Rows in one exported ledger; a larger export is asked to narrow its range. */
+const LEDGER_ROWS = 10_000;
+const ALL_STATES: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'];
 /** How far ahead /会议 looks. */
 const MEETINGS_AHEAD_DAYS = 60;
 
@@ -118,6 +131,68 @@ export class QueryService {
       rows,
       footer: '安排会议：/安排会议；记录议定事项：/议定 内容。',
     });
+  }
+
+  /**
+   * `/导出 [台账] [范围] [河湖|单位]`: 巡河台账, 问题台账 or 议定事项台账 for a period (this year
+   * by default), as an .xlsx in the layout offices use; only what the person may see.
+   */
+  async exportLedger(actorOpenId: string, args: string): Promise<{ file: OutgoingFile; summary: string }> {
+    const { directory, person, visibility } = await this.asker(actorOpenId);
+    const now = this.deps.clock.now();
+    let kind: LedgerKind = 'issues';
+    let period = periodContaining('year', now, this.deps.timeZone);
+    let place: { kind: 'water' | 'unit'; id: string; name: string } | undefined;
+    for (const term of args.split(/\s+/).filter(Boolean)) {
+      const ledger = /^(巡河|问题|议定|议定事项|决定事项)(台账)?$/.exec(term)?.[1];
+      if (ledger) {
+        kind = ledger === '巡河' ? 'patrols' : ledger === '问题' ? 'issues' : 'decisions';
+        continue;
+      }
+      const named = parsePeriodWord(term, now, this.deps.timeZone);
+      if (named) {
+        period = named;
+        continue;
+      }
+      const found = this.place(directory, term, () => ({}));
+      if ('card' in found) throw new UserInputError(`“${term}”对应多个河湖或单位，请写全称。`);
+      if (!visibility.district && !(found.kind === 'water' ? visibility.waterBodyIds.has(found.id) : visibility.unitIds.has(found.id))) {
+        throw new ForbiddenError(`您无权导出${found.name}的台账。如需了解，请联系区河长制办公室。`);
+      }
+      place = found;
+    }
+    const range = periodLabel(period, false);
+    const title = `${directory.district}${place ? place.name : ''}${range}${LEDGER_NAMES[kind]}`;
+    const tz = this.deps.timeZone;
+    let ledger: Ledger;
+    if (kind === 'patrols') {
+      if (place?.kind === 'unit') throw new UserInputError('巡河台账按河湖导出，例如：/导出 巡河台账 本月 大渡河');
+      const scope = place ? { waterBodyIds: [place.id] } : visibility.district ? {} : { waterBodyIds: [...visibility.waterBodyIds], chiefIds: [person.id] };
+      ledger = patrolLedger(directory, title, await this.deps.patrols.recordedBetween(period.start, period.end, scope, LEDGER_ROWS), tz);
+    } else {
+      const filter: IssueFilter = { states: ALL_STATES, reportedFrom: period.start, reportedBefore: period.end };
+      if (kind === 'decisions') filter.sourceKinds = ['decision', 'task'];
+      if (place?.kind === 'water') filter.waterBodyId = place.id;
+      if (place?.kind === 'unit') filter.assigneeUnit = place.id;
+      this.limit(filter, visibility);
+      const issues = await this.deps.issues.list(filter, LEDGER_ROWS);
+      if (kind === 'issues') ledger = issueLedger(directory, title, issues, tz);
+      else {
+        const ids = [...new Set(issues.map((i) => /^doc:([^#]+)#/.exec(i.source.ref ?? '')?.[1]).filter((id): id is string => !!id))];
+        const docs = new Map<string, OfficialDocument>();
+        for (const id of ids) {
+          const doc = await this.deps.documents.get(id);
+          if (doc) docs.set(id, doc);
+        }
+        ledger = decisionLedger(directory, title, issues, docs, tz);
+      }
+    }
+    const data = await this.deps.renderLedger(ledger);
+    const more = ledger.rows.length >= LEDGER_ROWS ? `（已达 ${LEDGER_ROWS} 条上限，请缩小范围）` : '';
+    return {
+      file: { kind: 'file', fileName: `${title}.xlsx`, fileType: 'xls', data },
+      summary: `已导出${title}，共 ${ledger.rows.length} 条${more}。`,
+    };
   }
 
   private async asker(actorOpenId: string): Promise<{ directory: Directory; person: Person; visibility: Visibility }> {
