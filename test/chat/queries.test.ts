@@ -139,7 +139,7 @@ describe('/导出 ledgers', () => {
     await book.xlsx.load(upload.bytes as unknown as ArrayBuffer);
     const sheet = book.worksheets[0]!;
     const rows: string[][] = [];
-    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+    sheet.eachRow((row) => rows.push((row.values as Array<string | number | null | undefined>).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
     return { fileName: upload.fileName, sheet: sheet.name, rows, said: sent.map(textOf).filter(Boolean) };
   }
 
