@@ -42,6 +42,9 @@ import { exportCommand, registerQueryActions } from '../chat/query-actions.js';
 import { listCards } from '../feishu/cards/list-cards.js';
 import { QueryService } from '../workflows/queries/query-service.js';
 import { renderLedger } from '../export/ledger-xlsx.js';
+import { statusCommand } from '../chat/status-command.js';
+import { statusCards } from '../feishu/cards/status-cards.js';
+import { StatusService } from '../workflows/status/status-service.js';
 import { documentCards } from '../feishu/cards/document-cards.js';
 import { renderDocx } from '../export/document-docx.js';
 import { DocumentStore } from '../store/document-store.js';
@@ -91,6 +94,7 @@ export interface RunningBot {
   documents: DocumentService;
   meetings: MeetingService;
   meetingSweep: MeetingSweep;
+  status: StatusService;
   stop(): Promise<void>;
 }
 
@@ -201,7 +205,18 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger: logger.child({ component: 'patrols' }),
       onProblems: (patrol) => issues.reportFromPatrol(patrol),
     });
+    const status = new StatusService({
+      directory,
+      patrols: patrolStore,
+      issues: issueStore,
+      meetings: documents.ctx.deps.meetings,
+      documents: documents.ctx.deps.documents,
+      cards: statusCards,
+      clock,
+      timeZone: config.timezone,
+    });
     const commands = new CommandRegistry();
+    commands.register(statusCommand(status));
     commands.register(patrolCommand(patrols));
     commands.register(keyProblemsCommand(patrols));
     commands.register(registerCommand(issues));
@@ -248,6 +263,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
     );
+    // Patrols recorded before role and period keys were kept get them now (once; cheap after).
+    const backfilled = await patrols.backfillDerived();
+    if (backfilled > 0) logger.info({ patrols: backfilled }, 'patrol period keys backfilled');
     await scheduler.start();
     cleanups.push(() => scheduler.stop());
 
@@ -319,6 +337,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       documents,
       meetings,
       meetingSweep,
+      status,
       stop: () => (stopping ??= runCleanups().then(() => logger.info('bot stopped'))),
     };
   } catch (error) {

@@ -22,6 +22,10 @@ export interface IssueFilter {
   reportedBefore?: Date;
   /** Only problems reported at or after this instant. */
   reportedFrom?: Date;
+  /** Only problems closed in [from, to). */
+  closedBetween?: { from: Date; to: Date };
+  /** Only problems due before this instant (overdue or not). */
+  dueBefore?: Date;
   /** Only problems from this kind of source (会议议定事项, 清单任务 …). */
   sourceKinds?: IssueSourceKind[];
   /** Only what a person may see: these water bodies, or assigned to or supervised by these units. */
@@ -284,9 +288,14 @@ export class IssueStore {
    * Open and overdue counts grouped by one field, counted by the database: the status card
    * and digests call it on a district's whole year without loading problems.
    */
-  async openCountsBy(field: 'waterBodyId' | 'assigneeUnit' | 'townshipId' | 'chiefId' | 'state', now: Date): Promise<Map<string, { open: number; overdue: number }>> {
+  async openCountsBy(
+    field: 'waterBodyId' | 'assigneeUnit' | 'townshipId' | 'chiefId' | 'state',
+    now: Date,
+    visibleTo?: IssueFilter['visibleTo'],
+  ): Promise<Map<string, { open: number; overdue: number }>> {
+    const scope = visibleTo ? this.query({ visibleTo }).$or : undefined;
     const group = async (match: Record<string, unknown>) =>
-      this.models.issues.aggregate<{ _id: string | null; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]).exec();
+      this.models.issues.aggregate<{ _id: string | null; n: number }>([{ $match: scope ? { ...match, $or: scope } : match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]).exec();
     const open = await group({ state: { $in: OPEN } });
     const overdue = await group({ state: { $in: ['assigned', 'rectifying'] }, deadline: { $lt: now } });
     const out = new Map<string, { open: number; overdue: number }>();
@@ -349,6 +358,8 @@ export class IssueStore {
       query.createdAt = { ...(filter.reportedFrom ? { $gte: filter.reportedFrom } : {}), ...(filter.reportedBefore ? { $lt: filter.reportedBefore } : {}) };
     }
     if (filter.sourceKinds) query['source.kind'] = { $in: filter.sourceKinds };
+    if (filter.closedBetween) query.closedAt = { $gte: filter.closedBetween.from, $lt: filter.closedBetween.to };
+    if (filter.dueBefore && !filter.overdueAt) query.deadline = { $lt: filter.dueBefore };
     if (filter.visibleTo) {
       query.$or = [
         { waterBodyId: { $in: filter.visibleTo.waterBodyIds } },

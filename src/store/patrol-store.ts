@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { PatrolRecord } from '../domain/patrols/patrol.js';
+import type { ChiefRole } from '../domain/patrols/obligation.js';
+import type { PatrolPeriods, PatrolRecord } from '../domain/patrols/patrol.js';
+import type { PeriodKind } from '../domain/time/period.js';
 import { formatLocalDate, parseLocalDate, type LocalDate } from '../domain/time/zoned.js';
 import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
 import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
@@ -25,12 +27,14 @@ export class PatrolStore {
     this.claims = new ClaimStore(models, clock);
   }
 
-  async record(input: Omit<PatrolRecord, 'id' | 'status' | 'version'>): Promise<PatrolRecord> {
+  async record(input: Omit<PatrolRecord, 'id' | 'status' | 'version'>, periods?: PatrolPeriods): Promise<PatrolRecord> {
     const now = this.clock.now();
     const key = randomUUID();
     await this.models.patrols.create({
       key,
       chiefId: input.chiefId,
+      role: input.role ?? null,
+      periods: periods ?? null,
       waterBodyId: input.waterBodyId ?? null,
       recordedBy: input.recordedBy,
       patrolledAt: input.patrolledAt,
@@ -66,6 +70,35 @@ export class PatrolStore {
     return this.models.patrols.find(filter).sort({ patrolledAt: 1 }).limit(limit).lean<PatrolDoc[]>().exec();
   }
 
+  /**
+   * Per period of a year, how many of one role's duties were fulfilled: patrols grouped by
+   * duty (chief and water body; the general chief's duty is district-wide) and period, those
+   * reaching `times` counted. All on the database; a handful of rows come back.
+   */
+  async fulfilledByPeriod(role: ChiefRole, kind: PeriodKind, year: string, times: number, waterBodyIds?: string[]): Promise<Map<string, number>> {
+    const match: Record<string, unknown> = { role, 'periods.year': year, status: 'recorded' };
+    if (waterBodyIds) match.waterBodyId = { $in: waterBodyIds };
+    const duty = role === 'generalChief' ? { chief: '$chiefId', p: `$periods.${kind}` } : { chief: '$chiefId', water: '$waterBodyId', p: `$periods.${kind}` };
+    const rows = await this.models.patrols
+      .aggregate<{ _id: string; fulfilled: number }>([
+        { $match: match },
+        { $group: { _id: duty, n: { $sum: 1 } } },
+        { $match: { n: { $gte: times } } },
+        { $group: { _id: '$_id.p', fulfilled: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id, r.fulfilled]));
+  }
+
+  /** Patrols recorded before role and period keys were kept on them. */
+  async withoutPeriods(limit: number): Promise<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>> {
+    return this.models.patrols.find({ periods: null }, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, _id: 0 }).limit(limit).lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>>().exec();
+  }
+
+  async setDerived(key: string, role: ChiefRole | null, periods: PatrolPeriods): Promise<void> {
+    await this.models.patrols.updateOne({ key }, { $set: { role, periods } }).exec();
+  }
+
   async findByKey(key: string): Promise<PatrolDoc | null> {
     return this.models.patrols.findOne({ key }).lean<PatrolDoc>().exec();
   }
@@ -78,7 +111,7 @@ export class PatrolStore {
     key: string,
     version: number,
     by: string,
-    change: { action: 'corrected'; set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems'> } | { action: 'withdrawn' },
+    change: { action: 'corrected'; set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems' | 'periods'> } | { action: 'withdrawn' },
   ): Promise<boolean> {
     // The claim makes one of two simultaneous changes win on FerretDB too, whose
     // conditional updates are not atomic.

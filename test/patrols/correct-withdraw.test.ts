@@ -31,7 +31,10 @@ describe('correcting and withdrawing a patrol', () => {
   it('records, then lets the recorder correct it with the form filled in', async () => {
     const done = await tap('sun', { a: 'patrol.submit', ...duty }, { date: '2026-11-23 +0800', observations: '河面整洁', problems: '' });
     expect(done.toast?.content).toBe('巡河已记录');
-    patrolId = (await t.bot.models.patrols.findOne().lean())?.key ?? '';
+    const recorded = (await t.bot.models.patrols.findOne().lean())!;
+    patrolId = recorded.key;
+    // The duty and the periods are kept on the patrol, for counting on the database.
+    expect(recorded).toMatchObject({ role: 'riverChief', periods: { month: '2026-11', quarter: '2026-Q4', year: '2026' } });
     expect(text(done.card)).toContain(`"a":"patrol.edit","d":"${duty.d}","p":"2026-11","id":"${patrolId}","v":1`);
 
     const form = await tap('sun', { a: 'patrol.edit', ...duty, id: patrolId, v: 1 });
@@ -43,7 +46,7 @@ describe('correcting and withdrawing a patrol', () => {
     expect(corrected.toast?.content).toBe('巡河记录已更正');
     expect(text(corrected.card)).toContain('11月22日');
     const patrol = await t.bot.models.patrols.findOne({ key: patrolId }).lean();
-    expect(patrol).toMatchObject({ version: 2, observations: '河面整洁；岸边有少量垃圾', problems: ['滨河路段岸边垃圾'], recordedBy: 'sun-shuiwu' });
+    expect(patrol).toMatchObject({ version: 2, observations: '河面整洁；岸边有少量垃圾', problems: ['滨河路段岸边垃圾'], recordedBy: 'sun-shuiwu', periods: { month: '2026-11' } });
     expect(patrol?.history.map((h) => [h.action, h.by])).toEqual([
       ['recorded', 'sun-shuiwu'],
       ['corrected', 'sun-shuiwu'],

@@ -1,4 +1,5 @@
 import { periodContaining } from '../time/period.js';
+import type { ChiefRole } from './obligation.js';
 import { toLocal } from '../time/zoned.js';
 
 /**
@@ -7,6 +8,8 @@ import { toLocal } from '../time/zoned.js';
  */
 export interface PatrolRecord {
   id: string;
+  /** The duty it was recorded against (区级总河长, 区级河湖长 …): overviews count by it. */
+  role?: ChiefRole;
   /** The chief whose duty this patrol fulfils (person id). */
   chiefId: string;
   /** Absent for the general chief's district-wide patrols. */
@@ -51,4 +54,16 @@ export function checkPatrolInput(input: PatrolInput, now: Date, timeZone: string
   if (input.observations.length > 2000) errors.push({ field: 'observations', message: '巡河情况不超过 2000 字' });
   if (input.problems.length > 20) errors.push({ field: 'problems', message: '一次最多填写 20 个问题' });
   return errors;
+}
+
+/** The month, quarter and year a patrol falls in, in the district's zone (`2026-11`, `2026-Q4`, `2026`). */
+export interface PatrolPeriods {
+  month: string;
+  quarter: string;
+  year: string;
+}
+
+/** Kept on each patrol so the database can count fulfilment per period without date arithmetic. */
+export function patrolPeriods(at: Date, timeZone: string): PatrolPeriods {
+  return { month: periodContaining('month', at, timeZone).key, quarter: periodContaining('quarter', at, timeZone).key, year: periodContaining('year', at, timeZone).key };
 }

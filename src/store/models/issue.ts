@@ -140,6 +140,9 @@ IssueSchema.index({ chiefId: 1, state: 1, createdAt: 1 });
 IssueSchema.index({ assigneeUnit: 1, assignedAt: 1 });
 IssueSchema.index({ assigneeUnit: 1, deadline: 1 });
 IssueSchema.index({ nextSupervisionAt: 1 });
+// /状态: opened and closed per month.
+IssueSchema.index({ createdAt: 1 });
+IssueSchema.index({ closedAt: 1 });
 IssueSchema.index({ 'source.ref': 1 });
 
 const IssueHistorySchema = new Schema<IssueHistoryDoc>(

@@ -1,10 +1,16 @@
 import { Schema, type Connection } from 'mongoose';
 import { perConnection } from './per-connection.js';
+import type { ChiefRole } from '../../domain/patrols/obligation.js';
+import type { PatrolPeriods } from '../../domain/patrols/patrol.js';
 
 /** One patrol as recorded, with its history of corrections (never edited silently). */
 export interface PatrolDoc {
   key: string;
   chiefId: string;
+  /** The duty's role when recorded; absent on patrols recorded before it was kept. */
+  role?: ChiefRole | null;
+  /** Month, quarter and year keys in the district's zone, for counting on the database. */
+  periods?: PatrolPeriods | null;
   waterBodyId: string | null;
   recordedBy: string;
   patrolledAt: Date;
@@ -33,6 +39,8 @@ const PatrolSchema = new Schema<PatrolDoc>(
   {
     key: { type: String, required: true },
     chiefId: { type: String, required: true },
+    role: { type: String, default: null },
+    periods: { type: Schema.Types.Mixed, default: null },
     waterBodyId: { type: String, default: null },
     recordedBy: { type: String, required: true },
     patrolledAt: { type: Date, required: true },
@@ -56,6 +64,8 @@ PatrolSchema.index({ key: 1 }, { unique: true });
 PatrolSchema.index({ chiefId: 1, patrolledAt: 1 });
 PatrolSchema.index({ waterBodyId: 1, patrolledAt: 1 });
 PatrolSchema.index({ patrolledAt: 1 });
+// Fulfilment per role and period for /状态, counted on the database.
+PatrolSchema.index({ role: 1, 'periods.year': 1, status: 1 });
 
 const PatrolPlanSchema = new Schema<PatrolPlanDoc>(
   {

@@ -1,7 +1,7 @@
 import { chiefDuties } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
-import { checkPatrolInput } from '../../domain/patrols/patrol.js';
+import { checkPatrolInput, patrolPeriods } from '../../domain/patrols/patrol.js';
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
 import { contains, parsePeriodKey, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
@@ -57,15 +57,19 @@ export class PatrolService {
     const { directory, duty, actor, onBehalf } = await this.ctx.authorised(actorOpenId, key);
     const period = this.ctx.period(periodKey);
     const patrolledAt = this.checkedPatrolTime(input);
-    const saved = await this.ctx.deps.patrols.record({
-      chiefId: duty.personId,
+    const saved = await this.ctx.deps.patrols.record(
+      {
+        chiefId: duty.personId,
+        role: duty.role,
       waterBodyId: duty.waterBodyId,
       recordedBy: actor.id,
       patrolledAt,
       observations: input.observations.trim(),
-      problems: input.problems,
-      photoKeys: [],
-    });
+        problems: input.problems,
+        photoKeys: [],
+      },
+      patrolPeriods(patrolledAt, this.ctx.deps.timeZone),
+    );
     this.ctx.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
     await this.registerProblems(saved.id, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     const view = await this.ctx.currentView(directory, duty, period);
@@ -75,6 +79,26 @@ export class PatrolService {
     const card = this.ctx.deps.cards.reminder(recorded);
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
+  }
+
+  /**
+   * Keeps role and period keys on patrols recorded before they were kept (an upgrade), so
+   * overviews count every patrol. Idempotent; returns how many were filled in.
+   */
+  async backfillDerived(): Promise<number> {
+    const directory = await this.ctx.deps.directory.loadDirectory();
+    if (!directory) return 0;
+    const duties = chiefDuties(directory, SEED_OBLIGATIONS);
+    let filled = 0;
+    for (;;) {
+      const batch = await this.ctx.deps.patrols.withoutPeriods(500);
+      if (batch.length === 0) return filled;
+      for (const p of batch) {
+        const duty = duties.find((d) => d.personId === p.chiefId && (d.waterBodyId ?? null) === (p.waterBodyId ?? null));
+        await this.ctx.deps.patrols.setDerived(p.key, duty?.role ?? null, patrolPeriods(p.patrolledAt, this.ctx.deps.timeZone));
+        filled++;
+      }
+    }
   }
 
   /** 更正: the form again, filled with the patrol as recorded; only whoever recorded it may. */
@@ -99,7 +123,7 @@ export class PatrolService {
     const patrolledAt = this.checkedPatrolTime(input);
     const changed = await this.ctx.deps.patrols.change(patrolId, version, actor.id, {
       action: 'corrected',
-      set: { patrolledAt, observations: input.observations.trim(), problems: input.problems },
+      set: { patrolledAt, observations: input.observations.trim(), problems: input.problems, periods: patrolPeriods(patrolledAt, this.ctx.deps.timeZone) },
     });
     if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');

@@ -1,0 +1,16 @@
+import type { StatusService } from '../workflows/status/status-service.js';
+import type { Command } from './commands/command.js';
+
+/** `/状态`: the district, or the asker's part of it, at a glance. */
+export function statusCommand(status: StatusService): Command {
+  return {
+    name: '状态',
+    aliases: ['status'],
+    usage: '/状态',
+    summary: '全区（或您负责范围内）巡河履职、问题、议定事项、待审定文件和近期会议一览，附图表',
+    example: '/状态',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await status.card(ctx.message.senderOpenId) });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { StatusCardPresenter, StatusView } from '../../workflows/status/views.js';
+import type { CardJson } from '../../workflows/ports.js';
+import { renderCard } from './template.js';
+
+const percent = (done: number, of: number) => (of === 0 ? '—' : `${Math.round((done / of) * 100)}%`);
+const legend = { visible: true, orient: 'bottom' };
+
+/** Charts as VChart specs (Feishu's `chart` element): plain data, no functions. */
+function patrolChart(view: StatusView): Record<string, unknown> | undefined {
+  if (view.charts.patrolRates.length === 0) return undefined;
+  return {
+    type: 'line',
+    title: { visible: true, text: '巡河履职率（按月、按层级）' },
+    data: [{ id: 'rates', values: view.charts.patrolRates }],
+    xField: 'month',
+    yField: 'rate',
+    seriesField: 'level',
+    point: { visible: true },
+    axes: [{ orient: 'left', min: 0, max: 100, title: { visible: true, text: '%' } }],
+    legends: legend,
+  };
+}
+
+function issueChart(view: StatusView): Record<string, unknown> | undefined {
+  if (view.charts.issuesByMonth.every((m) => m.count === 0)) return undefined;
+  return {
+    type: 'bar',
+    title: { visible: true, text: '问题新增与销号（按月）' },
+    data: [{ id: 'issues', values: view.charts.issuesByMonth }],
+    xField: ['month', 'kind'],
+    yField: 'count',
+    seriesField: 'kind',
+    legends: legend,
+  };
+}
+
+function townshipChart(view: StatusView): Record<string, unknown> | undefined {
+  if (view.charts.openByTownship.length === 0) return undefined;
+  return {
+    type: 'bar',
+    direction: 'horizontal',
+    title: { visible: true, text: '在办问题（按乡镇）' },
+    data: [{ id: 'townships', values: view.charts.openByTownship }],
+    xField: 'count',
+    yField: 'township',
+    seriesField: 'kind',
+    stack: true,
+    legends: legend,
+  };
+}
+
+export function statusCard(view: StatusView): CardJson {
+  const lines = (items: string[]) => items.filter(Boolean).join('\n');
+  return renderCard('status', {
+    title: `河湖长制工作状态 · ${view.scope}`,
+    subtitle: `截至${view.asOf}`,
+    color: view.issues.overdue > 0 || view.decisions.overdue > 0 ? 'orange' : 'blue',
+    patrolText: view.patrols.length
+      ? lines(view.patrols.map((p) => `${p.roleName}：${p.periodName} ${p.fulfilled}/${p.required}（${percent(p.fulfilled, p.required)}）· 本年 ${percent(p.yearFulfilled, p.yearRequired)}`))
+      : '范围内没有巡河职责。',
+    patrolChart: patrolChart(view),
+    issueText: lines([
+      `在办 **${view.issues.open}** 个，其中逾期 ${view.issues.overdue > 0 ? `<font color='red'>**${view.issues.overdue}**</font>` : '**0**'} 个，待交办 ${view.issues.awaitingAssignment} 个`,
+      `本月新增 ${view.issues.openedThisMonth} 个，本月销号 ${view.issues.closedThisMonth} 个`,
+    ]),
+    issueChart: issueChart(view),
+    townshipChart: townshipChart(view),
+    decisionText: lines([
+      `未办结议定事项 **${view.decisions.open}** 项，逾期 ${view.decisions.overdue} 项，7 日内到期 ${view.decisions.dueWithinWeek} 项`,
+      `待审定纪要和文件 ${view.approvalsWaiting} 份`,
+    ]),
+    meetingText: view.meetings.length > 0 ? lines(view.meetings.map((m) => `${m.when} ${m.title}`)) : '未来 30 天没有安排会议。',
+    footer: '查看明细：/问题 逾期、/议定、/会议；导出台账：/导出。',
+  });
+}
+
+export const statusCards: StatusCardPresenter = { status: statusCard };

@@ -1,0 +1,166 @@
+import type { Clock } from '../../domain/clock.js';
+import { NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
+import { chiefDuties, type ChiefDuty, type Directory } from '../../domain/directory/directory.js';
+import { SEED_OBLIGATIONS, type ChiefRole, type PatrolObligation } from '../../domain/patrols/obligation.js';
+import { periodContaining, periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
+import { ForbiddenError } from '../../errors.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
+import type { MeetingStore } from '../../store/meeting-store.js';
+import type { PatrolStore } from '../../store/patrol-store.js';
+import { fullDate, meetingTime } from '../documents/layouts.js';
+import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
+import type { CardJson } from '../ports.js';
+import { requireDirectory } from '../require-directory.js';
+import type { StatusCardPresenter, StatusView } from './views.js';
+
+export interface StatusDeps {
+  directory: DirectoryStore;
+  patrols: PatrolStore;
+  issues: IssueStore;
+  meetings: MeetingStore;
+  documents: DocumentStore;
+  cards: StatusCardPresenter;
+  clock: Clock;
+  timeZone: string;
+}
+
+export const ROLE_NAMES: Record<ChiefRole, string> = { generalChief: '区级总河长', riverChief: '区级河湖长', townshipChief: '乡级河湖长', villageChief: '村级河湖长' };
+const ROLES: ChiefRole[] = ['generalChief', 'riverChief', 'townshipChief', 'villageChief'];
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * `/状态`: the district (or the asker's part of it) at a glance: this period's and this
+ * year's patrol duty fulfilment by level, problems, decisions, approvals and meetings, with
+ * charts. Everything is counted by the database; nothing is loaded whole.
+ */
+export class StatusService {
+  constructor(private readonly deps: StatusDeps) {}
+
+  async card(actorOpenId: string): Promise<CardJson> {
+    const directory = await requireDirectory(this.deps.directory);
+    const person = directory.people.find((p) => p.openId === actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const visibility = visibilityOf(directory, person.id);
+    if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
+    return this.deps.cards.status(await this.view(directory, visibility, person.id));
+  }
+
+  async view(directory: Directory, visibility: Visibility, personId: string): Promise<StatusView> {
+    const now = this.deps.clock.now();
+    const tz = this.deps.timeZone;
+    const waters = visibility.district ? undefined : [...visibility.waterBodyIds];
+    const scope: IssueFilter = visibility.district ? {} : { visibleTo: { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] } };
+    const month = periodContaining('month', now, tz);
+    const year = periodContaining('year', now, tz);
+
+    const [patrols, counts, byTownship, approvals, meetings] = await Promise.all([
+      this.patrolFulfilment(directory, visibility, personId, waters),
+      this.issueCounts(scope, now, month),
+      // Problems are a township's once assigned to it (交办乡镇落实整改).
+      this.deps.issues.openCountsBy('assigneeUnit', now, scope.visibleTo),
+      this.deps.documents.pendingApproval(),
+      this.deps.meetings.startingBetween(now, new Date(now.getTime() + 30 * 86_400_000)),
+    ]);
+    const monthsSoFar = periodsOfYear('month', year.year, tz).filter((m) => m.index <= month.index);
+    const perMonth = await Promise.all(
+      monthsSoFar.map(async (m) => ({
+        label: `${m.index}月`,
+        opened: await this.deps.issues.count({ ...scope, states: ALL, reportedFrom: m.start, reportedBefore: m.end }),
+        closed: await this.deps.issues.count({ ...scope, states: ['closed'], closedBetween: { from: m.start, to: m.end } }),
+      })),
+    );
+    const townships = new Map(directory.units.filter((u) => u.kind === 'township').map((u) => [u.id, u.name]));
+    return {
+      scope: visibility.district ? '全区' : this.scopeName(directory, visibility),
+      asOf: fullDate(now, tz),
+      patrols: patrols.rows,
+      issues: counts.issues,
+      decisions: counts.decisions,
+      approvalsWaiting: approvals.filter((d) => sees(visibility, { waterBodyId: d.waterBodyId, units: [d.drafterUnit], people: [d.approverId] }, personId)).length,
+      meetings: meetings
+        .filter((m) => sees(visibility, { waterBodyId: m.waterBodyId, units: [m.organiserUnit], people: m.participants }, personId))
+        .slice(0, 3)
+        .map((m) => ({ when: meetingTime(m.startsAt, tz), title: m.title })),
+      charts: {
+        patrolRates: patrols.rates,
+        issuesByMonth: perMonth.flatMap((m) => [
+          { month: m.label, kind: '新增' as const, count: m.opened },
+          { month: m.label, kind: '销号' as const, count: m.closed },
+        ]),
+        openByTownship: [...byTownship.entries()]
+          .filter(([id]) => townships.has(id))
+          .sort(([, a], [, b]) => b.open - a.open)
+          .slice(0, 12)
+          .flatMap(([id, c]) => [
+            { township: townships.get(id) ?? id, kind: '在办' as const, count: c.open - c.overdue },
+            { township: townships.get(id) ?? id, kind: '逾期' as const, count: c.overdue },
+          ]),
+      },
+    };
+  }
+
+  /** Duties in view, per role: counted from the directory; fulfilment counted by the database. */
+  private async patrolFulfilment(directory: Directory, visibility: Visibility, personId: string, waters: string[] | undefined) {
+    const now = this.deps.clock.now();
+    const tz = this.deps.timeZone;
+    const year = periodContaining('year', now, tz);
+    const duties = chiefDuties(directory, SEED_OBLIGATIONS).filter(
+      (d) => visibility.district || d.personId === personId || (d.waterBodyId !== undefined && visibility.waterBodyIds.has(d.waterBodyId)),
+    );
+    const rows: StatusView['patrols'] = [];
+    const rates: StatusView['charts']['patrolRates'] = [];
+    for (const role of ROLES) {
+      const ofRole = duties.filter((d) => d.role === role);
+      if (ofRole.length === 0) continue;
+      const obligation = this.obligationOf(ofRole);
+      const fulfilled = await this.deps.patrols.fulfilledByPeriod(role, obligation.period, String(year.year), obligation.times, role === 'generalChief' ? undefined : waters);
+      const current = periodContaining(obligation.period, now, tz);
+      const elapsed = periodsOfYear(obligation.period, year.year, tz).filter((p) => p.index <= current.index);
+      rows.push({
+        roleName: ROLE_NAMES[role],
+        periodName: periodLabel(current, true),
+        fulfilled: fulfilled.get(current.key) ?? 0,
+        required: ofRole.length,
+        yearFulfilled: elapsed.reduce((sum, p) => sum + (fulfilled.get(p.key) ?? 0), 0),
+        yearRequired: ofRole.length * elapsed.length,
+      });
+      for (let m = 1; m <= periodContaining('month', now, tz).index; m++) {
+        const p = periodContaining(obligation.period, periodOf('month', year.year, m, tz).start, tz);
+        rates.push({ month: `${m}月`, level: ROLE_NAMES[role], rate: Math.round(((fulfilled.get(p.key) ?? 0) / ofRole.length) * 100) });
+      }
+    }
+    return { rows, rates };
+  }
+
+  private obligationOf(duties: ChiefDuty[]): PatrolObligation {
+    return duties[0]?.obligation ?? { period: 'month', times: 1 };
+  }
+
+  private async issueCounts(scope: IssueFilter, now: Date, month: { start: Date; end: Date }) {
+    const decisions: IssueFilter = { ...scope, sourceKinds: ['decision', 'task'] };
+    const [open, overdue, openedThisMonth, closedThisMonth, awaitingAssignment, decisionsOpen, decisionsOverdue, dueSoon] = await Promise.all([
+      this.deps.issues.count(scope),
+      this.deps.issues.count({ ...scope, overdueAt: now }),
+      this.deps.issues.count({ ...scope, states: ALL, reportedFrom: month.start, reportedBefore: month.end }),
+      this.deps.issues.count({ ...scope, states: ['closed'], closedBetween: { from: month.start, to: month.end } }),
+      this.deps.issues.count({ ...scope, states: ['reported'] }),
+      this.deps.issues.count(decisions),
+      this.deps.issues.count({ ...decisions, overdueAt: now }),
+      this.deps.issues.count({ ...decisions, states: ['assigned', 'rectifying'], dueBefore: new Date(now.getTime() + WEEK_MS) }),
+    ]);
+    return {
+      issues: { open, overdue, openedThisMonth, closedThisMonth, awaitingAssignment },
+      decisions: { open: decisionsOpen, overdue: decisionsOverdue, dueWithinWeek: dueSoon - decisionsOverdue },
+    };
+  }
+
+  private scopeName(directory: Directory, visibility: Visibility): string {
+    const names = directory.waterBodies.filter((w) => visibility.waterBodyIds.has(w.id)).map((w) => w.name);
+    const units = directory.units.filter((u) => visibility.unitIds.has(u.id)).map((u) => u.name);
+    return [...names, ...units].slice(0, 3).join('、') + (names.length + units.length > 3 ? '等' : '');
+  }
+}
+
+const ALL: IssueFilter['states'] = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'];

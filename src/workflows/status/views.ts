@@ -1,0 +1,22 @@
+import type { CardJson } from '../ports.js';
+
+/** `/状态` as plain data: the numbers and the series the charts draw. */
+export interface StatusView {
+  scope: string;
+  asOf: string;
+  patrols: Array<{ roleName: string; periodName: string; fulfilled: number; required: number; yearFulfilled: number; yearRequired: number }>;
+  issues: { open: number; overdue: number; openedThisMonth: number; closedThisMonth: number; awaitingAssignment: number };
+  decisions: { open: number; overdue: number; dueWithinWeek: number };
+  approvalsWaiting: number;
+  meetings: Array<{ when: string; title: string }>;
+  charts: {
+    /** Percent of duties fulfilled, per month and level. */
+    patrolRates: Array<{ month: string; level: string; rate: number }>;
+    issuesByMonth: Array<{ month: string; kind: '新增' | '销号'; count: number }>;
+    openByTownship: Array<{ township: string; kind: '在办' | '逾期'; count: number }>;
+  };
+}
+
+export interface StatusCardPresenter {
+  status(view: StatusView): CardJson;
+}
