@@ -28,3 +28,17 @@ export function exportCommand(queries: QueryService): Command {
     },
   };
 }
+
+/** `/逾期`: everything overdue in the asker's view, by who must act. */
+export function overdueCommand(queries: QueryService): Command {
+  return {
+    name: '逾期',
+    aliases: ['overdue'],
+    usage: '/逾期',
+    summary: '逾期事项一览：未完成的巡河、逾期问题和议定事项、超期未审定的纪要和文件，按责任单位分组',
+    example: '/逾期',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await queries.overdue(ctx.message.senderOpenId) });
+    },
+  };
+}

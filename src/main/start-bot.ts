@@ -38,7 +38,7 @@ import { PatrolService } from '../workflows/patrols/patrol-service.js';
 import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../chat/issue-actions.js';
 import { IssueThreadReplies } from '../chat/issue-thread.js';
 import { decideCommand, DocumentThreadReplies, draftCommand, meetingsCommand, registerDocumentActions, scheduleCommand } from '../chat/document-actions.js';
-import { exportCommand, registerQueryActions } from '../chat/query-actions.js';
+import { exportCommand, overdueCommand, registerQueryActions } from '../chat/query-actions.js';
 import { listCards } from '../feishu/cards/list-cards.js';
 import { QueryService } from '../workflows/queries/query-service.js';
 import { renderLedger } from '../export/ledger-xlsx.js';
@@ -226,6 +226,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(decideCommand(documents, queries));
     commands.register(meetingsCommand(queries));
     commands.register(exportCommand(queries));
+    commands.register(overdueCommand(queries));
     commands.register(draftCommand(meetings));
     commands.register(helpCommand(commands));
     const cardActions = new CardActionRouter();

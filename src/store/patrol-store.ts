@@ -90,6 +90,19 @@ export class PatrolStore {
     return new Map(rows.map((r) => [r._id, r.fulfilled]));
   }
 
+  /** Patrols per duty (`chief|water`; the general chief's without water) in one period. */
+  async countsByDuty(role: ChiefRole, kind: PeriodKind, periodKey: string, waterBodyIds?: string[]): Promise<Map<string, number>> {
+    const match: Record<string, unknown> = { role, [`periods.${kind}`]: periodKey, status: 'recorded' };
+    if (waterBodyIds && role !== 'generalChief') match.waterBodyId = { $in: waterBodyIds };
+    const rows = await this.models.patrols
+      .aggregate<{ _id: { chief: string; water?: string | null }; n: number }>([
+        { $match: match },
+        { $group: { _id: role === 'generalChief' ? { chief: '$chiefId' } : { chief: '$chiefId', water: '$waterBodyId' }, n: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [`${r._id.chief}|${role === 'generalChief' ? '' : (r._id.water ?? '')}`, r.n]));
+  }
+
   /** Patrols recorded before role and period keys were kept on them. */
   async withoutPeriods(limit: number): Promise<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>> {
     return this.models.patrols.find({ periods: null }, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, _id: 0 }).limit(limit).lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>>().exec();

@@ -162,7 +162,7 @@ describe('/导出 ledgers', () => {
 
     const store = new PatrolStore(t.bot.models, clock);
     const patrol = (chiefId: string, waterBodyId: string, at: string) =>
-      store.record({ chiefId, waterBodyId, recordedBy: chiefId, patrolledAt: new Date(at), observations: '河面整洁', problems: [], photoKeys: [] });
+      store.record({ chiefId, role: 'riverChief', waterBodyId, recordedBy: chiefId, patrolledAt: new Date(at), observations: '河面整洁', problems: [], photoKeys: [] });
     await patrol('li-hezhang', 'dadu-jinkouhe', '2026-12-02T09:00:00+08:00');
     await patrol('wang-hezhang', 'yeniu', '2026-12-03T09:00:00+08:00');
     await patrol('li-hezhang', 'dadu-jinkouhe', '2026-11-20T09:00:00+08:00');

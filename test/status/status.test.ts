@@ -173,3 +173,21 @@ describe('patrols recorded before role and periods were kept', () => {
     expect(text).toContain('区级河湖长：本月 1/1（100%）');
   });
 });
+
+describe('/逾期', () => {
+  it('lists unmet duties of the last period, overdue problems by unit, as the seed says', async () => {
+    // Worked out from the seed: duties whose last ended period (October, or Q3 for the general chief) had too few patrols.
+    const missed = DUTIES.filter((d) => {
+      const inPeriod = (at: string) => (d.period === 'month' ? Number(at.slice(5, 7)) === 10 : Math.ceil(Number(at.slice(5, 7)) / 3) === 3);
+      const done = PATROLS.filter((p) => p.chief === d.chief && p.role === d.role && (d.role === 'generalChief' || p.water === d.water) && inPeriod(p.at)).length;
+      return done < d.times;
+    });
+    const [message] = await say('qian', { text: '/逾期' });
+    const text = JSON.stringify(message?.content);
+    expect(text).toContain(`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **1** 项，纪要和文件待审定超期 **0** 份。`);
+    expect(text).toContain('乡级河湖长 吴某某（大渡河（金口河段））：2026年10月巡河 0/1 次');
+    expect(text).not.toContain('区级河湖长 李某某');
+    expect(text).toContain('**问题逾期 · 共安彝族乡** 1 项');
+    expect(text).toContain('三：排污口（已逾期10天）');
+  });
+});

@@ -1,4 +1,5 @@
-import type { Directory } from '../directory/directory.js';
+import { chiefDuties, type ChiefDuty, type Directory } from '../directory/directory.js';
+import { SEED_OBLIGATIONS } from '../patrols/obligation.js';
 
 /**
  * Who sees what in lists and overviews (/状态, /问题, /会议, /议定 …), in one place:
@@ -41,6 +42,11 @@ export function sees(v: Visibility, item: { waterBodyId?: string; units?: readon
   if (item.waterBodyId !== undefined && v.waterBodyIds.has(item.waterBodyId)) return true;
   if (item.units?.some((u) => v.unitIds.has(u))) return true;
   return personId !== undefined && (item.people?.includes(personId) ?? false);
+}
+
+/** The patrol duties in view: all for the district; else on the person's water bodies, and their own. */
+export function dutiesInView(directory: Directory, v: Visibility, personId: string): ChiefDuty[] {
+  return chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => v.district || d.personId === personId || (d.waterBodyId !== undefined && v.waterBodyIds.has(d.waterBodyId)));
 }
 
 export const NOTHING_TO_SEE = '您暂无可查看的河湖或问题。如需了解全区情况，请联系区河长制办公室。';

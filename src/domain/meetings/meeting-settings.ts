@@ -58,14 +58,19 @@ function remindingNow(now: Date, hour: number, calendar: WorkCalendar, timeZone:
  * 1 after `every` working days, 2 after twice as many, …; undefined before the first.
  */
 export function approvalNudge(submittedAt: Date, every: number, calendar: WorkCalendar, hour: number, now: Date, timeZone: string): number | undefined {
-  const today = remindingNow(now, hour, calendar, timeZone);
-  if (!today || every < 1) return undefined;
+  if (!remindingNow(now, hour, calendar, timeZone) || every < 1) return undefined;
+  const nudge = Math.floor(workingDaysSince(submittedAt, calendar, now, timeZone) / every);
+  return nudge >= 1 ? nudge : undefined;
+}
+
+/** Working days after the day of `since`, up to and including today. */
+export function workingDaysSince(since: Date, calendar: WorkCalendar, now: Date, timeZone: string): number {
+  const today = toLocal(now, timeZone);
   let worked = 0;
-  for (let d = addDays(toLocal(submittedAt, timeZone), 1); compareLocalDates(d, today) <= 0; d = addDays(d, 1)) {
+  for (let d = addDays(toLocal(since, timeZone), 1); compareLocalDates(d, today) <= 0; d = addDays(d, 1)) {
     if (calendar.isWorkingDay(d)) worked++;
   }
-  const nudge = Math.floor(worked / every);
-  return nudge >= 1 ? nudge : undefined;
+  return worked;
 }
 
 /** From a day in the year on: which week's reminder is due (0 on the day itself), on working days at the hour. */

@@ -13,6 +13,15 @@ export interface PatrolObligation {
 
 export type ChiefRole = 'generalChief' | 'riverChief' | 'townshipChief' | 'villageChief';
 
+/** The levels in order, with the names people use (GLOSSARY). */
+export const CHIEF_ROLES: readonly ChiefRole[] = ['generalChief', 'riverChief', 'townshipChief', 'villageChief'];
+export const CHIEF_ROLE_NAMES: Readonly<Record<ChiefRole, string>> = {
+  generalChief: '区级总河长',
+  riverChief: '区级河湖长',
+  townshipChief: '乡级河湖长',
+  villageChief: '村级河湖长',
+};
+
 /** Art. 4: 区级总河长 at least once per quarter; art. 6: 区级河湖长 at least once per month. */
 export const SEED_OBLIGATIONS: Readonly<Record<'generalChief' | 'riverChief', PatrolObligation>> = {
   generalChief: { period: 'quarter', times: 1 },

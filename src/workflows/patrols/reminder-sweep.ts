@@ -2,23 +2,18 @@ import { chiefDuties, type ChiefDuty } from '../../domain/directory/directory.js
 import { decideReminders, type DutyState } from '../../domain/patrols/decide-reminders.js';
 import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { overdueDuties } from '../../domain/patrols/overdue.js';
 import { periodContaining, periodLabel, previousPeriod, type PeriodKind } from '../../domain/time/period.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
 import { monthDay, patrolIndex, type PatrolContext } from './patrol-context.js';
 
-const ROLE_NAMES: Record<ChiefDuty['role'], string> = {
-  generalChief: '区级总河长',
-  riverChief: '区级河湖长',
-  townshipChief: '乡级河湖长',
-  villageChief: '村级河湖长',
-};
 
 const PERIOD_WORDS: Record<PeriodKind, string> = { month: '每月', quarter: '每季度', year: '每年' };
 
 /** `区级河湖长每月至少巡河1次` */
 function dutyText(duty: ChiefDuty): string {
-  return `${ROLE_NAMES[duty.role]}${PERIOD_WORDS[duty.obligation.period]}至少巡河${duty.obligation.times}次`;
+  return `${CHIEF_ROLE_NAMES[duty.role]}${PERIOD_WORDS[duty.obligation.period]}至少巡河${duty.obligation.times}次`;
 }
 
 /**
@@ -95,7 +90,7 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
   if (officeChat) {
     const items = overdue.map((item) => {
       const name = ctx.person(directory, item.duty.personId)?.name ?? item.duty.personId;
-      return `${ROLE_NAMES[item.duty.role]} ${name} · ${ctx.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
+      return `${CHIEF_ROLE_NAMES[item.duty.role]} ${name} · ${ctx.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
     });
     await ctx.deps.messenger.send(`patrol-overdue-digest:${formatLocalDate(today)}`, { chatId: officeChat }, {
       kind: 'card',

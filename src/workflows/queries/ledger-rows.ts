@@ -6,6 +6,7 @@ import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
 import type { Ledger } from '../../export/ledger-xlsx.js';
 import type { PatrolDoc } from '../../store/models/patrol.js';
 import { deadlineDay } from '../../domain/issues/supervision.js';
+import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 
 /**
  * The three ledgers offices keep (巡河台账、问题台账、议定事项台账), with the columns they
@@ -20,13 +21,9 @@ const name = (directory: Directory, id: string | null | undefined) => directory.
 const unit = (directory: Directory, id: string | null | undefined) => directory.units.find((u) => u.id === id)?.name ?? id ?? '';
 const water = (directory: Directory, id: string | null | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
 
-function chiefRole(directory: Directory, chiefId: string, waterBodyId: string | null): string {
-  const w = directory.waterBodies.find((x) => x.id === waterBodyId);
-  if (!w) return chiefId === directory.generalChief ? '区级总河长' : '';
-  if (w.districtChief === chiefId) return '区级河湖长';
-  if (Object.values(w.townshipChiefs).includes(chiefId)) return '乡级河湖长';
-  if (Object.values(w.villageChiefs).includes(chiefId)) return '村级河湖长';
-  return chiefId === directory.generalChief ? '区级总河长' : '';
+function chiefRole(directory: Directory, patrol: PatrolDoc): string {
+  if (patrol.role) return CHIEF_ROLE_NAMES[patrol.role];
+  return patrol.chiefId === directory.generalChief ? CHIEF_ROLE_NAMES.generalChief : '';
 }
 
 export function patrolLedger(directory: Directory, title: string, patrols: PatrolDoc[], timeZone: string): Ledger {
@@ -49,7 +46,7 @@ export function patrolLedger(directory: Directory, title: string, patrols: Patro
       i + 1,
       water(directory, p.waterBodyId) || '全区',
       name(directory, p.chiefId),
-      chiefRole(directory, p.chiefId, p.waterBodyId),
+      chiefRole(directory, p),
       day(p.patrolledAt),
       p.recordedBy === p.chiefId ? '本人' : `${name(directory, p.recordedBy)}（代记）`,
       p.observations,

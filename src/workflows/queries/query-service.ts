@@ -23,6 +23,7 @@ import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
 import { requireDirectory } from '../require-directory.js';
 import type { ListCardPresenter, ListView } from './views.js';
+import { overdueReport } from './overdue-report.js';
 
 export interface QueryDeps {
   directory: DirectoryStore;
@@ -193,6 +194,11 @@ export class QueryService {
       file: { kind: 'file', fileName: `${title}.xlsx`, fileType: 'xls', data },
       summary: `已导出${title}，共 ${ledger.rows.length} 条${more}。`,
     };
+  }
+
+  /** `/逾期`: see overdue-report. */
+  overdue(actorOpenId: string): Promise<CardJson> {
+    return overdueReport(this.deps, actorOpenId);
   }
 
   private async asker(actorOpenId: string): Promise<{ directory: Directory; person: Person; visibility: Visibility }> {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
-import { NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
-import { chiefDuties, type ChiefDuty, type Directory } from '../../domain/directory/directory.js';
-import { SEED_OBLIGATIONS, type ChiefRole, type PatrolObligation } from '../../domain/patrols/obligation.js';
+import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
+import type { ChiefDuty, Directory } from '../../domain/directory/directory.js';
+import { CHIEF_ROLE_NAMES, CHIEF_ROLES, type PatrolObligation } from '../../domain/patrols/obligation.js';
 import { periodContaining, periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
 import { ForbiddenError } from '../../errors.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
@@ -26,8 +26,6 @@ export interface StatusDeps {
   timeZone: string;
 }
 
-export const ROLE_NAMES: Record<ChiefRole, string> = { generalChief: '区级总河长', riverChief: '区级河湖长', townshipChief: '乡级河湖长', villageChief: '村级河湖长' };
-const ROLES: ChiefRole[] = ['generalChief', 'riverChief', 'townshipChief', 'villageChief'];
 const WEEK_MS = 7 * 86_400_000;
 
 /**
@@ -106,12 +104,10 @@ export class StatusService {
     const now = this.deps.clock.now();
     const tz = this.deps.timeZone;
     const year = periodContaining('year', now, tz);
-    const duties = chiefDuties(directory, SEED_OBLIGATIONS).filter(
-      (d) => visibility.district || d.personId === personId || (d.waterBodyId !== undefined && visibility.waterBodyIds.has(d.waterBodyId)),
-    );
+    const duties = dutiesInView(directory, visibility, personId);
     const rows: StatusView['patrols'] = [];
     const rates: StatusView['charts']['patrolRates'] = [];
-    for (const role of ROLES) {
+    for (const role of CHIEF_ROLES) {
       const ofRole = duties.filter((d) => d.role === role);
       if (ofRole.length === 0) continue;
       const obligation = this.obligationOf(ofRole);
@@ -119,7 +115,7 @@ export class StatusService {
       const current = periodContaining(obligation.period, now, tz);
       const elapsed = periodsOfYear(obligation.period, year.year, tz).filter((p) => p.index <= current.index);
       rows.push({
-        roleName: ROLE_NAMES[role],
+        roleName: CHIEF_ROLE_NAMES[role],
         periodName: periodLabel(current, true),
         fulfilled: fulfilled.get(current.key) ?? 0,
         required: ofRole.length,
@@ -128,7 +124,7 @@ export class StatusService {
       });
       for (let m = 1; m <= periodContaining('month', now, tz).index; m++) {
         const p = periodContaining(obligation.period, periodOf('month', year.year, m, tz).start, tz);
-        rates.push({ month: `${m}月`, level: ROLE_NAMES[role], rate: Math.round(((fulfilled.get(p.key) ?? 0) / ofRole.length) * 100) });
+        rates.push({ month: `${m}月`, level: CHIEF_ROLE_NAMES[role], rate: Math.round(((fulfilled.get(p.key) ?? 0) / ofRole.length) * 100) });
       }
     }
     return { rows, rates };

@@ -1,0 +1,99 @@
+import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf } from '../../domain/access/visibility.js';
+import { CHIEF_ROLE_NAMES, CHIEF_ROLES } from '../../domain/patrols/obligation.js';
+import { workingDaysSince } from '../../domain/meetings/meeting-settings.js';
+import { shortNumber } from '../../domain/issues/issue.js';
+import { deadlineStatus } from '../../domain/issues/supervision.js';
+import { periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { ForbiddenError } from '../../errors.js';
+import type { IssueFilter } from '../../store/issue-store.js';
+import { fullDate } from '../documents/layouts.js';
+import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
+import type { CardJson } from '../ports.js';
+import { requireDirectory } from '../require-directory.js';
+import type { QueryDeps } from './query-service.js';
+import type { ListView } from './views.js';
+
+/** Problems listed per unit before “等” (the rest are counted). */
+const PER_UNIT = 5;
+const OVERDUE_LIMIT = 500;
+
+/**
+ * `/逾期`: everything overdue in the asker's view, grouped by who must act: chiefs whose last
+ * period ended without their patrols, units with problems and decisions past their deadline,
+ * approvers who have left drafts waiting.
+ */
+export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promise<CardJson> {
+  const directory = await requireDirectory(deps.directory);
+  const person = directory.people.find((p) => p.openId === actorOpenId);
+  if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+  const visibility = visibilityOf(directory, person.id);
+  if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
+  const now = deps.clock.now();
+  const tz = deps.timeZone;
+  const name = (id: string) => directory.people.find((p) => p.id === id)?.name ?? id;
+  const unitName = (id: string | undefined) => directory.units.find((u) => u.id === id)?.name ?? '未交办';
+  const waterName = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
+  const rows: ListView['rows'] = [];
+
+  // Patrols: duties whose last ended period had too few patrols.
+  const duties = dutiesInView(directory, visibility, person.id);
+  const missed: string[] = [];
+  for (const role of CHIEF_ROLES) {
+    const ofRole = duties.filter((d) => d.role === role);
+    const first = ofRole[0];
+    if (!first) continue;
+    const ended = previousPeriod(periodContaining(first.obligation.period, now, tz), tz);
+    const counts = await deps.patrols.countsByDuty(role, first.obligation.period, ended.key, visibility.district ? undefined : [...visibility.waterBodyIds]);
+    for (const d of ofRole) {
+      const done = counts.get(`${d.personId}|${d.waterBodyId ?? ''}`) ?? 0;
+      if (done < d.obligation.times) missed.push(`${CHIEF_ROLE_NAMES[role]} ${name(d.personId)}${d.waterBodyId ? `（${waterName(d.waterBodyId)}）` : ''}：${periodLabel(ended, false)}巡河 ${done}/${d.obligation.times} 次`);
+    }
+  }
+  if (missed.length > 0) rows.push({ text: `**巡河未完成（上一周期）** ${missed.length} 项\n${missed.slice(0, 20).join('\n')}${missed.length > 20 ? `\n等 ${missed.length} 项` : ''}` });
+
+  // Problems and decisions past their deadline, per responsible unit.
+  const filter: IssueFilter = { overdueAt: now };
+  if (!visibility.district) filter.visibleTo = { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
+  const late = await deps.issues.list(filter, OVERDUE_LIMIT, 'deadline');
+  for (const [title, items] of [
+    ['问题逾期', late.filter((i) => i.source.kind !== 'decision' && i.source.kind !== 'task')],
+    ['议定事项逾期', late.filter((i) => i.source.kind === 'decision' || i.source.kind === 'task')],
+  ] as const) {
+    const byUnit = new Map<string, typeof items>();
+    for (const i of items) byUnit.set(i.assigneeUnit ?? '', [...(byUnit.get(i.assigneeUnit ?? '') ?? []), i]);
+    for (const [unit, list] of [...byUnit.entries()].sort(([, a], [, b]) => b.length - a.length)) {
+      const shown = list
+        .slice(0, PER_UNIT)
+        .map((i) => `${shortNumber(i.seq)} ${i.description}（${i.deadline ? deadlineStatus(i.deadline, now, tz) : ''}）`)
+        .join('\n');
+      rows.push({
+        text: `**${title} · ${unitName(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
+        button: { label: '查看', value: { a: 'query.issues', q: `${unitName(unit)} 逾期` } },
+      });
+    }
+  }
+
+  // Drafts left with their approver past the reminder interval.
+  const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+  const waiting = (await deps.documents.pendingApproval()).filter(
+    (d) =>
+      !!d.submittedAt &&
+      workingDaysSince(d.submittedAt, calendar, now, tz) >= directory.meetings.approvalRemindAfterDays &&
+      sees(visibility, { waterBodyId: d.waterBodyId, units: [d.drafterUnit], people: [d.approverId] }, person.id),
+  );
+  for (const d of waiting) {
+    const days = d.submittedAt ? workingDaysSince(d.submittedAt, calendar, now, tz) : 0;
+    rows.push({ text: `**待审定 · ${name(d.approverId)}** 《${d.title}》，${d.submittedAt ? fullDate(d.submittedAt, tz) : ''}提交，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'doc.view', id: d.id } } });
+  }
+
+  const total = missed.length + late.length + waiting.length;
+  return deps.cards.list({
+    title: '逾期事项',
+    subtitle: `截至${fullDate(now, tz)}`,
+    color: total > 0 ? 'red' : 'blue',
+    summary: total === 0 ? '没有逾期事项。' : `巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份。`,
+    rows,
+    footer: '逾期清单只发给查询人；督办提醒由机器人在工作日按期发出。',
+  });
+}
