@@ -70,6 +70,8 @@ export class StatusService {
       })),
     );
     const townships = new Map(directory.units.filter((u) => u.kind === 'township').map((u) => [u.id, u.name]));
+    // Ties keep the directory's order, so the chart reads the same every time.
+    const order = [...townships.keys()];
     return {
       scope: visibility.district ? '全区' : this.scopeName(directory, visibility),
       asOf: fullDate(now, tz),
@@ -89,7 +91,7 @@ export class StatusService {
         ]),
         openByTownship: [...byTownship.entries()]
           .filter(([id]) => townships.has(id))
-          .sort(([, a], [, b]) => b.open - a.open)
+          .sort(([x, a], [y, b]) => b.open - a.open || order.indexOf(x) - order.indexOf(y))
           .slice(0, 12)
           .flatMap(([id, c]) => [
             { township: townships.get(id) ?? id, kind: '在办' as const, count: c.open - c.overdue },
