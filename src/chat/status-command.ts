@@ -1,3 +1,4 @@
+import type { MonthlyDigest } from '../workflows/status/monthly-digest.js';
 import type { StatusService } from '../workflows/status/status-service.js';
 import type { Command } from './commands/command.js';
 
@@ -11,6 +12,20 @@ export function statusCommand(status: StatusService): Command {
     example: '/状态',
     async run(ctx) {
       await ctx.reply({ kind: 'card', card: await status.card(ctx.message.senderOpenId) });
+    },
+  };
+}
+
+/** `/简报`: last month's digest on demand. */
+export function digestCommand(digest: MonthlyDigest): Command {
+  return {
+    name: '简报',
+    aliases: ['digest'],
+    usage: '/简报',
+    summary: '上月河湖长制工作月度简报（每月第一个工作日也会自动发到区河长制办公室群）',
+    example: '/简报',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await digest.onDemand(ctx.message.senderOpenId) });
     },
   };
 }

@@ -15,6 +15,8 @@ export interface JobBodies {
   superviseIssues(now: Date): Promise<unknown>;
   /** Meeting, approval, annual-meeting, joint-meeting and four-lists reminders due now (each once-only). */
   remindMeetings(now: Date): Promise<unknown>;
+  /** The monthly digest to the River Chief Office, on the month's first working day (once). */
+  sendMonthlyDigest(now: Date): Promise<unknown>;
 }
 
 export interface JobDefinition {
@@ -53,5 +55,11 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     // Meeting reminders are hours before a start; the yearly ones fall due at the reminder hour.
     every: '*/10 * * * *',
     run: (bodies, dueAt) => bodies.remindMeetings(dueAt),
+  },
+  {
+    name: 'status.digest',
+    // Hourly is enough: it goes out at the reminder hour of the month's first working day.
+    every: '5 * * * *',
+    run: (bodies, dueAt) => bodies.sendMonthlyDigest(dueAt),
   },
 ];

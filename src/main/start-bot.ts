@@ -42,7 +42,8 @@ import { exportCommand, overdueCommand, registerQueryActions } from '../chat/que
 import { listCards } from '../feishu/cards/list-cards.js';
 import { QueryService } from '../workflows/queries/query-service.js';
 import { renderLedger } from '../export/ledger-xlsx.js';
-import { statusCommand } from '../chat/status-command.js';
+import { digestCommand, statusCommand } from '../chat/status-command.js';
+import { MonthlyDigest } from '../workflows/status/monthly-digest.js';
 import { statusCards } from '../feishu/cards/status-cards.js';
 import { StatusService } from '../workflows/status/status-service.js';
 import { documentCards } from '../feishu/cards/document-cards.js';
@@ -95,6 +96,7 @@ export interface RunningBot {
   meetings: MeetingService;
   meetingSweep: MeetingSweep;
   status: StatusService;
+  digest: MonthlyDigest;
   stop(): Promise<void>;
 }
 
@@ -215,8 +217,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       clock,
       timeZone: config.timezone,
     });
+    const digest = new MonthlyDigest(status, messenger);
     const commands = new CommandRegistry();
     commands.register(statusCommand(status));
+    commands.register(digestCommand(digest));
     commands.register(patrolCommand(patrols));
     commands.register(keyProblemsCommand(patrols));
     commands.register(registerCommand(issues));
@@ -260,6 +264,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         sendPatrolReminders: (now) => patrols.sweep(now),
         superviseIssues: (now) => supervision.sweep(now),
         remindMeetings: (now) => meetingSweep.sweep(now),
+        sendMonthlyDigest: (now) => digest.sendIfDue(now),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
@@ -339,6 +344,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       meetings,
       meetingSweep,
       status,
+      digest,
       stop: () => (stopping ??= runCleanups().then(() => logger.info('bot stopped'))),
     };
   } catch (error) {

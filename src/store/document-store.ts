@@ -147,6 +147,11 @@ export class DocumentStore {
     return doc ? toDocument(doc) : undefined;
   }
 
+  /** How many documents were published in [from, to). */
+  async publishedBetween(from: Date, to: Date): Promise<number> {
+    return this.models.documents.countDocuments({ state: 'published', publishedAt: { $gte: from, $lt: to } }).exec();
+  }
+
   /** Drafts waiting for their approver. */
   async pendingApproval(): Promise<OfficialDocument[]> {
     const docs = await this.models.documents.find({ state: 'pendingApproval' }).sort({ submittedAt: 1 }).lean<DocumentDoc[]>().exec();

@@ -191,3 +191,34 @@ describe('/逾期', () => {
     expect(text).toContain('三：排污口（已逾期10天）');
   });
 });
+
+describe('the monthly digest', () => {
+  it('goes to the River Chief Office on the month’s first working day at the reminder hour, once', async () => {
+    const office = () => t.fake.messages().filter((m) => m.chatId === 'oc_example_hezhangban' && JSON.stringify(m.content).includes('月度简报'));
+    clock.set(new Date('2026-11-30T10:00:00+08:00'));
+    expect(await t.bot.digest.sendIfDue(clock.now())).toBe(false);
+    clock.set(new Date('2026-12-01T08:30:00+08:00'));
+    expect(await t.bot.digest.sendIfDue(clock.now())).toBe(false);
+    clock.set(new Date('2026-12-01T09:05:00+08:00'));
+    expect(await t.bot.digest.sendIfDue(clock.now())).toBe(true);
+    expect(await t.bot.digest.sendIfDue(clock.now())).toBe(true);
+    await t.settle();
+    expect(office()).toHaveLength(1);
+    const text = JSON.stringify(office()[0]?.content);
+    expect(text).toContain('河湖长制工作月度简报 · 2026年11月');
+    expect(text).toContain('新增问题 3 个，销号 0 个；目前逾期 2 个');
+    expect(text).toContain('召开会议 1 个，印发纪要和文件 0 份');
+    // The seed, plus 王某某's November patrol filled in by the backfill above.
+    expect(text).toContain(`区级河湖长 ${Math.round(((fulfilled('riverChief', 11).done + 1) / 2) * 100)}%`);
+    expect(text).toContain('"tag":"chart"');
+    clock.set(new Date('2026-12-02T09:05:00+08:00'));
+    expect(await t.bot.digest.sendIfDue(clock.now())).toBe(false);
+  });
+
+  it('is there on demand for the offices, and refused to others', async () => {
+    const [card] = await say('qian', { text: '/简报' });
+    expect(JSON.stringify(card?.content)).toContain('河湖长制工作月度简报 · 2026年11月');
+    const [refused] = await say('zhou', { text: '/简报' });
+    expect(textOf(refused)).toBe('月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。');
+  });
+});

@@ -1,4 +1,4 @@
-import type { StatusCardPresenter, StatusView } from '../../workflows/status/views.js';
+import type { DigestView, StatusCardPresenter, StatusView } from '../../workflows/status/views.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { renderCard } from './template.js';
 
@@ -49,9 +49,9 @@ function townshipChart(view: StatusView): Record<string, unknown> | undefined {
   };
 }
 
-export function statusCard(view: StatusView): CardJson {
+function statusData(view: StatusView): Record<string, unknown> {
   const lines = (items: string[]) => items.filter(Boolean).join('\n');
-  return renderCard('status', {
+  return {
     title: `河湖长制工作状态 · ${view.scope}`,
     subtitle: `截至${view.asOf}`,
     color: view.issues.overdue > 0 || view.decisions.overdue > 0 ? 'orange' : 'blue',
@@ -71,7 +71,20 @@ export function statusCard(view: StatusView): CardJson {
     ]),
     meetingText: view.meetings.length > 0 ? lines(view.meetings.map((m) => `${m.when} ${m.title}`)) : '未来 30 天没有安排会议。',
     footer: '查看明细：/问题 逾期、/议定、/会议；导出台账：/导出。',
+  };
+}
+
+export function statusCard(view: StatusView): CardJson {
+  return renderCard('status', statusData(view));
+}
+
+export function digestCard(view: DigestView): CardJson {
+  return renderCard('status', {
+    ...statusData(view),
+    title: `河湖长制工作月度简报 · ${view.month}`,
+    notable: view.notable.map((n) => `· ${n}`).join('\n'),
+    footer: '每月第一个工作日发送；随时可发送 /简报 查看。查看明细：/逾期、/问题、/议定；导出台账：/导出。',
   });
 }
 
-export const statusCards: StatusCardPresenter = { status: statusCard };
+export const statusCards: StatusCardPresenter = { status: statusCard, digest: digestCard };

@@ -17,6 +17,13 @@ export interface StatusView {
   };
 }
 
+/** The monthly digest (月度简报): the status, plus the month's notable items. */
+export interface DigestView extends StatusView {
+  month: string;
+  notable: string[];
+}
+
 export interface StatusCardPresenter {
+  digest(view: DigestView): CardJson;
   status(view: StatusView): CardJson;
 }

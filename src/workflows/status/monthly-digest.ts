@@ -1,0 +1,74 @@
+import type { Directory } from '../../domain/directory/directory.js';
+import { periodContaining, periodLabel, previousPeriod, type Period } from '../../domain/time/period.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { toLocal } from '../../domain/time/zoned.js';
+import { ForbiddenError } from '../../errors.js';
+import { notify, officeDestinations } from '../destinations.js';
+import type { CardJson, Messenger } from '../ports.js';
+import { requireDirectory } from '../require-directory.js';
+import type { StatusService } from './status-service.js';
+import type { DigestView } from './views.js';
+
+const ALL_STATES = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'] as const;
+
+/**
+ * 月度简报: the district's status with last month's notable items, sent to the River Chief
+ * Office's chat on the first working day of each month at the reminder hour (once, however
+ * often the job runs), and on demand with /简报.
+ */
+export class MonthlyDigest {
+  constructor(
+    private readonly status: StatusService,
+    private readonly messenger: Messenger,
+  ) {}
+
+  /** The job: sends last month's digest if today is the month's first working day. */
+  async sendIfDue(now: Date): Promise<boolean> {
+    const deps = this.status.deps;
+    const directory = await deps.directory.loadDirectory();
+    if (!directory) return false;
+    const local = toLocal(now, deps.timeZone);
+    const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    const month = periodContaining('month', now, deps.timeZone);
+    const firstWorkingDay = calendar.workingDayOnOrAfter(month.firstDay, month.lastDay);
+    if (!firstWorkingDay || firstWorkingDay.day !== local.day || local.hour < directory.reminders.hour) return false;
+    const last = previousPeriod(month, deps.timeZone);
+    const card = deps.cards.digest(await this.view(directory, last));
+    await notify(this.messenger, officeDestinations(directory), `digest:${last.key}`, { kind: 'card', card });
+    return true;
+  }
+
+  /** `/简报`: last month's digest, for those who see the whole district. */
+  async onDemand(actorOpenId: string): Promise<CardJson> {
+    const deps = this.status.deps;
+    const directory = await requireDirectory(deps.directory);
+    const person = directory.people.find((p) => p.openId === actorOpenId);
+    const inOffice = directory.units.some((u) => (u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') && person && u.members.includes(person.id));
+    if (!person || !(inOffice || directory.generalChief === person.id)) throw new ForbiddenError('月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。');
+    const last = previousPeriod(periodContaining('month', deps.clock.now(), deps.timeZone), deps.timeZone);
+    return deps.cards.digest(await this.view(directory, last));
+  }
+
+  private async view(directory: Directory, month: Period): Promise<DigestView> {
+    const deps = this.status.deps;
+    const status = await this.status.view(directory, { district: true, waterBodyIds: new Set(), unitIds: new Set() }, '');
+    const [opened, closed, published, meetings] = await Promise.all([
+      deps.issues.count({ states: [...ALL_STATES], reportedFrom: month.start, reportedBefore: month.end }),
+      deps.issues.count({ states: ['closed'], closedBetween: { from: month.start, to: month.end } }),
+      deps.documents.publishedBetween(month.start, month.end),
+      deps.meetings.startingBetween(month.start, month.end),
+    ]);
+    const label = `${month.index}月`;
+    const rates = status.charts.patrolRates.filter((r) => r.month === label).map((r) => `${r.level} ${r.rate}%`);
+    return {
+      ...status,
+      month: periodLabel(month, false),
+      notable: [
+        rates.length > 0 ? `巡河履职率：${rates.join('，')}` : '',
+        `新增问题 ${opened} 个，销号 ${closed} 个；目前逾期 ${status.issues.overdue} 个`,
+        `召开会议 ${meetings.length} 个，印发纪要和文件 ${published} 份`,
+        status.decisions.overdue > 0 ? `议定事项逾期 ${status.decisions.overdue} 项` : '',
+      ].filter(Boolean),
+    };
+  }
+}
