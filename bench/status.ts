@@ -1,0 +1,179 @@
+/**
+ * `/状态` latency on a province-sized dataset: 50,000 chiefs (2,000 district river chiefs,
+ * 12,000 township and 36,000 village chiefs, and the general chief), 500,000 patrols and
+ * 200,000 problems. Seeds the database once (in bulk), then builds the status card for the
+ * office (the whole province) and for one district river chief, many times each, through the
+ * same StatusService the bot uses.
+ *
+ *   npm run bench:status [-- --runs 30 --chiefs 50000 --patrols 500000 --problems 200000]
+ *
+ * Prints seeding time, then p50 / p95 / max per viewer. Uses MONGODB_URI when set (a real
+ * MongoDB), else the embedded database.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { visibilityOf } from '../src/domain/access/visibility.js';
+import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type WaterBody } from '../src/domain/directory/directory.js';
+import { diffDirectory } from '../src/domain/directory/diff.js';
+import { DEFAULT_ISSUE_SETTINGS } from '../src/domain/issues/supervision.js';
+import { DEFAULT_MEETING_SETTINGS } from '../src/domain/meetings/meeting-settings.js';
+import type { ChiefRole } from '../src/domain/patrols/obligation.js';
+import { patrolPeriods } from '../src/domain/patrols/patrol.js';
+import { statusCards } from '../src/feishu/cards/status-cards.js';
+import { silentLogger } from '../src/log/logger.js';
+import { connectDatabase } from '../src/store/connection.js';
+import { DirectoryStore } from '../src/store/directory-store.js';
+import { DocumentStore } from '../src/store/document-store.js';
+import { IssueStore } from '../src/store/issue-store.js';
+import { MeetingStore } from '../src/store/meeting-store.js';
+import { bindModels, ensureIndexes } from '../src/store/models/index.js';
+import type { IssueDoc } from '../src/store/models/issue.js';
+import type { PatrolDoc } from '../src/store/models/patrol.js';
+import { PatrolStore } from '../src/store/patrol-store.js';
+import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
+import { StatusService } from '../src/workflows/status/status-service.js';
+import { percentile } from './load.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '30' },
+    chiefs: { type: 'string', default: '50000' },
+    patrols: { type: 'string', default: '500000' },
+    problems: { type: 'string', default: '200000' },
+  },
+});
+const RUNS = Number(values.runs);
+const CHIEFS = Number(values.chiefs);
+const PATROLS = Number(values.patrols);
+const PROBLEMS = Number(values.problems);
+const TZ = 'Asia/Shanghai';
+const NOW = new Date('2026-11-20T10:00:00+08:00');
+const clock = { now: () => NOW };
+
+/** A deterministic pseudo-random stream, so every run measures the same data. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
+const rnd = random(42);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
+
+/** 1 general chief; per water body 1 district chief, 6 township chiefs, 18 village chiefs. */
+function province(): { directory: Directory; duties: Array<{ chief: string; role: ChiefRole; water?: string }> } {
+  const waters = Math.max(1, Math.floor((CHIEFS - 1) / 25));
+  const people: Person[] = [{ id: 'general', name: '总河长', openId: 'ou_general' }];
+  const townships: Unit[] = Array.from({ length: Math.max(6, Math.floor(waters / 2)) }, (_, i) => ({ id: `t${i}`, name: `乡镇${i}`, kind: 'township' as const, members: [] }));
+  const liaisons: Unit[] = Array.from({ length: 100 }, (_, i) => ({ id: `l${i}`, name: `联络员单位${i}`, kind: 'liaisonUnit' as const, members: [] }));
+  const units: Unit[] = [
+    { id: 'gco', name: '区总河长办公室', kind: 'generalChiefOffice', members: [] },
+    { id: 'rco', name: '区河长制办公室', kind: 'riverChiefOffice', members: ['office'] },
+    ...liaisons,
+    ...townships,
+  ];
+  people.push({ id: 'office', name: '河长办', openId: 'ou_office' });
+  const waterBodies: WaterBody[] = [];
+  const duties: Array<{ chief: string; role: ChiefRole; water?: string }> = [{ chief: 'general', role: 'generalChief' }];
+  for (let w = 0; w < waters; w++) {
+    const ts = Array.from({ length: 6 }, (_, k) => townships[(w * 6 + k) % townships.length]?.id ?? 't0');
+    const townshipChiefs: Record<string, string> = {};
+    const villageChiefs: Record<string, string> = {};
+    people.push({ id: `r${w}`, name: `河长${w}`, openId: `ou_r${w}` });
+    duties.push({ chief: `r${w}`, role: 'riverChief', water: `w${w}` });
+    ts.forEach((t, k) => {
+      const id = `s${w}-${k}`;
+      people.push({ id, name: `乡级${w}-${k}`, mobile: `1${String(w * 6 + k).padStart(10, '0')}` });
+      townshipChiefs[t] = id;
+      duties.push({ chief: id, role: 'townshipChief', water: `w${w}` });
+    });
+    for (let v = 0; v < 18; v++) {
+      const id = `v${w}-${v}`;
+      people.push({ id, name: `村级${w}-${v}`, mobile: `2${String(w * 18 + v).padStart(10, '0')}` });
+      villageChiefs[`村${v}`] = id;
+      duties.push({ chief: id, role: 'villageChief', water: `w${w}` });
+    }
+    waterBodies.push({ id: `w${w}`, name: `河流${w}`, kind: 'river', districtChief: `r${w}`, liaisonUnit: pick(liaisons).id, townships: [...new Set(ts)], townshipChiefs, villageChiefs, crossBoundary: false, neighbours: [] });
+  }
+  const directory: Directory = {
+    district: '某省',
+    generalChief: 'general',
+    people,
+    units,
+    waterBodies,
+    duties: { townshipChief: { period: 'month', times: 1 }, villageChief: { period: 'month', times: 1 } },
+    reminderDelivery: 'groupChat',
+    calendar: { holidays: [], makeUpWorkdays: [] },
+    reminders: DEFAULT_REMINDER_SETTINGS,
+    issues: DEFAULT_ISSUE_SETTINGS,
+    meetings: DEFAULT_MEETING_SETTINGS,
+  };
+  return { directory, duties };
+}
+
+async function main(): Promise<void> {
+  const logger = silentLogger();
+  const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir: await mkdtemp(join(tmpdir(), 'hehu-bench-status-')), logger });
+  const connection = await connectDatabase(process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_status`);
+  const models = bindModels(connection);
+  await connection.dropDatabase();
+  await ensureIndexes(models);
+
+  const seedStart = performance.now();
+  const { directory, duties } = province();
+  const store = new DirectoryStore(models, clock);
+  await store.apply(directory, diffDirectory({ people: [], units: [], waterBodies: [], settings: undefined }, directory));
+  const year = Date.UTC(2026, 0, 1) - 8 * 3_600_000;
+  const span = NOW.getTime() - year;
+  for (let i = 0; i < PATROLS; i += 5_000) {
+    const batch: PatrolDoc[] = [];
+    for (let k = i; k < Math.min(PATROLS, i + 5_000); k++) {
+      const duty = pick(duties);
+      const at = new Date(year + rnd() * span);
+      batch.push({ key: `p${k}`, chiefId: duty.chief, role: duty.role, periods: patrolPeriods(at, TZ), waterBodyId: duty.water ?? null, recordedBy: duty.chief, patrolledAt: at, observations: '正常', problems: [], photoKeys: [], location: null, status: 'recorded', version: 1, history: [], createdAt: at });
+    }
+    await models.patrols.insertMany(batch, { ordered: false });
+  }
+  const states = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'] as const;
+  for (let i = 0; i < PROBLEMS; i += 5_000) {
+    const batch: IssueDoc[] = [];
+    for (let k = i; k < Math.min(PROBLEMS, i + 5_000); k++) {
+      const water = pick(directory.waterBodies);
+      const created = new Date(year + rnd() * span);
+      const state = pick(states);
+      const deadline = state === 'reported' ? null : new Date(created.getTime() + (5 + rnd() * 60) * 86_400_000);
+      const closed = state === 'closed' ? new Date(Math.min(NOW.getTime(), created.getTime() + rnd() * 40 * 86_400_000)) : null;
+      batch.push({
+        _id: `i${k}`, key: `i${k}`, year: 2026, seq: k + 1, number: `〔2026〕第${k + 1}号`, waterBodyId: water.id, townshipId: water.townships[0] ?? null, place: '', description: '问题',
+        category: '其他', urgency: 'normal', photos: [], source: { kind: rnd() < 0.1 ? 'decision' : 'patrol', ref: null }, foundBy: 'office', foundAt: created, reportedBy: 'office',
+        chiefId: water.districtChief ?? null, state, version: 2, assigneeUnit: state === 'reported' ? null : (water.townships[0] ?? null), supervisorUnits: water.liaisonUnit ? [water.liaisonUnit] : [],
+        deadline, requirement: null, assignedAt: deadline ? created : null, deadlineSetAt: deadline ? created : null, pendingExtension: null, progress: [], closedAt: closed,
+        closedOnTime: closed && deadline ? closed < deadline : null, cardKeys: [], history: [], nextSupervisionAt: null, createdAt: created, updatedAt: created,
+      });
+    }
+    await models.issues.insertMany(batch, { ordered: false });
+  }
+  console.log(`seeded ${directory.people.length} people, ${duties.length} duties, ${PATROLS} patrols, ${PROBLEMS} problems in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  const status = new StatusService({ directory: store, patrols: new PatrolStore(models, clock), issues: new IssueStore(models, clock), meetings: new MeetingStore(models), documents: new DocumentStore(models), cards: statusCards, clock, timeZone: TZ });
+  const loaded = (await store.loadDirectory())!;
+  for (const [who, personId] of [['office (whole province)', 'office'], ['one district river chief', 'r7']] as const) {
+    const visibility = visibilityOf(loaded, personId)!;
+    await status.view(loaded, visibility, personId); // warm-up
+    const times: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const start = performance.now();
+      statusCards.status(await status.view(loaded, visibility, personId));
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`/状态 for ${who}: p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms over ${RUNS} runs`);
+  }
+  await connection.close();
+  await db?.stop();
+}
+
+await main();
