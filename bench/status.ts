@@ -152,6 +152,7 @@ async function main(): Promise<void> {
         chiefId: water.districtChief ?? null, state, version: 2, assigneeUnit: state === 'reported' ? null : (water.townships[0] ?? null), supervisorUnits: water.liaisonUnit ? [water.liaisonUnit] : [],
         deadline, requirement: null, assignedAt: deadline ? created : null, deadlineSetAt: deadline ? created : null, pendingExtension: null, progress: [], closedAt: closed,
         closedOnTime: closed && deadline ? closed < deadline : null, cardKeys: [], history: [], nextSupervisionAt: null, createdAt: created, updatedAt: created,
+        createdMonth: patrolPeriods(created, TZ).month, closedMonth: closed ? patrolPeriods(closed, TZ).month : null,
       });
     }
     await models.issues.insertMany(batch, { ordered: false });

@@ -157,7 +157,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const messenger = new FeishuMessenger(outboxStore, worker);
 
     const directory = new DirectoryStore(models, clock);
-    const issueStore = new IssueStore(models, clock);
+    const issueStore = new IssueStore(models, clock, config.timezone);
     const patrolStore = new PatrolStore(models, clock);
     const issues = new IssueService({
       directory,
@@ -272,6 +272,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     // Patrols recorded before role and period keys were kept get them now (once; cheap after).
     const backfilled = await patrols.backfillDerived();
     if (backfilled > 0) logger.info({ patrols: backfilled }, 'patrol period keys backfilled');
+    const months = await issueStore.backfillMonths();
+    if (months > 0) logger.info({ issues: months }, 'problem month keys backfilled');
     await scheduler.start();
     cleanups.push(() => scheduler.stop());
 

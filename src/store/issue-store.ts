@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { PipelineStage } from 'mongoose';
 import type { Clock } from '../domain/clock.js';
+import { periodContaining } from '../domain/time/period.js';
 import { issueNumber, type Issue, type IssueHistoryLine, type IssueSourceKind, type ProgressNote } from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
 import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
@@ -88,11 +90,31 @@ function snapshotFields(next: IssueSnapshot): Record<string, unknown> {
   };
 }
 
+/** What /状态 needs from problems, counted on the database. */
+export interface StatusCounts {
+  open: number;
+  awaitingAssignment: number;
+  openedByMonth: Map<string, number>;
+  closedByMonth: Map<string, number>;
+  overdue: number;
+  overdueByUnit: Map<string, number>;
+  openByUnit: Map<string, number>;
+  decisionsOpen: number;
+  decisionsOverdue: number;
+  decisionsDueSoon: number;
+}
+
 export class IssueStore {
   constructor(
     private readonly models: IssueModels,
     private readonly clock: Clock,
+    /** The district's zone, for the month keys overviews group by. */
+    private readonly timeZone = 'Asia/Shanghai',
   ) {}
+
+  private monthOf(at: Date): string {
+    return periodContaining('month', at, this.timeZone).key;
+  }
 
   /**
    * Registers a problem under the next number of its year. The number is claimed by the
@@ -140,6 +162,8 @@ export class IssueStore {
         history: [reported],
         nextSupervisionAt: null,
         createdAt: now,
+        createdMonth: this.monthOf(now),
+        closedMonth: null,
         updatedAt: now,
       };
       try {
@@ -182,6 +206,7 @@ export class IssueStore {
     const fields: Record<string, unknown> = {
       ...snapshotFields(next),
       closedAt: closed ? entry.at : null,
+      closedMonth: closed ? this.monthOf(entry.at) : null,
       closedOnTime: closed ? !!from.deadline && entry.at.getTime() < from.deadline.getTime() : null,
       nextSupervisionAt: extra.nextSupervisionAt ?? null,
       updatedAt: entry.at,
@@ -215,6 +240,54 @@ export class IssueStore {
     if (photos.length > 0) update.$addToSet = { photos: { $each: photos } };
     await this.models.issues.updateOne({ key: issue.id }, update).exec();
     return true;
+  }
+
+  /** Fills in month keys on problems registered before they were kept (an upgrade); returns how many. */
+  async backfillMonths(): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const docs = await this.models.issues.find({ createdMonth: null }, { _id: 1, createdAt: 1, closedAt: 1 }).limit(500).lean<Array<Pick<IssueDoc, '_id' | 'createdAt' | 'closedAt'>>>().exec();
+      if (docs.length === 0) return filled;
+      for (const d of docs) {
+        await this.models.issues.updateOne({ _id: d._id }, { $set: { createdMonth: this.monthOf(d.createdAt), closedMonth: d.closedAt ? this.monthOf(d.closedAt) : null } }).exec();
+        filled++;
+      }
+    }
+  }
+
+  /**
+   * Everything /状态 counts, in five aggregations instead of a count per number: open by
+   * state, opened and closed per month of the year, overdue and due soon by source and unit,
+   * open by unit. Each scans only what its $match selects.
+   */
+  async statusCounts(visibleTo: IssueFilter['visibleTo'], now: Date, months: string[], weekAhead: Date): Promise<StatusCounts> {
+    const scope = visibleTo ? (this.query({ visibleTo }).$or as Array<Record<string, unknown>>) : undefined;
+    const group = <T>(match: Record<string, unknown>, id: unknown) => {
+      const where = scope ? { $and: [match, { $or: scope }] } : match;
+      return this.models.issues.aggregate<T>([{ $match: where }, { $group: { _id: id, n: { $sum: 1 } } }] as PipelineStage[]).exec();
+    };
+    const [opened, closed, late, soon, open] = await Promise.all([
+      group<{ _id: { state: IssueState; m: string | null }; n: number }>({ $or: [{ createdMonth: { $in: months } }, { state: { $in: OPEN } }] }, { state: '$state', m: '$createdMonth' }),
+      group<{ _id: string; n: number }>({ closedMonth: { $in: months } }, '$closedMonth'),
+      group<{ _id: { kind: IssueSourceKind; unit: string | null }; n: number }>({ state: { $in: ['assigned', 'rectifying'] }, deadline: { $lt: now } }, { kind: '$source.kind', unit: '$assigneeUnit' }),
+      group<{ _id: IssueSourceKind; n: number }>({ state: { $in: ['assigned', 'rectifying'] }, deadline: { $gte: now, $lt: weekAhead } }, '$source.kind'),
+      group<{ _id: { unit: string | null; kind: IssueSourceKind }; n: number }>({ state: { $in: OPEN } }, { unit: '$assigneeUnit', kind: '$source.kind' }),
+    ]);
+    const tracked = (kind: IssueSourceKind) => kind === 'decision' || kind === 'task';
+    const sum = <T>(rows: T[], n: (r: T) => number) => rows.reduce((total, r) => total + n(r), 0);
+    const openRows = opened.filter((r) => OPEN.includes(r._id.state));
+    return {
+      open: sum(openRows, (r) => r.n),
+      awaitingAssignment: sum(openRows.filter((r) => r._id.state === 'reported'), (r) => r.n),
+      openedByMonth: new Map(months.map((m) => [m, sum(opened.filter((r) => r._id.m === m), (r) => r.n)])),
+      closedByMonth: new Map(months.map((m) => [m, closed.find((r) => r._id === m)?.n ?? 0])),
+      overdue: sum(late, (r) => r.n),
+      overdueByUnit: late.reduce((map, r) => map.set(r._id.unit ?? '', (map.get(r._id.unit ?? '') ?? 0) + r.n), new Map<string, number>()),
+      openByUnit: open.reduce((map, r) => map.set(r._id.unit ?? '', (map.get(r._id.unit ?? '') ?? 0) + r.n), new Map<string, number>()),
+      decisionsOpen: sum(open.filter((r) => tracked(r._id.kind)), (r) => r.n),
+      decisionsOverdue: sum(late.filter((r) => tracked(r._id.kind)), (r) => r.n),
+      decisionsDueSoon: sum(soon.filter((r) => tracked(r._id)), (r) => r.n),
+    };
   }
 
   /** Remembers an outbox key under which a copy of the problem's card was sent. */

@@ -124,4 +124,16 @@ describe('problem store', () => {
     const keys = indexes.map((i: { key: unknown }) => JSON.stringify(i.key));
     expect(keys).toEqual(expect.arrayContaining(['{"assigneeUnit":1,"state":1,"deadline":1}', '{"state":1,"deadline":1}', '{"nextSupervisionAt":1}']));
   });
+
+  it('keeps month keys for overviews, and fills them in on problems registered before', async () => {
+    const fresh = await store.create(base('新问题'), numbering);
+    const doc = (await models.issues.findOne({ _id: fresh.id }).lean())!;
+    const localMonth = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(doc.createdAt);
+    expect(doc).toMatchObject({ createdMonth: localMonth, closedMonth: null });
+    await models.issues.updateMany({}, { $set: { createdMonth: null } });
+    const count = await models.issues.countDocuments();
+    expect(await store.backfillMonths()).toBe(count);
+    expect(await models.issues.countDocuments({ createdMonth: null })).toBe(0);
+    expect(await store.backfillMonths()).toBe(0);
+  });
 });

@@ -38,6 +38,9 @@ export interface IssueDoc {
   pendingExtension: { until: Date; reason: string; by: string } | null;
   progress: Array<{ at: Date; by: string; note: string; photos: string[] }>;
   closedAt: Date | null;
+  /** Local month keys (`2026-11`) of registration and closing, so overviews group on the database. */
+  createdMonth?: string | null;
+  closedMonth?: string | null;
   /** Closed by its deadline (for the on-time rate). */
   closedOnTime: boolean | null;
   /** Outbox keys of every copy of its card, so a change updates them all. */
@@ -119,6 +122,8 @@ const IssueSchema = new Schema<IssueDoc>(
     pendingExtension: { type: Mixed, default: null },
     progress: { type: Mixed, default: [] },
     closedAt: { type: Date, default: null },
+    createdMonth: { type: String, default: null },
+    closedMonth: { type: String, default: null },
     closedOnTime: { type: Boolean, default: null },
     cardKeys: { type: [String], default: [] },
     history: { type: Mixed, default: [] },
@@ -143,6 +148,8 @@ IssueSchema.index({ nextSupervisionAt: 1 });
 // /状态: opened and closed per month.
 IssueSchema.index({ createdAt: 1 });
 IssueSchema.index({ closedAt: 1 });
+IssueSchema.index({ createdMonth: 1 });
+IssueSchema.index({ closedMonth: 1 });
 IssueSchema.index({ 'source.ref': 1 });
 
 const IssueHistorySchema = new Schema<IssueHistoryDoc>(

@@ -53,22 +53,13 @@ export class StatusService {
     const month = periodContaining('month', now, tz);
     const year = periodContaining('year', now, tz);
 
-    const [patrols, counts, byTownship, approvals, meetings] = await Promise.all([
+    const monthsSoFar = periodsOfYear('month', year.year, tz).filter((m) => m.index <= month.index);
+    const [patrols, counts, approvals, meetings] = await Promise.all([
       this.patrolFulfilment(directory, visibility, personId, waters),
-      this.issueCounts(scope, now, month),
-      // Problems are a township's once assigned to it (交办乡镇落实整改).
-      this.deps.issues.openCountsBy('assigneeUnit', now, scope.visibleTo),
+      this.deps.issues.statusCounts(scope.visibleTo, now, monthsSoFar.map((m) => m.key), new Date(now.getTime() + WEEK_MS)),
       this.deps.documents.pendingApproval(),
       this.deps.meetings.startingBetween(now, new Date(now.getTime() + 30 * 86_400_000)),
     ]);
-    const monthsSoFar = periodsOfYear('month', year.year, tz).filter((m) => m.index <= month.index);
-    const perMonth = await Promise.all(
-      monthsSoFar.map(async (m) => ({
-        label: `${m.index}月`,
-        opened: await this.deps.issues.count({ ...scope, states: ALL, reportedFrom: m.start, reportedBefore: m.end }),
-        closed: await this.deps.issues.count({ ...scope, states: ['closed'], closedBetween: { from: m.start, to: m.end } }),
-      })),
-    );
     const townships = new Map(directory.units.filter((u) => u.kind === 'township').map((u) => [u.id, u.name]));
     // Ties keep the directory's order, so the chart reads the same every time.
     const order = [...townships.keys()];
@@ -76,8 +67,14 @@ export class StatusService {
       scope: visibility.district ? '全区' : this.scopeName(directory, visibility),
       asOf: fullDate(now, tz),
       patrols: patrols.rows,
-      issues: counts.issues,
-      decisions: counts.decisions,
+      issues: {
+        open: counts.open,
+        overdue: counts.overdue,
+        openedThisMonth: counts.openedByMonth.get(month.key) ?? 0,
+        closedThisMonth: counts.closedByMonth.get(month.key) ?? 0,
+        awaitingAssignment: counts.awaitingAssignment,
+      },
+      decisions: { open: counts.decisionsOpen, overdue: counts.decisionsOverdue, dueWithinWeek: counts.decisionsDueSoon },
       approvalsWaiting: approvals.filter((d) => sees(visibility, { waterBodyId: d.waterBodyId, units: [d.drafterUnit], people: [d.approverId] }, personId)).length,
       meetings: meetings
         .filter((m) => sees(visibility, { waterBodyId: m.waterBodyId, units: [m.organiserUnit], people: m.participants }, personId))
@@ -85,17 +82,17 @@ export class StatusService {
         .map((m) => ({ when: meetingTime(m.startsAt, tz), title: m.title })),
       charts: {
         patrolRates: patrols.rates,
-        issuesByMonth: perMonth.flatMap((m) => [
-          { month: m.label, kind: '新增' as const, count: m.opened },
-          { month: m.label, kind: '销号' as const, count: m.closed },
+        issuesByMonth: monthsSoFar.flatMap((m) => [
+          { month: `${m.index}月`, kind: '新增' as const, count: counts.openedByMonth.get(m.key) ?? 0 },
+          { month: `${m.index}月`, kind: '销号' as const, count: counts.closedByMonth.get(m.key) ?? 0 },
         ]),
-        openByTownship: [...byTownship.entries()]
+        openByTownship: [...counts.openByUnit.entries()]
           .filter(([id]) => townships.has(id))
-          .sort(([x, a], [y, b]) => b.open - a.open || order.indexOf(x) - order.indexOf(y))
+          .sort(([x, a], [y, b]) => b - a || order.indexOf(x) - order.indexOf(y))
           .slice(0, 12)
-          .flatMap(([id, c]) => [
-            { township: townships.get(id) ?? id, kind: '在办' as const, count: c.open - c.overdue },
-            { township: townships.get(id) ?? id, kind: '逾期' as const, count: c.overdue },
+          .flatMap(([id, open]) => [
+            { township: townships.get(id) ?? id, kind: '在办' as const, count: open - (counts.overdueByUnit.get(id) ?? 0) },
+            { township: townships.get(id) ?? id, kind: '逾期' as const, count: counts.overdueByUnit.get(id) ?? 0 },
           ]),
       },
     };
@@ -136,24 +133,6 @@ export class StatusService {
     return duties[0]?.obligation ?? { period: 'month', times: 1 };
   }
 
-  private async issueCounts(scope: IssueFilter, now: Date, month: { start: Date; end: Date }) {
-    const decisions: IssueFilter = { ...scope, sourceKinds: ['decision', 'task'] };
-    const [open, overdue, openedThisMonth, closedThisMonth, awaitingAssignment, decisionsOpen, decisionsOverdue, dueSoon] = await Promise.all([
-      this.deps.issues.count(scope),
-      this.deps.issues.count({ ...scope, overdueAt: now }),
-      this.deps.issues.count({ ...scope, states: ALL, reportedFrom: month.start, reportedBefore: month.end }),
-      this.deps.issues.count({ ...scope, states: ['closed'], closedBetween: { from: month.start, to: month.end } }),
-      this.deps.issues.count({ ...scope, states: ['reported'] }),
-      this.deps.issues.count(decisions),
-      this.deps.issues.count({ ...decisions, overdueAt: now }),
-      this.deps.issues.count({ ...decisions, states: ['assigned', 'rectifying'], dueBefore: new Date(now.getTime() + WEEK_MS) }),
-    ]);
-    return {
-      issues: { open, overdue, openedThisMonth, closedThisMonth, awaitingAssignment },
-      decisions: { open: decisionsOpen, overdue: decisionsOverdue, dueWithinWeek: dueSoon - decisionsOverdue },
-    };
-  }
-
   private scopeName(directory: Directory, visibility: Visibility): string {
     const names = directory.waterBodies.filter((w) => visibility.waterBodyIds.has(w.id)).map((w) => w.name);
     const units = directory.units.filter((u) => visibility.unitIds.has(u.id)).map((u) => u.name);
@@ -161,4 +140,3 @@ export class StatusService {
   }
 }
 
-const ALL: IssueFilter['states'] = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'];
