@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StaleError, UserInputError } from '../errors.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { PatrolService } from '../workflows/patrols/patrol-service.js';
+import type { QueryService } from '../workflows/queries/query-service.js';
 import type { Messenger } from '../workflows/ports.js';
 import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
@@ -118,15 +119,19 @@ export function keyProblemsCommand(patrols: PatrolService): Command {
 }
 
 /** `/巡河` `/patrol`: my duties this period, each with a 记录巡河 button. */
-export function patrolCommand(patrols: PatrolService): Command {
+export function patrolCommand(patrols: PatrolService, queries: QueryService): Command {
   return {
     name: '巡河',
-    aliases: ['patrol'],
-    usage: '/巡河',
-    summary: '查看本人责任河湖本期巡河情况，并记录巡河',
-    example: '/巡河',
+    aliases: ['patrol', 'patrols'],
+    usage: '/巡河 [河湖|河湖长] [月份|季度|年份]',
+    summary: '不带参数：本人责任河湖本期巡河情况并记录巡河；带参数：查看谁已巡河、谁未巡河',
+    example: '/巡河 大渡河 上季度',
     async run(ctx) {
-      await ctx.reply({ kind: 'card', card: await patrols.dutyList(ctx.message.senderOpenId) });
+      if (!ctx.args) {
+        await ctx.reply({ kind: 'card', card: await patrols.dutyList(ctx.message.senderOpenId) });
+        return;
+      }
+      await ctx.reply({ kind: 'card', card: await queries.patrols(ctx.message.senderOpenId, ctx.args) });
     },
   };
 }

@@ -221,7 +221,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const commands = new CommandRegistry();
     commands.register(statusCommand(status));
     commands.register(digestCommand(digest));
-    commands.register(patrolCommand(patrols));
+    commands.register(patrolCommand(patrols, queries));
     commands.register(keyProblemsCommand(patrols));
     commands.register(registerCommand(issues));
     commands.register(progressCommand(issues));

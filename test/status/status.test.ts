@@ -222,3 +222,31 @@ describe('the monthly digest', () => {
     expect(textOf(refused)).toBe('月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。');
   });
 });
+
+describe('/巡河 with a place or a period', () => {
+  it('shows who has and has not patrolled, as the seed says, to those who may see it', async () => {
+    const october = (['riverChief', 'townshipChief', 'villageChief'] as const).reduce((sum, role) => sum + fulfilled(role, 10).done, fulfilled('generalChief', 4).done);
+    const [all] = await say('qian', { text: '/巡河 2026年10月' });
+    const text = JSON.stringify(all?.content);
+    expect(text).toContain(`已完成 **${october}** / ${DUTIES.length} 项巡河职责`);
+    expect(text).toContain('✅ 全区 · 区级总河长 张某某：1/1 次（2026年第四季度）');
+    expect(text).toContain('❌ 野牛河 · 村级河湖长 褚某某：0/2 次');
+
+    const [dadu] = await say('qian', { text: '/巡河 大渡河 10月' });
+    const daduText = JSON.stringify(dadu?.content);
+    const daduDuties = DUTIES.filter((d) => d.water === 'dadu-jinkouhe');
+    const daduMet = daduDuties.filter((d) => PATROLS.filter((p) => p.chief === d.chief && p.water === d.water && p.at.slice(5, 7) === '10').length >= d.times).length;
+    expect(daduText).toContain(`已完成 **${daduMet}** / ${daduDuties.length} 项巡河职责`);
+    expect(daduText).toContain('✅ 大渡河（金口河段） · 乡级河湖长 冯某某：1/1 次');
+
+    const [year] = await say('qian', { text: '/巡河 李某某 2026年' });
+    // A monthly duty over a year: twelve patrols; 李某某 has one a month up to November.
+    const liYear = PATROLS.filter((p) => p.chief === 'li-hezhang').length;
+    expect(JSON.stringify(year?.content)).toContain(`${liYear >= 12 ? '✅' : '❌'} 大渡河（金口河段） · 区级河湖长 李某某：${liYear}/12 次`);
+
+    const [refused] = await say('zhou', { text: '/巡河 大渡河' });
+    expect(textOf(refused)).toBe('您无权查看大渡河（金口河段）的巡河情况。如需了解，请联系区河长制办公室。');
+    const [typo] = await say('qian', { text: '/巡河 大度河' });
+    expect(textOf(typo)).toBe('没有找到“大度河”。您是不是要找“大渡河（金口河段）”？');
+  });
+});

@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Directory, Person } from '../../domain/directory/directory.js';
-import { NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
+import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
+import { CHIEF_ROLE_NAMES, CHIEF_ROLES } from '../../domain/patrols/obligation.js';
 import { shortNumber, type Issue } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
@@ -16,7 +17,7 @@ import type { Ledger } from '../../export/ledger-xlsx.js';
 import type { OfficialDocument } from '../../domain/documents/document.js';
 import type { IssueState } from '../../domain/issues/lifecycle.js';
 import { parsePeriodWord } from '../../domain/queries/period-words.js';
-import { periodContaining, periodLabel } from '../../domain/time/period.js';
+import { PERIODS_PER_YEAR, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { decisionLedger, issueLedger, LEDGER_NAMES, patrolLedger, type LedgerKind } from './ledger-rows.js';
 import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
 import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
@@ -194,6 +195,63 @@ export class QueryService {
       file: { kind: 'file', fileName: `${title}.xlsx`, fileType: 'xls', data },
       summary: `已导出${title}，共 ${ledger.rows.length} 条${more}。`,
     };
+  }
+
+  /**
+   * `/巡河 [名字|河湖] [月份|季度|年份]`: who has and has not patrolled in a period (this month
+   * by default), per duty in the asker's view, unmet duties first.
+   */
+  async patrols(actorOpenId: string, args: string): Promise<CardJson> {
+    const { directory, person, visibility } = await this.asker(actorOpenId);
+    const now = this.deps.clock.now();
+    const tz = this.deps.timeZone;
+    let period = periodContaining('month', now, tz);
+    let duties = dutiesInView(directory, visibility, person.id);
+    const labels: string[] = [];
+    for (const term of args.split(/\s+/).filter(Boolean)) {
+      const named = parsePeriodWord(term, now, tz);
+      if (named) {
+        period = named;
+        continue;
+      }
+      const chiefs = directory.people.filter((p) => duties.some((d) => d.personId === p.id)).map((p) => ({ id: p.id, name: p.name, kind: 'person' as const }));
+      const waters = directory.waterBodies.map((w) => ({ id: w.id, name: w.name, kind: 'water' as const }));
+      const match = matchName(term, [...waters, ...chiefs]);
+      if (match.kind === 'suggest') throw new UserInputError(`没有找到“${term}”。您是不是要找“${match.item.name}”？`);
+      if (match.kind === 'several') throw new UserInputError(`“${term}”对应多个：${match.items.slice(0, 8).map((i) => i.name).join('、')}，请写全称。`);
+      if (match.kind === 'none') throw new UserInputError(`没有找到河湖或河湖长“${term}”。`);
+      const item = match.item;
+      duties = duties.filter((d) => (item.kind === 'water' ? d.waterBodyId === item.id : d.personId === item.id));
+      if (duties.length === 0) throw new ForbiddenError(`您无权查看${item.name}的巡河情况。如需了解，请联系区河长制办公室。`);
+      labels.push(item.name);
+    }
+    const rows: Array<{ met: boolean; text: string }> = [];
+    for (const role of CHIEF_ROLES) {
+      const ofRole = duties.filter((d) => d.role === role);
+      const first = ofRole[0];
+      if (!first) continue;
+      // A duty counted over the asked period, or over its own longer period containing it (a quarter's duty in a month).
+      const longer = PERIODS_PER_YEAR[first.obligation.period] < PERIODS_PER_YEAR[period.kind];
+      const over = longer ? periodContaining(first.obligation.period, period.start, tz) : period;
+      const required = first.obligation.times * (longer ? 1 : PERIODS_PER_YEAR[first.obligation.period] / PERIODS_PER_YEAR[period.kind]);
+      const counts = await this.deps.patrols.countsByDuty(role, over.kind, over.key, visibility.district ? undefined : [...visibility.waterBodyIds]);
+      for (const d of ofRole) {
+        const done = counts.get(`${d.personId}|${d.waterBodyId ?? ''}`) ?? 0;
+        const water = directory.waterBodies.find((w) => w.id === d.waterBodyId)?.name ?? '全区';
+        const name = directory.people.find((p) => p.id === d.personId)?.name ?? d.personId;
+        rows.push({ met: done >= required, text: `${done >= required ? '✅' : '❌'} ${water} · ${CHIEF_ROLE_NAMES[role]} ${name}：${done}/${required} 次${longer ? `（${periodLabel(over, false)}）` : ''}` });
+      }
+    }
+    rows.sort((a, b) => Number(a.met) - Number(b.met));
+    const met = rows.filter((r) => r.met).length;
+    return this.deps.cards.list({
+      title: '巡河情况',
+      subtitle: [...labels, periodLabel(period, false)].join(' · '),
+      color: met < rows.length ? 'orange' : 'blue',
+      summary: rows.length === 0 ? '范围内没有巡河职责。' : `已完成 **${met}** / ${rows.length} 项巡河职责${rows.length > ROWS * 2 ? `，未完成的排在前面，显示前 ${ROWS * 2} 项` : ''}。`,
+      rows: rows.slice(0, ROWS * 2).map((r) => ({ text: r.text })),
+      footer: '可按河湖、河湖长和时间查询，例如：/巡河 大渡河 上季度、/巡河 李某某 2026年。记录本人巡河：/巡河。',
+    });
   }
 
   /** `/逾期`: see overdue-report. */
