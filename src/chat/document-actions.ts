@@ -101,6 +101,7 @@ const KIND_BY_NAME = new Map<string, MeetingKind>(MEETING_KINDS.flatMap((k) => [
 export function scheduleCommand(meetings: MeetingService): Command {
   return {
     name: '安排会议',
+    audience: ['office', 'liaison'],
     aliases: ['schedule'],
     usage: '/安排会议 [会议类型]',
     summary: '安排总河长会议、巡河现场会议、流域专题会议、联席会议等，向参会人员发出会议通知',
@@ -127,6 +128,7 @@ const DRAFT_BY_NAME: Record<string, (typeof DRAFT_KINDS)[number]> = {
 export function draftCommand(meetings: MeetingService): Command {
   return {
     name: '起草',
+    audience: ['office', 'liaison'],
     aliases: ['draft'],
     usage: '/起草 四张清单|一河一策|健康评价报告 河湖',
     summary: '起草河湖的“四张清单”、一河（湖）一策方案或健康评价报告，报区级河湖长审定',
@@ -147,6 +149,7 @@ export function draftCommand(meetings: MeetingService): Command {
 export function decideCommand(documents: DocumentService, queries: QueryService): Command {
   return {
     name: '议定',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['decide', 'decisions'],
     usage: '/议定 [议定事项（写明责任单位和完成时限）]',
     summary: '记录会议议定事项，印发后交办责任单位跟踪督办；不带内容时列出未办结的议定事项',
@@ -166,6 +169,7 @@ export function decideCommand(documents: DocumentService, queries: QueryService)
 export function meetingsCommand(queries: QueryService): Command {
   return {
     name: '会议',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['meetings'],
     usage: '/会议',
     summary: '查看即将召开的会议和待审定的纪要、文件',

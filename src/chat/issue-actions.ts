@@ -127,6 +127,7 @@ export function registerIssueActions(router: CardActionRouter, issues: IssueServ
 export function registerCommand(issues: IssueService): Command {
   return {
     name: '登记',
+    audience: ['office', 'liaison', 'chief'],
     aliases: ['report'],
     usage: '/登记',
     summary: '登记发现的问题，送区河长制办公室交办',
@@ -141,6 +142,7 @@ export function registerCommand(issues: IssueService): Command {
 export function progressCommand(issues: IssueService): Command {
   return {
     name: '进展',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['progress'],
     usage: '/进展 问题编号 进展内容',
     summary: '报送问题整改进展（也可直接在问题卡片所在话题回复）',
@@ -157,6 +159,7 @@ export function progressCommand(issues: IssueService): Command {
 export function issueCommand(issues: IssueService, queries: QueryService): Command {
   return {
     name: '问题',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['issue', 'issues'],
     usage: '/问题 [编号 | 河湖 | 单位] [状态]',
     summary: '查看一个问题的办理情况，或按河湖、单位、状态列出问题',

@@ -101,6 +101,7 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
 export function keyProblemsCommand(patrols: PatrolService): Command {
   return {
     name: '重难点',
+    audience: ['office', 'liaison'],
     aliases: ['keyproblems'],
     usage: '/重难点 河湖名 问题（每行或以“；”分隔一条）',
     summary: '联络员单位更新河湖的重难点问题，显示在河湖长的巡河提醒上',
@@ -122,6 +123,7 @@ export function keyProblemsCommand(patrols: PatrolService): Command {
 export function patrolCommand(patrols: PatrolService, queries: QueryService): Command {
   return {
     name: '巡河',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['patrol', 'patrols'],
     usage: '/巡河 [河湖|河湖长] [月份|季度|年份]',
     summary: '不带参数：本人责任河湖本期巡河情况并记录巡河；带参数：查看谁已巡河、谁未巡河',

@@ -17,6 +17,7 @@ export function registerQueryActions(router: CardActionRouter, queries: QuerySer
 export function exportCommand(queries: QueryService): Command {
   return {
     name: '导出',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['export'],
     usage: '/导出 [巡河台账|问题台账|议定事项台账] [本月|上季度|2026年…] [河湖|单位]',
     summary: '导出巡河台账、问题台账或议定事项台账（Excel），默认为本年问题台账',
@@ -33,6 +34,7 @@ export function exportCommand(queries: QueryService): Command {
 export function overdueCommand(queries: QueryService): Command {
   return {
     name: '逾期',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['overdue'],
     usage: '/逾期',
     summary: '逾期事项一览：未完成的巡河、逾期问题和议定事项、超期未审定的纪要和文件，按责任单位分组',

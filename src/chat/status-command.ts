@@ -6,6 +6,7 @@ import type { Command } from './commands/command.js';
 export function statusCommand(status: StatusService): Command {
   return {
     name: '状态',
+    audience: ['office', 'chief', 'liaison', 'unit'],
     aliases: ['status'],
     usage: '/状态',
     summary: '全区（或您负责范围内）巡河履职、问题、议定事项、待审定文件和近期会议一览，附图表',
@@ -20,6 +21,7 @@ export function statusCommand(status: StatusService): Command {
 export function digestCommand(digest: MonthlyDigest): Command {
   return {
     name: '简报',
+    audience: ['office'],
     aliases: ['digest'],
     usage: '/简报',
     summary: '上月河湖长制工作月度简报（每月第一个工作日也会自动发到区河长制办公室群）',

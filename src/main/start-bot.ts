@@ -232,7 +232,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(exportCommand(queries));
     commands.register(overdueCommand(queries));
     commands.register(draftCommand(meetings));
-    commands.register(helpCommand(commands));
+    commands.register(helpCommand(commands, (openId) => queries.audiences(openId)));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
     registerIssueActions(cardActions, issues, supervision);

@@ -178,3 +178,19 @@ describe('/导出 ledgers', () => {
     expect(textOf(refused)).toBe('您无权导出大渡河（金口河段）的台账。如需了解，请联系区河长制办公室。');
   });
 });
+
+describe('/帮助 for each person', () => {
+  it('offers the commands this person can use', async () => {
+    const helpOf = async (who: string) => text((await say(who, { text: '/帮助' }))[0]?.content);
+    const office = await helpOf('qian');
+    for (const usage of ['/状态', '/简报', '/安排会议', '/导出', '/登记']) expect(office).toContain(`**${usage}`);
+    const township = await helpOf('wu');
+    expect(township).toContain('**/状态');
+    expect(township).toContain('**/进展');
+    expect(township).not.toContain('**/安排会议');
+    expect(township).not.toContain('**/简报');
+    const stranger = await helpOf('nobody');
+    expect(stranger).toContain('**/帮助');
+    expect(stranger).not.toContain('**/状态');
+  });
+});

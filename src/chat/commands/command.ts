@@ -1,3 +1,4 @@
+import type { Audience } from '../../domain/access/visibility.js';
 import type { IncomingMessage } from '../../feishu/inbound.js';
 import type { Logger } from '../../log/logger.js';
 import type { MessageBody, OutgoingFile } from '../../workflows/ports.js';
@@ -17,6 +18,8 @@ export interface CommandContext {
 /** A slash command: a Chinese name, English aliases, and its help line. */
 export interface Command {
   name: string;
+  /** Who /帮助 offers it to; absent means everyone. Each workflow still checks every action. */
+  audience?: readonly Audience[];
   aliases: string[];
   usage: string;
   summary: string;

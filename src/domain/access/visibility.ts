@@ -49,4 +49,22 @@ export function dutiesInView(directory: Directory, v: Visibility, personId: stri
   return chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => v.district || d.personId === personId || (d.waterBodyId !== undefined && v.waterBodyIds.has(d.waterBodyId)));
 }
 
+/** Who a person is to the mechanism, for offering them the commands they can use. */
+export type Audience = 'office' | 'chief' | 'liaison' | 'unit';
+
+export function audiencesOf(directory: Directory, personId: string): Set<Audience> {
+  const out = new Set<Audience>();
+  for (const u of directory.units.filter((x) => x.members.includes(personId))) {
+    if (u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') out.add('office');
+    else if (u.kind === 'liaisonUnit') out.add('liaison');
+    else out.add('unit');
+  }
+  if (directory.generalChief === personId) out.add('office').add('chief');
+  const leads = directory.waterBodies.some(
+    (w) => w.districtChief === personId || Object.values(w.townshipChiefs).includes(personId) || Object.values(w.villageChiefs).includes(personId),
+  );
+  if (leads) out.add('chief');
+  return out;
+}
+
 export const NOTHING_TO_SEE = '您暂无可查看的河湖或问题。如需了解全区情况，请联系区河长制办公室。';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Directory, Person } from '../../domain/directory/directory.js';
-import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
+import { audiencesOf, dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Audience, type Visibility } from '../../domain/access/visibility.js';
 import { CHIEF_ROLE_NAMES, CHIEF_ROLES } from '../../domain/patrols/obligation.js';
 import { shortNumber, type Issue } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
@@ -252,6 +252,13 @@ export class QueryService {
       rows: rows.slice(0, ROWS * 2).map((r) => ({ text: r.text })),
       footer: '可按河湖、河湖长和时间查询，例如：/巡河 大渡河 上季度、/巡河 李某某 2026年。记录本人巡河：/巡河。',
     });
+  }
+
+  /** Who the person is to the mechanism (for /帮助); nobody before the directory is imported. */
+  async audiences(actorOpenId: string): Promise<ReadonlySet<Audience>> {
+    const directory = await this.deps.directory.loadDirectory();
+    const person = directory?.people.find((p) => p.openId === actorOpenId);
+    return directory && person ? audiencesOf(directory, person.id) : new Set();
   }
 
   /** `/逾期`: see overdue-report. */
