@@ -2,6 +2,9 @@ import type { Directory } from '../domain/directory/directory.js';
 import { UserInputError } from '../errors.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 
+/** The refusal for someone the directory does not know. */
+export const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。';
+
 /** The directory every action needs; before the first import, a polite answer instead. */
 export async function requireDirectory(store: DirectoryStore): Promise<Directory> {
   const directory = await store.loadDirectory();

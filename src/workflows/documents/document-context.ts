@@ -14,11 +14,10 @@ import type { MeetingStore } from '../../store/meeting-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { Destination } from '../destinations.js';
 import type { IssueService } from '../issues/issue-service.js';
-import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { deadlineText, documentLayout, fullDate, meetingTime } from './layouts.js';
 import type { DocumentCardPresenter, DocumentView } from './views.js';
-import { requireDirectory } from '../require-directory.js';
+import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
 
 export interface DocumentDeps {
   directory: DirectoryStore;

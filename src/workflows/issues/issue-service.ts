@@ -1,3 +1,4 @@
+import { NOT_IN_DIRECTORY } from '../require-directory.js';
 import type { Directory, Person } from '../../domain/directory/directory.js';
 import { parseIssueRef, shortNumber, type Issue, type IssueCategory, type Urgency } from '../../domain/issues/issue.js';
 import {
@@ -17,7 +18,6 @@ import { sendClosingReport } from './closing-report.js';
 import { IssueContext, type IssueDeps } from './issue-context.js';
 import type { IssueActionType } from './views.js';
 
-export const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。';
 export const ALREADY_HANDLED = '该问题已被处理，卡片已刷新。';
 
 /** A problem as a source hands it in (a patrol, a meeting decision, an inspection, a person's form). */

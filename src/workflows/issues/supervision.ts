@@ -1,3 +1,4 @@
+import { NOT_IN_DIRECTORY } from '../require-directory.js';
 import type { Directory } from '../../domain/directory/directory.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import { isOfficeStaff, townshipChiefFor } from '../../domain/issues/involvement.js';
@@ -8,7 +9,6 @@ import type { SupervisionNoticeDoc } from '../../store/models/issue.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson } from '../ports.js';
 import type { Destination, IssueContext } from './issue-context.js';
-import { NOT_IN_DIRECTORY } from './issue-service.js';
 import type { EscalationView } from './views.js';
 
 /** How many problems one sweep looks at; the rest wait for the next run (every 10 minutes). */

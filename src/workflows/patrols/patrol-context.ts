@@ -14,7 +14,7 @@ import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson, Messenger, Recipient } from '../ports.js';
 import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
-import { requireDirectory } from '../require-directory.js';
+import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
 
 export interface PatrolDeps {
   directory: DirectoryStore;
@@ -28,8 +28,6 @@ export interface PatrolDeps {
   onProblems?: (patrol: { key: string; chiefId: string; recordedBy: string; waterBodyId?: string; patrolledAt: Date; problems: string[] }) => Promise<unknown>;
 }
 
-/** The refusal for someone the directory does not know. */
-export const NOT_IN_DIRECTORY = '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。';
 
 /** The patrol times that count for a duty. */
 export function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {

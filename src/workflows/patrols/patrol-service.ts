@@ -1,3 +1,4 @@
+import { NOT_IN_DIRECTORY } from '../require-directory.js';
 import { chiefDuties } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
@@ -7,7 +8,7 @@ import { contains, parsePeriodKey, periodContaining, periodLabel } from '../../d
 import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { CardJson } from '../ports.js';
-import { facts, monthDay, NOT_IN_DIRECTORY, PatrolContext, type PatrolDeps } from './patrol-context.js';
+import { facts, monthDay, PatrolContext, type PatrolDeps } from './patrol-context.js';
 import { sweepPatrols } from './reminder-sweep.js';
 
 /** What a person typed into the patrol form, already parsed from Feishu's form values. */

@@ -8,9 +8,8 @@ import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { ForbiddenError } from '../../errors.js';
 import type { IssueFilter } from '../../store/issue-store.js';
 import { fullDate } from '../documents/layouts.js';
-import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
 import type { CardJson } from '../ports.js';
-import { requireDirectory } from '../require-directory.js';
+import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
 import type { QueryDeps } from './query-service.js';
 import type { ListView } from './views.js';
 

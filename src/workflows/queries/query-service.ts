@@ -20,9 +20,8 @@ import { parsePeriodWord } from '../../domain/queries/period-words.js';
 import { PERIODS_PER_YEAR, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { decisionLedger, issueLedger, LEDGER_NAMES, patrolLedger, type LedgerKind } from './ledger-rows.js';
 import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
-import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
-import { requireDirectory } from '../require-directory.js';
+import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
 import type { ListCardPresenter, ListView } from './views.js';
 import { overdueReport } from './overdue-report.js';
 

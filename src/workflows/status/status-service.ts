@@ -10,9 +10,8 @@ import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import { fullDate, meetingTime } from '../documents/layouts.js';
-import { NOT_IN_DIRECTORY } from '../issues/issue-service.js';
 import type { CardJson } from '../ports.js';
-import { requireDirectory } from '../require-directory.js';
+import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
 import type { StatusCardPresenter, StatusView } from './views.js';
 
 export interface StatusDeps {
