@@ -11,6 +11,10 @@ export function registerQueryActions(router: CardActionRouter, queries: QuerySer
     const v = cardValue(QueryButton, input.action);
     return { card: await queries.issues(input.operatorOpenId, v.q) };
   });
+  router.register('query.patrols', async (input) => {
+    const v = cardValue(QueryButton, input.action);
+    return { card: await queries.patrols(input.operatorOpenId, v.q) };
+  });
 }
 
 /** `/导出 [台账] [范围]`: an .xlsx ledger sent to the conversation. */

@@ -77,7 +77,7 @@ describe('/问题 lists', () => {
     const [unknown] = await say('qian', { text: '/问题 长江' });
     expect(textOf(unknown)).toBe('没有找到河湖或单位“长江”。可以写河湖名、乡镇名或部门名，例如：/问题 大渡河 逾期');
     const [choices] = await say('qian', { text: '/问题 永 整改中' });
-    expect(text(choices?.content)).toContain('“永”对应多个河湖或单位');
+    expect(text(choices?.content)).toContain('“永”对应多个');
     expect(text(choices?.content)).toContain('"q":"永胜乡 整改中"');
     const chosen = await tap('qian', { a: 'query.issues', q: '永和镇' });
     expect(keysIn(chosen.card)).toEqual(['A']);

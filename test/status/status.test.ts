@@ -16,7 +16,7 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 const TZ = 'Asia/Shanghai';
 const clock = new ManualClock('2026-03-10T10:00:00+08:00');
 const t = useTestBot({ clock });
-const { say } = peopleChat(t, clock);
+const { say, tap } = peopleChat(t, clock);
 const openId = exampleOpenId;
 
 type Seeded = { chief: string; role: ChiefRole; water?: string; at: string };
@@ -246,6 +246,10 @@ describe('/巡河 with a place or a period', () => {
 
     const [refused] = await say('zhou', { text: '/巡河 大渡河' });
     expect(textOf(refused)).toBe('您无权查看大渡河（金口河段）的巡河情况。如需了解，请联系区河长制办公室。');
+    const [several] = await say('qian', { text: '/巡河 某某 10月' });
+    expect(JSON.stringify(several?.content)).toContain('"q":"李某某 10月"');
+    const chosen = await tap('qian', { a: 'query.patrols', q: '李某某 10月' });
+    expect(JSON.stringify(chosen.card)).toContain('✅ 大渡河（金口河段） · 区级河湖长 李某某：1/1 次');
     const [typo] = await say('qian', { text: '/巡河 大度河' });
     expect(textOf(typo)).toBe('没有找到“大度河”。您是不是要找“大渡河（金口河段）”？');
   });

@@ -207,7 +207,8 @@ export class QueryService {
     let period = periodContaining('month', now, tz);
     let duties = dutiesInView(directory, visibility, person.id);
     const labels: string[] = [];
-    for (const term of args.split(/\s+/).filter(Boolean)) {
+    const terms = args.split(/\s+/).filter(Boolean);
+    for (const [index, term] of terms.entries()) {
       const named = parsePeriodWord(term, now, tz);
       if (named) {
         period = named;
@@ -217,7 +218,10 @@ export class QueryService {
       const waters = directory.waterBodies.map((w) => ({ id: w.id, name: w.name, kind: 'water' as const }));
       const match = matchName(term, [...waters, ...chiefs]);
       if (match.kind === 'suggest') throw new UserInputError(`没有找到“${term}”。您是不是要找“${match.item.name}”？`);
-      if (match.kind === 'several') throw new UserInputError(`“${term}”对应多个：${match.items.slice(0, 8).map((i) => i.name).join('、')}，请写全称。`);
+      if (match.kind === 'several') {
+        const rest = terms.filter((_, k) => k !== index);
+        return this.choices(term, match.items, (item) => ({ a: 'query.patrols', q: [item.name, ...rest].join(' ') }));
+      }
       if (match.kind === 'none') throw new UserInputError(`没有找到河湖或河湖长“${term}”。`);
       const item = match.item;
       duties = duties.filter((d) => (item.kind === 'water' ? d.waterBodyId === item.id : d.personId === item.id));
@@ -265,6 +269,17 @@ export class QueryService {
     return overdueReport(this.deps, actorOpenId);
   }
 
+  /** The choice card for a name that fits several: each button runs the query with one of them. */
+  private choices(term: string, items: Named[], choose: (item: Named) => Record<string, unknown>): CardJson {
+    return this.deps.cards.list({
+      title: `“${term}”对应多个`,
+      subtitle: '请选择',
+      color: 'orange',
+      summary: '请点选要查询的一个：',
+      rows: items.slice(0, ROWS).map((item) => ({ text: item.name, button: { label: '选择', value: choose(item) } })),
+    });
+  }
+
   private async asker(actorOpenId: string): Promise<{ directory: Directory; person: Person; visibility: Visibility }> {
     const directory = await requireDirectory(this.deps.directory);
     const person = directory.people.find((p) => p.openId === actorOpenId);
@@ -295,15 +310,7 @@ export class QueryService {
       case 'one':
         return match.item;
       case 'several':
-        return {
-          card: this.deps.cards.list({
-            title: `“${term}”对应多个河湖或单位`,
-            subtitle: '请选择',
-            color: 'orange',
-            summary: '请点选要查询的一个：',
-            rows: match.items.slice(0, ROWS).map((item) => ({ text: item.name, button: { label: '选择', value: choose(item) } })),
-          }),
-        };
+        return { card: this.choices(term, match.items, choose) };
       case 'suggest':
         throw new UserInputError(`没有找到“${term}”。您是不是要找“${match.item.name}”？`);
       case 'none':
