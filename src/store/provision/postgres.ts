@@ -7,7 +7,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../log/logger.js';
 import { findExecutable } from './ferretdb-binary.js';
@@ -31,7 +31,8 @@ export async function startPostgres(dataDir: string, port: number, logger: Logge
   const asRoot = process.getuid?.() === 0;
   const command = (file: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', SERVICE_USER, '--', file, ...args]] : [file, args]);
 
-  const dir = join(dataDir, 'postgres');
+  // Absolute: PostgreSQL resolves the socket directory from inside its data directory.
+  const dir = join(resolve(dataDir), 'postgres');
   const data = join(dir, 'data');
   await mkdir(dir, { recursive: true });
   if (asRoot) {
