@@ -37,12 +37,13 @@ describe('meeting and document reminders', () => {
     const sent = await sweepAt('2026-11-02T09:05:00+08:00');
     expect(sent).toContain('oc_example_zongheban|2026年尚未召开总河长会议。按照协调机制第五条，区级总河长每年至少召开1次总河长会议，请尽快安排（发送 /安排会议）。');
     expect(sent).toContain('oc_example_hezhangban|2026年大渡河（金口河段）跨界河湖联席会议轮到我区召集，请区河长制办公室商定时间并发送 /安排会议。');
-    expect(sent.filter((s) => s.includes('“四张清单”已超过印发期限'))).toEqual([
+    // Messages to different chats may be delivered in any order.
+    expect(sent.filter((s) => s.includes('“四张清单”已超过印发期限')).sort()).toEqual([
       'oc_example_shuiwu|大渡河（金口河段）2026年度“四张清单”已超过印发期限（3月31日），请区水务局尽快起草报审（发送 /起草 四张清单 大渡河（金口河段））。',
       'oc_example_hezhangban|大渡河（金口河段）2026年度“四张清单”已超过印发期限（3月31日），请区水务局尽快起草报审（发送 /起草 四张清单 大渡河（金口河段））。',
       'oc_example_shengtai|野牛河2026年度“四张清单”已超过印发期限（3月31日），请区生态环境局尽快起草报审（发送 /起草 四张清单 野牛河）。',
       'oc_example_hezhangban|野牛河2026年度“四张清单”已超过印发期限（3月31日），请区生态环境局尽快起草报审（发送 /起草 四张清单 野牛河）。',
-    ]);
+    ].sort());
     expect(sent).toHaveLength(6);
     // Later the same day and week: nothing again.
     expect(await sweepAt('2026-11-04T10:00:00+08:00')).toEqual([]);
