@@ -90,6 +90,16 @@ export interface ReminderSettings {
 
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { hour: 9, monthDaysBefore: [7, 2], quarterDaysBefore: [20, 5], liaisonDaysBefore: 10 };
 
+/** A person's name as people see it; the id when the directory no longer has them. */
+export function personName(directory: Directory, id: string | null | undefined): string {
+  return directory.people.find((p) => p.id === id)?.name ?? id ?? '';
+}
+
+/** A unit's name as people see it; the id when the directory no longer has it. */
+export function unitName(directory: Directory, id: string | null | undefined): string {
+  return directory.units.find((u) => u.id === id)?.name ?? id ?? '';
+}
+
 /** One thing wrong with a directory, located in the source (YAML path or sheet and row). */
 export interface DirectoryProblem {
   where: string;

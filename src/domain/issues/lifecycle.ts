@@ -14,6 +14,9 @@ export const STATE_NAMES: Record<IssueState, string> = {
   closed: '已销号',
 };
 
+/** Every state, in lifecycle order. */
+export const ISSUE_STATES = Object.keys(STATE_NAMES) as IssueState[];
+
 export interface IssueSnapshot {
   state: IssueState;
   /** Optimistic concurrency: every applied action increments it. */

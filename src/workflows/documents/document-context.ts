@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
-import type { Directory, Person } from '../../domain/directory/directory.js';
+import { personName, unitName, type Directory, type Person } from '../../domain/directory/directory.js';
 import { DOCUMENT_KIND_NAMES, LIST_NAMES, trackedItems, type OfficialDocument } from '../../domain/documents/document.js';
 import { layoutText, type DocumentLayout } from '../../domain/documents/layout.js';
 import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
@@ -60,14 +60,6 @@ export class DocumentContext {
     return doc.meetingId ? this.deps.meetings.get(doc.meetingId) : undefined;
   }
 
-  personName(directory: Directory, id: string | undefined): string {
-    return directory.people.find((p) => p.id === id)?.name ?? id ?? '';
-  }
-
-  unitName(directory: Directory, id: string | undefined): string {
-    return directory.units.find((u) => u.id === id)?.name ?? id ?? '';
-  }
-
   layout(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined): DocumentLayout {
     return documentLayout(directory, doc, meeting, this.deps.timeZone);
   }
@@ -103,21 +95,21 @@ export class DocumentContext {
             kindName: MEETING_KIND_NAMES[meeting.kind],
             when: meetingTime(meeting.startsAt, tz),
             place: meeting.place,
-            participants: meeting.participants.map((p) => this.personName(directory, p)).join('、'),
+            participants: meeting.participants.map((p) => personName(directory, p)).join('、'),
             convener: meeting.convener,
             cancelled: meeting.state === 'cancelled',
             upcoming: meeting.startsAt.getTime() > this.deps.clock.now().getTime(),
           }
         : undefined,
       waterBodyName: directory.waterBodies.find((w) => w.id === doc.waterBodyId)?.name,
-      drafterName: this.unitName(directory, doc.drafterUnit),
-      approverName: this.personName(directory, doc.approverId),
+      drafterName: unitName(directory, doc.drafterUnit),
+      approverName: personName(directory, doc.approverId),
       items: doc.items
         .filter((i) => doc.kind === 'minutes' || i.list === 'tasks')
         .map((i) => ({
           n: i.n,
           text: i.text,
-          unitName: i.unitId ? this.unitName(directory, i.unitId) : undefined,
+          unitName: i.unitId ? unitName(directory, i.unitId) : undefined,
           deadline: i.deadline ? deadlineText(i.deadline, tz) : undefined,
           missing: tracked.has(i.n) && (!i.unitId || !i.deadline),
           listName: i.list ? LIST_NAMES[i.list] : undefined,
@@ -130,7 +122,7 @@ export class DocumentContext {
             ? [{ heading: DOCUMENT_KIND_NAMES[doc.kind], lines: doc.body.split('\n').filter((l) => l.trim()) }]
             : [],
       attachments: doc.attachments.map((a) => a.name),
-      lastReturn: doc.lastReturn && doc.state === 'drafting' ? { byName: this.personName(directory, doc.lastReturn.by), on: d(doc.lastReturn.at), comment: doc.lastReturn.comment } : undefined,
+      lastReturn: doc.lastReturn && doc.state === 'drafting' ? { byName: personName(directory, doc.lastReturn.by), on: d(doc.lastReturn.at), comment: doc.lastReturn.comment } : undefined,
       text: doc.state === 'drafting' ? undefined : layoutText(this.layout(directory, doc, meeting)),
       publishedOn: doc.publishedAt ? fullDate(doc.publishedAt, tz) : undefined,
     };

@@ -1,4 +1,4 @@
-import type { Directory, Person } from '../../domain/directory/directory.js';
+import { unitName, type Directory, type Person } from '../../domain/directory/directory.js';
 import {
   DOCUMENT_KIND_NAMES,
   documentActor,
@@ -12,6 +12,7 @@ import {
   type OfficialDocument,
 } from '../../domain/documents/document.js';
 import { decisionLineText, parseItemLine } from '../../domain/documents/item-line.js';
+import type { Meeting } from '../../domain/meetings/meeting.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { deadlineDay, deadlineFor } from '../../domain/issues/supervision.js';
 import { compareLocalDates, formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
@@ -181,9 +182,9 @@ export class DocumentService {
       const key = `doc:${updated.id}:v${updated.version}:submitted`;
       await notify(this.ctx.deps.messenger, [approver], `${key}:text`, {
         kind: 'text',
-        text: `${this.ctx.unitName(directory, updated.drafterUnit)}已提交《${updated.title}》，请您审定：在卡片上点“审定通过”，或写明意见后点“退回修改”。草稿见附件。`,
+        text: `${unitName(directory, updated.drafterUnit)}已提交《${updated.title}》，请您审定：在卡片上点“审定通过”，或写明意见后点“退回修改”。草稿见附件。`,
       });
-      await this.sendFile(updated, meeting, [approver], `${key}:file`);
+      await this.sendFile(directory, updated, meeting, [approver], `${key}:file`);
     }
     return card;
   }
@@ -235,7 +236,7 @@ export class DocumentService {
     const card = await this.ctx.card(directory, tracked, meeting);
     await this.ctx.refreshCopies(tracked, card);
     for (const place of places) await this.ctx.postCard(tracked, place, card, 'published');
-    await this.sendFile(tracked, meeting, places, `doc:${doc.id}:published:file`);
+    await this.sendFile(directory, tracked, meeting, places, `doc:${doc.id}:published:file`);
     await this.ctx.deps.documents.publicationDone(doc.id);
     this.ctx.deps.logger.info({ document: doc.id, number: doc.number, items: trackedItems(doc).length }, 'document published');
     return card;
@@ -269,8 +270,7 @@ export class DocumentService {
     return { ...doc, items };
   }
 
-  private async sendFile(doc: OfficialDocument, meeting: Awaited<ReturnType<DocumentContext['meetingOf']>>, places: Destination[], key: string): Promise<void> {
-    const directory = await this.ctx.requireDirectory();
+  private async sendFile(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined, places: Destination[], key: string): Promise<void> {
     const data = await this.ctx.deps.renderDocx(this.ctx.layout(directory, doc, meeting));
     await notify(this.ctx.deps.messenger, places, key, { kind: 'file', fileName: this.ctx.fileName(doc), fileType: 'doc', data });
   }

@@ -1,4 +1,4 @@
-import type { Directory } from '../../domain/directory/directory.js';
+import { personName, unitName, type Directory } from '../../domain/directory/directory.js';
 import { DOCUMENT_KIND_NAMES, LIST_NAMES, type ListName, type OfficialDocument } from '../../domain/documents/document.js';
 import type { DocumentLayout } from '../../domain/documents/layout.js';
 import { deadlineDay } from '../../domain/issues/supervision.js';
@@ -10,8 +10,6 @@ import { toLocal } from '../../domain/time/zoned.js';
  * and deadlines, the lists. The card and the .docx are both rendered from this.
  */
 
-const personName = (directory: Directory, id: string | undefined) => directory.people.find((p) => p.id === id)?.name ?? id ?? '';
-const unitName = (directory: Directory, id: string | undefined) => directory.units.find((u) => u.id === id)?.name ?? id ?? '';
 
 export function fullDate(at: Date, timeZone: string): string {
   const d = toLocal(at, timeZone);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
-import type { Directory, Person, Unit } from '../../domain/directory/directory.js';
+import { personName, unitName, type Directory, type Person, type Unit } from '../../domain/directory/directory.js';
 import { numberPrefix, SOURCE_NAMES, type Issue, type IssueHistoryLine } from '../../domain/issues/issue.js';
 import { actionsForState, type IssueSnapshot } from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
@@ -59,11 +59,11 @@ export class IssueContext {
   }
 
   personName(directory: Directory, id: string | undefined): string {
-    return directory.people.find((p) => p.id === id)?.name ?? id ?? '';
+    return personName(directory, id);
   }
 
   unitName(directory: Directory, id: string | undefined): string {
-    return directory.units.find((u) => u.id === id)?.name ?? id ?? '';
+    return unitName(directory, id);
   }
 
   person(directory: Directory, openId: string): Person | undefined {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Directory, Person, WaterBody } from '../../domain/directory/directory.js';
+import { unitName, type Directory, type Person, type WaterBody } from '../../domain/directory/directory.js';
 import { DOCUMENT_KIND_NAMES, type DocumentItem, type DocumentKind, type ListName, type OfficialDocument } from '../../domain/documents/document.js';
 import { parseItemLine } from '../../domain/documents/item-line.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
@@ -78,7 +78,7 @@ export class MeetingService {
     const roles = meetingRoles(directory, input.kind, water?.id);
     if ('refusal' in roles) throw new UserInputError(roles.refusal);
     if (!mayScheduleMeeting(directory, person.id, roles)) {
-      throw new ForbiddenError(`只有${this.ctx.unitName(directory, roles.organiserUnit)}或区河长制办公室可以安排${kindName}。`);
+      throw new ForbiddenError(`只有${unitName(directory, roles.organiserUnit)}或区河长制办公室可以安排${kindName}。`);
     }
     const startsAt = meetingStart(input.day, input.time, this.ctx.deps.timeZone);
     if (!startsAt) throw new UserInputError('请填写会议时间，例如 09:30');
@@ -113,8 +113,7 @@ export class MeetingService {
       createdBy: person.id,
       createdAt: now,
     };
-    const minutes = this.newDocument({ kind: 'minutes', title: `${title}纪要`, year, water, meetingId: meeting.id, person, roles, items: [] });
-    minutes.id = meeting.minutesId;
+    const minutes = this.newDocument({ id: meeting.minutesId, kind: 'minutes', title: `${title}纪要`, year, water, meetingId: meeting.id, person, roles, items: [] });
     await this.ctx.deps.documents.create(minutes);
     await this.ctx.deps.meetings.create(meeting, year);
     this.ctx.deps.logger.info({ meeting: meeting.id, kind: meeting.kind, by: person.id }, 'meeting scheduled');
@@ -141,7 +140,7 @@ export class MeetingService {
     if (!meeting) throw new UserInputError('找不到该会议。');
     const roles = meetingRoles(directory, meeting.kind, meeting.waterBodyId);
     if ('refusal' in roles || !mayScheduleMeeting(directory, person.id, { ...roles, organiserUnit: meeting.organiserUnit })) {
-      throw new ForbiddenError(`只有${this.ctx.unitName(directory, meeting.organiserUnit)}或区河长制办公室可以取消会议。`);
+      throw new ForbiddenError(`只有${unitName(directory, meeting.organiserUnit)}或区河长制办公室可以取消会议。`);
     }
     if (meeting.state === 'cancelled') throw new StaleError('会议已取消，卡片已刷新。');
     if (meeting.startsAt.getTime() <= this.ctx.deps.clock.now().getTime()) throw new UserInputError('会议已经开始，不能取消。');
@@ -228,7 +227,7 @@ export class MeetingService {
     // Art. 12: the liaison unit drafts; art. 13: the River Chief Office drafts with the liaison unit.
     const drafterUnit = kind === 'healthReport' ? (office?.id ?? water.liaisonUnit) : water.liaisonUnit;
     const mayDraft = directory.units.some((u) => (u.id === drafterUnit || u.id === water.liaisonUnit || u.kind === 'riverChiefOffice') && u.members.includes(person.id));
-    if (!mayDraft) throw new ForbiddenError(`${DOCUMENT_KIND_NAMES[kind]}由${this.ctx.unitName(directory, drafterUnit)}起草，您不能发起。`);
+    if (!mayDraft) throw new ForbiddenError(`${DOCUMENT_KIND_NAMES[kind]}由${unitName(directory, drafterUnit)}起草，您不能发起。`);
     return { drafterUnit, approverId: water.districtChief, trackerUnit: water.liaisonUnit };
   }
 
@@ -241,6 +240,8 @@ export class MeetingService {
   }
 
   private newDocument(input: {
+    /** Given for minutes, whose meeting names them before they exist. */
+    id?: string;
     kind: DocumentKind;
     title: string;
     year: number;
@@ -253,7 +254,7 @@ export class MeetingService {
   }): OfficialDocument {
     const now = this.ctx.deps.clock.now();
     return {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       kind: input.kind,
       title: input.title,
       year: input.year,

@@ -1,3 +1,4 @@
+import { unitName } from '../../domain/directory/directory.js';
 import { MEETING_KIND_NAMES, jointParties, nextConvener } from '../../domain/meetings/meeting.js';
 import { approvalNudge, fourListsStage, meetingReminderStage, weeklyFrom, yearlyFrom } from '../../domain/meetings/meeting-settings.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
@@ -100,8 +101,8 @@ export class MeetingSweep {
         const due = settings.fourListsDueOn.replace(/^0?(\d+)-0?(\d+)$/, '$1月$2日');
         await notify(messenger, places, `four-lists:${water.id}:${stage.year}:${stage.daysBefore}`, text(
           overdue
-            ? `${water.name}${stage.year}年度“四张清单”已超过印发期限（${due}），请${this.ctx.unitName(directory, water.liaisonUnit)}尽快起草报审（发送 /起草 四张清单 ${water.name}）。`
-            : `${water.name}${stage.year}年度“四张清单”须于${due}前印发，请${this.ctx.unitName(directory, water.liaisonUnit)}起草后报区级河湖长审定（发送 /起草 四张清单 ${water.name}）。`,
+            ? `${water.name}${stage.year}年度“四张清单”已超过印发期限（${due}），请${unitName(directory, water.liaisonUnit)}尽快起草报审（发送 /起草 四张清单 ${water.name}）。`
+            : `${water.name}${stage.year}年度“四张清单”须于${due}前印发，请${unitName(directory, water.liaisonUnit)}起草后报区级河湖长审定（发送 /起草 四张清单 ${water.name}）。`,
         ));
         result.fourLists++;
       }

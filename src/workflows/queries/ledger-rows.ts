@@ -1,4 +1,4 @@
-import type { Directory } from '../../domain/directory/directory.js';
+import { personName, unitName, type Directory } from '../../domain/directory/directory.js';
 import { SOURCE_NAMES, URGENCY_NAMES, type Issue } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import type { OfficialDocument } from '../../domain/documents/document.js';
@@ -17,8 +17,8 @@ export type LedgerKind = 'patrols' | 'issues' | 'decisions';
 
 export const LEDGER_NAMES: Record<LedgerKind, string> = { patrols: '巡河台账', issues: '问题台账', decisions: '议定事项台账' };
 
-const name = (directory: Directory, id: string | null | undefined) => directory.people.find((p) => p.id === id)?.name ?? id ?? '';
-const unit = (directory: Directory, id: string | null | undefined) => directory.units.find((u) => u.id === id)?.name ?? id ?? '';
+const name = personName;
+const unit = unitName;
 const water = (directory: Directory, id: string | null | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
 
 function chiefRole(directory: Directory, patrol: PatrolDoc): string {

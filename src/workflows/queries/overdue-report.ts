@@ -1,15 +1,17 @@
 import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf } from '../../domain/access/visibility.js';
-import { CHIEF_ROLE_NAMES, CHIEF_ROLES } from '../../domain/patrols/obligation.js';
+import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { workingDaysSince } from '../../domain/meetings/meeting-settings.js';
 import { shortNumber } from '../../domain/issues/issue.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
 import { periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { personName } from '../../domain/directory/directory.js';
 import { ForbiddenError } from '../../errors.js';
 import type { IssueFilter } from '../../store/issue-store.js';
 import { fullDate } from '../documents/layouts.js';
 import type { CardJson } from '../ports.js';
 import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { dutyStanding } from './duty-standing.js';
 import type { QueryDeps } from './query-service.js';
 import type { ListView } from './views.js';
 
@@ -30,25 +32,22 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
   const now = deps.clock.now();
   const tz = deps.timeZone;
-  const name = (id: string) => directory.people.find((p) => p.id === id)?.name ?? id;
-  const unitName = (id: string | undefined) => directory.units.find((u) => u.id === id)?.name ?? '未交办';
+  const name = (id: string) => personName(directory, id);
+  const unitOf = (id: string | undefined) => (id ? (directory.units.find((u) => u.id === id)?.name ?? '未交办') : '未交办');
   const waterName = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
   const rows: ListView['rows'] = [];
 
   // Patrols: duties whose last ended period had too few patrols.
   const duties = dutiesInView(directory, visibility, person.id);
-  const missed: string[] = [];
-  for (const role of CHIEF_ROLES) {
-    const ofRole = duties.filter((d) => d.role === role);
-    const first = ofRole[0];
-    if (!first) continue;
-    const ended = previousPeriod(periodContaining(first.obligation.period, now, tz), tz);
-    const counts = await deps.patrols.countsByDuty(role, first.obligation.period, ended.key, visibility.district ? undefined : [...visibility.waterBodyIds]);
-    for (const d of ofRole) {
-      const done = counts.get(`${d.personId}|${d.waterBodyId ?? ''}`) ?? 0;
-      if (done < d.obligation.times) missed.push(`${CHIEF_ROLE_NAMES[role]} ${name(d.personId)}${d.waterBodyId ? `（${waterName(d.waterBodyId)}）` : ''}：${periodLabel(ended, false)}巡河 ${done}/${d.obligation.times} 次`);
-    }
-  }
+  const standing = await dutyStanding(
+    deps.patrols,
+    duties,
+    (o) => ({ over: previousPeriod(periodContaining(o.period, now, tz), tz), required: o.times }),
+    visibility.district ? undefined : [...visibility.waterBodyIds],
+  );
+  const missed = standing
+    .filter((s) => s.done < s.required)
+    .map(({ duty: d, over, done, required }) => `${CHIEF_ROLE_NAMES[d.role]} ${name(d.personId)}${d.waterBodyId ? `（${waterName(d.waterBodyId)}）` : ''}：${periodLabel(over, false)}巡河 ${done}/${required} 次`);
   if (missed.length > 0) rows.push({ text: `**巡河未完成（上一周期）** ${missed.length} 项\n${missed.slice(0, 20).join('\n')}${missed.length > 20 ? `\n等 ${missed.length} 项` : ''}` });
 
   // Problems and decisions past their deadline, per responsible unit.
@@ -67,8 +66,8 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
         .map((i) => `${shortNumber(i.seq)} ${i.description}（${i.deadline ? deadlineStatus(i.deadline, now, tz) : ''}）`)
         .join('\n');
       rows.push({
-        text: `**${title} · ${unitName(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
-        button: { label: '查看', value: { a: 'query.issues', q: `${unitName(unit)} 逾期` } },
+        text: `**${title} · ${unitOf(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
+        button: { label: '查看', value: { a: 'query.issues', q: `${unitOf(unit)} 逾期` } },
       });
     }
   }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
-import type { Directory, Person } from '../../domain/directory/directory.js';
+import { personName, type Directory, type Person } from '../../domain/directory/directory.js';
 import { audiencesOf, dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Audience, type Visibility } from '../../domain/access/visibility.js';
-import { CHIEF_ROLE_NAMES, CHIEF_ROLES } from '../../domain/patrols/obligation.js';
+import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { shortNumber, type Issue } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
@@ -15,13 +15,14 @@ import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { Ledger } from '../../export/ledger-xlsx.js';
 import type { OfficialDocument } from '../../domain/documents/document.js';
-import type { IssueState } from '../../domain/issues/lifecycle.js';
+import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
 import { parsePeriodWord } from '../../domain/queries/period-words.js';
 import { PERIODS_PER_YEAR, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { decisionLedger, issueLedger, LEDGER_NAMES, patrolLedger, type LedgerKind } from './ledger-rows.js';
 import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
 import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { dutyStanding } from './duty-standing.js';
 import type { ListCardPresenter, ListView } from './views.js';
 import { overdueReport } from './overdue-report.js';
 
@@ -42,7 +43,6 @@ export interface QueryDeps {
 const ROWS = 20;
 /** Rows in one exported ledger; a larger export is asked to narrow its range. */
 const LEDGER_ROWS = 10_000;
-const ALL_STATES: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'];
 /** How far ahead /会议 looks. */
 const MEETINGS_AHEAD_DAYS = 60;
 
@@ -171,7 +171,7 @@ export class QueryService {
       const scope = place ? { waterBodyIds: [place.id] } : visibility.district ? {} : { waterBodyIds: [...visibility.waterBodyIds], chiefIds: [person.id] };
       ledger = patrolLedger(directory, title, await this.deps.patrols.recordedBetween(period.start, period.end, scope, LEDGER_ROWS), tz);
     } else {
-      const filter: IssueFilter = { states: ALL_STATES, reportedFrom: period.start, reportedBefore: period.end };
+      const filter: IssueFilter = { states: ISSUE_STATES, reportedFrom: period.start, reportedBefore: period.end };
       if (kind === 'decisions') filter.sourceKinds = ['decision', 'task'];
       if (place?.kind === 'water') filter.waterBodyId = place.id;
       if (place?.kind === 'unit') filter.assigneeUnit = place.id;
@@ -228,23 +228,21 @@ export class QueryService {
       if (duties.length === 0) throw new ForbiddenError(`您无权查看${item.name}的巡河情况。如需了解，请联系区河长制办公室。`);
       labels.push(item.name);
     }
-    const rows: Array<{ met: boolean; text: string }> = [];
-    for (const role of CHIEF_ROLES) {
-      const ofRole = duties.filter((d) => d.role === role);
-      const first = ofRole[0];
-      if (!first) continue;
-      // A duty counted over the asked period, or over its own longer period containing it (a quarter's duty in a month).
-      const longer = PERIODS_PER_YEAR[first.obligation.period] < PERIODS_PER_YEAR[period.kind];
-      const over = longer ? periodContaining(first.obligation.period, period.start, tz) : period;
-      const required = first.obligation.times * (longer ? 1 : PERIODS_PER_YEAR[first.obligation.period] / PERIODS_PER_YEAR[period.kind]);
-      const counts = await this.deps.patrols.countsByDuty(role, over.kind, over.key, visibility.district ? undefined : [...visibility.waterBodyIds]);
-      for (const d of ofRole) {
-        const done = counts.get(`${d.personId}|${d.waterBodyId ?? ''}`) ?? 0;
-        const water = directory.waterBodies.find((w) => w.id === d.waterBodyId)?.name ?? '全区';
-        const name = directory.people.find((p) => p.id === d.personId)?.name ?? d.personId;
-        rows.push({ met: done >= required, text: `${done >= required ? '✅' : '❌'} ${water} · ${CHIEF_ROLE_NAMES[role]} ${name}：${done}/${required} 次${longer ? `（${periodLabel(over, false)}）` : ''}` });
-      }
-    }
+    // A duty is counted over the asked period, or over its own longer period containing it (a quarter's duty in a month).
+    const standing = await dutyStanding(
+      this.deps.patrols,
+      duties,
+      (o) =>
+        PERIODS_PER_YEAR[o.period] < PERIODS_PER_YEAR[period.kind]
+          ? { over: periodContaining(o.period, period.start, tz), required: o.times }
+          : { over: period, required: o.times * (PERIODS_PER_YEAR[o.period] / PERIODS_PER_YEAR[period.kind]) },
+      visibility.district ? undefined : [...visibility.waterBodyIds],
+    );
+    const rows = standing.map(({ duty: d, over, done, required }) => {
+      const water = directory.waterBodies.find((w) => w.id === d.waterBodyId)?.name ?? '全区';
+      const met = done >= required;
+      return { met, text: `${met ? '✅' : '❌'} ${water} · ${CHIEF_ROLE_NAMES[d.role]} ${personName(directory, d.personId)}：${done}/${required} 次${over.key !== period.key ? `（${periodLabel(over, false)}）` : ''}` };
+    });
     rows.sort((a, b) => Number(a.met) - Number(b.met));
     const met = rows.filter((r) => r.met).length;
     return this.deps.cards.list({

@@ -1,4 +1,5 @@
 import type { Directory } from '../../domain/directory/directory.js';
+import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
 import { periodContaining, periodLabel, previousPeriod, type Period } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
@@ -9,7 +10,6 @@ import { requireDirectory } from '../require-directory.js';
 import type { StatusService } from './status-service.js';
 import type { DigestView } from './views.js';
 
-const ALL_STATES = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'] as const;
 
 /**
  * 月度简报: the district's status with last month's notable items, sent to the River Chief
@@ -53,7 +53,7 @@ export class MonthlyDigest {
     const deps = this.status.deps;
     const status = await this.status.view(directory, { district: true, waterBodyIds: new Set(), unitIds: new Set() }, '');
     const [opened, closed, published, meetings] = await Promise.all([
-      deps.issues.count({ states: [...ALL_STATES], reportedFrom: month.start, reportedBefore: month.end }),
+      deps.issues.count({ states: ISSUE_STATES, reportedFrom: month.start, reportedBefore: month.end }),
       deps.issues.count({ states: ['closed'], closedBetween: { from: month.start, to: month.end } }),
       deps.documents.publishedBetween(month.start, month.end),
       deps.meetings.startingBetween(month.start, month.end),
