@@ -17,6 +17,8 @@ export interface JobBodies {
   remindMeetings(now: Date): Promise<unknown>;
   /** The monthly digest to the River Chief Office, on the month's first working day (once). */
   sendMonthlyDigest(now: Date): Promise<unknown>;
+  /** 约谈 复核 reminders on their review day (each once-only). */
+  remindAdmonitionReviews(now: Date): Promise<unknown>;
 }
 
 export interface JobDefinition {
@@ -61,5 +63,11 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     // Hourly is enough: it goes out at the reminder hour of the month's first working day.
     every: '5 * * * *',
     run: (bodies, dueAt) => bodies.sendMonthlyDigest(dueAt),
+  },
+  {
+    name: 'admonition.reviews',
+    // The review day's reminder falls due at the reminder hour; hourly finds it soon after.
+    every: '15 * * * *',
+    run: (bodies, dueAt) => bodies.remindAdmonitionReviews(dueAt),
   },
 ];

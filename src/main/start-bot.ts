@@ -1,3 +1,7 @@
+import { SanctionService } from '../workflows/accountability/sanction-service.js';
+import { SanctionStore } from '../store/sanction-store.js';
+import { sanctionCards } from '../feishu/cards/sanction-cards.js';
+import { admonitionCommand, bulletinCommand, promptCommand, registerSanctionActions } from '../chat/sanction-actions.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
@@ -92,6 +96,7 @@ export interface RunningBot {
   patrols: PatrolService;
   issues: IssueService;
   supervision: IssueSupervision;
+  sanctions: SanctionService;
   documents: DocumentService;
   meetings: MeetingService;
   meetingSweep: MeetingSweep;
@@ -169,7 +174,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       timeZone: config.timezone,
       logger: logger.child({ component: 'issues' }),
     });
-    const supervision = new IssueSupervision(issues.ctx);
+    const sanctions = new SanctionService({
+      directory,
+      sanctions: new SanctionStore(models),
+      issues: issueStore,
+      messenger,
+      cards: sanctionCards,
+      clock,
+      timeZone: config.timezone,
+      logger: logger.child({ component: 'sanctions' }),
+    });
+    const supervision = new IssueSupervision(issues.ctx, (notice, kind, by) => sanctions.fromSupervision(notice, kind, by));
     const documents = new DocumentService({
       directory,
       documents: new DocumentStore(models),
@@ -232,12 +247,16 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(exportCommand(queries));
     commands.register(overdueCommand(queries));
     commands.register(draftCommand(meetings));
+    commands.register(promptCommand(sanctions));
+    commands.register(bulletinCommand(sanctions));
+    commands.register(admonitionCommand(sanctions));
     commands.register(helpCommand(commands, (openId) => queries.audiences(openId)));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
     registerIssueActions(cardActions, issues, supervision);
     registerDocumentActions(cardActions, documents, meetings);
     registerQueryActions(cardActions, queries);
+    registerSanctionActions(cardActions, sanctions);
     const directoryUpload = new DirectoryUpload({
       store: directory,
       contacts: new FeishuContacts(client),
@@ -265,6 +284,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         superviseIssues: (now) => supervision.sweep(now),
         remindMeetings: (now) => meetingSweep.sweep(now),
         sendMonthlyDigest: (now) => digest.sendIfDue(now),
+        remindAdmonitionReviews: (now) => sanctions.sweep(now),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
@@ -342,6 +362,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       patrols,
       issues,
       supervision,
+      sanctions,
       documents,
       meetings,
       meetingSweep,

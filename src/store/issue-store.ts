@@ -338,15 +338,6 @@ export class IssueStore {
     await this.models.supervisionNotices.updateOne({ _id: key }, { $set: { status, suggest, decidedBy: by, decidedAt: this.clock.now() } }).exec();
   }
 
-  /** Confirmed 提示/通报 of a unit in [from, to): what the assessment counts. */
-  async confirmedNotices(unitId: string, from: Date, to: Date): Promise<SupervisionNoticeDoc[]> {
-    return this.models.supervisionNotices
-      .find({ unitId, status: 'confirmed', decidedAt: { $gte: from, $lt: to } })
-      .sort({ decidedAt: 1 })
-      .lean<SupervisionNoticeDoc[]>()
-      .exec();
-  }
-
   /** Problems matching a filter, oldest first (open ones unless states say otherwise). */
   async list(filter: IssueFilter, limit = 50, order: 'createdAt' | 'deadline' = 'createdAt'): Promise<Issue[]> {
     const query = this.query(filter);

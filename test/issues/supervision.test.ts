@@ -98,7 +98,9 @@ describe('督办: the supervision ladder', () => {
     await t.settle();
     expect(both.map((r) => (r.json as Reply).toast?.content).sort()).toEqual(['已确认，计入年度考核', '该建议已被处理，卡片已刷新。']);
     expect(await t.bot.models.supervisionNotices.findOne({ key: notice!.key }).lean()).toMatchObject({ status: 'confirmed', suggest: 'prompt', decidedBy: 'qian-hezhangban' });
-    expect(toWu('区河长制办公室对永和镇予以提示')).toHaveLength(1);
+    // The unit gets the 提示 itself, recorded once for the assessment.
+    expect(toWu('河湖长制提示 · 永和镇')).toHaveLength(1);
+    expect(await t.bot.models.sanctions.find({ unitId: 'yonghe' }).lean()).toMatchObject([{ kind: 'prompt', issueIds: [id], issuedBy: 'qian-hezhangban', noticeKey: notice!.key }]);
     expect(text(t.fake.message(escalation!.messageId)?.updates.at(-1))).toContain('予以**提示**，计入年度考核');
   });
 

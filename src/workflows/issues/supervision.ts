@@ -13,7 +13,6 @@ import type { EscalationView } from './views.js';
 
 /** How many problems one sweep looks at; the rest wait for the next run (every 10 minutes). */
 const SWEEP_BATCH = 2000;
-const NOTICE_NAMES = { prompt: '提示', bulletin: '通报' } as const;
 
 export interface SweepOutcome {
   reminders: number;
@@ -32,7 +31,11 @@ const UNASSIGNED_LISTED = 20;
  * message has a once-only key, so a second instance or a rerun acts once.
  */
 export class IssueSupervision {
-  constructor(private readonly ctx: IssueContext) {}
+  constructor(
+    private readonly ctx: IssueContext,
+    /** A confirmed suggestion becomes the 提示/通报 it is: recorded for the assessment, sent to the unit. */
+    private readonly onConfirmed: (notice: SupervisionNoticeDoc, kind: 'prompt' | 'bulletin', by: string) => Promise<void>,
+  ) {}
 
   async sweep(now: Date): Promise<SweepOutcome> {
     const outcome: SweepOutcome = { reminders: 0, overdue: 0, escalations: 0, unassigned: 0 };
@@ -108,13 +111,8 @@ export class IssueSupervision {
     const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, decided));
     const copies = this.ctx.officeDestinations(directory).map((d) => `notice:${noticeKey}:${d.place}`);
     await updateDeliveredCards(this.ctx.deps.messenger, copies, 'decided', card);
-    if (outcome !== 'dismiss') {
-      const unit = directory.units.find((u) => u.id === notice.unitId);
-      await this.ctx.notify(this.ctx.unitDestinations(directory, unit), `notice:${noticeKey}:unit`, {
-        kind: 'text',
-        text: `区河长制办公室对${unit?.name ?? ''}予以${NOTICE_NAMES[kind]}：${notice.reason}。请立即整改，并在问题卡片上报送进展。`,
-      });
-    }
+    // The confirmed 提示/通报 is recorded and its card reaches the unit (see SanctionService).
+    if (outcome !== 'dismiss') await this.onConfirmed(notice, kind, person.id);
     return card;
   }
 

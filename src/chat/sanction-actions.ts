@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { CardActionResponse } from '../feishu/inbound.js';
+import type { SanctionService } from '../workflows/accountability/sanction-service.js';
+import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import type { Command } from './commands/command.js';
+
+const id = z.string().min(1).max(128);
+const ViewButton = ActionValueSchema.extend({ id });
+const STEPS = ['record', 'review', 'refer'] as const;
+const StepButton = ActionValueSchema.extend({ id, v: z.number().int().positive(), s: z.enum(STEPS) });
+
+const text = (name: string, max: number) => z.string({ error: `请填写${name}` }).trim().min(1, `请填写${name}`).max(max, `${name}过长，请精简到 ${max} 字以内`);
+const refs = z.string().trim().max(200, '问题编号过多').optional().default('');
+const NoticeForm = z.object({
+  kind: z.enum(['prompt', 'bulletin'], { error: '请选择提示或通报' }),
+  unit: z.string({ error: '请选择单位' }).min(1, '请选择单位'),
+  reason: text('事由', 1000),
+  issues: refs,
+});
+const AdmonitionForm = z.object({
+  unit: z.string({ error: '请选择被约谈单位' }).min(1, '请选择被约谈单位'),
+  interviewee: text('约谈对象', 100),
+  initiator: z.string({ error: '请选择约谈发起人' }).min(1, '请选择约谈发起人'),
+  reason: text('约谈事由', 1000),
+  issues: refs,
+  date: PickedDaySchema,
+  time: text('开始时间，例如 09:30', 5),
+  place: text('地点', 100),
+  people: z.array(z.string().min(1).max(128)).max(200).default([]),
+});
+const RecordForm = z.object({ record: text('约谈记录', 5000), commitments: text('整改承诺', 2000), date: PickedDaySchema });
+const ReviewForm = z.object({ outcome: z.enum(['fulfilled', 'unfulfilled'], { error: '请选择复核结果' }), note: text('复核情况', 2000) });
+const ReferForm = z.object({ body: text('接收单位', 100), date: PickedDaySchema, note: z.string().trim().max(2000).optional().default('') });
+
+/** The 提示/通报 and 约谈 forms and the buttons on their cards. */
+export function registerSanctionActions(router: CardActionRouter, sanctions: SanctionService): void {
+  const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
+  const refreshed = (operator: string, sanctionId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => sanctions.card(operator, sanctionId));
+
+  router.register('sanction.issue', async (input) => {
+    const f = formOf(NoticeForm, input.formValue);
+    const card = await sanctions.issueNotice(input.operatorOpenId, { kind: f.kind, unitId: f.unit, reason: f.reason, issueRefs: f.issues }, input.messageId ?? randomUUID());
+    return done(f.kind === 'prompt' ? '提示已发出' : '通报已发出', card);
+  });
+  router.register('sanction.view', async (input) => {
+    const v = cardValue(ViewButton, input.action);
+    return { card: await sanctions.card(input.operatorOpenId, v.id) };
+  });
+  router.register('admonition.schedule', async (input) => {
+    const f = formOf(AdmonitionForm, input.formValue);
+    const card = await sanctions.scheduleAdmonition(
+      input.operatorOpenId,
+      { unitId: f.unit, initiatorId: f.initiator, interviewee: f.interviewee, reason: f.reason, issueRefs: f.issues, day: f.date, time: f.time, place: f.place, participants: f.people },
+      input.messageId ?? randomUUID(),
+    );
+    return done('约谈通知已发出', card);
+  });
+  router.register('admonition.stepForm', async (input) => {
+    const v = cardValue(StepButton, input.action);
+    return refreshed(input.operatorOpenId, v.id, async () => ({ card: await sanctions.stepForm(input.operatorOpenId, v.id, v.v, v.s) }));
+  });
+  router.register('admonition.step', async (input) => {
+    const v = cardValue(StepButton, input.action);
+    const step = () => {
+      if (v.s === 'record') {
+        const f = formOf(RecordForm, input.formValue);
+        return { step: 'record' as const, record: f.record, commitments: f.commitments, reviewOn: f.date };
+      }
+      if (v.s === 'review') {
+        const f = formOf(ReviewForm, input.formValue);
+        return { step: 'review' as const, outcome: f.outcome, note: f.note };
+      }
+      const f = formOf(ReferForm, input.formValue);
+      return { step: 'refer' as const, body: f.body, on: f.date, note: f.note };
+    };
+    const parsed = step();
+    const toast = { record: '约谈情况已记录', review: '复核结果已记录', refer: '问题线索移交已记录' }[v.s];
+    return refreshed(input.operatorOpenId, v.id, async () => done(toast, await sanctions.step(input.operatorOpenId, v.id, v.v, parsed)));
+  });
+}
+
+function noticeCommand(sanctions: SanctionService, kind: 'prompt' | 'bulletin'): Command {
+  const name = kind === 'prompt' ? '提示' : '通报';
+  return {
+    name,
+    audience: ['office'],
+    aliases: [kind],
+    usage: `/${name} [单位] [事由]`,
+    summary: `向乡镇或部门发出河湖长制${name}（计入年度考核扣分）`,
+    example: `/${name} 永和镇 大渡河岸坡垮塌问题逾期未整改`,
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await sanctions.noticeForm(ctx.message.senderOpenId, kind, ctx.args) });
+    },
+  };
+}
+
+export const promptCommand = (sanctions: SanctionService) => noticeCommand(sanctions, 'prompt');
+export const bulletinCommand = (sanctions: SanctionService) => noticeCommand(sanctions, 'bulletin');
+
+/** `/约谈 [单位]`: the form to arrange a 约谈. */
+export function admonitionCommand(sanctions: SanctionService): Command {
+  return {
+    name: '约谈',
+    audience: ['office', 'chief'],
+    aliases: ['admonition'],
+    usage: '/约谈 [单位]',
+    summary: '安排河湖长制约谈，记录约谈情况和整改承诺，到期提醒复核，必要时移交问题线索',
+    example: '/约谈 金河镇',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await sanctions.admonitionForm(ctx.message.senderOpenId, ctx.args) });
+    },
+  };
+}
