@@ -1,3 +1,7 @@
+import { InspectionService } from '../workflows/inspections/inspection-service.js';
+import { InspectionStore } from '../store/inspection-store.js';
+import { inspectionCards } from '../feishu/cards/inspection-cards.js';
+import { inspectionCommand, registerInspectionActions } from '../chat/inspection-actions.js';
 import { SanctionService } from '../workflows/accountability/sanction-service.js';
 import { SanctionStore } from '../store/sanction-store.js';
 import { sanctionCards } from '../feishu/cards/sanction-cards.js';
@@ -97,6 +101,7 @@ export interface RunningBot {
   issues: IssueService;
   supervision: IssueSupervision;
   sanctions: SanctionService;
+  inspections: InspectionService;
   documents: DocumentService;
   meetings: MeetingService;
   meetingSweep: MeetingSweep;
@@ -185,6 +190,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger: logger.child({ component: 'sanctions' }),
     });
     const supervision = new IssueSupervision(issues.ctx, (notice, kind, by) => sanctions.fromSupervision(notice, kind, by));
+    const inspections = new InspectionService({
+      directory,
+      inspections: new InspectionStore(models),
+      issueStore,
+      issues,
+      messenger,
+      cards: inspectionCards,
+      clock,
+      timeZone: config.timezone,
+      logger: logger.child({ component: 'inspections' }),
+    });
     const documents = new DocumentService({
       directory,
       documents: new DocumentStore(models),
@@ -250,6 +266,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(promptCommand(sanctions));
     commands.register(bulletinCommand(sanctions));
     commands.register(admonitionCommand(sanctions));
+    commands.register(inspectionCommand(inspections));
     commands.register(helpCommand(commands, (openId) => queries.audiences(openId)));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
@@ -257,6 +274,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     registerDocumentActions(cardActions, documents, meetings);
     registerQueryActions(cardActions, queries);
     registerSanctionActions(cardActions, sanctions);
+    registerInspectionActions(cardActions, inspections);
     const directoryUpload = new DirectoryUpload({
       store: directory,
       contacts: new FeishuContacts(client),
@@ -363,6 +381,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       issues,
       supervision,
       sanctions,
+      inspections,
       documents,
       meetings,
       meetingSweep,

@@ -29,7 +29,7 @@ beforeAll(async () => {
     townshipId: 'yonghe',
     place: '滨河路段',
     description: '岸坡垮塌',
-    category: '岸线',
+    category: '河岸',
     urgency: 'normal',
     source: { kind: 'office' },
     foundBy: 'qian-hezhangban',

@@ -4,13 +4,14 @@ import { patrolModels, type PatrolModels } from './patrol.js';
 import { claimModels, type ClaimModels } from './claim.js';
 import { issueModels, type IssueModels } from './issue.js';
 import { meetingModels, type MeetingModels } from './meeting.js';
+import { inspectionModels, type InspectionModels } from './inspection.js';
 import { sanctionModels, type SanctionModels } from './sanction.js';
 import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
 import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels {
+export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels {
   inboxEvents: InboxEventModel;
   outboxMessages: OutboxMessageModel;
 }
@@ -26,6 +27,7 @@ export function bindModels(connection: Connection): Models {
     ...claimModels(connection),
     ...meetingModels(connection),
     ...sanctionModels(connection),
+    ...inspectionModels(connection),
   };
 }
 

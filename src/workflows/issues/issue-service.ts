@@ -95,8 +95,8 @@ export class IssueService {
    * 8). Once per source ref: a repeat returns the problem already made.
    */
   async reportAssigned(
-    input: ReportInput & { source: { kind: 'decision' | 'task'; ref: string } },
-    assignment: { unit: string; deadline: Date; requirement: string; trackerUnit: string; assignedBy: string },
+    input: ReportInput & { source: { kind: 'decision' | 'task' | 'inspection'; ref: string } },
+    assignment: { unit: string; deadline: Date; requirement: string; trackerUnit?: string; department?: string; assignedBy: string },
   ): Promise<Issue> {
     const directory = await this.ctx.requireDirectory();
     const existing = (await this.ctx.deps.issues.findBySource(input.source.ref))[0];
@@ -104,7 +104,9 @@ export class IssueService {
     const issue = existing ?? (await this.reportIn(directory, input, assignment.assignedBy));
     const by = directory.people.find((p) => p.id === assignment.assignedBy);
     if (!by) throw new UserInputError('审定人不在组织名录中');
-    const supervisors = [...new Set([assignment.trackerUnit, ...supervisorsFor(directory, issue.waterBodyId, undefined, assignment.unit)])].filter((u) => u !== assignment.unit);
+    const supervisors = [...new Set([assignment.trackerUnit, ...supervisorsFor(directory, issue.waterBodyId, assignment.department, assignment.unit)])].filter(
+      (u): u is string => !!u && u !== assignment.unit,
+    );
     // The tracking unit assigns on the chief's authority: the office's permission, the chief's name.
     const actor = { ...issueActor(directory, by, issue), isOffice: true };
     const action: IssueAction = { type: 'assign', unit: assignment.unit, deadline: assignment.deadline, requirement: assignment.requirement, supervisors };
