@@ -13,7 +13,7 @@ const StepButton = ActionValueSchema.extend({ id, v: z.number().int().positive()
 const text = (name: string, max: number) => z.string({ error: `请填写${name}` }).trim().min(1, `请填写${name}`).max(max, `${name}过长，请精简到 ${max} 字以内`);
 const refs = z.string().trim().max(200, '问题编号过多').optional().default('');
 const NoticeForm = z.object({
-  kind: z.enum(['prompt', 'bulletin'], { error: '请选择提示或通报' }),
+  kind: z.enum(['prompt', 'bulletin', 'praise'], { error: '请选择提示或通报' }),
   unit: z.string({ error: '请选择单位' }).min(1, '请选择单位'),
   reason: text('事由', 1000),
   issues: refs,
@@ -40,7 +40,8 @@ export function registerSanctionActions(router: CardActionRouter, sanctions: San
 
   router.register('sanction.issue', async (input) => {
     const f = formOf(NoticeForm, input.formValue);
-    const card = await sanctions.issueNotice(input.operatorOpenId, { kind: f.kind, unitId: f.unit, reason: f.reason, issueRefs: f.issues }, input.messageId ?? randomUUID());
+    const kind = f.kind === 'praise' ? 'bulletin' : f.kind;
+    const card = await sanctions.issueNotice(input.operatorOpenId, { kind, praise: f.kind === 'praise', unitId: f.unit, reason: f.reason, issueRefs: f.issues }, input.messageId ?? randomUUID());
     return done(f.kind === 'prompt' ? '提示已发出' : '通报已发出', card);
   });
   router.register('sanction.view', async (input) => {

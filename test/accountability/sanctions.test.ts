@@ -80,8 +80,12 @@ describe('提示 and 通报', () => {
     const done = await tap('zhao', { a: 'sanction.issue' }, { kind: 'bulletin', unit: 'jinhe', reason: '野牛河网箱养殖整治推进迟缓' }, 'om_form_bulletin');
     expect(done.toast?.content).toBe('通报已发出');
     // 金河镇 has no chat: its members get it directly.
-    expect(to('zheng', '河湖长制通报 · 金河镇')).toHaveLength(1);
+    expect(to('zheng', '河湖长制通报批评 · 金河镇')).toHaveLength(1);
     expect((await store().ofYear(2026, 'jinhe')).map((s) => s.kind)).toEqual(['bulletin']);
+    // A 通报 may praise as well: a bonus in the assessment, not a deduction.
+    await tap('zhao', { a: 'sanction.issue' }, { kind: 'praise', unit: 'yonghe', reason: '河道保洁长效机制成效明显' }, 'om_form_praise');
+    expect(text(to('wu', '河湖长制通报表扬 · 永和镇')[0]?.content)).toContain('计入永和镇年度考核加分');
+    expect((await store().ofYear(2026, 'yonghe')).map((s) => [s.kind, s.praise ?? false])).toEqual([['prompt', false], ['bulletin', true]]);
   });
 });
 

@@ -11,6 +11,12 @@ export type SanctionKind = 'prompt' | 'bulletin' | 'admonition';
 export const SANCTION_KINDS: readonly SanctionKind[] = ['prompt', 'bulletin', 'admonition'];
 export const SANCTION_NAMES: Record<SanctionKind, string> = { prompt: '提示', bulletin: '通报', admonition: '约谈' };
 
+/** How a record is named to people: 通报 is 通报批评 or 通报表扬. */
+export function sanctionName(s: { kind: SanctionKind; praise?: boolean }): string {
+  if (s.kind === 'bulletin') return s.praise ? '通报表扬' : '通报批评';
+  return SANCTION_NAMES[s.kind];
+}
+
 /** 约谈 goes 已安排 → 已约谈 (record, commitments, review date) → 已复核. */
 export type AdmonitionStage = 'scheduled' | 'held' | 'reviewed';
 export const ADMONITION_STAGE_NAMES: Record<AdmonitionStage, string> = { scheduled: '已安排', held: '已约谈，待复核', reviewed: '已复核' };
@@ -56,6 +62,8 @@ export interface Sanction {
   issueIds: string[];
   issuedBy: string;
   issuedAt: Date;
+  /** A 通报 of praise (通报表扬): a bonus in the assessment, not a deduction. */
+  praise?: boolean;
   /** A confirmed supervision suggestion it came from, if any. */
   noticeKey?: string;
   admonition?: Admonition;

@@ -31,6 +31,7 @@ function talk(view: SanctionView): string {
 
 function footer(view: SanctionView): string {
   const a = view.admonition;
+  if (!a && view.praise) return `本次通报表扬计入${view.unitName}年度考核加分。`;
   if (!a) return `请${view.unitName}立即整改，并在相关问题卡片上报送进展。本次${view.kindName}计入年度考核扣分依据。`;
   if (a.stage === 'scheduled') return '约谈后，由区河长制办公室点击“记录约谈情况”，写明记录、整改承诺和复核日期；复核日当天将提醒复核。';
   if (a.stage === 'held') return '复核日当天提醒区河长制办公室和发起人复核；确需问责的，由区河长制办公室移交问题线索。';
@@ -46,7 +47,7 @@ export const sanctionCards: SanctionCardPresenter = {
       version: view.version,
       title: `河湖长制${view.kindName} · ${view.unitName}`,
       subtitle: a ? a.stageName : view.issuedOn,
-      color: COLORS[view.kind],
+      color: view.praise ? 'green' : COLORS[view.kind],
       facts: facts(view),
       issueLines: view.issues.map((i) => `${i.number} ${i.description}（${i.stateName}）`).join('\n'),
       talk: talk(view),
@@ -57,7 +58,7 @@ export const sanctionCards: SanctionCardPresenter = {
     });
   },
   noticeForm(view: NoticeFormView) {
-    return renderCard('sanction-notice-form', { ...view, kindName: view.kind === 'prompt' ? '提示' : '通报', noUnit: !view.unit, reason: view.reason ?? '' });
+    return renderCard('sanction-notice-form', { ...view, kindName: view.kind === 'prompt' ? '提示' : view.kind === 'praise' ? '通报表扬' : '通报', noUnit: !view.unit, reason: view.reason ?? '' });
   },
   admonitionForm(view: AdmonitionFormView) {
     return renderCard('admonition-form', { ...view, noUnit: !view.unit, noInitiator: !view.initiator });

@@ -14,6 +14,7 @@ export interface SanctionDoc {
   issueIds: string[];
   issuedBy: string;
   issuedAt: Date;
+  praise: boolean;
   /** Local year it was issued in: what the assessment of that year counts. */
   year: number;
   noticeKey: string | null;
@@ -32,6 +33,7 @@ const SanctionSchema = new Schema<SanctionDoc>(
     issueIds: { type: [String], default: [] },
     issuedBy: { type: String, required: true },
     issuedAt: { type: Date, required: true },
+    praise: { type: Boolean, default: false },
     year: { type: Number, required: true },
     noticeKey: { type: String, default: null },
     admonition: { type: Schema.Types.Mixed, default: null },

@@ -8,6 +8,7 @@ import {
   REVIEW_OUTCOME_NAMES,
   reviewDue,
   SANCTION_NAMES,
+  sanctionName,
   type AdmonitionAction,
   type Sanction,
 } from '../../domain/accountability/sanction.js';
@@ -44,6 +45,8 @@ export interface SanctionDeps {
 
 export interface NoticeInput {
   kind: 'prompt' | 'bulletin';
+  /** A 通报 of praise rather than criticism. */
+  praise?: boolean;
   unitId: string;
   reason: string;
   /** Problem numbers as people type them (`0042 0043`). */
@@ -105,6 +108,7 @@ export class SanctionService {
       issueIds,
       issuedBy: person.id,
       issuedAt: this.deps.clock.now(),
+      praise: input.kind === 'bulletin' && input.praise ? true : undefined,
       version: 1,
     };
     return this.issue(directory, sanction);
@@ -280,7 +284,8 @@ export class SanctionService {
       id: sanction.id,
       version: sanction.version,
       kind: sanction.kind,
-      kindName: SANCTION_NAMES[sanction.kind],
+      kindName: sanctionName(sanction),
+      praise: !!sanction.praise,
       unitName: unitName(directory, sanction.unitId),
       reason: sanction.reason,
       issuedByName: personName(directory, sanction.issuedBy),

@@ -9,6 +9,7 @@ export interface SanctionView {
   version: number;
   kind: SanctionKind;
   kindName: string;
+  praise: boolean;
   unitName: string;
   reason: string;
   issuedByName: string;
@@ -32,7 +33,7 @@ export interface SanctionView {
 }
 
 export interface NoticeFormView {
-  kind: 'prompt' | 'bulletin';
+  kind: 'prompt' | 'bulletin' | 'praise';
   unitOptions: Option[];
   /** Prefilled from the command's words, when they named a unit. */
   unit?: string;
