@@ -10,7 +10,17 @@ export interface Ledger {
 
 /** The ledger as an .xlsx workbook, ready to print on A4 landscape. */
 export async function renderLedger(ledger: Ledger): Promise<Buffer> {
+  return renderWorkbook([ledger]);
+}
+
+/** Several ledgers as the sheets of one workbook (a result and the evidence behind it). */
+export async function renderWorkbook(ledgers: Ledger[]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
+  for (const ledger of ledgers) addSheet(book, ledger);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+function addSheet(book: ExcelJS.Workbook, ledger: Ledger): void {
   const sheet = book.addWorksheet(ledger.sheetName, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   sheet.columns = ledger.columns.map((c) => ({ width: c.width }));
   sheet.addRow([ledger.title]);
@@ -25,5 +35,4 @@ export async function renderLedger(ledger: Ledger): Promise<Buffer> {
   // The header stays in view and prints on every page.
   sheet.views = [{ state: 'frozen', ySplit: 2 }];
   sheet.pageSetup.printTitlesRow = '2:2';
-  return Buffer.from(await book.xlsx.writeBuffer());
 }

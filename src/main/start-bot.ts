@@ -1,3 +1,9 @@
+import { ApprovalService } from '../workflows/approvals/approval-service.js';
+import { AssessmentService } from '../workflows/assessment/assessment-service.js';
+import { ApprovalStore } from '../store/approval-store.js';
+import { approvalCards } from '../feishu/cards/approval-cards.js';
+import { assessmentCommand, registerApprovalActions } from '../chat/approval-actions.js';
+import { SchemeUpload } from '../chat/scheme-upload.js';
 import { InspectionService } from '../workflows/inspections/inspection-service.js';
 import { InspectionStore } from '../store/inspection-store.js';
 import { inspectionCards } from '../feishu/cards/inspection-cards.js';
@@ -49,7 +55,7 @@ import { decideCommand, DocumentThreadReplies, draftCommand, meetingsCommand, re
 import { exportCommand, overdueCommand, registerQueryActions } from '../chat/query-actions.js';
 import { listCards } from '../feishu/cards/list-cards.js';
 import { QueryService } from '../workflows/queries/query-service.js';
-import { renderLedger } from '../export/ledger-xlsx.js';
+import { renderLedger, renderWorkbook } from '../export/ledger-xlsx.js';
 import { digestCommand, statusCommand } from '../chat/status-command.js';
 import { MonthlyDigest } from '../workflows/status/monthly-digest.js';
 import { statusCards } from '../feishu/cards/status-cards.js';
@@ -102,6 +108,8 @@ export interface RunningBot {
   supervision: IssueSupervision;
   sanctions: SanctionService;
   inspections: InspectionService;
+  approvals: ApprovalService;
+  assessment: AssessmentService;
   documents: DocumentService;
   meetings: MeetingService;
   meetingSweep: MeetingSweep;
@@ -249,6 +257,29 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       timeZone: config.timezone,
     });
     const digest = new MonthlyDigest(status, messenger);
+    const approvalStore = new ApprovalStore(models);
+    const approvals = new ApprovalService({
+      directory,
+      approvals: approvalStore,
+      documents: documents.ctx.deps.documents,
+      messenger,
+      cards: approvalCards,
+      clock,
+      timeZone: config.timezone,
+      logger: logger.child({ component: 'approvals' }),
+    });
+    const assessment = new AssessmentService({
+      directory,
+      approvals: approvalStore,
+      chain: approvals,
+      issues: issueStore,
+      patrols: patrolStore,
+      sanctions: sanctions.deps.sanctions,
+      renderWorkbook,
+      messenger,
+      clock,
+      timeZone: config.timezone,
+    });
     const commands = new CommandRegistry();
     commands.register(statusCommand(status));
     commands.register(digestCommand(digest));
@@ -267,6 +298,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(bulletinCommand(sanctions));
     commands.register(admonitionCommand(sanctions));
     commands.register(inspectionCommand(inspections));
+    commands.register(assessmentCommand(assessment, config.timezone, () => clock.now()));
     commands.register(helpCommand(commands, (openId) => queries.audiences(openId)));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
@@ -275,13 +307,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     registerQueryActions(cardActions, queries);
     registerSanctionActions(cardActions, sanctions);
     registerInspectionActions(cardActions, inspections);
+    registerApprovalActions(cardActions, approvals, assessment);
     const directoryUpload = new DirectoryUpload({
       store: directory,
       contacts: new FeishuContacts(client),
       files: new FeishuMessageFiles(client),
     });
     const chat = new ChatHandlers(
-      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [new DocumentThreadReplies(documents), directoryUpload, new IssueThreadReplies(issues), new PatrolAttachments(patrols)] }),
+      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [new DocumentThreadReplies(documents), new SchemeUpload({ directory, approvals: approvalStore, files: new FeishuMessageFiles(client), clock }), directoryUpload, new IssueThreadReplies(issues), new PatrolAttachments(patrols)] }),
       cardActions,
       commands,
       messenger,
@@ -382,6 +415,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       supervision,
       sanctions,
       inspections,
+      approvals,
+      assessment,
       documents,
       meetings,
       meetingSweep,

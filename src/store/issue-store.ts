@@ -338,6 +338,19 @@ export class IssueStore {
     await this.models.supervisionNotices.updateOne({ _id: key }, { $set: { status, suggest, decidedBy: by, decidedAt: this.clock.now() } }).exec();
   }
 
+  /**
+   * Assigned problems due in (from, to]: a deadline is the end of its day, so a problem due on
+   * 31 December has its deadline at the year's end and counts in that year.
+   */
+  async dueBetween(from: Date, to: Date): Promise<Issue[]> {
+    const docs = await this.models.issues
+      .find({ deadline: { $gt: from, $lte: to }, assigneeUnit: { $ne: null } })
+      .sort({ deadline: 1, seq: 1 })
+      .lean<IssueDoc[]>()
+      .exec();
+    return docs.map(toIssue);
+  }
+
   /** Problems matching a filter, oldest first (open ones unless states say otherwise). */
   async list(filter: IssueFilter, limit = 50, order: 'createdAt' | 'deadline' = 'createdAt'): Promise<Issue[]> {
     const query = this.query(filter);

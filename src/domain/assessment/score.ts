@@ -77,7 +77,9 @@ export interface UnitScore {
   bonus: { points: number; raw: number; evidence: EvidenceLine[] };
   deduction: { points: number; raw: number; evidence: EvidenceLine[] };
   total: number;
-  /** 1 for the best in its group; equal totals share a rank (1, 2, 2, 4). */
+  /** False when the year left no record on the unit at all: it is listed, not ranked. */
+  assessed: boolean;
+  /** 1 for the best in its group; equal totals share a rank (1, 2, 2, 4); 0 when not assessed. */
   rank: number;
 }
 
@@ -140,24 +142,28 @@ export function scoreUnit(facts: UnitFacts, scheme: AssessmentScheme): UnitScore
     bonus: { points: bonus, raw: bonusRaw, evidence: bonusLines },
     deduction: { points: deduction, raw: deductionRaw, evidence: deductionLines },
     total: round2(itemPoints + bonus - deduction),
+    assessed: applicableWeight > 0 || facts.sanctions.length > 0,
     rank: 0,
   };
 }
 
 /**
  * Every unit scored and ranked within its group, best first: equal totals share a rank and
- * the next rank skips (1, 2, 2, 4); equal totals keep the directory's order.
+ * the next rank skips (1, 2, 2, 4); equal totals keep the directory's order. Units the year
+ * left no record on follow, unranked.
  */
 export function scoreAndRank(units: UnitFacts[], scheme: AssessmentScheme): UnitScore[] {
   const scored = units.map((u, order) => ({ score: scoreUnit(u, scheme), order }));
   const out: UnitScore[] = [];
   for (const group of ['township', 'department'] as const) {
-    const ranked = scored.filter((s) => s.score.group === group).sort((a, b) => b.score.total - a.score.total || a.order - b.order);
+    const inGroup = scored.filter((s) => s.score.group === group);
+    const ranked = inGroup.filter((s) => s.score.assessed).sort((a, b) => b.score.total - a.score.total || a.order - b.order);
     ranked.forEach((s, i) => {
       const previous = out.at(-1);
       const tied = i > 0 && previous && previous.total === s.score.total;
       out.push({ ...s.score, rank: tied ? previous.rank : i + 1 });
     });
+    out.push(...inGroup.filter((s) => !s.score.assessed).map((s) => s.score));
   }
   return out;
 }

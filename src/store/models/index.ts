@@ -5,13 +5,14 @@ import { claimModels, type ClaimModels } from './claim.js';
 import { issueModels, type IssueModels } from './issue.js';
 import { meetingModels, type MeetingModels } from './meeting.js';
 import { inspectionModels, type InspectionModels } from './inspection.js';
+import { approvalModels, type ApprovalModels } from './approval.js';
 import { sanctionModels, type SanctionModels } from './sanction.js';
 import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
 import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels {
+export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels, ApprovalModels {
   inboxEvents: InboxEventModel;
   outboxMessages: OutboxMessageModel;
 }
@@ -28,6 +29,7 @@ export function bindModels(connection: Connection): Models {
     ...meetingModels(connection),
     ...sanctionModels(connection),
     ...inspectionModels(connection),
+    ...approvalModels(connection),
   };
 }
 

@@ -1,0 +1,27 @@
+import type { ApprovalCardPresenter, ApprovalView } from '../../workflows/approvals/views.js';
+import { renderCard } from './template.js';
+
+const MARKS = { done: '✅', current: '👉', todo: '⬜' } as const;
+
+/** The card of a record on an approval chain (cards/approval.json). */
+export const approvalCards: ApprovalCardPresenter = {
+  approval(view: ApprovalView) {
+    const waiting = !!view.passLabel;
+    return renderCard('approval', {
+      id: view.id,
+      version: view.version,
+      title: view.title,
+      subtitle: view.subtitle,
+      color: view.published ? 'green' : view.lastReturn ? 'orange' : 'blue',
+      body: view.body,
+      steps: view.steps.map((s) => `${MARKS[s.state]} ${s.name}${s.note ? `<font color='grey'>（${s.note}）</font>` : ''}`).join('\n'),
+      returnText: view.lastReturn ? `<font color='red'>**退回意见**（${view.lastReturn.byName}，${view.lastReturn.on}，${view.lastReturn.stepName}）：${view.lastReturn.comment}</font>` : '',
+      canSubmit: view.canSubmit,
+      canReturn: waiting && view.canReturn,
+      publishOnly: waiting && !view.canReturn,
+      passLabel: view.passLabel ?? '',
+      extras: view.extras,
+      footer: view.footer,
+    });
+  },
+};

@@ -1,0 +1,86 @@
+import { sanctionName, type Sanction } from '../../domain/accountability/sanction.js';
+import type { UnitFacts, UnitGroup } from '../../domain/assessment/score.js';
+import { chiefDuties, personName, type Directory } from '../../domain/directory/directory.js';
+import type { Issue } from '../../domain/issues/issue.js';
+import { deadlineDay } from '../../domain/issues/supervision.js';
+import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
+import { toLocal } from '../../domain/time/zoned.js';
+import type { IssueStore } from '../../store/issue-store.js';
+import type { PatrolStore } from '../../store/patrol-store.js';
+import type { SanctionStore } from '../../store/sanction-store.js';
+import { fullDate } from '../documents/layouts.js';
+
+export interface FactSources {
+  issues: IssueStore;
+  patrols: PatrolStore;
+  sanctions: SanctionStore;
+  timeZone: string;
+}
+
+/** Townships, and the district departments (liaison units are departments too), in directory order. */
+export function assessedUnits(directory: Directory): Array<{ id: string; name: string; group: UnitGroup }> {
+  return directory.units.flatMap((u): Array<{ id: string; name: string; group: UnitGroup }> => {
+    if (u.kind === 'township') return [{ id: u.id, name: u.name, group: 'township' }];
+    if (u.kind === 'department' || u.kind === 'liaisonUnit') return [{ id: u.id, name: u.name, group: 'department' }];
+    return [];
+  });
+}
+
+const day = (at: Date, tz: string) => fullDate(at, tz);
+const localDay = (d: { year: number; month: number; day: number }) => `${d.year}年${d.month}月${d.day}日`;
+const kindOf = (issue: Issue): 'ordinary' | 'inspection' | 'decision' =>
+  issue.source.kind === 'inspection' ? 'inspection' : issue.source.kind === 'decision' || issue.source.kind === 'task' ? 'decision' : 'ordinary';
+
+/**
+ * What a year's records say about each assessed unit, up to the cut-off (the year's end, or
+ * now while the year runs): its township chiefs' patrol duty-periods that have ended, the
+ * problems assigned to it that fell due, and the 提示/通报/约谈 it received.
+ */
+export async function gatherFacts(directory: Directory, year: number, cutoff: Date, sources: FactSources): Promise<UnitFacts[]> {
+  const tz = sources.timeZone;
+  const from = periodOf('year', year, 1, tz).start;
+  const units = assessedUnits(directory);
+  const facts = new Map<string, UnitFacts>(units.map((u) => [u.id, { unitId: u.id, name: u.name, group: u.group, duties: [], problems: [], sanctions: [] }]));
+
+  // 乡级河湖长 duties belong to the township they are chief for (art. 22).
+  const townshipDuties = chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => d.role === 'townshipChief');
+  const kinds = [...new Set(townshipDuties.map((d) => d.obligation.period))];
+  for (const kind of kinds) {
+    for (const period of periodsOfYear(kind, year, tz).filter((p) => p.end.getTime() <= cutoff.getTime())) {
+      const counts = await sources.patrols.countsByDuty('townshipChief', kind, period.key);
+      for (const duty of townshipDuties.filter((d) => d.obligation.period === kind)) {
+        const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
+        const townships = Object.entries(water?.townshipChiefs ?? {}).filter(([, chief]) => chief === duty.personId).map(([t]) => t);
+        const done = (counts.get(`${duty.personId}|${duty.waterBodyId ?? ''}`) ?? 0) >= duty.obligation.times;
+        for (const township of townships) {
+          facts.get(township)?.duties.push({ record: `${personName(directory, duty.personId)}（${water?.name ?? ''}乡级河湖长）`, period: periodLabel(period, false), fulfilled: done });
+        }
+      }
+    }
+  }
+
+  for (const issue of await sources.issues.dueBetween(from, cutoff)) {
+    const unit = facts.get(issue.assigneeUnit ?? '');
+    if (!unit || !issue.deadline) continue;
+    const closedAt = issue.state === 'closed' ? issue.closedAt : undefined;
+    unit.problems.push({
+      record: `${issue.number} ${issue.description}`,
+      kind: kindOf(issue),
+      deadline: localDay(deadlineDay(issue.deadline, tz)),
+      closed: closedAt ? day(closedAt, tz) : undefined,
+      closedOnTime: !!closedAt && closedAt.getTime() <= issue.deadline.getTime(),
+      rectified: !!closedAt && closedAt.getTime() <= cutoff.getTime(),
+    });
+  }
+
+  for (const s of await sources.sanctions.ofYear(year)) {
+    if (s.issuedAt.getTime() > cutoff.getTime()) continue;
+    facts.get(s.unitId)?.sanctions.push(sanctionFact(s, tz));
+  }
+  return [...facts.values()];
+}
+
+function sanctionFact(s: Sanction, tz: string) {
+  return { record: `${sanctionName(s)}（${toLocal(s.issuedAt, tz).month}月${toLocal(s.issuedAt, tz).day}日）`, kind: s.kind, praise: !!s.praise, day: fullDate(s.issuedAt, tz), reason: s.reason };
+}
