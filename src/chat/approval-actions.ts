@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parsePeriodWord } from '../domain/queries/period-words.js';
 import { UserInputError } from '../errors.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { ApprovalService } from '../workflows/approvals/approval-service.js';
 import type { AssessmentService } from '../workflows/assessment/assessment-service.js';
+import type { PlanService } from '../workflows/commendations/plan-service.js';
 import { ActionValueSchema, cardValue, formOf, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
@@ -47,13 +49,65 @@ export function assessmentCommand(assessment: AssessmentService, timeZone: strin
     summary: '按考核细则从全年记录计算各乡镇、部门得分和排名（每一分可追溯到记录），提交审核、审议、审定并通报',
     example: '/考核 2026年',
     async run(ctx) {
-      let year: number | undefined;
-      if (ctx.args) {
-        const period = parsePeriodWord(ctx.args, now(), timeZone);
-        if (!period || period.kind !== 'year') throw new UserInputError('请写明年度，例如：/考核 2026年');
-        year = period.year;
-      }
-      await ctx.reply({ kind: 'card', card: await assessment.card(ctx.message.senderOpenId, year) });
+      await ctx.reply({ kind: 'card', card: await assessment.card(ctx.message.senderOpenId, yearArgument(ctx.args, timeZone, now)) });
+    },
+  };
+}
+
+const PlanSave = ActionValueSchema.extend({ k: z.enum(['commendation', 'incentive']), y: z.number().int().min(2000).max(2100), id: id.optional(), v: z.number().int().positive().optional() });
+const PlanForm = z.object({
+  title: z.string({ error: '请填写标题' }).trim().min(1, '请填写标题').max(100),
+  plan: z.string({ error: '请填写方案' }).trim().min(1, '请填写方案').max(5000, '方案过长，请精简到 5000 字以内'),
+  list: z.string({ error: '请填写名单' }).trim().min(1, '请填写名单').max(5000, '名单过长'),
+});
+
+/** The commendation and incentive plan forms. */
+export function registerPlanActions(router: CardActionRouter, plans: PlanService): void {
+  router.register('plan.save', async (input) => {
+    const v = cardValue(PlanSave, input.action);
+    const f = formOf(PlanForm, input.formValue);
+    const card = await plans.save(input.operatorOpenId, { kind: v.k, year: v.y, title: f.title, plan: f.plan, list: f.list, id: v.id, version: v.v }, input.messageId ?? randomUUID());
+    return { toast: { type: 'success', content: '草稿已保存' }, card };
+  });
+  router.register('plan.edit', async (input) => {
+    const v = cardValue(ViewButton, input.action);
+    return { card: await plans.editForm(input.operatorOpenId, v.id) };
+  });
+}
+
+function yearArgument(args: string, timeZone: string, now: () => Date): number | undefined {
+  if (!args) return undefined;
+  const period = parsePeriodWord(args, now(), timeZone);
+  if (!period || period.kind !== 'year') throw new UserInputError('请写明年度，例如：2026年');
+  return period.year;
+}
+
+/** `/表彰`: drafts a commendation plan and list. */
+export function commendationCommand(plans: PlanService, timeZone: string, now: () => Date): Command {
+  return {
+    name: '表彰',
+    audience: ['office'],
+    aliases: ['commend'],
+    usage: '/表彰 [年份]',
+    summary: '起草河湖长制工作表彰方案和表彰名单，经主任会议审议、区级总河长审定后通报',
+    example: '/表彰 2026年',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await plans.form(ctx.message.senderOpenId, 'commendation', yearArgument(ctx.args, timeZone, now)) });
+    },
+  };
+}
+
+/** `/激励 [年份]`: drafts the incentive plan from the year's published ranking. */
+export function incentiveCommand(plans: PlanService, timeZone: string, now: () => Date): Command {
+  return {
+    name: '激励',
+    audience: ['office'],
+    aliases: ['incentive'],
+    usage: '/激励 [年份]',
+    summary: '按通报的考核排名起草对排名靠前乡镇、部门的激励方案，报审定后通报',
+    example: '/激励 2026年',
+    async run(ctx) {
+      await ctx.reply({ kind: 'card', card: await plans.form(ctx.message.senderOpenId, 'incentive', yearArgument(ctx.args, timeZone, now)) });
     },
   };
 }

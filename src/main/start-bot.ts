@@ -2,7 +2,9 @@ import { ApprovalService } from '../workflows/approvals/approval-service.js';
 import { AssessmentService } from '../workflows/assessment/assessment-service.js';
 import { ApprovalStore } from '../store/approval-store.js';
 import { approvalCards } from '../feishu/cards/approval-cards.js';
-import { assessmentCommand, registerApprovalActions } from '../chat/approval-actions.js';
+import { assessmentCommand, commendationCommand, incentiveCommand, registerApprovalActions, registerPlanActions } from '../chat/approval-actions.js';
+import { PlanService } from '../workflows/commendations/plan-service.js';
+import { planCards } from '../feishu/cards/plan-cards.js';
 import { SchemeUpload } from '../chat/scheme-upload.js';
 import { InspectionService } from '../workflows/inspections/inspection-service.js';
 import { InspectionStore } from '../store/inspection-store.js';
@@ -280,6 +282,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       clock,
       timeZone: config.timezone,
     });
+    const plans = new PlanService({ directory, approvals: approvalStore, chain: approvals, cards: planCards, clock, timeZone: config.timezone });
     const commands = new CommandRegistry();
     commands.register(statusCommand(status));
     commands.register(digestCommand(digest));
@@ -299,6 +302,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(admonitionCommand(sanctions));
     commands.register(inspectionCommand(inspections));
     commands.register(assessmentCommand(assessment, config.timezone, () => clock.now()));
+    commands.register(commendationCommand(plans, config.timezone, () => clock.now()));
+    commands.register(incentiveCommand(plans, config.timezone, () => clock.now()));
     commands.register(helpCommand(commands, (openId) => queries.audiences(openId)));
     const cardActions = new CardActionRouter();
     registerPatrolActions(cardActions, patrols, messenger);
@@ -308,6 +313,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     registerSanctionActions(cardActions, sanctions);
     registerInspectionActions(cardActions, inspections);
     registerApprovalActions(cardActions, approvals, assessment);
+    registerPlanActions(cardActions, plans);
     const directoryUpload = new DirectoryUpload({
       store: directory,
       contacts: new FeishuContacts(client),

@@ -63,6 +63,12 @@ export class ApprovalStore {
     return result.modifiedCount === 1;
   }
 
+  /** Replaces a draft's title and content if it is still the draft `from` was read as. */
+  async updateDraft(from: Approval, title: string, content: unknown): Promise<boolean> {
+    const result = await this.models.approvals.updateOne({ _id: from.id, version: from.version, position: -1 }, { $set: { title, content }, $inc: { version: 1 } }).exec();
+    return result.modifiedCount === 1;
+  }
+
   async setPublished(id: string, number: string, at: Date): Promise<void> {
     await this.models.approvals.updateOne({ _id: id, number: null }, { $set: { number, publishedAt: at } }).exec();
   }

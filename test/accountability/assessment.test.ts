@@ -233,3 +233,50 @@ describe('the 2026 assessment', () => {
     expect(text((await say('wu', { text: '/考核 2026年' }))[0]?.content)).toContain('已以区总河长办公室名义通报全区各乡镇、各部门。');
   });
 });
+
+describe('commendation and incentives', () => {
+  const approval = async (kind: string) => (await t.bot.models.approvals.findOne({ kind }).sort({ createdAt: -1 }).lean())!;
+
+  it('the incentive plan starts from the published ranking and goes 主任会议 → 区级总河长 → published', async () => {
+    expect(textOf((await say('wu', { text: '/激励 2026年' }))[0])).toContain('表彰和激励方案由区河长制办公室起草。');
+    expect(textOf((await say('qian', { text: '/激励 2025年' }))[0])).toContain('2025年度考核结果尚未通报');
+    const [form] = await say('qian', { text: '/激励 2026年' });
+    // The top three townships and the top two departments (two tied first, so 区生态环境局, third, is not named).
+    expect(text(form?.content)).toContain('共安彝族乡（第1名，87.29分）\\n金河镇（第2名，58分）\\n永和镇（第3名，48.88分）\\n区水务局（第1名，100分）\\n区自然资源局（第1名，100分）');
+    const saved = await tap('qian', { a: 'plan.save', k: 'incentive', y: 2026 }, { title: '2026年度河湖长制工作激励方案', plan: '给予排名靠前单位工作经费激励。', list: '共安彝族乡\n区水务局\n区自然资源局' }, 'om_incentive');
+    expect(text(saved.card)).toContain('区河长制办公室起草中');
+    const draft = await approval('incentive');
+    expect(draft.content).toEqual({ plan: '给予排名靠前单位工作经费激励。', list: ['共安彝族乡', '区水务局', '区自然资源局'] });
+    await tap('qian', { a: 'approval.submit', id: draft._id, v: draft.version });
+    expect((await tap('qian', { a: 'approval.pass', id: draft._id, v: draft.version + 1 })).toast?.content).toBe('当前为“区总河长办公室主任会议审议”环节，您不能办理。');
+    await tap('zhao', { a: 'approval.pass', id: draft._id, v: draft.version + 1 });
+    await tap('zhang', { a: 'approval.pass', id: draft._id, v: draft.version + 2 });
+    const published = await tap('qian', { a: 'approval.pass', id: draft._id, v: draft.version + 3 });
+    expect(text(published.card)).toContain('金总河长办发〔2027〕2号');
+    expect(t.fake.messages().some((m) => m.receiveId === openId('feng') && textOf(m).includes('区总河长办公室关于2026年度河湖长制工作激励方案的通报'))).toBe(true);
+  });
+
+  it('a commendation returned by the 主任会议 goes back to the office, which changes it and submits again', async () => {
+    const [form] = await say('qian', { text: '/表彰' });
+    expect(text(form?.content)).toContain('2026年度河湖长制工作表彰');
+    expect((await tap('qian', { a: 'plan.save', k: 'commendation', y: 2026 }, { title: '2026年度河湖长制工作表彰', plan: '表彰先进集体和个人。', list: ' ' }, 'om_commend')).toast?.content).toBe('请填写名单');
+    await tap('qian', { a: 'plan.save', k: 'commendation', y: 2026 }, { title: '2026年度河湖长制工作表彰', plan: '表彰先进集体和个人。', list: '共安彝族乡（先进集体）' }, 'om_commend');
+    let c = await approval('commendation');
+    await tap('qian', { a: 'approval.submit', id: c._id, v: c.version });
+    const back = await tap('zhao', { a: 'approval.return', id: c._id, v: c.version + 1 }, { comment: '请增加先进个人' });
+    expect(text(back.card)).toContain('区河长制办公室起草中');
+    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && textOf(m).includes('在“区总河长办公室主任会议审议”环节被退回：请增加先进个人'))).toBe(true);
+    c = await approval('commendation');
+    const edit = await tap('qian', { a: 'plan.edit', id: c._id });
+    expect(text(edit.card)).toContain('共安彝族乡（先进集体）');
+    await tap('qian', { a: 'plan.save', k: 'commendation', y: 2026, id: c._id, v: c.version }, { title: '2026年度河湖长制工作表彰', plan: '表彰先进集体和个人。', list: '共安彝族乡（先进集体）\n冯某某（优秀乡级河长）' });
+    c = await approval('commendation');
+    expect(c.content).toEqual({ plan: '表彰先进集体和个人。', list: ['共安彝族乡（先进集体）', '冯某某（优秀乡级河长）'] });
+    await tap('qian', { a: 'approval.submit', id: c._id, v: c.version });
+    await tap('zhao', { a: 'approval.pass', id: c._id, v: c.version + 1 });
+    await tap('zhang', { a: 'approval.pass', id: c._id, v: c.version + 2 });
+    await tap('zhao', { a: 'approval.pass', id: c._id, v: c.version + 3 });
+    const notice = t.fake.messages().find((m) => m.chatId === 'oc_example_shuiwu' && textOf(m).includes('区总河长办公室关于2026年度河湖长制工作表彰的通报'));
+    expect(textOf(notice)).toContain('表彰名单：\n1. 共安彝族乡（先进集体）\n2. 冯某某（优秀乡级河长）');
+  });
+});

@@ -29,6 +29,8 @@ export interface AssessmentScheme {
   deductions: { prompt: number; bulletin: number; admonition: number; cap: number };
   /** Points added per 通报表扬, and the most that may be added. */
   bonus: { praiseBulletin: number; cap: number };
+  /** How many of the top-ranked townships and departments the incentive plan names (art. 19). */
+  incentives: { townships: number; departments: number };
 }
 
 export const DEFAULT_SCHEME: AssessmentScheme = {
@@ -41,6 +43,7 @@ export const DEFAULT_SCHEME: AssessmentScheme = {
   ],
   deductions: { prompt: 2, bulletin: 5, admonition: 10, cap: 30 },
   bonus: { praiseBulletin: 2, cap: 5 },
+  incentives: { townships: 3, departments: 2 },
 };
 
 /** The full marks of a scheme: the sum of its items' weights. */

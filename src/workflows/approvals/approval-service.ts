@@ -183,7 +183,7 @@ export class ApprovalService {
       footer: published
         ? `已以区总河长办公室名义通报全区各乡镇、各部门。`
         : approval.position === DRAFT
-          ? '区河长制办公室核对后点击“提交审核”；提交时按最新记录重新计算。'
+          ? '区河长制办公室核对后点击“提交审核”。'
           : `由${stepActors(directory, step!).map((p) => personName(directory, p)).join('、')}办理；退回须写明意见，退回上一环节。`,
     };
   }

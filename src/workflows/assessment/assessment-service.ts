@@ -110,7 +110,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
       `**统计截至**：${fullDate(cutoff, tz)}`,
       `**${GROUP_NAMES.township}排名**\n${table('township') || '无'}`,
       `**${GROUP_NAMES.department}排名**\n${table('department') || '无'}`,
-      `<font color='grey'>括号内为计分的记录数；每一分对应的记录见“导出考核明细”的“佐证记录”表。某项无记录的，按其余各项得分率折算。</font>`,
+      `<font color='grey'>括号内为计分的记录数/记录总数；每一分对应的记录见“导出考核明细”的“佐证记录”表。某项无记录的，按其余各项得分率折算。${approval.position === DRAFT ? '起草期间按最新记录计算，提交审核时定稿。' : ''}</font>`,
     ].join('\n\n');
   }
 

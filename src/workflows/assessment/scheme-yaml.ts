@@ -29,6 +29,12 @@ const SchemeFile = z.object({
     { error: '须填写扣分标准（deductions）' },
   ),
   bonus: z.object({ praiseBulletin: points('通报表扬加分（praiseBulletin）'), cap: points('加分上限（cap）') }, { error: '须填写加分标准（bonus）' }),
+  incentives: z
+    .object({
+      townships: z.number({ error: '激励乡镇数（townships）应为整数' }).int('激励乡镇数（townships）应为整数').min(0).max(100),
+      departments: z.number({ error: '激励部门数（departments）应为整数' }).int('激励部门数（departments）应为整数').min(0).max(100),
+    })
+    .default({ townships: 3, departments: 2 }),
 });
 
 export type SchemeParse = { ok: true; scheme: AssessmentScheme; year?: number } | { ok: false; problems: string[] };
