@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { deadlineFor } from '../../src/domain/issues/supervision.js';
 import { patrolPeriods } from '../../src/domain/patrols/patrol.js';
+import { DirectoryStore } from '../../src/store/directory-store.js';
 import { PatrolStore } from '../../src/store/patrol-store.js';
+import { gatherFacts } from '../../src/workflows/assessment/assessment-facts.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { peopleChat, text, textOf } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
@@ -234,8 +236,20 @@ describe('the 2026 assessment', () => {
   });
 });
 
+describe('counting from a later day', () => {
+  it('leaves out patrol duty months before the scheme’s countFrom (the bot went into use mid-year)', async () => {
+    const directory = (await new DirectoryStore(t.bot.models, clock).loadDirectory())!;
+    const sources = { issues: t.bot.issues.ctx.deps.issues, patrols: new PatrolStore(t.bot.models, clock), sanctions: t.bot.sanctions.deps.sanctions, timeZone: TZ };
+    const facts = await gatherFacts(directory, 2026, new Date('2027-01-01T00:00:00+08:00'), sources, '2026-07-01');
+    const yonghe = facts.find((f) => f.unitId === 'yonghe')!;
+    // July–December on two water bodies: 大渡河 every month, 白熊沟 none.
+    expect(yonghe.duties).toHaveLength(12);
+    expect(yonghe.duties.filter((d) => d.fulfilled)).toHaveLength(6);
+  });
+});
+
 describe('commendation and incentives', () => {
-  const approval = async (kind: string) => (await t.bot.models.approvals.findOne({ kind }).sort({ createdAt: -1 }).lean())!;
+  const approval = async (kind: 'commendation' | 'incentive') => (await t.bot.models.approvals.findOne({ kind }).sort({ createdAt: -1 }).lean())!;
 
   it('the incentive plan starts from the published ranking and goes 主任会议 → 区级总河长 → published', async () => {
     expect(textOf((await say('wu', { text: '/激励 2026年' }))[0])).toContain('表彰和激励方案由区河长制办公室起草。');

@@ -29,6 +29,11 @@ export interface AssessmentScheme {
   deductions: { prompt: number; bulletin: number; admonition: number; cap: number };
   /** Points added per 通报表扬, and the most that may be added. */
   bonus: { praiseBulletin: number; cap: number };
+  /**
+   * Patrol duties are counted from this day (`2026-03-01`), e.g. when the bot went into use in
+   * the middle of a year: months before it have no records to judge by.
+   */
+  countFrom?: string;
   /** How many of the top-ranked townships and departments the incentive plan names (art. 19). */
   incentives: { townships: number; departments: number };
 }

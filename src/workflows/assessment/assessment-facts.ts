@@ -5,7 +5,7 @@ import type { Issue } from '../../domain/issues/issue.js';
 import { deadlineDay } from '../../domain/issues/supervision.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
-import { toLocal } from '../../domain/time/zoned.js';
+import { fromLocal, parseLocalDate, toLocal } from '../../domain/time/zoned.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
@@ -37,7 +37,7 @@ const kindOf = (issue: Issue): 'ordinary' | 'inspection' | 'decision' =>
  * now while the year runs): its township chiefs' patrol duty-periods that have ended, the
  * problems assigned to it that fell due, and the 提示/通报/约谈 it received.
  */
-export async function gatherFacts(directory: Directory, year: number, cutoff: Date, sources: FactSources): Promise<UnitFacts[]> {
+export async function gatherFacts(directory: Directory, year: number, cutoff: Date, sources: FactSources, countFrom?: string): Promise<UnitFacts[]> {
   const tz = sources.timeZone;
   const from = periodOf('year', year, 1, tz).start;
   const units = assessedUnits(directory);
@@ -47,7 +47,10 @@ export async function gatherFacts(directory: Directory, year: number, cutoff: Da
   const townshipDuties = chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => d.role === 'townshipChief');
   const kinds = [...new Set(townshipDuties.map((d) => d.obligation.period))];
   for (const kind of kinds) {
-    for (const period of periodsOfYear(kind, year, tz).filter((p) => p.end.getTime() <= cutoff.getTime())) {
+    const first = countFrom ? parseLocalDate(countFrom) : undefined;
+    const start = first ? fromLocal(first, tz).getTime() : 0;
+    // Only periods that have ended, and that began on or after the day counting starts.
+    for (const period of periodsOfYear(kind, year, tz).filter((p) => p.end.getTime() <= cutoff.getTime() && p.start.getTime() >= start)) {
       const counts = await sources.patrols.countsByDuty('townshipChief', kind, period.key);
       for (const duty of townshipDuties.filter((d) => d.obligation.period === kind)) {
         const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);

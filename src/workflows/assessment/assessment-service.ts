@@ -142,7 +142,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const now = this.deps.clock.now();
     const cutoff = now.getTime() < yearEnd.getTime() ? now : yearEnd;
     const scheme = (await this.deps.approvals.schemeFor(year))?.scheme ?? DEFAULT_SCHEME;
-    const facts = await gatherFacts(directory, year, cutoff, this.deps);
+    const facts = await gatherFacts(directory, year, cutoff, this.deps, scheme.countFrom);
     return { scheme, cutoff, scores: scoreAndRank(facts, scheme) };
   }
 

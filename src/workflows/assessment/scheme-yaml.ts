@@ -29,6 +29,10 @@ const SchemeFile = z.object({
     { error: '须填写扣分标准（deductions）' },
   ),
   bonus: z.object({ praiseBulletin: points('通报表扬加分（praiseBulletin）'), cap: points('加分上限（cap）') }, { error: '须填写加分标准（bonus）' }),
+  countFrom: z
+    .string({ error: '统计起始日期（countFrom）应写成 2026-03-01' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '统计起始日期（countFrom）应写成 2026-03-01')
+    .optional(),
   incentives: z
     .object({
       townships: z.number({ error: '激励乡镇数（townships）应为整数' }).int('激励乡镇数（townships）应为整数').min(0).max(100),
