@@ -1,5 +1,5 @@
-import type { Directory } from '../domain/directory/directory.js';
-import { UserInputError } from '../errors.js';
+import type { Directory, Person } from '../domain/directory/directory.js';
+import { ForbiddenError, UserInputError } from '../errors.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 
 /** The refusal for someone the directory does not know. */
@@ -10,4 +10,11 @@ export async function requireDirectory(store: DirectoryStore): Promise<Directory
   const directory = await store.loadDirectory();
   if (!directory) throw new UserInputError('尚未导入组织名录，请联系区河长制办公室。');
   return directory;
+}
+
+/** The person behind a Feishu open_id; anyone the directory does not know is refused. */
+export function requirePerson(directory: Directory, openId: string): Person {
+  const person = directory.people.find((p) => p.openId === openId);
+  if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+  return person;
 }

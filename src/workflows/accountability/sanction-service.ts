@@ -29,7 +29,7 @@ import { updateDeliveredCards } from '../card-copies.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinations, unitDestinationsById, type Destination } from '../destinations.js';
 import { fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson, Messenger } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { AdmonitionStep, SanctionCardPresenter, SanctionView } from './views.js';
 
 export interface SanctionDeps {
@@ -84,7 +84,7 @@ export class SanctionService {
   /** The 提示/通报 form, with the unit filled in when the command named one. */
   async noticeForm(actorOpenId: string, kind: 'prompt' | 'bulletin', words = ''): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     if (!mayIssueNotice(directory, person.id)) throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[kind]}。`);
     const [first = '', ...rest] = words.split(/\s+/).filter(Boolean);
     const named = first ? matchName(first, this.accountableUnits(directory)) : undefined;
@@ -95,7 +95,7 @@ export class SanctionService {
   /** Issues a 提示 or 通报 from the form; `key` makes a retried submission issue it once. */
   async issueNotice(actorOpenId: string, input: NoticeInput, key: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     if (!mayIssueNotice(directory, person.id)) throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[input.kind]}。`);
     const unit = this.accountableUnits(directory).find((u) => u.id === input.unitId);
     if (!unit) throw new UserInputError('请选择被提示或通报的单位');
@@ -133,7 +133,7 @@ export class SanctionService {
   /** The 约谈 form: for those who may call one and for the office, which organises it. */
   async admonitionForm(actorOpenId: string, words = ''): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     this.mayArrange(directory, person);
     const named = words.trim() ? matchName(words.trim().split(/\s+/)[0] ?? '', this.accountableUnits(directory)) : undefined;
     return this.deps.cards.admonitionForm({
@@ -148,7 +148,7 @@ export class SanctionService {
   /** Schedules a 约谈; the card goes to the initiator, the unit, the participants and the office. */
   async scheduleAdmonition(actorOpenId: string, input: AdmonitionInput, key: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     this.mayArrange(directory, person);
     if (!mayInitiateAdmonition(directory, input.initiatorId)) throw new UserInputError('约谈须由区总河长、区级河湖长或区总河长办公室、区河长制办公室负责人发起，请重新选择发起人');
     if (!mayOrganiseAdmonition(directory, person.id) && input.initiatorId !== person.id) throw new ForbiddenError('您只能以本人名义发起约谈。');
@@ -184,7 +184,7 @@ export class SanctionService {
   /** The form for one of the office's steps on a 约谈. */
   async stepForm(actorOpenId: string, id: string, version: number, step: AdmonitionStep): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const sanction = await this.load(id);
     this.mayOrganise(directory, person);
     if (sanction.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
@@ -194,7 +194,7 @@ export class SanctionService {
   /** Records a step (the talk, its 复核, the referral); every copy of the card follows. */
   async step(actorOpenId: string, id: string, version: number, input: AdmonitionStepInput): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     this.mayOrganise(directory, person);
     const sanction = await this.load(id);
     if (!sanction.admonition) throw new UserInputError('这不是约谈记录。');
@@ -225,7 +225,7 @@ export class SanctionService {
 
   async card(actorOpenId: string, id: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    this.person(directory, actorOpenId);
+    requirePerson(directory, actorOpenId);
     return this.deps.cards.sanction(await this.view(directory, await this.load(id)));
   }
 
@@ -334,11 +334,6 @@ export class SanctionService {
     return sanction;
   }
 
-  private person(directory: Directory, openId: string): Person {
-    const person = directory.people.find((p) => p.openId === openId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    return person;
-  }
 
   private mayArrange(directory: Directory, person: Person): void {
     if (!mayInitiateAdmonition(directory, person.id) && !mayOrganiseAdmonition(directory, person.id)) {

@@ -1,7 +1,7 @@
 import type { Approval } from '../../domain/approvals/approval.js';
 import { APPROVAL_KIND_NAMES, CHAINS, chainTransition, DRAFT, STEP_NAMES, STEP_VERBS, stepActors, type ApprovalKind, type ChainAction } from '../../domain/approvals/chain.js';
 import type { Clock } from '../../domain/clock.js';
-import { personName, type Directory, type Person } from '../../domain/directory/directory.js';
+import { personName, type Directory } from '../../domain/directory/directory.js';
 import { documentNumber, numberPrefixFor } from '../../domain/documents/document.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
@@ -13,7 +13,7 @@ import { updateDeliveredCards } from '../card-copies.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
 import { fullDate } from '../documents/layouts.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { ApprovalCardPresenter, ApprovalView } from './views.js';
 
 export interface ApprovalDeps {
@@ -58,7 +58,7 @@ export class ApprovalService {
 
   async card(actorOpenId: string, id: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    this.person(directory, actorOpenId);
+    requirePerson(directory, actorOpenId);
     return this.deps.cards.approval(this.view(directory, await this.load(id)));
   }
 
@@ -91,7 +91,7 @@ export class ApprovalService {
 
   private async move(actorOpenId: string, id: string, version: number, action: ChainAction): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const approval = await this.load(id);
     if (approval.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
     const next = chainTransition(directory, approval.kind, approval.position, action, person.id);
@@ -200,9 +200,4 @@ export class ApprovalService {
     return approval;
   }
 
-  private person(directory: Directory, openId: string): Person {
-    const person = directory.people.find((p) => p.openId === openId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    return person;
-  }
 }

@@ -3,7 +3,7 @@ import { CHAINS, DRAFT, mayDraft, stepActors } from '../../domain/approvals/chai
 import { DEFAULT_SCHEME, fullMarks, MEASURE_NAMES, type AssessmentScheme } from '../../domain/assessment/scheme.js';
 import { GROUP_NAMES, scoreAndRank, type UnitScore } from '../../domain/assessment/score.js';
 import type { Clock } from '../../domain/clock.js';
-import type { Directory, Person } from '../../domain/directory/directory.js';
+import type { Directory } from '../../domain/directory/directory.js';
 import { periodOf } from '../../domain/time/period.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
@@ -13,7 +13,7 @@ import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ApprovalContent, ApprovalService } from '../approvals/approval-service.js';
 import { fullDate } from '../documents/layouts.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import { gatherFacts, type FactSources } from './assessment-facts.js';
 
 /** What an assessment submitted for approval holds: the scheme and every score, frozen. */
@@ -53,7 +53,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
    */
   async card(actorOpenId: string, year?: number): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const tz = this.deps.timeZone;
     const now = this.deps.clock.now();
     const y = year ?? toLocal(now, tz).year - (toLocal(now, tz).month <= 3 ? 1 : 0);
@@ -81,7 +81,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
   /** The assessment workbook (results, items, evidence), for those who may see the card. */
   async workbook(actorOpenId: string, id: string): Promise<OutgoingFile> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const approval = await this.deps.approvals.get<AssessmentContent>(id);
     if (!approval || approval.kind !== 'assessment') throw new UserInputError('找不到该考核。');
     if (!this.maySee(directory, person.id, approval)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
@@ -151,11 +151,6 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     return { kind: 'file', fileName, fileType: 'xls', data: await this.deps.renderWorkbook(sheets(approval, content, this.deps.timeZone)) };
   }
 
-  private person(directory: Directory, openId: string): Person {
-    const person = directory.people.find((p) => p.openId === openId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    return person;
-  }
 
   /** Before publication: the offices, the general chief and whoever records a step; after: everyone in the directory. */
   private maySee(directory: Directory, personId: string, approval: Approval | undefined): boolean {

@@ -10,7 +10,7 @@ import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ApprovalContent, ApprovalService } from '../approvals/approval-service.js';
 import type { AssessmentContent } from '../assessment/assessment-service.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 
 /** A commendation plan and its list, or an incentive plan and the units it rewards. */
 export interface PlanContent {
@@ -155,8 +155,7 @@ export class PlanService {
   }
 
   private drafter(directory: Directory, openId: string): Person {
-    const person = directory.people.find((p) => p.openId === openId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const person = requirePerson(directory, openId);
     if (!mayDraft(directory, person.id)) throw new ForbiddenError('表彰和激励方案由区河长制办公室起草。');
     return person;
   }

@@ -4,7 +4,7 @@ import { DOCUMENT_KIND_NAMES, LIST_NAMES, trackedItems, type OfficialDocument } 
 import { layoutText, type DocumentLayout } from '../../domain/documents/layout.js';
 import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
 import { toLocal } from '../../domain/time/zoned.js';
-import { ForbiddenError, UserInputError } from '../../errors.js';
+import { UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
@@ -17,7 +17,7 @@ import type { IssueService } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { deadlineText, documentLayout, fullDate, meetingTime } from './layouts.js';
 import type { DocumentCardPresenter, DocumentView } from './views.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 
 export interface DocumentDeps {
   directory: DirectoryStore;
@@ -45,9 +45,7 @@ export class DocumentContext {
   }
 
   requirePerson(directory: Directory, openId: string): Person {
-    const person = directory.people.find((p) => p.openId === openId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    return person;
+    return requirePerson(directory, openId);
   }
 
   async load(id: string): Promise<OfficialDocument> {

@@ -14,7 +14,7 @@ import { distinctPlaces, officeDestinations, unitDestinationsById, type Destinat
 import { deadlineText, fullDate } from '../documents/layouts.js';
 import type { IssueService } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { InspectionCardPresenter, InspectionView } from './views.js';
 
 export interface InspectionDeps {
@@ -53,7 +53,7 @@ export class InspectionService {
 
   async form(actorOpenId: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const unit = this.organiser(directory, person);
     const waters = new Set(inspectableWaters(directory, unit));
     return this.deps.cards.form({
@@ -64,7 +64,7 @@ export class InspectionService {
 
   async create(actorOpenId: string, input: InspectionInput, key: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const unit = this.organiser(directory, person);
     const allowed = inspectableWaters(directory, unit);
     if (input.waterBodyId && !allowed.includes(input.waterBodyId)) throw new UserInputError('只能督查本单位联系的河湖，请重新选择');
@@ -90,13 +90,13 @@ export class InspectionService {
 
   async card(actorOpenId: string, id: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    this.person(directory, actorOpenId);
+    requirePerson(directory, actorOpenId);
     return this.deps.cards.inspection(await this.view(directory, await this.load(id)));
   }
 
   async findingForm(actorOpenId: string, id: string, version: number): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const inspection = await this.load(id);
     this.mayRecord(directory, person, inspection);
     if (inspection.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
@@ -118,7 +118,7 @@ export class InspectionService {
    */
   async addFinding(actorOpenId: string, id: string, version: number, input: FindingFormInput): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const inspection = await this.load(id);
     this.mayRecord(directory, person, inspection);
     const wrong = checkFinding(directory, inspection, input);
@@ -171,7 +171,7 @@ export class InspectionService {
    */
   async report(actorOpenId: string, id: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = this.person(directory, actorOpenId);
+    const person = requirePerson(directory, actorOpenId);
     const inspection = await this.load(id);
     this.mayRecord(directory, person, inspection);
     if (inspection.findings.length === 0) throw new UserInputError('尚未记录督查发现的问题。');
@@ -233,11 +233,6 @@ export class InspectionService {
     return inspection;
   }
 
-  private person(directory: Directory, openId: string): Person {
-    const person = directory.people.find((p) => p.openId === openId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    return person;
-  }
 
   private organiser(directory: Directory, person: Person) {
     const unit = inspectingUnit(directory, person.id);

@@ -14,7 +14,7 @@ import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson, Messenger, Recipient } from '../ports.js';
 import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 
 export interface PatrolDeps {
   directory: DirectoryStore;
@@ -107,8 +107,7 @@ export class PatrolContext {
 
   /** A member of the water body's liaison unit, or of the River Chief Office. */
   liaisonActor(directory: Directory, actorOpenId: string, waterBodyId: string): { actor: Person } {
-    const actor = directory.people.find((p) => p.openId === actorOpenId);
-    if (!actor) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const actor = requirePerson(directory, actorOpenId);
     const water = directory.waterBodies.find((w) => w.id === waterBodyId);
     const allowed = directory.units.some(
       (u) => (u.id === water?.liaisonUnit || u.kind === 'riverChiefOffice') && u.members.includes(actor.id),
@@ -180,8 +179,7 @@ export class PatrolContext {
 
   async authorised(actorOpenId: string, key: string) {
     const directory = await this.requireDirectory();
-    const actor = directory.people.find((p) => p.openId === actorOpenId);
-    if (!actor) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const actor = requirePerson(directory, actorOpenId);
     const duty = this.findDuty(directory, key);
     const right = mayRecordPatrol(directory, actor.id, { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId });
     if (!right.may) throw new ForbiddenError(right.reason);

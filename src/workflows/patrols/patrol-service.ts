@@ -1,4 +1,4 @@
-import { NOT_IN_DIRECTORY } from '../require-directory.js';
+import { requirePerson } from '../require-directory.js';
 import { chiefDuties } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
@@ -6,7 +6,7 @@ import { checkPatrolInput, patrolPeriods } from '../../domain/patrols/patrol.js'
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
 import { contains, parsePeriodKey, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
-import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import { StaleError, UserInputError } from '../../errors.js';
 import type { CardJson } from '../ports.js';
 import { facts, monthDay, PatrolContext, type PatrolDeps } from './patrol-context.js';
 import { sweepPatrols } from './reminder-sweep.js';
@@ -233,8 +233,7 @@ export class PatrolService {
   /** 查看责任河湖: the person's duties and where each stands this period. */
   async dutyList(actorOpenId: string): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
-    const person = directory.people.find((p) => p.openId === actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const person = requirePerson(directory, actorOpenId);
     const now = this.ctx.deps.clock.now();
     const tz = this.ctx.deps.timeZone;
     const mine = chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => d.personId === person.id);

@@ -10,7 +10,7 @@ import { ForbiddenError } from '../../errors.js';
 import type { IssueFilter } from '../../store/issue-store.js';
 import { fullDate } from '../documents/layouts.js';
 import type { CardJson } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import { dutyStanding } from './duty-standing.js';
 import type { QueryDeps } from './query-service.js';
 import type { ListView } from './views.js';
@@ -26,8 +26,7 @@ const OVERDUE_LIMIT = 500;
  */
 export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promise<CardJson> {
   const directory = await requireDirectory(deps.directory);
-  const person = directory.people.find((p) => p.openId === actorOpenId);
-  if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+  const person = requirePerson(directory, actorOpenId);
   const visibility = visibilityOf(directory, person.id);
   if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
   const now = deps.clock.now();

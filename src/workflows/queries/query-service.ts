@@ -21,7 +21,7 @@ import { PERIODS_PER_YEAR, periodContaining, periodLabel } from '../../domain/ti
 import { decisionLedger, issueLedger, LEDGER_NAMES, patrolLedger, type LedgerKind } from './ledger-rows.js';
 import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import { dutyStanding } from './duty-standing.js';
 import type { ListCardPresenter, ListView } from './views.js';
 import { overdueReport } from './overdue-report.js';
@@ -280,8 +280,7 @@ export class QueryService {
 
   private async asker(actorOpenId: string): Promise<{ directory: Directory; person: Person; visibility: Visibility }> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = directory.people.find((p) => p.openId === actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const person = requirePerson(directory, actorOpenId);
     const visibility = visibilityOf(directory, person.id);
     if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
     return { directory, person, visibility };

@@ -11,7 +11,7 @@ import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import { fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson } from '../ports.js';
-import { NOT_IN_DIRECTORY, requireDirectory } from '../require-directory.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { StatusCardPresenter, StatusView } from './views.js';
 
 export interface StatusDeps {
@@ -37,8 +37,7 @@ export class StatusService {
 
   async card(actorOpenId: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    const person = directory.people.find((p) => p.openId === actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const person = requirePerson(directory, actorOpenId);
     const visibility = visibilityOf(directory, person.id);
     if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
     return this.deps.cards.status(await this.view(directory, visibility, person.id));
