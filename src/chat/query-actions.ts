@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Messenger } from '../workflows/ports.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import { ActionValueSchema, cardValue, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
@@ -6,7 +7,7 @@ import type { Command } from './commands/command.js';
 /** A choice on an ambiguous-name card runs the query again with the chosen name. */
 const QueryButton = ActionValueSchema.extend({ q: z.string().max(200) });
 
-export function registerQueryActions(router: CardActionRouter, queries: QueryService): void {
+export function registerQueryActions(router: CardActionRouter, queries: QueryService, messenger: Messenger): void {
   router.register('query.issues', async (input) => {
     const v = cardValue(QueryButton, input.action);
     return { card: await queries.issues(input.operatorOpenId, v.q) };
@@ -14,6 +15,15 @@ export function registerQueryActions(router: CardActionRouter, queries: QuerySer
   router.register('query.patrols', async (input) => {
     const v = cardValue(QueryButton, input.action);
     return { card: await queries.patrols(input.operatorOpenId, v.q) };
+  });
+  // The ledger goes to the conversation the choice card is in, as `/导出` would have sent it.
+  router.register('query.export', async (input) => {
+    const v = cardValue(QueryButton, input.action);
+    const answer = await queries.exportLedger(input.operatorOpenId, v.q);
+    if ('choices' in answer) return { card: answer.choices };
+    const to = input.chatId ? { chatId: input.chatId } : { openId: input.operatorOpenId };
+    await messenger.send(`export:${input.messageId ?? input.operatorOpenId}:${v.q}`, to, answer.file);
+    return { toast: { type: 'success', content: answer.summary } };
   });
 }
 
@@ -27,9 +37,13 @@ export function exportCommand(queries: QueryService): Command {
     summary: '导出巡河台账、问题台账或议定事项台账（Excel），默认为本年问题台账',
     example: '/导出 巡河台账 上季度',
     async run(ctx) {
-      const { file, summary } = await queries.exportLedger(ctx.message.senderOpenId, ctx.args);
-      await ctx.sendFile(file);
-      await ctx.reply({ kind: 'text', text: summary });
+      const answer = await queries.exportLedger(ctx.message.senderOpenId, ctx.args);
+      if ('choices' in answer) {
+        await ctx.reply({ kind: 'card', card: answer.choices });
+        return;
+      }
+      await ctx.sendFile(answer.file);
+      await ctx.reply({ kind: 'text', text: answer.summary });
     },
   };
 }

@@ -309,7 +309,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     registerPatrolActions(cardActions, patrols, messenger);
     registerIssueActions(cardActions, issues, supervision);
     registerDocumentActions(cardActions, documents, meetings);
-    registerQueryActions(cardActions, queries);
+    registerQueryActions(cardActions, queries, messenger);
     registerSanctionActions(cardActions, sanctions);
     registerInspectionActions(cardActions, inspections);
     registerApprovalActions(cardActions, approvals, assessment);

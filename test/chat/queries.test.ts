@@ -177,6 +177,17 @@ describe('/导出 ledgers', () => {
     const [refused] = await say('zhou', { text: '/导出 问题台账 大渡河' });
     expect(textOf(refused)).toBe('您无权导出大渡河（金口河段）的台账。如需了解，请联系区河长制办公室。');
   });
+
+  it('answers an ambiguous name with a choice card whose buttons send the ledger', async () => {
+    const [choices] = await say('qian', { text: '/导出 问题台账 永' });
+    expect(text(choices?.content)).toContain('"q":"问题台账 永和镇"');
+    expect(text(choices?.content)).toContain('"q":"问题台账 永胜乡"');
+    const before = t.fake.messages().length;
+    const chosen = await tap('qian', { a: 'query.export', q: '问题台账 永和镇' });
+    expect(chosen.toast?.content).toMatch(/^已导出金口河区永和镇2026年问题台账，共 \d+ 条。$/);
+    const file = t.fake.messages().slice(before).find((m) => m.msgType === 'file');
+    expect(t.fake.upload((file?.content as { file_key: string }).file_key)?.fileName).toBe('金口河区永和镇2026年问题台账.xlsx');
+  });
 });
 
 describe('/帮助 for each person', () => {

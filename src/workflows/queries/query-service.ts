@@ -138,13 +138,14 @@ export class QueryService {
    * `/导出 [台账] [范围] [河湖|单位]`: 巡河台账, 问题台账 or 议定事项台账 for a period (this year
    * by default), as an .xlsx in the layout offices use; only what the person may see.
    */
-  async exportLedger(actorOpenId: string, args: string): Promise<{ file: OutgoingFile; summary: string }> {
+  async exportLedger(actorOpenId: string, args: string): Promise<{ file: OutgoingFile; summary: string } | { choices: CardJson }> {
     const { directory, person, visibility } = await this.asker(actorOpenId);
     const now = this.deps.clock.now();
     let kind: LedgerKind = 'issues';
     let period = periodContaining('year', now, this.deps.timeZone);
     let place: { kind: 'water' | 'unit'; id: string; name: string } | undefined;
-    for (const term of args.split(/\s+/).filter(Boolean)) {
+    const terms = args.split(/\s+/).filter(Boolean);
+    for (const term of terms) {
       const ledger = /^(巡河|问题|议定|议定事项|决定事项)(台账)?$/.exec(term)?.[1];
       if (ledger) {
         kind = ledger === '巡河' ? 'patrols' : ledger === '问题' ? 'issues' : 'decisions';
@@ -155,8 +156,9 @@ export class QueryService {
         period = named;
         continue;
       }
-      const found = this.place(directory, term, () => ({}));
-      if ('card' in found) throw new UserInputError(`“${term}”对应多个河湖或单位，请写全称。`);
+      // An ambiguous name: a choice card whose buttons export with the name chosen.
+      const found = this.place(directory, term, (item) => ({ a: 'query.export', q: terms.map((t) => (t === term ? item.name : t)).join(' ') }));
+      if ('card' in found) return { choices: found.card };
       if (!visibility.district && !(found.kind === 'water' ? visibility.waterBodyIds.has(found.id) : visibility.unitIds.has(found.id))) {
         throw new ForbiddenError(`您无权导出${found.name}的台账。如需了解，请联系区河长制办公室。`);
       }
