@@ -17,8 +17,8 @@ export interface JobBodies {
   remindMeetings(now: Date): Promise<unknown>;
   /** The monthly digest to the River Chief Office, on the month's first working day (once). */
   sendMonthlyDigest(now: Date): Promise<unknown>;
-  /** 约谈 复核 reminders on their review day (each once-only). */
-  remindAdmonitionReviews(now: Date): Promise<unknown>;
+  /** 约谈 复核 reminders, approval-chain reminders and cut-short publications (each once-only). */
+  remindAccountability(now: Date): Promise<unknown>;
 }
 
 export interface JobDefinition {
@@ -65,9 +65,10 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     run: (bodies, dueAt) => bodies.sendMonthlyDigest(dueAt),
   },
   {
-    name: 'admonition.reviews',
-    // The review day's reminder falls due at the reminder hour; hourly finds it soon after.
-    every: '15 * * * *',
-    run: (bodies, dueAt) => bodies.remindAdmonitionReviews(dueAt),
+    name: 'accountability.reminders',
+    // Review days and approval reminders fall due at the reminder hour; a publication cut
+    // short is finished within minutes.
+    every: '*/10 * * * *',
+    run: (bodies, dueAt) => bodies.remindAccountability(dueAt),
   },
 ];

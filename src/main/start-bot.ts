@@ -341,7 +341,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         superviseIssues: (now) => supervision.sweep(now),
         remindMeetings: (now) => meetingSweep.sweep(now),
         sendMonthlyDigest: (now) => digest.sendIfDue(now),
-        remindAdmonitionReviews: (now) => sanctions.sweep(now),
+        remindAccountability: async (now) => ({ reviews: await sanctions.sweep(now), approvals: await approvals.sweep(now) }),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },

@@ -63,6 +63,12 @@ export class ApprovalStore {
     return result.modifiedCount === 1;
   }
 
+  /** Records submitted and not yet published (a handful at any time). */
+  async inProgress<C>(): Promise<Array<Approval<C>>> {
+    const docs = await this.models.approvals.find({ position: { $gte: 0 }, number: null }).lean<ApprovalDoc[]>().exec();
+    return docs.map((d) => toApproval<C>(d));
+  }
+
   /** Replaces a draft's title and content if it is still the draft `from` was read as. */
   async updateDraft(from: Approval, title: string, content: unknown): Promise<boolean> {
     const result = await this.models.approvals.updateOne({ _id: from.id, version: from.version, position: -1 }, { $set: { title, content }, $inc: { version: 1 } }).exec();

@@ -294,3 +294,33 @@ describe('commendation and incentives', () => {
     expect(textOf(notice)).toContain('表彰名单：\n1. 共安彝族乡（先进集体）\n2. 冯某某（优秀乡级河长）');
   });
 });
+
+describe('the chain’s reminders', () => {
+  it('remind whoever holds a step after every two working days, once each', async () => {
+    await tap('qian', { a: 'plan.save', k: 'commendation', y: 2026 }, { title: '2026年度优秀河湖长表彰', plan: '表彰优秀河湖长。', list: '郑某某' }, 'om_commend_2');
+    const c = (await t.bot.models.approvals.findOne({ title: '2026年度优秀河湖长表彰' }).lean())!;
+    await tap('qian', { a: 'approval.submit', id: c._id, v: c.version }); // Sunday 2027-01-10
+    const nudges = () => t.fake.messages().filter((m) => m.receiveId === openId('zhao') && textOf(m).includes('“2026年度优秀河湖长表彰”已于2027年1月10日送“区总河长办公室主任会议审议”，尚待办理'));
+    clock.set('2027-01-11T09:30:00+08:00');
+    expect((await t.bot.approvals.sweep(clock.now())).nudges).toBe(0);
+    clock.set('2027-01-12T09:30:00+08:00');
+    expect((await t.bot.approvals.sweep(clock.now())).nudges).toBe(1);
+    clock.set('2027-01-12T09:40:00+08:00');
+    await t.bot.approvals.sweep(clock.now());
+    await t.settle();
+    expect(nudges()).toHaveLength(1);
+  });
+
+  it('finish a publication cut short after the last step', async () => {
+    const c = (await t.bot.models.approvals.findOne({ title: '2026年度优秀河湖长表彰' }).lean())!;
+    // As a crash would leave it: past the last step, not yet numbered or sent.
+    await t.bot.models.approvals.updateOne({ _id: c._id }, { $set: { position: 3 }, $push: { history: { at: clock.now(), by: 'zhao-zhuren', action: 'pass', step: 'publish' } }, $inc: { version: 1 } });
+    expect((await t.bot.approvals.sweep(clock.now())).published).toBe(0);
+    clock.advance(6 * 60_000);
+    expect((await t.bot.approvals.sweep(clock.now())).published).toBe(1);
+    await t.settle();
+    expect((await t.bot.models.approvals.findOne({ _id: c._id }).lean())?.number).toBe('金总河长办发〔2027〕4号');
+    expect(t.fake.messages().filter((m) => m.receiveId === openId('zheng') && textOf(m).includes('区总河长办公室关于2026年度优秀河湖长表彰的通报'))).toHaveLength(1);
+    expect((await t.bot.approvals.sweep(clock.now())).published).toBe(0);
+  });
+});

@@ -3,6 +3,8 @@ import { APPROVAL_KIND_NAMES, CHAINS, chainTransition, DRAFT, STEP_NAMES, STEP_V
 import type { Clock } from '../../domain/clock.js';
 import { personName, type Directory } from '../../domain/directory/directory.js';
 import { documentNumber, numberPrefixFor } from '../../domain/documents/document.js';
+import { approvalNudge } from '../../domain/meetings/meeting-settings.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -15,6 +17,9 @@ import { fullDate } from '../documents/layouts.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { ApprovalCardPresenter, ApprovalView } from './views.js';
+
+/** A record past its last step without a number after this long was cut short. */
+const PUBLICATION_GRACE_MS = 5 * 60_000;
 
 export interface ApprovalDeps {
   directory: DirectoryStore;
@@ -77,6 +82,37 @@ export class ApprovalService {
 
   async return(actorOpenId: string, id: string, version: number, comment: string): Promise<CardJson> {
     return this.move(actorOpenId, id, version, { type: 'return', comment });
+  }
+
+  /**
+   * The chain's reminders, run by a job: a publication cut short (a crash after the last
+   * step) is finished, and whoever holds a step is reminded after every N working days
+   * (the directory's `meetings.approvalRemindAfterDays`, as for minutes). Returns how many.
+   */
+  async sweep(now: Date): Promise<{ published: number; nudges: number }> {
+    const outcome = { published: 0, nudges: 0 };
+    const directory = await this.deps.directory.loadDirectory();
+    if (!directory) return outcome;
+    const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    for (const approval of await this.deps.approvals.inProgress()) {
+      const chain = CHAINS[approval.kind];
+      const since = approval.history.at(-1)?.at ?? approval.createdAt;
+      if (approval.position >= chain.length) {
+        if (now.getTime() - since.getTime() < PUBLICATION_GRACE_MS) continue;
+        await this.publish(directory, approval);
+        const card = this.deps.cards.approval(this.view(directory, (await this.deps.approvals.get(approval.id))!));
+        await updateDeliveredCards(this.deps.messenger, await this.deps.approvals.cardKeys(approval.id), `v${approval.version}:published`, card);
+        outcome.published++;
+        continue;
+      }
+      const nudge = approvalNudge(since, directory.meetings.approvalRemindAfterDays, calendar, directory.reminders.hour, now, this.deps.timeZone);
+      if (nudge === undefined) continue;
+      const step = chain[approval.position]!;
+      const text = `${APPROVAL_KIND_NAMES[approval.kind]}“${approval.title}”已于${fullDate(since, this.deps.timeZone)}送“${STEP_NAMES[step]}”，尚待办理。请在卡片上${STEP_VERBS[step]}，或写明意见退回。`;
+      await notify(this.deps.messenger, this.actorPlaces(directory, step), `${approval.id}:v${approval.version}:nudge:${nudge}`, { kind: 'text', text });
+      outcome.nudges++;
+    }
+    return outcome;
   }
 
   /** Sends the card to a place and remembers the copy, so later changes update it. */
