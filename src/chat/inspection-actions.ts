@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { FINDING_ASPECTS } from '../domain/inspections/inspection.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { InspectionService } from '../workflows/inspections/inspection-service.js';
 import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
@@ -15,6 +16,7 @@ const CreateForm = z.object({
   to: PickedDaySchema,
 });
 const FindingForm = z.object({
+  aspect: z.enum(FINDING_ASPECTS, { error: '请选择督查内容' }),
   text: z.string({ error: '请填写发现的问题' }).trim().min(1, '请填写发现的问题').max(1000, '内容过长，请精简到 1000 字以内'),
   water: z.string({ error: '请选择河湖' }).min(1, '请选择河湖'),
   township: z.string({ error: '请选择负责整改的乡镇' }).min(1, '请选择负责整改的乡镇'),
@@ -45,6 +47,7 @@ export function registerInspectionActions(router: CardActionRouter, inspections:
     const v = cardValue(VersionedButton, input.action);
     const f = formOf(FindingForm, input.formValue);
     const card = await inspections.addFinding(input.operatorOpenId, v.id, v.v, {
+      aspect: f.aspect,
       text: f.text,
       waterBodyId: f.water,
       townshipId: f.township,

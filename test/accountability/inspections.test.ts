@@ -24,7 +24,7 @@ beforeAll(async () => {
 describe('督查 by the office', () => {
   let id = '';
   let version = 1;
-  const finding = { text: '乡级河长10月、11月未巡河，滨河路段垃圾未清理', water: 'dadu-jinkouhe', township: 'yonghe', department: 'natural-resources-bureau', date: '2026-12-31 +0800' };
+  const finding = { aspect: 'performance', text: '乡级河长10月、11月未巡河，滨河路段垃圾未清理', water: 'dadu-jinkouhe', township: 'yonghe', department: 'natural-resources-bureau', date: '2026-12-31 +0800' };
 
   it('is opened by the office or a liaison unit, nobody else', async () => {
     expect(textOf((await say('wu', { text: '/督查' }))[0])).toContain('督查由区河长制办公室或区级河湖长联络员单位组织。');
@@ -56,15 +56,19 @@ describe('督查 by the office', () => {
     const issue = (await t.bot.models.issues.findOne({ 'source.kind': 'inspection' }).lean())!;
     expect(issue).toMatchObject({ state: 'assigned', assigneeUnit: 'yonghe', waterBodyId: 'dadu-jinkouhe', description: finding.text });
     expect([...issue.supervisorUnits].sort()).toEqual(['natural-resources-bureau', 'water-bureau']);
-    expect(text(added.card)).toContain(`1. ${finding.text}`);
+    expect(text(added.card)).toContain(`1. 【河湖长及有关单位履职】${finding.text}`);
     expect(text(added.card)).toContain(issue.number);
     expect(text(added.card)).toContain('督促指导：区自然资源局');
     // 永和镇 gets the problem to rectify, as any assigned problem.
     expect(to('wu', issue.number).length).toBeGreaterThan(0);
 
-    const second = await tap('qian', { a: 'inspection.addFinding', id, v: version }, { text: '河长公示牌信息未更新', water: 'baixionggou', township: 'yonghe', date: '2026-12-20 +0800' });
+    const second = await tap('qian', { a: 'inspection.addFinding', id, v: version }, { aspect: 'tasks', text: '河长公示牌信息未更新', water: 'baixionggou', township: 'yonghe', date: '2026-12-20 +0800' });
     version += 1;
-    expect(text(second.card)).toContain('2. 河长公示牌信息未更新');
+    expect(text(second.card)).toContain('2. 【工作任务完成】河长公示牌信息未更新');
+    // Without saying which part of the work it is about, nothing is recorded.
+    const unsorted = await tap('qian', { a: 'inspection.addFinding', id, v: version }, { text: '台账不全', water: 'baixionggou', township: 'yonghe', date: '2026-12-20 +0800' });
+    expect(unsorted.toast).toEqual({ type: 'error', content: '请选择督查内容' });
+    expect(await issueCount()).toBe(2);
     expect(text(second.card)).toContain('发现问题**：2 项，已整改销号 0 项，整改中 2 项，逾期 0 项');
   });
 
@@ -102,7 +106,7 @@ describe('督查 by a liaison unit', () => {
     const opened = await tap('zhou', { a: 'inspection.create' }, { title: '野牛河专项督查', from: '2027-01-02 +0800', to: '2027-01-03 +0800' }, 'om_insp_zhou');
     expect(text(opened.card)).toContain('**督查范围**：野牛河');
     const id = (await t.bot.models.inspections.findOne({ organiserUnit: 'ecology-bureau' }).lean())!._id;
-    const added = await tap('zhou', { a: 'inspection.addFinding', id, v: 1 }, { text: '网箱养殖未拆除', water: 'yeniu', township: 'jinhe', department: 'agriculture-bureau', date: '2027-01-31 +0800' });
+    const added = await tap('zhou', { a: 'inspection.addFinding', id, v: 1 }, { aspect: 'rectification', text: '网箱养殖未拆除', water: 'yeniu', township: 'jinhe', department: 'agriculture-bureau', date: '2027-01-31 +0800' });
     expect(added.toast?.content).toBe('已交办乡镇整改');
     const issue = (await t.bot.models.issues.findOne({ description: '网箱养殖未拆除' }).lean())!;
     expect(issue).toMatchObject({ assigneeUnit: 'jinhe', state: 'assigned' });

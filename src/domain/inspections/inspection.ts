@@ -8,8 +8,14 @@ import { isOfficeStaff } from '../issues/involvement.js';
  * unit supervising; how they are rectified feeds the yearly assessment.
  */
 
+/** What art. 15 says an inspection looks at. */
+export const FINDING_ASPECTS = ['performance', 'tasks', 'rectification'] as const;
+export type FindingAspect = (typeof FINDING_ASPECTS)[number];
+export const FINDING_ASPECT_NAMES: Record<FindingAspect, string> = { performance: '河湖长及有关单位履职', tasks: '工作任务完成', rectification: '突出问题整改' };
+
 export interface InspectionFinding {
   n: number;
+  aspect: FindingAspect;
   text: string;
   waterBodyId: string;
   townshipId: string;
@@ -57,6 +63,7 @@ export function mayRecordFindings(directory: Directory, personId: string, inspec
 }
 
 export interface FindingInput {
+  aspect: FindingAspect;
   text: string;
   waterBodyId: string;
   townshipId: string;

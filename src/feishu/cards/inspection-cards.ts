@@ -4,7 +4,7 @@ import { renderCard } from './template.js';
 function findingLine(f: InspectionView['findings'][number]): string {
   const state = f.closed ? `<font color='green'>${f.stateName}</font>` : f.overdue ? `<font color='red'>${f.stateName}（已逾期）</font>` : f.stateName;
   const guide = f.departmentName ? ` · 督促指导：${f.departmentName}` : '';
-  return `${f.n}. ${f.text}\n<font color='grey'>${f.waterName} · 整改：${f.townshipName}${guide} · 时限：${f.deadline} · ${f.number}</font> ${state}`;
+  return `${f.n}. 【${f.aspectName}】${f.text}\n<font color='grey'>${f.waterName} · 整改：${f.townshipName}${guide} · 时限：${f.deadline} · ${f.number}</font> ${state}`;
 }
 
 /** Cards for 督查 (cards/inspection*.json). */

@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import { unitName, type Directory, type Person } from '../../domain/directory/directory.js';
-import { checkFinding, inspectableWaters, inspectingUnit, mayRecordFindings, type FindingInput, type Inspection } from '../../domain/inspections/inspection.js';
+import { checkFinding, FINDING_ASPECT_NAMES, inspectableWaters, inspectingUnit, mayRecordFindings, type FindingInput, type Inspection } from '../../domain/inspections/inspection.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineFor } from '../../domain/issues/supervision.js';
 import { daysBetween, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
@@ -151,6 +151,7 @@ export class InspectionService {
       },
     );
     const updated = await this.deps.inspections.addFinding(id, {
+      aspect: input.aspect,
       text: input.text,
       waterBodyId: input.waterBodyId,
       townshipId: input.townshipId,
@@ -202,6 +203,7 @@ export class InspectionService {
       const closed = issue?.state === 'closed';
       findings.push({
         n: f.n,
+        aspectName: FINDING_ASPECT_NAMES[f.aspect] ?? '',
         text: f.text,
         waterName: directory.waterBodies.find((w) => w.id === f.waterBodyId)?.name ?? '',
         townshipName: unitName(directory, f.townshipId),

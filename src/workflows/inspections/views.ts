@@ -12,6 +12,7 @@ export interface InspectionView {
   period: string;
   findings: Array<{
     n: number;
+    aspectName: string;
     text: string;
     waterName: string;
     townshipName: string;
