@@ -32,6 +32,10 @@ export function registerApprovalActions(router: CardActionRouter, chain: Approva
     const f = formOf(CommentForm, input.formValue);
     return refreshed(input.operatorOpenId, v.id, async () => done('已退回上一环节', await chain.return(input.operatorOpenId, v.id, v.v, f.comment)));
   });
+  router.register('approval.view', async (input) => {
+    const v = cardValue(ViewButton, input.action);
+    return { card: await chain.card(input.operatorOpenId, v.id) };
+  });
   router.register('assessment.export', async (input) => {
     const v = cardValue(ViewButton, input.action);
     await assessment.sendWorkbook(input.operatorOpenId, v.id, input.messageId ?? v.id);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CardActionResponse } from '../feishu/inbound.js';
-import type { SanctionService } from '../workflows/accountability/sanction-service.js';
+import type { Issued, SanctionService } from '../workflows/accountability/sanction-service.js';
 import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
@@ -37,12 +37,17 @@ const ReferForm = z.object({ body: text('接收单位', 100), date: PickedDaySch
 export function registerSanctionActions(router: CardActionRouter, sanctions: SanctionService): void {
   const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
   const refreshed = (operator: string, sanctionId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => sanctions.card(operator, sanctionId));
+  // Recorded either way; the issuer is told when the unit has nobody in the directory to receive it.
+  const answer = (issued: Issued, content: string): CardActionResponse =>
+    issued.unreachableUnit
+      ? { toast: { type: 'warning', content: `已记录，但${issued.unreachableUnit}在组织名录中没有群聊或成员，未能送达，请补充名录后转告该单位。` }, card: issued.card }
+      : done(content, issued.card);
 
   router.register('sanction.issue', async (input) => {
     const f = formOf(NoticeForm, input.formValue);
     const kind = f.kind === 'praise' ? 'bulletin' : f.kind;
-    const card = await sanctions.issueNotice(input.operatorOpenId, { kind, praise: f.kind === 'praise', unitId: f.unit, reason: f.reason, issueRefs: f.issues }, input.messageId ?? randomUUID());
-    return done(f.kind === 'prompt' ? '提示已发出' : '通报已发出', card);
+    const issued = await sanctions.issueNotice(input.operatorOpenId, { kind, praise: f.kind === 'praise', unitId: f.unit, reason: f.reason, issueRefs: f.issues }, input.messageId ?? randomUUID());
+    return answer(issued, f.kind === 'prompt' ? '提示已发出' : '通报已发出');
   });
   router.register('sanction.view', async (input) => {
     const v = cardValue(ViewButton, input.action);
@@ -50,12 +55,12 @@ export function registerSanctionActions(router: CardActionRouter, sanctions: San
   });
   router.register('admonition.schedule', async (input) => {
     const f = formOf(AdmonitionForm, input.formValue);
-    const card = await sanctions.scheduleAdmonition(
+    const issued = await sanctions.scheduleAdmonition(
       input.operatorOpenId,
       { unitId: f.unit, initiatorId: f.initiator, interviewee: f.interviewee, reason: f.reason, issueRefs: f.issues, day: f.date, time: f.time, place: f.place, participants: f.people },
       input.messageId ?? randomUUID(),
     );
-    return done('约谈通知已发出', card);
+    return answer(issued, '约谈通知已发出');
   });
   router.register('admonition.stepForm', async (input) => {
     const v = cardValue(StepButton, input.action);

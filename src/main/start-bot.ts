@@ -189,6 +189,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       timeZone: config.timezone,
       logger: logger.child({ component: 'issues' }),
     });
+    const approvalStore = new ApprovalStore(models);
     const sanctions = new SanctionService({
       directory,
       sanctions: new SanctionStore(models),
@@ -234,6 +235,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       renderLedger,
       meetings: documents.ctx.deps.meetings,
       documents: documents.ctx.deps.documents,
+      approvals: approvalStore,
+      sanctions: sanctions.deps.sanctions,
       cards: listCards,
       clock,
       timeZone: config.timezone,
@@ -259,7 +262,6 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       timeZone: config.timezone,
     });
     const digest = new MonthlyDigest(status, messenger);
-    const approvalStore = new ApprovalStore(models);
     const approvals = new ApprovalService({
       directory,
       approvals: approvalStore,

@@ -309,6 +309,10 @@ describe('the chain’s reminders', () => {
     await t.bot.approvals.sweep(clock.now());
     await t.settle();
     expect(nudges()).toHaveLength(1);
+    // The office sees it among overdue work; before publication, a township cannot open it.
+    const [overdue] = await say('qian', { text: '/逾期' });
+    expect(text(overdue?.content)).toContain('待区总河长办公室主任会议审议** 表彰工作方案和表彰名单“2026年度优秀河湖长表彰”');
+    expect((await tap('wu', { a: 'approval.view', id: c._id })).toast?.content).toBe('印发前，只有区河长制办公室、区总河长办公室和审批环节的办理人可以查看。');
   });
 
   it('finish a publication cut short after the last step', async () => {

@@ -89,6 +89,14 @@ describe('提示 and 通报', () => {
   });
 });
 
+describe('a unit nobody in the directory can receive for', () => {
+  it('still records the 提示, and tells the issuer it could not be delivered', async () => {
+    const done = await tap('qian', { a: 'sanction.issue' }, { kind: 'prompt', unit: 'heping', reason: '巡河记录缺失' }, 'om_form_heping');
+    expect(done.toast).toEqual({ type: 'warning', content: '已记录，但和平彝族乡在组织名录中没有群聊或成员，未能送达，请补充名录后转告该单位。' });
+    expect((await store().ofYear(2026, 'heping')).map((s) => s.kind)).toEqual(['prompt']);
+  });
+});
+
 describe('约谈', () => {
   let id = '';
   let version = 1;
@@ -159,6 +167,11 @@ describe('约谈', () => {
     expect(toChat('oc_example_hezhangban', '约谈复核提醒')).toHaveLength(1);
     expect(to('li', '约谈复核提醒')).toHaveLength(1);
     expect(textOf(to('li', '约谈复核提醒')[0])).toContain('12月20日前拆除全部网箱');
+    // /逾期 lists it for the office until it is reviewed; the unit cannot open the card's record.
+    const [overdue] = await say('qian', { text: '/逾期' });
+    expect(text(overdue?.content)).toContain('约谈待复核 · 金河镇');
+    expect((await tap('wu', { a: 'sanction.view', id })).toast?.content).toBe('您与该记录无关，无法查看。');
+    expect(text((await tap('zheng', { a: 'sanction.view', id })).card)).toContain('已约谈，待复核');
   });
 
   it('records the review, then the referral of the case, after which the reminders stop', async () => {

@@ -67,6 +67,16 @@ export function stepActors(directory: Directory, step: StepKind): string[] {
 /** 区河长制办公室 drafts and submits (art. 16, 18, 19). */
 export const mayDraft = (directory: Directory, personId: string): boolean => isOfficeStaff(directory, personId);
 
+/**
+ * Who may look at a record before it is published: both offices' staff and everyone who acts
+ * on one of its steps. Once published, anyone in the directory may.
+ */
+export function maySee(directory: Directory, personId: string, kind: ApprovalKind, position: Position): boolean {
+  if (position >= CHAINS[kind].length) return true;
+  if (directory.units.some((u) => (u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') && u.members.includes(personId))) return true;
+  return CHAINS[kind].some((step) => stepActors(directory, step).includes(personId));
+}
+
 export type ChainAction = { type: 'submit' } | { type: 'pass' } | { type: 'return'; comment: string };
 
 /** The next position, or why the person may not move it. */

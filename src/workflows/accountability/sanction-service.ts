@@ -70,6 +70,12 @@ export type AdmonitionStepInput =
   | { step: 'review'; outcome: 'fulfilled' | 'unfulfilled'; note: string }
   | { step: 'refer'; body: string; on: LocalDate; note: string };
 
+/** A sanction just issued: its card, and the unit's name when nobody in it could be told. */
+export interface Issued {
+  card: CardJson;
+  unreachableUnit?: string;
+}
+
 const STEP_HEADINGS: Record<AdmonitionStep, string> = { record: '记录约谈情况', review: '约谈落实情况复核', refer: '移交问题线索' };
 
 /**
@@ -93,7 +99,7 @@ export class SanctionService {
   }
 
   /** Issues a 提示 or 通报 from the form; `key` makes a retried submission issue it once. */
-  async issueNotice(actorOpenId: string, input: NoticeInput, key: string): Promise<CardJson> {
+  async issueNotice(actorOpenId: string, input: NoticeInput, key: string): Promise<Issued> {
     const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
     if (!mayIssueNotice(directory, person.id)) throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[input.kind]}。`);
@@ -146,7 +152,7 @@ export class SanctionService {
   }
 
   /** Schedules a 约谈; the card goes to the initiator, the unit, the participants and the office. */
-  async scheduleAdmonition(actorOpenId: string, input: AdmonitionInput, key: string): Promise<CardJson> {
+  async scheduleAdmonition(actorOpenId: string, input: AdmonitionInput, key: string): Promise<Issued> {
     const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
     this.mayArrange(directory, person);
@@ -223,10 +229,17 @@ export class SanctionService {
     return card;
   }
 
+  /** The card as it stands, for the offices, the unit's people and a 约谈's initiator and participants. */
   async card(actorOpenId: string, id: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    requirePerson(directory, actorOpenId);
-    return this.deps.cards.sanction(await this.view(directory, await this.load(id)));
+    const person = requirePerson(directory, actorOpenId);
+    const sanction = await this.load(id);
+    const concerned =
+      mayIssueNotice(directory, person.id) ||
+      directory.units.some((u) => u.id === sanction.unitId && u.members.includes(person.id)) ||
+      (!!sanction.admonition && [sanction.admonition.initiatorId, ...sanction.admonition.participants].includes(person.id));
+    if (!concerned) throw new ForbiddenError('您与该记录无关，无法查看。');
+    return this.deps.cards.sanction(await this.view(directory, sanction));
   }
 
   /** 复核 reminders due now: to the office and the initiator, once per 约谈 and review day. */
@@ -247,14 +260,16 @@ export class SanctionService {
     return sent;
   }
 
-  private async issue(directory: Directory, sanction: Sanction): Promise<CardJson> {
+  private async issue(directory: Directory, sanction: Sanction): Promise<Issued> {
     const year = toLocal(sanction.issuedAt, this.deps.timeZone).year;
     const created = await this.deps.sanctions.create(sanction, year);
     const current = created ? sanction : ((await this.deps.sanctions.get(sanction.id)) ?? sanction);
     const card = this.deps.cards.sanction(await this.view(directory, current));
     if (created) this.deps.logger.info({ sanction: sanction.id, kind: sanction.kind, unit: sanction.unitId }, 'sanction issued');
     for (const d of this.places(directory, current)) await this.deps.messenger.send(`${current.id}:card:${d.place}`, d.to, { kind: 'card', card });
-    return card;
+    const unreachable = unitDestinationsById(directory, current.unitId).length === 0;
+    if (unreachable) this.deps.logger.warn({ sanction: current.id, unit: current.unitId }, 'sanction recorded, but the unit has no chat or members to receive it');
+    return { card, unreachableUnit: unreachable ? unitName(directory, current.unitId) : undefined };
   }
 
   /** Where a sanction's card goes: the unit, both offices, and for a 约谈 its initiator and participants. */

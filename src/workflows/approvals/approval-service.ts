@@ -1,5 +1,5 @@
 import type { Approval } from '../../domain/approvals/approval.js';
-import { APPROVAL_KIND_NAMES, CHAINS, chainTransition, DRAFT, STEP_NAMES, STEP_VERBS, stepActors, type ApprovalKind, type ChainAction } from '../../domain/approvals/chain.js';
+import { APPROVAL_KIND_NAMES, CHAINS, chainTransition, DRAFT, maySee, STEP_NAMES, STEP_VERBS, stepActors, type ApprovalKind, type ChainAction } from '../../domain/approvals/chain.js';
 import type { Clock } from '../../domain/clock.js';
 import { personName, type Directory } from '../../domain/directory/directory.js';
 import { documentNumber, numberPrefixFor } from '../../domain/documents/document.js';
@@ -17,6 +17,9 @@ import { fullDate } from '../documents/layouts.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { ApprovalCardPresenter, ApprovalView } from './views.js';
+
+/** The refusal for someone outside the offices and the chain before publication. */
+export const NOT_YET_PUBLISHED = '印发前，只有区河长制办公室、区总河长办公室和审批环节的办理人可以查看。';
 
 /** A record past its last step without a number after this long was cut short. */
 const PUBLICATION_GRACE_MS = 5 * 60_000;
@@ -63,8 +66,10 @@ export class ApprovalService {
 
   async card(actorOpenId: string, id: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
-    requirePerson(directory, actorOpenId);
-    return this.deps.cards.approval(this.view(directory, await this.load(id)));
+    const person = requirePerson(directory, actorOpenId);
+    const approval = await this.load(id);
+    if (!maySee(directory, person.id, approval.kind, approval.position)) throw new ForbiddenError(NOT_YET_PUBLISHED);
+    return this.deps.cards.approval(this.view(directory, approval));
   }
 
   /** The card as it stands, for callers that already checked who may see it. */

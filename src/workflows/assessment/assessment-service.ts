@@ -1,5 +1,5 @@
 import type { Approval } from '../../domain/approvals/approval.js';
-import { CHAINS, DRAFT, mayDraft, stepActors } from '../../domain/approvals/chain.js';
+import { DRAFT, mayDraft, maySee } from '../../domain/approvals/chain.js';
 import { DEFAULT_SCHEME, fullMarks, MEASURE_NAMES, type AssessmentScheme } from '../../domain/assessment/scheme.js';
 import { GROUP_NAMES, scoreAndRank, type UnitScore } from '../../domain/assessment/score.js';
 import type { Clock } from '../../domain/clock.js';
@@ -59,7 +59,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const y = year ?? toLocal(now, tz).year - (toLocal(now, tz).month <= 3 ? 1 : 0);
     const id = `assessment:${y}`;
     const existing = await this.deps.approvals.get<AssessmentContent>(id);
-    if (!this.maySee(directory, person.id, existing)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
+    if (!this.visible(directory, person.id, existing)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
     if (!existing) {
       if (!mayDraft(directory, person.id)) throw new ForbiddenError(`尚未开展${y}年度考核，由区河长制办公室发起。`);
       const content = await this.compute(directory, y);
@@ -84,7 +84,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const person = requirePerson(directory, actorOpenId);
     const approval = await this.deps.approvals.get<AssessmentContent>(id);
     if (!approval || approval.kind !== 'assessment') throw new UserInputError('找不到该考核。');
-    if (!this.maySee(directory, person.id, approval)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
+    if (!this.visible(directory, person.id, approval)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
     const content = approval.position === DRAFT ? ((await this.refresh(directory, approval)) ?? approval.content) : approval.content;
     return this.file(approval, content);
   }
@@ -152,16 +152,10 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
   }
 
 
-  /** Before publication: the offices, the general chief and whoever records a step; after: everyone in the directory. */
-  private maySee(directory: Directory, personId: string, approval: Approval | undefined): boolean {
-    if (approval && approval.position >= CHAINS.assessment.length) return true;
-    return isOfficeStaffOrChain(directory, personId);
+  /** Before publication: the offices and whoever acts on a step; after: everyone in the directory. */
+  private visible(directory: Directory, personId: string, approval: Approval | undefined): boolean {
+    return maySee(directory, personId, 'assessment', approval?.position ?? DRAFT);
   }
-}
-
-function isOfficeStaffOrChain(directory: Directory, personId: string): boolean {
-  if (directory.units.some((u) => (u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') && u.members.includes(personId))) return true;
-  return CHAINS.assessment.some((step) => stepActors(directory, step).includes(personId));
 }
 
 /** The workbook: ranked results, each item's score, and one row per record behind them. */

@@ -1,4 +1,5 @@
 import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf } from '../../domain/access/visibility.js';
+import { APPROVAL_KIND_NAMES, CHAINS, STEP_NAMES } from '../../domain/approvals/chain.js';
 import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { workingDaysSince } from '../../domain/meetings/meeting-settings.js';
 import { shortNumber } from '../../domain/issues/issue.js';
@@ -84,12 +85,35 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     rows.push({ text: `**待审定 · ${name(d.approverId)}** 《${d.title}》，${d.submittedAt ? fullDate(d.submittedAt, tz) : ''}提交，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'doc.view', id: d.id } } });
   }
 
-  const total = missed.length + late.length + waiting.length;
+  // The offices' own overdue work: approval-chain steps and 约谈 reviews (district viewers only).
+  const chainSteps: string[] = [];
+  const reviews: string[] = [];
+  if (visibility.district) {
+    for (const a of await deps.approvals.inProgress()) {
+      const step = CHAINS[a.kind][a.position];
+      const since = a.history.at(-1)?.at ?? a.createdAt;
+      const days = workingDaysSince(since, calendar, now, tz);
+      if (!step || days < directory.meetings.approvalRemindAfterDays) continue;
+      chainSteps.push(a.id);
+      rows.push({ text: `**待${STEP_NAMES[step]}** ${APPROVAL_KIND_NAMES[a.kind]}“${a.title}”，${fullDate(since, tz)}送达，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'approval.view', id: a.id } } });
+    }
+    for (const s of await deps.sanctions.reviewsDue(now)) {
+      const a = s.admonition;
+      if (!a?.reviewOn) continue;
+      reviews.push(s.id);
+      rows.push({ text: `**约谈待复核 · ${unitOf(s.unitId)}** ${a.interviewee}，应于${fullDate(a.reviewOn, tz)}复核：${a.commitments ?? ''}`, button: { label: '查看', value: { a: 'sanction.view', id: s.id } } });
+    }
+  }
+
+  const total = missed.length + late.length + waiting.length + chainSteps.length + reviews.length;
   return deps.cards.list({
     title: '逾期事项',
     subtitle: `截至${fullDate(now, tz)}`,
     color: total > 0 ? 'red' : 'blue',
-    summary: total === 0 ? '没有逾期事项。' : `巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份。`,
+    summary:
+      total === 0
+        ? '没有逾期事项。'
+        : `巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份${chainSteps.length + reviews.length > 0 ? `，考核表彰待办超期 **${chainSteps.length}** 项，约谈待复核 **${reviews.length}** 项` : ''}。`,
     rows,
     footer: '逾期清单只发给查询人；督办提醒由机器人在工作日按期发出。',
   });

@@ -9,7 +9,9 @@ import { MEETING_KIND_NAMES } from '../../domain/meetings/meeting.js';
 import { matchName, stateWord, type Named, type StateWord } from '../../domain/queries/arguments.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
+import type { ApprovalStore } from '../../store/approval-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
+import type { SanctionStore } from '../../store/sanction-store.js';
 import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
@@ -34,6 +36,10 @@ export interface QueryDeps {
   renderLedger: (ledger: Ledger) => Promise<Buffer>;
   meetings: MeetingStore;
   documents: DocumentStore;
+  /** Assessments, commendations and incentive plans on their approval chain. */
+  approvals: ApprovalStore;
+  /** 约谈 waiting for their 复核. */
+  sanctions: SanctionStore;
   cards: ListCardPresenter;
   clock: Clock;
   timeZone: string;
