@@ -6,7 +6,7 @@ import type { CardActionResponse } from '../feishu/inbound.js';
 import type { ApprovalService } from '../workflows/approvals/approval-service.js';
 import type { AssessmentService } from '../workflows/assessment/assessment-service.js';
 import type { PlanService } from '../workflows/commendations/plan-service.js';
-import { ActionValueSchema, cardValue, formOf, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(128);
@@ -16,7 +16,6 @@ const CommentForm = z.object({ comment: z.string().trim().max(1000, '意见过�
 
 /** The buttons of every record on an approval chain, and the assessment's export. */
 export function registerApprovalActions(router: CardActionRouter, chain: ApprovalService, assessment: AssessmentService): void {
-  const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
   const refreshed = (operator: string, approvalId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => chain.card(operator, approvalId));
 
   router.register('approval.submit', async (input) => {

@@ -36,6 +36,11 @@ export function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknow
   return parsed.data;
 }
 
+/** A tap that worked: a short success toast and the card as it now stands. */
+export function done(content: string, card: Record<string, unknown>): CardActionResponse {
+  return { toast: { type: 'success', content }, card };
+}
+
 /**
  * Runs a tap; when it was on an outdated card or lost to a concurrent one, answers with the
  * polite warning and the card as it now stands instead.

@@ -6,7 +6,7 @@ import type { DocumentService } from '../workflows/documents/document-service.js
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import type { MessageBody } from '../workflows/ports.js';
-import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(64);
@@ -41,7 +41,6 @@ const DraftForm = z.object({ goals: optionalText, problems: optionalText, tasks:
 export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {
   // A stale or concurrent tap is refused with the card as it now stands.
   const refreshed = (operator: string, docId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => documents.view(operator, docId));
-  const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
 
   router.register('doc.view', async (input) => {
     const v = cardValue(ViewButton, input.action);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FINDING_ASPECTS } from '../domain/inspections/inspection.js';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { InspectionService } from '../workflows/inspections/inspection-service.js';
-import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(128);
@@ -27,7 +27,6 @@ const FindingForm = z.object({
 
 /** The inspection form, its card's buttons and the finding form. */
 export function registerInspectionActions(router: CardActionRouter, inspections: InspectionService): void {
-  const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
   const refreshed = (operator: string, inspectionId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => inspections.card(operator, inspectionId));
 
   router.register('inspection.create', async (input) => {

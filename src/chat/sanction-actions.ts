@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CardActionResponse } from '../feishu/inbound.js';
 import type { Issued, SanctionService } from '../workflows/accountability/sanction-service.js';
-import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(128);
@@ -35,7 +35,6 @@ const ReferForm = z.object({ body: text('接收单位', 100), date: PickedDaySch
 
 /** The 提示/通报 and 约谈 forms and the buttons on their cards. */
 export function registerSanctionActions(router: CardActionRouter, sanctions: SanctionService): void {
-  const done = (content: string, card: Record<string, unknown>): CardActionResponse => ({ toast: { type: 'success', content }, card });
   const refreshed = (operator: string, sanctionId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => sanctions.card(operator, sanctionId));
   // Recorded either way; the issuer is told when the unit has nobody in the directory to receive it.
   const answer = (issued: Issued, content: string): CardActionResponse =>
