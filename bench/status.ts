@@ -5,7 +5,7 @@
  * office (the whole province) and for one district river chief, many times each, through the
  * same StatusService the bot uses.
  *
- *   npm run bench:status [-- --runs 30 --chiefs 50000 --patrols 500000 --problems 200000]
+ *   npm run bench:status [-- --runs 30 --chiefs 50000 --patrols 500000 --problems 200000 --viewers office,chief]
  *
  * Prints seeding time, then p50 / p95 / max per viewer. Uses MONGODB_URI when set (a real
  * MongoDB), else the embedded database.
@@ -42,6 +42,8 @@ const { values } = parseArgs({
     chiefs: { type: 'string', default: '50000' },
     patrols: { type: 'string', default: '500000' },
     problems: { type: 'string', default: '200000' },
+    // Which viewers to time: the office (whole province) and/or one district river chief.
+    viewers: { type: 'string', default: 'office,chief' },
   },
 });
 const RUNS = Number(values.runs);
@@ -161,7 +163,8 @@ async function main(): Promise<void> {
 
   const status = new StatusService({ directory: store, patrols: new PatrolStore(models, clock), issues: new IssueStore(models, clock), meetings: new MeetingStore(models), documents: new DocumentStore(models), cards: statusCards, clock, timeZone: TZ });
   const loaded = (await store.loadDirectory())!;
-  for (const [who, personId] of [['office (whole province)', 'office'], ['one district river chief', 'r0']] as const) {
+  const viewers = ([['office (whole province)', 'office'], ['one district river chief', 'r0']] as const).filter(([, id]) => values.viewers.split(',').includes(id === 'r0' ? 'chief' : id));
+  for (const [who, personId] of viewers) {
     const visibility = visibilityOf(loaded, personId)!;
     await status.view(loaded, visibility, personId); // warm-up
     const times: number[] = [];

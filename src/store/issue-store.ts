@@ -5,6 +5,7 @@ import { periodContaining } from '../domain/time/period.js';
 import { issueNumber, type Issue, type IssueHistoryLine, type IssueSourceKind, type ProgressNote } from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
 import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
+import { equalityBranches } from './equality-branches.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
 
@@ -261,10 +262,19 @@ export class IssueStore {
    * within the week by unit, source and deadline (overdue is told apart here, by `now`).
    */
   async statusCounts(visibleTo: IssueFilter['visibleTo'], now: Date, months: string[], weekAhead: Date): Promise<StatusCounts> {
-    const scope = visibleTo ? (this.query({ visibleTo }).$or as Array<Record<string, unknown>>) : undefined;
-    const group = <T>(match: Record<string, unknown>, id: unknown) => {
-      const where = scope ? { $and: [match, { $or: scope }] } : match;
-      return this.models.issues.aggregate<T>([{ $match: where }, { $group: { _id: id, n: { $sum: 1 } } }] as PipelineStage[]).exec();
+    // A scoped viewer's part is read one water body or unit at a time (see equalityBranches).
+    const branches = visibleTo
+      ? equalityBranches([
+          ...visibleTo.waterBodyIds.map((w): [string, string] => ['waterBodyId', w]),
+          ...visibleTo.unitIds.map((u): [string, string] => ['assigneeUnit', u]),
+          ...visibleTo.unitIds.map((u): [string, string] => ['supervisorUnits', u]),
+        ])
+      : [{}];
+    const group = async <T>(match: Record<string, unknown>, id: unknown): Promise<T[]> => {
+      const parts = await Promise.all(
+        branches.map((branch) => this.models.issues.aggregate<T>([{ $match: { ...branch, ...match } }, { $group: { _id: id, n: { $sum: 1 } } }] as PipelineStage[]).exec()),
+      );
+      return parts.flat();
     };
     // Two passes instead of one per figure: each pass costs a scan on FerretDB.
     const [byState, dated] = await Promise.all([

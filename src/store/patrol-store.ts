@@ -76,8 +76,19 @@ export class PatrolStore {
    * reaching `times` counted. All on the database; a handful of rows come back.
    */
   async fulfilledByPeriod(role: ChiefRole, kind: PeriodKind, year: string, times: number, waterBodyIds?: string[]): Promise<Map<string, number>> {
-    const match: Record<string, unknown> = { role, 'periods.year': year, status: 'recorded' };
-    if (waterBodyIds) match.waterBodyId = { $in: waterBodyIds };
+    if (waterBodyIds) {
+      // One water body at a time: an equality the embedded database reads by (see equalityBranches);
+      // each duty is on one water body, so the counts add up.
+      const parts = await Promise.all(waterBodyIds.map((w) => this.fulfilledIn(role, kind, year, times, { waterBodyId: w })));
+      const sum = new Map<string, number>();
+      for (const part of parts) for (const [period, n] of part) sum.set(period, (sum.get(period) ?? 0) + n);
+      return sum;
+    }
+    return this.fulfilledIn(role, kind, year, times, {});
+  }
+
+  private async fulfilledIn(role: ChiefRole, kind: PeriodKind, year: string, times: number, scope: Record<string, string>): Promise<Map<string, number>> {
+    const match: Record<string, unknown> = { ...scope, role, 'periods.year': year, status: 'recorded' };
     const duty = role === 'generalChief' ? { chief: '$chiefId', p: `$periods.${kind}` } : { chief: '$chiefId', water: '$waterBodyId', p: `$periods.${kind}` };
     const rows = await this.models.patrols
       .aggregate<{ _id: string; fulfilled: number }>([
