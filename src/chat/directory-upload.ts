@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inOffices } from '../domain/directory/directory.js';
 import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import { directoryImportCard } from '../feishu/cards/directory-import-card.js';
 import type { DirectoryStore } from '../store/directory-store.js';
@@ -31,8 +32,7 @@ export class DirectoryUpload {
 
     const directory = await this.deps.store.loadDirectory();
     const sender = directory?.people.find((p) => p.openId === message.senderOpenId);
-    const office = directory?.units.filter((u) => u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') ?? [];
-    if (!sender || !office.some((u) => u.members.includes(sender.id))) {
+    if (!directory || !sender || !inOffices(directory, sender.id)) {
       ctx.log.info({ fileName: name }, 'roster upload refused: not office staff');
       await reply({ kind: 'text', text: OFFICE_ONLY });
       return true;

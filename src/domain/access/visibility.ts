@@ -1,4 +1,4 @@
-import { chiefDuties, type ChiefDuty, type Directory } from '../directory/directory.js';
+import { chiefDuties, isAccountable, isOffice, type ChiefDuty, type Directory } from '../directory/directory.js';
 import { SEED_OBLIGATIONS } from '../patrols/obligation.js';
 
 /**
@@ -18,7 +18,7 @@ export interface Visibility {
 
 export function visibilityOf(directory: Directory, personId: string): Visibility | undefined {
   const units = directory.units.filter((u) => u.members.includes(personId));
-  const district = personId === directory.generalChief || units.some((u) => u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice');
+  const district = personId === directory.generalChief || units.some(isOffice);
   const liaison = new Set(units.filter((u) => u.kind === 'liaisonUnit').map((u) => u.id));
   const waterBodyIds = new Set(
     directory.waterBodies
@@ -31,7 +31,7 @@ export function visibilityOf(directory: Directory, personId: string): Visibility
       )
       .map((w) => w.id),
   );
-  const unitIds = new Set(units.filter((u) => u.kind === 'township' || u.kind === 'department' || u.kind === 'liaisonUnit').map((u) => u.id));
+  const unitIds = new Set(units.filter(isAccountable).map((u) => u.id));
   if (!district && waterBodyIds.size === 0 && unitIds.size === 0) return undefined;
   return { district, waterBodyIds, unitIds };
 }
@@ -55,7 +55,7 @@ export type Audience = 'office' | 'chief' | 'liaison' | 'unit';
 export function audiencesOf(directory: Directory, personId: string): Set<Audience> {
   const out = new Set<Audience>();
   for (const u of directory.units.filter((x) => x.members.includes(personId))) {
-    if (u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') out.add('office');
+    if (isOffice(u)) out.add('office');
     else if (u.kind === 'liaisonUnit') out.add('liaison');
     else out.add('unit');
   }

@@ -1,4 +1,4 @@
-import type { Directory } from '../directory/directory.js';
+import { inOffices, isOffice, type Directory } from '../directory/directory.js';
 import { isOfficeStaff } from '../issues/involvement.js';
 
 /**
@@ -72,14 +72,14 @@ export interface Sanction {
 
 /** 区总河长办公室 or 区河长制办公室 staff may issue 提示 and 通报 (art. 20). */
 export function mayIssueNotice(directory: Directory, personId: string): boolean {
-  return directory.units.some((u) => (u.kind === 'generalChiefOffice' || u.kind === 'riverChiefOffice') && u.members.includes(personId));
+  return inOffices(directory, personId);
 }
 
 /** 区总河长, 区级河湖长, and the two offices' heads may call a 约谈 (art. 21). */
 export function mayInitiateAdmonition(directory: Directory, personId: string): boolean {
   if (directory.generalChief === personId) return true;
   if (directory.waterBodies.some((w) => w.districtChief === personId)) return true;
-  return directory.units.some((u) => (u.kind === 'generalChiefOffice' || u.kind === 'riverChiefOffice') && u.head === personId);
+  return directory.units.some((u) => isOffice(u) && u.head === personId);
 }
 
 /** 区河长制办公室 organises, records and reviews every 约谈, and refers cases on (art. 21). */

@@ -1,4 +1,4 @@
-import type { Directory } from '../directory/directory.js';
+import { inOffices, type Directory } from '../directory/directory.js';
 import { isOfficeStaff } from '../issues/involvement.js';
 
 /**
@@ -73,7 +73,7 @@ export const mayDraft = (directory: Directory, personId: string): boolean => isO
  */
 export function maySee(directory: Directory, personId: string, kind: ApprovalKind, position: Position): boolean {
   if (position >= CHAINS[kind].length) return true;
-  if (directory.units.some((u) => (u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') && u.members.includes(personId))) return true;
+  if (inOffices(directory, personId)) return true;
   return CHAINS[kind].some((step) => stepActors(directory, step).includes(personId));
 }
 

@@ -90,6 +90,21 @@ export interface ReminderSettings {
 
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { hour: 9, monthDaysBefore: [7, 2], quarterDaysBefore: [20, 5], liaisonDaysBefore: 10 };
 
+/** 区总河长办公室 and 区河长制办公室, the two offices the mechanism runs through. */
+export function isOffice(unit: Unit): boolean {
+  return unit.kind === 'generalChiefOffice' || unit.kind === 'riverChiefOffice';
+}
+
+/** Whether the person works in either office. */
+export function inOffices(directory: Directory, personId: string): boolean {
+  return directory.units.some((u) => isOffice(u) && u.members.includes(personId));
+}
+
+/** Townships and departments (liaison units are departments too): what problems are assigned to and the assessment ranks. */
+export function isAccountable(unit: Unit): boolean {
+  return unit.kind === 'township' || unit.kind === 'department' || unit.kind === 'liaisonUnit';
+}
+
 /** A person's name as people see it; the id when the directory no longer has them. */
 export function personName(directory: Directory, id: string | null | undefined): string {
   return directory.people.find((p) => p.id === id)?.name ?? id ?? '';

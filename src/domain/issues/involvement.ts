@@ -1,4 +1,4 @@
-import type { Directory, Person, Unit } from '../directory/directory.js';
+import { isAccountable, type Directory, type Person, type Unit } from '../directory/directory.js';
 import type { Issue } from './issue.js';
 import type { IssueActor } from './lifecycle.js';
 
@@ -61,7 +61,7 @@ export function supervisorsFor(directory: Directory, waterBodyId: string | undef
 
 /** The units a problem may be assigned to: townships and departments (liaison units are departments too). */
 export function assignableUnits(directory: Directory): Unit[] {
-  return directory.units.filter((u) => u.kind === 'township' || u.kind === 'department' || u.kind === 'liaisonUnit');
+  return directory.units.filter(isAccountable);
 }
 
 /**

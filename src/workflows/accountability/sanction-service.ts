@@ -13,7 +13,8 @@ import {
   type Sanction,
 } from '../../domain/accountability/sanction.js';
 import type { Clock } from '../../domain/clock.js';
-import { personName, unitName, type Directory, type Person } from '../../domain/directory/directory.js';
+import { isOffice, personName, unitName, type Directory, type Person } from '../../domain/directory/directory.js';
+import { assignableUnits } from '../../domain/issues/involvement.js';
 import { parseIssueRef } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { meetingStart } from '../../domain/meetings/meeting-settings.js';
@@ -93,7 +94,7 @@ export class SanctionService {
     const person = requirePerson(directory, actorOpenId);
     if (!mayIssueNotice(directory, person.id)) throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[kind]}。`);
     const [first = '', ...rest] = words.split(/\s+/).filter(Boolean);
-    const named = first ? matchName(first, this.accountableUnits(directory)) : undefined;
+    const named = first ? matchName(first, assignableUnits(directory)) : undefined;
     const unit = named?.kind === 'one' ? named.item.id : undefined;
     return this.deps.cards.noticeForm({ kind, unitOptions: this.unitOptions(directory), unit, reason: unit ? rest.join(' ') : words.trim() || undefined });
   }
@@ -103,7 +104,7 @@ export class SanctionService {
     const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
     if (!mayIssueNotice(directory, person.id)) throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[input.kind]}。`);
-    const unit = this.accountableUnits(directory).find((u) => u.id === input.unitId);
+    const unit = assignableUnits(directory).find((u) => u.id === input.unitId);
     if (!unit) throw new UserInputError('请选择被提示或通报的单位');
     const issueIds = await this.issueIds(input.issueRefs);
     const sanction: Sanction = {
@@ -141,7 +142,7 @@ export class SanctionService {
     const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
     this.mayArrange(directory, person);
-    const named = words.trim() ? matchName(words.trim().split(/\s+/)[0] ?? '', this.accountableUnits(directory)) : undefined;
+    const named = words.trim() ? matchName(words.trim().split(/\s+/)[0] ?? '', assignableUnits(directory)) : undefined;
     return this.deps.cards.admonitionForm({
       unitOptions: this.unitOptions(directory),
       initiatorOptions: admonitionInitiators(directory).map((id) => ({ value: id, label: personName(directory, id) })),
@@ -158,7 +159,7 @@ export class SanctionService {
     this.mayArrange(directory, person);
     if (!mayInitiateAdmonition(directory, input.initiatorId)) throw new UserInputError('约谈须由区总河长、区级河湖长或区总河长办公室、区河长制办公室负责人发起，请重新选择发起人');
     if (!mayOrganiseAdmonition(directory, person.id) && input.initiatorId !== person.id) throw new ForbiddenError('您只能以本人名义发起约谈。');
-    const unit = this.accountableUnits(directory).find((u) => u.id === input.unitId);
+    const unit = assignableUnits(directory).find((u) => u.id === input.unitId);
     if (!unit) throw new UserInputError('请选择被约谈的单位');
     const startsAt = meetingStart(input.day, input.time, this.deps.timeZone);
     if (!startsAt) throw new UserInputError('开始时间格式不对，例如 09:30');
@@ -274,7 +275,7 @@ export class SanctionService {
 
   /** Where a sanction's card goes: the unit, both offices, and for a 约谈 its initiator and participants. */
   private places(directory: Directory, sanction: Sanction): Destination[] {
-    const offices = directory.units.filter((u) => u.kind === 'generalChiefOffice' || u.kind === 'riverChiefOffice');
+    const offices = directory.units.filter(isOffice);
     return distinctPlaces([
       ...unitDestinationsById(directory, sanction.unitId),
       ...offices.flatMap((u) => unitDestinations(directory, u)),
@@ -323,13 +324,8 @@ export class SanctionService {
     };
   }
 
-  /** Townships and departments (liaison units included) are what the assessment ranks. */
-  private accountableUnits(directory: Directory) {
-    return directory.units.filter((u) => u.kind === 'township' || u.kind === 'department' || u.kind === 'liaisonUnit');
-  }
-
   private unitOptions(directory: Directory) {
-    return this.accountableUnits(directory).map((u) => ({ value: u.id, label: u.name }));
+    return assignableUnits(directory).map((u) => ({ value: u.id, label: u.name }));
   }
 
   private async issueIds(refs: string): Promise<string[]> {

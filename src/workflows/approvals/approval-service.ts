@@ -175,11 +175,7 @@ export class ApprovalService {
     await this.deps.approvals.setPublished(approval.id, documentNumber(numberPrefixFor('documents', directory.district, directory.meetings), year, seq), now);
     const published = (await this.deps.approvals.get(approval.id))!;
     const { text, files } = await this.content(published.kind).notice(directory, published);
-    const places = distinctPlaces([
-      ...directory.units.filter((u) => u.kind !== 'generalChiefOffice' && u.kind !== 'riverChiefOffice').flatMap((u) => unitDestinations(directory, u)),
-      ...directory.units.filter((u) => u.kind === 'generalChiefOffice' || u.kind === 'riverChiefOffice').flatMap((u) => unitDestinations(directory, u)),
-      personDestination(directory, directory.generalChief),
-    ]);
+    const places = distinctPlaces([...directory.units.flatMap((u) => unitDestinations(directory, u)), personDestination(directory, directory.generalChief)]);
     const heading = `${published.number ?? ''}\n${text}`;
     await notify(this.deps.messenger, places, `${approval.id}:notice`, { kind: 'text', text: heading });
     for (const [i, file] of files.entries()) await notify(this.deps.messenger, places, `${approval.id}:notice:file${i}`, file);

@@ -1,6 +1,7 @@
 import { sanctionName, type Sanction } from '../../domain/accountability/sanction.js';
 import type { UnitFacts, UnitGroup } from '../../domain/assessment/score.js';
 import { chiefDuties, personName, type Directory } from '../../domain/directory/directory.js';
+import { assignableUnits } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import { deadlineDay } from '../../domain/issues/supervision.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
@@ -20,11 +21,7 @@ export interface FactSources {
 
 /** Townships, and the district departments (liaison units are departments too), in directory order. */
 export function assessedUnits(directory: Directory): Array<{ id: string; name: string; group: UnitGroup }> {
-  return directory.units.flatMap((u): Array<{ id: string; name: string; group: UnitGroup }> => {
-    if (u.kind === 'township') return [{ id: u.id, name: u.name, group: 'township' }];
-    if (u.kind === 'department' || u.kind === 'liaisonUnit') return [{ id: u.id, name: u.name, group: 'department' }];
-    return [];
-  });
+  return assignableUnits(directory).map((u) => ({ id: u.id, name: u.name, group: u.kind === 'township' ? 'township' : 'department' }));
 }
 
 const day = (at: Date, tz: string) => fullDate(at, tz);

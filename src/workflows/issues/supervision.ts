@@ -1,7 +1,7 @@
 import { NOT_IN_DIRECTORY } from '../require-directory.js';
-import type { Directory } from '../../domain/directory/directory.js';
+import { inOffices, type Directory } from '../../domain/directory/directory.js';
 import type { Issue } from '../../domain/issues/issue.js';
-import { isOfficeStaff, townshipChiefFor } from '../../domain/issues/involvement.js';
+import { townshipChiefFor } from '../../domain/issues/involvement.js';
 import { daysToDeadline, deadlineDay, deadlineStatus, supervisionDue, supervisionSteps, type SupervisionStep } from '../../domain/issues/supervision.js';
 import { formatLocalDate, fromLocal, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
@@ -98,7 +98,7 @@ export class IssueSupervision {
     if (!notice) throw new StaleError('该建议已不存在。');
     const issue = await this.ctx.deps.issues.get(notice.issueKey);
     if (!issue) throw new StaleError('该问题已不存在。');
-    if (!isOfficeStaff(directory, person.id) && !directory.units.some((u) => u.kind === 'generalChiefOffice' && u.members.includes(person.id))) {
+    if (!inOffices(directory, person.id)) {
       throw new ForbiddenError('只有区河长制办公室可以确认提示或通报。');
     }
     if (notice.status !== 'suggested' || !(await this.ctx.deps.claims.claim(`notice:${noticeKey}`, person.id))) {

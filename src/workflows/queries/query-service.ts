@@ -1,5 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import { personName, type Directory, type Person } from '../../domain/directory/directory.js';
+import { assignableUnits } from '../../domain/issues/involvement.js';
 import { audiencesOf, dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Audience, type Visibility } from '../../domain/access/visibility.js';
 import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { shortNumber, type Issue } from '../../domain/issues/issue.js';
@@ -309,7 +310,7 @@ export class QueryService {
     choose: (item: Named) => Record<string, unknown>,
   ): { kind: 'water' | 'unit'; id: string; name: string } | { card: CardJson } {
     const waters = directory.waterBodies.map((w) => ({ id: w.id, name: w.name, kind: 'water' as const }));
-    const units = directory.units.filter((u) => u.kind === 'township' || u.kind === 'department' || u.kind === 'liaisonUnit').map((u) => ({ id: u.id, name: u.name, kind: 'unit' as const }));
+    const units = assignableUnits(directory).map((u) => ({ id: u.id, name: u.name, kind: 'unit' as const }));
     const match = matchName(term, [...waters, ...units]);
     switch (match.kind) {
       case 'one':

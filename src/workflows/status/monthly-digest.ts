@@ -1,4 +1,4 @@
-import type { Directory } from '../../domain/directory/directory.js';
+import { inOffices, type Directory } from '../../domain/directory/directory.js';
 import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
 import { periodContaining, periodLabel, previousPeriod, type Period } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
@@ -43,8 +43,7 @@ export class MonthlyDigest {
     const deps = this.status.deps;
     const directory = await requireDirectory(deps.directory);
     const person = directory.people.find((p) => p.openId === actorOpenId);
-    const inOffice = directory.units.some((u) => (u.kind === 'riverChiefOffice' || u.kind === 'generalChiefOffice') && person && u.members.includes(person.id));
-    if (!person || !(inOffice || directory.generalChief === person.id)) throw new ForbiddenError('月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。');
+    if (!person || !(inOffices(directory, person.id) || directory.generalChief === person.id)) throw new ForbiddenError('月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。');
     const last = previousPeriod(periodContaining('month', deps.clock.now(), deps.timeZone), deps.timeZone);
     return deps.cards.digest(await this.view(directory, last));
   }
