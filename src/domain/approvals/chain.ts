@@ -77,6 +77,8 @@ export function maySee(directory: Directory, personId: string, kind: ApprovalKin
   return CHAINS[kind].some((step) => stepActors(directory, step).includes(personId));
 }
 
+export const RETURN_NEEDS_COMMENT = '请写明退回意见。';
+
 export type ChainAction = { type: 'submit' } | { type: 'pass' } | { type: 'return'; comment: string };
 
 /** The next position, or why the person may not move it. */
@@ -93,7 +95,7 @@ export function chainTransition(directory: Directory, kind: ApprovalKind, positi
   if (!stepActors(directory, step).includes(personId)) return { refused: `当前为“${STEP_NAMES[step]}”环节，您不能办理。` };
   if (action.type === 'return') {
     if (step === 'publish') return { refused: '已经区级总河长审定，不能退回。' };
-    if (!action.comment.trim()) return { refused: '请写明退回意见。' };
+    if (!action.comment.trim()) return { refused: RETURN_NEEDS_COMMENT };
     return { position: position - 1 };
   }
   return { position: position + 1 };

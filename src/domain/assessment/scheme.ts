@@ -51,5 +51,13 @@ export const DEFAULT_SCHEME: AssessmentScheme = {
   incentives: { townships: 3, departments: 2 },
 };
 
+/**
+ * The year `/考核`, `/表彰` and `/激励` mean when none is named: last year in January–March,
+ * when the assessment of the year just ended is done, and this year after.
+ */
+export function defaultAssessedYear(today: { year: number; month: number }): number {
+  return today.month <= 3 ? today.year - 1 : today.year;
+}
+
 /** The full marks of a scheme: the sum of its items' weights. */
 export const fullMarks = (scheme: AssessmentScheme): number => scheme.items.reduce((sum, i) => sum + i.weight, 0);

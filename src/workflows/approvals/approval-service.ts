@@ -1,5 +1,5 @@
 import type { Approval } from '../../domain/approvals/approval.js';
-import { APPROVAL_KIND_NAMES, CHAINS, chainTransition, DRAFT, maySee, STEP_NAMES, STEP_VERBS, stepActors, type ApprovalKind, type ChainAction } from '../../domain/approvals/chain.js';
+import { APPROVAL_KIND_NAMES, CHAINS, chainTransition, DRAFT, maySee, RETURN_NEEDS_COMMENT, STEP_NAMES, STEP_VERBS, stepActors, type ApprovalKind, type ChainAction } from '../../domain/approvals/chain.js';
 import type { Clock } from '../../domain/clock.js';
 import { personName, type Directory } from '../../domain/directory/directory.js';
 import { documentNumber, numberPrefixFor } from '../../domain/documents/document.js';
@@ -136,7 +136,8 @@ export class ApprovalService {
     const approval = await this.load(id);
     if (approval.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
     const next = chainTransition(directory, approval.kind, approval.position, action, person.id);
-    if ('refused' in next) throw (action.type === 'return' && next.refused === '请写明退回意见。' ? new UserInputError(next.refused) : new ForbiddenError(next.refused));
+    // A missing comment is the person's input to fix; any other refusal is not theirs to do.
+    if ('refused' in next) throw next.refused === RETURN_NEEDS_COMMENT ? new UserInputError(next.refused) : new ForbiddenError(next.refused);
     const chain = CHAINS[approval.kind];
     const step = approval.position >= 0 ? chain[approval.position] : undefined;
     const now = this.deps.clock.now();
@@ -156,12 +157,13 @@ export class ApprovalService {
     const card = this.deps.cards.approval(this.view(directory, current));
     await updateDeliveredCards(this.deps.messenger, await this.deps.approvals.cardKeys(id), `v${current.version}`, card);
     if (next.position < chain.length) {
+      // Back to the office while it drafts, else to whoever holds the next step (told why, on a return).
       const to = next.position === DRAFT ? officeDestinations(directory) : this.actorPlaces(directory, chain[next.position]!);
       await this.deliver(current, directory, to);
-    }
-    if (action.type === 'return') {
-      const text = `${APPROVAL_KIND_NAMES[approval.kind]}“${approval.title}”在“${STEP_NAMES[step!]}”环节被退回：${comment}`;
-      await notify(this.deps.messenger, next.position === DRAFT ? officeDestinations(directory) : this.actorPlaces(directory, chain[next.position]!), `${id}:returned:v${current.version}`, { kind: 'text', text });
+      if (action.type === 'return') {
+        const text = `${APPROVAL_KIND_NAMES[approval.kind]}“${approval.title}”在“${STEP_NAMES[step!]}”环节被退回：${comment}`;
+        await notify(this.deps.messenger, to, `${id}:returned:v${current.version}`, { kind: 'text', text });
+      }
     }
     return card;
   }

@@ -3,14 +3,13 @@ import type { UnitFacts, UnitGroup } from '../../domain/assessment/score.js';
 import { chiefDuties, personName, type Directory } from '../../domain/directory/directory.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
-import { deadlineDay } from '../../domain/issues/supervision.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
 import { fromLocal, parseLocalDate, toLocal } from '../../domain/time/zoned.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
-import { fullDate } from '../documents/layouts.js';
+import { deadlineText, fullDate } from '../documents/layouts.js';
 
 export interface FactSources {
   issues: IssueStore;
@@ -24,8 +23,6 @@ export function assessedUnits(directory: Directory): Array<{ id: string; name: s
   return assignableUnits(directory).map((u) => ({ id: u.id, name: u.name, group: u.kind === 'township' ? 'township' : 'department' }));
 }
 
-const day = (at: Date, tz: string) => fullDate(at, tz);
-const localDay = (d: { year: number; month: number; day: number }) => `${d.year}年${d.month}月${d.day}日`;
 const kindOf = (issue: Issue): 'ordinary' | 'inspection' | 'decision' =>
   issue.source.kind === 'inspection' ? 'inspection' : issue.source.kind === 'decision' || issue.source.kind === 'task' ? 'decision' : 'ordinary';
 
@@ -67,8 +64,8 @@ export async function gatherFacts(directory: Directory, year: number, cutoff: Da
     unit.problems.push({
       record: `${issue.number} ${issue.description}`,
       kind: kindOf(issue),
-      deadline: localDay(deadlineDay(issue.deadline, tz)),
-      closed: closedAt ? day(closedAt, tz) : undefined,
+      deadline: deadlineText(issue.deadline, tz),
+      closed: closedAt ? fullDate(closedAt, tz) : undefined,
       closedOnTime: !!closedAt && closedAt.getTime() <= issue.deadline.getTime(),
       rectified: !!closedAt && closedAt.getTime() <= cutoff.getTime(),
     });
@@ -82,5 +79,6 @@ export async function gatherFacts(directory: Directory, year: number, cutoff: Da
 }
 
 function sanctionFact(s: Sanction, tz: string) {
-  return { record: `${sanctionName(s)}（${toLocal(s.issuedAt, tz).month}月${toLocal(s.issuedAt, tz).day}日）`, kind: s.kind, praise: !!s.praise, day: fullDate(s.issuedAt, tz), reason: s.reason };
+  const on = toLocal(s.issuedAt, tz);
+  return { record: `${sanctionName(s)}（${on.month}月${on.day}日）`, kind: s.kind, praise: !!s.praise, day: fullDate(s.issuedAt, tz), reason: s.reason };
 }

@@ -1,6 +1,6 @@
 import type { Approval } from '../../domain/approvals/approval.js';
 import { DRAFT, mayDraft, maySee } from '../../domain/approvals/chain.js';
-import { DEFAULT_SCHEME, fullMarks, MEASURE_NAMES, type AssessmentScheme } from '../../domain/assessment/scheme.js';
+import { DEFAULT_SCHEME, defaultAssessedYear, fullMarks, MEASURE_NAMES, type AssessmentScheme } from '../../domain/assessment/scheme.js';
 import { GROUP_NAMES, scoreAndRank, type UnitScore } from '../../domain/assessment/score.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Directory } from '../../domain/directory/directory.js';
@@ -56,7 +56,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const person = requirePerson(directory, actorOpenId);
     const tz = this.deps.timeZone;
     const now = this.deps.clock.now();
-    const y = year ?? toLocal(now, tz).year - (toLocal(now, tz).month <= 3 ? 1 : 0);
+    const y = year ?? defaultAssessedYear(toLocal(now, tz));
     const id = `assessment:${y}`;
     const existing = await this.deps.approvals.get<AssessmentContent>(id);
     if (!this.visible(directory, person.id, existing)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');

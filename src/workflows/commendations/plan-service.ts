@@ -1,6 +1,6 @@
 import type { Approval } from '../../domain/approvals/approval.js';
 import { APPROVAL_KIND_NAMES, CHAINS, DRAFT, mayDraft } from '../../domain/approvals/chain.js';
-import { DEFAULT_SCHEME } from '../../domain/assessment/scheme.js';
+import { DEFAULT_SCHEME, defaultAssessedYear } from '../../domain/assessment/scheme.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Directory, Person } from '../../domain/directory/directory.js';
 import { toLocal } from '../../domain/time/zoned.js';
@@ -92,8 +92,7 @@ export class PlanService {
   async form(actorOpenId: string, kind: PlanKind, year?: number): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
     this.drafter(directory, actorOpenId);
-    const now = toLocal(this.deps.clock.now(), this.deps.timeZone);
-    const y = year ?? now.year - (now.month <= 3 ? 1 : 0);
+    const y = year ?? defaultAssessedYear(toLocal(this.deps.clock.now(), this.deps.timeZone));
     if (kind === 'commendation') {
       return this.deps.cards.planForm({ kind, heading: '起草表彰工作方案和表彰名单', year: y, title: `${y}年度河湖长制工作表彰`, plan: '', list: '', listLabel: LIST_LABELS[kind] });
     }
