@@ -1,5 +1,4 @@
 import type { Approval, ApprovalHistoryLine } from '../domain/approvals/approval.js';
-import type { ApprovalKind } from '../domain/approvals/chain.js';
 import type { AssessmentScheme } from '../domain/assessment/scheme.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import type { ApprovalDoc, ApprovalModels, AssessmentSchemeDoc } from './models/approval.js';
@@ -40,12 +39,6 @@ export class ApprovalStore {
 
   async get<C>(id: string): Promise<Approval<C> | undefined> {
     const doc = await this.models.approvals.findOne({ _id: id }).lean<ApprovalDoc>().exec();
-    return doc ? toApproval<C>(doc) : undefined;
-  }
-
-  /** The latest record of a kind for a year. */
-  async latest<C>(kind: ApprovalKind, year: number): Promise<Approval<C> | undefined> {
-    const doc = await this.models.approvals.findOne({ kind, year }).sort({ createdAt: -1 }).lean<ApprovalDoc>().exec();
     return doc ? toApproval<C>(doc) : undefined;
   }
 

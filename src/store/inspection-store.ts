@@ -24,9 +24,9 @@ export class InspectionStore {
   constructor(private readonly models: InspectionModels) {}
 
   /** Records an inspection once per id; false when it was already there. */
-  async create(inspection: Inspection, year: number): Promise<boolean> {
+  async create(inspection: Inspection): Promise<boolean> {
     try {
-      await this.models.inspections.create({ ...inspection, _id: inspection.id, year, reportedAt: null });
+      await this.models.inspections.create({ ...inspection, _id: inspection.id, reportedAt: null });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -59,11 +59,5 @@ export class InspectionStore {
 
   async markReported(id: string, at: Date): Promise<void> {
     await this.models.inspections.updateOne({ _id: id }, { $set: { reportedAt: at }, $inc: { version: 1 } }).exec();
-  }
-
-  /** A year's inspections, in the order they began. */
-  async ofYear(year: number): Promise<Inspection[]> {
-    const docs = await this.models.inspections.find({ year }).sort({ from: 1 }).lean<InspectionDoc[]>().exec();
-    return docs.map(toInspection);
   }
 }

@@ -53,7 +53,8 @@ const ApprovalSchema = new Schema<ApprovalDoc>(
   },
   { ...options, collection: 'approvals' },
 );
-ApprovalSchema.index({ kind: 1, year: 1 });
+// The reminder job reads the records still on their chain.
+ApprovalSchema.index({ number: 1, position: 1 });
 
 const AssessmentSchemeSchema = new Schema<AssessmentSchemeDoc>(
   {

@@ -10,8 +10,6 @@ export interface InspectionDoc {
   waterBodyIds: string[];
   from: Date;
   to: Date;
-  /** Local year of `from`: what the assessment of that year reads. */
-  year: number;
   findings: InspectionFinding[];
   reportedAt: Date | null;
   createdBy: string;
@@ -27,7 +25,6 @@ const InspectionSchema = new Schema<InspectionDoc>(
     waterBodyIds: { type: [String], default: [] },
     from: { type: Date, required: true },
     to: { type: Date, required: true },
-    year: { type: Number, required: true },
     findings: { type: Schema.Types.Mixed, default: [] },
     reportedAt: { type: Date, default: null },
     createdBy: { type: String, required: true },
@@ -36,7 +33,6 @@ const InspectionSchema = new Schema<InspectionDoc>(
   },
   { versionKey: false, minimize: false, id: false, collection: 'inspections' },
 );
-InspectionSchema.index({ year: 1 });
 
 function build(connection: Connection) {
   return { inspections: connection.model('Inspection', InspectionSchema) };

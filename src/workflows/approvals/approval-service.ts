@@ -121,7 +121,7 @@ export class ApprovalService {
   }
 
   /** Sends the card to a place and remembers the copy, so later changes update it. */
-  async deliver(approval: Approval, directory: Directory, places: Destination[]): Promise<void> {
+  private async deliver(approval: Approval, directory: Directory, places: Destination[]): Promise<void> {
     const card = this.deps.cards.approval(this.view(directory, approval));
     for (const d of distinctPlaces(places)) {
       const key = `${approval.id}:v${approval.version}:${d.place}`;

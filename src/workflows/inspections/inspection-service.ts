@@ -84,7 +84,7 @@ export class InspectionService {
       createdAt: this.deps.clock.now(),
       version: 1,
     };
-    if (await this.deps.inspections.create(inspection, input.from.year)) this.deps.logger.info({ inspection: inspection.id, unit: unit.id }, 'inspection opened');
+    if (await this.deps.inspections.create(inspection)) this.deps.logger.info({ inspection: inspection.id, unit: unit.id }, 'inspection opened');
     return this.deps.cards.inspection(await this.view(directory, (await this.deps.inspections.get(inspection.id)) ?? inspection));
   }
 
