@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import type { Logger } from '../../log/logger.js';
+import { FakeReach, scopeRequired, type FakeChat } from './fake-reach.js';
 import { FakeStore } from './fake-store.js';
 import type {
   FakeCardUpdate,
@@ -14,13 +15,16 @@ import type {
   RecordedCall,
 } from './fake-types.js';
 import { DEFAULT_RATE_LIMIT_HEADERS, ErrorCode, defaultFaultBody, fail, type RouteReply } from './feishu-replies.js';
+import { chatRoutes } from './chat-routes.js';
 import { messageRoutes } from './message-routes.js';
 import { multipartBoundary, parseMultipart, type MultipartPart } from './multipart.js';
 import { platformRoutes } from './platform-routes.js';
 import { inspectRoutes } from './inspect-routes.js';
 import type { Route, RouteDeps, RouteRequest } from './route-types.js';
+import { missingScopes } from './scope-rules.js';
 import { revokeTenantTokens, tenantTokenOwner } from './tenant-tokens.js';
 
+export type { FakeChat } from './fake-reach.js';
 export type { FakeCardUpdate, FakeMessage, FakeUpload, FakeUser, FaultRule, MessageFilter, RecordedCall } from './fake-types.js';
 
 export interface FakeFeishuOptions {
@@ -37,6 +41,12 @@ export interface FakeFeishuOptions {
   clock?: Clock;
   /** Called for every message created or changed (patch, card update, urgent). */
   onMessage?: (message: FakeMessage) => void;
+  /** Group chats to arrange up front (see addChat). */
+  chats?: FakeChat[];
+  /** The app's availability range (see setAvailability); everyone when omitted. */
+  availability?: 'all' | string[];
+  /** Scopes the tenant granted (see grantScopes); all when omitted. */
+  grantedScopes?: 'all' | string[];
 }
 
 interface ActiveRule {
@@ -44,7 +54,7 @@ interface ActiveRule {
   remaining: number;
 }
 
-const ROUTES: Route[] = [...platformRoutes, ...messageRoutes, ...inspectRoutes];
+const ROUTES: Route[] = [...platformRoutes, ...messageRoutes, ...chatRoutes, ...inspectRoutes];
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -74,6 +84,7 @@ export class FakeFeishu {
   readonly calls: RecordedCall[] = [];
   readonly botOpenId: string;
   private readonly store = new FakeStore();
+  private readonly reach = new FakeReach();
   private readonly rules: ActiveRule[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly deps: RouteDeps;
@@ -86,8 +97,12 @@ export class FakeFeishu {
   ) {
     this.url = url;
     this.botOpenId = options.botOpenId ?? 'ou_fake_bot';
+    for (const chat of options.chats ?? []) this.reach.addChat(chat);
+    if (options.availability !== undefined) this.reach.setAvailability(options.availability);
+    if (options.grantedScopes !== undefined) this.reach.grantScopes(options.grantedScopes);
     this.deps = {
       store: this.store,
+      reach: this.reach,
       clock: options.clock ?? systemClock,
       appId: options.appId,
       appSecret: options.appSecret,
@@ -170,6 +185,29 @@ export class FakeFeishu {
     this.store.addUser(user);
   }
 
+  /**
+   * A group chat with its members; `botIsMember: false` makes sends to it fail with 230002
+   * and is_in_chat answer false. Chats never arranged behave as ones the bot is in.
+   */
+  addChat(chat: FakeChat): void {
+    this.reach.addChat(chat);
+  }
+
+  /** The app's 可用范围: sends to anyone else fail with 230013. `all` (the default) is everyone. */
+  setAvailability(openIds: 'all' | string[]): void {
+    this.reach.setAvailability(openIds);
+  }
+
+  /** Grants exactly these scopes from now on (`all`, the default, grants every one). */
+  grantScopes(scopes: 'all' | string[]): void {
+    this.reach.grantScopes(scopes);
+  }
+
+  /** Takes one scope away: calls that need it answer 99991672 and the scope list shows it ungranted. */
+  revokeScope(scope: string): void {
+    this.reach.revokeScope(scope);
+  }
+
   /** Ties a callback token the builders did not make to the message a delayed update should change. */
   bindCallbackToken(token: string, messageId: string): void {
     this.store.bindCallbackToken(token, messageId);
@@ -185,7 +223,7 @@ export class FakeFeishu {
     revokeTenantTokens(this.options.appId);
   }
 
-  /** Clears messages, uploads, recorded calls and fault rules; the directory stays. */
+  /** Clears messages, uploads, recorded calls and fault rules; the directory, chats, range and scopes stay. */
   reset(): void {
     this.store.reset();
     this.calls.length = 0;
@@ -285,6 +323,8 @@ export class FakeFeishu {
       if (route.authenticated) {
         const denied = this.checkToken(authorization);
         if (denied) return denied;
+        const missing = missingScopes(this.reach, request.method, request.path);
+        if (missing) return scopeRequired(missing, this.options.appId);
       }
       return route.handle({ ...request, params: { ...match.groups } }, this.deps);
     }

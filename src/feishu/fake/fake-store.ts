@@ -1,3 +1,4 @@
+import { userIdsFor } from './fake-ids.js';
 import type { FakeCardUpdate, FakeMessage, FakeUpload, FakeUser, MessageFilter } from './fake-types.js';
 
 /**
@@ -86,6 +87,15 @@ export class FakeStore {
     const at = this.users.findIndex((u) => u.openId === user.openId);
     if (at >= 0) this.users[at] = user;
     else this.users.push(user);
+  }
+
+  /** A person by one of the ids a send may name them by (union_id, user_id, email). */
+  userBy(idType: string, id: string): FakeUser | undefined {
+    if (idType === 'email') return this.userByEmail(id);
+    return this.users.find((u) => {
+      const ids = userIdsFor(u.openId, { unionId: u.unionId, userId: u.userId });
+      return idType === 'union_id' ? ids.union_id === id : idType === 'user_id' ? ids.user_id === id : u.openId === id;
+    });
   }
 
   userByMobile(mobile: string): FakeUser | undefined {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { messageIdFromCallbackToken } from './callback-token.js';
+import { reachRefusal } from './fake-reach.js';
 import type { FakeMessage } from './fake-types.js';
 import { ErrorCode, fail, ok, validate, type RouteReply } from './feishu-replies.js';
 import type { Route, RouteDeps, RouteRequest } from './route-types.js';
@@ -77,6 +78,12 @@ function create(req: RouteRequest, deps: RouteDeps): RouteReply {
   const body = validate(CreateBody, req.json);
   if (!body.ok) return body.reply;
   const { receive_id: receiveId, msg_type: msgType, content: raw, uuid } = body.data;
+  const unreachable = reachRefusal(deps.reach, deps.store, {
+    receiveIdType: query.data.receive_id_type,
+    receiveId,
+    chatId: query.data.receive_id_type === 'chat_id' ? receiveId : undefined,
+  });
+  if (unreachable) return unreachable;
   // A repeated uuid answers with the first message and sends nothing, as Feishu does for an hour.
   const earlier = deps.store.messageByUuid(uuid);
   if (earlier) return ok(messageView(earlier, deps));
@@ -124,6 +131,8 @@ function reply(req: RouteRequest, deps: RouteDeps): RouteReply {
   const body = validate(ReplyBody, req.json);
   if (!body.ok) return body.reply;
   const { msg_type: msgType, content: raw, uuid, reply_in_thread: replyInThread } = body.data;
+  const unreachable = reachRefusal(deps.reach, deps.store, { chatId: deps.store.message(parentId)?.chatId });
+  if (unreachable) return unreachable;
   const earlier = deps.store.messageByUuid(uuid);
   if (earlier) return ok(messageView(earlier, deps));
   const parsed = parseContent(msgType, raw);

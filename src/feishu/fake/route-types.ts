@@ -1,4 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
+import type { FakeReach } from './fake-reach.js';
 import type { FakeStore } from './fake-store.js';
 import type { FakeMessage } from './fake-types.js';
 import type { RouteReply } from './feishu-replies.js';
@@ -20,6 +21,8 @@ export interface RouteRequest {
 /** What routes may read and change. */
 export interface RouteDeps {
   store: FakeStore;
+  /** Chats the bot is in, the availability range and granted scopes. */
+  reach: FakeReach;
   clock: Clock;
   /** When set, token requests must name this app and secret. */
   appId: string | undefined;
