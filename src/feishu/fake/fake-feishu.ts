@@ -14,6 +14,8 @@ import type {
   MultipartSummary,
   RecordedCall,
 } from './fake-types.js';
+import { assertCallbackAnswer, checkCallbackAnswer } from './card-checks.js';
+import type { CardViolation } from '../cards/conformance.js';
 import { DEFAULT_RATE_LIMIT_HEADERS, ErrorCode, defaultFaultBody, fail, type RouteReply } from './feishu-replies.js';
 import { chatRoutes } from './chat-routes.js';
 import { messageRoutes } from './message-routes.js';
@@ -39,6 +41,8 @@ export interface FakeFeishuOptions {
   tenantKey?: string;
   logger?: Logger;
   clock?: Clock;
+  /** Milliseconds for rate limits such as 5 PATCHes a second per card; performance.now() when omitted. */
+  rateClock?: () => number;
   /** Called for every message created or changed (patch, card update, urgent). */
   onMessage?: (message: FakeMessage) => void;
   /** Group chats to arrange up front (see addChat). */
@@ -104,6 +108,7 @@ export class FakeFeishu {
       store: this.store,
       reach: this.reach,
       clock: options.clock ?? systemClock,
+      rateNow: options.rateClock ?? (() => performance.now()),
       appId: options.appId,
       appSecret: options.appSecret,
       bot: { openId: this.botOpenId, name: options.botName ?? '河湖长助手' },
@@ -162,6 +167,17 @@ export class FakeFeishu {
     return key;
   }
 
+  /**
+   * A picture as if a person had sent it in a chat (an image message, or inline in a rich-text
+   * post): returns its `image_key`, which the bot can download through the message resource
+   * API with `type=image`. Tests then post the message event that carries the key.
+   */
+  addImage(bytes: Buffer, contentType = 'image/jpeg'): string {
+    const key = this.store.nextUploadKey('image');
+    this.store.addUpload({ key, kind: 'image', bytes, type: 'message', contentType, fields: {}, createdAt: new Date() });
+    return key;
+  }
+
   /** The image or file stored under an `image_key` / `file_key`. */
   upload(key: string): FakeUpload | undefined {
     return this.store.upload(key);
@@ -177,6 +193,19 @@ export class FakeFeishu {
 
   callsTo(path: string | RegExp): RecordedCall[] {
     return this.calls.filter((call) => (typeof path === 'string' ? call.path.startsWith(path) : path.test(call.path)));
+  }
+
+  /**
+   * What is wrong with an answer the bot gave to a card tap ([] when Feishu would accept it),
+   * for the helpers that tap cards.
+   */
+  checkCallbackAnswer(answer: unknown): CardViolation[] {
+    return checkCallbackAnswer(answer);
+  }
+
+  /** Throws, naming each violation, when Feishu would refuse this answer to a card tap. */
+  assertCallbackAnswer(answer: unknown): void {
+    assertCallbackAnswer(answer);
   }
 
   // ---- what tests arrange ----

@@ -12,6 +12,7 @@ export class FakeStore {
   private readonly callbackTokens = new Map<string, string>();
   private readonly users: FakeUser[] = [];
   readonly cardUpdates: FakeCardUpdate[] = [];
+  private readonly patchTimes = new Map<string, number[]>();
   // Counters survive reset() so an id held from before a reset never names a new message.
   private messageSeq = 0;
   private uploadSeq = 0;
@@ -61,6 +62,21 @@ export class FakeStore {
     message.content = content;
     message.rawContent = rawContent;
     message.updates.push(content);
+  }
+
+  /**
+   * Records a PATCH of a message at `nowMs` unless `perSecond` were already made in the
+   * second before it; false means the call is over the limit.
+   */
+  takePatchSlot(messageId: string, nowMs: number, perSecond: number): boolean {
+    const recent = (this.patchTimes.get(messageId) ?? []).filter((at) => nowMs - at < 1000);
+    if (recent.length >= perSecond) {
+      this.patchTimes.set(messageId, recent);
+      return false;
+    }
+    recent.push(nowMs);
+    this.patchTimes.set(messageId, recent);
+    return true;
   }
 
   addUpload(upload: FakeUpload): void {
@@ -114,6 +130,7 @@ export class FakeStore {
     this.messageIdByUuid.clear();
     this.uploadsByKey.clear();
     this.callbackTokens.clear();
+    this.patchTimes.clear();
     this.cardUpdates.length = 0;
   }
 }

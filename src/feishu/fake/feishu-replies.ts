@@ -21,7 +21,13 @@ export const ErrorCode = {
   rateLimited: 99991400,
   fieldValidation: 99992402,
   invalidMessageRequest: 230001,
+  /** Too many requests for one chat, person or message (e.g. more than 5 PATCHes a second to one card). */
+  frequencyLimited: 230020,
   contentTooLong: 230025,
+  /** PATCH of a message sent more than 14 days ago. */
+  messageExpired: 230031,
+  /** A card Feishu cannot build ("Failed to create card content"). */
+  cardContentInvalid: 230099,
   invalidUploadParam: 234001,
   resourceNotFound: 234003,
 } as const;

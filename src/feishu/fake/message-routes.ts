@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refuseCard } from './card-checks.js';
 import { messageIdFromCallbackToken } from './callback-token.js';
 import { reachRefusal } from './fake-reach.js';
 import type { FakeMessage } from './fake-types.js';
@@ -29,6 +30,17 @@ const PatchBody = z.object({ content: z.string().min(1) });
 const UrgentQuery = z.object({ user_id_type: z.enum(['open_id', 'union_id', 'user_id']) });
 const UrgentBody = z.object({ user_id_list: z.array(z.string().min(1)).min(1).max(200) });
 const CardUpdateBody = z.object({ token: z.string().min(1), card: z.record(z.string(), z.unknown()) });
+
+/**
+ * A message can be patched for 14 days after it was sent, at most 5 times a second
+ * (更新应用发送的消息卡片, 使用限制: "仅支持更新 14 天内发送的消息", "单条消息更新频控为 5 QPS":
+ * https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch).
+ * Past the window Feishu answers 400 / 230031 "Message has expired when updating message, ext=Message
+ * can only be updated within fourteen days." (as logged in https://github.com/deepcoldy/botmux/pull/1441);
+ * over the rate 400 / 230020, its frequency-limit code.
+ */
+const PATCH_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+const PATCHES_PER_SECOND = 5;
 
 /** Feishu's size caps: 150 KB for text, 30 KB for cards and rich text. */
 function contentLimit(msgType: string): number {
@@ -89,6 +101,8 @@ function create(req: RouteRequest, deps: RouteDeps): RouteReply {
   if (earlier) return ok(messageView(earlier, deps));
   const parsed = parseContent(msgType, raw);
   if (!parsed.ok) return parsed.reply;
+  const refused = msgType === 'interactive' ? refuseCard(parsed.content) : undefined;
+  if (refused) return refused;
   const receiveIdType = query.data.receive_id_type;
   return storeNewMessage(deps, {
     receiveIdType,
@@ -137,6 +151,8 @@ function reply(req: RouteRequest, deps: RouteDeps): RouteReply {
   if (earlier) return ok(messageView(earlier, deps));
   const parsed = parseContent(msgType, raw);
   if (!parsed.ok) return parsed.reply;
+  const refused = msgType === 'interactive' ? refuseCard(parsed.content) : undefined;
+  if (refused) return refused;
   // The parent is usually a user's message the fake never saw; then only its id is known.
   const parent = deps.store.message(parentId);
   let threadId = parent?.threadId;
@@ -165,8 +181,16 @@ function patch(req: RouteRequest, deps: RouteDeps): RouteReply {
   }
   const body = validate(PatchBody, req.json);
   if (!body.ok) return body.reply;
+  if (deps.clock.now().getTime() - message.createdAt.getTime() > PATCH_WINDOW_MS) {
+    return fail(400, ErrorCode.messageExpired, 'Message has expired when updating message, ext=Message can only be updated within fourteen days.');
+  }
+  if (!deps.store.takePatchSlot(message.messageId, deps.rateNow(), PATCHES_PER_SECOND)) {
+    return fail(400, ErrorCode.frequencyLimited, 'request trigger frequency limit, ext=a message can be updated at most 5 times per second');
+  }
   const parsed = parseContent(message.msgType, body.data.content);
   if (!parsed.ok) return parsed.reply;
+  const refused = refuseCard(parsed.content);
+  if (refused) return refused;
   deps.store.updateContent(message, parsed.content, body.data.content);
   deps.notify(message);
   return ok({});
@@ -194,6 +218,10 @@ function cardUpdate(req: RouteRequest, deps: RouteDeps): RouteReply {
   const body = validate(CardUpdateBody, req.json);
   if (!body.ok) return body.reply;
   const { token, card } = body.data;
+  // The delayed update takes the same card JSON and the same 30 KB cap
+  // (延时更新消息卡片: https://open.feishu.cn/document/ukTMukTMukTM/uMDO1YjLzgTN24yM4UjN).
+  const refused = refuseCard(card);
+  if (refused) return refused;
   const messageId = deps.store.callbackTokenMessage(token) ?? messageIdFromCallbackToken(token);
   deps.store.cardUpdates.push({ token, card, messageId, at: deps.clock.now() });
   const message = messageId === undefined ? undefined : deps.store.message(messageId);

@@ -24,6 +24,8 @@ export interface RouteDeps {
   /** Chats the bot is in, the availability range and granted scopes. */
   reach: FakeReach;
   clock: Clock;
+  /** Milliseconds for rate limits (wall-clock by default, as Feishu counts real requests). */
+  rateNow(): number;
   /** When set, token requests must name this app and secret. */
   appId: string | undefined;
   appSecret: string | undefined;

@@ -1,0 +1,16 @@
+/**
+ * Feishu card JSON 2.0 conformance: the documented rules a card (and a callback answer) must
+ * meet before Feishu accepts it. Pure; the fake Feishu refuses what this reports, and tests use
+ * it to hold every card the bot renders to the platform. The rule tables live in conformance/.
+ */
+export {
+  CardErrorCode,
+  CardSubCode,
+  MAX_CARD_BYTES,
+  MAX_COMPONENTS,
+  cardByteSize,
+  componentCount,
+  validateCard,
+  type CardViolation,
+} from './conformance/card.js';
+export { validateCallbackAnswer } from './conformance/callback-answer.js';
