@@ -89,7 +89,7 @@ export class FeishuApiError extends AppError {
   }
 
   get isRateLimited(): boolean {
-    return this.httpStatus === 429 || this.feishuCode === FEISHU_RATE_LIMIT_CODE;
+    return this.httpStatus === 429 || this.feishuCode === FEISHU_RATE_LIMIT_CODE || this.feishuCode === FEISHU_FREQUENCY_LIMIT_CODE;
   }
 
   /** Worth retrying: rate limits and server-side faults. A plain "no" is final. */
@@ -111,3 +111,12 @@ export class FeishuNetworkError extends AppError {
 }
 
 export const FEISHU_RATE_LIMIT_CODE = 99991400;
+
+/**
+ * The per-chat / per-user limit (5 messages a second to one person or one group, shared by
+ * the group's bots), answered as HTTP 400 with this code rather than a 429; it passes like
+ * any rate limit, so it is retried with backoff. 发送消息 error table:
+ * https://open.feishu.cn/document/server-docs/im-v1/message/create ("230020 This operation
+ * triggers the frequency limit"); the same code on 更新应用发送的消息卡片 and 回复消息.
+ */
+export const FEISHU_FREQUENCY_LIMIT_CODE = 230020;

@@ -28,13 +28,21 @@ export interface Messenger {
   reply(key: string, messageId: string, body: MessageBody, options?: { inThread?: boolean; chatId?: string }): Promise<void>;
   /** Replaces a card the bot sent earlier (all copies of that message). */
   updateCard(key: string, messageId: string, card: CardJson): Promise<void>;
+  /**
+   * Replaces the card of the copy delivered under `copyKey`. Feishu lets a card be updated
+   * for 14 days only: an older copy gets a fresh card at the same place instead, and the fresh
+   * message becomes that copy (its key, its thread). Nothing happens to a copy not delivered.
+   */
+  updateCopy(key: string, copyKey: string, card: CardJson): Promise<void>;
   /** Updates the card a person just tapped, with the callback's token (30 min, twice). */
   updateCardByToken(key: string, token: string, card: CardJson): Promise<void>;
   /** Buzzes people about a message the bot sent (urgent_app). */
   urgent(key: string, messageId: string, openIds: string[]): Promise<void>;
-  /** Feishu's id of a message sent under this key, once delivered. */
+  /** Buzzes people on the copy under `copyKey`; an old copy is buzzed once its fresh card is out. */
+  urgentCopy(key: string, copyKey: string, openIds: string[]): Promise<void>;
+  /** Feishu's id of the message sent under this key once delivered (the fresh one that replaced it, if any). */
   deliveredMessageId(key: string): Promise<string | undefined>;
-  /** The key a delivered message was sent under: what a reply in its thread is about. */
+  /** The key a delivered message was sent under (a fresh copy answers for its copy): what a reply in its thread is about. */
   keyOfMessage(messageId: string): Promise<string | undefined>;
 }
 

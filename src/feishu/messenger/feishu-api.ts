@@ -54,11 +54,25 @@ function messageIdOf(reply: FeishuReply): string | undefined {
   return typeof data?.message_id === 'string' ? data.message_id : undefined;
 }
 
+/** The chat a created or replied message landed in (发送消息 and 回复消息 answer with `chat_id`). */
+function chatIdOf(reply: FeishuReply): string | undefined {
+  const data = reply.data as { chat_id?: unknown } | undefined;
+  return typeof data?.chat_id === 'string' && data.chat_id ? data.chat_id : undefined;
+}
+
+/** What a delivered operation left behind: Feishu's message id and, for creates and replies, its chat. */
+export interface Performed {
+  messageId?: string;
+  chatId?: string;
+}
+
+type SendFileOperation = Extract<OutboxOperation, { op: 'sendFile' }>;
+
 export class FeishuApi {
   constructor(private readonly client: lark.Client) {}
 
   /** Runs one operation; `uuid` makes Feishu itself drop a repeated create or reply. */
-  async perform(operation: OutboxOperation, uuid: string): Promise<{ messageId?: string }> {
+  async perform(operation: OutboxOperation, uuid: string): Promise<Performed> {
     try {
       switch (operation.op) {
         case 'send': {
@@ -68,20 +82,11 @@ export class FeishuApi {
               data: { receive_id: operation.receiveId, msg_type: operation.msgType, content: operation.content, uuid },
             }),
           );
-          return { messageId: messageIdOf(reply) };
+          return { messageId: messageIdOf(reply), chatId: chatIdOf(reply) };
         }
         case 'sendFile': {
-          const uploaded = await this.client.im.v1.file.create({
-            data: { file_type: operation.fileType, file_name: operation.fileName, file: Buffer.from(operation.data, 'base64') },
-          });
-          if (!uploaded?.file_key) throw new FeishuApiError(200, -1, 'file upload returned no file_key');
-          const reply = checked(
-            await this.client.im.v1.message.create({
-              params: { receive_id_type: operation.receiveIdType },
-              data: { receive_id: operation.receiveId, msg_type: 'file', content: JSON.stringify({ file_key: uploaded.file_key }), uuid },
-            }),
-          );
-          return { messageId: messageIdOf(reply) };
+          const fileKey = await this.uploadFile(operation);
+          return await this.sendUploadedFile(operation, fileKey, uuid);
         }
         case 'reply': {
           const reply = checked(
@@ -95,7 +100,7 @@ export class FeishuApi {
               },
             }),
           );
-          return { messageId: messageIdOf(reply) };
+          return { messageId: messageIdOf(reply), chatId: chatIdOf(reply) };
         }
         case 'patch':
           checked(
@@ -125,6 +130,44 @@ export class FeishuApi {
           );
           return { messageId: operation.messageId };
       }
+    } catch (error) {
+      throw toFeishuError(error);
+    }
+  }
+
+  /**
+   * Uploads a file (上传文件, POST /open-apis/im/v1/files) and returns its `file_key`. The
+   * generic request keeps Feishu's answer whole, so a refusal keeps its code: the SDK's
+   * file.create returns only `data` and loses the code of a 200 with code ≠ 0.
+   */
+  async uploadFile(file: Pick<SendFileOperation, 'fileName' | 'fileType' | 'data'>): Promise<string> {
+    try {
+      const reply = checked(
+        await this.client.request<FeishuReply>({
+          method: 'POST',
+          url: '/open-apis/im/v1/files',
+          headers: { 'Content-Type': 'multipart/form-data' },
+          data: { file_type: file.fileType, file_name: file.fileName, file: Buffer.from(file.data, 'base64') },
+        }),
+      );
+      const fileKey = (reply.data as { file_key?: unknown } | undefined)?.file_key;
+      if (typeof fileKey !== 'string' || !fileKey) throw new FeishuApiError(200, reply.code, 'file upload returned no file_key');
+      return fileKey;
+    } catch (error) {
+      throw toFeishuError(error);
+    }
+  }
+
+  /** Sends a file uploaded before as a file message. */
+  async sendUploadedFile(operation: Pick<SendFileOperation, 'receiveIdType' | 'receiveId'>, fileKey: string, uuid: string): Promise<Performed> {
+    try {
+      const reply = checked(
+        await this.client.im.v1.message.create({
+          params: { receive_id_type: operation.receiveIdType },
+          data: { receive_id: operation.receiveId, msg_type: 'file', content: JSON.stringify({ file_key: fileKey }), uuid },
+        }),
+      );
+      return { messageId: messageIdOf(reply), chatId: chatIdOf(reply) };
     } catch (error) {
       throw toFeishuError(error);
     }

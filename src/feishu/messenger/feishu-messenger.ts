@@ -4,7 +4,7 @@ import type { CardJson, MessageBody, Messenger, OutgoingFile, Recipient } from '
 
 /** Where the messenger hands each message: the outbox worker, which persists and sends it. */
 export interface OutboxSubmitter {
-  submit(key: string, operation: OutboxOperation, rateKey: string): Promise<void>;
+  submit(key: string, operation: OutboxOperation, rateKey: string): Promise<unknown>;
 }
 
 function encode(body: MessageBody): { msgType: string; content: string } {
@@ -42,6 +42,16 @@ export class FeishuMessenger implements Messenger {
     await this.enqueue(key, { op: 'patch', messageId, content: JSON.stringify(card) }, messageId);
   }
 
+  /**
+   * The copy's newest message is resolved again when the update is delivered: by then an
+   * earlier update may have replaced an old copy by a fresh card (see OutboxWorker).
+   */
+  async updateCopy(key: string, copyKey: string, card: CardJson): Promise<void> {
+    const messageId = await this.deliveredMessageId(copyKey);
+    if (!messageId) return;
+    await this.enqueue(key, { op: 'patch', messageId, content: JSON.stringify(card), copyKey }, messageId);
+  }
+
   async updateCardByToken(key: string, token: string, card: CardJson): Promise<void> {
     await this.enqueue(key, { op: 'delayedUpdate', token, card }, `token:${token}`);
   }
@@ -50,16 +60,23 @@ export class FeishuMessenger implements Messenger {
     await this.enqueue(key, { op: 'urgent', messageId, openIds }, messageId);
   }
 
+  async urgentCopy(key: string, copyKey: string, openIds: string[]): Promise<void> {
+    const messageId = await this.deliveredMessageId(copyKey);
+    if (!messageId || openIds.length === 0) return;
+    await this.enqueue(key, { op: 'urgent', messageId, openIds, copyKey }, messageId);
+  }
+
+  /** A fresh card sent in place of an old copy answers for that copy's key. */
   async keyOfMessage(messageId: string): Promise<string | undefined> {
-    return (await this.store.findByMessageId(messageId))?.key;
+    const record = await this.store.findByMessageId(messageId);
+    return record ? (record.copyOf ?? record.key) : undefined;
   }
 
   async deliveredMessageId(key: string): Promise<string | undefined> {
-    const record = await this.store.findByKey(key);
-    return record?.status === 'sent' ? (record.messageId ?? undefined) : undefined;
+    return (await this.store.currentCopy(key))?.messageId;
   }
 
-  private enqueue(key: string, operation: OutboxOperation, rateKey: string): Promise<void> {
-    return this.worker.submit(key, operation, rateKey);
+  private async enqueue(key: string, operation: OutboxOperation, rateKey: string): Promise<void> {
+    await this.worker.submit(key, operation, rateKey);
   }
 }

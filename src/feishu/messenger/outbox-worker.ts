@@ -1,11 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../domain/clock.js';
 import { FeishuApiError, FeishuNetworkError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
 import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
-import type { FeishuApi } from './feishu-api.js';
+import { CARD_REFRESH_AFTER_MS, CARD_TOO_OLD_CODE } from './card-window.js';
+import { classifyFailure } from './delivery-failure.js';
+import type { FeishuApi, Performed } from './feishu-api.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { Semaphore } from '../../support/semaphore.js';
+
+type PatchOperation = Extract<OutboxOperation, { op: 'patch' }>;
+type UrgentOperation = Extract<OutboxOperation, { op: 'urgent' }>;
+type SendFileOperation = Extract<OutboxOperation, { op: 'sendFile' }>;
+type Copy = NonNullable<Awaited<ReturnType<OutboxStore['currentCopy']>>>;
+
+/** How long an update or buzz waits for a fresh copy still on its way, before looking again. */
+const FRESH_COPY_WAIT_MS = 2_000;
 
 export interface RetryPolicy {
   /** Attempts in all, the first included, before a message is kept as failed. */
@@ -43,6 +54,8 @@ export class OutboxWorker {
   private readonly slots: Semaphore;
   /** What happened since the last drain(); tests read it through drain()'s result. */
   private tally: DrainResult = { sent: 0, deferred: 0, failed: 0 };
+  /** Uploads under way in this process, by content hash: two destinations share one upload. */
+  private readonly uploading = new Map<string, Promise<string>>();
 
   constructor(
     private readonly store: OutboxStore,
@@ -59,19 +72,21 @@ export class OutboxWorker {
 
   /**
    * Persists one message and, when the limits allow, sends it right away in the background.
-   * Resolves once the message is safely stored.
+   * Resolves once the message is safely stored: true, or false when the key was queued before.
+   * `copyOf` makes a fresh card the copy kept under that key.
    */
-  async submit(key: string, operation: OutboxOperation, rateKey: string): Promise<void> {
+  async submit(key: string, operation: OutboxOperation, rateKey: string, copyOf?: string): Promise<boolean> {
     const now = this.clock.now().getTime();
     const wait = this.limiter.tryAcquire(rateKey, now);
-    const record = await this.store.enqueue(key, operation, rateKey, wait === 0 ? { claimNow: true } : { notBefore: new Date(now + wait) });
-    if (!record) return; // the same logical message was queued before
+    const record = await this.store.enqueue(key, operation, rateKey, wait === 0 ? { claimNow: true } : { notBefore: new Date(now + wait) }, copyOf);
+    if (!record) return false; // the same logical message was queued before
     if (wait > 0) {
       this.tally.deferred += 1;
       this.wakeAt(now + wait);
-      return;
+      return true;
     }
     this.track(this.slots.run(() => this.deliver(record)).then((outcome) => void (this.tally[outcome] += 1)));
+    return true;
   }
 
   /**
@@ -121,25 +136,135 @@ export class OutboxWorker {
 
   private async deliver(record: OutboxRecord): Promise<Outcome> {
     const log = this.logger.child({ outboxKey: record.key, op: record.operation.op, attempt: record.attempts });
+    const op = record.operation;
     try {
-      const { messageId } = await this.api.perform(record.operation, record._id.toString());
-      await this.store.markSent(record._id, messageId);
-      log.debug({ messageId }, 'message delivered');
+      if ((op.op === 'patch' || op.op === 'urgent') && op.copyKey) {
+        const copy = await this.store.currentCopy(op.copyKey);
+        if (copy) return await this.deliverToCopy(record, op, copy);
+      }
+      const performed = op.op === 'sendFile' ? await this.sendFile(op, record._id) : await this.api.perform(op, record._id);
+      await this.recordSent(record, performed);
+      log.debug({ messageId: performed.messageId }, 'message delivered');
       return 'sent';
     } catch (error) {
-      const retryable = error instanceof FeishuNetworkError || (error instanceof FeishuApiError && error.isRetryable);
-      const reason = error instanceof Error ? error.message : String(error);
-      if (!retryable || record.attempts >= this.retry.maxAttempts) {
-        await this.store.markFailed(record._id, reason);
-        log.error({ err: error, attempts: record.attempts }, 'message could not be delivered; kept as failed');
-        return 'failed';
-      }
-      const due = this.clock.now().getTime() + this.retryDelayMs(error, record.attempts);
-      await this.store.defer(record._id, new Date(due), reason, true);
-      this.wakeAt(due);
-      log.warn({ reason, due: new Date(due) }, 'delivery failed; will retry');
-      return 'deferred';
+      return this.failedAttempt(record, error, log);
     }
+  }
+
+  private async recordSent(record: OutboxRecord, performed: Performed): Promise<void> {
+    await this.store.markSent(record._id, performed.messageId, performed.chatId);
+    // A fresh card sent in place of an old copy is that copy from now on.
+    if (record.copyOf && performed.messageId) await this.store.adoptFresh(record.copyOf, performed.messageId, this.clock.now());
+  }
+
+  private async failedAttempt(record: OutboxRecord, error: unknown, log: Logger): Promise<Outcome> {
+    const retryable = error instanceof FeishuNetworkError || (error instanceof FeishuApiError && error.isRetryable);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!retryable || record.attempts >= this.retry.maxAttempts) {
+      await this.store.markFailed(record._id, reason, classifyFailure(error, retryable));
+      log.error({ err: error, attempts: record.attempts }, 'message could not be delivered; kept as failed');
+      return 'failed';
+    }
+    const due = this.clock.now().getTime() + this.retryDelayMs(error, record.attempts);
+    await this.store.defer(record._id, new Date(due), reason, true);
+    this.wakeAt(due);
+    log.warn({ reason, due: new Date(due) }, 'delivery failed; will retry');
+    return 'deferred';
+  }
+
+  /**
+   * An update or a buzz of a card copy goes to the copy's newest message. A copy Feishu no
+   * longer lets be updated (older than CARD_REFRESH_AFTER_MS, or refused as too old) gets a
+   * fresh card instead; a buzz waits for that fresh card rather than ring an old one.
+   */
+  private async deliverToCopy(record: OutboxRecord, op: PatchOperation | UrgentOperation, copy: Copy): Promise<Outcome> {
+    const stale = this.clock.now().getTime() - copy.sentAt.getTime() >= CARD_REFRESH_AFTER_MS;
+    if (op.op === 'urgent') {
+      if (stale) return this.waitForFresh(record, true);
+      const performed = await this.api.perform({ ...op, messageId: copy.messageId }, record._id);
+      await this.recordSent(record, performed);
+      return 'sent';
+    }
+    if (stale) return this.resendFresh(record, op, copy);
+    try {
+      const performed = await this.api.perform({ ...op, messageId: copy.messageId }, record._id);
+      await this.recordSent(record, performed);
+      return 'sent';
+    } catch (error) {
+      // Our clock and Feishu's may disagree by a little: a refusal as too old is a stale copy too.
+      if (error instanceof FeishuApiError && error.feishuCode === CARD_TOO_OLD_CODE) return this.resendFresh(record, op, copy);
+      throw error;
+    }
+  }
+
+  /**
+   * Sends the patch's card afresh to where the copy went (the same person or chat; a reply's
+   * chat) under a key of the copy's old message, so one old message gets one fresh card; the
+   * fresh message becomes the copy once delivered.
+   */
+  private async resendFresh(record: OutboxRecord, op: PatchOperation, copy: Copy): Promise<Outcome> {
+    const copyKey = op.copyKey!;
+    const freshKey = `${copyKey}:fresh:${copy.messageId}`;
+    const original = copy.record.operation;
+    let operation: OutboxOperation;
+    let rateKey: string;
+    if (original.op === 'send') {
+      operation = { op: 'send', receiveIdType: original.receiveIdType, receiveId: original.receiveId, msgType: 'interactive', content: op.content };
+      rateKey = original.receiveId;
+    } else if (original.op === 'reply' && copy.record.chatId) {
+      operation = { op: 'send', receiveIdType: 'chat_id', receiveId: copy.record.chatId, msgType: 'interactive', content: op.content };
+      rateKey = copy.record.chatId;
+    } else if (original.op === 'reply') {
+      // Replied before chats were recorded: a fresh reply to the same message lands in the same place.
+      operation = { ...original, msgType: 'interactive', content: op.content };
+      rateKey = copy.record.rateKey;
+    } else {
+      await this.store.markFailed(record._id, `copy ${copyKey} is not a card message and cannot be sent afresh`);
+      return 'failed';
+    }
+    if (await this.submit(freshKey, operation, rateKey, copyKey)) {
+      await this.store.markSuperseded(record._id, freshKey);
+      this.logger.info({ outboxKey: record.key, copyKey, freshKey }, 'card copy too old to update; a fresh card is sent instead');
+      return 'sent';
+    }
+    // A fresh card for this old message is already on its way (an earlier update): this update
+    // applies to it once it is delivered, or fails with it.
+    const fresh = await this.store.findByKey(freshKey);
+    if (fresh?.status === 'failed') {
+      await this.store.markFailed(record._id, `the fresh copy ${freshKey} could not be delivered`);
+      return 'failed';
+    }
+    return this.waitForFresh(record, false);
+  }
+
+  private async waitForFresh(record: OutboxRecord, countAttempt: boolean): Promise<Outcome> {
+    const due = this.clock.now().getTime() + FRESH_COPY_WAIT_MS;
+    if (countAttempt && record.attempts >= this.retry.maxAttempts) {
+      await this.store.markFailed(record._id, 'the card copy is too old and no fresh copy arrived');
+      return 'failed';
+    }
+    await this.store.defer(record._id, new Date(due), 'waiting for a fresh copy of the card', countAttempt);
+    this.wakeAt(due);
+    return 'deferred';
+  }
+
+  /** Uploads a file once per content (in this process and, through the store, across them) and sends it. */
+  private async sendFile(op: SendFileOperation, uuid: string): Promise<Performed> {
+    const hash = createHash('sha256').update(op.fileType).update('\0').update(op.fileName).update('\0').update(op.data).digest('hex');
+    let upload = this.uploading.get(hash);
+    if (!upload) {
+      upload = (async () => {
+        const known = await this.store.uploadedFileKey(hash);
+        if (known) return known;
+        const fileKey = await this.api.uploadFile(op);
+        await this.store.rememberUpload(hash, fileKey);
+        return fileKey;
+      })();
+      this.uploading.set(hash, upload);
+      const done = () => void this.uploading.delete(hash);
+      upload.then(done, done);
+    }
+    return this.api.sendUploadedFile(op, await upload, uuid);
   }
 
   private retryDelayMs(error: unknown, attempts: number): number {

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import type { DeliveryFailureKind } from '../../domain/delivery/failure.js';
 import { perConnection } from './per-connection.js';
 
 /**
@@ -13,9 +14,15 @@ export type OutboxOperation =
   /** Uploads the file (base64 `data`), then sends it as a file message. */
   | { op: 'sendFile'; receiveIdType: 'open_id' | 'chat_id'; receiveId: string; fileName: string; fileType: 'doc' | 'xls' | 'pdf' | 'stream'; data: string }
   | { op: 'reply'; messageId: string; msgType: string; content: string; replyInThread: boolean }
-  | { op: 'patch'; messageId: string; content: string }
+  /**
+   * Replaces a card. With `copyKey` it updates a copy of a card (the message sent under that
+   * key, or the fresh message that replaced it): the worker resolves the copy's newest message
+   * when it delivers, and sends a fresh card instead once Feishu no longer lets it be updated.
+   */
+  | { op: 'patch'; messageId: string; content: string; copyKey?: string }
   | { op: 'delayedUpdate'; token: string; card: Record<string, unknown> }
-  | { op: 'urgent'; messageId: string; openIds: string[] };
+  /** Buzzes people; with `copyKey`, on that copy's newest message, once it is fresh. */
+  | { op: 'urgent'; messageId: string; openIds: string[]; copyKey?: string };
 
 export interface OutboxMessageDoc {
   /** The key again: on the embedded FerretDB only `_id` lookups avoid reading the whole collection. */
@@ -33,6 +40,21 @@ export interface OutboxMessageDoc {
   sentAt: Date | null;
   /** Feishu's message id for creates and replies, so later patches can find it. */
   messageId: string | null;
+  /** The chat a create or reply landed in (from Feishu's answer), where a fresh copy goes. */
+  chatId?: string | null;
+  /** On a fresh card sent in place of an old copy: the key of that copy, which it now is. */
+  copyOf?: string | null;
+  /** On a copy replaced by a fresh card: the fresh message and when it was sent. */
+  freshMessageId?: string | null;
+  freshSentAt?: Date | null;
+  /** On a patch answered by a fresh card instead: the key of that fresh send. */
+  resentAs?: string | null;
+  /** When a message was kept as failed, why (sorted for people), and Feishu's code. */
+  failedAt?: Date | null;
+  failureKind?: DeliveryFailureKind | null;
+  failureCode?: number | null;
+  /** The local day of the undelivered digest that reported this failure. */
+  reportedIn?: string | null;
 }
 
 const OutboxMessageSchema = new Schema<OutboxMessageDoc>(
@@ -49,6 +71,15 @@ const OutboxMessageSchema = new Schema<OutboxMessageDoc>(
     lastError: { type: String, default: null },
     sentAt: { type: Date, default: null },
     messageId: { type: String, default: null },
+    chatId: { type: String, default: null },
+    copyOf: { type: String, default: null },
+    freshMessageId: { type: String, default: null },
+    freshSentAt: { type: Date, default: null },
+    resentAs: { type: String, default: null },
+    failedAt: { type: Date, default: null },
+    failureKind: { type: String, default: null },
+    failureCode: { type: Number, default: null },
+    reportedIn: { type: String, default: null },
   },
   { collection: 'outbox_messages', versionKey: false, minimize: false, id: false },
 );
@@ -58,6 +89,8 @@ OutboxMessageSchema.index({ status: 1, nextAttemptAt: 1 });
 OutboxMessageSchema.index({ status: 1, lockedUntil: 1 });
 // A reply in a card's thread names the card by Feishu's message id.
 OutboxMessageSchema.index({ messageId: 1 });
+// The undelivered digest reads the failures of the last days, led by status and time.
+OutboxMessageSchema.index({ status: 1, failedAt: 1 });
 
 function buildOutboxMessageModel(connection: Connection) {
   return connection.model('OutboxMessage', OutboxMessageSchema);

@@ -63,6 +63,7 @@ export interface AdmonitionInput {
   day: LocalDate;
   time: string;
   place: string;
+  /** open_ids from the person picker. */
   participants: string[];
 }
 
@@ -146,7 +147,7 @@ export class SanctionService {
     return this.deps.cards.admonitionForm({
       unitOptions: this.unitOptions(directory),
       initiatorOptions: admonitionInitiators(directory).map((id) => ({ value: id, label: personName(directory, id) })),
-      personOptions: directory.people.map((p) => ({ value: p.id, label: p.name })),
+      personOpenIds: directory.people.flatMap((p) => (p.openId ? [p.openId] : [])),
       initiator: mayInitiateAdmonition(directory, person.id) ? person.id : undefined,
       unit: named?.kind === 'one' ? named.item.id : undefined,
     });
@@ -165,8 +166,9 @@ export class SanctionService {
     if (!startsAt) throw new UserInputError('开始时间格式不对，例如 09:30');
     const now = this.deps.clock.now();
     if (startsAt.getTime() < now.getTime() - 86_400_000) throw new UserInputError('约谈时间已过去，请重新选择日期');
-    const unknown = input.participants.filter((id) => !directory.people.some((p) => p.id === id));
-    if (unknown.length > 0) throw new UserInputError('参加人员不在组织名录中，请重新选择');
+    // The person picker answers with open_ids; participants are kept as the directory's people.
+    const participants = input.participants.map((openId) => directory.people.find((p) => p.openId === openId)?.id);
+    if (participants.some((id) => id === undefined)) throw new UserInputError('参加人员不在组织名录中，请重新选择');
     const sanction: Sanction = {
       id: `admonition:${key}`,
       kind: 'admonition',
@@ -180,7 +182,7 @@ export class SanctionService {
         interviewee: input.interviewee,
         startsAt,
         place: input.place,
-        participants: [...new Set(input.participants.filter((id) => id !== input.initiatorId))],
+        participants: [...new Set(participants.filter((id): id is string => !!id && id !== input.initiatorId))],
         stage: 'scheduled',
       },
       version: 1,
@@ -254,6 +256,10 @@ export class SanctionService {
       const day = fullDate(admonition.reviewOn, this.deps.timeZone);
       const text = `约谈复核提醒：${unitName(directory, sanction.unitId)}（${admonition.interviewee}）的约谈承诺事项应于${day}复核。请核实落实情况，在约谈卡片上点击“复核”记录结果。\n承诺事项：${admonition.commitments ?? ''}`;
       const places = distinctPlaces([...officeDestinations(directory), personDestination(directory, admonition.initiatorId)]);
+      // The review is recorded on the 约谈 card, weeks after it was sent: a copy older than
+      // Feishu's 14-day window is sent afresh so its “复核” button answers.
+      const card = this.deps.cards.sanction(await this.view(directory, sanction));
+      await updateDeliveredCards(this.deps.messenger, places.map((d) => `${sanction.id}:card:${d.place}`), `review:${day}`, card);
       await notify(this.deps.messenger, places, `${sanction.id}:review-reminder:${day}`, { kind: 'text', text });
       sent += 1;
     }

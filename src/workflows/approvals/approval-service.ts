@@ -14,6 +14,7 @@ import type { DocumentStore } from '../../store/document-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
 import { fullDate } from '../documents/layouts.js';
+import type { Markdown } from '../markdown.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { ApprovalCardPresenter, ApprovalView } from './views.js';
@@ -40,7 +41,7 @@ export interface ApprovalDeps {
 export interface ApprovalContent<C = unknown> {
   kind: ApprovalKind;
   /** The card's body: what is under review. */
-  body(directory: Directory, approval: Approval<C>): string;
+  body(directory: Directory, approval: Approval<C>): Markdown;
   /** Content recomputed from the records when 区河长制办公室 submits (the assessment); undefined keeps it. */
   refresh?(directory: Directory, approval: Approval<C>): Promise<C | undefined>;
   /** The published notice's text, and the files that go with it. */
@@ -114,7 +115,11 @@ export class ApprovalService {
       if (nudge === undefined) continue;
       const step = chain[approval.position]!;
       const text = `${APPROVAL_KIND_NAMES[approval.kind]}“${approval.title}”已于${fullDate(since, this.deps.timeZone)}送“${STEP_NAMES[step]}”，尚待办理。请在卡片上${STEP_VERBS[step]}，或写明意见退回。`;
-      await notify(this.deps.messenger, this.actorPlaces(directory, step), `${approval.id}:v${approval.version}:nudge:${nudge}`, { kind: 'text', text });
+      const places = this.actorPlaces(directory, step);
+      // The reminder sends the step's holder to the card: one older than Feishu's 14-day window is sent afresh.
+      const copies = (await this.deps.approvals.cardKeys(approval.id)).filter((k) => places.some((d) => k.endsWith(`:${d.place}`)));
+      if (copies.length > 0) await updateDeliveredCards(this.deps.messenger, copies, `v${approval.version}:nudge:${nudge}`, this.deps.cards.approval(this.view(directory, approval)));
+      await notify(this.deps.messenger, places, `${approval.id}:v${approval.version}:nudge:${nudge}`, { kind: 'text', text });
       outcome.nudges++;
     }
     return outcome;

@@ -161,14 +161,17 @@ export class IssueSupervision {
       await this.ctx.deps.messenger.send(`${base}:${d.place}`, d.to, { kind: 'card', card });
     }
     // 紧急: buzz the responsible people on the problem's card where they have it (urgent_app).
+    // Feishu lets a card be acted on for 14 days only: a copy older than that first gets a
+    // fresh card, and the buzz rings the fresh one.
     if (step.kind === 'overdue' && issue.urgency === 'urgent' && assignee) {
-      for (const d of unitPlaces) {
-        const messageId = await this.ctx.deps.messenger.deliveredMessageId(`issue:${issue.id}:card:${d.place}`);
+      const copies = unitPlaces.map((d) => ({ d, copyKey: `issue:${issue.id}:card:${d.place}` }));
+      await updateDeliveredCards(this.ctx.deps.messenger, copies.map((c) => c.copyKey), base, this.ctx.card(directory, issue));
+      for (const { d, copyKey } of copies) {
         const openIds =
           'openId' in d.to
             ? [d.to.openId]
             : assignee.members.map((m) => directory.people.find((p) => p.id === m)?.openId).filter((o): o is string => !!o);
-        if (messageId && openIds.length > 0) await this.ctx.deps.messenger.urgent(`${base}:urgent:${d.place}`, messageId, openIds);
+        await this.ctx.deps.messenger.urgentCopy(`${base}:urgent:${d.place}`, copyKey, openIds);
       }
     }
   }

@@ -2,6 +2,7 @@ import { unitName } from '../../domain/directory/directory.js';
 import { MEETING_KIND_NAMES, jointParties, nextConvener } from '../../domain/meetings/meeting.js';
 import { approvalNudge, fourListsStage, meetingReminderStage, weeklyFrom, yearlyFrom } from '../../domain/meetings/meeting-settings.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { updateDeliveredCards } from '../card-copies.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById } from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
 import type { DocumentService } from '../documents/document-service.js';
@@ -61,6 +62,9 @@ export class MeetingSweep {
       const nudge = approvalNudge(doc.submittedAt, settings.approvalRemindAfterDays, calendar, hour, now, timeZone);
       const approver = personDestination(directory, doc.approverId);
       if (nudge === undefined || !approver) continue;
+      // The reminder sends the approver to the card: one older than Feishu's 14-day window is sent afresh.
+      const copies = doc.cardKeys.filter((k) => k.endsWith(`:${approver.place}`));
+      if (copies.length > 0) await updateDeliveredCards(messenger, copies, `v${doc.version}:nudge:${nudge}`, await this.ctx.card(directory, doc));
       await notify(messenger, [approver], `doc:${doc.id}:v${doc.version}:nudge:${nudge}`, text(`《${doc.title}》已于${fullDate(doc.submittedAt, timeZone)}提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`));
       result.approvalReminders++;
     }
