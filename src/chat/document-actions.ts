@@ -195,7 +195,8 @@ export class DocumentThreadReplies {
       const file = FileSchema.safeParse(message.content);
       if (!file.success) return false;
       answer = await this.documents.attachFromThread(message.senderOpenId, message.rootId, { messageId: message.messageId, fileKey: file.data.file_key, name: file.data.file_name });
-    } else if (message.messageType === 'text' && !message.text.startsWith('/')) {
+    } else if ((message.messageType === 'text' || message.messageType === 'post') && !message.text.startsWith('/')) {
+      // A rich-text reply (words with a picture or formatting) is read for its 议定： lines too.
       answer = await this.documents.linesFromThread(message.senderOpenId, message.rootId, message.text);
     }
     if (answer === undefined) return false;

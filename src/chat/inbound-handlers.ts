@@ -42,6 +42,7 @@ export class ChatHandlers implements InboundHandlers {
         senderOpenId: tap.operatorOpenId,
         messageType: 'menu',
         text: `/${command.name}`,
+        images: [],
         content: undefined,
         mentionedOpenIds: [],
         rootId: undefined,

@@ -7,6 +7,7 @@ import type { IssueSupervision } from '../workflows/issues/supervision.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
+import { photosOf } from './message-photos.js';
 
 const ACTION_TYPES = [
   'assign',
@@ -150,7 +151,8 @@ export function progressCommand(issues: IssueService): Command {
     async run(ctx) {
       const [, ref, note = ''] = /^(\S+)\s*([\s\S]*)$/.exec(ctx.args) ?? [];
       if (!ref) throw new UserInputError('请写明问题编号和进展，例如：/进展 0042 已清运一半');
-      await ctx.reply({ kind: 'text', text: await issues.progressByRef(ctx.message.senderOpenId, ref, note, ctx.message.messageId || ref) });
+      // Photos pasted into the same rich-text message go with the note.
+      await ctx.reply({ kind: 'text', text: await issues.progressByRef(ctx.message.senderOpenId, ref, note, ctx.message.messageId || ref, photosOf(ctx.message)) });
     },
   };
 }

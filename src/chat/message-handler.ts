@@ -36,7 +36,9 @@ export class MessageHandler {
     }
     const parsed = parseCommandLine(message.text);
     if (!parsed) {
-      if (message.chatType === 'p2p' && message.messageType === 'text') await reply({ kind: 'text', text: REPLIES.notACommand });
+      // A rich-text message with words is typed text too; a picture alone asks nothing.
+      const typed = message.messageType === 'text' || (message.messageType === 'post' && message.text !== '');
+      if (message.chatType === 'p2p' && typed) await reply({ kind: 'text', text: REPLIES.notACommand });
       return;
     }
     const command = this.deps.commands.find(parsed.word);

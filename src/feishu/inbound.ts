@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
+import { readMessageContent } from './inbound-content.js';
 
 /**
  * The event bodies the bot acts on, validated with zod, and the plain shapes handed to
@@ -64,8 +65,10 @@ export interface IncomingMessage {
   chatType: 'p2p' | 'group' | 'other';
   senderOpenId: string;
   messageType: string;
-  /** Text with mention placeholders removed; empty for non-text messages. */
+  /** Words of a text or rich-text (post) message, mention placeholders removed; empty for other kinds. */
   text: string;
+  /** `image_key`s of the pictures it carries: an image message's one, a post's inline ones. */
+  images: string[];
   /** Parsed content for non-text messages (image keys, files, posts). */
   content: unknown;
   mentionedOpenIds: string[];
@@ -109,24 +112,18 @@ export interface InboundHandlers {
   onMenu(tap: MenuTap, ctx: EventContext): Promise<void>;
 }
 
-/** Strips `@_user_N` placeholders so `@河湖长助手 /help` reads as `/help`. */
-function textOf(content: string, messageType: string): { text: string; parsed: unknown } {
-  let parsed: unknown;
+function parseContent(content: string): unknown {
   try {
-    parsed = JSON.parse(content) as unknown;
+    return JSON.parse(content) as unknown;
   } catch {
-    return { text: '', parsed: undefined };
+    return undefined;
   }
-  if (messageType !== 'text' || typeof parsed !== 'object' || parsed === null) return { text: '', parsed };
-  const raw = (parsed as { text?: unknown }).text;
-  // Line breaks stay: a command may take one item per line.
-  const text = typeof raw === 'string' ? raw.replace(/@_user_\d+/g, ' ').replace(/[^\S\n]+/g, ' ').replace(/ *\n */g, '\n').trim() : '';
-  return { text, parsed };
 }
 
 export function toIncomingMessage(body: z.infer<typeof MessageReceiveSchema>): IncomingMessage {
   const m = body.message;
-  const { text, parsed } = textOf(m.content, m.message_type);
+  const parsed = parseContent(m.content);
+  const { text, images } = readMessageContent(m.message_type, parsed);
   return {
     messageId: m.message_id,
     chatId: m.chat_id,
@@ -134,6 +131,7 @@ export function toIncomingMessage(body: z.infer<typeof MessageReceiveSchema>): I
     senderOpenId: body.sender.sender_id.open_id ?? '',
     messageType: m.message_type,
     text,
+    images,
     content: parsed,
     mentionedOpenIds: (m.mentions ?? []).map((x) => x.id.open_id).filter((x): x is string => !!x),
     rootId: m.root_id || undefined,

@@ -174,9 +174,9 @@ export class PatrolStore {
     return this.models.patrols.findOne(filter).sort({ patrolledAt: -1 }).lean<PatrolDoc>().exec();
   }
 
-  /** Adds a photo (`<message id>/<image key>`) or sets the location of a patrol. */
-  async attach(key: string, attachment: { photo: string } | { location: NonNullable<PatrolDoc['location']> }): Promise<void> {
-    const update = 'photo' in attachment ? { $addToSet: { photoKeys: attachment.photo } } : { $set: { location: attachment.location } };
+  /** Adds photos (`<message id>/<image key>`, one message may carry several) or sets the location of a patrol. */
+  async attach(key: string, attachment: { photos: string[] } | { location: NonNullable<PatrolDoc['location']> }): Promise<void> {
+    const update = 'photos' in attachment ? { $addToSet: { photoKeys: { $each: attachment.photos } } } : { $set: { location: attachment.location } };
     await this.models.patrols.updateOne({ key }, update);
   }
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { ManualClock } from '../../src/domain/clock.js';
-import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
+import { cardAction, messageReceived, type PostInput } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { TEST_APP } from './bot.js';
 import { exampleOpenId } from './district.js';
@@ -13,6 +13,8 @@ export interface SaidMessage {
   text?: string;
   messageType?: string;
   content?: unknown;
+  /** A rich-text message (text with inline pictures, @s, links), delivered as Feishu does. */
+  post?: PostInput;
   rootId?: string;
   /** A group chat; without it the message is a direct message to the bot. */
   chatId?: string;
@@ -47,6 +49,7 @@ export function peopleChat(t: FileTestBot, clock: ManualClock) {
         text: input.text,
         messageType: input.messageType,
         content: input.content,
+        post: input.post,
         rootId: input.rootId,
         parentId: input.rootId,
         token: TEST_APP.verificationToken,

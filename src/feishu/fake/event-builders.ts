@@ -46,6 +46,32 @@ function envelope<E>(eventType: string, event: E, options: EnvelopeOptions): V2E
 
 // ---- im.message.receive_v1 ----
 
+/**
+ * One element of a rich-text message as a person writes it. `messageReceived` turns these
+ * into the received post content Feishu delivers (接收消息内容结构, 富文本 post:
+ * https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/im-v1/message/events/message_content):
+ * an `at` becomes `{ tag: "at", user_id: "@_user_N", user_name }` with the person in the
+ * event's `mentions` under that key, as in text messages.
+ */
+export type PostInputElement =
+  | { tag: 'text'; text: string }
+  | { tag: 'a'; text: string; href: string }
+  | { tag: 'at'; openId: string; name: string }
+  /** @所有人 */
+  | { tag: 'at'; all: true }
+  | { tag: 'img'; imageKey: string; width?: number; height?: number }
+  /** A video: its file and its cover picture. */
+  | { tag: 'media'; fileKey: string; imageKey: string }
+  | { tag: 'emotion'; emojiType: string }
+  | { tag: 'code_block'; text: string; language?: string }
+  | { tag: 'hr' };
+
+/** A rich-text message: an optional title and paragraphs of elements. */
+export interface PostInput {
+  title?: string;
+  paragraphs: PostInputElement[][];
+}
+
 export interface MessageReceivedInput extends EnvelopeOptions {
   text?: string;
   senderOpenId: string;
@@ -61,15 +87,84 @@ export interface MessageReceivedInput extends EnvelopeOptions {
   messageType?: string;
   /** The message content object (or its JSON string); `{ text }` when omitted. */
   content?: unknown;
+  /** A rich-text message: sets `message_type: "post"`, its content, and the mentions of its @s. */
+  post?: PostInput;
+}
+
+type FeishuMention = { key: string; openId: string; name: string };
+
+/**
+ * A post's content as a received message carries it: bare `{ title, content }`, no locale
+ * level (that is only for sending), `title` empty when there is none, `style: []` on text.
+ * A picture or video is a paragraph of its own ("图片、视频元素必须是独立的一个段落",
+ * 发送消息内容结构, https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/im-v1/message/create_json),
+ * so one written among words is split out the way the client sends it. Each person @-ed gets
+ * the next `@_user_N` key after those already taken.
+ */
+function postContent(post: PostInput, taken: number): { content: string; mentions: FeishuMention[] } {
+  const mentions: FeishuMention[] = [];
+  const paragraphs: Array<Array<Record<string, unknown>>> = [];
+  for (const paragraph of post.paragraphs) {
+    let words: Array<Record<string, unknown>> = [];
+    const flush = () => {
+      if (words.length > 0) paragraphs.push(words);
+      words = [];
+    };
+    for (const element of paragraph) {
+      switch (element.tag) {
+        case 'img':
+          flush();
+          paragraphs.push([{ tag: 'img', image_key: element.imageKey, width: element.width ?? 1280, height: element.height ?? 960 }]);
+          break;
+        case 'media':
+          flush();
+          paragraphs.push([{ tag: 'media', file_key: element.fileKey, image_key: element.imageKey }]);
+          break;
+        case 'at':
+          if ('all' in element) {
+            // @所有人 is written `@_all` and has no entry in `mentions` (as in text messages;
+            // https://github.com/larksuite/openclaw-lark/issues/381).
+            words.push({ tag: 'at', user_id: '@_all', user_name: '所有人', style: [] });
+          } else {
+            const key = `@_user_${taken + mentions.length + 1}`;
+            mentions.push({ key, openId: element.openId, name: element.name });
+            words.push({ tag: 'at', user_id: key, user_name: element.name, style: [] });
+          }
+          break;
+        case 'text':
+          words.push({ tag: 'text', text: element.text, style: [] });
+          break;
+        case 'a':
+          words.push({ tag: 'a', href: element.href, text: element.text, style: [] });
+          break;
+        case 'emotion':
+          words.push({ tag: 'emotion', emoji_type: element.emojiType });
+          break;
+        case 'code_block':
+          words.push({ tag: 'code_block', ...(element.language !== undefined && { language: element.language }), text: element.text });
+          break;
+        case 'hr':
+          words.push({ tag: 'hr' });
+          break;
+      }
+    }
+    flush();
+  }
+  return { content: JSON.stringify({ title: post.title ?? '', content: paragraphs }), mentions };
 }
 
 export function messageReceived(input: MessageReceivedInput) {
   const tenantKey = input.tenantKey ?? DEFAULT_TENANT_KEY;
   const createTime = input.createTime ?? String((input.clock ?? systemClock).now().getTime());
   let content: string;
-  if (input.content === undefined) content = JSON.stringify({ text: input.text ?? '' });
+  const said: FeishuMention[] = [...(input.mentions ?? [])];
+  if (input.post !== undefined) {
+    const post = postContent(input.post, said.length);
+    content = post.content;
+    said.push(...post.mentions);
+  } else if (input.content === undefined) content = JSON.stringify({ text: input.text ?? '' });
   else content = typeof input.content === 'string' ? input.content : JSON.stringify(input.content);
-  const mentions = input.mentions?.map((m) => ({ key: m.key, id: userIdsFor(m.openId), name: m.name, tenant_key: tenantKey }));
+  const mentions = said.map((m) => ({ key: m.key, id: userIdsFor(m.openId), name: m.name, tenant_key: tenantKey }));
   return envelope(
     'im.message.receive_v1',
     {
@@ -84,9 +179,9 @@ export function messageReceived(input: MessageReceivedInput) {
         update_time: createTime,
         chat_id: input.chatId,
         chat_type: input.chatType,
-        message_type: input.messageType ?? 'text',
+        message_type: input.post !== undefined ? 'post' : (input.messageType ?? 'text'),
         content,
-        ...(mentions !== undefined && mentions.length > 0 && { mentions }),
+        ...(mentions.length > 0 && { mentions }),
       },
     },
     { ...input, createTime, tenantKey },

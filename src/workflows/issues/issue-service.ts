@@ -38,8 +38,23 @@ export type ActionInput =
   | { type: 'approveExtension' }
   | { type: 'rejectExtension'; reason: string };
 
-/** What a thread reply carries: words or a photo. */
-export type ThreadContent = { text: string } | { photo: string };
+/**
+ * What a thread reply carries: words, photos (`<message id>/<image key>`), or both at once
+ * (a rich-text reply with inline pictures), recorded as one progress note.
+ */
+export interface ThreadContent {
+  text: string;
+  photos: string[];
+}
+
+/** The note of a progress entry that is photos alone. */
+const PHOTO_NOTE = '（照片）';
+
+/** Tells the sender what was recorded: the words, the photos, or both as one entry. */
+function progressAnswer(number: string, text: string, photos: number): string {
+  if (!text) return `已将照片记入${number}问题的进展。`;
+  return photos > 0 ? `已记为${number}问题的进展（附照片 ${photos} 张）。` : `已记为${number}问题的进展。`;
+}
 
 /**
  * Problems (问题): registration from every source, the card actions of the lifecycle
@@ -199,15 +214,18 @@ export class IssueService {
     return (await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe)).card;
   }
 
-  /** `/进展 0042 内容`: a progress note from anywhere. Returns the acknowledgement. */
-  async progressByRef(actorOpenId: string, ref: string, note: string, dedupe: string): Promise<string> {
+  /**
+   * `/进展 0042 内容`: a progress note from anywhere, with the photos typed into the same
+   * rich-text message. Returns the acknowledgement.
+   */
+  async progressByRef(actorOpenId: string, ref: string, note: string, dedupe: string, photos: string[] = []): Promise<string> {
     const directory = await this.ctx.requireDirectory();
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    if (!note.trim()) throw new UserInputError('请写上进展内容，例如：/进展 0042 已清运一半');
+    if (!note.trim() && photos.length === 0) throw new UserInputError('请写上进展内容，例如：/进展 0042 已清运一半');
     const issue = await this.byRef(ref);
-    await this.apply(directory, person, issue, { type: 'progress', note }, dedupe);
-    return `已记为${issue.number}问题的进展。`;
+    await this.apply(directory, person, issue, { type: 'progress', note: note.trim() || PHOTO_NOTE }, dedupe, photos);
+    return progressAnswer(issue.number, note.trim(), photos.length);
   }
 
   /**
@@ -223,14 +241,14 @@ export class IssueService {
     if (!issue) return undefined;
     const person = this.ctx.person(directory, senderOpenId);
     if (!person) return NOT_IN_DIRECTORY;
-    const note = 'text' in content ? content.text.trim() : '（照片）';
+    const text = content.text.trim();
     try {
-      await this.apply(directory, person, issue, { type: 'progress', note }, dedupe, 'photo' in content ? [content.photo] : []);
+      await this.apply(directory, person, issue, { type: 'progress', note: text || PHOTO_NOTE }, dedupe, content.photos);
     } catch (error) {
       if (error instanceof ForbiddenError || error instanceof UserInputError) return error.userMessage;
       throw error;
     }
-    return 'photo' in content ? `已将照片记入${issue.number}问题的进展。` : `已记为${issue.number}问题的进展。`;
+    return progressAnswer(issue.number, text, content.photos.length);
   }
 
   private async reportIn(directory: Directory, input: ReportInput, chiefId?: string): Promise<Issue> {

@@ -187,14 +187,14 @@ export class PatrolService {
   }
 
   /**
-   * A photo or location sent in the thread of a patrol card goes with the patrol recorded for
+   * Photos (an image, or a rich-text reply's inline pictures) or a location sent in the thread of a patrol card go with the patrol recorded for
    * that duty and period (the way people already report: reply with pictures). Returns the
    * acknowledgement to send, or undefined when the thread is not a patrol card's.
    */
   async attachFromThread(
     senderOpenId: string,
     rootMessageId: string,
-    attachment: { photo: string } | { location: { name: string; latitude: string; longitude: string } },
+    attachment: { photos: string[] } | { location: { name: string; latitude: string; longitude: string } },
   ): Promise<string | undefined> {
     const key = await this.ctx.deps.messenger.keyOfMessage(rootMessageId);
     const match = key ? /^patrol-reminder:(.+):([^:]+):d\d+$/.exec(key) : null;
@@ -212,7 +212,8 @@ export class PatrolService {
     if (!patrol) return '请先点击卡片上的“记录巡河”提交本次巡河，再发送照片或位置。';
     await this.ctx.deps.patrols.attach(patrol.key, attachment);
     const day = monthDay(toLocal(patrol.patrolledAt, this.ctx.deps.timeZone));
-    return 'photo' in attachment ? `已将照片附到${day}的巡河记录。` : `已将位置“${attachment.location.name}”附到${day}的巡河记录。`;
+    if ('location' in attachment) return `已将位置“${attachment.location.name}”附到${day}的巡河记录。`;
+    return attachment.photos.length > 1 ? `已将${attachment.photos.length}张照片附到${day}的巡河记录。` : `已将照片附到${day}的巡河记录。`;
   }
 
   /** 已安排: the chief plans a day; reminders wait until then. */
