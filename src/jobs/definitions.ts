@@ -19,6 +19,8 @@ export interface JobBodies {
   sendMonthlyDigest(now: Date): Promise<unknown>;
   /** 约谈 复核 reminders, approval-chain reminders and cut-short publications (each once-only). */
   remindAccountability(now: Date): Promise<unknown>;
+  /** The “未送达” card to the River Chief Office: messages Feishu refused since the last one (once a day). */
+  sendUndeliveredDigest(now: Date): Promise<unknown>;
 }
 
 export interface JobDefinition {
@@ -70,5 +72,11 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
     // short is finished within minutes.
     every: '*/10 * * * *',
     run: (bodies, dueAt) => bodies.remindAccountability(dueAt),
+  },
+  {
+    name: 'delivery.undelivered',
+    // It goes out at the reminder hour of a working day; hourly finds that hour soon enough.
+    every: '15 * * * *',
+    run: (bodies, dueAt) => bodies.sendUndeliveredDigest(dueAt),
   },
 ];

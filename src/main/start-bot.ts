@@ -60,6 +60,8 @@ import { QueryService } from '../workflows/queries/query-service.js';
 import { renderLedger, renderWorkbook } from '../export/ledger-xlsx.js';
 import { digestCommand, statusCommand } from '../chat/status-command.js';
 import { MonthlyDigest } from '../workflows/status/monthly-digest.js';
+import { UndeliveredDigest } from '../workflows/delivery/undelivered-digest.js';
+import { undeliveredCard } from '../feishu/cards/undelivered-card.js';
 import { statusCards } from '../feishu/cards/status-cards.js';
 import { StatusService } from '../workflows/status/status-service.js';
 import { documentCards } from '../feishu/cards/document-cards.js';
@@ -117,6 +119,7 @@ export interface RunningBot {
   meetingSweep: MeetingSweep;
   status: StatusService;
   digest: MonthlyDigest;
+  undelivered: UndeliveredDigest;
   stop(): Promise<void>;
 }
 
@@ -334,6 +337,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       lockMs: INBOX_DEFAULTS.lockMs,
     });
 
+    const undelivered = new UndeliveredDigest({
+      failures: outboxStore,
+      directory,
+      messenger,
+      render: undeliveredCard,
+      timeZone: config.timezone,
+      logger: logger.child({ component: 'undelivered' }),
+    });
     const scheduler = new Scheduler(
       connection.db!,
       {
@@ -344,6 +355,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         remindMeetings: (now) => meetingSweep.sweep(now),
         sendMonthlyDigest: (now) => digest.sendIfDue(now),
         remindAccountability: async (now) => ({ reviews: await sanctions.sweep(now), approvals: await approvals.sweep(now) }),
+        sendUndeliveredDigest: (now) => undelivered.sendIfDue(now),
       },
       logger.child({ component: 'scheduler' }),
       { timezone: config.timezone, processEvery: options.schedulerProcessEvery, name: options.instanceName },
@@ -430,6 +442,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       meetingSweep,
       status,
       digest,
+      undelivered,
       stop: () => (stopping ??= runCleanups().then(() => logger.info('bot stopped'))),
     };
   } catch (error) {
