@@ -1,4 +1,5 @@
 import type { ApprovalCardPresenter, ApprovalView } from '../../workflows/approvals/views.js';
+import { joinMarkdown, md } from '../../workflows/markdown.js';
 import { renderCard } from './template.js';
 
 const MARKS = { done: '✅', current: '👉', todo: '⬜' } as const;
@@ -14,8 +15,8 @@ export const approvalCards: ApprovalCardPresenter = {
       subtitle: view.subtitle,
       color: view.published ? 'green' : view.lastReturn ? 'orange' : 'blue',
       body: view.body,
-      steps: view.steps.map((s) => `${MARKS[s.state]} ${s.name}${s.note ? `<font color='grey'>（${s.note}）</font>` : ''}`).join('\n'),
-      returnText: view.lastReturn ? `<font color='red'>**退回意见**（${view.lastReturn.byName}，${view.lastReturn.on}，${view.lastReturn.stepName}）：${view.lastReturn.comment}</font>` : '',
+      steps: joinMarkdown(view.steps.map((s) => md`${MARKS[s.state]} ${s.name}${s.note ? md`<font color='grey'>（${s.note}）</font>` : ''}`)),
+      returnText: view.lastReturn ? md`<font color='red'>**退回意见**（${view.lastReturn.byName}，${view.lastReturn.on}，${view.lastReturn.stepName}）：${view.lastReturn.comment}</font>` : '',
       canSubmit: view.canSubmit,
       canReturn: waiting && view.canReturn,
       publishOnly: waiting && !view.canReturn,

@@ -1,31 +1,34 @@
 import { DOCUMENT_KIND_NAMES, DOCUMENT_STATE_NAMES } from '../../domain/documents/document.js';
 import type { DocumentCardPresenter, DocumentView, DraftFormView, ItemFormView, ScheduleFormView } from '../../workflows/documents/views.js';
+import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { renderCard } from './template.js';
 
 const STATE_COLORS = { drafting: 'blue', pendingApproval: 'orange', published: 'green' } as const;
-const lines = (items: string[]) => items.filter(Boolean).join('\n');
 
-function facts(view: DocumentView): string {
+function facts(view: DocumentView): Markdown {
   const meeting = view.meeting;
-  return lines([
-    meeting ? `**会议**：${meeting.kindName}${meeting.convener ? `（召集方：${meeting.convener}）` : ''}` : `**文件**：${DOCUMENT_KIND_NAMES[view.kind]}`,
-    view.waterBodyName ? `**河湖**：${view.waterBodyName}` : '',
-    meeting ? `**时间**：${meeting.when}` : '',
-    meeting ? `**地点**：${meeting.place}` : '',
-    meeting ? `**参会人员**：${meeting.participants}` : '',
-    `**起草**：${view.drafterName} · **审定**：${view.approverName}`,
-    view.number ? `**文号**：${view.number}（${view.publishedOn ?? ''}以区总河长办公室名义印发）` : '',
+  return joinMarkdown([
+    meeting ? md`**会议**：${meeting.kindName}${meeting.convener ? md`（召集方：${meeting.convener}）` : ''}` : md`**文件**：${DOCUMENT_KIND_NAMES[view.kind]}`,
+    !!view.waterBodyName && md`**河湖**：${view.waterBodyName}`,
+    !!meeting && md`**时间**：${meeting.when}`,
+    !!meeting && md`**地点**：${meeting.place}`,
+    !!meeting && md`**参会人员**：${meeting.participants}`,
+    md`**起草**：${view.drafterName} · **审定**：${view.approverName}`,
+    !!view.number && md`**文号**：${view.number}（${view.publishedOn ?? ''}以区总河长办公室名义印发）`,
   ]);
 }
 
-function itemLine(item: DocumentView['items'][number]): string {
-  const tail = [
-    item.unitName ? `责任单位：${item.unitName}` : "<font color='red'>缺责任单位</font>",
-    item.deadline ? `完成时限：${item.deadline}` : "<font color='red'>缺完成时限</font>",
-    item.issueNumber ? `已交办：${item.issueNumber}` : '',
-  ].filter(Boolean);
-  return `${item.n}. ${item.text}\n<font color='grey'>${tail.join(' · ')}</font>`;
+function itemLine(item: DocumentView['items'][number]): Markdown {
+  const tail = joinMarkdown(
+    [
+      item.unitName ? md`责任单位：${item.unitName}` : md`<font color='red'>缺责任单位</font>`,
+      item.deadline ? md`完成时限：${item.deadline}` : md`<font color='red'>缺完成时限</font>`,
+      !!item.issueNumber && md`已交办：${item.issueNumber}`,
+    ],
+    ' · ',
+  );
+  return md`${item.n}. ${item.text}\n<font color='grey'>${tail}</font>`;
 }
 
 /** What the reader can do next, in one grey line. */
@@ -58,7 +61,7 @@ export function documentCard(view: DocumentView): CardJson {
     facts: facts(view),
     returned: view.lastReturn ? `${view.lastReturn.byName}（${view.lastReturn.on}）：${view.lastReturn.comment}` : '',
     itemsHeading: `${itemName}（${view.items.length} 项）`,
-    itemsEmpty: view.items.length === 0 ? `\n<font color='grey'>尚无${itemName}。</font>` : '',
+    itemsEmpty: view.items.length === 0 ? md`\n<font color='grey'>尚无${itemName}。</font>` : '',
     items: view.items.map((i) => ({
       text: itemLine(i),
       buttons: drafting
@@ -68,7 +71,9 @@ export function documentCard(view: DocumentView): CardJson {
           ]
         : undefined,
     })),
-    sectionsText: lines(view.sections.filter((s) => s.lines.length > 0).map((s) => `**${s.heading}**\n${s.lines.map((l, k) => `${k + 1}. ${l}`).join('\n')}`)),
+    sectionsText: joinMarkdown(
+      view.sections.filter((s) => s.lines.length > 0).map((s) => md`**${s.heading}**\n${joinMarkdown(s.lines.map((l, k) => md`${k + 1}. ${l}`))}`),
+    ),
     attachments: view.attachments.join('、'),
     fullText: view.text ?? '',
     fullTextTitle: view.state === 'published' ? '全文' : '草稿全文',

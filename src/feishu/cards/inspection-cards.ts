@@ -1,10 +1,11 @@
 import type { FindingFormView, InspectionCardPresenter, InspectionFormView, InspectionView } from '../../workflows/inspections/views.js';
+import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
 import { renderCard } from './template.js';
 
-function findingLine(f: InspectionView['findings'][number]): string {
-  const state = f.closed ? `<font color='green'>${f.stateName}</font>` : f.overdue ? `<font color='red'>${f.stateName}（已逾期）</font>` : f.stateName;
+function findingLine(f: InspectionView['findings'][number]): Markdown {
+  const state = f.closed ? md`<font color='green'>${f.stateName}</font>` : f.overdue ? md`<font color='red'>${f.stateName}（已逾期）</font>` : f.stateName;
   const guide = f.departmentName ? ` · 督促指导：${f.departmentName}` : '';
-  return `${f.n}. 【${f.aspectName}】${f.text}\n<font color='grey'>${f.waterName} · 整改：${f.townshipName}${guide} · 时限：${f.deadline} · ${f.number}</font> ${state}`;
+  return md`${f.n}. 【${f.aspectName}】${f.text}\n<font color='grey'>${f.waterName} · 整改：${f.townshipName}${guide} · 时限：${f.deadline} · ${f.number}</font> ${state}`;
 }
 
 /** Cards for 督查 (cards/inspection*.json). */
@@ -12,21 +13,21 @@ export const inspectionCards: InspectionCardPresenter = {
   inspection(view) {
     const closed = view.findings.filter((f) => f.closed).length;
     const overdue = view.findings.filter((f) => f.overdue).length;
-    const facts = [
-      `**组织单位**：${view.organiserName}`,
-      `**督查范围**：${view.scopeName}`,
-      `**督查时间**：${view.period}`,
-      view.findings.length > 0 ? `**发现问题**：${view.findings.length} 项，已整改销号 ${closed} 项，整改中 ${view.findings.length - closed - overdue} 项，逾期 ${overdue} 项` : '**发现问题**：尚未记录',
-      view.reportedOn ? `**督查报告**：${view.reportedOn}已报送` : '',
-    ].filter(Boolean);
+    const facts = joinMarkdown([
+      md`**组织单位**：${view.organiserName}`,
+      md`**督查范围**：${view.scopeName}`,
+      md`**督查时间**：${view.period}`,
+      view.findings.length > 0 ? md`**发现问题**：${view.findings.length} 项，已整改销号 ${closed} 项，整改中 ${view.findings.length - closed - overdue} 项，逾期 ${overdue} 项` : md`**发现问题**：尚未记录`,
+      !!view.reportedOn && md`**督查报告**：${view.reportedOn}已报送`,
+    ]);
     return renderCard('inspection', {
       id: view.id,
       version: view.version,
       heading: view.reportedOn ? '河湖长制工作督查报告' : '河湖长制工作督查',
       title: view.title,
       color: overdue > 0 ? 'orange' : 'indigo',
-      facts: facts.join('\n'),
-      findingLines: view.findings.length > 0 ? view.findings.map(findingLine).join('\n') : '点击“添加发现问题”逐项记录，每项即交办乡镇整改。',
+      facts,
+      findingLines: view.findings.length > 0 ? joinMarkdown(view.findings.map(findingLine)) : '点击“添加发现问题”逐项记录，每项即交办乡镇整改。',
       hasFindings: view.findings.length > 0,
       reportLabel: view.reportedOn ? '更新督查报告' : '报送督查报告',
     });

@@ -10,6 +10,7 @@ import type {
   RegisterFormView,
   SupervisionView,
 } from '../../workflows/issues/views.js';
+import { joinMarkdown, type Markdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { renderCard } from './template.js';
 
@@ -29,28 +30,28 @@ const ACTIONS: Record<IssueActionType, { label: string; style: 'primary' | 'defa
 
 const STATE_COLORS = { reported: 'blue', assigned: 'orange', rectifying: 'orange', pendingVerification: 'purple', closed: 'green' } as const;
 
-const mentions = (openIds: string[]) => openIds.map((id) => `<at id=${id}></at>`).join(' ');
-const lines = (items: string[]) => items.filter(Boolean).join('\n');
+const mentions = (openIds: string[]) => joinMarkdown(openIds.map(mention), ' ');
 
-function facts(view: Pick<IssueView, 'waterBodyName' | 'townshipName' | 'place' | 'description'> & Partial<IssueView>): string {
+function facts(view: Pick<IssueView, 'waterBodyName' | 'townshipName' | 'place' | 'description'> & Partial<IssueView>): Markdown {
   const where = [view.waterBodyName, view.townshipName, view.place].filter(Boolean).join(' · ');
-  return lines([
-    `**问题**：${view.description}`,
-    where ? `**位置**：${where}` : '',
-    view.category ? `**类别**：${view.category} · **紧急程度**：${view.urgency ? URGENCY_NAMES[view.urgency] : ''}` : '',
-    view.sourceName ? `**来源**：${view.sourceName}（${view.foundByName}，${view.foundOn}）` : '',
-    view.photos ? `**照片**：${view.photos} 张` : '',
+  return joinMarkdown([
+    md`**问题**：${view.description}`,
+    where && md`**位置**：${where}`,
+    !!view.category && md`**类别**：${view.category} · **紧急程度**：${view.urgency ? URGENCY_NAMES[view.urgency] : ''}`,
+    !!view.sourceName && md`**来源**：${view.sourceName}（${view.foundByName}，${view.foundOn}）`,
+    !!view.photos && md`**照片**：${view.photos} 张`,
   ]);
 }
 
 export function issueCard(view: IssueView): CardJson {
   const overdue = view.overdue && (view.state === 'assigned' || view.state === 'rectifying');
+  const status = overdue ? md`<font color='red'>${view.deadlineStatus}</font>` : view.deadlineStatus;
   const assignment = view.assigneeName
-    ? lines([
-        `**承办单位**：${view.assigneeName}`,
-        view.supervisorNames.length > 0 ? `**督办单位**：${view.supervisorNames.join('、')}` : '',
-        view.deadline ? `**整改期限**：${view.deadline}${view.state === 'closed' ? '' : `（${overdue ? `<font color='red'>${view.deadlineStatus}</font>` : view.deadlineStatus}）`}` : '',
-        view.requirement ? `**整改要求**：${view.requirement}` : '',
+    ? joinMarkdown([
+        md`**承办单位**：${view.assigneeName}`,
+        view.supervisorNames.length > 0 && md`**督办单位**：${view.supervisorNames.join('、')}`,
+        !!view.deadline && md`**整改期限**：${view.deadline}${view.state === 'closed' ? '' : md`（${status}）`}`,
+        !!view.requirement && md`**整改要求**：${view.requirement}`,
       ])
     : '';
   const actions = view.actions.map((type) => ({
@@ -64,12 +65,12 @@ export function issueCard(view: IssueView): CardJson {
     color: overdue ? 'red' : STATE_COLORS[view.state],
     stateName: overdue ? `${STATE_NAMES[view.state]} · 已逾期` : STATE_NAMES[view.state],
     tagColor: overdue ? 'red' : STATE_COLORS[view.state],
-    greeting: view.mentionOpenIds.length > 0 ? mentions(view.mentionOpenIds) : '',
+    greeting: mentions(view.mentionOpenIds),
     facts: facts(view),
     assignment,
     extension: view.pendingExtension ? `申请延期至 ${view.pendingExtension.until}（${view.pendingExtension.byName}）：${view.pendingExtension.reason}` : '',
-    progressText: lines(view.progress.map((p) => `${p.when} ${p.byName}：${p.note}${p.photos ? `（照片 ${p.photos} 张）` : ''}`)),
-    historyText: lines(view.history.map((h) => `${h.when} ${h.byName} ${h.text}`)),
+    progressText: joinMarkdown(view.progress.map((p) => `${p.when} ${p.byName}：${p.note}${p.photos ? `（照片 ${p.photos} 张）` : ''}`)),
+    historyText: joinMarkdown(view.history.map((h) => `${h.when} ${h.byName} ${h.text}`)),
     hasActions: actions.length > 0,
     actions,
     footer:
@@ -151,7 +152,7 @@ export function supervisionCard(view: SupervisionView): CardJson {
     color: overdue ? 'red' : 'orange',
     number: view.number,
     id: view.id,
-    greeting: view.mentionOpenIds.length > 0 ? `${mentions(view.mentionOpenIds)} ` : '',
+    greeting: view.mentionOpenIds.length > 0 ? md`${mentions(view.mentionOpenIds)} ` : '',
     message: overdue
       ? `${view.assigneeName}承办的问题已超过整改期限（${view.deadline}，${view.deadlineStatus}），请抓紧整改并及时报送进展。`
       : `${view.assigneeName}承办的问题将于 ${view.deadline} 到期（${view.deadlineStatus}），请按期完成整改并申请销号。`,
@@ -166,13 +167,13 @@ export function escalationCard(view: EscalationView): CardJson {
   const decided = view.decided
     ? view.decided.outcome === 'dismiss'
       ? `${view.decided.byName}于${view.decided.on}决定暂不处理。`
-      : `${view.decided.byName}已于${view.decided.on}确认对${view.assigneeName}予以**${NOTICE_NAMES[view.decided.outcome]}**，计入年度考核。`
+      : md`${view.decided.byName}已于${view.decided.on}确认对${view.assigneeName}予以**${NOTICE_NAMES[view.decided.outcome]}**，计入年度考核。`
     : '';
   return renderCard('issue-escalation', {
     title: view.decided ? '逾期问题已处理' : `逾期问题：建议${NOTICE_NAMES[view.suggest]}`,
     color: view.decided ? 'grey' : 'red',
     number: view.number,
-    message: `${view.assigneeName}承办的问题已逾期 ${view.daysOverdue} 天（整改期限 ${view.deadline}）。按照协调机制第二十条、第二十一条，建议对${view.assigneeName}予以**${NOTICE_NAMES[view.suggest]}**，请确认。`,
+    message: md`${view.assigneeName}承办的问题已逾期 ${view.daysOverdue} 天（整改期限 ${view.deadline}）。按照协调机制第二十条、第二十一条，建议对${view.assigneeName}予以**${NOTICE_NAMES[view.suggest]}**，请确认。`,
     facts: facts({ description: view.description, waterBodyName: view.waterBodyName, place: '' }),
     open: !view.decided,
     decided,
@@ -187,10 +188,10 @@ export function escalationCard(view: EscalationView): CardJson {
 export function closingReportCard(view: ClosingReportView): CardJson {
   return renderCard('issue-closing-report', {
     number: view.number,
-    greeting: view.greetingOpenId ? `<at id=${view.greetingOpenId}></at> ` : '',
+    greeting: view.greetingOpenId ? md`${mention(view.greetingOpenId)} ` : '',
     message: `${view.waterBodyName ?? ''}的问题已整改到位，经${view.verifierName}核查销号${view.onTime === undefined ? '' : view.onTime ? '（按期完成）' : '（逾期完成）'}。`,
-    facts: lines([facts({ description: view.description, waterBodyName: view.waterBodyName, place: view.place }), `**来源**：${view.sourceName}`, `**承办单位**：${view.assigneeName}`]),
-    timeline: lines(view.timeline.map((t) => `${t.when} ${t.text}`)),
+    facts: joinMarkdown([facts({ description: view.description, waterBodyName: view.waterBodyName, place: view.place }), md`**来源**：${view.sourceName}`, md`**承办单位**：${view.assigneeName}`]),
+    timeline: joinMarkdown(view.timeline.map((t) => `${t.when} ${t.text}`)),
     footer: '报告河湖长，抄送区河长制办公室（协调机制第八条）。',
   });
 }

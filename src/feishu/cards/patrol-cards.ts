@@ -7,10 +7,11 @@ import type {
   PatrolOverdueView,
   PatrolReminderView,
 } from '../../workflows/patrols/views.js';
+import { joinMarkdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { renderCard } from './template.js';
 
-const numbered = (items: string[]) => items.map((item, i) => `${i + 1}. ${item}`).join('\n');
+const numbered = (items: string[]) => joinMarkdown(items.map((item, i) => md`${i + 1}. ${item}`));
 
 function subject(view: { chiefName: string; waterBodyName?: string }): string {
   return view.waterBodyName ? `${view.waterBodyName} · ${view.chiefName}` : `全区 · ${view.chiefName}`;
@@ -26,7 +27,7 @@ export function patrolReminderCard(view: PatrolReminderView): CardJson {
     title: view.recorded ? '巡河已记录' : '巡河提醒',
     color: view.recorded ? 'green' : 'orange',
     subject: subject(view),
-    greeting: view.mentionOpenId ? `<at id=${view.mentionOpenId}></at> ` : `${view.chiefName}，`,
+    greeting: view.mentionOpenId ? md`${mention(view.mentionOpenId)} ` : `${view.chiefName}，`,
     message,
     plannedDay: view.recorded ? undefined : view.plannedDay,
     focusText: view.recorded ? '' : numbered(view.focus),

@@ -1,31 +1,31 @@
 import type { AdmonitionFormView, AdmonitionStepFormView, NoticeFormView, SanctionCardPresenter, SanctionView } from '../../workflows/accountability/views.js';
+import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
 import { renderCard } from './template.js';
 
 const COLORS = { prompt: 'orange', bulletin: 'red', admonition: 'carmine' } as const;
-const lines = (items: Array<string | undefined>) => items.filter(Boolean).join('\n');
 
-function facts(view: SanctionView): string {
+function facts(view: SanctionView): Markdown {
   const a = view.admonition;
-  return lines([
-    `**${a ? '被约谈单位' : '单位'}**：${view.unitName}`,
-    a ? `**约谈对象**：${a.interviewee}` : undefined,
-    `**事由**：${view.reason}`,
-    a ? `**发起人**：${a.initiatorName}（区河长制办公室组织）` : `**发出**：${view.issuedByName} · ${view.issuedOn}`,
-    a ? `**时间**：${a.when}` : undefined,
-    a ? `**地点**：${a.place}` : undefined,
-    a?.participantNames ? `**参加人员**：${a.participantNames}` : undefined,
+  return joinMarkdown([
+    md`**${a ? '被约谈单位' : '单位'}**：${view.unitName}`,
+    a ? md`**约谈对象**：${a.interviewee}` : undefined,
+    md`**事由**：${view.reason}`,
+    a ? md`**发起人**：${a.initiatorName}（区河长制办公室组织）` : md`**发出**：${view.issuedByName} · ${view.issuedOn}`,
+    a ? md`**时间**：${a.when}` : undefined,
+    a ? md`**地点**：${a.place}` : undefined,
+    a?.participantNames ? md`**参加人员**：${a.participantNames}` : undefined,
   ]);
 }
 
-function talk(view: SanctionView): string {
+function talk(view: SanctionView): Markdown | '' {
   const a = view.admonition;
   if (!a || a.stage === 'scheduled') return '';
-  return lines([
-    `**约谈记录**：${a.record ?? ''}`,
-    `**整改承诺**：${a.commitments ?? ''}`,
-    `**复核日期**：${a.reviewOn ?? ''}`,
-    a.review ? `**复核结果**：${a.review.outcomeName}（${a.review.byName}，${a.review.on}）${a.review.note ? `\n${a.review.note}` : ''}` : undefined,
-    a.referral ? `**问题线索**：${a.referral.on}移交${a.referral.body}（${a.referral.byName}记录）${a.referral.note ? `\n${a.referral.note}` : ''}` : undefined,
+  return joinMarkdown([
+    md`**约谈记录**：${a.record ?? ''}`,
+    md`**整改承诺**：${a.commitments ?? ''}`,
+    md`**复核日期**：${a.reviewOn ?? ''}`,
+    a.review ? md`**复核结果**：${a.review.outcomeName}（${a.review.byName}，${a.review.on}）${a.review.note ? `\n${a.review.note}` : ''}` : undefined,
+    a.referral ? md`**问题线索**：${a.referral.on}移交${a.referral.body}（${a.referral.byName}记录）${a.referral.note ? `\n${a.referral.note}` : ''}` : undefined,
   ]);
 }
 
@@ -49,7 +49,7 @@ export const sanctionCards: SanctionCardPresenter = {
       subtitle: a ? a.stageName : view.issuedOn,
       color: view.praise ? 'green' : COLORS[view.kind],
       facts: facts(view),
-      issueLines: view.issues.map((i) => `${i.number} ${i.description}（${i.stateName}）`).join('\n'),
+      issueLines: joinMarkdown(view.issues.map((i) => `${i.number} ${i.description}（${i.stateName}）`)),
       talk: talk(view),
       canRecord: a?.stage === 'scheduled',
       canReview: a?.stage === 'held',

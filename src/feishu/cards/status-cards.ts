@@ -1,4 +1,5 @@
 import type { DigestView, StatusCardPresenter, StatusView } from '../../workflows/status/views.js';
+import { joinMarkdown, md } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { renderCard } from './template.js';
 
@@ -59,14 +60,14 @@ function statusData(view: StatusView): Record<string, unknown> {
       ? lines(view.patrols.map((p) => `${p.roleName}：${p.periodName} ${p.fulfilled}/${p.required}（${percent(p.fulfilled, p.required)}）· 本年 ${percent(p.yearFulfilled, p.yearRequired)}`))
       : '范围内没有巡河职责。',
     patrolChart: patrolChart(view),
-    issueText: lines([
-      `在办 **${view.issues.open}** 个，其中逾期 ${view.issues.overdue > 0 ? `<font color='red'>**${view.issues.overdue}**</font>` : '**0**'} 个，待交办 ${view.issues.awaitingAssignment} 个`,
+    issueText: joinMarkdown([
+      md`在办 **${view.issues.open}** 个，其中逾期 ${view.issues.overdue > 0 ? md`<font color='red'>**${view.issues.overdue}**</font>` : md`**0**`} 个，待交办 ${view.issues.awaitingAssignment} 个`,
       `本月新增 ${view.issues.openedThisMonth} 个，本月销号 ${view.issues.closedThisMonth} 个`,
     ]),
     issueChart: issueChart(view),
     townshipChart: townshipChart(view),
-    decisionText: lines([
-      `未办结议定事项 **${view.decisions.open}** 项，逾期 ${view.decisions.overdue} 项，7 日内到期 ${view.decisions.dueWithinWeek} 项`,
+    decisionText: joinMarkdown([
+      md`未办结议定事项 **${view.decisions.open}** 项，逾期 ${view.decisions.overdue} 项，7 日内到期 ${view.decisions.dueWithinWeek} 项`,
       `待审定纪要和文件 ${view.approvalsWaiting} 份`,
     ]),
     meetingText: view.meetings.length > 0 ? lines(view.meetings.map((m) => `${m.when} ${m.title}`)) : '未来 30 天没有安排会议。',

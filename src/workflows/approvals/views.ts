@@ -1,3 +1,4 @@
+import type { Markdown } from '../markdown.js';
 import type { CardJson } from '../ports.js';
 
 /** A record on its approval chain, as its card shows it. */
@@ -8,8 +9,8 @@ export interface ApprovalView {
   title: string;
   /** The document number once published, else where it stands. */
   subtitle: string;
-  /** What is under review, in card markdown. */
-  body: string;
+  /** What is under review, in card markdown; a plain string is shown exactly as written. */
+  body: Markdown | string;
   steps: Array<{ name: string; state: 'done' | 'current' | 'todo'; note?: string }>;
   lastReturn?: { byName: string; on: string; stepName: string; comment: string };
   /** 提交审核 while 区河长制办公室 drafts it. */

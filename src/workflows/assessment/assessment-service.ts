@@ -12,6 +12,7 @@ import type { ApprovalStore } from '../../store/approval-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ApprovalContent, ApprovalService } from '../approvals/approval-service.js';
 import { fullDate } from '../documents/layouts.js';
+import { joinMarkdown, type Markdown, md } from '../markdown.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import { gatherFacts, type FactSources } from './assessment-facts.js';
@@ -93,7 +94,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     return this.compute(directory, approval.year);
   }
 
-  body(_directory: Directory, approval: Approval<AssessmentContent>): string {
+  body(_directory: Directory, approval: Approval<AssessmentContent>): Markdown {
     const { scores, scheme, cutoff } = approval.content;
     const tz = this.deps.timeZone;
     const short = (s: UnitScore) =>
@@ -101,17 +102,22 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
         .filter(Boolean)
         .join(' · ');
     const table = (group: 'township' | 'department') =>
-      scores
-        .filter((s) => s.group === group)
-        .map((s) => (s.assessed ? `${s.rank}. **${s.name}** ${points(s.total)} 分\n<font color='grey'>${short(s)}</font>` : `— ${s.name}<font color='grey'>：本年度无考核记录，不参与排名</font>`))
-        .join('\n');
-    return [
-      `**考核细则**：${scheme.name}（满分 ${fullMarks(scheme)} 分；加分最多 ${scheme.bonus.cap} 分，扣分最多 ${scheme.deductions.cap} 分）`,
-      `**统计截至**：${fullDate(cutoff, tz)}`,
-      `**${GROUP_NAMES.township}排名**\n${table('township') || '无'}`,
-      `**${GROUP_NAMES.department}排名**\n${table('department') || '无'}`,
-      `<font color='grey'>括号内为计分的记录数/记录总数；每一分对应的记录见“导出考核明细”的“佐证记录”表。某项无记录的，按其余各项得分率折算。${approval.position === DRAFT ? '起草期间按最新记录计算，提交审核时定稿。' : ''}</font>`,
-    ].join('\n\n');
+      joinMarkdown(
+        scores
+          .filter((s) => s.group === group)
+          .map((s) => (s.assessed ? md`${s.rank}. **${s.name}** ${points(s.total)} 分\n<font color='grey'>${short(s)}</font>` : md`— ${s.name}<font color='grey'>：本年度无考核记录，不参与排名</font>`)),
+      );
+    const orNone = (m: Markdown) => (m.isEmpty ? '无' : m);
+    return joinMarkdown(
+      [
+        md`**考核细则**：${scheme.name}（满分 ${fullMarks(scheme)} 分；加分最多 ${scheme.bonus.cap} 分，扣分最多 ${scheme.deductions.cap} 分）`,
+        md`**统计截至**：${fullDate(cutoff, tz)}`,
+        md`**${GROUP_NAMES.township}排名**\n${orNone(table('township'))}`,
+        md`**${GROUP_NAMES.department}排名**\n${orNone(table('department'))}`,
+        md`<font color='grey'>括号内为计分的记录数/记录总数；每一分对应的记录见“导出考核明细”的“佐证记录”表。某项无记录的，按其余各项得分率折算。${approval.position === DRAFT ? '起草期间按最新记录计算，提交审核时定稿。' : ''}</font>`,
+      ],
+      '\n\n',
+    );
   }
 
   async notice(directory: Directory, approval: Approval<AssessmentContent>): Promise<{ text: string; files: OutgoingFile[] }> {

@@ -9,6 +9,7 @@ import type { ApprovalStore } from '../../store/approval-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ApprovalContent, ApprovalService } from '../approvals/approval-service.js';
 import type { AssessmentContent } from '../assessment/assessment-service.js';
+import { joinMarkdown, type Markdown, md } from '../markdown.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 
@@ -51,9 +52,9 @@ const LIST_LABELS: Record<PlanKind, string> = { commendation: '表彰名单', in
 class PlanKindContent implements ApprovalContent<PlanContent> {
   constructor(readonly kind: PlanKind) {}
 
-  body(_directory: Directory, approval: Approval<PlanContent>): string {
-    const list = approval.content.list.map((line, i) => `${i + 1}. ${line}`).join('\n');
-    return [`**${this.kind === 'commendation' ? '工作方案' : '激励方案'}**\n${approval.content.plan}`, `**${LIST_LABELS[this.kind]}**\n${list || '（未填写）'}`].join('\n\n');
+  body(_directory: Directory, approval: Approval<PlanContent>): Markdown {
+    const list = joinMarkdown(approval.content.list.map((line, i) => md`${i + 1}. ${line}`));
+    return md`**${this.kind === 'commendation' ? '工作方案' : '激励方案'}**\n${approval.content.plan}\n\n**${LIST_LABELS[this.kind]}**\n${list.isEmpty ? '（未填写）' : list}`;
   }
 
   notice(directory: Directory, approval: Approval<PlanContent>): Promise<{ text: string; files: OutgoingFile[] }> {

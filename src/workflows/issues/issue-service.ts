@@ -13,6 +13,7 @@ import { actionsForState, refusalFor, transition, type HistoryEntry, type IssueA
 import { deadlineFor } from '../../domain/issues/supervision.js';
 import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import { md } from '../markdown.js';
 import type { CardJson } from '../ports.js';
 import { sendClosingReport } from './closing-report.js';
 import { IssueContext, type IssueDeps } from './issue-context.js';
@@ -196,7 +197,7 @@ export class IssueService {
       version: issue.version,
       number: issue.number,
       action: type,
-      summary: `**问题**：${issue.description}${issue.deadline ? `\n**整改期限**：${this.ctx.deadlineText(issue.deadline)}` : ''}`,
+      summary: md`**问题**：${issue.description}${issue.deadline ? md`\n**整改期限**：${this.ctx.deadlineText(issue.deadline)}` : ''}`,
       today: formatLocalDate(toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone)),
       unitOptions: assignable.map((u) => ({ value: u.id, label: u.name })),
       departmentOptions: assignable.filter((u) => u.kind !== 'township').map((u) => ({ value: u.id, label: u.name })),

@@ -1,5 +1,6 @@
 import type { IssueCategory, Urgency } from '../../domain/issues/issue.js';
 import type { IssueAction, IssueState } from '../../domain/issues/lifecycle.js';
+import type { Markdown } from '../markdown.js';
 import type { CardJson } from '../ports.js';
 
 /** What the problem cards show; presenters under feishu/cards turn these into Card JSON. */
@@ -50,7 +51,8 @@ export interface IssueFormView {
   version: number;
   number: string;
   action: IssueActionType;
-  summary: string;
+  /** Card markdown; a plain string is shown exactly as written. */
+  summary: Markdown | string;
   /** `2026-11-29`: the date picker's first value. */
   today: string;
   unitOptions: Option[];

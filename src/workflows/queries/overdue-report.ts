@@ -14,6 +14,7 @@ import type { CardJson } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import { dutyStanding } from './duty-standing.js';
 import type { QueryDeps } from './query-service.js';
+import { joinMarkdown, md } from '../markdown.js';
 import type { ListView } from './views.js';
 
 /** Problems listed per unit before “等” (the rest are counted). */
@@ -48,7 +49,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   const missed = standing
     .filter((s) => s.done < s.required)
     .map(({ duty: d, over, done, required }) => `${CHIEF_ROLE_NAMES[d.role]} ${name(d.personId)}${d.waterBodyId ? `（${waterName(d.waterBodyId)}）` : ''}：${periodLabel(over, false)}巡河 ${done}/${required} 次`);
-  if (missed.length > 0) rows.push({ text: `**巡河未完成（上一周期）** ${missed.length} 项\n${missed.slice(0, 20).join('\n')}${missed.length > 20 ? `\n等 ${missed.length} 项` : ''}` });
+  if (missed.length > 0) rows.push({ text: md`**巡河未完成（上一周期）** ${missed.length} 项\n${joinMarkdown(missed.slice(0, 20))}${missed.length > 20 ? `\n等 ${missed.length} 项` : ''}` });
 
   // Problems and decisions past their deadline, per responsible unit.
   const filter: IssueFilter = { overdueAt: now };
@@ -61,12 +62,9 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     const byUnit = new Map<string, typeof items>();
     for (const i of items) byUnit.set(i.assigneeUnit ?? '', [...(byUnit.get(i.assigneeUnit ?? '') ?? []), i]);
     for (const [unit, list] of [...byUnit.entries()].sort(([, a], [, b]) => b.length - a.length)) {
-      const shown = list
-        .slice(0, PER_UNIT)
-        .map((i) => `${shortNumber(i.seq)} ${i.description}（${i.deadline ? deadlineStatus(i.deadline, now, tz) : ''}）`)
-        .join('\n');
+      const shown = joinMarkdown(list.slice(0, PER_UNIT).map((i) => `${shortNumber(i.seq)} ${i.description}（${i.deadline ? deadlineStatus(i.deadline, now, tz) : ''}）`));
       rows.push({
-        text: `**${title} · ${unitOf(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
+        text: md`**${title} · ${unitOf(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
         button: { label: '查看', value: { a: 'query.issues', q: `${unitOf(unit)} 逾期` } },
       });
     }
@@ -82,7 +80,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   );
   for (const d of waiting) {
     const days = d.submittedAt ? workingDaysSince(d.submittedAt, calendar, now, tz) : 0;
-    rows.push({ text: `**待审定 · ${name(d.approverId)}** 《${d.title}》，${d.submittedAt ? fullDate(d.submittedAt, tz) : ''}提交，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'doc.view', id: d.id } } });
+    rows.push({ text: md`**待审定 · ${name(d.approverId)}** 《${d.title}》，${d.submittedAt ? fullDate(d.submittedAt, tz) : ''}提交，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'doc.view', id: d.id } } });
   }
 
   // The offices' own overdue work: approval-chain steps and 约谈 reviews (district viewers only).
@@ -95,13 +93,13 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
       const days = workingDaysSince(since, calendar, now, tz);
       if (!step || days < directory.meetings.approvalRemindAfterDays) continue;
       chainSteps.push(a.id);
-      rows.push({ text: `**待${STEP_NAMES[step]}** ${APPROVAL_KIND_NAMES[a.kind]}“${a.title}”，${fullDate(since, tz)}送达，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'approval.view', id: a.id } } });
+      rows.push({ text: md`**待${STEP_NAMES[step]}** ${APPROVAL_KIND_NAMES[a.kind]}“${a.title}”，${fullDate(since, tz)}送达，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'approval.view', id: a.id } } });
     }
     for (const s of await deps.sanctions.reviewsDue(now)) {
       const a = s.admonition;
       if (!a?.reviewOn) continue;
       reviews.push(s.id);
-      rows.push({ text: `**约谈待复核 · ${unitOf(s.unitId)}** ${a.interviewee}，应于${fullDate(a.reviewOn, tz)}复核：${a.commitments ?? ''}`, button: { label: '查看', value: { a: 'sanction.view', id: s.id } } });
+      rows.push({ text: md`**约谈待复核 · ${unitOf(s.unitId)}** ${a.interviewee}，应于${fullDate(a.reviewOn, tz)}复核：${a.commitments ?? ''}`, button: { label: '查看', value: { a: 'sanction.view', id: s.id } } });
     }
   }
 
@@ -113,7 +111,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     summary:
       total === 0
         ? '没有逾期事项。'
-        : `巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份${chainSteps.length + reviews.length > 0 ? `，考核表彰待办超期 **${chainSteps.length}** 项，约谈待复核 **${reviews.length}** 项` : ''}。`,
+        : md`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份${chainSteps.length + reviews.length > 0 ? md`，考核表彰待办超期 **${chainSteps.length}** 项，约谈待复核 **${reviews.length}** 项` : ''}。`,
     rows,
     footer: '逾期清单只发给查询人；督办提醒由机器人在工作日按期发出。',
   });

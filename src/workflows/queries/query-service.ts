@@ -26,6 +26,7 @@ import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import { dutyStanding } from './duty-standing.js';
+import { md } from '../markdown.js';
 import type { ListCardPresenter, ListView } from './views.js';
 import { overdueReport } from './overdue-report.js';
 
@@ -123,11 +124,11 @@ export class QueryService {
     const name = (id: string) => directory.people.find((p) => p.id === id)?.name ?? id;
     const rows: ListView['rows'] = [
       ...upcoming.slice(0, ROWS).map((m) => ({
-        text: `**${meetingTime(m.startsAt, this.deps.timeZone)}** ${m.title}\n<font color='grey'>${MEETING_KIND_NAMES[m.kind]}${water(m.waterBodyId) ? ` · ${water(m.waterBodyId)}` : ''} · ${m.place}</font>`,
+        text: md`**${meetingTime(m.startsAt, this.deps.timeZone)}** ${m.title}\n<font color='grey'>${MEETING_KIND_NAMES[m.kind]}${water(m.waterBodyId) ? ` · ${water(m.waterBodyId)}` : ''} · ${m.place}</font>`,
         button: { label: '查看', value: { a: 'doc.view', id: m.minutesId } },
       })),
       ...waiting.slice(0, ROWS).map((d) => ({
-        text: `**待审定** ${d.title}\n<font color='grey'>审定人：${name(d.approverId)}${d.submittedAt ? ` · ${fullDate(d.submittedAt, this.deps.timeZone)}提交` : ''}</font>`,
+        text: md`**待审定** ${d.title}\n<font color='grey'>审定人：${name(d.approverId)}${d.submittedAt ? ` · ${fullDate(d.submittedAt, this.deps.timeZone)}提交` : ''}</font>`,
         button: { label: '查看', value: { a: 'doc.view', id: d.id } },
       })),
     ];
@@ -135,7 +136,7 @@ export class QueryService {
       title: '会议',
       subtitle: `未来${MEETINGS_AHEAD_DAYS}天`,
       color: 'blue',
-      summary: `即将召开 **${upcoming.length}** 个会议，待审定纪要和文件 **${waiting.length}** 份。`,
+      summary: md`即将召开 **${upcoming.length}** 个会议，待审定纪要和文件 **${waiting.length}** 份。`,
       rows,
       footer: '安排会议：/安排会议；记录议定事项：/议定 内容。',
     });
@@ -258,7 +259,7 @@ export class QueryService {
       title: '巡河情况',
       subtitle: [...labels, periodLabel(period, false)].join(' · '),
       color: met < rows.length ? 'orange' : 'blue',
-      summary: rows.length === 0 ? '范围内没有巡河职责。' : `已完成 **${met}** / ${rows.length} 项巡河职责${rows.length > ROWS * 2 ? `，未完成的排在前面，显示前 ${ROWS * 2} 项` : ''}。`,
+      summary: rows.length === 0 ? '范围内没有巡河职责。' : md`已完成 **${met}** / ${rows.length} 项巡河职责${rows.length > ROWS * 2 ? `，未完成的排在前面，显示前 ${ROWS * 2} 项` : ''}。`,
       rows: rows.slice(0, ROWS * 2).map((r) => ({ text: r.text })),
       footer: '可按河湖、河湖长和时间查询，例如：/巡河 大渡河 上季度、/巡河 李某某 2026年。记录本人巡河：/巡河。',
     });
@@ -335,9 +336,10 @@ export class QueryService {
     const water = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
     const row = (i: Issue) => {
       const late = !!i.deadline && i.deadline.getTime() <= now.getTime() && (i.state === 'assigned' || i.state === 'rectifying');
-      const due = i.deadline && i.state !== 'closed' ? ` · ${deadlineText(i.deadline, this.deps.timeZone)}（${late ? `<font color='red'>${deadlineStatus(i.deadline, now, this.deps.timeZone)}</font>` : deadlineStatus(i.deadline, now, this.deps.timeZone)}）` : '';
+      const status = deadlineStatus(i.deadline ?? now, now, this.deps.timeZone);
+      const due = i.deadline && i.state !== 'closed' ? md` · ${deadlineText(i.deadline, this.deps.timeZone)}（${late ? md`<font color='red'>${status}</font>` : status}）` : '';
       return {
-        text: `**${shortNumber(i.seq)}** ${i.description}\n<font color='grey'>${STATE_NAMES[i.state]}${water(i.waterBodyId) ? ` · ${water(i.waterBodyId)}` : ''}${i.assigneeUnit ? ` · ${unit(i.assigneeUnit)}` : ''}</font>${due}`,
+        text: md`**${shortNumber(i.seq)}** ${i.description}\n<font color='grey'>${STATE_NAMES[i.state]}${water(i.waterBodyId) ? ` · ${water(i.waterBodyId)}` : ''}${i.assigneeUnit ? ` · ${unit(i.assigneeUnit)}` : ''}</font>${due}`,
         button: { label: '查看', value: { a: 'issue.view', id: i.id } },
       };
     };
@@ -345,7 +347,7 @@ export class QueryService {
       title: text.title,
       subtitle: text.subtitle,
       color: overdue > 0 ? 'red' : 'blue',
-      summary: total === 0 ? text.empty : `共 **${total}** 条${overdue > 0 ? `，其中逾期 **${overdue}** 条` : ''}${total > ROWS ? `，按期限先后显示前 ${ROWS} 条` : ''}。`,
+      summary: total === 0 ? text.empty : md`共 **${total}** 条${overdue > 0 ? md`，其中逾期 **${overdue}** 条` : ''}${total > ROWS ? `，按期限先后显示前 ${ROWS} 条` : ''}。`,
       rows: items.map(row),
       footer: text.hint,
     });

@@ -1,3 +1,4 @@
+import type { Markdown } from '../markdown.js';
 import type { CardJson } from '../ports.js';
 
 /** A list answer (problems, decisions, meetings, or choices for an ambiguous name). */
@@ -5,8 +6,9 @@ export interface ListView {
   title: string;
   subtitle: string;
   color: 'blue' | 'orange' | 'red' | 'grey';
-  summary: string;
-  rows: Array<{ text: string; button?: { label: string; value: Record<string, unknown> } }>;
+  /** Card markdown; a plain string is shown exactly as written. */
+  summary: Markdown | string;
+  rows: Array<{ text: Markdown | string; button?: { label: string; value: Record<string, unknown> } }>;
   footer?: string;
 }
 
