@@ -1,7 +1,8 @@
 /**
  * `npm run org:import -- FILE [--dry-run]`: imports the organisation directory from a YAML
  * file or an .xlsx workbook (see `npm run org:template`) into the bot's database (MONGODB_URI, or the embedded one under BOT_DATA_DIR), and
- * resolves people given by mobile or email through Feishu when credentials are configured.
+ * resolves people given by mobile or email through Feishu when credentials are configured, then
+ * checks that the bot is in every chat the directory names and may message every person.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { ConfigError, loadConfig, type Config } from '../src/config/env.js';
 import { systemClock } from '../src/domain/clock.js';
+import { FeishuReach } from '../src/feishu/check/feishu-reach.js';
 import { FeishuContacts } from '../src/feishu/contacts.js';
 import { createLogger } from '../src/log/logger.js';
 import { connectDatabase } from '../src/store/connection.js';
@@ -46,11 +48,12 @@ async function run(): Promise<number> {
   const models = bindModels(connection);
   await ensureIndexes(models);
   const credentials = config.feishu.credentials;
-  const contacts = credentials
-    ? new FeishuContacts(new lark.Client({ appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain }))
-    : undefined;
-  if (!contacts) console.warn('未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号。');
-  const outcome = await importDirectory(source, { store: new DirectoryStore(models, systemClock), contacts }, { dryRun: values['dry-run'] });
+  const client = credentials ? new lark.Client({ appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain }) : undefined;
+  const contacts = client ? new FeishuContacts(client) : undefined;
+  // Whether the bot is in each chat and may message each person: read-only, so a dry run checks too.
+  const reach = client && credentials ? new FeishuReach(client, credentials.appId) : undefined;
+  if (!contacts) console.warn('未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号，也无法核对机器人是否在各群中、能否给每个人发消息。');
+  const outcome = await importDirectory(source, { store: new DirectoryStore(models, systemClock), contacts, reach }, { dryRun: values['dry-run'] });
   const summary = summariseImport(outcome, { dryRun: values['dry-run'] });
   console.log(summary.title);
   for (const line of summary.lines) console.log(line);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import { FeishuReach } from '../../src/feishu/check/feishu-reach.js';
 import { FeishuContacts } from '../../src/feishu/contacts.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
 import { DirectoryStore } from '../../src/store/directory-store.js';
@@ -106,5 +107,22 @@ describe('directory import', () => {
     fake.inject({ path: '/open-apis/contact/v3/users/batch_get_id', status: 500, body: { code: 1, msg: 'down' } });
     await expect(importDirectory({ text: example.replace('name: 野牛河', 'name: 野牛河（改）'), format: 'yaml' }, deps)).rejects.toThrow(/500/);
     expect(await models.waterBodies.find().lean()).toEqual(before);
+  });
+
+  it('after importing, says which chats the bot is not in and who is outside the app\'s availability range', async () => {
+    const client = new lark.Client({ appId: 'cli_org', appSecret: 's', domain: fake.url, logger: quiet });
+    fake.addChat({ chatId: 'oc_example_yeniu', botIsMember: false });
+    fake.setAvailability(['ou_example_1', 'ou_example_3', 'ou_example_4', 'ou_example_5', 'ou_example_6', 'ou_example_7', 'ou_example_8', 'ou_example_9', 'ou_example_10', 'ou_example_11', 'ou_example_sun', 'ou_example_qian']);
+    try {
+      const outcome = await importDirectory({ text: example, format: 'yaml' }, { ...deps, reach: new FeishuReach(client, 'cli_org') }, { dryRun: true });
+      const lines = summariseImport(outcome, { dryRun: true }).lines;
+      expect(lines).toContain('机器人不在以下 1 个群中，发到这些群的提醒和卡片会失败（请在群设置 › 群机器人 中添加本应用机器人）：');
+      expect(lines).toContain('  野牛河（oc_example_yeniu）');
+      expect(lines.find((l) => l.startsWith('以下 1 人不在应用的可用范围内'))).toBeDefined();
+      expect(lines).toContain('  李某某（13800000002）');
+    } finally {
+      fake.addChat({ chatId: 'oc_example_yeniu', botIsMember: true });
+      fake.setAvailability('all');
+    }
   });
 });

@@ -2,6 +2,7 @@ import { diffDirectory, isEmptyDiff, type DirectoryDiff } from '../../domain/dir
 import type { Directory, DirectoryProblem, Person } from '../../domain/directory/directory.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ContactDirectory } from '../ports.js';
+import { checkDirectoryReach, type DirectoryReach, type ReachReport } from './reach.js';
 import { parseWorkbookDirectory } from './xlsx-directory.js';
 import { parseYamlDirectory } from './yaml-directory.js';
 
@@ -13,12 +14,16 @@ export type ImportOutcome =
       /** People whose mobile or email Feishu does not know: imported, but unreachable until fixed. */
       unresolved: Person[];
       written: boolean;
+      /** Chats the bot is not in and people it cannot message; absent without Feishu. */
+      reach?: ReachReport;
     };
 
 export interface ImportDeps {
   store: DirectoryStore;
   /** Absent in local mode without Feishu: mobiles and emails then stay unresolved. */
   contacts: ContactDirectory | undefined;
+  /** Checks, read-only, that the bot can reach every chat and person; absent in local mode. */
+  reach?: DirectoryReach;
 }
 
 /** Fills in open_ids for people given by mobile or email; keeps ones given directly. */
@@ -53,5 +58,6 @@ export async function importDirectory(source: DirectorySource, deps: ImportDeps,
   const diff = diffDirectory(await deps.store.loadActive(), directory);
   const write = !options.dryRun && !isEmptyDiff(diff);
   if (write) await deps.store.apply(directory, diff);
-  return { ok: true, diff, unresolved, written: write };
+  const reach = deps.reach ? await checkDirectoryReach(directory, deps.reach) : undefined;
+  return { ok: true, diff, unresolved, written: write, reach };
 }

@@ -1,5 +1,6 @@
 import { isEmptyDiff, type KindDiff } from '../../domain/directory/diff.js';
 import type { ImportOutcome } from './import-directory.js';
+import { describeReach } from './reach.js';
 
 /** The import result in the words office staff use; shared by the CLI and the summary card. */
 export function summariseImport(outcome: ImportOutcome, options: { dryRun?: boolean } = {}): { title: string; lines: string[] } {
@@ -30,6 +31,7 @@ export function summariseImport(outcome: ImportOutcome, options: { dryRun?: bool
           ...outcome.unresolved.map((p) => `  ${p.name}（${p.mobile ?? p.email ?? p.id}）`),
         ]
       : []),
+    ...(outcome.reach ? describeReach(outcome.reach) : []),
   ];
   const changed = outcome.written || (options.dryRun === true && !isEmptyDiff(outcome.diff));
   const title = !changed ? '组织名录无变化，未写入数据' : options.dryRun ? '试运行：以下变化尚未写入' : '组织名录已导入';
