@@ -8,6 +8,8 @@ import type { AssessmentService } from '../workflows/assessment/assessment-servi
 import type { PlanService } from '../workflows/commendations/plan-service.js';
 import { ActionValueSchema, cardValue, done, formOf, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
+import { PLAN_INPUT_PARTS } from '../feishu/cards/plan-cards.js';
+import { joinInputs, partNames } from '../feishu/cards/limits.js';
 
 const id = z.string().min(1).max(128);
 const StepButton = ActionValueSchema.extend({ id, v: z.number().int().positive() });
@@ -58,11 +60,20 @@ export function assessmentCommand(assessment: AssessmentService, timeZone: strin
 }
 
 const PlanSave = ActionValueSchema.extend({ k: z.enum(['commendation', 'incentive']), y: z.number().int().min(2000).max(2100), id: id.optional(), v: z.number().int().positive().optional() });
-const PlanForm = z.object({
-  title: z.string({ error: '请填写标题' }).trim().min(1, '请填写标题').max(100),
-  plan: z.string({ error: '请填写方案' }).trim().min(1, '请填写方案').max(5000, '方案过长，请精简到 5000 字以内'),
-  list: z.string({ error: '请填写名单' }).trim().min(1, '请填写名单').max(5000, '名单过长'),
-});
+/** The plan and the list each come in several inputs of ≤ 1000 characters (`plan`, `plan_2` …), joined here. */
+const part = z.string().trim().max(1000, '每栏最多 1000 字，请接着写在下一栏').optional();
+const PlanForm = z
+  .object({
+    title: z.string({ error: '请填写标题' }).trim().min(1, '请填写标题').max(100),
+    ...(Object.fromEntries(Object.entries(PLAN_INPUT_PARTS).flatMap(([field, n]) => partNames(field, n).map((name) => [name, part]))) as Record<string, typeof part>),
+  })
+  .transform((f: Record<string, string | undefined>) => ({
+    title: f.title ?? '',
+    plan: joinInputs(partNames('plan', PLAN_INPUT_PARTS.plan).map((name) => f[name])),
+    list: joinInputs(partNames('list', PLAN_INPUT_PARTS.list).map((name) => f[name])),
+  }))
+  .refine((f) => f.plan.length > 0, { message: '请填写方案' })
+  .refine((f) => f.list.length > 0, { message: '请填写名单' });
 
 /** The commendation and incentive plan forms. */
 export function registerPlanActions(router: CardActionRouter, plans: PlanService): void {

@@ -8,16 +8,20 @@ import type { QueryService } from '../workflows/queries/query-service.js';
 import type { MessageBody } from '../workflows/ports.js';
 import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
+import { DRAFT_INPUT_PARTS } from '../feishu/cards/document-cards.js';
+import { joinInputs, partNames } from '../feishu/cards/limits.js';
 
 const id = z.string().min(1).max(64);
 const DocButton = ActionValueSchema.extend({ id, v: z.number().int().positive() });
 const ItemButton = DocButton.extend({ n: z.number().int().positive() });
 const OptionalItemButton = DocButton.extend({ n: z.number().int().positive().optional() });
 const ViewButton = ActionValueSchema.extend({ id });
+/** 上一页 / 下一页 on a document's card carry the page of items to show. */
+const PageButton = ViewButton.extend({ p: z.number().int().positive().max(1000).optional() });
 const DRAFT_KINDS = ['fourLists', 'waterBodyPlan', 'healthReport'] as const;
 const CreateButton = ActionValueSchema.extend({ k: z.enum(DRAFT_KINDS), w: id });
 
-const optionalText = z.string().trim().max(5000, '内容过长，请精简到 5000 字以内').optional();
+const optionalText = z.string().trim().max(1000, '每栏最多 1000 字，请接着写在下一栏').optional();
 const ItemForm = z.object({
   text: z.string({ error: '请填写内容' }).trim().min(1, '请填写内容').max(1000, '内容过长，请精简到 1000 字以内'),
   unit: z.string({ error: '请选择责任单位' }).min(1, '请选择责任单位'),
@@ -35,7 +39,13 @@ const ScheduleForm = z.object({
   units: stringList,
   people: stringList,
 });
-const DraftForm = z.object({ goals: optionalText, problems: optionalText, tasks: optionalText, responsibilities: optionalText, body: optionalText });
+/** Each field of the drafting form comes in several inputs of ≤ 1000 characters (`goals`, `goals_2` …), joined here. */
+const DraftForm = z
+  .object(Object.fromEntries(Object.entries(DRAFT_INPUT_PARTS).flatMap(([field, n]) => partNames(field, n).map((name) => [name, optionalText]))))
+  .transform((f) => {
+    const field = (name: keyof typeof DRAFT_INPUT_PARTS) => joinInputs(partNames(name, DRAFT_INPUT_PARTS[name]).map((part) => f[part])) || undefined;
+    return { goals: field('goals'), problems: field('problems'), tasks: field('tasks'), responsibilities: field('responsibilities'), body: field('body') };
+  });
 
 /** The buttons on meeting and document cards, and the scheduling and drafting forms. */
 export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {
@@ -43,8 +53,8 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
   const refreshed = (operator: string, docId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => documents.view(operator, docId));
 
   router.register('doc.view', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    return { card: await documents.view(input.operatorOpenId, v.id, input.messageId) };
+    const v = cardValue(PageButton, input.action);
+    return { card: await documents.view(input.operatorOpenId, v.id, input.messageId, v.p) };
   });
   router.register('doc.itemForm', async (input) => {
     const v = cardValue(OptionalItemButton, input.action);

@@ -27,7 +27,7 @@ const IssueButtonSchema = ActionValueSchema.extend({ id: z.string().min(1).max(6
 const ViewSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64) });
 const NoticeSchema = ActionValueSchema.extend({ id: z.string().min(1).max(200), k: z.enum(['prompt', 'bulletin', 'dismiss']) });
 
-const text = (message: string) => z.string({ error: message }).trim().min(1, message).max(2000, '内容过长，请精简到 2000 字以内');
+const text = (message: string) => z.string({ error: message }).trim().min(1, message).max(1000, '内容过长，请精简到 1000 字以内');
 
 /** Each action's form fields, with the Chinese answer for what is missing. */
 const FORMS = {

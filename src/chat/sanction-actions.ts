@@ -4,6 +4,7 @@ import type { CardActionResponse } from '../feishu/inbound.js';
 import type { Issued, SanctionService } from '../workflows/accountability/sanction-service.js';
 import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
+import { joinInputs } from '../feishu/cards/limits.js';
 
 const id = z.string().min(1).max(128);
 const ViewButton = ActionValueSchema.extend({ id });
@@ -29,9 +30,12 @@ const AdmonitionForm = z.object({
   place: text('地点', 100),
   people: z.array(z.string().min(1).max(128)).max(200).default([]),
 });
-const RecordForm = z.object({ record: text('约谈记录', 5000), commitments: text('整改承诺', 2000), date: PickedDaySchema });
-const ReviewForm = z.object({ outcome: z.enum(['fulfilled', 'unfulfilled'], { error: '请选择复核结果' }), note: text('复核情况', 2000) });
-const ReferForm = z.object({ body: text('接收单位', 100), date: PickedDaySchema, note: z.string().trim().max(2000).optional().default('') });
+/** The record comes in two inputs of ≤ 1000 characters (an input's limit), joined here. */
+const RecordForm = z
+  .object({ record: text('约谈记录', 1000), record_2: z.string().trim().max(1000).optional(), commitments: text('整改承诺', 1000), date: PickedDaySchema })
+  .transform(({ record_2, ...f }) => ({ ...f, record: joinInputs([f.record, record_2]) }));
+const ReviewForm = z.object({ outcome: z.enum(['fulfilled', 'unfulfilled'], { error: '请选择复核结果' }), note: text('复核情况', 1000) });
+const ReferForm = z.object({ body: text('接收单位', 100), date: PickedDaySchema, note: z.string().trim().max(1000).optional().default('') });
 
 /** The 提示/通报 and 约谈 forms and the buttons on their cards. */
 export function registerSanctionActions(router: CardActionRouter, sanctions: SanctionService): void {

@@ -108,7 +108,7 @@ describe('约谈', () => {
     date: '2026-12-03 +0800',
     time: '09:30',
     place: '区水务局三楼会议室',
-    people: ['sun-shuiwu'],
+    people: [openId('sun')],
   };
 
   it('is called by a 区级河湖长 or an office head, in their own name; others are refused', async () => {

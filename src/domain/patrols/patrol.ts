@@ -51,7 +51,7 @@ export function checkPatrolInput(input: PatrolInput, now: Date, timeZone: string
     errors.push({ field: 'patrolledAt', message: `${day.year}年度已结束，不能再补记该年的巡河` });
   }
   if (input.observations.trim().length === 0) errors.push({ field: 'observations', message: '请填写巡河情况' });
-  if (input.observations.length > 2000) errors.push({ field: 'observations', message: '巡河情况不超过 2000 字' });
+  if (input.observations.length > 1000) errors.push({ field: 'observations', message: '巡河情况不超过 1000 字' });
   if (input.problems.length > 20) errors.push({ field: 'problems', message: '一次最多填写 20 个问题' });
   return errors;
 }

@@ -2,7 +2,17 @@ import { DOCUMENT_KIND_NAMES, DOCUMENT_STATE_NAMES } from '../../domain/document
 import type { DocumentCardPresenter, DocumentView, DraftFormView, ItemFormView, ScheduleFormView } from '../../workflows/documents/views.js';
 import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
+import { capped, clip, partName, PERSON_OPTIONS_CAP } from './limits.js';
 import { renderCard } from './template.js';
+
+/** Items shown per page with their buttons (each row is 8 components); the rest are a tap away. */
+const ITEMS_PER_PAGE = 10;
+/** How much of an item, list line or participant list the card shows; the .docx has it all. */
+const ITEM_CHARS = 150;
+const SECTION_LINES = 15;
+/** List lines are short; a plan's or report's paragraphs get more room, with fewer lists on the card. */
+const sectionLineChars = (view: DocumentView) => (view.kind === 'fourLists' ? 100 : 300);
+const PARTICIPANTS = 30;
 
 const STATE_COLORS = { drafting: 'blue', pendingApproval: 'orange', published: 'green' } as const;
 
@@ -17,6 +27,35 @@ function facts(view: DocumentView): Markdown {
     md`**起草**：${view.drafterName} · **审定**：${view.approverName}`,
     !!view.number && md`**文号**：${view.number}（${view.publishedOn ?? ''}以区总河长办公室名义印发）`,
   ]);
+}
+
+function participantsText(names: string): string {
+  const { shown, more } = capped(names.split('、'), PARTICIPANTS);
+  return `${shown.join('、')}${more > 0 ? ` 等 ${shown.length + more} 人` : ''}`;
+}
+
+/**
+ * The view cut to what one card can hold (30 KB, 200 components): one page of items, long
+ * texts cut, list sections and attachments capped. The whole document is in its .docx.
+ */
+function bounded(full: DocumentView): { view: DocumentView; page: number; pages: number; sectionsMore: number[]; attachmentsMore: number } {
+  const pages = Math.max(1, Math.ceil(full.items.length / ITEMS_PER_PAGE));
+  const page = Math.min(Math.max(1, full.page ?? 1), pages);
+  const sections = full.sections.map((s) => capped(s.lines, SECTION_LINES));
+  const attachments = capped(full.attachments, 10);
+  return {
+    view: {
+      ...full,
+      meeting: full.meeting && { ...full.meeting, participants: participantsText(full.meeting.participants) },
+      items: full.items.slice((page - 1) * ITEMS_PER_PAGE, page * ITEMS_PER_PAGE).map((i) => ({ ...i, text: clip(i.text, ITEM_CHARS) })),
+      sections: full.sections.map((s, k) => ({ heading: s.heading, lines: (sections[k]?.shown ?? []).map((l) => clip(l, sectionLineChars(full))) })),
+      attachments: attachments.shown.map((a) => clip(a, 60)),
+    },
+    page,
+    pages,
+    sectionsMore: sections.map((s) => s.more),
+    attachmentsMore: attachments.more,
+  };
 }
 
 function itemLine(item: DocumentView['items'][number]): Markdown {
@@ -47,7 +86,8 @@ function footer(view: DocumentView, cancelled: boolean, drafting: boolean): stri
   return '已以区总河长办公室名义印发。';
 }
 
-export function documentCard(view: DocumentView): CardJson {
+export function documentCard(full: DocumentView): CardJson {
+  const { view, page, pages, sectionsMore, attachmentsMore } = bounded(full);
   const cancelled = view.meeting?.cancelled ?? false;
   const drafting = view.state === 'drafting' && !cancelled;
   const isMinutes = view.kind === 'minutes';
@@ -57,11 +97,13 @@ export function documentCard(view: DocumentView): CardJson {
     title: view.title,
     subtitle: view.number ?? DOCUMENT_KIND_NAMES[view.kind],
     color: cancelled ? 'grey' : STATE_COLORS[view.state],
+    // Header templates know 'grey'; text_tag colours do not (they call it 'neutral').
+    tagColor: cancelled ? 'neutral' : STATE_COLORS[view.state],
     stateName: cancelled ? '会议已取消' : DOCUMENT_STATE_NAMES[view.state],
     facts: facts(view),
     returned: view.lastReturn ? `${view.lastReturn.byName}（${view.lastReturn.on}）：${view.lastReturn.comment}` : '',
-    itemsHeading: `${itemName}（${view.items.length} 项）`,
-    itemsEmpty: view.items.length === 0 ? md`\n<font color='grey'>尚无${itemName}。</font>` : '',
+    itemsHeading: `${itemName}（${full.items.length} 项${pages > 1 ? `，第 ${page}/${pages} 页` : ''}）`,
+    itemsEmpty: full.items.length === 0 ? md`\n<font color='grey'>尚无${itemName}。</font>` : '',
     items: view.items.map((i) => ({
       text: itemLine(i),
       buttons: drafting
@@ -71,12 +113,25 @@ export function documentCard(view: DocumentView): CardJson {
           ]
         : undefined,
     })),
+    pager:
+      pages > 1
+        ? [
+            ...(page > 1 ? [{ label: '上一页', value: { a: 'doc.view', id: view.id, p: page - 1 } }] : []),
+            ...(page < pages ? [{ label: `下一页（${page + 1}/${pages}）`, value: { a: 'doc.view', id: view.id, p: page + 1 } }] : []),
+          ]
+        : undefined,
     sectionsText: joinMarkdown(
-      view.sections.filter((s) => s.lines.length > 0).map((s) => md`**${s.heading}**\n${joinMarkdown(s.lines.map((l, k) => md`${k + 1}. ${l}`))}`),
+      view.sections
+        .map((s, k) => ({ ...s, more: sectionsMore[k] ?? 0 }))
+        .filter((s) => s.lines.length > 0)
+        .map((s) =>
+          joinMarkdown([
+            md`**${s.heading}**\n${joinMarkdown(s.lines.map((l, k) => md`${k + 1}. ${l}`))}`,
+            s.more > 0 && md`<font color='grey'>另有 ${s.more} 项，${drafting ? '提交审定后随附的 .docx 文件中有全文' : '全文见随附的 .docx 文件'}</font>`,
+          ]),
+        ),
     ),
-    attachments: view.attachments.join('、'),
-    fullText: view.text ?? '',
-    fullTextTitle: view.state === 'published' ? '全文' : '草稿全文',
+    attachments: `${view.attachments.join('、')}${attachmentsMore > 0 ? ` 等 ${view.attachments.length + attachmentsMore} 个` : ''}`,
     draftButtons: drafting
       ? [
           { label: isMinutes ? '记录议定事项' : '添加任务', style: 'default', value: { a: 'doc.itemForm', id: view.id, v: view.version } },
@@ -105,7 +160,17 @@ export function itemFormCard(view: ItemFormView): CardJson {
 }
 
 export function scheduleFormCard(view: ScheduleFormView): CardJson {
-  return renderCard('meeting-schedule', { ...view, kind: view.kind ?? '', noKind: !view.kind });
+  // A person picker without options offers only the chat's members; the directory's people are
+  // listed while they fit (each option is a component; see sanction-cards.ts for the doc).
+  const listed = view.personOpenIds.length > 0 && view.personOpenIds.length <= PERSON_OPTIONS_CAP;
+  return renderCard('meeting-schedule', {
+    ...view,
+    kind: view.kind ?? '',
+    noKind: !view.kind,
+    personOptions: listed ? view.personOpenIds : undefined,
+    chatPeopleOnly: !listed,
+    peopleHint: listed ? '' : '其他参会人员只能从本群成员中选择；请通过“参会单位”通知其他单位的人员。',
+  });
 }
 
 const DRAFT_FIELDS = {
@@ -115,19 +180,40 @@ const DRAFT_FIELDS = {
     { name: 'tasks', label: '任务清单', placeholder: '一行一项，写明责任单位和完成时限，例如：永和镇6月30日前完成岸坡修复' },
     { name: 'responsibilities', label: '责任清单', placeholder: '一行一项，例如：区水务局负责河道管理范围划定' },
   ],
-  waterBodyPlan: [{ name: 'body', label: '方案正文（也可生成草稿后在卡片话题中上传文件）', placeholder: '管理保护目标、主要任务、保障措施……' }],
-  healthReport: [{ name: 'body', label: '报告摘要（完整报告可在卡片话题中上传）', placeholder: '评价范围、指标、结论和建议……' }],
+  waterBodyPlan: [{ name: 'body', label: '方案正文', placeholder: '管理保护目标、主要任务、保障措施……' }],
+  healthReport: [{ name: 'body', label: '报告摘要', placeholder: '评价范围、指标、结论和建议……' }],
 } as const;
+
+const PART_NUMBERS = ['一', '二', '三', '四', '五'];
+
+/**
+ * An input takes at most 1,000 characters (limits.ts), so a longer text is typed into
+ * several inputs (`body`, `body_2` …, see partName), joined on submit; a longer document still is uploaded as
+ * a file in the draft card's thread.
+ */
+export const DRAFT_INPUT_PARTS = { goals: 2, problems: 2, tasks: 2, responsibilities: 2, body: 5 } as const;
 
 export function draftFormCard(view: DraftFormView): CardJson {
   const kind = view.kind === 'minutes' ? 'waterBodyPlan' : view.kind;
+  const parts = (n: number) => (kind === 'healthReport' ? Math.min(n, 2) : n);
+  const fields = DRAFT_FIELDS[kind].flatMap((f) =>
+    Array.from({ length: parts(DRAFT_INPUT_PARTS[f.name]) }, (_, k) => ({
+      name: partName(f.name, k + 1),
+      label: k === 0 ? `${f.label}（${PART_NUMBERS[k]}）` : `${f.label}（${PART_NUMBERS[k]}，接上文，可不填）`,
+      placeholder: k === 0 ? f.placeholder : '上一栏写满 1000 字后接着写在这里',
+      rows: k === 0 ? 4 : 2,
+    })),
+  );
   return renderCard('document-draft-form', {
     kindName: DOCUMENT_KIND_NAMES[view.kind],
     waterBodyName: view.waterBodyName,
     year: view.year,
-    fields: DRAFT_FIELDS[kind],
+    fields,
     submitValue: { a: 'doc.create', k: view.kind, w: view.waterBodyId },
-    hint: view.kind === 'fourLists' ? '任务清单中的每项任务印发后都将交办责任单位并跟踪督办，请写明责任单位和完成时限；缺少的可在草稿卡片上补全。' : '生成草稿后报区级河湖长审定，以区总河长办公室名义印发。',
+    hint:
+      view.kind === 'fourLists'
+        ? '每栏最多 1000 字，写不下的接着写在下一栏。任务清单中的每项任务印发后都将交办责任单位并跟踪督办，请写明责任单位和完成时限；缺少的可在草稿卡片上补全；生成草稿后还可在卡片话题中以“任务：”开头逐条补充任务，或上传完整文件。'
+        : '每栏最多 1000 字，写不下的接着写在下一栏；更长的文本，请先填写摘要生成草稿，再把完整的 .docx 或 .txt 文件回复在草稿卡片所在话题中，即附在草稿中。生成草稿后报区级河湖长审定，以区总河长办公室名义印发。',
   });
 }
 

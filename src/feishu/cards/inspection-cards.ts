@@ -1,11 +1,21 @@
 import type { FindingFormView, InspectionCardPresenter, InspectionFormView, InspectionView } from '../../workflows/inspections/views.js';
 import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
+import { capped, clip } from './limits.js';
 import { renderCard } from './template.js';
 
 function findingLine(f: InspectionView['findings'][number]): Markdown {
   const state = f.closed ? md`<font color='green'>${f.stateName}</font>` : f.overdue ? md`<font color='red'>${f.stateName}（已逾期）</font>` : f.stateName;
   const guide = f.departmentName ? ` · 督促指导：${f.departmentName}` : '';
   return md`${f.n}. 【${f.aspectName}】${f.text}\n<font color='grey'>${f.waterName} · 整改：${f.townshipName}${guide} · 时限：${f.deadline} · ${f.number}</font> ${state}`;
+}
+
+/** Findings the card lists, each cut (limits.ts: 30 KB); /导出 问题台账 has them all. */
+const FINDINGS = 30;
+const FINDING_CHARS = 120;
+
+function findingLines(findings: InspectionView['findings']): Markdown {
+  const { shown, more } = capped(findings, FINDINGS);
+  return joinMarkdown([...shown.map((f) => findingLine({ ...f, text: clip(f.text, FINDING_CHARS) })), more > 0 && `另有 ${more} 项，见 /导出 问题台账`]);
 }
 
 /** Cards for 督查 (cards/inspection*.json). */
@@ -27,7 +37,7 @@ export const inspectionCards: InspectionCardPresenter = {
       title: view.title,
       color: overdue > 0 ? 'orange' : 'indigo',
       facts,
-      findingLines: view.findings.length > 0 ? joinMarkdown(view.findings.map(findingLine)) : '点击“添加发现问题”逐项记录，每项即交办乡镇整改。',
+      findingLines: view.findings.length > 0 ? findingLines(view.findings) : '点击“添加发现问题”逐项记录，每项即交办乡镇整改。',
       hasFindings: view.findings.length > 0,
       reportLabel: view.reportedOn ? '更新督查报告' : '报送督查报告',
     });
@@ -36,6 +46,7 @@ export const inspectionCards: InspectionCardPresenter = {
     return renderCard('inspection-form', { ...view });
   },
   findingForm(view: FindingFormView) {
-    return renderCard('inspection-finding-form', { ...view });
+    // A select without options is refused by Feishu: no departments, no department select.
+    return renderCard('inspection-finding-form', { ...view, hasDepartments: view.departmentOptions.length > 0 });
   },
 };

@@ -12,6 +12,7 @@ import type {
 } from '../../workflows/issues/views.js';
 import { joinMarkdown, type Markdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
+import { clip, latest } from './limits.js';
 import { renderCard } from './template.js';
 
 /** Button label, style, and whether the action needs a form first. */
@@ -43,6 +44,18 @@ function facts(view: Pick<IssueView, 'waterBodyName' | 'townshipName' | 'place' 
   ]);
 }
 
+/** What a problem's card holds at most (30 KB, 200 components); /问题 编号 and /导出 have the rest. */
+const LATEST_PROGRESS = 5;
+const LATEST_HISTORY = 10;
+const NOTE_CHARS = 200;
+const HISTORY_CHARS = 120;
+
+/** The latest entries of a chronological list, each cut, after a line saying how many earlier ones there are. */
+function latestLines(entries: string[], max: number, chars: number, number: string): string[] {
+  const { shown, earlier } = latest(entries, max);
+  return [...(earlier > 0 ? [`另有更早的 ${earlier} 条，见 /问题 ${number} 或 /导出`] : []), ...shown.map((e) => clip(e, chars))];
+}
+
 export function issueCard(view: IssueView): CardJson {
   const overdue = view.overdue && (view.state === 'assigned' || view.state === 'rectifying');
   const status = overdue ? md`<font color='red'>${view.deadlineStatus}</font>` : view.deadlineStatus;
@@ -69,8 +82,15 @@ export function issueCard(view: IssueView): CardJson {
     facts: facts(view),
     assignment,
     extension: view.pendingExtension ? `申请延期至 ${view.pendingExtension.until}（${view.pendingExtension.byName}）：${view.pendingExtension.reason}` : '',
-    progressText: joinMarkdown(view.progress.map((p) => `${p.when} ${p.byName}：${p.note}${p.photos ? `（照片 ${p.photos} 张）` : ''}`)),
-    historyText: joinMarkdown(view.history.map((h) => `${h.when} ${h.byName} ${h.text}`)),
+    progressText: joinMarkdown(
+      latestLines(
+        view.progress.map((p) => `${p.when} ${p.byName}：${clip(p.note, NOTE_CHARS)}${p.photos ? `（照片 ${p.photos} 张）` : ''}`),
+        LATEST_PROGRESS,
+        NOTE_CHARS + 60,
+        view.number,
+      ),
+    ),
+    historyText: joinMarkdown(latestLines(view.history.map((h) => `${h.when} ${h.byName} ${h.text}`), LATEST_HISTORY, HISTORY_CHARS, view.number)),
     hasActions: actions.length > 0,
     actions,
     footer:
@@ -191,7 +211,7 @@ export function closingReportCard(view: ClosingReportView): CardJson {
     greeting: view.greetingOpenId ? md`${mention(view.greetingOpenId)} ` : '',
     message: `${view.waterBodyName ?? ''}的问题已整改到位，经${view.verifierName}核查销号${view.onTime === undefined ? '' : view.onTime ? '（按期完成）' : '（逾期完成）'}。`,
     facts: joinMarkdown([facts({ description: view.description, waterBodyName: view.waterBodyName, place: view.place }), md`**来源**：${view.sourceName}`, md`**承办单位**：${view.assigneeName}`]),
-    timeline: joinMarkdown(view.timeline.map((t) => `${t.when} ${t.text}`)),
+    timeline: joinMarkdown(latestLines(view.timeline.map((t) => `${t.when} ${t.text}`), LATEST_HISTORY, HISTORY_CHARS, view.number)),
     footer: '报告河湖长，抄送区河长制办公室（协调机制第八条）。',
   });
 }

@@ -9,9 +9,22 @@ import type {
 } from '../../workflows/patrols/views.js';
 import { joinMarkdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
+import { capped, clip } from './limits.js';
 import { renderCard } from './template.js';
 
 const numbered = (items: string[]) => joinMarkdown(items.map((item, i) => md`${i + 1}. ${item}`));
+
+/** Lists on patrol cards are capped so a card stays within 30 KB and 200 components (limits.ts). */
+const LIST_ITEMS = 10;
+const ITEM_CHARS = 150;
+const DIGEST_LINES = 80;
+const DUTIES = 25;
+
+/** The first items of a list, numbered and cut, then how many more there are and where to see them. */
+function numberedCapped(items: string[], where: string) {
+  const { shown, more } = capped(items, LIST_ITEMS);
+  return joinMarkdown([numbered(shown.map((item) => clip(item, ITEM_CHARS))), more > 0 && `另有 ${more} 项，${where}`]);
+}
 
 function subject(view: { chiefName: string; waterBodyName?: string }): string {
   return view.waterBodyName ? `${view.waterBodyName} · ${view.chiefName}` : `全区 · ${view.chiefName}`;
@@ -30,8 +43,8 @@ export function patrolReminderCard(view: PatrolReminderView): CardJson {
     greeting: view.mentionOpenId ? md`${mention(view.mentionOpenId)} ` : `${view.chiefName}，`,
     message,
     plannedDay: view.recorded ? undefined : view.plannedDay,
-    focusText: view.recorded ? '' : numbered(view.focus),
-    keyProblemsText: view.recorded ? '' : numbered(view.keyProblems),
+    focusText: view.recorded ? '' : numberedCapped(view.focus, '见联络员单位报送的明查暗访卡片'),
+    keyProblemsText: view.recorded ? '' : numberedCapped(view.keyProblems, '由联络员单位维护，请其精简为最突出的几项'),
     showActions: !view.recorded,
     recorded: view.recorded,
     dutyKey: view.dutyKey,
@@ -52,7 +65,12 @@ export function patrolOverdueCard(view: PatrolOverdueView): CardJson {
 }
 
 export function overdueDigestCard(view: OverdueDigestView): CardJson {
-  return renderCard('patrol-overdue-digest', { date: view.date, count: view.items.length, items: view.items });
+  const { shown, more } = capped(view.items, DIGEST_LINES);
+  return renderCard('patrol-overdue-digest', {
+    date: view.date,
+    count: view.items.length,
+    itemsText: joinMarkdown([...shown.map((item) => md`- ${clip(item, ITEM_CHARS)}`), more > 0 && `另有 ${more} 项，见 /逾期 或 /导出 巡河台账`]),
+  });
 }
 
 export function patrolFormCard(view: PatrolFormView): CardJson {
@@ -61,7 +79,7 @@ export function patrolFormCard(view: PatrolFormView): CardJson {
     title: c ? '更正巡河记录' : '记录巡河',
     subject: subject(view),
     today: view.today,
-    focusText: numbered(view.focus),
+    focusText: numberedCapped(view.focus, '见联络员单位报送的明查暗访卡片'),
     observations: c?.observations ?? '',
     problems: c?.problems ?? '',
     dutyKey: view.dutyKey,
@@ -74,7 +92,8 @@ export function patrolFormCard(view: PatrolFormView): CardJson {
 
 export function dutyListCard(view: DutyListView): CardJson {
   const duties = view.duties.map((d) => ({ ...d, buttonType: d.done ? 'default' : 'primary' }));
-  return renderCard('duty-list', { personName: view.personName, duties, empty: duties.length === 0 });
+  const { shown, more } = capped(duties, DUTIES);
+  return renderCard('duty-list', { personName: view.personName, duties: shown, empty: duties.length === 0, more: more > 0 ? `另有 ${more} 项巡河职责未列出，可发送 /导出 巡河台账 查看` : '' });
 }
 
 /** 明查暗访 request to the liaison unit, then what it reported. */
@@ -89,7 +108,7 @@ export function liaisonRequestCard(view: LiaisonRequestView): CardJson {
     intro: view.submitted
       ? `已由${view.submitted.byName}报送，将作为“本次巡河关注事项”显示在${view.chiefName}的巡河提醒和巡河表单上。`
       : `${view.chiefName}（区级河湖长）本期巡河截止${view.deadline}。按照协调机制第六条，请提前开展明查暗访，掌握突出问题线索，征询有关乡镇需要协调解决的重大问题，并在此报送。`,
-    submittedText: view.submitted ? numbered(view.submitted.items) : '',
+    submittedText: view.submitted ? numberedCapped(view.submitted.items, '已全部记入本期巡河关注事项') : '',
     open: !view.submitted,
   });
 }

@@ -1,5 +1,6 @@
 import type { AdmonitionFormView, AdmonitionStepFormView, NoticeFormView, SanctionCardPresenter, SanctionView } from '../../workflows/accountability/views.js';
 import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
+import { capped, clip, PERSON_OPTIONS_CAP } from './limits.js';
 import { renderCard } from './template.js';
 
 const COLORS = { prompt: 'orange', bulletin: 'red', admonition: 'carmine' } as const;
@@ -38,9 +39,32 @@ function footer(view: SanctionView): string {
   return a.referral ? '约谈已复核，问题线索已移交。' : '约谈已复核。确需问责的，可移交问题线索。';
 }
 
+/** What a sanction's card holds at most (limits.ts: 30 KB): the problems listed, texts cut. */
+const ISSUES = 10;
+const ISSUE_CHARS = 80;
+const PARTICIPANTS = 30;
+const RECORD_CHARS = 2000;
+
+function bounded(full: SanctionView): SanctionView & { moreIssues: number } {
+  const { shown, more } = capped(full.issues, ISSUES);
+  const a = full.admonition;
+  const names = a ? capped(a.participantNames.split('、').filter(Boolean), PARTICIPANTS) : undefined;
+  return {
+    ...full,
+    issues: shown.map((i) => ({ ...i, description: clip(i.description, ISSUE_CHARS) })),
+    moreIssues: more,
+    admonition: a && {
+      ...a,
+      participantNames: names ? `${names.shown.join('、')}${names.more > 0 ? ` 等 ${names.shown.length + names.more} 人` : ''}` : '',
+      record: a.record === undefined ? undefined : clip(a.record, RECORD_CHARS),
+    },
+  };
+}
+
 /** Cards for 提示、通报、约谈 (cards/sanction*.json, cards/admonition*.json). */
 export const sanctionCards: SanctionCardPresenter = {
-  sanction(view) {
+  sanction(full) {
+    const view = bounded(full);
     const a = view.admonition;
     return renderCard('sanction', {
       id: view.id,
@@ -49,7 +73,7 @@ export const sanctionCards: SanctionCardPresenter = {
       subtitle: a ? a.stageName : view.issuedOn,
       color: view.praise ? 'green' : COLORS[view.kind],
       facts: facts(view),
-      issueLines: joinMarkdown(view.issues.map((i) => `${i.number} ${i.description}（${i.stateName}）`)),
+      issueLines: joinMarkdown([...view.issues.map((i) => `${i.number} ${i.description}（${i.stateName}）`), view.moreIssues > 0 && `另有 ${view.moreIssues} 个问题，见 /导出 问题台账`]),
       talk: talk(view),
       canRecord: a?.stage === 'scheduled',
       canReview: a?.stage === 'held',
@@ -61,7 +85,20 @@ export const sanctionCards: SanctionCardPresenter = {
     return renderCard('sanction-notice-form', { ...view, kindName: view.kind === 'prompt' ? '提示' : view.kind === 'praise' ? '通报表扬' : '通报', noUnit: !view.unit, reason: view.reason ?? '' });
   },
   admonitionForm(view: AdmonitionFormView) {
-    return renderCard('admonition-form', { ...view, noUnit: !view.unit, noInitiator: !view.initiator });
+    // Each option of a person picker is a component: the directory's people are listed up to a
+    // cap; past it the picker has no options and Feishu offers the members of the chat
+    // (multi_select_person, options: "为空或全无效时候选项为会话全体成员", values are open_ids:
+    // https://raw.githubusercontent.com/larksuite/cli/3d82c85419ad7560ad017db7a3972a596b5fbeb1/skills/lark-im/references/card/components/multi_select_person.md ;
+    // component list: https://open.larksuite.com/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/component-json-v2-overview).
+    const listed = view.personOpenIds.length > 0 && view.personOpenIds.length <= PERSON_OPTIONS_CAP;
+    return renderCard('admonition-form', {
+      ...view,
+      noUnit: !view.unit,
+      noInitiator: !view.initiator,
+      personOptions: listed ? view.personOpenIds : undefined,
+      chatPeopleOnly: !listed,
+      peopleHint: listed ? '' : '参加人员只能从本群成员中选择；被约谈单位和区河长制办公室会收到约谈卡片。',
+    });
   },
   admonitionStep(view: AdmonitionStepFormView) {
     return renderCard('admonition-step-form', { ...view, [view.step]: true });

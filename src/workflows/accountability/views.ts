@@ -43,7 +43,8 @@ export interface NoticeFormView {
 export interface AdmonitionFormView {
   unitOptions: Option[];
   initiatorOptions: Option[];
-  personOptions: Option[];
+  /** open_ids of the directory's people who may be picked as participants (a person picker takes open_ids). */
+  personOpenIds: string[];
   initiator?: string;
   unit?: string;
 }

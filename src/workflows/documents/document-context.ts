@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { personName, unitName, type Directory, type Person } from '../../domain/directory/directory.js';
 import { DOCUMENT_KIND_NAMES, LIST_NAMES, trackedItems, type OfficialDocument } from '../../domain/documents/document.js';
-import { layoutText, type DocumentLayout } from '../../domain/documents/layout.js';
+import type { DocumentLayout } from '../../domain/documents/layout.js';
 import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { UserInputError } from '../../errors.js';
@@ -67,7 +67,7 @@ export class DocumentContext {
     return `${doc.title}${doc.number ? `（${doc.number}）` : '（草稿）'}.docx`;
   }
 
-  async view(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined): Promise<DocumentView> {
+  async view(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined, page?: number): Promise<DocumentView> {
     const tz = this.deps.timeZone;
     const tracked = new Set(trackedItems(doc).map((i) => i.n));
     const numbers = new Map<string, string>();
@@ -121,13 +121,14 @@ export class DocumentContext {
             : [],
       attachments: doc.attachments.map((a) => a.name),
       lastReturn: doc.lastReturn && doc.state === 'drafting' ? { byName: personName(directory, doc.lastReturn.by), on: d(doc.lastReturn.at), comment: doc.lastReturn.comment } : undefined,
-      text: doc.state === 'drafting' ? undefined : layoutText(this.layout(directory, doc, meeting)),
       publishedOn: doc.publishedAt ? fullDate(doc.publishedAt, tz) : undefined,
+      page,
     };
   }
 
-  async card(directory: Directory, doc: OfficialDocument, meeting?: Meeting): Promise<CardJson> {
-    return this.deps.cards.document(await this.view(directory, doc, meeting ?? (await this.meetingOf(doc))));
+  /** The card; `page` picks a page of items (a tap on 下一页), the first page otherwise. */
+  async card(directory: Directory, doc: OfficialDocument, meeting?: Meeting, page?: number): Promise<CardJson> {
+    return this.deps.cards.document(await this.view(directory, doc, meeting ?? (await this.meetingOf(doc)), page));
   }
 
   /** Every copy of the document's card shows it as it now stands. */

@@ -46,13 +46,13 @@ export class DocumentService {
     this.ctx = new DocumentContext(deps);
   }
 
-  /** The card as it stands, for anyone in the directory; the tapped message becomes a copy. */
-  async view(actorOpenId: string, id: string, tappedMessageId?: string): Promise<CardJson> {
+  /** The card as it stands (a page of its items), for anyone in the directory; the tapped message becomes a copy. */
+  async view(actorOpenId: string, id: string, tappedMessageId?: string, page?: number): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
     this.ctx.requirePerson(directory, actorOpenId);
     const doc = await this.ctx.load(id);
     await this.ctx.adopt(doc, tappedMessageId);
-    return this.ctx.card(directory, doc);
+    return this.ctx.card(directory, doc, undefined, page);
   }
 
   /** The form to record a new item, or to complete or correct item `n`. */

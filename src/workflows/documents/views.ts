@@ -19,9 +19,9 @@ export interface DocumentView {
   sections: Array<{ heading: string; lines: string[] }>;
   attachments: string[];
   lastReturn?: { byName: string; on: string; comment: string };
-  /** The document as it reads (draft or published), for the approver and the readers. */
-  text?: string;
   publishedOn?: string;
+  /** Which page of items the card shows (1 when absent); the .docx has the whole document. */
+  page?: number;
 }
 
 export interface ItemFormView {
@@ -41,6 +41,8 @@ export interface ScheduleFormView {
   kindOptions: Array<{ value: string; label: string }>;
   waterOptions: Array<{ value: string; label: string }>;
   unitOptions: Array<{ value: string; label: string }>;
+  /** open_ids of the directory's people, for the person picker. */
+  personOpenIds: string[];
   today: string;
 }
 

@@ -65,6 +65,7 @@ export class MeetingService {
       kindOptions: kinds.map((k) => ({ value: k, label: MEETING_KIND_NAMES[k] })),
       waterOptions: directory.waterBodies.map((w) => ({ value: w.id, label: w.name })),
       unitOptions: directory.units.map((u) => ({ value: u.id, label: u.name })),
+      personOpenIds: directory.people.flatMap((p) => (p.openId ? [p.openId] : [])),
       today: formatLocalDate(toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone)),
     });
   }
