@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parsePeriodWord } from '../domain/queries/period-words.js';
 import { UserInputError } from '../errors.js';
-import type { CardActionResponse } from '../feishu/inbound.js';
 import type { ApprovalService } from '../workflows/approvals/approval-service.js';
 import type { AssessmentService } from '../workflows/assessment/assessment-service.js';
 import type { PlanService } from '../workflows/commendations/plan-service.js';
-import { ActionValueSchema, cardValue, done, formOf, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
 import type { Command } from './commands/command.js';
 import { PLAN_INPUT_PARTS } from '../feishu/cards/plan-cards.js';
 import { joinInputs, partNames } from '../feishu/cards/limits.js';
@@ -18,7 +17,7 @@ const CommentForm = z.object({ comment: z.string().trim().max(1000, '意见过�
 
 /** The buttons of every record on an approval chain, and the assessment's export. */
 export function registerApprovalActions(router: CardActionRouter, chain: ApprovalService, assessment: AssessmentService): void {
-  const refreshed = (operator: string, approvalId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => chain.card(operator, approvalId));
+  const refreshed = (operator: string, approvalId: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => chain.card(operator, approvalId));
 
   router.register('approval.submit', async (input) => {
     const v = cardValue(StepButton, input.action);
@@ -85,7 +84,7 @@ export function registerPlanActions(router: CardActionRouter, plans: PlanService
   });
   router.register('plan.edit', async (input) => {
     const v = cardValue(ViewButton, input.action);
-    return { card: await plans.editForm(input.operatorOpenId, v.id) };
+    return privateForm(await plans.editForm(input.operatorOpenId, v.id));
   });
 }
 
@@ -106,7 +105,7 @@ export function commendationCommand(plans: PlanService, timeZone: string, now: (
     summary: '起草河湖长制工作表彰方案和表彰名单，经主任会议审议、区级总河长审定后通报',
     example: '/表彰 2026年',
     async run(ctx) {
-      await ctx.reply({ kind: 'card', card: await plans.form(ctx.message.senderOpenId, 'commendation', yearArgument(ctx.args, timeZone, now)) });
+      await ctx.replyForm('表彰工作方案', await plans.form(ctx.message.senderOpenId, 'commendation', yearArgument(ctx.args, timeZone, now)));
     },
   };
 }
@@ -121,7 +120,7 @@ export function incentiveCommand(plans: PlanService, timeZone: string, now: () =
     summary: '按通报的考核排名起草对排名靠前乡镇、部门的激励方案，报审定后通报',
     example: '/激励 2026年',
     async run(ctx) {
-      await ctx.reply({ kind: 'card', card: await plans.form(ctx.message.senderOpenId, 'incentive', yearArgument(ctx.args, timeZone, now)) });
+      await ctx.replyForm('激励方案', await plans.form(ctx.message.senderOpenId, 'incentive', yearArgument(ctx.args, timeZone, now)));
     },
   };
 }

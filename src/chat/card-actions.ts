@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseLocalDate } from '../domain/time/zoned.js';
 import { AppError, StaleError, UserInputError } from '../errors.js';
 import type { CardActionInput, CardActionResponse, EventContext } from '../feishu/inbound.js';
+import type { CardJson, Messenger } from '../workflows/ports.js';
 import { REPLIES } from './replies.js';
 
 /**
@@ -37,7 +38,7 @@ export function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknow
 }
 
 /** A tap that worked: a short success toast and the card as it now stands. */
-export function done(content: string, card: Record<string, unknown>): CardActionResponse {
+export function done(content: string, card: Record<string, unknown>): TapAnswer {
   return { toast: { type: 'success', content }, card };
 }
 
@@ -45,7 +46,7 @@ export function done(content: string, card: Record<string, unknown>): CardAction
  * Runs a tap; when it was on an outdated card or lost to a concurrent one, answers with the
  * polite warning and the card as it now stands instead.
  */
-export async function refreshedOnStale(work: () => Promise<CardActionResponse>, current: () => Promise<Record<string, unknown>>): Promise<CardActionResponse> {
+export async function refreshedOnStale(work: () => Promise<TapAnswer>, current: () => Promise<Record<string, unknown>>): Promise<TapAnswer> {
   try {
     return await work();
   } catch (error) {
@@ -54,13 +55,35 @@ export async function refreshedOnStale(work: () => Promise<CardActionResponse>, 
   }
 }
 
-export type CardActionHandler = (input: CardActionInput & { action: ActionValue }, ctx: EventContext) => Promise<CardActionResponse>;
+/**
+ * What a handler answers: a toast, the card as it now stands, or a form for the person who
+ * tapped. A form is never put in place of the tapped card: Card JSON 2.0 cards are shared,
+ * so in a group the form would become everyone's and the next member's tap would wipe it.
+ */
+export type TapAnswer = CardActionResponse & { form?: { card: CardJson; title: string } };
+
+export type CardActionHandler = (input: CardActionInput & { action: ActionValue }, ctx: EventContext) => Promise<TapAnswer>;
+
+/** A form that opens in the tapper's own chat with the bot, named by its card's title. */
+export function privateForm(card: CardJson): TapAnswer {
+  const header = card.header as { title?: { content?: unknown } } | undefined;
+  const title = typeof header?.title?.content === 'string' ? header.title.content : '表单';
+  return { form: { card, title } };
+}
 
 const errorToast = (content: string): CardActionResponse => ({ toast: { type: 'error', content } });
 
-/** Routes card callbacks to the handler named by the action value. */
+/**
+ * Routes card callbacks to the handler named by the action value, and makes each outcome
+ * reach people by a second road besides the callback answer:
+ * - a form goes to the tapper's direct chat with the bot (a new message only they see);
+ * - a card answered for a message the bot sent is also patched onto that message, so the
+ *   change shows even if Feishu declines the answer's card (it does not retry an answer).
+ */
 export class CardActionRouter {
   private readonly handlers = new Map<string, CardActionHandler>();
+
+  constructor(private readonly messenger: Messenger) {}
 
   register(name: string, handler: CardActionHandler): this {
     if (this.handlers.has(name)) throw new Error(`card action ${name} is registered twice`);
@@ -81,7 +104,8 @@ export class CardActionRouter {
       return errorToast(REPLIES.unknownAction);
     }
     try {
-      return await handler({ ...input, action: parsed.data }, ctx);
+      const answer = await handler({ ...input, action: parsed.data }, ctx);
+      return await this.deliver(answer, input, ctx);
     } catch (error) {
       if (error instanceof AppError && error.isUserError) {
         ctx.log.info({ code: error.code, action: parsed.data.a }, 'card action refused');
@@ -89,5 +113,16 @@ export class CardActionRouter {
       }
       throw error;
     }
+  }
+
+  private async deliver({ form, ...answer }: TapAnswer, input: CardActionInput, ctx: EventContext): Promise<CardActionResponse> {
+    if (form) {
+      await this.messenger.send(`form:${ctx.eventId}`, { openId: input.operatorOpenId }, { kind: 'card', card: form.card });
+      return { toast: { type: 'info', content: REPLIES.formSentPrivately(form.title) } };
+    }
+    if (answer.card && input.messageId && (await this.messenger.keyOfMessage(input.messageId)) !== undefined) {
+      await this.messenger.updateCard(`tap:${ctx.eventId}`, input.messageId, answer.card);
+    }
+    return answer;
   }
 }

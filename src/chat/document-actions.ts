@@ -6,7 +6,7 @@ import type { DocumentService } from '../workflows/documents/document-service.js
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import type { MessageBody } from '../workflows/ports.js';
-import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
 import type { Command } from './commands/command.js';
 import { DRAFT_INPUT_PARTS } from '../feishu/cards/document-cards.js';
 import { joinInputs, partNames } from '../feishu/cards/limits.js';
@@ -50,7 +50,7 @@ const DraftForm = z
 /** The buttons on meeting and document cards, and the scheduling and drafting forms. */
 export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {
   // A stale or concurrent tap is refused with the card as it now stands.
-  const refreshed = (operator: string, docId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => documents.view(operator, docId));
+  const refreshed = (operator: string, docId: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => documents.view(operator, docId));
 
   router.register('doc.view', async (input) => {
     const v = cardValue(PageButton, input.action);
@@ -58,7 +58,7 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
   });
   router.register('doc.itemForm', async (input) => {
     const v = cardValue(OptionalItemButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => ({ card: await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n) }));
+    return refreshed(input.operatorOpenId, v.id, async () => privateForm(await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n)));
   });
   router.register('doc.saveItem', async (input) => {
     const v = cardValue(OptionalItemButton, input.action);
@@ -119,7 +119,7 @@ export function scheduleCommand(meetings: MeetingService): Command {
       const word = ctx.args.split(/\s+/)[0] ?? '';
       const kind = word ? KIND_BY_NAME.get(word) : undefined;
       if (word && !kind) throw new UserInputError(`没有“${word}”这类会议，可选：${MEETING_KINDS.map((k) => MEETING_KIND_NAMES[k]).join('、')}`);
-      await ctx.reply({ kind: 'card', card: await meetings.scheduleForm(ctx.message.senderOpenId, kind) });
+      await ctx.replyForm('安排会议', await meetings.scheduleForm(ctx.message.senderOpenId, kind));
     },
   };
 }
@@ -146,7 +146,7 @@ export function draftCommand(meetings: MeetingService): Command {
       const [word = '', ...rest] = ctx.args.split(/\s+/);
       const kind = DRAFT_BY_NAME[word];
       if (!kind) throw new UserInputError('请写明起草什么，例如：/起草 四张清单 大渡河（可选：四张清单、一河一策、健康评价报告）');
-      await ctx.reply({ kind: 'card', card: await meetings.draftForm(ctx.message.senderOpenId, kind, rest.join(' ')) });
+      await ctx.replyForm(`起草${word}`, await meetings.draftForm(ctx.message.senderOpenId, kind, rest.join(' ')));
     },
   };
 }

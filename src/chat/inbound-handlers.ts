@@ -52,6 +52,7 @@ export class ChatHandlers implements InboundHandlers {
       log: ctx.log.child({ command: command.name, via: 'menu' }),
       reply: (body, part = 'main') => this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, body),
       sendFile: (file, part = 'file') => this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, file),
+      replyForm: (_title, card) => this.messenger.send(`menu:${ctx.eventId}:form`, { openId: tap.operatorOpenId }, { kind: 'card', card }),
     });
   }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FINDING_ASPECTS } from '../domain/inspections/inspection.js';
-import type { CardActionResponse } from '../feishu/inbound.js';
 import type { InspectionService } from '../workflows/inspections/inspection-service.js';
-import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(128);
@@ -27,7 +26,7 @@ const FindingForm = z.object({
 
 /** The inspection form, its card's buttons and the finding form. */
 export function registerInspectionActions(router: CardActionRouter, inspections: InspectionService): void {
-  const refreshed = (operator: string, inspectionId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => inspections.card(operator, inspectionId));
+  const refreshed = (operator: string, inspectionId: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => inspections.card(operator, inspectionId));
 
   router.register('inspection.create', async (input) => {
     const f = formOf(CreateForm, input.formValue);
@@ -40,7 +39,7 @@ export function registerInspectionActions(router: CardActionRouter, inspections:
   });
   router.register('inspection.findingForm', async (input) => {
     const v = cardValue(VersionedButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => ({ card: await inspections.findingForm(input.operatorOpenId, v.id, v.v) }));
+    return refreshed(input.operatorOpenId, v.id, async () => privateForm(await inspections.findingForm(input.operatorOpenId, v.id, v.v)));
   });
   router.register('inspection.addFinding', async (input) => {
     const v = cardValue(VersionedButton, input.action);
@@ -72,7 +71,7 @@ export function inspectionCommand(inspections: InspectionService): Command {
     summary: '开展河湖长制工作督查，逐项记录发现的问题并交办乡镇整改，报送督查报告',
     example: '/督查',
     async run(ctx) {
-      await ctx.reply({ kind: 'card', card: await inspections.form(ctx.message.senderOpenId) });
+      await ctx.replyForm('开展督查', await inspections.form(ctx.message.senderOpenId));
     },
   };
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { ISSUE_CATEGORIES, parseIssueRef } from '../domain/issues/issue.js';
 import { UserInputError } from '../errors.js';
-import type { CardActionResponse } from '../feishu/inbound.js';
 import type { ActionInput, IssueService } from '../workflows/issues/issue-service.js';
 import type { IssueSupervision } from '../workflows/issues/supervision.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
-import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
 import type { Command } from './commands/command.js';
 import { photosOf } from './message-photos.js';
 
@@ -89,14 +88,14 @@ const DONE: Partial<Record<(typeof ACTION_TYPES)[number], string>> = {
 /** The buttons on problem cards, the registration form, and the office's 提示/通报 decision. */
 export function registerIssueActions(router: CardActionRouter, issues: IssueService, supervision: IssueSupervision): void {
   // A stale or concurrent tap is refused with the card as it now stands.
-  const refreshed = (operator: string, id: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => issues.view(operator, id));
+  const refreshed = (operator: string, id: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => issues.view(operator, id));
   router.register('issue.view', async (input) => {
     const v = cardValue(ViewSchema, input.action);
     return { card: await issues.view(input.operatorOpenId, v.id, input.messageId) };
   });
   router.register('issue.form', async (input) => {
     const v = cardValue(IssueButtonSchema, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => ({ card: await issues.openForm(input.operatorOpenId, v.id, v.v, v.t) }));
+    return refreshed(input.operatorOpenId, v.id, async () => privateForm(await issues.openForm(input.operatorOpenId, v.id, v.v, v.t)));
   });
   router.register('issue.act', async (input, ctx) => {
     const v = cardValue(IssueButtonSchema, input.action);
@@ -134,7 +133,7 @@ export function registerCommand(issues: IssueService): Command {
     summary: '登记发现的问题，送区河长制办公室交办',
     example: '/登记',
     async run(ctx) {
-      await ctx.reply({ kind: 'card', card: await issues.registerForm(ctx.message.senderOpenId) });
+      await ctx.replyForm('登记问题', await issues.registerForm(ctx.message.senderOpenId));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
-import type { MessageBody, Messenger, OutgoingFile } from '../workflows/ports.js';
+import type { CardJson, MessageBody, Messenger, OutgoingFile } from '../workflows/ports.js';
 import type { CommandContext } from './commands/command.js';
 import { parseCommandLine } from './commands/parse.js';
 import { runCommand } from './commands/run-command.js';
@@ -50,7 +50,12 @@ export class MessageHandler {
     }
     // A file cannot be a reply in Feishu: it goes to the same conversation as a new message.
     const sendFile = (file: OutgoingFile, part = 'file') => this.deps.messenger.send(`reply:${ctx.eventId}:${part}`, { chatId: message.chatId }, file);
-    const commandCtx: CommandContext = { message, args: parsed.args, log: ctx.log.child({ command: command.name }), reply, sendFile };
+    const replyForm = async (title: string, card: CardJson) => {
+      if (message.chatType === 'p2p') return reply({ kind: 'card', card }, 'form');
+      await this.deps.messenger.send(`reply:${ctx.eventId}:form`, { openId: message.senderOpenId }, { kind: 'card', card });
+      await reply({ kind: 'text', text: REPLIES.formSentPrivately(title) }, 'form-notice');
+    };
+    const commandCtx: CommandContext = { message, args: parsed.args, log: ctx.log.child({ command: command.name }), reply, sendFile, replyForm };
     await runCommand(command, commandCtx);
   }
 

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { StaleError, UserInputError } from '../errors.js';
-import type { CardActionResponse } from '../feishu/inbound.js';
 import type { PatrolService } from '../workflows/patrols/patrol-service.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import type { Messenger } from '../workflows/ports.js';
-import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 /** `{ a, d: duty key, p: period key }` on every patrol button. */
@@ -38,7 +37,7 @@ const FocusFormSchema = z.object({ clues: z.string().default(''), requests: z.st
 export function registerPatrolActions(router: CardActionRouter, patrols: PatrolService, messenger: Messenger): void {
   router.register('patrol.form', async (input) => {
     const v = cardValue(PatrolValueSchema, input.action);
-    return { card: await patrols.openForm(input.operatorOpenId, v.d, v.p) };
+    return privateForm(await patrols.openForm(input.operatorOpenId, v.d, v.p));
   });
   router.register('patrol.reminder', async (input) => {
     const v = cardValue(PatrolValueSchema, input.action);
@@ -50,7 +49,7 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
     return { toast: { type: 'success', content: '巡河已记录' }, card };
   });
   // A stale correction or withdrawal is refused with the card as it now stands.
-  const refreshed = async (v: { d: string; p: string }, work: () => Promise<CardActionResponse>): Promise<CardActionResponse> => {
+  const refreshed = async (v: { d: string; p: string }, work: () => Promise<TapAnswer>): Promise<TapAnswer> => {
     try {
       return await work();
     } catch (error) {
@@ -60,7 +59,7 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
   };
   router.register('patrol.edit', async (input) => {
     const v = cardValue(RecordValueSchema, input.action);
-    return refreshed(v, async () => ({ card: await patrols.openCorrection(input.operatorOpenId, v.d, v.p, v.id, v.v) }));
+    return refreshed(v, async () => privateForm(await patrols.openCorrection(input.operatorOpenId, v.d, v.p, v.id, v.v)));
   });
   router.register('patrol.correct', async (input) => {
     const v = cardValue(RecordValueSchema, input.action);

@@ -6,4 +6,5 @@ export const REPLIES = {
   internalError: '抱歉，处理您的请求时出现问题，请稍后再试；如多次出现，请联系区河长制办公室。',
   unknownAction: '该卡片已过期或无法识别，请重新打开最新的卡片。',
   unknownMenu: '该菜单项暂未开放。',
+  formSentPrivately: (title: string) => `“${title}”表单已发到您与机器人的单聊，请在单聊中填写。`,
 } as const;

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CardActionResponse } from '../feishu/inbound.js';
 import type { Issued, SanctionService } from '../workflows/accountability/sanction-service.js';
-import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
 import type { Command } from './commands/command.js';
 import { joinInputs } from '../feishu/cards/limits.js';
 
@@ -39,9 +38,9 @@ const ReferForm = z.object({ body: text('接收单位', 100), date: PickedDaySch
 
 /** The 提示/通报 and 约谈 forms and the buttons on their cards. */
 export function registerSanctionActions(router: CardActionRouter, sanctions: SanctionService): void {
-  const refreshed = (operator: string, sanctionId: string, work: () => Promise<CardActionResponse>) => refreshedOnStale(work, () => sanctions.card(operator, sanctionId));
+  const refreshed = (operator: string, sanctionId: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => sanctions.card(operator, sanctionId));
   // Recorded either way; the issuer is told when the unit has nobody in the directory to receive it.
-  const answer = (issued: Issued, content: string): CardActionResponse =>
+  const answer = (issued: Issued, content: string): TapAnswer =>
     issued.unreachableUnit
       ? { toast: { type: 'warning', content: `已记录，但${issued.unreachableUnit}在组织名录中没有群聊或成员，未能送达，请补充名录后转告该单位。` }, card: issued.card }
       : done(content, issued.card);
@@ -67,7 +66,7 @@ export function registerSanctionActions(router: CardActionRouter, sanctions: San
   });
   router.register('admonition.stepForm', async (input) => {
     const v = cardValue(StepButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => ({ card: await sanctions.stepForm(input.operatorOpenId, v.id, v.v, v.s) }));
+    return refreshed(input.operatorOpenId, v.id, async () => privateForm(await sanctions.stepForm(input.operatorOpenId, v.id, v.v, v.s)));
   });
   router.register('admonition.step', async (input) => {
     const v = cardValue(StepButton, input.action);
@@ -99,7 +98,7 @@ function noticeCommand(sanctions: SanctionService, kind: 'prompt' | 'bulletin'):
     summary: `向乡镇或部门发出河湖长制${name}（计入年度考核扣分）`,
     example: `/${name} 永和镇 大渡河岸坡垮塌问题逾期未整改`,
     async run(ctx) {
-      await ctx.reply({ kind: 'card', card: await sanctions.noticeForm(ctx.message.senderOpenId, kind, ctx.args) });
+      await ctx.replyForm(name, await sanctions.noticeForm(ctx.message.senderOpenId, kind, ctx.args));
     },
   };
 }
@@ -117,7 +116,7 @@ export function admonitionCommand(sanctions: SanctionService): Command {
     summary: '安排河湖长制约谈，记录约谈情况和整改承诺，到期提醒复核，必要时移交问题线索',
     example: '/约谈 金河镇',
     async run(ctx) {
-      await ctx.reply({ kind: 'card', card: await sanctions.admonitionForm(ctx.message.senderOpenId, ctx.args) });
+      await ctx.replyForm('安排约谈', await sanctions.admonitionForm(ctx.message.senderOpenId, ctx.args));
     },
   };
 }

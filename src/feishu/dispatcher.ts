@@ -6,14 +6,15 @@ import {
   MessageReceiveSchema,
   toCardAction,
   toIncomingMessage,
-  type CardActionResponse,
+  toCallbackAnswer,
+  type CallbackAnswer,
   type InboundHandlers,
 } from './inbound.js';
 
 export const CARD_ACTION_EVENT = 'card.action.trigger';
 
 /** A short Chinese toast for a card callback whose payload makes no sense. */
-const MALFORMED_CARD_TOAST: CardActionResponse = {
+const MALFORMED_CARD_TOAST: CallbackAnswer = {
   toast: { type: 'error', content: '卡片数据无效，请重新打开最新的卡片后再试。' },
 };
 
@@ -29,7 +30,7 @@ export class EventDispatcher {
     return this.logger.child({ eventId: event.id, eventType: event.type, chatId, operator });
   }
 
-  async dispatch(event: InboundEvent): Promise<CardActionResponse> {
+  async dispatch(event: InboundEvent): Promise<CallbackAnswer> {
     switch (event.type) {
       case 'im.message.receive_v1': {
         const parsed = MessageReceiveSchema.safeParse(event.body);
@@ -54,7 +55,7 @@ export class EventDispatcher {
         }
         const action = toCardAction(parsed.data);
         const log = this.loggerFor(event, action.chatId, action.operatorOpenId);
-        return this.handlers.onCardAction(action, { eventId: event.id, log });
+        return toCallbackAnswer(await this.handlers.onCardAction(action, { eventId: event.id, log }));
       }
       case 'application.bot.menu_v6': {
         const parsed = BotMenuSchema.safeParse(event.body);

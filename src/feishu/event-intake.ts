@@ -3,10 +3,10 @@ import type { Logger } from '../log/logger.js';
 import { Semaphore } from '../support/semaphore.js';
 import type { InboxStore } from '../store/inbox-store.js';
 import { CARD_ACTION_EVENT, type EventDispatcher } from './dispatcher.js';
-import type { CardActionResponse } from './inbound.js';
+import type { CallbackAnswer } from './inbound.js';
 import type { InboundEvent } from './transport/envelope.js';
 
-const INTERNAL_ERROR_TOAST: CardActionResponse = {
+const INTERNAL_ERROR_TOAST: CallbackAnswer = {
   toast: { type: 'error', content: '系统繁忙，操作未完成，请稍后再试。' },
 };
 
@@ -34,7 +34,7 @@ export class EventIntake {
     this.slots = new Semaphore(options.concurrency);
   }
 
-  async receive(event: InboundEvent): Promise<CardActionResponse> {
+  async receive(event: InboundEvent): Promise<CallbackAnswer> {
     const fresh = await this.inbox.claim(event.id, event.type, event.body);
     if (!fresh) {
       this.logger.info({ eventId: event.id, eventType: event.type }, 'duplicate delivery acknowledged, not processed');
@@ -87,7 +87,7 @@ export class EventIntake {
    * 'answer' is a card callback with a person waiting: on failure they get an error toast and
    * the tap is not replayed later behind their back. 'background' failures are retried.
    */
-  private async process(event: InboundEvent, attempt: number, mode: 'answer' | 'background'): Promise<CardActionResponse> {
+  private async process(event: InboundEvent, attempt: number, mode: 'answer' | 'background'): Promise<CallbackAnswer> {
     try {
       const response = await this.dispatcher.dispatch(event);
       await this.inbox.markDone(event.id);

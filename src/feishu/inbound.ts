@@ -101,6 +101,25 @@ export interface MenuTap {
 
 /** Per-event context: a child logger carrying the event id, chat and operator. */
 export interface EventContext {
+/**
+ * The answer to `card.action.trigger` as Feishu reads it: the new card is wrapped as
+ * `{ type: "raw", data }`; a bare card under `card` is not understood and the tap shows
+ * nothing. See 处理卡片回调 (https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-callback-communication)
+ * and the Go SDK's `CardActionTriggerResponse { Toast, Card{Type, Data} }`.
+ */
+export interface CallbackAnswer {
+  toast?: CardActionResponse['toast'];
+  card?: { type: 'raw'; data: Record<string, unknown> };
+}
+
+/** The one place the chat layer's answer becomes Feishu's wire shape. */
+export function toCallbackAnswer(response: CardActionResponse): CallbackAnswer {
+  return {
+    ...(response.toast && { toast: response.toast }),
+    ...(response.card && { card: { type: 'raw' as const, data: response.card } }),
+  };
+}
+
   eventId: string;
   log: Logger;
 }

@@ -282,7 +282,7 @@ describe('commendation and incentives', () => {
     expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && textOf(m).includes('在“区总河长办公室主任会议审议”环节被退回：请增加先进个人'))).toBe(true);
     c = await approval('commendation');
     const edit = await tap('qian', { a: 'plan.edit', id: c._id });
-    expect(text(edit.card)).toContain('共安彝族乡（先进集体）');
+    expect(text(edit.form)).toContain('共安彝族乡（先进集体）');
     await tap('qian', { a: 'plan.save', k: 'commendation', y: 2026, id: c._id, v: c.version }, { title: '2026年度河湖长制工作表彰', plan: '表彰先进集体和个人。', list: '共安彝族乡（先进集体）\n冯某某（优秀乡级河长）' });
     c = await approval('commendation');
     expect(c.content).toEqual({ plan: '表彰先进集体和个人。', list: ['共安彝族乡（先进集体）', '冯某某（优秀乡级河长）'] });

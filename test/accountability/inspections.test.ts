@@ -40,7 +40,7 @@ describe('督查 by the office', () => {
   it('turns each finding into a problem assigned to the township, with the department and liaison unit supervising', async () => {
     expect((await tap('zhou', { a: 'inspection.findingForm', id, v: version })).toast?.content).toBe('只有区河长制办公室可以记录本次督查。');
     const form = await tap('qian', { a: 'inspection.findingForm', id, v: version });
-    expect(text(form.card)).toContain('记录督查发现问题');
+    expect(text(form.form)).toContain('记录督查发现问题');
 
     // 大渡河 does not flow through 金河镇: refused, no problem made.
     const wrong = await tap('qian', { a: 'inspection.addFinding', id, v: version }, { ...finding, township: 'jinhe' });

@@ -135,7 +135,7 @@ describe('约谈', () => {
   it('is recorded by the office, once it has taken place, with commitments and a review date', async () => {
     expect((await tap('wu', { a: 'admonition.stepForm', id, v: version, s: 'record' })).toast?.content).toBe('约谈的记录、复核和移交由区河长制办公室办理。');
     const stepForm = await tap('qian', { a: 'admonition.stepForm', id, v: version, s: 'record' });
-    expect(text(stepForm.card)).toContain('记录约谈情况');
+    expect(text(stepForm.form)).toContain('记录约谈情况');
     const record = { record: '指出网箱养殖整治推进迟缓，镇长作了说明', commitments: '12月20日前拆除全部网箱', date: '2026-12-21 +0800' };
     expect((await tap('qian', { a: 'admonition.step', id, v: version, s: 'record' }, record)).toast?.content).toBe('约谈尚未开始，开始后再记录约谈情况。');
 

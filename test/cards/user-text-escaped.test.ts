@@ -87,6 +87,12 @@ describe('text people type is shown on cards, never read as card markup', () => 
     expect(contents.some((c) => c.includes('**问题**：'))).toBe(true);
   });
 
+  it('never lets that text mention everyone in a text message either', () => {
+    const texts = t.fake.messages().filter((m) => m.msgType === 'text').map((m) => (m.content as { text: string }).text);
+    expect(texts.some((x) => x.includes('岸坡尚未恢复'))).toBe(true);
+    for (const x of texts) expect(x).not.toMatch(/<\s*at\b/);
+  });
+
   it('still shows every piece of that text as typed', () => {
     const visible = t.fake
       .messages()

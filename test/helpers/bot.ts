@@ -35,7 +35,12 @@ export interface TestBotOptions {
 
 /** A whole bot on a real HTTP port and a real database, talking to a fake Feishu. */
 export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
-  const fake = options.fake ?? (await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret }));
+  // The fake keeps the test's time: a card's 14-day window and the 5-per-second patch limit
+  // are judged on the same clock the bot runs on, so a test that moves time moves both.
+  const clock = options.clock;
+  const fake =
+    options.fake ??
+    (await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, clock, rateClock: clock && (() => clock.now().getTime()) }));
   const encryptKey = 'encryptKey' in options ? options.encryptKey : TEST_APP.encryptKey;
   const logs = captureLogs();
   const config = loadConfig({

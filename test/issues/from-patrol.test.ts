@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { readAnswer } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** Problems a chief writes on the patrol form become problems the office can assign (巡河发现). */
@@ -23,7 +24,7 @@ async function tap(value: Record<string, unknown>, formValue?: Record<string, un
     clock,
   });
   await t.settle();
-  return res.json as { toast?: { content: string } };
+  return readAnswer(res.json);
 }
 
 describe('problems found on a patrol', () => {

@@ -4,7 +4,7 @@ import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
-import { peopleChat, type Reply, text } from '../helpers/people-chat.js';
+import { peopleChat, readAnswer, type Reply, text } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -57,8 +57,8 @@ describe('a problem from 登记 to 已销号', () => {
   it('lets only the office assign, with the form’s unit, deadline and requirement', async () => {
     expect((await tap('wu', await form('assign'))).toast).toEqual({ type: 'error', content: '只有区河长制办公室可以进行此操作。' });
     const opened = await tap('qian', await form('assign'));
-    expect(text(opened.card)).toContain('交办问题');
-    expect(text(opened.card)).toContain('"value":"yonghe"');
+    expect(text(opened.form)).toContain('交办问题');
+    expect(text(opened.form)).toContain('"value":"yonghe"');
     const noUnit = await tap('qian', await act('assign'), { date: '2026-12-04 +0800', text: '清运建筑垃圾' });
     expect(noUnit.toast).toEqual({ type: 'error', content: '请选择承办单位' });
     const past = await tap('qian', await act('assign'), { unit: 'yonghe', date: '2026-11-20 +0800', text: '清运建筑垃圾' });
@@ -89,7 +89,7 @@ describe('a problem from 登记 to 已销号', () => {
     await t.settle();
     const toasts = both.map((r) => (r.json as Reply).toast?.content).sort();
     expect(toasts).toEqual(['已接收，请抓紧整改', '该问题已被处理，卡片已刷新。']);
-    expect(both.every((r) => text((r.json as Reply).card).includes('整改中'))).toBe(true);
+    expect(both.every((r) => text(readAnswer(r.json).card).includes('整改中'))).toBe(true);
     const accepts = await t.bot.models.issueHistory.countDocuments({ issueKey: (await issue()).key, action: 'accept' });
     expect(accepts).toBe(1);
     expect((await issue()).version).toBe(3);

@@ -65,7 +65,7 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
 
   it('records decisions by form, by 议定： replies in the card’s thread and by /议定, from the drafter only', async () => {
     const opened = await tap('sun', await doc('doc.itemForm'));
-    expect(text(opened.card)).toContain('记录议定事项');
+    expect(text(opened.form)).toContain('记录议定事项');
     const notDrafter = await tap('wu', await doc('doc.saveItem'), { text: '清淤', unit: 'yonghe', date: '2026-12-31 +0800' });
     expect(notDrafter.toast).toEqual({ type: 'error', content: '只有起草单位可以修改和提交会议纪要。' });
     const noUnit = await tap('sun', await doc('doc.saveItem'), { text: '清淤', date: '2026-12-31 +0800' });
@@ -101,7 +101,7 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     const incomplete = await tap('sun', await doc('doc.submit'));
     expect(incomplete.toast).toEqual({ type: 'error', content: '第3项还缺少责任单位或完成时限，请先补全。' });
     const form = await tap('sun', await doc('doc.itemForm', { n: 3 }));
-    expect(text(form.card)).toContain('加强汛期巡查');
+    expect(text(form.form)).toContain('加强汛期巡查');
     await tap('sun', await doc('doc.saveItem', { n: 3 }), { text: '加强汛期巡查，发现险情及时上报', unit: 'gongan', date: '2027-01-31 +0800' });
     const removed = await tap('sun', await doc('doc.removeItem', { n: 4 }));
     expect(removed.toast?.content).toBe('已删除');

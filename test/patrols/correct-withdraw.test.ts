@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { readAnswer } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** Whoever recorded a patrol may correct or withdraw it; history is kept; nobody else may. */
@@ -17,12 +18,13 @@ beforeAll(async () => {
 });
 
 async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) {
+  const before = t.fake.messages().length;
   const res = await t.post(
     cardAction({ operatorOpenId: exampleOpenId(who), value, formValue, messageId: 'om_card', chatId: 'oc_example_dadu', verificationToken: TEST_APP.verificationToken }),
     { path: '/webhook/card', clock },
   );
   await t.settle();
-  return res.json as { toast?: { type: string; content: string }; card?: unknown };
+  return readAnswer(res.json, t.fake.messages().slice(before).filter((m) => m.receiveId === exampleOpenId(who)));
 }
 
 describe('correcting and withdrawing a patrol', () => {
@@ -38,9 +40,9 @@ describe('correcting and withdrawing a patrol', () => {
     expect(text(done.card)).toContain(`"a":"patrol.edit","d":"${duty.d}","p":"2026-11","id":"${patrolId}","v":1`);
 
     const form = await tap('sun', { a: 'patrol.edit', ...duty, id: patrolId, v: 1 });
-    expect(text(form.card)).toContain('更正巡河记录');
-    expect(text(form.card)).toContain('"default_value":"河面整洁"');
-    expect(text(form.card)).toContain('"initial_date":"2026-11-23"');
+    expect(text(form.form)).toContain('更正巡河记录');
+    expect(text(form.form)).toContain('"default_value":"河面整洁"');
+    expect(text(form.form)).toContain('"initial_date":"2026-11-23"');
 
     const corrected = await tap('sun', { a: 'patrol.correct', ...duty, id: patrolId, v: 1 }, { date: '2026-11-22 +0800', observations: '河面整洁；岸边有少量垃圾', problems: '滨河路段岸边垃圾' });
     expect(corrected.toast?.content).toBe('巡河记录已更正');

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction, messageReceived } from '../../src/feishu/fake/event-builders.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { readAnswer } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /** Art. 6 and 9: the liaison unit's 明查暗访 and 重难点问题 reach the chief's reminder card. */
@@ -44,7 +45,7 @@ describe('liaison unit before a patrol', () => {
         { path: '/webhook/card', clock },
       );
       await t.settle();
-      return res.json as { toast?: { content: string }; card?: unknown };
+      return readAnswer(res.json);
     };
     expect((await tap('zhou', { clues: '无关人员报送' })).toast?.content).toBe('只有该河湖的联络员单位或区河长制办公室人员可以报送。');
     expect((await tap('sun', {})).toast?.content).toBe('请至少填写一条问题线索或乡镇需协调解决的事项');
@@ -71,6 +72,9 @@ describe('liaison unit before a patrol', () => {
       cardAction({ operatorOpenId: exampleOpenId('li'), value: { a: 'patrol.form', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' }, messageId: reminder?.messageId ?? 'om', chatId: 'oc_example_dadu', verificationToken: TEST_APP.verificationToken }),
       { path: '/webhook/card', clock },
     );
-    expect(text(form.json)).toContain('本次巡河关注事项');
+    expect(readAnswer(form.json).toast?.type).toBe('info');
+    await t.settle();
+    // The form opens in the chief's own chat with the bot.
+    expect(text(t.fake.messages({ receiveId: exampleOpenId('li') }).at(-1)?.content)).toContain('本次巡河关注事项');
   });
 });

@@ -4,6 +4,7 @@ import { cardAction, messageReceived } from '../../src/feishu/fake/event-builder
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
+import { readAnswer } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -33,13 +34,15 @@ async function sweep() {
 }
 
 async function tap(who: string, message: FakeMessage | undefined, value: Record<string, unknown>, extra: { formValue?: Record<string, unknown>; option?: string } = {}) {
+  const before = t.fake.messages().length;
   const res = await t.post(
     cardAction({ operatorOpenId: openId(who), value, messageId: message?.messageId ?? 'om_x', chatId: message?.chatId ?? 'oc_x', verificationToken: TEST_APP.verificationToken, ...extra }),
     { path: '/webhook/card', clock },
   );
   expect(res.status).toBe(200);
   await t.settle();
-  return res.json as { toast?: { type: string; content: string }; card?: Card };
+  const direct = t.fake.messages().slice(before).filter((m) => m.receiveId === openId(who));
+  return readAnswer(res.json, direct) as { toast?: { type: string; content: string }; card?: Card; form?: Card };
 }
 
 const reminderIn = (chatId: string) => t.fake.messages().find((m) => m.chatId === chatId && textOf(cardOf(m)).includes('巡河'));
@@ -78,14 +81,20 @@ describe('patrol reminders, end to end', () => {
     const dadu = reminderIn('oc_example_dadu');
     const value = { a: 'patrol.form', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' };
     const form = await tap('sun', dadu, value);
-    expect(form.card?.header.title.content).toBe('记录巡河');
-    expect(textOf(form.card)).toContain('"initial_date":"2026-11-24"');
+    // The form opens in the liaison officer's own chat with the bot, not in the shared group card.
+    expect(form.toast).toEqual({ type: 'info', content: '“记录巡河”表单已发到您与机器人的单聊，请在单聊中填写。' });
+    expect(form.card).toBeUndefined();
+    expect(form.form?.header.title.content).toBe('记录巡河');
+    expect(textOf(form.form)).toContain('"initial_date":"2026-11-24"');
+    const formMessage = t.fake.messages({ receiveId: openId('sun') }).at(-1);
+    expect(formMessage?.content).toEqual(form.form);
+    expect(cardOf(t.fake.message(dadu!.messageId)).header.title.content).not.toBe('记录巡河');
 
-    const future = await tap('sun', dadu, { ...value, a: 'patrol.submit' }, { formValue: { date: '2026-11-25 +0800', observations: '河面整洁', problems: '' } });
+    const future = await tap('sun', formMessage, { ...value, a: 'patrol.submit' }, { formValue: { date: '2026-11-25 +0800', observations: '河面整洁', problems: '' } });
     expect(future).toEqual({ toast: { type: 'error', content: '巡河日期不能晚于今天' } });
     expect(await t.bot.models.patrols.countDocuments()).toBe(0);
 
-    const done = await tap('sun', dadu, { ...value, a: 'patrol.submit' }, {
+    const done = await tap('sun', formMessage, { ...value, a: 'patrol.submit' }, {
       formValue: { date: '2026-11-24 +0800', observations: '河面整洁，水质清澈', problems: '永和镇滨河路段河岸有建筑垃圾\n\n' },
     });
     expect(done.toast).toEqual({ type: 'success', content: '巡河已记录' });

@@ -7,9 +7,20 @@ export interface OutboxSubmitter {
   submit(key: string, operation: OutboxOperation, rateKey: string): Promise<unknown>;
 }
 
+/**
+ * Text messages read `<at user_id="…">` as a mention (发送消息 › 文本消息:
+ * https://open.feishu.cn/document/server-docs/im-v1/message-content-description/create_json).
+ * The bot mentions people only on cards, so any `<at` in a text message came from what
+ * someone typed (a reason, a progress note) and must not ring everyone: a zero-width space
+ * after `<` shows the same characters and is no longer a tag.
+ */
+export function inertText(text: string): string {
+  return text.replace(/<(\s*at\b)/gi, '<\u200b$1');
+}
+
 function encode(body: MessageBody): { msgType: string; content: string } {
   return body.kind === 'text'
-    ? { msgType: 'text', content: JSON.stringify({ text: body.text }) }
+    ? { msgType: 'text', content: JSON.stringify({ text: inertText(body.text) }) }
     : { msgType: 'interactive', content: JSON.stringify(body.card) };
 }
 
