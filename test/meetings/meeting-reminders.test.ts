@@ -76,7 +76,15 @@ describe('meeting and document reminders', () => {
     const nudge = await sweepAt('2026-11-17T09:05:00+08:00');
     expect(nudge).toEqual([`${openId('zhang')}|《2026年总河长会议纪要》已于2026年11月13日提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`]);
     expect(await sweepAt('2026-11-18T09:05:00+08:00')).toEqual([]);
-    expect(await sweepAt('2026-11-19T09:05:00+08:00')).toHaveLength(1);
+    // The approver's card went out when the meeting was scheduled, past Feishu's 14-day update
+    // window by now: the nudge comes with a fresh card (a new message) to act on.
+    const second = await sweepAt('2026-11-19T09:05:00+08:00');
+    expect(second.sort()).toEqual([`${openId('zhang')}|`, `${openId('zhang')}|《2026年总河长会议纪要》已于2026年11月13日提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`].sort());
+    const original = t.fake.messages({ receiveId: openId('zhang') }).find((m) => m.msgType === 'interactive' && JSON.stringify(m.content).includes('2026年总河长会议纪要'));
+    expect(clock.now().getTime() - original!.createdAt.getTime()).toBeGreaterThan(13 * 24 * 3600_000);
+    const fresh = t.fake.messages({ receiveId: openId('zhang') }).filter((m) => m.msgType === 'interactive').at(-1);
+    expect(fresh?.createdAt.toISOString()).toBe(new Date('2026-11-19T09:05:00+08:00').toISOString());
+    expect(JSON.stringify(fresh?.content)).toContain('2026年总河长会议纪要');
   });
 });
 
