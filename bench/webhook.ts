@@ -66,7 +66,8 @@ async function serve(): Promise<void> {
       void (async () => {
         await bot.intake.idle();
         await bot.outbox.worker.drain();
-        const inbox = await bot.models.inboxEvents.countDocuments({ status: 'done' });
+        // Done events leave the unfinished collection; their ids stay seen.
+        const inbox = (await bot.models.inboxSeen.countDocuments()) - (await bot.models.inboxEvents.countDocuments());
         process.send?.({ stats: { processed: inbox, replies: fake.messages().length } });
       })();
     }

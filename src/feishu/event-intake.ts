@@ -5,6 +5,7 @@ import type { InboxStore } from '../store/inbox-store.js';
 import { CARD_ACTION_EVENT, type EventDispatcher } from './dispatcher.js';
 import type { CallbackAnswer } from './inbound.js';
 import type { InboundEvent } from './transport/envelope.js';
+import { withoutNul } from './without-nul.js';
 
 const INTERNAL_ERROR_TOAST: CallbackAnswer = {
   toast: { type: 'error', content: '系统繁忙，操作未完成，请稍后再试。' },
@@ -36,6 +37,8 @@ export class EventIntake {
 
   async receive(event: InboundEvent): Promise<CallbackAnswer> {
     const fresh = await this.inbox.claim(event.id, event.type, event.body);
+    // The database refuses NUL in strings; nothing past this point sees one.
+    event = { ...event, body: withoutNul(event.body) };
     if (!fresh) {
       this.logger.info({ eventId: event.id, eventType: event.type }, 'duplicate delivery acknowledged, not processed');
       return {};
@@ -57,17 +60,17 @@ export class EventIntake {
   /** Re-runs events that failed or were abandoned by a crashed worker. Called by a job. */
   async retryDue(): Promise<number> {
     let count = 0;
-    for (let doc = await this.inbox.claimForRetry(); doc; doc = await this.inbox.claimForRetry()) {
+    for (let claimed = await this.inbox.claimForRetry(); claimed; claimed = await this.inbox.claimForRetry()) {
       const event: InboundEvent = {
-        id: doc._id,
-        type: doc.type,
+        id: claimed.id,
+        type: claimed.type,
         version: 'v2',
-        createdAt: doc.receivedAt,
+        createdAt: claimed.receivedAt,
         appId: undefined,
-        body: doc.body,
+        body: withoutNul(claimed.body),
       };
       // A card callback retried later has no one waiting for its answer; run it for its effects.
-      await this.process(event, doc.attempts, 'background');
+      await this.process(event, claimed.attempts, 'background');
       count += 1;
     }
     return count;

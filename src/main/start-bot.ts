@@ -78,8 +78,11 @@ import { IssueService } from '../workflows/issues/issue-service.js';
 import { IssueSupervision } from '../workflows/issues/supervision.js';
 import { join } from 'node:path';
 
-/** Inbound events are kept this long after they are done; Feishu stops retrying within a day. */
-const INBOX_RETENTION_MS = 3 * 24 * 60 * 60_000;
+/**
+ * Received event ids are remembered this long: Feishu's last retry comes about six hours
+ * after the first try (15 s, 5 min, 1 h, 6 h), so a day keeps every redelivery out.
+ */
+const INBOX_RETENTION_MS = 24 * 60 * 60_000;
 
 export interface StartBotOptions {
   config: Config;
@@ -330,7 +333,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       commands,
       messenger,
     );
-    const inbox = new InboxStore(models.inboxEvents, clock);
+    const inbox = new InboxStore(models, clock, { owner: options.instanceName ?? 'bot' });
     const intake = new EventIntake(inbox, new EventDispatcher(chat, logger), logger.child({ component: 'intake' }), {
       concurrency: 2,
       clock,
@@ -349,7 +352,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       connection.db!,
       {
         retryInboundEvents: () => intake.retryDue(),
-        purgeInboundEvents: (now) => inbox.purgeDoneBefore(new Date(now.getTime() - INBOX_RETENTION_MS)),
+        purgeInboundEvents: (now) => inbox.purgeBefore(new Date(now.getTime() - INBOX_RETENTION_MS)),
         sendPatrolReminders: (now) => patrols.sweep(now),
         superviseIssues: (now) => supervision.sweep(now),
         remindMeetings: (now) => meetingSweep.sweep(now),

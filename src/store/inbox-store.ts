@@ -1,24 +1,44 @@
 import type { Clock } from '../domain/clock.js';
 import { isDuplicateKey } from './mongo-errors.js';
-import { Serial } from './serial.js';
-import type { InboxEventDoc, InboxEventModel } from './models/inbox-event.js';
+import type { InboxEventDoc, InboxModels } from './models/inbox-event.js';
 
 export interface InboxOptions {
   /** How long a worker holds an event before another may take it over. */
   lockMs: number;
   /** Attempts before an event is left as failed for a person to look at. */
   maxAttempts: number;
+  /** Names the claimer in leases (an instance name), for whoever reads the database. */
+  owner: string;
 }
 
-export const INBOX_DEFAULTS: InboxOptions = { lockMs: 2 * 60_000, maxAttempts: 5 };
+export const INBOX_DEFAULTS: InboxOptions = { lockMs: 2 * 60_000, maxAttempts: 5, owner: 'bot' };
 
-/** Persistence of received events: the once-only claim, completion and retry bookkeeping. */
+/** Unfinished events the retry sweep looks at per claim; the rest wait for the next round. */
+const RETRY_BATCH = 20;
+
+/** An event taken for processing: its body parsed back from the stored text. */
+export interface ClaimedEvent {
+  id: string;
+  type: string;
+  body: Record<string, unknown>;
+  attempts: number;
+  receivedAt: Date;
+}
+
+function parseBody(body: InboxEventDoc['body']): Record<string, unknown> {
+  return typeof body === 'string' ? (JSON.parse(body) as Record<string, unknown>) : body;
+}
+
+/**
+ * Persistence of received events: the once-only claim, completion and retry bookkeeping.
+ * Every decision of who processes what rests on a unique `_id` insert, atomic on MongoDB and
+ * on the embedded FerretDB alike; no conditional update decides anything.
+ */
 export class InboxStore {
   private readonly options: InboxOptions;
-  private readonly retries = new Serial();
 
   constructor(
-    private readonly model: InboxEventModel,
+    private readonly models: Pick<InboxModels, 'inboxEvents' | 'inboxSeen' | 'inboxLeases'>,
     private readonly clock: Clock,
     options: Partial<InboxOptions> = {},
   ) {
@@ -28,37 +48,52 @@ export class InboxStore {
   /**
    * Records a delivery and claims it for processing. Returns false when the event id was
    * seen before, by this instance or another one sharing the database.
+   *
+   * The payload goes in first (its `_id` is unique among unfinished events), then the id is
+   * remembered as seen (unique among all events of the last day). Either insert failing on
+   * its key means someone had the event. In this order a crash between the two leaves the
+   * payload for the retry sweep rather than a seen id with nothing to process.
    */
   async claim(id: string, type: string, body: Record<string, unknown>): Promise<boolean> {
     const now = this.clock.now();
     try {
-      await this.model.create({
+      await this.models.inboxEvents.create({
         _id: id,
         type,
-        body,
+        body: JSON.stringify(body),
         status: 'processing',
         attempts: 1,
         receivedAt: now,
         lockedUntil: new Date(now.getTime() + this.options.lockMs),
       });
-      return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+    try {
+      await this.models.inboxSeen.create({ _id: id, at: now });
+      return true;
+    } catch (error) {
+      // Done before (and so gone from the unfinished events): this payload is a repeat.
+      if (isDuplicateKey(error)) {
+        await this.models.inboxEvents.deleteOne({ _id: id }).exec();
+        return false;
+      }
+      // Without a seen record the event is not yet ours to keep: Feishu will deliver it again.
+      await this.models.inboxEvents.deleteOne({ _id: id }).exec().catch(() => undefined);
+      throw error;
+    }
   }
 
+  /** A done event leaves the unfinished ones; its seen record keeps redeliveries out. */
   async markDone(id: string): Promise<void> {
-    await this.model.updateOne(
-      { _id: id },
-      { $set: { status: 'done', doneAt: this.clock.now(), lockedUntil: null, nextAttemptAt: null, lastError: null } },
-    );
+    await this.models.inboxEvents.deleteOne({ _id: id }).exec();
   }
 
   /** Records a failed attempt; the retry sweep tries again later with a growing delay. */
   async markFailed(id: string, attempts: number, error: string, final = false): Promise<void> {
     const delayMs = Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
-    await this.model.updateOne(
+    await this.models.inboxEvents.updateOne(
       { _id: id },
       {
         $set: {
@@ -71,34 +106,62 @@ export class InboxStore {
     );
   }
 
-  /** Takes over one event that failed and is due again, or whose worker died mid-way. */
-  async claimForRetry(): Promise<InboxEventDoc | null> {
-    return this.retries.run(() => this.claimOneForRetry());
-  }
-
-  private async claimOneForRetry(): Promise<InboxEventDoc | null> {
+  /**
+   * Takes over one event that failed and is due again, or whose worker died mid-way. The
+   * next attempt goes to whoever inserts its lease (`<id>#<attempt>`); a worker that read
+   * an older state of the event asks for an attempt already leased and is refused.
+   */
+  async claimForRetry(): Promise<ClaimedEvent | null> {
     const now = this.clock.now();
-    return this.model
-      .findOneAndUpdate(
-        {
-          $or: [
-            { status: 'failed', nextAttemptAt: { $ne: null, $lte: now } },
-            { status: 'processing', lockedUntil: { $lte: now } },
-          ],
-        },
-        {
-          $set: { status: 'processing', lockedUntil: new Date(now.getTime() + this.options.lockMs) },
-          $inc: { attempts: 1 },
-        },
-        { returnDocument: 'after', sort: { receivedAt: 1 } },
-      )
-      .lean<InboxEventDoc>()
+    const due = await this.models.inboxEvents
+      .find({
+        $or: [
+          { status: 'failed', nextAttemptAt: { $ne: null, $lte: now } },
+          { status: 'processing', lockedUntil: { $lte: now } },
+        ],
+      })
+      .sort({ receivedAt: 1 })
+      .limit(RETRY_BATCH)
+      .lean<InboxEventDoc[]>()
       .exec();
+    for (const doc of due) {
+      const attempt = doc.attempts + 1;
+      if (!(await this.lease(doc._id, attempt))) continue;
+      await this.models.inboxEvents.updateOne(
+        { _id: doc._id },
+        { $set: { status: 'processing', attempts: attempt, lockedUntil: new Date(now.getTime() + this.options.lockMs) } },
+      );
+      return { id: doc._id, type: doc.type, body: parseBody(doc.body), attempts: attempt, receivedAt: doc.receivedAt };
+    }
+    return null;
   }
 
-  /** Drops finished records older than the cutoff; Feishu stops retrying after about 7 hours. */
-  async purgeDoneBefore(cutoff: Date): Promise<number> {
-    const result = await this.model.deleteMany({ status: 'done', receivedAt: { $lt: cutoff } });
-    return result.deletedCount;
+  /** The state of one event, for `/状态`-like views and tests: unfinished, done or unknown. */
+  async stateOf(id: string): Promise<{ status: 'processing' | 'failed' | 'done'; attempts?: number } | null> {
+    const pending = await this.models.inboxEvents.findById(id).lean<InboxEventDoc>().exec();
+    if (pending) return { status: pending.status, attempts: pending.attempts };
+    return (await this.models.inboxSeen.exists({ _id: id })) ? { status: 'done' } : null;
+  }
+
+  /**
+   * Forgets seen ids and leases older than the cutoff: Feishu's last retry comes about six
+   * hours after the first try, so a day's memory is enough. Also clears done records left
+   * in the unfinished collection by versions that kept them there.
+   */
+  async purgeBefore(cutoff: Date): Promise<number> {
+    const seen = await this.models.inboxSeen.deleteMany({ at: { $lt: cutoff } }).exec();
+    await this.models.inboxLeases.deleteMany({ at: { $lt: cutoff } }).exec();
+    await this.models.inboxEvents.deleteMany({ status: { $nin: ['processing', 'failed'] } }).exec();
+    return seen.deletedCount;
+  }
+
+  private async lease(id: string, attempt: number): Promise<boolean> {
+    try {
+      await this.models.inboxLeases.create({ _id: `${id}#${attempt}`, by: this.options.owner, at: this.clock.now() });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
   }
 }

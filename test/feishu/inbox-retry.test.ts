@@ -31,7 +31,8 @@ describe('inbox retry', () => {
     expect((await t.post(event)).status).toBe(200);
     await t.settle();
     const id = event.header.event_id;
-    expect(await t.bot.models.inboxEvents.findById(id).lean()).toMatchObject({ status: 'failed', attempts: 1 });
+    const inbox = new InboxStore(t.bot.models, clock);
+    expect(await inbox.stateOf(id)).toMatchObject({ status: 'failed', attempts: 1 });
     expect(t.logs.find('event processing failed')[0]).toMatchObject({ eventId: id });
     expect(t.fake.messages()).toHaveLength(0);
 
@@ -40,7 +41,8 @@ describe('inbox retry', () => {
     clock.advance(60_000);
     expect(await t.bot.intake.retryDue()).toBe(1);
     await t.settle();
-    expect(await t.bot.models.inboxEvents.findById(id).lean()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await inbox.stateOf(id)).toEqual({ status: 'done' });
+    expect(await t.bot.models.inboxEvents.countDocuments()).toBe(0);
     expect(t.fake.messages().map((m) => m.content)).toEqual([{ text: '已处理' }]);
 
     // Done events are not retried again, and a redelivery from Feishu is still dropped.
@@ -51,11 +53,12 @@ describe('inbox retry', () => {
     expect(t.fake.messages()).toHaveLength(1);
   });
 
-  it('purges finished events once Feishu can no longer redeliver them', async () => {
-    const before = await t.bot.models.inboxEvents.countDocuments({ status: 'done' });
+  it('forgets received event ids once Feishu can no longer redeliver them', async () => {
+    const before = await t.bot.models.inboxSeen.countDocuments();
     expect(before).toBeGreaterThan(0);
-    const store = new InboxStore(t.bot.models.inboxEvents, clock);
-    expect(await store.purgeDoneBefore(new Date(clock.now().getTime() - 24 * 60 * 60_000))).toBe(0);
-    expect(await store.purgeDoneBefore(new Date(clock.now().getTime() + 1))).toBe(before);
+    const store = new InboxStore(t.bot.models, clock);
+    expect(await store.purgeBefore(new Date(clock.now().getTime() - 24 * 60 * 60_000))).toBe(0);
+    expect(await store.purgeBefore(new Date(clock.now().getTime() + 1))).toBe(before);
+    expect(await t.bot.models.inboxLeases.countDocuments()).toBe(0);
   });
 });

@@ -38,7 +38,8 @@ describe('two instances on one database', () => {
     const replies = fake.messages();
     expect(replies).toHaveLength(5);
     expect(new Set(replies.map((m) => m.parentId))).toEqual(new Set(events.map((e) => e.event.message.message_id)));
-    expect(await db.connection.collection('inbox_events').countDocuments()).toBe(5);
+    expect(await db.connection.collection('inbox_seen').countDocuments()).toBe(5);
+    expect(await db.connection.collection('inbox_events').countDocuments()).toBe(0);
     const duplicates = a.logs.find('duplicate delivery acknowledged, not processed').length + b.logs.find('duplicate delivery acknowledged, not processed').length;
     expect(duplicates).toBe(15);
   });

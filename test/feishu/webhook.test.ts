@@ -17,8 +17,9 @@ beforeEach(async () => {
   t.logs.lines.length = 0;
 });
 
+/** Events received (every id is remembered as seen, done or not). */
 async function inboxCount(): Promise<number> {
-  return t.bot.models.inboxEvents.countDocuments();
+  return t.bot.models.inboxSeen.countDocuments();
 }
 
 describe('url verification', () => {
@@ -140,7 +141,7 @@ describe('de-duplication', () => {
     expect((await t.post(event)).status).toBe(200);
     expect((await t.post(event)).status).toBe(200);
     await t.settle();
-    expect(await t.bot.models.inboxEvents.countDocuments({ _id: 'v1-uuid-1' })).toBe(1);
+    expect(await t.bot.models.inboxSeen.countDocuments({ _id: 'v1-uuid-1' })).toBe(1);
   });
 });
 

@@ -25,7 +25,9 @@ describe('graceful shutdown', () => {
     for (const event of events) expect((await t.post(event)).status).toBe(200);
     await t.bot.stop();
     expect(fake.messages()).toHaveLength(4);
-    expect(await db.connection.collection('inbox_events').countDocuments({ status: 'done' })).toBe(4);
+    // Every event was received and none is left unfinished.
+    expect(await db.connection.collection('inbox_seen').countDocuments()).toBe(4);
+    expect(await db.connection.collection('inbox_events').countDocuments()).toBe(0);
     // Stopped means stopped: the port no longer answers.
     await expect(fetch(`${t.bot.url}/healthz`)).rejects.toThrow();
   });

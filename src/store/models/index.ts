@@ -8,20 +8,19 @@ import { inspectionModels, type InspectionModels } from './inspection.js';
 import { approvalModels, type ApprovalModels } from './approval.js';
 import { sanctionModels, type SanctionModels } from './sanction.js';
 import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
-import { inboxEventModel, type InboxEventModel } from './inbox-event.js';
+import { inboxModels, type InboxModels } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
 import { uploadedFileModel, type UploadedFileModel } from './uploaded-file.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels, ApprovalModels {
-  inboxEvents: InboxEventModel;
+export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels, ApprovalModels, InboxModels {
   outboxMessages: OutboxMessageModel;
   uploadedFiles: UploadedFileModel;
 }
 
 export function bindModels(connection: Connection): Models {
   return {
-    inboxEvents: inboxEventModel(connection),
+    ...inboxModels(connection),
     outboxMessages: outboxMessageModel(connection),
     uploadedFiles: uploadedFileModel(connection),
     ...directoryModels(connection),
