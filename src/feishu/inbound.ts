@@ -1,16 +1,22 @@
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
+import { ChatIdSchema, isResourceKey, MessageIdSchema, OpenIdSchema, PlainIdSchema, UnionIdSchema } from './ids.js';
 import { readMessageContent } from './inbound-content.js';
 
 /**
  * The event bodies the bot acts on, validated with zod, and the plain shapes handed to
- * the chat layer. Nothing past this file sees Feishu's raw JSON.
+ * the chat layer. Nothing past this file sees Feishu's raw JSON. Every id is checked against
+ * Feishu's id shapes (ids.ts): an event carrying a malformed one is refused as a whole, so no
+ * id from an event can steer a later API call to another path.
  */
 
+/** Feishu leaves an id empty when the app may not see it (user_id without its scope). */
+const orEmpty = <T extends z.ZodType>(schema: T) => schema.or(z.literal('')).optional();
+
 const UserIdSchema = z.object({
-  open_id: z.string().optional(),
-  union_id: z.string().optional(),
-  user_id: z.string().optional(),
+  open_id: orEmpty(OpenIdSchema),
+  union_id: orEmpty(UnionIdSchema),
+  user_id: orEmpty(PlainIdSchema),
 });
 
 /** `im.message.receive_v1` */
@@ -20,10 +26,11 @@ export const MessageReceiveSchema = z.object({
     sender_type: z.string(),
   }),
   message: z.object({
-    message_id: z.string(),
-    root_id: z.string().optional(),
-    parent_id: z.string().optional(),
-    chat_id: z.string(),
+    message_id: MessageIdSchema,
+    /** Empty when the message is not a reply. */
+    root_id: orEmpty(MessageIdSchema),
+    parent_id: orEmpty(MessageIdSchema),
+    chat_id: ChatIdSchema,
     chat_type: z.string(),
     message_type: z.string(),
     /** A JSON string whose shape depends on message_type. */
@@ -36,7 +43,7 @@ export const MessageReceiveSchema = z.object({
 
 /** `card.action.trigger` — a button tap or form submit on a card the bot sent. */
 export const CardActionTriggerSchema = z.object({
-  operator: z.object({ open_id: z.string(), union_id: z.string().optional(), user_id: z.string().optional() }),
+  operator: z.object({ open_id: OpenIdSchema, union_id: orEmpty(UnionIdSchema), user_id: orEmpty(PlainIdSchema) }),
   /** Lets the bot update the card once more within 30 minutes. */
   token: z.string().optional(),
   action: z.object({
@@ -49,7 +56,7 @@ export const CardActionTriggerSchema = z.object({
     timezone: z.string().optional(),
   }),
   context: z
-    .object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() })
+    .object({ open_message_id: MessageIdSchema.optional(), open_chat_id: ChatIdSchema.optional() })
     .optional(),
 });
 
@@ -94,13 +101,6 @@ export interface CardActionResponse {
   card?: Record<string, unknown>;
 }
 
-export interface MenuTap {
-  operatorOpenId: string;
-  eventKey: string;
-}
-
-/** Per-event context: a child logger carrying the event id, chat and operator. */
-export interface EventContext {
 /**
  * The answer to `card.action.trigger` as Feishu reads it: the new card is wrapped as
  * `{ type: "raw", data }`; a bare card under `card` is not understood and the tap shows
@@ -120,6 +120,13 @@ export function toCallbackAnswer(response: CardActionResponse): CallbackAnswer {
   };
 }
 
+export interface MenuTap {
+  operatorOpenId: string;
+  eventKey: string;
+}
+
+/** Per-event context: a child logger carrying the event id, chat and operator. */
+export interface EventContext {
   eventId: string;
   log: Logger;
 }
@@ -150,7 +157,8 @@ export function toIncomingMessage(body: z.infer<typeof MessageReceiveSchema>): I
     senderOpenId: body.sender.sender_id.open_id ?? '',
     messageType: m.message_type,
     text,
-    images,
+    // Keys go back to Feishu in a download path; one of another shape is not a picture of theirs.
+    images: images.filter(isResourceKey),
     content: parsed,
     mentionedOpenIds: (m.mentions ?? []).map((x) => x.id.open_id).filter((x): x is string => !!x),
     rootId: m.root_id || undefined,

@@ -1,6 +1,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { UserInputError } from '../errors.js';
 import type { MessageFiles } from '../workflows/ports.js';
+import { pathParam } from './ids.js';
 import { toFeishuError } from './messenger/feishu-api.js';
 
 /** A roster or photo is small; anything bigger is refused rather than held in memory. */
@@ -13,7 +14,9 @@ export class FeishuMessageFiles implements MessageFiles {
   async download(messageId: string, fileKey: string, kind: 'file' | 'image'): Promise<Buffer> {
     let stream: NodeJS.ReadableStream;
     try {
-      const response = await this.client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type: kind } });
+      // The SDK fills path parameters unencoded; ids from a message go through pathParam.
+      const path = { message_id: pathParam(messageId, 'message_id'), file_key: pathParam(fileKey, 'file_key') };
+      const response = await this.client.im.v1.messageResource.get({ path, params: { type: kind } });
       stream = response.getReadableStream();
     } catch (error) {
       throw toFeishuError(error);

@@ -6,6 +6,7 @@ import { ask, describeRefusal, SCOPE_REQUIRED, type FeishuAnswer } from './feish
 import { FeishuReach } from './feishu-reach.js';
 import { NEEDED_SCOPES, type NeededScope } from './needed-scopes.js';
 import { sampleCards, type SampleCard } from './sample-cards.js';
+import { pathParam } from '../ids.js';
 
 /**
  * `npm run feishu:check`: asks a real tenant, item by item, whether the bot can work there.
@@ -70,7 +71,7 @@ function probe(options: CheckOptions, kind: NonNullable<NeededScope['probe']>): 
   switch (kind) {
     case 'chatMembership': {
       const chatId = options.testChat ?? firstChat(options.directory) ?? 'oc_feishu_check_probe';
-      return ask(() => client.im.v1.chatMembers.isInChat({ path: { chat_id: chatId } }));
+      return ask(() => client.im.v1.chatMembers.isInChat({ path: { chat_id: pathParam(chatId, 'chat_id') } }));
     }
     case 'contactLookup':
       return ask(() => client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data: { mobiles: ['13800000000'], include_resigned: false } }));

@@ -1,6 +1,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { FeishuApiError, FeishuNetworkError } from '../../errors.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
+import { pathParam, UnsafeIdError } from '../ids.js';
 
 /**
  * Performs one outbox operation through the official SDK and turns every way it can go
@@ -38,6 +39,8 @@ export function toFeishuError(error: unknown): FeishuApiError | FeishuNetworkErr
     return new FeishuApiError(status, body.code, body.msg ?? axios.message, Number.isFinite(reset) ? reset : undefined);
   }
   if (axios) return new FeishuNetworkError(axios.code ?? axios.message);
+  // Refused before any request: final, as Feishu would refuse an id it never issued.
+  if (error instanceof UnsafeIdError) return new FeishuApiError(400, undefined, error.message);
   if (error instanceof FeishuApiError || error instanceof FeishuNetworkError) return error;
   return new FeishuNetworkError(error instanceof Error ? error.message : String(error));
 }
@@ -91,7 +94,7 @@ export class FeishuApi {
         case 'reply': {
           const reply = checked(
             await this.client.im.v1.message.reply({
-              path: { message_id: operation.messageId },
+              path: { message_id: pathParam(operation.messageId, 'message_id') },
               data: {
                 msg_type: operation.msgType,
                 content: operation.content,
@@ -105,7 +108,7 @@ export class FeishuApi {
         case 'patch':
           checked(
             await this.client.im.v1.message.patch({
-              path: { message_id: operation.messageId },
+              path: { message_id: pathParam(operation.messageId, 'message_id') },
               data: { content: operation.content },
             }),
           );
@@ -123,7 +126,7 @@ export class FeishuApi {
         case 'urgent':
           checked(
             await this.client.im.v1.message.urgentApp({
-              path: { message_id: operation.messageId },
+              path: { message_id: pathParam(operation.messageId, 'message_id') },
               params: { user_id_type: 'open_id' },
               data: { user_id_list: operation.openIds },
             }),
