@@ -44,6 +44,8 @@ export const EnvSchema = z.object({
   FEISHU_TRANSPORT: z.preprocess(blankToUndefined, z.enum(['webhook', 'ws']).default('webhook')),
   /** Reject signed requests whose timestamp is further than this from now. */
   FEISHU_MAX_CLOCK_SKEW_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(10).max(3600).default(300)),
+  /** How long the outbox keeps retrying a message Feishu will not take (429, 5xx, no answer) before it is reported as 未送达. */
+  OUTBOX_GIVE_UP_AFTER_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(1).max(24 * 14).default(24)),
   BOT_TIMEZONE: z.preprocess(
     blankToUndefined,
     z
@@ -75,6 +77,10 @@ export interface Config {
   mongodbUri: string | undefined;
   dataDir: string;
   timezone: string;
+  outbox: {
+    /** A message still undelivered this long after it was queued is kept as failed. */
+    giveUpAfterMs: number;
+  };
   feishu: {
     domain: string;
     transport: 'webhook' | 'ws';
@@ -98,6 +104,7 @@ const HINTS: Record<string, string> = {
   FEISHU_TRANSPORT: 'webhook (public callback URL) or ws (long connection, no public URL needed)',
   FEISHU_MAX_CLOCK_SKEW_SECONDS: 'seconds between 10 and 3600, default 300',
   BOT_TIMEZONE: 'an IANA zone name, default Asia/Shanghai',
+  OUTBOX_GIVE_UP_AFTER_HOURS: 'hours between 1 and 336 (14 days), default 24: long enough to outlast an outage of Feishu or of the network',
 };
 
 export class ConfigError extends Error {
@@ -153,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mongodbUri: data.MONGODB_URI,
     dataDir: data.BOT_DATA_DIR,
     timezone: data.BOT_TIMEZONE,
+    outbox: { giveUpAfterMs: Math.round(data.OUTBOX_GIVE_UP_AFTER_HOURS * 3_600_000) },
     feishu: {
       domain: data.FEISHU_DOMAIN.replace(/\/+$/, ''),
       transport: data.FEISHU_TRANSPORT,

@@ -29,7 +29,7 @@ import { EventDispatcher } from '../feishu/dispatcher.js';
 import { EventIntake } from '../feishu/event-intake.js';
 import { FeishuApi } from '../feishu/messenger/feishu-api.js';
 import { FeishuMessenger } from '../feishu/messenger/feishu-messenger.js';
-import { OutboxWorker } from '../feishu/messenger/outbox-worker.js';
+import { DEFAULT_RETRY, OutboxWorker } from '../feishu/messenger/outbox-worker.js';
 import { RateLimiter } from '../feishu/messenger/rate-limiter.js';
 import { webhookHandler } from '../feishu/transport/webhook.js';
 import { LongConnection } from '../feishu/transport/ws.js';
@@ -179,7 +179,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     const api = new FeishuApi(client);
     const outboxStore = new OutboxStore(models.outboxMessages, clock);
-    const worker = new OutboxWorker(outboxStore, api, new RateLimiter(), clock, logger.child({ component: 'outbox' }));
+    const worker = new OutboxWorker(outboxStore, api, new RateLimiter(), clock, logger.child({ component: 'outbox' }), {
+      ...DEFAULT_RETRY,
+      giveUpAfterMs: config.outbox.giveUpAfterMs,
+    });
     const messenger = new FeishuMessenger(outboxStore, worker);
 
     const directory = new DirectoryStore(models, clock);

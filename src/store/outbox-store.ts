@@ -3,13 +3,45 @@ import type { DeliveryFailureKind, DeliveryTarget, FailedDelivery } from '../dom
 import { isDuplicateKey } from './mongo-errors.js';
 import { Serial } from './serial.js';
 import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
+import { outboxArchiveModels, type OutboxArchiveModels } from './models/outbox-archive.js';
 import { uploadedFileModel, type UploadedFileModel } from './models/uploaded-file.js';
 
 export type OutboxRecord = OutboxMessageDoc;
 
-/** Persistence of the outbox: enqueue once per key, claim due work, record outcomes. */
+/** Due messages looked at per claim: the oldest few, so a lost lease race moves on to the next. */
+const CLAIM_CANDIDATES = 16;
+/** A lease older than this belonged to a worker that died mid-attempt; its message was claimed again since. */
+const LEASE_PURGE_AFTER_MS = 24 * 3_600_000;
+/** Records moved out of the hot collection per housekeeping round. */
+const HOUSEKEEPING_BATCH = 500;
+
+/** What a message keeps once it leaves the hot collection: where it went, not what it said. */
+function compact(operation: OutboxOperation): OutboxOperation {
+  switch (operation.op) {
+    case 'send':
+    case 'reply':
+    case 'patch':
+      return { ...operation, content: '' };
+    case 'sendFile':
+      return { ...operation, data: '' };
+    case 'delayedUpdate':
+      return { ...operation, card: {} };
+    case 'urgent':
+      return operation;
+  }
+}
+
+/**
+ * Persistence of the outbox: enqueue once per key, claim due work exclusively, record outcomes.
+ *
+ * The hot collection (`outbox_messages`) holds only what is still to do and recent failures;
+ * a delivered message moves to `outbox_settled` under the same `_id` at once, its Feishu
+ * message id to `outbox_message_ids`. Both are read by `_id` only, so the searches of the hot
+ * collection touch a bounded number of documents however long the history.
+ */
 export class OutboxStore {
   private readonly claims = new Serial();
+  private readonly archive: OutboxArchiveModels;
 
   constructor(
     private readonly model: OutboxMessageModel,
@@ -17,7 +49,9 @@ export class OutboxStore {
     /** How long a claimed message is held before another worker may take it over. */
     private readonly lockMs = 60_000,
     private readonly uploads: UploadedFileModel = uploadedFileModel(model.db),
-  ) {}
+  ) {
+    this.archive = outboxArchiveModels(model.db);
+  }
 
   /**
    * Queues a message under its logical key and returns it, or null when that key was queued
@@ -34,24 +68,33 @@ export class OutboxStore {
   ): Promise<OutboxRecord | null> {
     const now = this.clock.now();
     const claimed = 'claimNow' in timing;
+    let created;
     try {
-      const created = await this.model.create({
+      created = await this.model.create({
         _id: key,
         key,
         operation,
         rateKey,
         status: claimed ? 'sending' : 'pending',
         attempts: claimed ? 1 : 0,
+        // Born claimed is claim 1: sweeps claim with number claims + 1, so none can take it.
+        claims: claimed ? 1 : 0,
         createdAt: now,
         nextAttemptAt: claimed ? now : timing.notBefore,
         lockedUntil: claimed ? new Date(now.getTime() + this.lockMs) : null,
         copyOf: copyOf ?? null,
       });
-      return created.toObject();
     } catch (error) {
       if (isDuplicateKey(error)) return null;
       throw error;
     }
+    // Delivered before and moved out of the hot collection: the key is taken. Checked after
+    // the insert, so a move racing with it is seen (the mover writes settled, then deletes).
+    if (await this.archive.outboxSettled.exists({ _id: key })) {
+      await this.model.deleteOne({ _id: key, createdAt: now, claims: claimed ? 1 : 0 });
+      return null;
+    }
+    return created.toObject();
   }
 
   /**
@@ -63,38 +106,108 @@ export class OutboxStore {
     return this.claims.run(() => this.claimOne());
   }
 
+  /**
+   * Looks at the oldest due messages and claims the first whose lease it can insert. Only the
+   * inserter of lease `key#n` moves the record to claim n and sends: the insert is atomic on
+   * every backend, where a conditional update is not on the embedded FerretDB.
+   */
   private async claimOne(): Promise<OutboxRecord | null> {
     const now = this.clock.now();
-    return this.model
-      .findOneAndUpdate(
-        {
-          $or: [
-            { status: 'pending', nextAttemptAt: { $lte: now } },
-            { status: 'sending', lockedUntil: { $lte: now } },
-          ],
-        },
-        { $set: { status: 'sending', lockedUntil: new Date(now.getTime() + this.lockMs) }, $inc: { attempts: 1 } },
-        { returnDocument: 'after', sort: { nextAttemptAt: 1 } },
-      )
-      .lean<OutboxRecord>()
+    const candidates = await this.model
+      .find({
+        $or: [
+          { status: 'pending', nextAttemptAt: { $lte: now } },
+          { status: 'sending', lockedUntil: { $lte: now } },
+        ],
+      })
+      .sort({ nextAttemptAt: 1 })
+      .limit(CLAIM_CANDIDATES)
+      .lean<OutboxRecord[]>()
       .exec();
+    for (const candidate of candidates) {
+      const claimed = await this.claim(candidate, now);
+      if (claimed) return claimed;
+    }
+    return null;
   }
 
-  async markSent(id: OutboxRecord['_id'], messageId: string | undefined, chatId?: string): Promise<void> {
-    await this.model.updateOne(
-      { _id: id },
-      { $set: { status: 'sent', sentAt: this.clock.now(), lockedUntil: null, lastError: null, messageId: messageId ?? null, chatId: chatId ?? null } },
+  private async claim(record: OutboxRecord, now: Date): Promise<OutboxRecord | null> {
+    const claims = record.claims ?? 0;
+    const lease = leaseId(record.key, claims + 1);
+    try {
+      await this.archive.outboxLeases.create({ _id: lease, key: record.key, at: now });
+    } catch (error) {
+      if (isDuplicateKey(error)) return null; // another worker has this attempt
+      throw error;
+    }
+    const lockedUntil = new Date(now.getTime() + this.lockMs);
+    // A lease of an earlier claim may be inserted late by a worker that read an old copy of
+    // the record: the claim number in the filter makes that one a no-op.
+    const moved = await this.model.updateOne(
+      { _id: record._id, claims: claims === 0 ? { $in: [0, null] } : claims },
+      { $set: { status: 'sending', lockedUntil, claims: claims + 1 }, $inc: { attempts: 1 } },
     );
+    if (moved.modifiedCount !== 1) {
+      await this.archive.outboxLeases.deleteOne({ _id: lease });
+      return null;
+    }
+    // A worker that died after delivering but before leaving the hot collection left this one.
+    if (await this.archive.outboxSettled.exists({ _id: record._id })) {
+      await this.model.deleteOne({ _id: record._id });
+      await this.archive.outboxLeases.deleteOne({ _id: lease });
+      return null;
+    }
+    return { ...record, status: 'sending', lockedUntil, claims: claims + 1, attempts: record.attempts + 1 };
+  }
+
+  /** Ends the current claim on a record: its lease (none for a record born claimed) is no longer needed. */
+  private async release(record: OutboxRecord): Promise<void> {
+    await this.archive.outboxLeases.deleteOne({ _id: leaseId(record.key, record.claims ?? 0) });
+  }
+
+  /** Moves a finished record out of the hot collection; the settled copy is written first. */
+  private async settle(record: OutboxRecord, fields: Partial<OutboxRecord>): Promise<void> {
+    const settled: OutboxRecord = { ...record, ...fields, operation: compact(record.operation), lockedUntil: null };
+    try {
+      await this.archive.outboxSettled.replaceOne({ _id: record._id }, settled, { upsert: true });
+    } catch (error) {
+      // Two writers upserting one new _id: the loser's insert fails; the document exists now.
+      if (!isDuplicateKey(error)) throw error;
+      await this.archive.outboxSettled.replaceOne({ _id: record._id }, settled);
+    }
+    const op = record.operation.op;
+    if (settled.messageId && (op === 'send' || op === 'reply')) {
+      await this.rememberMessageId(settled.messageId, record.key);
+    }
+    await this.model.deleteOne({ _id: record._id });
+  }
+
+  private async rememberMessageId(messageId: string, key: string): Promise<void> {
+    try {
+      await this.archive.outboxMessageIds.updateOne({ _id: messageId }, { $set: { key } }, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  /** Delivered: the record leaves the hot collection for the settled one. */
+  async markSent(record: OutboxRecord, messageId: string | undefined, chatId?: string): Promise<void> {
+    await this.settle(record, { status: 'sent', sentAt: this.clock.now(), lastError: null, messageId: messageId ?? null, chatId: chatId ?? null });
+    await this.release(record);
   }
 
   /** A fresh card replaced the copy under `copyKey`: later updates and buzzes go to it. */
   async adoptFresh(copyKey: string, messageId: string, sentAt: Date): Promise<void> {
-    await this.model.updateOne({ _id: copyKey }, { $set: { freshMessageId: messageId, freshSentAt: sentAt } });
+    const fresh = { $set: { freshMessageId: messageId, freshSentAt: sentAt } };
+    await this.archive.outboxSettled.updateOne({ _id: copyKey }, fresh);
+    // A copy delivered before settled records existed is still in the hot collection.
+    await this.model.updateOne({ _id: copyKey, status: 'sent' }, fresh);
   }
 
   /** A patch answered by sending a fresh card (queued under `freshKey`) instead. */
-  async markSuperseded(id: OutboxRecord['_id'], freshKey: string): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: this.clock.now(), lockedUntil: null, lastError: null, resentAs: freshKey } });
+  async markSuperseded(record: OutboxRecord, freshKey: string): Promise<void> {
+    await this.settle(record, { status: 'sent', sentAt: this.clock.now(), lastError: null, resentAs: freshKey });
+    await this.release(record);
   }
 
   /** The newest message of a delivered copy and when it was sent (the fresh one once replaced). */
@@ -106,21 +219,47 @@ export class OutboxStore {
   }
 
   /** Puts a message back for later; `countAttempt` false when it was only held back by our own limiter. */
-  async defer(id: OutboxRecord['_id'], until: Date, error: string | null, countAttempt: boolean): Promise<void> {
+  async defer(record: OutboxRecord, until: Date, error: string | null, countAttempt: boolean): Promise<void> {
     await this.model.updateOne(
-      { _id: id },
+      { _id: record._id },
       {
         $set: { status: 'pending', nextAttemptAt: until, lockedUntil: null, ...(error ? { lastError: error } : {}) },
         ...(countAttempt ? {} : { $inc: { attempts: -1 } }),
       },
     );
+    await this.release(record);
   }
 
-  async markFailed(id: OutboxRecord['_id'], error: string, failure?: { kind: DeliveryFailureKind; code: number | null }): Promise<void> {
+  /** Kept as failed in the hot collection, where the 未送达 digest and /状态 read it, until housekeeping settles it. */
+  async markFailed(record: OutboxRecord, error: string, failure?: { kind: DeliveryFailureKind; code: number | null }): Promise<void> {
     await this.model.updateOne(
-      { _id: id },
+      { _id: record._id },
       { $set: { status: 'failed', lockedUntil: null, lastError: error, failedAt: this.clock.now(), failureKind: failure?.kind ?? 'refused', failureCode: failure?.code ?? null } },
     );
+    await this.release(record);
+  }
+
+  /** How many messages failed at or after `since` (the office's /状态 shows the count). */
+  async failedSince(since: Date): Promise<number> {
+    return this.model.countDocuments({ status: 'failed', failedAt: { $gte: since } }).exec();
+  }
+
+  /**
+   * Moves out of the hot collection what no longer belongs there: failures older than
+   * `keepFailedMs` (reported by then, or no longer news) and messages delivered before
+   * delivered ones moved at once; purges the leases of workers that died. Idempotent, so
+   * several instances may run it; returns how many records it moved.
+   */
+  async housekeep(keepFailedMs: number): Promise<number> {
+    const now = this.clock.now();
+    const rows = await this.model
+      .find({ $or: [{ status: 'sent' }, { status: 'failed', failedAt: { $lt: new Date(now.getTime() - keepFailedMs) } }] })
+      .limit(HOUSEKEEPING_BATCH)
+      .lean<OutboxRecord[]>()
+      .exec();
+    for (const row of rows) await this.settle(row, {});
+    await this.archive.outboxLeases.deleteMany({ at: { $lt: new Date(now.getTime() - LEASE_PURGE_AFTER_MS) } });
+    return rows.length;
   }
 
   /**
@@ -154,16 +293,25 @@ export class OutboxStore {
 
   /** The logical message behind a Feishu message id the bot sent (creates and replies, fresh copies included). */
   async findByMessageId(messageId: string): Promise<OutboxRecord | null> {
+    const known = await this.archive.outboxMessageIds.findOne({ _id: messageId }).lean().exec();
+    if (known) return this.findByKey(known.key);
+    // Sent before delivered messages moved out; housekeeping moves these soon after start.
     return this.model.findOne({ messageId, 'operation.op': { $in: ['send', 'reply'] } }).lean<OutboxRecord>().exec();
   }
 
+  /** A message by key, wherever it is: still to do or failed (hot), or delivered (settled). */
   async findByKey(key: string): Promise<OutboxRecord | null> {
-    return this.model.findOne({ _id: key }).lean<OutboxRecord>().exec();
+    const hot = await this.model.findOne({ _id: key }).lean<OutboxRecord>().exec();
+    return hot ?? (await this.archive.outboxSettled.findOne({ _id: key }).lean<OutboxRecord>().exec());
   }
 
   async listFailed(limit = 100): Promise<OutboxRecord[]> {
     return this.model.find({ status: 'failed' }).sort({ createdAt: -1 }).limit(limit).lean<OutboxRecord[]>().exec();
   }
+}
+
+function leaseId(key: string, claim: number): string {
+  return `${key}#${claim}`;
 }
 
 /** Where a failed operation was going: the receiver of a send, else the chat or message it named. */

@@ -59,6 +59,13 @@ describe('configuration', () => {
     expect(problems).toHaveLength(6);
   });
 
+  it('keeps retrying an undelivered message for a day unless told otherwise, and says how to set it', () => {
+    expect(loadConfig({}).outbox.giveUpAfterMs).toBe(24 * 3_600_000);
+    expect(loadConfig({ OUTBOX_GIVE_UP_AFTER_HOURS: '72' }).outbox.giveUpAfterMs).toBe(72 * 3_600_000);
+    expect(problemsOf({ OUTBOX_GIVE_UP_AFTER_HOURS: 'forever' })).toEqual([expect.stringMatching(/^OUTBOX_GIVE_UP_AFTER_HOURS .*\(hours between 1 and 336/)]);
+    expect(problemsOf({ OUTBOX_GIVE_UP_AFTER_HOURS: '0' })).toHaveLength(1);
+  });
+
   it('says which credentials are missing when an app is half configured', () => {
     expect(problemsOf({ FEISHU_APP_SECRET: 'secret' })).toEqual([
       expect.stringMatching(/^FEISHU_APP_ID is required when any FEISHU_\* credential is set/),

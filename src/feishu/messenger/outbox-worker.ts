@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../domain/clock.js';
-import { FeishuApiError, FeishuNetworkError } from '../../errors.js';
+import { FeishuApiError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
 import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
 import { CARD_REFRESH_AFTER_MS, CARD_TOO_OLD_CODE } from './card-window.js';
 import { classifyFailure } from './delivery-failure.js';
 import type { FeishuApi, Performed } from './feishu-api.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { messageUuid } from './message-uuid.js';
+import type { RateLane, RateLimiter } from './rate-limiter.js';
+import { DEFAULT_RETRY, giveUpAt, isTransient, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { Semaphore } from '../../support/semaphore.js';
 
 type PatchOperation = Extract<OutboxOperation, { op: 'patch' }>;
@@ -18,14 +20,35 @@ type Copy = NonNullable<Awaited<ReturnType<OutboxStore['currentCopy']>>>;
 /** How long an update or buzz waits for a fresh copy still on its way, before looking again. */
 const FRESH_COPY_WAIT_MS = 2_000;
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included, before a message is kept as failed. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
+/** How often the loop moves old records out of the hot collection. */
+const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
+/**
+ * How long a failure stays in the hot collection: past the 未送达 digest's look-back (8 days),
+ * so each failure is reported, and the week /状态 counts.
+ */
+const KEEP_FAILED_MS = 9 * 24 * 3_600_000;
+
+/** The rate budgets one operation spends (see rate-limiter.ts for Feishu's limits per API). */
+export function lanesOf(operation: OutboxOperation, rateKey: string): RateLane[] {
+  switch (operation.op) {
+    case 'send':
+    case 'reply':
+      return [{ api: 'message', key: rateKey }];
+    case 'sendFile':
+      return [
+        { api: 'message', key: rateKey },
+        { api: 'upload', key: '' },
+      ];
+    case 'patch':
+      return [{ api: 'patch', key: operation.messageId }];
+    case 'urgent':
+      return [{ api: 'urgent', key: operation.messageId }];
+    case 'delayedUpdate':
+      return [{ api: 'cardUpdate', key: operation.token }];
+  }
+}
 
 export interface DrainResult {
   sent: number;
@@ -36,9 +59,11 @@ export interface DrainResult {
 type Outcome = keyof DrainResult;
 
 /**
- * Delivers queued messages to Feishu: respects the send limits, retries 429 after
- * x-ogw-ratelimit-reset and 5xx or network faults with backoff, and keeps a message that
- * still fails as `failed` (logged at error level) instead of dropping it.
+ * Delivers queued messages to Feishu: respects Feishu's limits per API, retries 429 after
+ * x-ogw-ratelimit-reset and 5xx, 230020 or network faults with capped, jittered backoff until
+ * the message has waited the policy's give-up time (a day by default), and only then keeps it
+ * as `failed` (logged at error level, reported on the 未送达 card) instead of dropping it.
+ * Every attempt of one message carries the same Feishu `uuid`, derived from its key.
  *
  * A message that may go now is stored already claimed and sent at once; one held back by
  * the limits, a retry, or one abandoned by a crashed instance is picked up by the sweep,
@@ -77,7 +102,7 @@ export class OutboxWorker {
    */
   async submit(key: string, operation: OutboxOperation, rateKey: string, copyOf?: string): Promise<boolean> {
     const now = this.clock.now().getTime();
-    const wait = this.limiter.tryAcquire(rateKey, now);
+    const wait = this.limiter.tryAcquire(lanesOf(operation, rateKey), now);
     const record = await this.store.enqueue(key, operation, rateKey, wait === 0 ? { claimNow: true } : { notBefore: new Date(now + wait) }, copyOf);
     if (!record) return false; // the same logical message was queued before
     if (wait > 0) {
@@ -121,9 +146,9 @@ export class OutboxWorker {
       for (let record = await this.store.claimDue(); record; record = await this.store.claimDue()) {
         const claimed = record;
         const now = this.clock.now().getTime();
-        const wait = this.limiter.tryAcquire(claimed.rateKey, now);
+        const wait = this.limiter.tryAcquire(lanesOf(claimed.operation, claimed.rateKey), now);
         if (wait > 0) {
-          await this.store.defer(claimed._id, new Date(now + wait), null, false);
+          await this.store.defer(claimed, new Date(now + wait), null, false);
           this.tally.deferred += 1;
           this.wakeAt(now + wait);
           continue;
@@ -142,7 +167,8 @@ export class OutboxWorker {
         const copy = await this.store.currentCopy(op.copyKey);
         if (copy) return await this.deliverToCopy(record, op, copy);
       }
-      const performed = op.op === 'sendFile' ? await this.sendFile(op, record._id) : await this.api.perform(op, record._id);
+      const uuid = messageUuid(record.key);
+      const performed = op.op === 'sendFile' ? await this.sendFile(op, uuid) : await this.api.perform(op, uuid);
       await this.recordSent(record, performed);
       log.debug({ messageId: performed.messageId }, 'message delivered');
       return 'sent';
@@ -152,21 +178,24 @@ export class OutboxWorker {
   }
 
   private async recordSent(record: OutboxRecord, performed: Performed): Promise<void> {
-    await this.store.markSent(record._id, performed.messageId, performed.chatId);
+    await this.store.markSent(record, performed.messageId, performed.chatId);
     // A fresh card sent in place of an old copy is that copy from now on.
     if (record.copyOf && performed.messageId) await this.store.adoptFresh(record.copyOf, performed.messageId, this.clock.now());
   }
 
   private async failedAttempt(record: OutboxRecord, error: unknown, log: Logger): Promise<Outcome> {
-    const retryable = error instanceof FeishuNetworkError || (error instanceof FeishuApiError && error.isRetryable);
+    const retryable = isTransient(error);
     const reason = error instanceof Error ? error.message : String(error);
-    if (!retryable || record.attempts >= this.retry.maxAttempts) {
-      await this.store.markFailed(record._id, reason, classifyFailure(error, retryable));
-      log.error({ err: error, attempts: record.attempts }, 'message could not be delivered; kept as failed');
+    const now = this.clock.now().getTime();
+    const deadline = giveUpAt(this.retry, record.createdAt);
+    if (!retryable || now >= deadline) {
+      await this.store.markFailed(record, reason, classifyFailure(error, retryable));
+      log.error({ err: error, attempts: record.attempts, queuedAt: record.createdAt }, 'message could not be delivered; kept as failed');
       return 'failed';
     }
-    const due = this.clock.now().getTime() + this.retryDelayMs(error, record.attempts);
-    await this.store.defer(record._id, new Date(due), reason, true);
+    // The last attempt is made at the deadline itself, not skipped because a backoff overshoots it.
+    const due = Math.min(now + retryDelayMs(this.retry, error, record.attempts), deadline);
+    await this.store.defer(record, new Date(due), reason, true);
     this.wakeAt(due);
     log.warn({ reason, due: new Date(due) }, 'delivery failed; will retry');
     return 'deferred';
@@ -219,11 +248,11 @@ export class OutboxWorker {
       operation = { ...original, msgType: 'interactive', content: op.content };
       rateKey = copy.record.rateKey;
     } else {
-      await this.store.markFailed(record._id, `copy ${copyKey} is not a card message and cannot be sent afresh`);
+      await this.store.markFailed(record, `copy ${copyKey} is not a card message and cannot be sent afresh`);
       return 'failed';
     }
     if (await this.submit(freshKey, operation, rateKey, copyKey)) {
-      await this.store.markSuperseded(record._id, freshKey);
+      await this.store.markSuperseded(record, freshKey);
       this.logger.info({ outboxKey: record.key, copyKey, freshKey }, 'card copy too old to update; a fresh card is sent instead');
       return 'sent';
     }
@@ -231,19 +260,20 @@ export class OutboxWorker {
     // applies to it once it is delivered, or fails with it.
     const fresh = await this.store.findByKey(freshKey);
     if (fresh?.status === 'failed') {
-      await this.store.markFailed(record._id, `the fresh copy ${freshKey} could not be delivered`);
+      await this.store.markFailed(record, `the fresh copy ${freshKey} could not be delivered`);
       return 'failed';
     }
     return this.waitForFresh(record, false);
   }
 
   private async waitForFresh(record: OutboxRecord, countAttempt: boolean): Promise<Outcome> {
-    const due = this.clock.now().getTime() + FRESH_COPY_WAIT_MS;
-    if (countAttempt && record.attempts >= this.retry.maxAttempts) {
-      await this.store.markFailed(record._id, 'the card copy is too old and no fresh copy arrived');
+    const now = this.clock.now().getTime();
+    const due = now + FRESH_COPY_WAIT_MS;
+    if (countAttempt && now >= giveUpAt(this.retry, record.createdAt)) {
+      await this.store.markFailed(record, 'the card copy is too old and no fresh copy arrived');
       return 'failed';
     }
-    await this.store.defer(record._id, new Date(due), 'waiting for a fresh copy of the card', countAttempt);
+    await this.store.defer(record, new Date(due), 'waiting for a fresh copy of the card', countAttempt);
     this.wakeAt(due);
     return 'deferred';
   }
@@ -267,11 +297,15 @@ export class OutboxWorker {
     return this.api.sendUploadedFile(op, await upload, uuid);
   }
 
-  private retryDelayMs(error: unknown, attempts: number): number {
-    if (error instanceof FeishuApiError && error.isRateLimited && error.retryAfterSeconds !== undefined) {
-      return Math.max(error.retryAfterSeconds * 1000, 100);
-    }
-    return Math.min(this.retry.baseDelayMs * 2 ** (attempts - 1), this.retry.maxDelayMs);
+  /**
+   * Moves delivered records left over from before they moved at once, and failures past the
+   * 未送达 window, out of the hot collection. The loop runs it hourly; tests call it directly.
+   */
+  async housekeep(): Promise<number> {
+    let moved = 0;
+    for (let batch = await this.store.housekeep(KEEP_FAILED_MS); batch > 0; batch = await this.store.housekeep(KEEP_FAILED_MS)) moved += batch;
+    if (moved > 0) this.logger.info({ moved }, 'outbox records moved out of the hot collection');
+    return moved;
   }
 
   private track(work: Promise<void>): void {
@@ -294,8 +328,13 @@ export class OutboxWorker {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
+      let housekeptAt = Number.NEGATIVE_INFINITY;
       while (this.running) {
         try {
+          if (this.clock.now().getTime() - housekeptAt >= HOUSEKEEPING_EVERY_MS) {
+            housekeptAt = this.clock.now().getTime();
+            await this.housekeep();
+          }
           await this.sweep();
         } catch (error) {
           this.logger.error({ err: error }, 'outbox sweep failed');

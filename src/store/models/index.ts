@@ -10,10 +10,11 @@ import { sanctionModels, type SanctionModels } from './sanction.js';
 import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
 import { inboxModels, type InboxModels } from './inbox-event.js';
 import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
+import { outboxArchiveModels, type OutboxArchiveModels } from './outbox-archive.js';
 import { uploadedFileModel, type UploadedFileModel } from './uploaded-file.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels, ApprovalModels, InboxModels {
+export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels, ApprovalModels, InboxModels, OutboxArchiveModels {
   outboxMessages: OutboxMessageModel;
   uploadedFiles: UploadedFileModel;
 }

@@ -4,8 +4,10 @@ import { perConnection } from './per-connection.js';
 
 /**
  * One logical message the bot must deliver to Feishu. The unique `key` makes "send this"
- * idempotent across retries, restarts and instances; the record stays after delivery
- * (or final failure) so nothing is sent twice and nothing is silently dropped.
+ * idempotent across retries, restarts and instances. This is the hot collection the worker
+ * searches: a message leaves it for `outbox_settled` (same `_id`) once delivered, and a
+ * failed one once the 未送达 window has passed, so nothing is sent twice, nothing is silently
+ * dropped, and the searches stay small on the embedded database.
  */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -32,7 +34,14 @@ export interface OutboxMessageDoc {
   /** The receiver whose per-user / per-chat rate limit this send counts against. */
   rateKey: string;
   status: OutboxStatus;
+  /** Calls made to Feishu; a hold by our own limiter is not one. */
   attempts: number;
+  /**
+   * Claims ever made on the message (never decremented): the next claim inserts the lease
+   * `key#(claims + 1)`, so each claim number is won by exactly one worker. Absent on records
+   * queued before leases existed (read as 0).
+   */
+  claims?: number;
   createdAt: Date;
   nextAttemptAt: Date;
   lockedUntil: Date | null;
@@ -65,6 +74,7 @@ const OutboxMessageSchema = new Schema<OutboxMessageDoc>(
     rateKey: { type: String, required: true },
     status: { type: String, required: true, enum: ['pending', 'sending', 'sent', 'failed'] },
     attempts: { type: Number, required: true, default: 0 },
+    claims: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
     nextAttemptAt: { type: Date, required: true },
     lockedUntil: { type: Date, default: null },
@@ -87,7 +97,7 @@ OutboxMessageSchema.index({ key: 1 }, { unique: true });
 // The worker claims due messages in order; the sweep finds abandoned claims.
 OutboxMessageSchema.index({ status: 1, nextAttemptAt: 1 });
 OutboxMessageSchema.index({ status: 1, lockedUntil: 1 });
-// A reply in a card's thread names the card by Feishu's message id.
+// Records sent before delivered messages moved to outbox_settled are found by message id until housekeeping moves them.
 OutboxMessageSchema.index({ messageId: 1 });
 // The undelivered digest reads the failures of the last days, led by status and time.
 OutboxMessageSchema.index({ status: 1, failedAt: 1 });
