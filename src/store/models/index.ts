@@ -23,6 +23,7 @@ export function bindModels(connection: Connection): Models {
   return {
     ...inboxModels(connection),
     outboxMessages: outboxMessageModel(connection),
+    ...outboxArchiveModels(connection),
     uploadedFiles: uploadedFileModel(connection),
     ...directoryModels(connection),
     ...patrolModels(connection),
