@@ -474,7 +474,7 @@ export class IssueStore {
     for (;;) {
       const ahead = await this.models.issueHistory.findOne({ _id: `${current._id}@${current.version}` }).lean<IssueHistoryDoc>().exec();
       if (!ahead?.after) return toIssue(current);
-      const line: IssueHistoryLine = { at: ahead.at, by: ahead.by, action: ahead.action, from: ahead.from, to: ahead.to, note: ahead.note, photos: ahead.photos };
+      const line: IssueHistoryLine = { at: ahead.at, by: ahead.by, action: ahead.action, from: ahead.from, to: ahead.to, note: ahead.note, photos: ahead.photos, facts: ahead.facts ?? null };
       await this.models.issues.updateOne({ key: current.key, version: current.version }, { $set: ahead.after, $push: { history: line } }).exec();
       current = { ...current, ...(ahead.after as Partial<IssueDoc>), history: [...current.history, line] };
     }

@@ -1,4 +1,4 @@
-import type { IssueAction, IssueSnapshot, IssueState } from './lifecycle.js';
+import type { HistoryFacts, IssueAction, IssueSnapshot, IssueState } from './lifecycle.js';
 
 /**
  * A problem (问题, `issue`) as the district tracks it: what and where, who found it and how,
@@ -45,6 +45,8 @@ export interface IssueHistoryLine {
   to: IssueState;
   note: string | null;
   photos: string[];
+  /** What the step said at the time (unit, deadlines); null or absent on lines stored before facts were kept. */
+  facts?: HistoryFacts | null;
 }
 
 export interface Issue extends IssueSnapshot {

@@ -59,6 +59,24 @@ export type IssueAction =
   | { type: 'approveExtension' }
   | { type: 'rejectExtension'; reason: string };
 
+/**
+ * What a history line must say on its own, written when the step is taken: a line is a fact of
+ * its time and is never rendered from the problem's current fields (which a 责任退回 clears and
+ * a new 交办 overwrites). The reason is the entry's `note`.
+ */
+export interface HistoryFacts {
+  /** The unit it was assigned to (交办), that returned it (责任退回) or that asked for a 延期. */
+  unitId?: string;
+  /** That unit's name at the time; the workflow fills it from the directory. */
+  unitName?: string;
+  /** The deadline this step set (交办, 同意延期). */
+  deadline?: Date;
+  /** The date a 延期 asked for (申请, 同意 and 不同意 all keep it). */
+  requestedUntil?: Date;
+  /** The deadline a 延期 would replace. */
+  previousDeadline?: Date;
+}
+
 export interface HistoryEntry {
   at: Date;
   by: string;
@@ -66,6 +84,8 @@ export interface HistoryEntry {
   from: IssueState;
   to: IssueState;
   note: string | null;
+  /** Absent on lines stored before facts were kept, and on steps that need none. */
+  facts?: HistoryFacts;
 }
 
 export type TransitionResult =
@@ -116,6 +136,9 @@ function permitted(type: IssueAction['type'], actor: IssueActor): string | undef
   }
 }
 
+/** Facts as stored: an absent value is left out rather than kept as undefined. */
+const withoutUndefined = (facts: HistoryFacts): HistoryFacts => Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
+
 const blank = (text: string | undefined) => !text || text.trim().length === 0;
 
 /** Applies one action if it is allowed in this state by this person; otherwise says why not. */
@@ -133,6 +156,7 @@ export function transition(
   // A progress note changes no state, so cards showing this version stay valid.
   let next: IssueSnapshot = { ...issue, version: action.type === 'progress' ? issue.version : issue.version + 1 };
   let note: string | null = null;
+  let facts: HistoryFacts | undefined;
   switch (action.type) {
     case 'assign':
       if (blank(action.unit)) return refuse('请选择承办单位。');
@@ -150,6 +174,7 @@ export function transition(
         pendingExtension: undefined,
       };
       note = action.requirement.trim();
+      facts = { unitId: action.unit, deadline: action.deadline };
       break;
     case 'accept':
       next = { ...next, state: 'rectifying' };
@@ -170,6 +195,7 @@ export function transition(
         pendingExtension: undefined,
       };
       note = action.reason.trim();
+      facts = { unitId: issue.assigneeUnit };
       break;
     case 'progress':
       if (blank(action.note)) return refuse('请填写进展内容。');
@@ -194,20 +220,24 @@ export function transition(
       if (!issue.deadline || action.until.getTime() <= issue.deadline.getTime()) return refuse('延期后的期限须晚于原整改期限。');
       next = { ...next, pendingExtension: { until: action.until, reason: action.reason.trim(), by: actor.personId } };
       note = action.reason.trim();
+      facts = { unitId: issue.assigneeUnit, requestedUntil: action.until, previousDeadline: issue.deadline };
       break;
     case 'approveExtension':
       if (!issue.pendingExtension) return refuse('没有待审批的延期申请。');
       next = { ...next, deadline: issue.pendingExtension.until, deadlineSetAt: now, pendingExtension: undefined };
       note = issue.pendingExtension.reason;
+      facts = { unitId: issue.assigneeUnit, deadline: issue.pendingExtension.until, requestedUntil: issue.pendingExtension.until, previousDeadline: issue.deadline };
       break;
     case 'rejectExtension':
       if (!issue.pendingExtension) return refuse('没有待审批的延期申请。');
       if (blank(action.reason)) return refuse('请说明不同意延期的理由。');
       next = { ...next, pendingExtension: undefined };
       note = action.reason.trim();
+      facts = { unitId: issue.assigneeUnit, requestedUntil: issue.pendingExtension.until, previousDeadline: issue.deadline };
       break;
   }
-  return { ok: true, next, entry: { at: now, by: actor.personId, action: action.type, from: issue.state, to: next.state, note } };
+  const entry: HistoryEntry = { at: now, by: actor.personId, action: action.type, from: issue.state, to: next.state, note, ...(facts && { facts: withoutUndefined(facts) }) };
+  return { ok: true, next, entry };
 }
 
 /** The actions that make sense in this state, whoever asks: the buttons a shared card shows. */

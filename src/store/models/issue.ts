@@ -72,6 +72,8 @@ export interface IssueHistoryDoc {
   to: IssueState;
   note: string | null;
   photos: string[];
+  /** The line's facts of the time (unit, deadlines); absent on entries written before they were kept. */
+  facts?: IssueHistoryLine['facts'];
   after: Record<string, unknown> | null;
 }
 
@@ -164,6 +166,7 @@ const IssueHistorySchema = new Schema<IssueHistoryDoc>(
     to: { type: String, required: true },
     note: { type: String, default: null },
     photos: { type: [String], default: [] },
+    facts: { type: Mixed, default: null },
     after: { type: Mixed, default: null },
   },
   { ...options, collection: 'issue_history' },

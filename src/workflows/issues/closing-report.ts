@@ -22,10 +22,11 @@ export async function sendClosingReport(ctx: IssueContext, directory: Directory,
   const history = issue.history;
   const verified = history.filter((h) => h.action === 'verifyPass').at(-1);
   const timeline = history
-    .filter((h) => TIMELINE[h.action])
-    .map((h) => ({
+    .map((h, i) => ({ h, i }))
+    .filter(({ h }) => TIMELINE[h.action])
+    .map(({ h, i }) => ({
       when: ctx.day(h.at),
-      text: `${ctx.personName(directory, h.by)}${TIMELINE[h.action] ?? ''}${h.note && h.action !== 'reported' && h.action !== 'verifyPass' ? `：${h.note}` : ''}`,
+      text: `${ctx.personName(directory, h.by)}${TIMELINE[h.action] ?? ''}${ctx.stepDetail(directory, issue, history, i)}${h.note && h.action !== 'reported' && h.action !== 'verifyPass' ? `：${h.note}` : ''}`,
     }));
   const closedAt = verified?.at ?? ctx.deps.clock.now();
   const view = {

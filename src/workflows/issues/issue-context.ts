@@ -123,15 +123,47 @@ export class IssueContext {
         ? { until: this.deadlineText(issue.pendingExtension.until), reason: issue.pendingExtension.reason, byName: this.personName(directory, issue.pendingExtension.by) }
         : undefined,
       progress: issue.progress.slice(-3).map((p) => ({ when: this.day(p.at), byName: this.personName(directory, p.by), note: p.note, photos: p.photos.length })),
-      history: history.map((h) => ({
+      history: history.map((h, i) => ({
         when: this.day(h.at),
         byName: this.personName(directory, h.by),
-        text: `${HISTORY_TEXT[h.action]}${h.action === 'assign' ? `（${this.unitName(directory, issue.assigneeUnit)}）` : ''}${h.note && h.action !== 'reported' ? `：${h.note}` : ''}`,
+        text: `${HISTORY_TEXT[h.action]}${this.stepDetail(directory, issue, history, i)}${h.note && h.action !== 'reported' ? `：${h.note}` : ''}`,
       })),
       photos: issue.photos.length,
       actions: actionsForState(issue),
       mentionOpenIds,
     };
+  }
+
+  /**
+   * What a history line adds to its verb, from the facts it recorded at the time: the unit and
+   * deadline of a 交办 (`（金河镇，期限12月4日）`), the unit of a 责任退回, the dates of a 延期
+   * (`至12月20日（原期限12月8日）`). Lines stored before facts were kept say what can still be
+   * known for certain: an old 交办 not followed by a 责任退回 went to the unit that has it now;
+   * any other says 单位未记录; old 延期 lines show only their reason.
+   */
+  stepDetail(directory: Directory, issue: Issue, history: IssueHistoryLine[], index: number): string {
+    const line = history[index];
+    if (!line) return '';
+    const f = line.facts;
+    const unit = f?.unitName ?? (f?.unitId ? this.unitName(directory, f.unitId) : undefined);
+    const date = (d: Date | string | undefined) => (d ? this.deadlineText(new Date(d)) : undefined);
+    const was = date(f?.previousDeadline) ? `（原期限${date(f?.previousDeadline)}）` : '';
+    switch (line.action) {
+      case 'assign': {
+        if (f) return `（${[unit, date(f.deadline) && `期限${date(f.deadline)}`].filter(Boolean).join('，')}）`;
+        const returnedLater = history.slice(index + 1).some((h) => h.action === 'returnResponsibility');
+        return `（${!returnedLater && issue.assigneeUnit ? this.unitName(directory, issue.assigneeUnit) : '单位未记录'}）`;
+      }
+      case 'returnResponsibility':
+        return unit ? `（${unit}）` : '';
+      case 'requestExtension':
+      case 'rejectExtension':
+        return date(f?.requestedUntil) ? `至${date(f?.requestedUntil)}${was}` : '';
+      case 'approveExtension':
+        return date(f?.deadline) ? `至${date(f?.deadline)}${was}` : '';
+      default:
+        return '';
+    }
   }
 
   card(directory: Directory, issue: Issue): CardJson {

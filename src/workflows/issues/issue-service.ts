@@ -290,24 +290,27 @@ export class IssueService {
       if (refusalFor(action.type, actor)) throw new ForbiddenError(result.reason);
       throw new UserInputError(result.reason);
     }
+    // The unit's name as it is today goes into the line, so a renamed unit does not rewrite it.
+    const unitId = result.entry.facts?.unitId;
+    const entry: HistoryEntry = unitId ? { ...result.entry, facts: { ...result.entry.facts, unitName: this.ctx.unitName(directory, unitId) } } : result.entry;
     let updated: Issue;
     if (action.type === 'progress') {
       // A retried message: recorded the first time.
-      if (!(await this.ctx.deps.issues.addProgress(issue, result.entry, dedupe, photos))) return { issue, card: this.ctx.card(directory, issue) };
+      if (!(await this.ctx.deps.issues.addProgress(issue, entry, dedupe, photos))) return { issue, card: this.ctx.card(directory, issue) };
       updated = (await this.ctx.deps.issues.get(issue.id)) ?? issue;
     } else {
       const next = { ...result.next };
-      const saved = await this.ctx.deps.issues.applyChange(issue, next, result.entry, {
+      const saved = await this.ctx.deps.issues.applyChange(issue, next, entry, {
         nextSupervisionAt: this.ctx.nextSupervisionAt(directory, next, now),
       });
       if (!saved) throw new StaleError(ALREADY_HANDLED);
-      updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined, history: [...issue.history, { ...result.entry, photos: [] }] };
+      updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined, history: [...issue.history, { ...entry, photos: [] }] };
     }
     this.ctx.deps.logger.info({ issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state }, 'issue changed');
     // Rendered once: every copy, the assignee's new copies and the tapped card show the same.
     const card = this.ctx.card(directory, updated);
     await this.ctx.refreshCopies(updated, card);
-    await this.tell(directory, updated, result.entry, card);
+    await this.tell(directory, updated, entry, card);
     return { issue: updated, card };
   }
 
