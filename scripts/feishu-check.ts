@@ -60,7 +60,8 @@ async function loadDirectory(): Promise<CheckOptions['directory']> {
     if (!parsed.ok) throw new Error(`名录文件有误：\n${parsed.problems.map((p) => `  ${p.where}：${p.message}`).join('\n')}`);
     return parsed.directory;
   }
-  const server = config.mongodbUri ? undefined : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger });
+  // The running bot's database when it runs (never a second server on its data directory).
+  const server = config.mongodbUri ? undefined : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' });
   const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
   try {
     const active = await new DirectoryStore(bindModels(connection), systemClock).loadActive();

@@ -17,6 +17,7 @@ import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
+import { isStoreRefusal } from '../src/store/provision/store-refusal.js';
 import { importDirectory, type DirectorySource } from '../src/workflows/directory/import-directory.js';
 import { summariseImport } from '../src/workflows/directory/import-summary.js';
 
@@ -41,7 +42,16 @@ const data = await readFile(file).catch(() => {
 });
 const source: DirectorySource = /\.xlsx$/i.test(file) ? { format: 'xlsx', data } : { format: 'yaml', text: data.toString('utf8') };
 
-const server = config.mongodbUri ? undefined : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger });
+// While the bot runs, its own server (recorded in BOT_DATA_DIR/db/owner.json) is used, so the
+// bot sees the import at once; otherwise this command starts the recorded store itself.
+const server = config.mongodbUri
+  ? undefined
+  : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' }).catch((error: unknown) => {
+      if (!isStoreRefusal(error)) throw error;
+      console.error(`${error.zh}\n${error.en}`);
+      process.exit(1);
+    });
+if (server?.shared) console.log('机器人正在运行：名录直接导入它正在使用的数据库。');
 const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
 
 async function run(): Promise<number> {

@@ -3,6 +3,7 @@ import { createLogger } from './log/logger.js';
 import { startBot, type RunningBot } from './main/start-bot.js';
 import { startLocalFeishu, writeLocalSession } from './local/local-feishu.js';
 import type { FakeFeishu } from './feishu/fake/fake-feishu.js';
+import { isStoreRefusal } from './store/provision/store-refusal.js';
 
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
@@ -46,13 +47,19 @@ async function main(): Promise<void> {
     );
   }
 
-  let shuttingDown = false;
+  // One Ctrl-C or systemd stop often arrives twice (to the process group, and relayed by tsx),
+  // so a second signal must not cut the drain short; a third one means "now".
+  let signals = 0;
   const shutdown = (signal: string) => {
-    if (shuttingDown) {
-      logger.warn({ signal }, 'second signal: exiting now');
+    signals++;
+    if (signals === 2) {
+      logger.warn({ signal }, 'already shutting down; send the signal once more to exit without finishing');
+      return;
+    }
+    if (signals > 2) {
+      logger.warn({ signal }, 'third signal: exiting now');
       process.exit(1);
     }
-    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
     void bot
       .stop()
@@ -70,6 +77,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (isStoreRefusal(error)) {
+    // Not a crash: the operator gets the reason and the next step, without a stack trace.
+    process.stderr.write(`河湖长助手未启动 / not started:\n${error.zh}\n${error.en}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`河湖长助手 failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -41,6 +41,7 @@ import { INBOX_DEFAULTS, InboxStore } from '../store/inbox-store.js';
 import { bindModels, ensureIndexes, type Models } from '../store/models/index.js';
 import { OutboxStore } from '../store/outbox-store.js';
 import { provisionMongoServer, type MongoServerHandle } from '../store/provision/mongo-server.js';
+import { storeIdentityMatches } from '../store/provision/store-identity.js';
 import { sdkLogger } from './sdk-logger.js';
 import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
 import { DirectoryUpload } from '../chat/directory-upload.js';
@@ -161,7 +162,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   try {
     let dbServer: MongoServerHandle | undefined;
     if (!config.mongodbUri) {
-      dbServer = await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger });
+      dbServer = await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'bot' });
       cleanups.push(() => dbServer?.stop());
     }
     const uri = config.mongodbUri ?? dbServer?.uri ?? '';
@@ -391,8 +392,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       }),
       readiness: async () => {
         const database = await isDatabaseReachable(connection);
+        // The embedded store must be the one recorded for the data directory, not merely some database.
+        const storeId = dbServer?.storeId;
+        const store = database && (storeId ? await storeIdentityMatches(connection.getClient(), storeId) : true);
         const schedulerRunning = scheduler.isRunning;
-        return { ready: database && schedulerRunning, checks: { database, scheduler: schedulerRunning } };
+        return { ready: database && store && schedulerRunning, checks: { database, store, scheduler: schedulerRunning } };
       },
     });
 

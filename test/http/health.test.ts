@@ -10,7 +10,7 @@ describe('health and readiness', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${t.bot.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: true, scheduler: true });
+    expect(await ready.json()).toEqual({ status: 'ready', database: true, store: true, scheduler: true });
   });
 
   it('registers the recurring jobs in Agenda', async () => {
@@ -27,6 +27,6 @@ describe('health and readiness', () => {
     await t.bot.scheduler.stop();
     const ready = await fetch(`${t.bot.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'not_ready', database: true, scheduler: false });
+    expect(await ready.json()).toEqual({ status: 'not_ready', database: true, store: true, scheduler: false });
   });
 });

@@ -6,18 +6,28 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Logger } from '../../log/logger.js';
+import { backendFile, detectExistingBackend, newRecord, readBackendRecord, writeBackendRecord, type BackendRecord, type EmbeddedBackend } from './backend-record.js';
+import { claimDataDir, type OwnerRole } from './data-dir-owner.js';
 import { ensureFerretDbBinary, findExecutable } from './ferretdb-binary.js';
-import { startPostgres, type PostgresHandle } from './postgres.js';
+import { choosePostgresDir, OUTSIDE_ROOT, postgresPrograms, startPostgres } from './postgres.js';
+import { stopProcessesServing } from './stale-servers.js';
+import { ensureStoreIdentity } from './store-identity.js';
+import { StoreRefusal } from './store-refusal.js';
 
 export interface MongoServerHandle {
   uri: string;
   kind: 'external' | 'mongod' | 'ferretdb';
-  /** Stops a server we started (SIGTERM, SIGKILL after 5 s); a no-op for external ones. Idempotent. */
+  /** Embedded stores: the id recorded in backend.json and in the database (see store-identity.ts). */
+  storeId?: string;
+  backend?: EmbeddedBackend;
+  /** True when another process (the running bot) serves this data directory and we only connect. */
+  shared?: boolean;
+  /** Stops a server we started (SIGTERM, SIGKILL after 5 s) and gives up the data directory; a no-op for external or shared ones. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -29,6 +39,11 @@ export interface ProvisionOptions {
   logger: Logger;
   /** Where the FerretDB build is cached; see defaultCacheDir(). */
   cacheDir?: string;
+  /**
+   * 'bot' (default) owns the data directory alone: a second bot is refused. 'script' (org:import,
+   * feishu:check) connects to the running bot's server when there is one, else starts its own.
+   */
+  role?: OwnerRole;
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -39,15 +54,135 @@ const OUTPUT_TAIL_CHARS = 4_000;
 
 type ServerKind = 'mongod' | 'ferretdb';
 
+interface StartedServer {
+  uri: string;
+  kind: ServerKind;
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+/** Data directories this process has open, so two users in one process share one server. */
+const openHere = new Map<string, { handle: Promise<MongoServerHandle>; users: number }>();
+
 export async function provisionMongoServer(options: ProvisionOptions): Promise<MongoServerHandle> {
-  const { uri, dataDir, logger } = options;
+  const { uri, logger } = options;
   if (uri) {
     logger.info({ kind: 'external' }, 'using the MongoDB server given by URI');
     return { uri, kind: 'external', stop: () => Promise.resolve() };
   }
+  const dataDir = resolve(options.dataDir);
+  let entry = openHere.get(dataDir);
+  if (!entry) {
+    const opened = { handle: openEmbedded(dataDir, options), users: 0 };
+    entry = opened;
+    openHere.set(dataDir, opened);
+    opened.handle.catch(() => openHere.get(dataDir) === opened && openHere.delete(dataDir));
+  }
+  const shared = entry;
+  const handle = await shared.handle;
+  shared.users++;
+  let stopped: Promise<void> | undefined;
+  return {
+    ...handle,
+    stop: () =>
+      (stopped ??= (async () => {
+        if (--shared.users > 0) return;
+        if (openHere.get(dataDir) === shared) openHere.delete(dataDir);
+        await handle.stop();
+      })()),
+  };
+}
 
-  const mongod = await findExecutable('mongod');
-  if (mongod) {
+/**
+ * Opens the data directory's own store: as its owner (stopping what a killed run left, then
+ * starting the recorded backend), or through the running bot's server (commands).
+ */
+async function openEmbedded(dataDir: string, options: ProvisionOptions): Promise<MongoServerHandle> {
+  const { logger } = options;
+  const claim = await claimDataDir(dataDir, options.role ?? 'bot', logger);
+  if (claim.kind === 'shared') {
+    const record = await readBackendRecord(dataDir);
+    if (record) await ensureStoreIdentity(claim.record.uri, record.storeId, backendFile(dataDir));
+    logger.info({ pid: claim.record.pid, uri: claim.record.uri }, "using the running bot's database");
+    return { uri: claim.record.uri, kind: claim.record.kind ?? 'ferretdb', storeId: record?.storeId, backend: record?.backend, shared: true, stop: () => Promise.resolve() };
+  }
+  const owner = claim.owner;
+  let createdOutside: string | undefined;
+  try {
+    // Always, not only after a stale owner record: versions before owner.json left no record.
+    await stopProcessesServing(staleMarkers(options.dataDir, dataDir), logger);
+    const { record, created, unrecorded } = await resolveBackend(dataDir, logger);
+    if (created && record.postgresDir?.startsWith(OUTSIDE_ROOT)) createdOutside = record.postgresDir;
+    const server = await startBackend(dataDir, record, created, options);
+    try {
+      await ensureStoreIdentity(server.uri, record.storeId, backendFile(dataDir));
+      // Recorded only once the store has opened, so a failed first start leaves the choice open.
+      if (unrecorded) await writeBackendRecord(dataDir, record);
+      await owner.update({ uri: server.uri, kind: server.kind, ferretdbPid: server.kind === 'ferretdb' ? server.pid : undefined });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    createdOutside = undefined;
+    return {
+      uri: server.uri,
+      kind: server.kind,
+      storeId: record.storeId,
+      backend: record.backend,
+      stop: async () => {
+        await server.stop();
+        await owner.release();
+      },
+    };
+  } catch (error) {
+    if (createdOutside) await rm(createdOutside, { recursive: true, force: true });
+    await owner.release();
+    throw error;
+  }
+}
+
+/** Arguments by which our servers name this data directory (as given, and absolute). */
+function staleMarkers(given: string, absolute: string): string[] {
+  return [...new Set([given, absolute])].flatMap((dir) => [`--state-dir=${join(dir, 'ferretdb', 'state')}`, join(dir, 'mongod')]);
+}
+
+/**
+ * The recorded backend; for a directory made before records, the one its files show; for a
+ * new one, HEHU_EMBEDDED_BACKEND or the best available (mongod, PostgreSQL, SQLite).
+ */
+async function resolveBackend(dataDir: string, logger: Logger): Promise<{ record: BackendRecord; created: boolean; unrecorded: boolean }> {
+  const wanted = process.env.HEHU_EMBEDDED_BACKEND;
+  const recorded = await readBackendRecord(dataDir);
+  if (recorded) {
+    if (wanted && wanted !== recorded.backend) {
+      logger.warn({ wanted, recorded: recorded.backend }, `HEHU_EMBEDDED_BACKEND is ignored: this data directory's records are in ${recorded.backend} (${backendFile(dataDir)})`);
+    }
+    return { record: recorded, created: false, unrecorded: false };
+  }
+  const legacyPostgres = join(dataDir, 'postgres');
+  const existing = await detectExistingBackend(dataDir, legacyPostgres);
+  if (existing) {
+    logger.info({ backend: existing }, 'recording the backend this data directory already uses');
+    return { record: newRecord(existing, existing === 'postgres' ? legacyPostgres : undefined), created: false, unrecorded: true };
+  }
+  const backend = isBackend(wanted)
+    ? wanted
+    : (await findExecutable('mongod'))
+      ? 'mongod'
+      : (await postgresPrograms())
+        ? 'postgres'
+        : 'sqlite';
+  const record = newRecord(backend);
+  if (backend === 'postgres') record.postgresDir = await choosePostgresDir(dataDir, record.storeId, logger);
+  logger.info({ backend, postgresDir: record.postgresDir }, 'new data directory: choosing its database');
+  return { record, created: true, unrecorded: true };
+}
+
+async function startBackend(dataDir: string, record: BackendRecord, created: boolean, options: ProvisionOptions): Promise<StartedServer> {
+  const { logger } = options;
+  if (record.backend === 'mongod') {
+    const mongod = await findExecutable('mongod');
+    if (!mongod) throw missing('mongod', dataDir, '请安装 MongoDB（mongod）后再启动', 'Install mongod and start again');
     const dbPath = join(dataDir, 'mongod');
     await mkdir(dbPath, { recursive: true });
     return startServer('mongod', logger, (port) => ({
@@ -65,12 +200,14 @@ export async function provisionMongoServer(options: ProvisionOptions): Promise<M
       { cause: error },
     );
   }
-  const postgres = await startPostgresOrNot(dataDir, logger);
-  if (postgres) {
+  const stateDir = join(dataDir, 'ferretdb', 'state');
+  await mkdir(stateDir, { recursive: true });
+  if (record.backend === 'postgres') {
+    const postgres = await startPostgres(record.postgresDir ?? join(dataDir, 'postgres'), await freeLoopbackPort(), created, logger);
     try {
       const server = await startServer('ferretdb', logger, (port) => ({
         file: ferretdb,
-        args: ['--handler=pg', `--postgresql-url=${postgres.url}`, ...ferretDbCommon(join(dataDir, 'ferretdb', 'state'), port)],
+        args: ['--handler=pg', `--postgresql-url=${postgres.url}`, ...ferretDbCommon(stateDir, port)],
       }));
       return { ...server, stop: async () => (await server.stop(), await postgres.stop()) };
     } catch (error) {
@@ -80,13 +217,23 @@ export async function provisionMongoServer(options: ProvisionOptions): Promise<M
   }
   // FerretDB's SQLite backend wants an existing directory, given as a URL ending in a slash.
   const sqliteDir = join(dataDir, 'ferretdb', 'data');
-  const stateDir = join(dataDir, 'ferretdb', 'state');
+  if (!created && !existsSync(sqliteDir)) throw missing('SQLite', dataDir, `数据目录登记的 SQLite 数据（${sqliteDir}）不存在。请从备份恢复`, `The SQLite data recorded for it (${sqliteDir}) is missing. Restore it from a backup`);
   await mkdir(sqliteDir, { recursive: true });
-  await mkdir(stateDir, { recursive: true });
   return startServer('ferretdb', logger, (port) => ({
     file: ferretdb,
     args: ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, ...ferretDbCommon(stateDir, port)],
   }));
+}
+
+function missing(what: string, dataDir: string, zh: string, en: string): StoreRefusal {
+  return new StoreRefusal(
+    `数据目录 ${dataDir} 的数据保存在 ${what} 中（见 ${backendFile(dataDir)}）。${zh}；机器人不会改用另一个空的数据库。`,
+    `${dataDir} keeps its records in ${what} (see ${backendFile(dataDir)}). ${en}; the bot will not switch to another, empty store.`,
+  );
+}
+
+function isBackend(value: unknown): value is EmbeddedBackend {
+  return value === 'postgres' || value === 'sqlite' || value === 'mongod';
 }
 
 function ferretDbCommon(stateDir: string, port: number): string[] {
@@ -100,35 +247,19 @@ function ferretDbCommon(stateDir: string, port: number): string[] {
   ];
 }
 
-/**
- * PostgreSQL for FerretDB when it is installed and starts; otherwise undefined and FerretDB
- * uses SQLite. HEHU_EMBEDDED_BACKEND=sqlite forces SQLite.
- */
-async function startPostgresOrNot(dataDir: string, logger: Logger): Promise<PostgresHandle | undefined> {
-  if (process.env.HEHU_EMBEDDED_BACKEND === 'sqlite') return undefined;
-  // A data dir that already holds SQLite data keeps using it: switching would hide that data.
-  const sqliteDir = join(dataDir, 'ferretdb', 'data');
-  if (!existsSync(join(dataDir, 'postgres')) && existsSync(sqliteDir) && (await readdir(sqliteDir)).length > 0) return undefined;
-  try {
-    await mkdir(join(dataDir, 'ferretdb', 'state'), { recursive: true });
-    return await startPostgres(dataDir, await freeLoopbackPort(), logger);
-  } catch (error) {
-    logger.warn({ err: error }, 'postgresql did not start; FerretDB will use SQLite');
-    return undefined;
-  }
-}
-
 async function startServer(
   kind: ServerKind,
   logger: Logger,
   command: (port: number) => { file: string; args: string[] },
-): Promise<MongoServerHandle> {
+): Promise<StartedServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     const uri = `mongodb://127.0.0.1:${port}/`;
     const { file, args } = command(port);
     logger.info({ kind, port }, `starting ${kind}`);
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a Ctrl-C or a group SIGTERM meant for the bot must not take the
+    // database away while the bot drains; the bot stops it last.
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output = captureOutput(child, kind, logger);
     const stop = stopOnce(child);
     try {
@@ -139,7 +270,7 @@ async function startServer(
       throw error;
     }
     logger.info({ kind, uri }, `${kind} is ready`);
-    return { uri, kind, stop };
+    return { uri, kind, pid: child.pid, stop };
   }
 }
 

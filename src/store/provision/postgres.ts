@@ -2,53 +2,127 @@
  * A private PostgreSQL for FerretDB, when the machine has PostgreSQL's programs. FerretDB on
  * PostgreSQL answers filtered reads and writes from indexes; on SQLite every write reads the
  * whole collection, which caps the bot at a few taps a second once a district has thousands
- * of problems. SQLite stays the fallback when PostgreSQL is absent or will not start.
+ * of problems. Which of the two a data directory uses is decided once (backend-record.ts).
+ *
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user, which
+ * must reach its cluster. A data directory inside a 0700 home is out of its reach, and opening
+ * somebody's home is not ours to do; the cluster then lives in a directory we create for it
+ * under /var/lib/hehu-assistant, and backend.json records where.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../log/logger.js';
+import { isRunning } from './data-dir-owner.js';
 import { findExecutable } from './ferretdb-binary.js';
+import { StoreRefusal } from './store-refusal.js';
 
 const run = promisify(execFile);
 /** Debian keeps the server programs outside PATH. */
 const PG_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
 /** PostgreSQL refuses to run as root; as root we run it as this system user. */
 const SERVICE_USER = 'postgres';
+/** Where clusters go when the service user cannot reach the data directory. */
+export const OUTSIDE_ROOT = process.env.HEHU_POSTGRES_ROOT || '/var/lib/hehu-assistant';
 
 export interface PostgresHandle {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-/** Starts PostgreSQL on `dataDir/postgres` (created on first use) and a free port; undefined when not installed. */
-export async function startPostgres(dataDir: string, port: number, logger: Logger): Promise<PostgresHandle | undefined> {
+interface Programs {
+  initdb: string;
+  pgCtl: string;
+}
+
+export async function postgresPrograms(): Promise<Programs | undefined> {
   const initdb = await findExecutable('initdb', PG_DIRS);
   const pgCtl = await findExecutable('pg_ctl', PG_DIRS);
-  if (!initdb || !pgCtl) return undefined;
-  const asRoot = process.getuid?.() === 0;
-  const command = (file: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', SERVICE_USER, '--', file, ...args]] : [file, args]);
+  return initdb && pgCtl ? { initdb, pgCtl } : undefined;
+}
 
-  // Absolute: PostgreSQL resolves the socket directory from inside its data directory.
-  const dir = join(resolve(dataDir), 'postgres');
-  const data = join(dir, 'data');
-  await mkdir(dir, { recursive: true });
-  if (asRoot) {
-    // The service user must reach its directory: let it through ours, and own its own.
-    await chmod(dataDir, 0o711);
+const asRoot = (): boolean => process.getuid?.() === 0;
+
+function command(file: string, args: string[]): [string, string[]] {
+  return asRoot() ? ['runuser', ['-u', SERVICE_USER, '--', file, ...args]] : [file, args];
+}
+
+/**
+ * For a new store: `dataDir/postgres` when PostgreSQL's user can reach it (always, when not
+ * root), else a directory of its own under OUTSIDE_ROOT named by the store id.
+ */
+export async function choosePostgresDir(dataDir: string, storeId: string, logger: Logger): Promise<string> {
+  const inside = join(resolve(dataDir), 'postgres');
+  if (!asRoot()) return inside;
+  const { uid, gid } = await serviceIds();
+  await mkdir(inside, { recursive: true });
+  // The store directory is ours; let the service user through it (not any parent we did not make).
+  await chmod(dataDir, 0o711);
+  await chown(inside, uid, gid);
+  if (await serviceUserCanUse(inside)) return inside;
+  await rm(inside, { recursive: true, force: true });
+  const outside = join(OUTSIDE_ROOT, storeId);
+  await mkdir(OUTSIDE_ROOT, { recursive: true, mode: 0o755 });
+  await mkdir(outside, { mode: 0o700 });
+  await chown(outside, uid, gid);
+  logger.warn({ dir: outside }, `PostgreSQL's user cannot reach ${inside}; its cluster lives in ${outside} (recorded in backend.json)`);
+  return outside;
+}
+
+/**
+ * Starts PostgreSQL on `clusterDir/data`, creating the cluster when `create` (a new store);
+ * a server left running on it by a killed run is stopped first. Refuses, saying why, when
+ * the recorded cluster is missing or cannot be started.
+ */
+export async function startPostgres(clusterDir: string, port: number, create: boolean, logger: Logger): Promise<PostgresHandle> {
+  const programs = await postgresPrograms();
+  if (!programs) {
+    throw new StoreRefusal(
+      `此数据目录的数据保存在 PostgreSQL 中（${clusterDir}），但本机找不到 PostgreSQL 程序（initdb、pg_ctl）。请安装 PostgreSQL（如 apt-get install postgresql）后再启动；机器人不会改用另一个空的数据库。`,
+      `This data directory's records are in PostgreSQL (${clusterDir}) but initdb/pg_ctl are not installed. Install PostgreSQL and start again; the bot will not switch to another, empty store.`,
+    );
+  }
+  const data = join(clusterDir, 'data');
+  if (!create && !existsSync(join(data, 'PG_VERSION'))) {
+    throw new StoreRefusal(
+      `数据目录登记的 PostgreSQL 数据库目录 ${clusterDir} 不存在或无法访问。若数据目录是从别处复制来的，请把该目录一并复制到原位置（见 README“备份与恢复”）；机器人不会改用另一个空的数据库。`,
+      `The PostgreSQL cluster recorded for this data directory (${clusterDir}) is missing or unreadable. Restore it to that place (see README, backup and restore); the bot will not start on another, empty store.`,
+    );
+  }
+  if (asRoot()) {
     const { uid, gid } = await serviceIds();
-    await chownTree(dir, uid, gid);
+    await mkdir(clusterDir, { recursive: true });
+    // A copy restored by root (cp -r) must be the service user's again.
+    await chownTree(clusterDir, uid, gid);
+    if (!(await serviceUserCanUse(clusterDir))) {
+      throw new StoreRefusal(
+        `PostgreSQL 以系统用户 postgres 运行，但它无法进入 ${clusterDir}（上层目录不允许其访问，例如位于权限为 0700 的主目录中）。请把 BOT_DATA_DIR 放到 postgres 用户可以进入的位置（如 /srv/hehu），或恢复原来的目录权限。`,
+        `PostgreSQL runs as the postgres user, which cannot reach ${clusterDir} (a parent directory shuts it out, e.g. a 0700 home). Put BOT_DATA_DIR where that user can reach it (e.g. /srv/hehu) or restore the permissions.`,
+      );
+    }
   }
-  if (!existsSync(join(data, 'PG_VERSION'))) {
-    await run(...command(initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-instructions']));
+  if (create && !existsSync(join(data, 'PG_VERSION'))) {
+    await run(...command(programs.initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-instructions']));
   }
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
-  await run(...command(pgCtl, ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', options, 'start']));
+  await stopStalePostgres(programs.pgCtl, data, logger);
+  const log = join(clusterDir, 'postgres.log');
+  const options = `-p ${port} -k ${clusterDir} -c listen_addresses=127.0.0.1`;
+  try {
+    await run(...command(programs.pgCtl, ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']));
+  } catch (error) {
+    const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
+    throw new StoreRefusal(
+      `PostgreSQL 无法在 ${data} 上启动，机器人不会改用另一个空的数据库。请查看 ${log} 的末尾（已附在下方）排除问题后再启动。\n${tail}`,
+      `PostgreSQL would not start on ${data}; the bot will not switch to another, empty store. See the end of ${log} (below).`,
+      { cause: error },
+    );
+  }
   logger.info({ port }, 'postgresql is ready');
 
-  const stopArgs = command(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']);
+  const stopArgs = command(programs.pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']);
   // pg_ctl starts a daemon, not our child: stop it when this process exits, however it exits.
   const onExit = () => {
     try {
@@ -61,12 +135,34 @@ export async function startPostgres(dataDir: string, port: number, logger: Logge
   let stopping: Promise<void> | undefined;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
     stop: () =>
       (stopping ??= (async () => {
         process.off('exit', onExit);
         await run(...stopArgs).catch((error: unknown) => logger.warn({ err: error }, 'could not stop postgresql'));
       })()),
   };
+}
+
+/** A postmaster still running on `data` (from a killed run) is shut down cleanly first. */
+async function stopStalePostgres(pgCtl: string, data: string, logger: Logger): Promise<void> {
+  const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return; // PostgreSQL clears a dead one's file itself.
+  logger.warn({ pid, data }, 'stopping the PostgreSQL left running by a previous run');
+  await run(...command(pgCtl, ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop'])).catch(async (error: unknown) => {
+    logger.warn({ err: error }, 'pg_ctl stop failed; ending the stale postmaster');
+    process.kill(pid, 'SIGQUIT');
+    for (let i = 0; i < 50 && isRunning(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  });
+}
+
+async function serviceUserCanUse(dir: string): Promise<boolean> {
+  try {
+    await run('runuser', ['-u', SERVICE_USER, '--', 'test', '-r', dir, '-a', '-w', dir, '-a', '-x', dir]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function serviceIds(): Promise<{ uid: number; gid: number }> {
