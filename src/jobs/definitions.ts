@@ -25,8 +25,17 @@ export interface JobBodies {
 
 export interface JobDefinition {
   name: string;
-  /** Recurring interval (human-interval, or cron in the bot's time zone); omitted for one-off jobs. */
+  /**
+   * Recurring interval (human-interval, or cron in the bot's time zone); omitted for one-off
+   * jobs. A job that runs once per due time needs cron: its occurrences are the same instants
+   * on every instance, which the run claim is keyed by.
+   */
   every?: string;
+  /**
+   * Whether each due time runs on one instance only (a run claim keyed by name and due
+   * time; the default). False for a job whose every piece of work is claimed on its own.
+   */
+  once?: boolean;
   run(bodies: JobBodies, dueAt: Date): Promise<unknown>;
 }
 
@@ -34,6 +43,8 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
   {
     name: 'inbox.retry',
     every: '1 minute',
+    // Each retry attempt is leased per event; two sweeps at once share the work safely.
+    once: false,
     run: (bodies) => bodies.retryInboundEvents(),
   },
   {
