@@ -62,7 +62,8 @@ function body(layout: DocumentLayout): string[] {
   }
   if (layout.attendance.length > 0) paragraphs.push(paragraph(''));
   for (const text of layout.attendance) paragraphs.push(paragraph(text, { indent: true }));
-  paragraphs.push(paragraph(''), paragraph(layout.issuer, { align: 'right' }), paragraph(layout.date, { align: 'right' }));
+  paragraphs.push(paragraph(''), paragraph(layout.issuer, { align: 'right' }));
+  if (layout.date) paragraphs.push(paragraph(layout.date, { align: 'right' }));
   return paragraphs;
 }
 

@@ -6,7 +6,8 @@ import {
   type DocumentActor,
   type OfficialDocument,
 } from '../../src/domain/documents/document.js';
-import { findDeadline, findUnit, parseItemLine } from '../../src/domain/documents/item-line.js';
+import { findUnit, parseItemLine } from '../../src/domain/documents/item-line.js';
+import { firstDateWord as findDeadline } from '../../src/domain/time/date-words.js';
 import { chineseNumber } from '../../src/domain/documents/layout.js';
 import { nextConvener } from '../../src/domain/meetings/meeting.js';
 import { approvalNudge, DEFAULT_MEETING_SETTINGS, fourListsStage, meetingReminderStage, meetingStart, weeklyFrom } from '../../src/domain/meetings/meeting-settings.js';
@@ -29,19 +30,24 @@ describe('reading a decision written in a chat', () => {
     expect(findUnit('加强巡查', units)).toBeUndefined();
   });
 
-  it('finds the deadline in the forms people write, always on or after today', () => {
-    expect(findDeadline('2027年1月15日前完成', today)).toEqual({ year: 2027, month: 1, day: 15 });
-    expect(findDeadline('2026-12-31前', today)).toEqual({ year: 2026, month: 12, day: 31 });
-    expect(findDeadline('12月20日前排查', today)).toEqual({ year: 2026, month: 12, day: 20 });
-    // A day already past this year is next year's.
-    expect(findDeadline('3月31日前完成', today)).toEqual({ year: 2027, month: 3, day: 31 });
-    expect(findDeadline('12月底前完成', today)).toEqual({ year: 2026, month: 12, day: 31 });
-    expect(findDeadline('2月底前完成', today)).toEqual({ year: 2027, month: 2, day: 28 });
-    expect(findDeadline('年底前完成', today)).toEqual({ year: 2026, month: 12, day: 31 });
-    expect(findDeadline('15日内完成', today)).toEqual({ year: 2026, month: 12, day: 15 });
-    expect(findDeadline('2026年2月30日', today)).toBeUndefined();
-    expect(findDeadline('2026年11月1日前', today)).toBeUndefined();
-    expect(findDeadline('尽快完成', today)).toBeUndefined();
+  it('finds the deadline in the forms people write, and never moves a passed day to next year', () => {
+    const day = (text: string) => findDeadline(text, today);
+    expect(day('2027年1月15日前完成')).toEqual({ date: { year: 2027, month: 1, day: 15 } });
+    expect(day('2026-12-31前')).toEqual({ date: { year: 2026, month: 12, day: 31 } });
+    expect(day('12月20日前排查')).toEqual({ date: { year: 2026, month: 12, day: 20 } });
+    expect(day('11月30日前完成')).toEqual({ date: { year: 2026, month: 11, day: 30 } });
+    // A day without a year that has passed is the writer's to fix, not next year's.
+    expect(day('3月31日前完成')).toEqual({ problem: '3月31日已过，请写明年份' });
+    expect(day('明年3月31日前完成')).toEqual({ date: { year: 2027, month: 3, day: 31 } });
+    expect(day('12月底前完成')).toEqual({ date: { year: 2026, month: 12, day: 31 } });
+    expect(day('2月底前完成')).toEqual({ problem: '2月底已过，请写明年份' });
+    expect(day('明年2月底前完成')).toEqual({ date: { year: 2027, month: 2, day: 28 } });
+    expect(day('年底前完成')).toEqual({ date: { year: 2026, month: 12, day: 31 } });
+    expect(day('明年年底前完成')).toEqual({ date: { year: 2027, month: 12, day: 31 } });
+    expect(day('15日内完成')).toEqual({ date: { year: 2026, month: 12, day: 15 } });
+    expect(day('2026年2月30日')).toEqual({ problem: '2026年2月30日不是有效日期' });
+    expect(day('2026年11月1日前')).toEqual({ problem: '2026年11月1日已过，请重新填写' });
+    expect(day('尽快完成')).toEqual({});
   });
 
   it('strips the 议定： prefix and keeps the words as written', () => {

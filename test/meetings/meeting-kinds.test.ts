@@ -47,7 +47,8 @@ const KINDS: Walk[] = [
 describe('each meeting kind, from scheduling to tracked decisions', () => {
   KINDS.forEach((w, index) => {
     it(`${w.kind}: ${w.organiser} schedules, ${w.drafter} drafts, ${w.approver} returns then approves, closings reach ${w.approver}`, async () => {
-      const form = { kind: w.kind, water: w.water, date: '2026-12-20 +0800', time: '15:00', place: '区政府第一会议室' };
+      const day = `2026-12-0${2 + index}`;
+      const form = { kind: w.kind, water: w.water, date: `${day} +0800`, time: '15:00', place: '区政府第一会议室' };
       expect((await tap('wu', { a: 'meeting.create' }, form)).toast?.type).toBe('error');
       const scheduled = await tap(w.organiser, { a: 'meeting.create' }, form);
       expect(scheduled.toast?.content).toBe('会议通知已发出');
@@ -55,6 +56,8 @@ describe('each meeting kind, from scheduling to tracked decisions', () => {
       const id = meeting.minutesId;
       expect((await docById(id)).title).toBe(w.title);
       expect(meeting.participants).toContain(await personKey(w.approver));
+      // Minutes are written once the meeting has begun.
+      clock.set(`${day}T15:00:00+08:00`);
 
       // The drafter records a decision by replying in the thread of their copy of the card.
       const copy = t.fake.messages().find((m) => m.msgType === 'interactive' && text(m.content).includes(w.title) && (m.receiveId === openId(w.drafter) || m.chatId !== undefined))!;
@@ -159,8 +162,9 @@ describe('四张清单 from draft to tracked tasks', () => {
 describe('two approvals at once', () => {
   it('publishes once, with one number and one problem per decision', async () => {
     clock.advance(60_000);
-    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 22 }, time: '10:00', place: '区水务局', units: [], people: [] });
+    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 28 }, time: '10:00', place: '区水务局', units: [], people: [] });
     const meeting = (await t.bot.models.meetings.findOne().sort({ createdAt: -1 }).lean())!;
+    clock.set('2026-12-28T10:00:00+08:00');
     await t.bot.documents.addLines(openId('sun'), meeting.minutesId, ['议定：永和镇2027年2月28日前完成排污口整治']);
     await t.bot.documents.submit(openId('sun'), meeting.minutesId, (await docById(meeting.minutesId)).version);
     await t.settle();
@@ -179,8 +183,9 @@ describe('two approvals at once', () => {
 describe('a publication cut short', () => {
   it('is finished by the reminder job: number, posts and tracked decisions', async () => {
     clock.advance(60_000);
-    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 23 }, time: '10:00', place: '区水务局', units: [], people: [] });
+    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 29 }, time: '10:00', place: '区水务局', units: [], people: [] });
     const meeting = (await t.bot.models.meetings.findOne().sort({ createdAt: -1 }).lean())!;
+    clock.set('2026-12-29T10:00:00+08:00');
     await t.bot.documents.addLines(openId('sun'), meeting.minutesId, ['议定：金河镇2027年2月28日前完成河道清障']);
     await t.bot.documents.submit(openId('sun'), meeting.minutesId, (await docById(meeting.minutesId)).version);
     // The approval is claimed and saved, then the process stops before publishing.

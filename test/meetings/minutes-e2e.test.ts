@@ -63,6 +63,17 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     }
   });
 
+  it('records nothing before the meeting starts', async () => {
+    const early = await tap('sun', await doc('doc.saveItem'), { text: '完成滨河路段河道清淤', unit: 'yonghe', date: '2026-12-31 +0800' });
+    expect(early.toast).toEqual({ type: 'error', content: '会议定于2026年12月3日上午9时30分召开，会议开始后才能记录议定事项、提交和审定纪要。' });
+    const [typed] = await say('sun', { text: '/议定 区农业农村局12月20日前排查沿河养殖' });
+    expect(textOf(typed)).toBe('会议定于2026年12月3日上午9时30分召开，会议开始后才能记录议定事项、提交和审定纪要。');
+    expect((await minutes()).items).toEqual([]);
+    const [listed] = await say('sun', { text: '/会议' });
+    expect(text(listed?.content)).toContain('即将召开 **1** 个会议');
+    clock.set('2026-12-03T09:30:00+08:00');
+  });
+
   it('records decisions by form, by 议定： replies in the card’s thread and by /议定, from the drafter only', async () => {
     const opened = await tap('sun', await doc('doc.itemForm'));
     expect(text(opened.form)).toContain('记录议定事项');
@@ -83,6 +94,11 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     expect(textOf(ack)).toBe('已记录2项议定事项（第2、3项）。第3项缺少责任单位和完成时限，请在卡片上点“补全”。');
     const [outsider] = await say('wu', { chatId: 'oc_example_dadu', rootId: t.fake.messages().find((m) => m.chatId === 'oc_example_dadu' && text(m.content).includes('纪要'))!.messageId, text: '议定：永和镇年底前完成' });
     expect(textOf(outsider)).toBe('只有起草单位可以修改和提交会议纪要。');
+    // A day without a year that has passed is the writer's to fix, never silently next year's.
+    const [passed] = await say('sun', { text: '/议定 区农业农村局11月30日前排查沿河养殖' });
+    expect(textOf(passed)).toBe('11月30日已过，请写明年份。');
+    const [oneOfTwo] = await say('sun', { chatId: 'oc_example_shuiwu', rootId: thread.messageId, text: '议定：永和镇12月25日前清淤\n议定：区水务局3月31日前完成验收' });
+    expect(textOf(oneOfTwo)).toBe('第2行：3月31日已过，请写明年份。');
     const [command] = await say('sun', { text: '/议定 区农业农村局12月20日前排查沿河养殖' });
     expect(textOf(command)).toBe('《大渡河（金口河段）巡河现场会议纪要》：已记录1项议定事项（第4项）。');
 
@@ -122,6 +138,8 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     expect(draft).toContain('一、完成滨河路段河道清淤。（责任单位：永和镇；完成时限：2026年12月31日前）');
     expect(draft).toContain('二、由区自然资源局负责，2027年1月15日前完成岸线划界。（责任单位：区自然资源局；完成时限：2027年1月15日前）');
     expect(draft).toContain('出席：李某某、孙某某、吴某某');
+    // A draft has not been issued: no 印发 date.
+    expect(draft).not.toContain('印发');
 
     expect((await tap('sun', await doc('doc.approve'))).toast).toEqual({ type: 'error', content: '只有审定人可以审定会议纪要。' });
     expect((await tap('sun', await doc('doc.itemForm'))).toast).toEqual({ type: 'error', content: '会议纪要已提交审定，如需修改，请审定人退回。' });
@@ -145,11 +163,13 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     expect(approved.toast?.content).toBe('已审定通过并印发');
     expect(text(approved.card)).toContain(MINUTES_NO);
     expect(await minutes()).toMatchObject({ state: 'published', number: MINUTES_NO });
+    const [listed] = await say('sun', { text: '/会议' });
+    expect(text(listed?.content)).toContain('即将召开 **0** 个会议');
 
     const published = await docxText(t.fake.messages().slice(before).find((m) => m.msgType === 'file' && m.chatId === 'oc_example_hezhangban'));
     expect(published).toContain(MINUTES_NO);
     expect(published).toContain('一、完成滨河路段1.2公里河道清淤。');
-    expect(published).toContain('2026年11月30日印发');
+    expect(published).toContain('2026年12月3日印发');
     for (const chat of ['oc_example_hezhangban', 'oc_example_zongheban', 'oc_example_dadu', 'oc_example_shuiwu']) {
       expect(t.fake.messages().slice(before).some((m) => m.chatId === chat && text(m.content).includes(MINUTES_NO))).toBe(true);
     }

@@ -131,9 +131,22 @@ const refuse = (reason: string, forbidden = false): DocumentTransition => ({ ok:
  * One step of the approval flow, for one person. Editing (items, body, files) and submitting
  * belong to the drafting unit while drafting; approving and returning to the approver while
  * the draft waits. Every step bumps the version, so an outdated card is refused.
+ *
+ * Minutes record what a meeting decided, so nothing is written, approved or published before
+ * the meeting starts (`meeting`, with its start as people read it). A meeting has no end
+ * time in the records, so its start is the earliest moment the minutes can be true.
  */
-export function documentTransition(doc: OfficialDocument, action: DocumentAction, actor: DocumentActor, at: Date): DocumentTransition {
+export function documentTransition(
+  doc: OfficialDocument,
+  action: DocumentAction,
+  actor: DocumentActor,
+  at: Date,
+  meeting?: { startsAt: Date; when: string },
+): DocumentTransition {
   const name = DOCUMENT_KIND_NAMES[doc.kind];
+  if (doc.kind === 'minutes' && meeting && at.getTime() < meeting.startsAt.getTime()) {
+    return refuse(`会议定于${meeting.when}召开，会议开始后才能记录议定事项、提交和审定纪要。`);
+  }
   const step = (to: DocumentState, note: string | null = null): DocumentTransition => ({
     ok: true,
     next: { state: to, version: doc.version + 1 },

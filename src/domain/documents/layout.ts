@@ -19,7 +19,7 @@ export interface DocumentLayout {
   sections: Array<{ heading: string; lines: string[] }>;
   /** 出席、列席 lines. */
   attendance: string[];
-  /** 2026年12月5日 */
+  /** 2026年12月5日印发; empty for a draft, which has not been issued. */
   date: string;
 }
 

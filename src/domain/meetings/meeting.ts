@@ -1,4 +1,5 @@
 import type { Directory } from '../directory/directory.js';
+import type { OfficialDocument } from '../documents/document.js';
 
 /**
  * Meetings of the mechanism (seed art. 5, 7, 8, 10, 16, 18) and who does what for each:
@@ -21,6 +22,16 @@ export const MEETING_KIND_NAMES: Record<MeetingKind, string> = {
 export const MEETING_KINDS = Object.keys(MEETING_KIND_NAMES) as MeetingKind[];
 
 export type MeetingState = 'scheduled' | 'cancelled';
+
+/**
+ * Whether a meeting is still to come (即将召开): scheduled, not yet started, and nothing of
+ * its minutes written. Minutes that exist mean the meeting has been held, whatever the clock
+ * or a mistyped start says.
+ */
+export function isUpcoming(meeting: Pick<Meeting, 'state' | 'startsAt'>, minutes: Pick<OfficialDocument, 'state' | 'items'> | undefined, now: Date): boolean {
+  if (meeting.state !== 'scheduled' || meeting.startsAt.getTime() <= now.getTime()) return false;
+  return !minutes || (minutes.state === 'drafting' && minutes.items.length === 0);
+}
 
 export interface Meeting {
   id: string;

@@ -2,7 +2,7 @@ import type { Clock } from '../../domain/clock.js';
 import { personName, unitName, type Directory, type Person } from '../../domain/directory/directory.js';
 import { DOCUMENT_KIND_NAMES, LIST_NAMES, trackedItems, type OfficialDocument } from '../../domain/documents/document.js';
 import type { DocumentLayout } from '../../domain/documents/layout.js';
-import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
+import { isUpcoming, MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -96,7 +96,7 @@ export class DocumentContext {
             participants: meeting.participants.map((p) => personName(directory, p)).join('、'),
             convener: meeting.convener,
             cancelled: meeting.state === 'cancelled',
-            upcoming: meeting.startsAt.getTime() > this.deps.clock.now().getTime(),
+            upcoming: isUpcoming(meeting, doc, this.deps.clock.now()),
           }
         : undefined,
       waterBodyName: directory.waterBodies.find((w) => w.id === doc.waterBodyId)?.name,

@@ -21,6 +21,7 @@ import type { DocumentFields } from '../../store/document-store.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById, waterBodyDestination, type Destination } from '../destinations.js';
 import type { CardJson } from '../ports.js';
 import { DocumentContext, type DocumentDeps } from './document-context.js';
+import { meetingTime } from './layouts.js';
 
 export const DOCUMENT_ALREADY_HANDLED = '该文件已被处理，卡片已刷新。';
 
@@ -106,10 +107,16 @@ export class DocumentService {
       const doc = await this.ctx.load(id);
       if ((await this.ctx.meetingOf(doc))?.state === 'cancelled') throw new UserInputError('会议已取消。');
       if (doc.kind !== 'minutes' && doc.kind !== 'fourLists') throw new UserInputError(`${DOCUMENT_KIND_NAMES[doc.kind]}请在表单中填写正文，或在卡片话题中上传文件。`);
+      // Who may write and whether the meeting has begun come before what the words say.
+      const check = documentTransition(doc, { type: 'edit' }, documentActor(directory, person.id, doc), this.ctx.deps.clock.now(), await this.meetingStart(doc));
+      if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
       const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
       const units = assignableUnits(directory);
-      const added: DocumentItem[] = texts.map((line, k) => {
-        const parsed = parseItemLine(line, units, today);
+      const parsedLines = texts.map((line) => parseItemLine(line, units, today));
+      // A date that cannot be the deadline is the writer's to fix; nothing is recorded meanwhile.
+      const dateProblems = parsedLines.flatMap((p, k) => (p.deadlineProblem ? [texts.length > 1 ? `第${k + 1}行：${p.deadlineProblem}` : p.deadlineProblem] : []));
+      if (dateProblems.length > 0) throw new UserInputError(`${dateProblems.join('；')}。`);
+      const added: DocumentItem[] = parsedLines.map((parsed, k) => {
         return {
           n: this.nextN(doc) + k,
           text: parsed.text,
@@ -285,7 +292,8 @@ export class DocumentService {
     note?: string,
   ): Promise<{ doc: OfficialDocument; card: CardJson }> {
     const now = this.ctx.deps.clock.now();
-    const result = documentTransition({ ...doc, ...fields, state: doc.state, version: doc.version }, action, documentActor(directory, person.id, doc), now);
+    const meeting = await this.meetingStart(doc);
+    const result = documentTransition({ ...doc, ...fields, state: doc.state, version: doc.version }, action, documentActor(directory, person.id, doc), now, meeting);
     if (!result.ok) throw result.forbidden ? new ForbiddenError(result.reason) : new UserInputError(result.reason);
     const entry = { ...result.entry, note: result.entry.note ?? note ?? null };
     const saved = await this.ctx.deps.documents.applyChange(doc, { ...fields, state: result.next.state }, entry);
@@ -309,9 +317,15 @@ export class DocumentService {
   /** As `current`, and the person may edit it now (a form is refused before it is filled in). */
   private async editable(actorOpenId: string, id: string, version: number): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
     const found = await this.current(actorOpenId, id, version);
-    const check = documentTransition(found.doc, { type: 'edit' }, documentActor(found.directory, found.person.id, found.doc), this.ctx.deps.clock.now());
+    const check = documentTransition(found.doc, { type: 'edit' }, documentActor(found.directory, found.person.id, found.doc), this.ctx.deps.clock.now(), await this.meetingStart(found.doc));
     if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
     return found;
+  }
+
+  /** The start of the meeting whose minutes these are, as the transition rules need it. */
+  private async meetingStart(doc: OfficialDocument): Promise<{ startsAt: Date; when: string } | undefined> {
+    const meeting = await this.ctx.meetingOf(doc);
+    return meeting ? { startsAt: meeting.startsAt, when: meetingTime(meeting.startsAt, this.ctx.deps.timeZone) } : undefined;
   }
 
   private checkedItem(directory: Directory, doc: OfficialDocument, input: ItemInput, n: number): DocumentItem {

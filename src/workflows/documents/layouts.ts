@@ -44,7 +44,8 @@ export function documentLayout(directory: Directory, doc: OfficialDocument, meet
   const issuer = `${directory.district}${office.replace(/^区/, '')}`;
   const water = directory.waterBodies.find((w) => w.id === doc.waterBodyId);
   const number = doc.number ?? '（草稿）';
-  const date = fullDate(doc.publishedAt ?? doc.submittedAt ?? doc.createdAt, timeZone);
+  // Only a published document has an 印发 date; a draft must not look issued.
+  const date = doc.publishedAt && doc.state === 'published' ? `${fullDate(doc.publishedAt, timeZone)}印发` : '';
   if (doc.kind === 'minutes' && meeting) {
     const presider = personName(directory, doc.approverId);
     const kindName = MEETING_KIND_NAMES[meeting.kind];
@@ -58,7 +59,7 @@ export function documentLayout(directory: Directory, doc: OfficialDocument, meet
       items: doc.items.map((i) => itemText(directory, i, timeZone)),
       sections: [],
       attendance: [`出席：${meeting.participants.map((p) => personName(directory, p)).join('、')}`],
-      date: `${date}印发`,
+      date,
     };
   }
   const lists: ListName[] = ['goals', 'problems', 'tasks', 'responsibilities'];
@@ -77,6 +78,6 @@ export function documentLayout(directory: Directory, doc: OfficialDocument, meet
           }))
         : [{ heading: DOCUMENT_KIND_NAMES[doc.kind], lines: doc.body.split('\n').filter((l) => l.trim()) }],
     attendance: [],
-    date: `${date}印发`,
+    date,
   };
 }

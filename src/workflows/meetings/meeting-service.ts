@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unitName, type Directory, type Person, type WaterBody } from '../../domain/directory/directory.js';
-import { DOCUMENT_KIND_NAMES, type DocumentItem, type DocumentKind, type ListName, type OfficialDocument } from '../../domain/documents/document.js';
+import { DOCUMENT_KIND_NAMES, LIST_NAMES, type DocumentItem, type DocumentKind, type ListName, type OfficialDocument } from '../../domain/documents/document.js';
 import { parseItemLine } from '../../domain/documents/item-line.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { deadlineFor } from '../../domain/issues/supervision.js';
@@ -182,6 +182,7 @@ export class MeetingService {
     for (const list of lists) {
       for (const line of lines(input[list])) {
         const parsed = parseItemLine(line, units, today);
+        if (list === 'tasks' && parsed.deadlineProblem) throw new UserInputError(`${LIST_NAMES[list]}“${parsed.text}”：${parsed.deadlineProblem}。`);
         items.push({
           n: items.length + 1,
           text: parsed.text,

@@ -6,7 +6,7 @@ import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { shortNumber, type Issue } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
-import { MEETING_KIND_NAMES } from '../../domain/meetings/meeting.js';
+import { isUpcoming, MEETING_KIND_NAMES } from '../../domain/meetings/meeting.js';
 import { matchName, stateWord, type Named, type StateWord } from '../../domain/queries/arguments.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
@@ -114,9 +114,11 @@ export class QueryService {
   async meetings(actorOpenId: string): Promise<CardJson> {
     const { directory, person, visibility } = await this.asker(actorOpenId);
     const now = this.deps.clock.now();
-    const upcoming = (await this.deps.meetings.startingBetween(now, new Date(now.getTime() + MEETINGS_AHEAD_DAYS * 86_400_000))).filter((m) =>
+    const scheduled = (await this.deps.meetings.startingBetween(now, new Date(now.getTime() + MEETINGS_AHEAD_DAYS * 86_400_000))).filter((m) =>
       sees(visibility, { waterBodyId: m.waterBodyId, units: [m.organiserUnit], people: m.participants }, person.id),
     );
+    const upcoming: typeof scheduled = [];
+    for (const m of scheduled) if (isUpcoming(m, await this.deps.documents.get(m.minutesId), now)) upcoming.push(m);
     const waiting = (await this.deps.documents.pendingApproval()).filter((d) =>
       sees(visibility, { waterBodyId: d.waterBodyId, units: [d.drafterUnit], people: [d.approverId] }, person.id),
     );
