@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseLocalDate } from '../domain/time/zoned.js';
 import { AppError, StaleError, UserInputError } from '../errors.js';
@@ -74,6 +75,46 @@ export function privateForm(card: CardJson): TapAnswer {
 const errorToast = (content: string): CardActionResponse => ({ toast: { type: 'error', content } });
 
 /**
+ * Where form submissions are claimed (ClaimStore): the first submission of a key does the
+ * work and settles the claim with its answer; a repeat gets that answer.
+ */
+export interface FormSubmissions {
+  begin(key: string, by: string): Promise<{ first: true } | { first: false; result?: string }>;
+  settle(key: string, result: string): Promise<void>;
+  release(key: string): Promise<void>;
+}
+
+export interface HandlerOptions {
+  /**
+   * The handler takes a form's submission and records something (a patrol, a problem, a
+   * 交办): one filling of the form takes effect once. A double tap or a client retry arrives
+   * as a new event with the same form message, button and values; it is told the form was
+   * recorded and sees the card the first submission produced.
+   */
+  once?: boolean;
+}
+
+/** JSON with object keys sorted, so the same values always give the same text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * One filling of a form: forms open as their own message in the tapper's direct chat, so the
+ * form message names the filling; the button's value and the form's values tell a repeat of
+ * the same submission from a form re-shown in place with new values.
+ */
+function submissionKey(input: CardActionInput, messageId: string): string {
+  const digest = createHash('sha256').update(canonical({ by: input.operatorOpenId, value: input.value, form: input.formValue })).digest('base64url');
+  return `form:${messageId}:${digest}`;
+}
+
+/**
  * Routes card callbacks to the handler named by the action value, and makes each outcome
  * reach people by a second road besides the callback answer:
  * - a form goes to the tapper's direct chat with the bot (a new message only they see);
@@ -82,12 +123,17 @@ const errorToast = (content: string): CardActionResponse => ({ toast: { type: 'e
  */
 export class CardActionRouter {
   private readonly handlers = new Map<string, CardActionHandler>();
+  private readonly once = new Set<string>();
 
-  constructor(private readonly messenger: Messenger) {}
+  constructor(
+    private readonly messenger: Messenger,
+    private readonly submissions: FormSubmissions,
+  ) {}
 
-  register(name: string, handler: CardActionHandler): this {
+  register(name: string, handler: CardActionHandler, options: HandlerOptions = {}): this {
     if (this.handlers.has(name)) throw new Error(`card action ${name} is registered twice`);
     this.handlers.set(name, handler);
+    if (options.once) this.once.add(name);
     return this;
   }
 
@@ -103,10 +149,27 @@ export class CardActionRouter {
       ctx.log.warn({ value: input.value }, 'card action not recognised');
       return errorToast(REPLIES.unknownAction);
     }
+    const key = this.once.has(parsed.data.a) && input.formValue !== undefined && input.messageId ? submissionKey(input, input.messageId) : undefined;
+    if (key) {
+      const claim = await this.submissions.begin(key, input.operatorOpenId);
+      if (!claim.first) {
+        ctx.log.info({ action: parsed.data.a, recorded: claim.result !== undefined }, 'form submitted again');
+        // The first submission's card, as it answered; it already patched the form message.
+        if (claim.result === undefined) return { toast: { type: 'info', content: REPLIES.formBeingRecorded } };
+        const { card } = JSON.parse(claim.result) as { card?: CardJson };
+        return { toast: { type: 'info', content: REPLIES.formAlreadyRecorded }, ...(card && { card }) };
+      }
+    }
     try {
       const answer = await handler({ ...input, action: parsed.data }, ctx);
+      if (key) {
+        // Only what took effect is kept: a refusal or a stale card leaves the form open to another try.
+        const refused = answer.toast?.type === 'error' || answer.toast?.type === 'warning';
+        await (refused ? this.submissions.release(key) : this.submissions.settle(key, JSON.stringify({ card: answer.card })));
+      }
       return await this.deliver(answer, input, ctx);
     } catch (error) {
+      if (key) await this.submissions.release(key);
       if (error instanceof AppError && error.isUserError) {
         ctx.log.info({ code: error.code, action: parsed.data.a }, 'card action refused');
         return errorToast(error.userMessage);

@@ -66,7 +66,7 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
     return refreshed(input.operatorOpenId, v.id, async () =>
       done('已保存', await documents.saveItem(input.operatorOpenId, v.id, v.v, { n: v.n, text: f.text, unitId: f.unit, deadline: f.date })),
     );
-  });
+  }, { once: true });
   router.register('doc.removeItem', async (input) => {
     const v = cardValue(ItemButton, input.action);
     return refreshed(input.operatorOpenId, v.id, async () => done('已删除', await documents.removeItem(input.operatorOpenId, v.id, v.v, v.n)));
@@ -88,7 +88,7 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
     const v = cardValue(CreateButton, input.action);
     const f = formOf(DraftForm, input.formValue);
     return done('草稿已生成', await meetings.createDraft(input.operatorOpenId, v.k, v.w, f, input.messageId));
-  });
+  }, { once: true });
   router.register('meeting.cancel', async (input) => {
     const v = cardValue(ViewButton, input.action);
     return refreshed(input.operatorOpenId, v.id, async () => done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id)));
@@ -101,7 +101,7 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
       input.messageId,
     );
     return done('会议通知已发出', card);
-  });
+  }, { once: true });
 }
 
 const KIND_BY_NAME = new Map<string, MeetingKind>(MEETING_KINDS.flatMap((k) => [[MEETING_KIND_NAMES[k], k] as [string, MeetingKind], [k, k] as [string, MeetingKind]]));

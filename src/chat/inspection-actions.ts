@@ -32,7 +32,7 @@ export function registerInspectionActions(router: CardActionRouter, inspections:
     const f = formOf(CreateForm, input.formValue);
     const card = await inspections.create(input.operatorOpenId, { title: f.title, waterBodyId: f.water || undefined, from: f.from, to: f.to }, input.messageId ?? randomUUID());
     return done('督查已开始', card);
-  });
+  }, { once: true });
   router.register('inspection.view', async (input) => {
     const v = cardValue(ViewButton, input.action);
     return { card: await inspections.card(input.operatorOpenId, v.id) };
@@ -54,7 +54,7 @@ export function registerInspectionActions(router: CardActionRouter, inspections:
       requirement: f.requirement || '按期整改到位并报送整改情况',
     });
     return done('已交办乡镇整改', card);
-  });
+  }, { once: true });
   router.register('inspection.report', async (input) => {
     const v = cardValue(ViewButton, input.action);
     return done('督查报告已报送', await inspections.report(input.operatorOpenId, v.id));

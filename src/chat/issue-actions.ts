@@ -104,7 +104,8 @@ export function registerIssueActions(router: CardActionRouter, issues: IssueServ
       toast: { type: 'success', content: DONE[v.t] ?? '已处理' },
       card: await issues.act(input.operatorOpenId, v.id, v.v, action, ctx.eventId),
     }));
-  });
+    // Buttons without a form (接收, 核查通过) carry no form values and are not claimed.
+  }, { once: true });
   router.register('issue.create', async (input) => {
     const f = formOf(RegisterSchema, input.formValue);
     const card = await issues.register(
@@ -113,7 +114,7 @@ export function registerIssueActions(router: CardActionRouter, issues: IssueServ
       input.messageId,
     );
     return { toast: { type: 'success', content: '问题已登记，已送区河长制办公室交办' }, card };
-  });
+  }, { once: true });
   router.register('notice.decide', async (input) => {
     const v = cardValue(NoticeSchema, input.action);
     return refreshedOnStale(

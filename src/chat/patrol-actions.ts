@@ -47,7 +47,7 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
     const v = cardValue(PatrolValueSchema, input.action);
     const card = await patrols.submit(input.operatorOpenId, v.d, v.p, formInput(input.formValue));
     return { toast: { type: 'success', content: '巡河已记录' }, card };
-  });
+  }, { once: true });
   // A stale correction or withdrawal is refused with the card as it now stands.
   const refreshed = async (v: { d: string; p: string }, work: () => Promise<TapAnswer>): Promise<TapAnswer> => {
     try {
@@ -67,7 +67,7 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
       toast: { type: 'success', content: '巡河记录已更正' },
       card: await patrols.correct(input.operatorOpenId, v.d, v.p, v.id, v.v, formInput(input.formValue)),
     }));
-  });
+  }, { once: true });
   router.register('patrol.withdraw', async (input) => {
     const v = cardValue(RecordValueSchema, input.action);
     return refreshed(v, async () => ({

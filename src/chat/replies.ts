@@ -7,4 +7,6 @@ export const REPLIES = {
   unknownAction: '该卡片已过期或无法识别，请重新打开最新的卡片。',
   unknownMenu: '该菜单项暂未开放。',
   formSentPrivately: (title: string) => `“${title}”表单已发到您与机器人的单聊，请在单聊中填写。`,
+  formAlreadyRecorded: '该表单已提交并记录，无需重复提交',
+  formBeingRecorded: '该表单正在提交，请勿重复点击',
 } as const;

@@ -317,7 +317,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands.register(commendationCommand(plans, config.timezone, () => clock.now()));
     commands.register(incentiveCommand(plans, config.timezone, () => clock.now()));
     commands.register(helpCommand(commands, (openId) => queries.audiences(openId)));
-    const cardActions = new CardActionRouter(messenger);
+    const cardActions = new CardActionRouter(messenger, new ClaimStore(models, clock));
     registerPatrolActions(cardActions, patrols, messenger);
     registerIssueActions(cardActions, issues, supervision);
     registerDocumentActions(cardActions, documents, meetings);

@@ -6,9 +6,14 @@ export interface ClaimDoc {
   _id: string;
   by: string;
   at: Date;
+  /**
+   * What the claimed work produced (a form's answer, as JSON text so card keys are stored as
+   * they are), for answering a repeat; null while the work is under way or when it keeps none.
+   */
+  result?: string | null;
 }
 const ClaimSchema = new Schema<ClaimDoc>(
-  { _id: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true } },
+  { _id: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true }, result: { type: String, default: null } },
   { versionKey: false, minimize: false, id: false, collection: 'claims' },
 );
 
