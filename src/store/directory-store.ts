@@ -43,7 +43,7 @@ export class DirectoryStore {
   ) {}
 
   /** The records currently on the roster (removed ones excluded), and the settings. */
-  async loadActive(): Promise<{ people: Person[]; units: Unit[]; waterBodies: WaterBody[]; settings: DirectorySettings | undefined }> {
+  async loadActive(): Promise<{ people: Person[]; units: Unit[]; waterBodies: WaterBody[]; settings: DirectorySettings | undefined; firstImportedAt?: Date }> {
     const [people, units, waterBodies, settings] = await Promise.all([
       this.models.people.find({ removedAt: null }).lean<PersonDoc[]>().exec(),
       this.models.units.find({ removedAt: null }).lean<UnitDoc[]>().exec(),
@@ -62,10 +62,13 @@ export class DirectoryStore {
             reminderDelivery: settings.reminderDelivery,
             calendar: settings.calendar,
             reminders: settings.reminders ?? DEFAULT_REMINDER_SETTINGS,
-            issues: settings.issues ?? DEFAULT_ISSUE_SETTINGS,
+            // Settings added since an older import take their defaults.
+            issues: { ...DEFAULT_ISSUE_SETTINGS, ...settings.issues },
             meetings: settings.meetings ?? DEFAULT_MEETING_SETTINGS,
+            ...(settings.goLiveOn ? { goLiveOn: settings.goLiveOn } : {}),
           }
         : undefined,
+      ...(settings?.firstImportedAt ? { firstImportedAt: settings.firstImportedAt } : {}),
     };
   }
 
@@ -80,7 +83,13 @@ export class DirectoryStore {
     if (revision && this.cached?.revision === revision) return this.cached.directory;
     const active = await this.loadActive();
     if (!active.settings) return undefined;
-    const directory = { ...active.settings, people: active.people, units: active.units, waterBodies: active.waterBodies };
+    const directory: Directory = {
+      ...active.settings,
+      ...(active.firstImportedAt ? { firstImportedAt: active.firstImportedAt } : {}),
+      people: active.people,
+      units: active.units,
+      waterBodies: active.waterBodies,
+    };
     this.cached = revision ? { revision, directory } : undefined;
     return directory;
   }
@@ -139,8 +148,11 @@ export class DirectoryStore {
             reminders: directory.reminders,
             issues: directory.issues,
             meetings: directory.meetings,
+            goLiveOn: directory.goLiveOn ?? null,
             updatedAt: now,
           },
+          // The go-live day of a directory that sets none: recorded by the first import, kept after.
+          $setOnInsert: { firstImportedAt: now },
         },
         { upsert: true },
       );

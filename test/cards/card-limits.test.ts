@@ -274,7 +274,7 @@ const cases: Record<string, Case[]> = {
     [departments, []].map((departmentOptions) => ({
       name: `${action} form${departmentOptions.length === 0 ? ' without departments' : ''}`,
       card: () =>
-        issueCards.form({ id: id('issue', 1), version: 7, number: 'WT-2026-0421', action, summary: han(1000), today, unitOptions: units, departmentOptions, returnWindowHours: 24 }),
+        issueCards.form({ id: id('issue', 1), version: 7, number: 'WT-2026-0421', action, summary: han(1000), proposedDate: today, unitOptions: units, departmentOptions, returnWindowHours: 24 }),
     })),
   ),
   'issue-closing-report': [

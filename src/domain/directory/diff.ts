@@ -16,7 +16,7 @@ export interface DirectoryDiff {
   settingsChanged: boolean;
 }
 
-export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders' | 'issues' | 'meetings'>;
+export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders' | 'issues' | 'meetings' | 'goLiveOn'>;
 
 /** Key order and absent-vs-undefined must not make equal records look different. */
 function canonical(value: unknown): string {
@@ -57,6 +57,7 @@ export function diffDirectory(
     reminders: next.reminders,
     issues: next.issues,
     meetings: next.meetings,
+    goLiveOn: next.goLiveOn,
   };
   return {
     people: diffKind(current.people, next.people),

@@ -74,6 +74,10 @@ export interface Directory {
   issues: IssueSettings;
   /** Meeting, approval and document reminders; document number prefixes. */
   meetings: MeetingSettings;
+  /** 启用日期 as the file sets it (`2026-12-02`); see goLiveDay. */
+  goLiveOn?: string;
+  /** When the first directory was imported, recorded by the store: the go-live day when the file sets none. */
+  firstImportedAt?: Date;
 }
 
 /** When patrol reminders go out; defaults in DEFAULT_REMINDER_SETTINGS. */

@@ -1,4 +1,5 @@
 import type { WorkCalendar } from '../time/work-calendar.js';
+import type { Urgency } from './issue.js';
 import { addDays, daysBetween, fromLocal, toLocal, type LocalDate } from '../time/zoned.js';
 
 /**
@@ -19,9 +20,36 @@ export interface IssueSettings {
   returnWindowHours: number;
   /** The name in problem numbers (金口河〔2026〕第0042号); the district's name without 区 by default. */
   numberPrefix?: string;
+  /** The 整改期限 the 交办 form proposes: this many working days after today, per urgency. */
+  deadlineWorkingDays: Record<Urgency, number>;
+  /** The 延期至 the extension form proposes: this many working days after the current deadline. */
+  extensionWorkingDays: number;
 }
 
-export const DEFAULT_ISSUE_SETTINGS: IssueSettings = { remindDaysBefore: [3, 1], promptAfterDays: 3, bulletinAfterDays: 10, returnWindowHours: 24 };
+export const DEFAULT_ISSUE_SETTINGS: IssueSettings = {
+  remindDaysBefore: [3, 1],
+  promptAfterDays: 3,
+  bulletinAfterDays: 10,
+  returnWindowHours: 24,
+  deadlineWorkingDays: { normal: 15, expedited: 7, urgent: 3 },
+  extensionWorkingDays: 10,
+};
+
+/**
+ * The day a date picker proposes: for a 交办, the working days the directory sets for the
+ * problem's urgency after today; for a 延期, the usual extension after the current deadline
+ * (or after today, when that has passed). Never today, which no deadline can be.
+ */
+export function proposedDeadline(
+  input: { kind: 'assign'; urgency: Urgency } | { kind: 'extension'; current: LocalDate | undefined },
+  today: LocalDate,
+  settings: Pick<IssueSettings, 'deadlineWorkingDays' | 'extensionWorkingDays'>,
+  calendar: WorkCalendar,
+): LocalDate {
+  if (input.kind === 'assign') return calendar.addWorkingDays(today, settings.deadlineWorkingDays[input.urgency]);
+  const from = input.current && daysBetween(today, input.current) > 0 ? input.current : today;
+  return calendar.addWorkingDays(from, settings.extensionWorkingDays);
+}
 
 /** A deadline is a day: the problem is overdue from the start of the next local day. */
 export function deadlineFor(day: LocalDate, timeZone: string): Date {

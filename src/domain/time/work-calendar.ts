@@ -30,6 +30,17 @@ export class WorkCalendar {
     return undefined;
   }
 
+  /** The `days`-th working day after `date` (15 working days from a Friday land three weeks on). */
+  addWorkingDays(date: LocalDate, days: number): LocalDate {
+    let d = date;
+    // A year of holidays cannot hold more than a few hundred days: the bound only guards bad data.
+    for (let left = days, guard = 0; left > 0 && guard < 3660; guard++) {
+      d = addDays(d, 1);
+      if (this.isWorkingDay(d)) left -= 1;
+    }
+    return d;
+  }
+
   /** The earliest working day on or after `date`, not after `notAfter`; undefined if none. */
   workingDayOnOrAfter(date: LocalDate, notAfter: LocalDate): LocalDate | undefined {
     for (let d = date; compareLocalDates(d, notAfter) <= 0; d = addDays(d, 1)) {

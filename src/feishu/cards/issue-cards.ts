@@ -108,7 +108,7 @@ function formFields(view: IssueFormView) {
         title: '交办问题',
         unitOptions: view.unitOptions,
         departmentOptions: view.departmentOptions.length > 0 ? view.departmentOptions : undefined,
-        date: { label: '整改期限', initial: view.today },
+        date: { label: '整改期限', initial: view.proposedDate },
         text: { label: '整改要求', placeholder: '例如：7 日内清运河岸建筑垃圾，恢复岸坡原貌', required: true },
         submitLabel: '交办',
         hint: '河湖的联络员单位自动列为督办单位；所选行业主管部门一并督促指导。',
@@ -134,7 +134,7 @@ function formFields(view: IssueFormView) {
     case 'requestExtension':
       return {
         title: '申请延期',
-        date: { label: '延期至', initial: view.today },
+        date: { label: '延期至', initial: view.proposedDate },
         text: { label: '延期理由', placeholder: '例如：汛期无法施工', required: true },
         submitLabel: '提交申请',
       };

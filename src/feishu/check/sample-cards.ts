@@ -128,7 +128,7 @@ function issueSamples(people: string[]): SampleCard[] {
         number: issueBase.number,
         action: 'assign',
         summary: issueBase.description,
-        today: '2026-11-28',
+        proposedDate: '2026-12-18',
         unitOptions: options(units),
         departmentOptions: options(units.slice(6)),
         returnWindowHours: 24,

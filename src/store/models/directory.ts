@@ -57,6 +57,10 @@ export interface DirectorySettingsDoc {
   reminders: ReminderSettings | null;
   issues: IssueSettings | null;
   meetings?: MeetingSettings | null;
+  /** 启用日期 as the file set it (`2026-12-02`), or null. */
+  goLiveOn?: string | null;
+  /** Written once, by the first import: the go-live day when the file sets none. */
+  firstImportedAt?: Date | null;
   updatedAt: Date;
   /** Changes with every import, so every instance knows when its cached directory is stale. */
   revision: string | null;
@@ -129,6 +133,8 @@ const DirectorySettingsSchema = new Schema<DirectorySettingsDoc>(
     reminders: { type: Schema.Types.Mixed, default: null },
     issues: { type: Schema.Types.Mixed, default: null },
     meetings: { type: Schema.Types.Mixed, default: null },
+    goLiveOn: { type: String, default: null },
+    firstImportedAt: { type: Date, default: null },
     updatedAt: { type: Date, required: true },
     revision: { type: String, default: null },
   },

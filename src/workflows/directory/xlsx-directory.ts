@@ -49,6 +49,7 @@ const SETTINGS_SHEET = '设置';
 const CALENDAR_SHEET = '节假日';
 const SETTING_ROWS: Array<[label: string, key: string]> = [
   ['行政区', 'district'],
+  ['启用日期（如 2026-12-02；不填为首次导入之日）', 'goLiveOn'],
   ['区级总河长（人员编号）', 'generalChief'],
   ['提醒方式（群聊/单聊）', 'reminderDelivery'],
   ['乡级河湖长巡河周期（月/季度/年）', 'townshipPeriod'],
@@ -64,6 +65,10 @@ const SETTING_ROWS: Array<[label: string, key: string]> = [
   ['问题逾期几天后建议提示', 'promptAfterDays'],
   ['问题逾期几天后建议通报', 'bulletinAfterDays'],
   ['责任退回时限（小时）', 'returnWindowHours'],
+  ['一般问题整改期限（工作日）', 'deadlineNormal'],
+  ['加急问题整改期限（工作日）', 'deadlineExpedited'],
+  ['紧急问题整改期限（工作日）', 'deadlineUrgent'],
+  ['延期通常延长（工作日）', 'extensionWorkingDays'],
   ['会议纪要编号前缀（如 金总河长办纪）', 'minutesPrefix'],
   ['印发文件编号前缀（如 金总河长办发）', 'documentPrefix'],
   ['会前提醒小时数（如 24、2）', 'meetingRemindHoursBefore'],
@@ -169,6 +174,7 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
 
   const raw = {
     district: optional(settings.district),
+    goLiveOn: optional(settings.goLiveOn),
     generalChief: optional(settings.generalChief),
     reminderDelivery: settings.reminderDelivery === '单聊' ? 'direct' : settings.reminderDelivery === '群聊' || !settings.reminderDelivery ? 'groupChat' : settings.reminderDelivery,
     duties: {
@@ -188,6 +194,12 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
       promptAfterDays: numberOr(settings.promptAfterDays, DEFAULT_ISSUE_SETTINGS.promptAfterDays),
       bulletinAfterDays: numberOr(settings.bulletinAfterDays, DEFAULT_ISSUE_SETTINGS.bulletinAfterDays),
       returnWindowHours: numberOr(settings.returnWindowHours, DEFAULT_ISSUE_SETTINGS.returnWindowHours),
+      deadlineWorkingDays: {
+        normal: numberOr(settings.deadlineNormal, DEFAULT_ISSUE_SETTINGS.deadlineWorkingDays.normal),
+        expedited: numberOr(settings.deadlineExpedited, DEFAULT_ISSUE_SETTINGS.deadlineWorkingDays.expedited),
+        urgent: numberOr(settings.deadlineUrgent, DEFAULT_ISSUE_SETTINGS.deadlineWorkingDays.urgent),
+      },
+      extensionWorkingDays: numberOr(settings.extensionWorkingDays, DEFAULT_ISSUE_SETTINGS.extensionWorkingDays),
     },
     meetings: {
       minutesPrefix: optional(settings.minutesPrefix),
@@ -247,6 +259,7 @@ export async function directoryToWorkbook(directory: Directory): Promise<Buffer>
   header(settings, ['项目', '内容']);
   const values: Record<string, string | number> = {
     district: directory.district,
+    goLiveOn: directory.goLiveOn ?? '',
     generalChief: directory.generalChief,
     reminderDelivery: directory.reminderDelivery === 'direct' ? '单聊' : '群聊',
     townshipPeriod: periodNames[directory.duties.townshipChief.period] ?? '月',
@@ -262,6 +275,10 @@ export async function directoryToWorkbook(directory: Directory): Promise<Buffer>
     promptAfterDays: directory.issues.promptAfterDays,
     bulletinAfterDays: directory.issues.bulletinAfterDays,
     returnWindowHours: directory.issues.returnWindowHours,
+    deadlineNormal: directory.issues.deadlineWorkingDays.normal,
+    deadlineExpedited: directory.issues.deadlineWorkingDays.expedited,
+    deadlineUrgent: directory.issues.deadlineWorkingDays.urgent,
+    extensionWorkingDays: directory.issues.extensionWorkingDays,
     minutesPrefix: directory.meetings.minutesPrefix ?? '',
     documentPrefix: directory.meetings.documentPrefix ?? '',
     meetingRemindHoursBefore: directory.meetings.remindHoursBefore.join('、'),

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { checkDirectory, DEFAULT_REMINDER_SETTINGS, type Directory, type DirectoryProblem } from '../../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../../domain/meetings/meeting-settings.js';
+import { parseLocalDate } from '../../domain/time/zoned.js';
 
 /**
  * The directory as IT keeps it: a YAML file (see examples/jinkouhe.yaml). Everything is
@@ -68,9 +69,16 @@ const WaterBodySchema = z
   })
   .strict();
 
+/** Working days proposed for a deadline or an extension. */
+const workingDays = z.number().int().min(1, '工作日数至少为 1').max(250, '工作日数至多为 250');
+
 export const DirectoryFileSchema = z
   .object({
     district: name,
+    goLiveOn: z
+      .string({ error: '启用日期应写成 2026-12-02' })
+      .refine((v) => parseLocalDate(v) !== undefined, '启用日期应写成 2026-12-02')
+      .optional(),
     generalChief: id,
     reminderDelivery: z.enum(['groupChat', 'direct']).default('groupChat'),
     duties: z
@@ -99,6 +107,11 @@ export const DirectoryFileSchema = z
         promptAfterDays: z.number().int().min(0).max(90).default(DEFAULT_ISSUE_SETTINGS.promptAfterDays),
         bulletinAfterDays: z.number().int().min(0).max(180).default(DEFAULT_ISSUE_SETTINGS.bulletinAfterDays),
         returnWindowHours: z.number().int().min(1, '责任退回时限至少 1 小时').max(240).default(DEFAULT_ISSUE_SETTINGS.returnWindowHours),
+        deadlineWorkingDays: z
+          .object({ normal: workingDays, expedited: workingDays, urgent: workingDays })
+          .strict()
+          .default(DEFAULT_ISSUE_SETTINGS.deadlineWorkingDays),
+        extensionWorkingDays: workingDays.default(DEFAULT_ISSUE_SETTINGS.extensionWorkingDays),
       })
       .strict()
       .refine((s) => s.bulletinAfterDays > s.promptAfterDays, { message: '建议通报的逾期天数须大于建议提示的天数', path: ['bulletinAfterDays'] })
@@ -178,6 +191,7 @@ export function toDirectory(raw: unknown, locate: (path: ReadonlyArray<PropertyK
   const directory: Directory = {
     district: file.district,
     generalChief: file.generalChief,
+    ...(file.goLiveOn ? { goLiveOn: file.goLiveOn.trim() } : {}),
     reminderDelivery: file.reminderDelivery,
     duties: file.duties,
     calendar: file.calendar,

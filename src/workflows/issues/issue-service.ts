@@ -10,7 +10,7 @@ import {
   supervisorsFor,
 } from '../../domain/issues/involvement.js';
 import { actionsForState, refusalFor, transition, type HistoryEntry, type IssueAction, type IssueActor } from '../../domain/issues/lifecycle.js';
-import { deadlineFor } from '../../domain/issues/supervision.js';
+import { deadlineDay, deadlineFor, proposedDeadline } from '../../domain/issues/supervision.js';
 import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import { md } from '../markdown.js';
@@ -198,11 +198,23 @@ export class IssueService {
       number: issue.number,
       action: type,
       summary: md`**问题**：${issue.description}${issue.deadline ? md`\n**整改期限**：${this.ctx.deadlineText(issue.deadline)}` : ''}`,
-      today: formatLocalDate(toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone)),
+      proposedDate: formatLocalDate(this.proposedDate(directory, issue, type)),
       unitOptions: assignable.map((u) => ({ value: u.id, label: u.name })),
       departmentOptions: assignable.filter((u) => u.kind !== 'township').map((u) => ({ value: u.id, label: u.name })),
       returnWindowHours: directory.issues.returnWindowHours,
     });
+  }
+
+  /** The day the form's date picker starts on (see proposedDeadline). */
+  private proposedDate(directory: Directory, issue: Issue, type: IssueActionType): LocalDate {
+    const tz = this.ctx.deps.timeZone;
+    const today = toLocal(this.ctx.deps.clock.now(), tz);
+    const calendar = this.ctx.calendar(directory);
+    const input =
+      type === 'requestExtension'
+        ? { kind: 'extension' as const, current: issue.deadline ? deadlineDay(issue.deadline, tz) : undefined }
+        : { kind: 'assign' as const, urgency: issue.urgency };
+    return proposedDeadline(input, today, directory.issues, calendar);
   }
 
   /**

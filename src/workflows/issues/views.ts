@@ -53,8 +53,11 @@ export interface IssueFormView {
   action: IssueActionType;
   /** Card markdown; a plain string is shown exactly as written. */
   summary: Markdown | string;
-  /** `2026-11-29`: the date picker's first value. */
-  today: string;
+  /**
+   * `2026-12-18`: the date picker's first value, never today: for 交办 the working days the
+   * directory sets for the problem's urgency, for 延期 the current deadline plus the usual extension.
+   */
+  proposedDate: string;
   unitOptions: Option[];
   departmentOptions: Option[];
   returnWindowHours: number;
