@@ -11,6 +11,16 @@ const FileContentSchema = z.object({ file_key: z.string().min(1), file_name: z.s
 
 const OFFICE_ONLY = '只有区河长制办公室、区总河长办公室人员可以导入组织名录；如需更新名录，请联系河长办。';
 
+/** What office staff may send the bot directly, named with the file they sent. */
+const filesTaken = (name: string) =>
+  [
+    `机器人无法处理“${name}”。直接发给机器人的文件只接收：`,
+    '· 组织名录：Excel 工作簿（.xlsx，按名录模板填写）或 YAML 文件（.yaml / .yml）',
+    '· 考核细则：文件名含“考核”的 YAML 文件（.yaml / .yml），仅区河长制办公室人员',
+    '纪要、方案等文件的附件，请在该文件卡片的话题中回复上传；巡河和问题的照片，请在对应卡片的话题中回复。',
+  ].join('\n');
+const OTHER_FILES = '机器人不接收直接发来的文件。纪要、方案等文件的附件，请在该文件卡片的话题中回复上传；巡河和问题的照片，请在对应卡片的话题中回复。';
+
 /**
  * Office staff update the directory by sending the roster workbook (or the YAML file) to the
  * bot in a direct chat; the bot answers with a summary card. The very first import, before
@@ -28,10 +38,17 @@ export class DirectoryUpload {
     if (!content.success) return false;
     const name = content.data.file_name;
     const format = /\.xlsx$/i.test(name) ? 'xlsx' : /\.ya?ml$/i.test(name) ? 'yaml' : undefined;
-    if (!format) return false;
-
     const directory = await this.deps.store.loadDirectory();
     const sender = directory?.people.find((p) => p.openId === message.senderOpenId);
+    if (!format) {
+      // A file in a thread belongs to that thread (a draft's attachment): left to its handlers.
+      // The handlers for the scheme and for drafts come before this one, so a file sent
+      // directly that reaches here is one nothing takes: say which files the bot does take.
+      if (message.rootId) return false;
+      ctx.log.info({ fileName: name }, 'file of an unsupported type');
+      await reply({ kind: 'text', text: directory && sender && inOffices(directory, sender.id) ? filesTaken(name) : OTHER_FILES });
+      return true;
+    }
     if (!directory || !sender || !inOffices(directory, sender.id)) {
       ctx.log.info({ fileName: name }, 'roster upload refused: not office staff');
       await reply({ kind: 'text', text: OFFICE_ONLY });
@@ -42,7 +59,7 @@ export class DirectoryUpload {
     const outcome = await importDirectory(source, { store: this.deps.store, contacts: this.deps.contacts });
     const summary = summariseImport(outcome);
     ctx.log.info({ fileName: name, ok: outcome.ok, by: sender.id }, 'roster upload processed');
-    await reply({ kind: 'card', card: directoryImportCard({ ...summary, ok: outcome.ok, fileName: name }) });
+    await reply({ kind: 'card', card: directoryImportCard({ ...summary, ok: outcome.ok, fileName: name, format }) });
     return true;
   }
 }

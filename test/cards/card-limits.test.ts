@@ -162,7 +162,7 @@ const cases: Record<string, Case[]> = {
     },
   ],
   'directory-import': [
-    { name: 'a roster with 300 problems', card: () => directoryImportCard({ title: '名录有误，未导入', lines: listLines(300, 80), ok: false, fileName: `${han(60)}.xlsx` }) },
+    { name: 'a roster with 300 problems', card: () => directoryImportCard({ title: '名录有误，未导入', lines: listLines(300, 80), ok: false, fileName: `${han(60)}.xlsx`, format: 'xlsx' }) },
   ],
   'document-draft-form': (['fourLists', 'waterBodyPlan', 'healthReport'] as const).map((kind) => ({
     name: `起草 ${kind}`,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
@@ -28,6 +29,7 @@ async function workbook(change: (book: ExcelJS.Workbook) => void): Promise<Buffe
 }
 
 async function send(fromOpenId: string, fileName: string, bytes: Buffer): Promise<FakeMessage | undefined> {
+  clock.advance(1_000); // replies to one chat are rate-limited, and the clock never goes back
   const fileKey = t.fake.addFile(fileName, bytes);
   const before = t.fake.messages().length;
   const event = messageReceived({
@@ -74,5 +76,56 @@ describe('roster upload in Feishu', () => {
     expect(text(reply)).toContain('导入未完成：发现 1 处问题，未写入任何数据');
     expect(text(reply)).toContain('「人员」第 4 行（手机号）：手机号格式不正确');
     expect((await t.bot.models.waterBodies.findOne({ key: 'dadu-jinkouhe' }).lean())?.name).toBe('大渡河（金口河段）');
+  });
+});
+
+describe('what a bad or unexpected file gets back (issue 15, item 12)', () => {
+  const example = readFileSync(new URL('../../examples/jinkouhe.yaml', import.meta.url), 'utf8');
+  const lineOf = (source: string, needle: string) => source.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  it('explains a YAML slip in plain Chinese, by line, once, and names the YAML file in the footer', async () => {
+    const broken = example.replace('    kind: river\n    districtChief: wang-hezhang', '\tkind: river\n    districtChief: wang-hezhang');
+    const reply = await send('ou_example_qian', '金口河区名录.yaml', Buffer.from(broken));
+    const shown = text(reply);
+    expect(shown).not.toMatch(/[A-Z]{3,}_[A-Z_]+/); // no parser codes such as BAD_INDENT
+    expect(shown).toContain('导入未完成：发现 1 处问题，未写入任何数据');
+    expect(shown).toContain(`第 ${lineOf(broken, '\tkind: river')} 行：用了 Tab 键缩进；YAML 只能用空格缩进`);
+    expect(shown).toContain('请按提示修改 YAML 文件后重新发送');
+    expect(shown).not.toContain('工作簿');
+  });
+
+  it('lists every problem of a YAML file in one answer: field checks and references together', async () => {
+    const broken = example
+      .replace('mobile: 138-0000-0003', 'mobile: 1380000')
+      .replace('  hour: 9\n', '  hour: 23\n')
+      .replace('districtChief: wang-hezhang', 'districtChief: wang-nobody')
+      .replace('kind: riverChiefOffice, members', 'kind: riverChiefOffice, head: nobody, members');
+    const shown = text(await send('ou_example_qian', '名录.yml', Buffer.from(broken)));
+    expect(shown).toContain('发现 4 处问题');
+    expect(shown).toContain('手机号格式不正确');
+    expect(shown).toContain('提醒时间应在 6 点到 20 点之间');
+    expect(shown).toContain('野牛河的区级河湖长“wang-nobody”不在人员名单中');
+    expect(shown).toContain('单位“区河长制办公室”的负责人“nobody”不在人员名单中');
+    // A person whose mobile is wrong is still in the list: nobody is reported missing for it.
+    expect(shown).not.toContain('“wang-hezhang”不在人员名单中');
+  });
+
+  it('lists a workbook’s field and reference problems together, worded for a workbook', async () => {
+    const data = await workbook((book) => {
+      book.getWorksheet('人员')!.getRow(4).getCell(3).value = '12345';
+      book.getWorksheet('单位')!.getRow(2).getCell(4).value = 'nobody-here';
+    });
+    const shown = text(await send('ou_example_qian', '名录.xlsx', data));
+    expect(shown).toContain('发现 2 处问题');
+    expect(shown).toContain('「人员」第 4 行（手机号）：手机号格式不正确');
+    expect(shown).toContain('「单位」第 2 行（成员编号）：单位“区总河长办公室”的成员“nobody-here”不在人员名单中');
+    expect(shown).toContain('请按提示修改工作簿后重新发送');
+  });
+
+  it('tells office staff which files it takes when they send another kind', async () => {
+    const reply = await send('ou_example_qian', '会议通知.txt', Buffer.from('hello'));
+    expect(text(reply)).toContain('机器人无法处理“会议通知.txt”。直接发给机器人的文件只接收：');
+    expect(JSON.stringify(reply?.content)).toContain('.xlsx');
+    expect(JSON.stringify(reply?.content)).toContain('考核');
   });
 });

@@ -182,7 +182,7 @@ function officeSamples(): SampleCard[] {
     },
     {
       name: 'directory-import（名录导入结果）',
-      card: directoryImportCard({ title: '组织名录已导入', fileName: '金口河区河湖长名录.xlsx', ok: true, lines: ['人员：新增 12，变更 0，移除 0，未变 0', '单位：新增 13，变更 0，移除 0，未变 0', '河湖：新增 6，变更 0，移除 0，未变 0'] }),
+      card: directoryImportCard({ title: '组织名录已导入', fileName: '金口河区河湖长名录.xlsx', format: 'xlsx', ok: true, lines: ['人员：新增 12，变更 0，移除 0，未变 0', '单位：新增 13，变更 0，移除 0，未变 0', '河湖：新增 6，变更 0，移除 0，未变 0'] }),
     },
     {
       name: 'item-list（问题列表）',

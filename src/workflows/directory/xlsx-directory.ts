@@ -132,17 +132,27 @@ function readSheet(book: ExcelJS.Workbook, spec: SheetSpec, refs: RowRef[]): Arr
 const optional = (text: string | undefined) => (text ? text : undefined);
 const numberOr = (text: string | undefined, fallback: number) => (text ? Number(text) : fallback);
 
+const WORKBOOK_UNREADABLE = '工作簿读不出名录时无法核对其内容；改正后重新发送，机器人会一次列出内容中的所有问题。';
+
 /** Reads a workbook into a directory, with problems located by sheet, row and column. */
 export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promise<ParsedDirectory> {
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(data as ArrayBuffer);
   } catch {
-    return { ok: false, problems: [{ where: '文件', message: '无法读取该文件，请上传 .xlsx 格式的名录工作簿' }] };
+    return {
+      ok: false,
+      problems: [{ where: '文件', message: '无法作为 Excel 工作簿打开（文件可能已损坏，或是 .xls 等其他格式）；请在 Excel 或 WPS 中“另存为 .xlsx 工作簿”后重新发送' }],
+      unreadable: WORKBOOK_UNREADABLE,
+    };
   }
   const missing = [SETTINGS_SHEET, PEOPLE.name, UNITS.name, WATERS.name].filter((name) => !book.getWorksheet(name));
   if (missing.length > 0) {
-    return { ok: false, problems: missing.map((name) => ({ where: `工作表「${name}」`, message: '缺少此工作表，请使用名录模板' })) };
+    return {
+      ok: false,
+      problems: missing.map((name) => ({ where: `工作表「${name}」`, message: '缺少此工作表（工作表名须与模板一致）；请把工作表改回原名，或在名录模板（管理员用 npm run org:template 生成）中填写' })),
+      unreadable: WORKBOOK_UNREADABLE,
+    };
   }
 
   const settings: Record<string, string> = {};

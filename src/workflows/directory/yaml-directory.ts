@@ -4,6 +4,7 @@ import { checkDirectory, DEFAULT_REMINDER_SETTINGS, type Directory, type Directo
 import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../../domain/meetings/meeting-settings.js';
 import { parseLocalDate } from '../../domain/time/zoned.js';
+import { yamlSyntaxProblems } from './yaml-errors.js';
 
 /**
  * The directory as IT keeps it: a YAML file (see examples/jinkouhe.yaml). Everything is
@@ -137,7 +138,13 @@ export const DirectoryFileSchema = z
 
 export type DirectoryFile = z.infer<typeof DirectoryFileSchema>;
 
-export type ParsedDirectory = { ok: true; directory: Directory } | { ok: false; problems: DirectoryProblem[] };
+/**
+ * `unreadable` says why only some problems could be found: the file could not be read as a
+ * directory at all (broken YAML, not a workbook, sheets missing), so its content is unchecked.
+ */
+export type ParsedDirectory = { ok: true; directory: Directory } | { ok: false; problems: DirectoryProblem[]; unreadable?: string };
+
+const YAML_UNREADABLE = '以上是文件的全部格式错误；格式有误时无法读出名录内容，改正后重新发送，机器人会一次列出内容中的所有问题。';
 
 function pathText(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
@@ -159,10 +166,9 @@ export function parseYamlDirectory(source: string): ParsedDirectory {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({ where: `第 ${lineCounter.linePos(e.pos[0]).line} 行`, message: `YAML 格式错误：${e.code}` })),
-    };
+    // Past a syntax error the parser no longer knows which block a line belongs to, so the
+    // content cannot be checked: every syntax error is reported, and nothing else.
+    return { ok: false, problems: yamlSyntaxProblems(doc.errors, lineCounter), unreadable: YAML_UNREADABLE };
   }
   const locate = (path: ReadonlyArray<PropertyKey>): string => {
     // The deepest node that exists along the path gives the line.
@@ -185,10 +191,20 @@ export function parseYamlDirectory(source: string): ParsedDirectory {
 export function toDirectory(raw: unknown, locate: (path: ReadonlyArray<PropertyKey>) => string): ParsedDirectory {
   const parsed = DirectoryFileSchema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => ({ where: locate(issue.path), message: inChinese(issue) })) };
+    // Every problem in one answer: the cross-references are checked too, on the file as
+    // written, leaving out what the field checks above already report for the same place.
+    const problems = parsed.error.issues.map((issue) => ({ where: locate(issue.path), message: inChinese(issue) }));
+    const reported = new Set(problems.map((p) => p.where));
+    const references = checkDirectory(salvage(raw), locate).filter((p) => !reported.has(p.where));
+    return { ok: false, problems: [...problems, ...references] };
   }
-  const file = parsed.data;
-  const directory: Directory = {
+  const directory = fromFile(parsed.data);
+  const problems = checkDirectory(directory, locate);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, directory };
+}
+
+function fromFile(file: DirectoryFile): Directory {
+  return {
     district: file.district,
     generalChief: file.generalChief,
     ...(file.goLiveOn ? { goLiveOn: file.goLiveOn.trim() } : {}),
@@ -214,6 +230,52 @@ export function toDirectory(raw: unknown, locate: (path: ReadonlyArray<PropertyK
       chatId: w.chat,
     })),
   };
-  const problems = checkDirectory(directory, locate);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, directory };
+}
+
+const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const items = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.map(record) : []);
+const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined);
+const texts = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((t): t is string => !!t) : []);
+const textRecord = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(record(v)).flatMap(([k, x]) => (text(x) ? [[k, text(x) as string]] : [])));
+
+/**
+ * The directory as written, however malformed, for the cross-reference checks: every id the
+ * file names counts, so a person with a bad mobile is not also reported as missing wherever
+ * they are referenced. Settings are not needed by those checks and take their defaults.
+ */
+function salvage(raw: unknown): Directory {
+  const file = record(raw);
+  return {
+    district: text(file.district) ?? '',
+    generalChief: text(file.generalChief) ?? '',
+    reminderDelivery: 'groupChat',
+    duties: { townshipChief: { period: 'month', times: 1 }, villageChief: { period: 'month', times: 1 } },
+    calendar: { holidays: [], makeUpWorkdays: [] },
+    reminders: DEFAULT_REMINDER_SETTINGS,
+    issues: DEFAULT_ISSUE_SETTINGS,
+    meetings: DEFAULT_MEETING_SETTINGS,
+    people: items(file.people).map((p) => ({ id: text(p.id) ?? '', name: text(p.name) ?? text(p.id) ?? '', openId: text(p.openId), mobile: text(p.mobile), email: text(p.email) })),
+    units: items(file.units).map((u) => ({
+      id: text(u.id) ?? '',
+      name: text(u.name) ?? text(u.id) ?? '',
+      kind: (text(u.kind) ?? 'department') as Directory['units'][number]['kind'],
+      members: texts(u.members),
+      chatId: text(u.chat),
+      head: text(u.head),
+    })),
+    waterBodies: items(file.waterBodies).map((w) => ({
+      id: text(w.id) ?? '',
+      name: text(w.name) ?? text(w.id) ?? '',
+      kind: 'river',
+      districtChief: text(w.districtChief),
+      liaisonUnit: text(w.liaisonUnit),
+      townships: texts(w.townships),
+      townshipChiefs: textRecord(w.townshipChiefs),
+      villageChiefs: textRecord(w.villageChiefs),
+      crossBoundary: w.crossBoundary === true,
+      neighbours: texts(w.neighbours),
+      chatId: text(w.chat),
+    })),
+  };
 }
