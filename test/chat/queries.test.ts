@@ -36,7 +36,10 @@ const keysIn = (card: unknown) =>
 const byDeadline = (keys: string[]) => SEED.filter((s) => keys.includes(s.key)).sort((a, b) => (a.due ? a.due.month * 100 + a.due.day : 9999) - (b.due ? b.due.month * 100 + b.due.day : 9999)).map((s) => s.key);
 
 beforeAll(async () => {
-  await importExampleDistrict(t.fake, t.bot.models, clock);
+  // 区自然资源局 takes problems here, so it needs a chat: nothing is assigned to a unit nobody can be reached in.
+  await importExampleDistrict(t.fake, t.bot.models, clock, (yaml) =>
+    yaml.replace('{ id: natural-resources-bureau, name: 区自然资源局, kind: department }', '{ id: natural-resources-bureau, name: 区自然资源局, kind: department, chat: oc_example_ziranziyuan }'),
+  );
   for (const s of SEED) {
     const issue = await t.bot.issues.report({
       waterBodyId: s.water,

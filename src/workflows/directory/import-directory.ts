@@ -1,5 +1,6 @@
 import { diffDirectory, isEmptyDiff, type DirectoryDiff } from '../../domain/directory/diff.js';
 import type { Directory, DirectoryProblem, Person } from '../../domain/directory/directory.js';
+import { unreachable, type Unreachable } from '../../domain/directory/reachability.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ContactDirectory } from '../ports.js';
 import { checkDirectoryReach, type DirectoryReach, type ReachReport } from './reach.js';
@@ -7,7 +8,7 @@ import { parseWorkbookDirectory } from './xlsx-directory.js';
 import { parseYamlDirectory } from './yaml-directory.js';
 
 export type ImportOutcome =
-  | { ok: false; problems: DirectoryProblem[] }
+  | { ok: false; problems: DirectoryProblem[]; unreadable?: string }
   | {
       ok: true;
       diff: DirectoryDiff;
@@ -16,6 +17,8 @@ export type ImportOutcome =
       written: boolean;
       /** Chats the bot is not in and people it cannot message; absent without Feishu. */
       reach?: ReachReport;
+      /** Units and water bodies nothing can be sent to (no chat, nobody with an account): imported, flagged. */
+      unreachable: Unreachable;
     };
 
 export interface ImportDeps {
@@ -53,11 +56,11 @@ export type DirectorySource = { format: 'yaml'; text: string } | { format: 'xlsx
 
 export async function importDirectory(source: DirectorySource, deps: ImportDeps, options: { dryRun?: boolean } = {}): Promise<ImportOutcome> {
   const parsed = source.format === 'yaml' ? parseYamlDirectory(source.text) : await parseWorkbookDirectory(source.data);
-  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  if (!parsed.ok) return { ok: false, problems: parsed.problems, unreadable: parsed.unreadable };
   const { directory, unresolved } = await resolvePeople(parsed.directory, deps.contacts);
   const diff = diffDirectory(await deps.store.loadActive(), directory);
   const write = !options.dryRun && !isEmptyDiff(diff);
   if (write) await deps.store.apply(directory, diff);
   const reach = deps.reach ? await checkDirectoryReach(directory, deps.reach) : undefined;
-  return { ok: true, diff, unresolved, written: write, reach };
+  return { ok: true, diff, unresolved, written: write, reach, unreachable: unreachable(directory) };
 }

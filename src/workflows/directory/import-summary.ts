@@ -1,13 +1,28 @@
 import { isEmptyDiff, type KindDiff } from '../../domain/directory/diff.js';
 import type { ImportOutcome } from './import-directory.js';
 import { describeReach } from './reach.js';
+import { unreachableReason, type Unreachable } from '../../domain/directory/reachability.js';
+
+/** Units and water bodies nothing reaches: imported all the same, with what to fill in. */
+export function describeUnreachable(found: Unreachable): string[] {
+  const lines: string[] = [];
+  if (found.units.length > 0) {
+    lines.push(`以下 ${found.units.length} 个单位无法收到任何消息，问题和议定事项不能交办给它们（请填写成员或群聊 ID 后重新导入；修正前列在 /逾期 中）：`);
+    for (const u of found.units) lines.push(`  ${u.name}：${unreachableReason(u)}`);
+  }
+  if (found.waterBodies.length > 0) {
+    lines.push(`以下 ${found.waterBodies.length} 条河湖既没有群聊，河湖长也都没有飞书账号，巡河提醒和卡片无人收到（请填写群聊 ID 或河湖长）：`);
+    for (const w of found.waterBodies) lines.push(`  ${w.name}`);
+  }
+  return lines;
+}
 
 /** The import result in the words office staff use; shared by the CLI and the summary card. */
 export function summariseImport(outcome: ImportOutcome, options: { dryRun?: boolean } = {}): { title: string; lines: string[] } {
   if (!outcome.ok) {
     return {
       title: `导入未完成：发现 ${outcome.problems.length} 处问题，未写入任何数据`,
-      lines: outcome.problems.map((p) => `${p.where}：${p.message}`),
+      lines: [...outcome.problems.map((p) => `${p.where}：${p.message}`), ...(outcome.unreadable ? [outcome.unreadable] : [])],
     };
   }
   const kind = (label: string, diff: KindDiff<{ id: string; name?: string }>) => {
@@ -31,6 +46,7 @@ export function summariseImport(outcome: ImportOutcome, options: { dryRun?: bool
           ...outcome.unresolved.map((p) => `  ${p.name}（${p.mobile ?? p.email ?? p.id}）`),
         ]
       : []),
+    ...describeUnreachable(outcome.unreachable),
     ...(outcome.reach ? describeReach(outcome.reach) : []),
   ];
   const changed = outcome.written || (options.dryRun === true && !isEmptyDiff(outcome.diff));

@@ -17,6 +17,7 @@ import { assignableUnits } from '../../domain/issues/involvement.js';
 import { deadlineDay, deadlineFor } from '../../domain/issues/supervision.js';
 import { compareLocalDates, formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import { unitReachable, unreachableReason } from '../../domain/directory/reachability.js';
 import type { DocumentFields } from '../../store/document-store.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById, waterBodyDestination, type Destination } from '../destinations.js';
 import type { CardJson } from '../ports.js';
@@ -240,6 +241,7 @@ export class DocumentService {
       waterBodyDestination(directory, doc.waterBodyId),
     ]);
     const tracked = await this.track(directory, doc, meeting?.startsAt);
+    await this.tellUnreached(directory, tracked);
     const card = await this.ctx.card(directory, tracked, meeting);
     await this.ctx.refreshCopies(tracked, card);
     for (const place of places) await this.ctx.postCard(tracked, place, card, 'published');
@@ -275,6 +277,26 @@ export class DocumentService {
       items[k] = { ...item, issueId: issue.id };
     }
     return { ...doc, items };
+  }
+
+  /**
+   * Items assigned to a unit nothing reaches (no members, no chat) stand as assigned, as the
+   * chief decided, but the units that assign and track them (art. 5, 8) and the River Chief
+   * Office are told plainly that nobody received them, so they are delivered another way and
+   * the directory is completed; /逾期 lists such units until then.
+   */
+  private async tellUnreached(directory: Directory, doc: OfficialDocument): Promise<void> {
+    const lines = trackedItems(doc).flatMap((item) => {
+      const unit = directory.units.find((u) => u.id === item.unitId);
+      return unit && !unitReachable(directory, unit) ? [`第${item.n}项交办${unit.name}：${unreachableReason(unit)}`] : [];
+    });
+    if (lines.length === 0) return;
+    await notify(
+      this.ctx.deps.messenger,
+      [...unitDestinationsById(directory, doc.trackerUnit), ...officeDestinations(directory)],
+      `doc:${doc.id}:unreached`,
+      { kind: 'text', text: `《${doc.title}》已印发，但以下事项机器人无法送达，承办单位无人收到：\n${lines.join('\n')}\n请线下送达并跟踪；区河长制办公室在组织名录中为其填写成员或群聊 ID 后，督办提醒才能送到。` },
+    );
   }
 
   private async sendFile(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined, places: Destination[], key: string): Promise<void> {
@@ -352,3 +374,4 @@ export class DocumentService {
     }
   }
 }
+

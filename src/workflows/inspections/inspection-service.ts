@@ -1,3 +1,4 @@
+import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import type { Clock } from '../../domain/clock.js';
 import { unitName, type Directory, type Person } from '../../domain/directory/directory.js';
 import { checkFinding, FINDING_ASPECT_NAMES, inspectableWaters, inspectingUnit, mayRecordFindings, type FindingInput, type Inspection } from '../../domain/inspections/inspection.js';
@@ -123,6 +124,8 @@ export class InspectionService {
     this.mayRecord(directory, person, inspection);
     const wrong = checkFinding(directory, inspection, input);
     if (wrong) throw new UserInputError(wrong);
+    const township = directory.units.find((u) => u.id === input.townshipId);
+    if (township && !unitReachable(directory, township)) throw new UserInputError(unreachableRefusal(township));
     const tz = this.deps.timeZone;
     const now = this.deps.clock.now();
     if (daysBetween(toLocal(now, tz), input.deadline) < 0) throw new UserInputError('整改时限不能早于今天');

@@ -12,6 +12,7 @@ import {
 import { actionsForState, refusalFor, transition, type HistoryEntry, type IssueAction, type IssueActor } from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineFor, proposedDeadline } from '../../domain/issues/supervision.js';
 import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import { md } from '../markdown.js';
 import type { CardJson } from '../ports.js';
@@ -367,7 +368,10 @@ export class IssueService {
     switch (input.type) {
       case 'assign': {
         const units = assignableUnits(directory);
-        if (!units.some((u) => u.id === input.unit)) throw new UserInputError('请选择承办单位（乡镇或部门）');
+        const unit = units.find((u) => u.id === input.unit);
+        if (!unit) throw new UserInputError('请选择承办单位（乡镇或部门）');
+        // Refused rather than recorded: a 交办 nobody receives would stand in the record as done.
+        if (!unitReachable(directory, unit)) throw new UserInputError(unreachableRefusal(unit));
         if (input.department && !units.some((u) => u.id === input.department && u.kind !== 'township')) throw new UserInputError('请选择有效的行业主管部门');
         return {
           type: 'assign',

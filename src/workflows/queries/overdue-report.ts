@@ -6,7 +6,8 @@ import { shortNumber } from '../../domain/issues/issue.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
 import { periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
-import { personName } from '../../domain/directory/directory.js';
+import { inOffices, personName } from '../../domain/directory/directory.js';
+import { unreachable, unreachableReason } from '../../domain/directory/reachability.js';
 import { ForbiddenError } from '../../errors.js';
 import type { IssueFilter } from '../../store/issue-store.js';
 import { fullDate } from '../documents/layouts.js';
@@ -103,7 +104,18 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     }
   }
 
-  const total = missed.length + late.length + waiting.length + chainSteps.length + reviews.length;
+  // Units and water bodies nothing reaches: the office's to fix in the directory (issue 15).
+  const unreached = inOffices(directory, person.id) ? unreachable(directory) : { units: [], waterBodies: [] };
+  const unreachedCount = unreached.units.length + unreached.waterBodies.length;
+  if (unreachedCount > 0) {
+    const lines = [
+      ...unreached.units.map((u) => `${u.name}：${unreachableReason(u)}，不能交办`),
+      ...unreached.waterBodies.map((w) => `${w.name}：没有群聊，河湖长也都没有飞书账号，提醒无人收到`),
+    ];
+    rows.push({ text: md`**名录待补全 · 无法送达** ${unreachedCount} 个单位或河湖\n${joinMarkdown(lines)}\n请在组织名录中填写成员或群聊 ID 后重新导入。` });
+  }
+
+  const total = missed.length + late.length + waiting.length + chainSteps.length + reviews.length + unreachedCount;
   return deps.cards.list({
     title: '逾期事项',
     subtitle: `截至${fullDate(now, tz)}`,
@@ -111,7 +123,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     summary:
       total === 0
         ? '没有逾期事项。'
-        : md`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份${chainSteps.length + reviews.length > 0 ? md`，考核表彰待办超期 **${chainSteps.length}** 项，约谈待复核 **${reviews.length}** 项` : ''}。`,
+        : md`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份${chainSteps.length + reviews.length > 0 ? md`，考核表彰待办超期 **${chainSteps.length}** 项，约谈待复核 **${reviews.length}** 项` : ''}${unreachedCount > 0 ? md`，名录中无法送达的单位或河湖 **${unreachedCount}** 个` : ''}。`,
     rows,
     footer: '逾期清单只发给查询人；督办提醒由机器人在工作日按期发出。',
   });
