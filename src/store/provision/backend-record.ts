@@ -17,7 +17,11 @@ export interface BackendRecord {
   /** Also written into the database itself, so a start can tell it opened this store and no other. */
   storeId: string;
   createdAt: string;
-  /** PostgreSQL only: the absolute directory holding the cluster (inside or outside the data dir). */
+  /**
+   * PostgreSQL only, and only when its cluster lives outside the data directory (as root, when
+   * PostgreSQL's user cannot reach it). Absent means `<data dir>/postgres`, so a copy of the
+   * data directory carries its own cluster.
+   */
   postgresDir?: string;
 }
 

@@ -14,7 +14,7 @@ import type { Logger } from '../../log/logger.js';
 import { backendFile, detectExistingBackend, newRecord, readBackendRecord, writeBackendRecord, type BackendRecord, type EmbeddedBackend } from './backend-record.js';
 import { claimDataDir, type OwnerRole } from './data-dir-owner.js';
 import { ensureFerretDbBinary, findExecutable } from './ferretdb-binary.js';
-import { choosePostgresDir, OUTSIDE_ROOT, postgresPrograms, startPostgres } from './postgres.js';
+import { choosePostgresDir, postgresPrograms, startPostgres } from './postgres.js';
 import { stopProcessesServing } from './stale-servers.js';
 import { ensureStoreIdentity } from './store-identity.js';
 import { StoreRefusal } from './store-refusal.js';
@@ -58,6 +58,7 @@ interface StartedServer {
   uri: string;
   kind: ServerKind;
   pid?: number;
+  postgresPort?: number;
   stop(): Promise<void>;
 }
 
@@ -112,13 +113,13 @@ async function openEmbedded(dataDir: string, options: ProvisionOptions): Promise
     // Always, not only after a stale owner record: versions before owner.json left no record.
     await stopProcessesServing(staleMarkers(options.dataDir, dataDir), logger);
     const { record, created, unrecorded } = await resolveBackend(dataDir, logger);
-    if (created && record.postgresDir?.startsWith(OUTSIDE_ROOT)) createdOutside = record.postgresDir;
+    if (created) createdOutside = record.postgresDir;
     const server = await startBackend(dataDir, record, created, options);
     try {
       await ensureStoreIdentity(server.uri, record.storeId, backendFile(dataDir));
       // Recorded only once the store has opened, so a failed first start leaves the choice open.
       if (unrecorded) await writeBackendRecord(dataDir, record);
-      await owner.update({ uri: server.uri, kind: server.kind, ferretdbPid: server.kind === 'ferretdb' ? server.pid : undefined });
+      await owner.update({ uri: server.uri, kind: server.kind, ferretdbPid: server.kind === 'ferretdb' ? server.pid : undefined, postgresPort: server.postgresPort });
     } catch (error) {
       await server.stop();
       throw error;
@@ -163,7 +164,7 @@ async function resolveBackend(dataDir: string, logger: Logger): Promise<{ record
   const existing = await detectExistingBackend(dataDir, legacyPostgres);
   if (existing) {
     logger.info({ backend: existing }, 'recording the backend this data directory already uses');
-    return { record: newRecord(existing, existing === 'postgres' ? legacyPostgres : undefined), created: false, unrecorded: true };
+    return { record: newRecord(existing), created: false, unrecorded: true };
   }
   const backend = isBackend(wanted)
     ? wanted
@@ -173,7 +174,10 @@ async function resolveBackend(dataDir: string, logger: Logger): Promise<{ record
         ? 'postgres'
         : 'sqlite';
   const record = newRecord(backend);
-  if (backend === 'postgres') record.postgresDir = await choosePostgresDir(dataDir, record.storeId, logger);
+  if (backend === 'postgres') {
+    const outside = await choosePostgresDir(dataDir, record.storeId, logger);
+    if (outside) record.postgresDir = outside;
+  }
   logger.info({ backend, postgresDir: record.postgresDir }, 'new data directory: choosing its database');
   return { record, created: true, unrecorded: true };
 }
@@ -203,13 +207,13 @@ async function startBackend(dataDir: string, record: BackendRecord, created: boo
   const stateDir = join(dataDir, 'ferretdb', 'state');
   await mkdir(stateDir, { recursive: true });
   if (record.backend === 'postgres') {
-    const postgres = await startPostgres(record.postgresDir ?? join(dataDir, 'postgres'), await freeLoopbackPort(), created, logger);
+    const postgres = await startPostgres({ clusterDir: record.postgresDir ?? join(dataDir, 'postgres'), dataDir, port: await freeLoopbackPort(), create: created, logger });
     try {
       const server = await startServer('ferretdb', logger, (port) => ({
         file: ferretdb,
         args: ['--handler=pg', `--postgresql-url=${postgres.url}`, ...ferretDbCommon(stateDir, port)],
       }));
-      return { ...server, stop: async () => (await server.stop(), await postgres.stop()) };
+      return { ...server, postgresPort: postgres.port, stop: async () => (await server.stop(), await postgres.stop()) };
     } catch (error) {
       await postgres.stop();
       throw error;

@@ -11,7 +11,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../log/logger.js';
@@ -51,25 +51,49 @@ function command(file: string, args: string[]): [string, string[]] {
 }
 
 /**
- * For a new store: `dataDir/postgres` when PostgreSQL's user can reach it (always, when not
- * root), else a directory of its own under OUTSIDE_ROOT named by the store id.
+ * For a new store: undefined when PostgreSQL's user can reach `dataDir/postgres` (always, when
+ * not root); else a directory of its own under OUTSIDE_ROOT named by the store id, which
+ * remembers the data directory it belongs to (see claimCluster).
  */
-export async function choosePostgresDir(dataDir: string, storeId: string, logger: Logger): Promise<string> {
+export async function choosePostgresDir(dataDir: string, storeId: string, logger: Logger): Promise<string | undefined> {
+  if (!asRoot()) return undefined;
   const inside = join(resolve(dataDir), 'postgres');
-  if (!asRoot()) return inside;
   const { uid, gid } = await serviceIds();
   await mkdir(inside, { recursive: true });
   // The store directory is ours; let the service user through it (not any parent we did not make).
   await chmod(dataDir, 0o711);
   await chown(inside, uid, gid);
-  if (await serviceUserCanUse(inside)) return inside;
+  if (await serviceUserCanUse(inside)) return undefined;
   await rm(inside, { recursive: true, force: true });
   const outside = join(OUTSIDE_ROOT, storeId);
   await mkdir(OUTSIDE_ROOT, { recursive: true, mode: 0o755 });
   await mkdir(outside, { mode: 0o700 });
   await chown(outside, uid, gid);
+  await writeFile(join(outside, DATA_DIR_FILE), `${resolve(dataDir)}\n`);
   logger.warn({ dir: outside }, `PostgreSQL's user cannot reach ${inside}; its cluster lives in ${outside} (recorded in backend.json)`);
   return outside;
+}
+
+/** In a cluster outside the data directory: the data directory it belongs to. */
+const DATA_DIR_FILE = 'hehu-data-dir';
+
+/**
+ * A cluster outside the data directory serves one data directory. A copy of that directory
+ * beside the original (a restore test, a second checkout) must not start, or stop, the
+ * original's PostgreSQL; a directory that was moved takes its cluster along.
+ */
+async function claimCluster(clusterDir: string, dataDir: string): Promise<void> {
+  const file = join(clusterDir, DATA_DIR_FILE);
+  const recorded = (await readFile(file, 'utf8').catch(() => '')).trim();
+  const mine = resolve(dataDir);
+  if (recorded === '' || recorded === mine) return;
+  if (existsSync(join(recorded, 'backend.json'))) {
+    throw new StoreRefusal(
+      `PostgreSQL 数据库目录 ${clusterDir} 属于数据目录 ${recorded}，而本数据目录 ${mine} 只是它的副本。两个数据目录不能共用一个数据库；恢复备份时请把数据库目录一并复制，并在 backend.json 中改写 postgresDir（见 README“备份与恢复”）。`,
+      `The PostgreSQL cluster ${clusterDir} belongs to ${recorded}; ${mine} is a copy of it. Two data directories cannot share one cluster: copy the cluster too and point postgresDir in backend.json at the copy (see README, backup and restore).`,
+    );
+  }
+  await writeFile(file, `${mine}\n`); // The data directory was moved: the cluster follows it.
 }
 
 /**
@@ -77,7 +101,8 @@ export async function choosePostgresDir(dataDir: string, storeId: string, logger
  * a server left running on it by a killed run is stopped first. Refuses, saying why, when
  * the recorded cluster is missing or cannot be started.
  */
-export async function startPostgres(clusterDir: string, port: number, create: boolean, logger: Logger): Promise<PostgresHandle> {
+export async function startPostgres(options: { clusterDir: string; dataDir: string; port: number; create: boolean; logger: Logger }): Promise<PostgresHandle> {
+  const { clusterDir, port, create, logger } = options;
   const programs = await postgresPrograms();
   if (!programs) {
     throw new StoreRefusal(
@@ -92,6 +117,7 @@ export async function startPostgres(clusterDir: string, port: number, create: bo
       `The PostgreSQL cluster recorded for this data directory (${clusterDir}) is missing or unreadable. Restore it to that place (see README, backup and restore); the bot will not start on another, empty store.`,
     );
   }
+  await claimCluster(clusterDir, options.dataDir);
   if (asRoot()) {
     const { uid, gid } = await serviceIds();
     await mkdir(clusterDir, { recursive: true });
@@ -109,9 +135,9 @@ export async function startPostgres(clusterDir: string, port: number, create: bo
   }
   await stopStalePostgres(programs.pgCtl, data, logger);
   const log = join(clusterDir, 'postgres.log');
-  const options = `-p ${port} -k ${clusterDir} -c listen_addresses=127.0.0.1`;
+  const serverOptions = `-p ${port} -k ${clusterDir} -c listen_addresses=127.0.0.1`;
   try {
-    await run(...command(programs.pgCtl, ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']));
+    await run(...command(programs.pgCtl, ['-D', data, '-l', log, '-w', '-t', '60', '-o', serverOptions, 'start']));
   } catch (error) {
     const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
     throw new StoreRefusal(
@@ -144,10 +170,22 @@ export async function startPostgres(clusterDir: string, port: number, create: bo
   };
 }
 
-/** A postmaster still running on `data` (from a killed run) is shut down cleanly first. */
+/**
+ * A postmaster still running on `data` (from a killed run) is shut down cleanly first. The pid
+ * in postmaster.pid is trusted only if that process serves this very directory: a copy made
+ * while the original ran names the original's postmaster, which is not ours to stop.
+ */
 async function stopStalePostgres(pgCtl: string, data: string, logger: Logger): Promise<void> {
-  const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  const pidFile = join(data, 'postmaster.pid');
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return; // PostgreSQL clears a dead one's file itself.
+  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+  const servesThis = argv.some((arg, i) => (arg === '-D' && argv[i + 1] === data) || arg === `-D${data}`);
+  if (!servesThis) {
+    logger.warn({ pid, data }, 'postmaster.pid names a process that does not serve this cluster (a copied directory?); removing it');
+    await rm(pidFile, { force: true });
+    return;
+  }
   logger.warn({ pid, data }, 'stopping the PostgreSQL left running by a previous run');
   await run(...command(pgCtl, ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop'])).catch(async (error: unknown) => {
     logger.warn({ err: error }, 'pg_ctl stop failed; ending the stale postmaster');
