@@ -244,7 +244,7 @@ export class FakeFeishu {
 
   /** Answers the next matching calls with this status and body instead of the normal route. */
   inject(rule: FaultRule): void {
-    this.rules.push({ rule, remaining: rule.times ?? 1 });
+    this.rules.push({ rule, remaining: rule.times ?? (rule.until ? Number.POSITIVE_INFINITY : 1) });
   }
 
   /** Invalidates issued tenant tokens (this app's, or all), as if they had expired. */
@@ -373,6 +373,11 @@ export class FakeFeishu {
   }
 
   private takeFault(method: string, path: string): RouteReply | undefined {
+    const now = this.deps.clock.now().getTime();
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const until = this.rules[i]?.rule.until;
+      if (until && now >= until.getTime()) this.rules.splice(i, 1);
+    }
     const index = this.rules.findIndex(({ rule }) => {
       if (rule.method !== undefined && rule.method.toUpperCase() !== method) return false;
       return typeof rule.path === 'string' ? path.startsWith(rule.path) : rule.path.test(path);

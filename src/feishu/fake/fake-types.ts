@@ -53,8 +53,10 @@ export interface FaultRule {
   method?: string;
   /** A path prefix (query excluded) or a pattern tested against the path. */
   path: string | RegExp;
-  /** How many matching calls it answers; 1 when omitted. */
+  /** How many matching calls it answers; 1 when omitted (unlimited when `until` is given). */
   times?: number;
+  /** Answers matching calls only while the fake's clock is before this time: an outage of a set length. */
+  until?: Date;
   status: number;
   headers?: Record<string, string>;
   /** Response body; a Feishu-style error matching the status when omitted. */

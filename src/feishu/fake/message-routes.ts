@@ -11,11 +11,17 @@ import type { Route, RouteDeps, RouteRequest } from './route-types.js';
  * answering with the fields Feishu returns for a message.
  */
 
+/**
+ * `uuid` de-duplicates a create or reply for an hour and is at most 50 characters (发送消息 ›
+ * 请求体 › uuid, "最大长度：50 字符", https://open.feishu.cn/document/server-docs/im-v1/message/create ;
+ * the same field of 回复消息, https://open.feishu.cn/document/server-docs/im-v1/message/reply ).
+ */
+const Uuid = z.string().max(50).optional();
 const CreateBody = z.object({
   receive_id: z.string().min(1),
   msg_type: z.string().min(1),
   content: z.string().min(1),
-  uuid: z.string().optional(),
+  uuid: Uuid,
 });
 const CreateQuery = z.object({
   receive_id_type: z.enum(['open_id', 'union_id', 'user_id', 'email', 'chat_id']),
@@ -24,7 +30,7 @@ const ReplyBody = z.object({
   msg_type: z.string().min(1),
   content: z.string().min(1),
   reply_in_thread: z.boolean().optional(),
-  uuid: z.string().optional(),
+  uuid: Uuid,
 });
 const PatchBody = z.object({ content: z.string().min(1) });
 const UrgentQuery = z.object({ user_id_type: z.enum(['open_id', 'union_id', 'user_id']) });
