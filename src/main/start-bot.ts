@@ -270,6 +270,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       cards: statusCards,
       clock,
       timeZone: config.timezone,
+      undelivered: outboxStore,
     });
     const digest = new MonthlyDigest(status, messenger);
     const approvals = new ApprovalService({

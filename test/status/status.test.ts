@@ -147,6 +147,16 @@ describe('/状态', () => {
     expect(text).toContain('未来 30 天没有安排会议。');
   });
 
+  it('tells the office, and only the office, how many messages could not be delivered', async () => {
+    expect((await statusOf('qian')).text).not.toContain('未送达');
+    // A group the bot was taken out of: Feishu refuses the message for good (230002).
+    t.fake.addChat({ chatId: 'oc_status_left', botIsMember: false });
+    await t.bot.messenger.send('status-test:left', { chatId: 'oc_status_left' }, { kind: 'text', text: '巡河提醒' });
+    await t.settle();
+    expect((await statusOf('qian')).text).toContain('近 7 天未送达消息 1 条**</font>（见每日未送达汇总）');
+    expect((await statusOf('zhou')).text).not.toContain('未送达');
+  });
+
   it('refuses people outside the directory', async () => {
     const [answer] = await say('nobody', { text: '/status' });
     expect(textOf(answer)).toBe('您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。');

@@ -76,6 +76,7 @@ function statusData(view: StatusView): Record<string, unknown> {
   };
 }
 
+    undeliveredText: view.undelivered ? md`<font color='orange'>**近 7 天未送达消息 ${view.undelivered} 条**</font>（见每日未送达汇总）` : undefined,
 export function statusCard(view: StatusView): CardJson {
   return renderCard('status', statusData(view));
 }

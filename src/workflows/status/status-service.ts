@@ -25,6 +25,8 @@ export interface StatusDeps {
   timeZone: string;
 }
 
+  /** Failed outbox messages, counted for the office's /状态. */
+  undelivered?: { failedSince(since: Date): Promise<number> };
 const WEEK_MS = 7 * 86_400_000;
 
 /**
@@ -40,7 +42,13 @@ export class StatusService {
     const person = requirePerson(directory, actorOpenId);
     const visibility = visibilityOf(directory, person.id);
     if (!visibility) throw new ForbiddenError(NOTHING_TO_SEE);
-    return this.deps.cards.status(await this.view(directory, visibility, person.id));
+    const view = await this.view(directory, visibility, person.id);
+    // Those who see the whole district are told when the bot could not reach people (the
+    // daily 未送达 card names whom and why).
+    if (visibility.district && this.deps.undelivered) {
+      view.undelivered = await this.deps.undelivered.failedSince(new Date(this.deps.clock.now().getTime() - WEEK_MS));
+    }
+    return this.deps.cards.status(view);
   }
 
   async view(directory: Directory, visibility: Visibility, personId: string): Promise<StatusView> {

@@ -14,6 +14,8 @@ export interface StatusView {
     patrolRates: Array<{ month: string; level: string; rate: number }>;
     issuesByMonth: Array<{ month: string; kind: '新增' | '销号'; count: number }>;
     openByTownship: Array<{ township: string; kind: '在办' | '逾期'; count: number }>;
+  /** Messages the bot could not deliver in the last 7 days (未送达); set for office staff only. */
+  undelivered?: number;
   };
 }
 
