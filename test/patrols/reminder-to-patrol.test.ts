@@ -72,9 +72,19 @@ describe('patrol reminders, end to end', () => {
   it('refuses a tap from someone who is neither the chief nor the liaison unit, changing nothing', async () => {
     const dadu = reminderIn('oc_example_dadu');
     const answer = await tap('wang', dadu, { a: 'patrol.form', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' });
-    expect(answer).toEqual({ toast: { type: 'error', content: '只有河湖长本人或其联络员单位人员可以记录这次巡河。' } });
+    expect(answer).toEqual({ toast: { type: 'error', content: '只有区级河湖长本人或其联络员单位人员可以记录这次巡河。' } });
     const stranger = await tap('nobody', dadu, { a: 'patrol.form', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' });
     expect(stranger.toast?.content).toContain('您不在组织名录中');
+  });
+
+  it('says on a township chief’s card what art. 6 says: liaison units record for district chiefs only (issue 15)', async () => {
+    const dadu = reminderIn('oc_example_dadu');
+    expect(textOf(cardOf(dadu))).toContain('本人或联络员单位均可记录');
+    const township = t.fake.messages().find((m) => m.receiveId === exampleOpenId('wu') && textOf(cardOf(m)).includes('白熊沟本月尚未巡河'));
+    expect(textOf(cardOf(township))).not.toContain('联络员单位均可记录');
+    expect(textOf(cardOf(township))).toContain('请本人记录');
+    const refused = await tap('sun', dadu, { a: 'patrol.form', d: 'townshipChief:wu-yonghe:dadu-jinkouhe', p: '2026-11' });
+    expect(refused.toast).toEqual({ type: 'error', content: '乡级、村级河湖长的巡河须由本人记录；联络员单位只承办区级河湖长的巡河调研（协调机制第六条）。' });
   });
 
   it('lets the liaison unit record on the chief’s behalf with taps alone, and updates the card in place', async () => {

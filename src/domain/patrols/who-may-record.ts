@@ -21,5 +21,31 @@ export function mayRecordPatrol(
     const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
     if (water && water.districtChief === duty.chiefId && memberOf(water.liaisonUnit)) return { may: true, onBehalf: true };
   }
-  return { may: false, reason: '只有河湖长本人或其联络员单位人员可以记录这次巡河。' };
+  return { may: false, reason: refusal(directory, duty) };
+}
+
+type ChiefRole = 'generalChief' | 'riverChief' | 'townshipChief' | 'villageChief';
+
+/**
+ * Who may record a duty's patrol, as the reminder card says it: liaison units only for a
+ * district river chief (art. 6), the General Chief Office for the general chief (art. 4);
+ * township and village chiefs record their own (art. 22 leaves them to provincial rules).
+ */
+export function recordersNote(role: ChiefRole): string {
+  if (role === 'riverChief') return '本人或联络员单位均可记录；联络员单位代为记录时，记录中会同时注明。';
+  if (role === 'generalChief') return '本人或区总河长办公室均可记录；代为记录时，记录中会同时注明。';
+  return '请本人记录（联络员单位承办的是区级河湖长的巡河调研，不代为记录乡级、村级河湖长巡河）。';
+}
+
+/** The role of a duty from its key (`riverChief:li-hezhang:dadu-jinkouhe`, see duty-key.ts). */
+export function roleOfDutyKey(key: string): ChiefRole | undefined {
+  const role = key.split(':')[0];
+  return role === 'generalChief' || role === 'riverChief' || role === 'townshipChief' || role === 'villageChief' ? role : undefined;
+}
+
+function refusal(directory: Pick<Directory, 'generalChief' | 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
+  if (duty.waterBodyId === undefined) return '只有区级总河长本人或区总河长办公室人员可以记录这次巡河。';
+  const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
+  if (water?.districtChief === duty.chiefId) return '只有区级河湖长本人或其联络员单位人员可以记录这次巡河。';
+  return '乡级、村级河湖长的巡河须由本人记录；联络员单位只承办区级河湖长的巡河调研（协调机制第六条）。';
 }

@@ -7,6 +7,7 @@ import type {
   PatrolOverdueView,
   PatrolReminderView,
 } from '../../workflows/patrols/views.js';
+import { recordersNote, roleOfDutyKey } from '../../domain/patrols/who-may-record.js';
 import { joinMarkdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { capped, clip } from './limits.js';
@@ -49,7 +50,7 @@ export function patrolReminderCard(view: PatrolReminderView): CardJson {
     recorded: view.recorded,
     dutyKey: view.dutyKey,
     periodKey: view.periodKey,
-    footer: view.recorded ? '感谢您的辛勤履职。' : '本人或联络员单位均可记录；联络员单位代为记录时，记录中会同时注明。',
+    footer: view.recorded ? '感谢您的辛勤履职。' : recordersNote(roleOfDutyKey(view.dutyKey) ?? 'townshipChief'),
   });
 }
 
