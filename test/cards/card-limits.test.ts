@@ -110,6 +110,9 @@ function statusView(): StatusView {
   return {
     scope: '金口河区',
     asOf: '2026年11月29日',
+    monthName: '本月',
+    yearName: '本年',
+    goLiveNote: '自启用日（3月2日）起',
     patrols: ['区级总河长', '区级河湖长', '乡级河湖长', '村级河湖长'].map((roleName) => ({ roleName, periodName: '2026年11月', fulfilled: 57, required: 60, yearFulfilled: 600, yearRequired: 660 })),
     issues: { open: 140, overdue: 60, openedThisMonth: 35, closedThisMonth: 28, awaitingAssignment: 12 },
     decisions: { open: 80, overdue: 11, dueWithinWeek: 9 },

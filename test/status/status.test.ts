@@ -217,6 +217,11 @@ describe('the monthly digest', () => {
     const text = JSON.stringify(office()[0]?.content);
     expect(text).toContain('河湖长制工作月度简报 · 2026年11月');
     expect(text).toContain('新增问题 3 个，销号 0 个；目前逾期 2 个');
+    // The main sections show November too, not December's figures under November's title.
+    expect(text).toContain('截至2026年11月30日');
+    expect(text).toContain('区级河湖长：2026年11月 2/2（100%）· 2026年 100%');
+    expect(text).toContain('11月新增 3 个，11月销号 0 个');
+    expect(text).not.toContain('本月');
     expect(text).toContain('召开会议 1 个，印发纪要和文件 0 份');
     // The seed, plus 王某某's November patrol filled in by the backfill above.
     expect(text).toContain(`区级河湖长 ${Math.round(((fulfilled('riverChief', 11).done + 1) / 2) * 100)}%`);

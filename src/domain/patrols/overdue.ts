@@ -1,5 +1,7 @@
 import type { ChiefDuty } from '../directory/directory.js';
+import { countsAfterGoLive } from '../directory/go-live.js';
 import { contains, periodContaining, previousPeriod, type Period, type PeriodKind } from '../time/period.js';
+import type { LocalDate } from '../time/zoned.js';
 
 /** How long after a period ends the office digest keeps listing its unmet duties. */
 export const OVERDUE_DIGEST_DAYS = 7;
@@ -19,13 +21,15 @@ export function overdueDuties(
   states: Iterable<{ duty: ChiefDuty; patrolTimes: readonly Date[] }>,
   now: Date,
   timeZone: string,
+  goLive?: LocalDate,
 ): OverdueDuty[] {
   const ended = new Map<PeriodKind, Period | undefined>();
   const endedPeriod = (kind: PeriodKind) => {
     if (!ended.has(kind)) {
       const previous = previousPeriod(periodContaining(kind, now, timeZone), timeZone);
       const recent = now.getTime() - previous.end.getTime() <= OVERDUE_DIGEST_DAYS * 86_400_000;
-      ended.set(kind, recent ? previous : undefined);
+      // A period that ended before the district went live (启用日期) is nobody's to answer for.
+      ended.set(kind, recent && countsAfterGoLive(previous, goLive) ? previous : undefined);
     }
     return ended.get(kind);
   };

@@ -58,12 +58,15 @@ function statusData(view: StatusView): Record<string, unknown> {
     subtitle: `截至${view.asOf}`,
     color: view.issues.overdue > 0 || view.decisions.overdue > 0 ? 'orange' : 'blue',
     patrolText: view.patrols.length
-      ? lines(view.patrols.map((p) => `${p.roleName}：${p.periodName} ${p.fulfilled}/${p.required}（${percent(p.fulfilled, p.required)}）· 本年 ${percent(p.yearFulfilled, p.yearRequired)}`))
+      ? lines([
+          ...view.patrols.map((p) => `${p.roleName}：${p.periodName} ${p.fulfilled}/${p.required}（${percent(p.fulfilled, p.required)}）· ${view.yearName} ${percent(p.yearFulfilled, p.yearRequired)}`),
+          view.goLiveNote && `${view.yearName}比率${view.goLiveNote}计算。`,
+        ])
       : '范围内没有巡河职责。',
     patrolChart: patrolChart(view),
     issueText: joinMarkdown([
       md`在办 **${view.issues.open}** 个，其中逾期 ${view.issues.overdue > 0 ? md`<font color='red'>**${view.issues.overdue}**</font>` : md`**0**`} 个，待交办 ${view.issues.awaitingAssignment} 个`,
-      `本月新增 ${view.issues.openedThisMonth} 个，本月销号 ${view.issues.closedThisMonth} 个`,
+      `${view.monthName}新增 ${view.issues.openedThisMonth} 个，${view.monthName}销号 ${view.issues.closedThisMonth} 个`,
     ]),
     issueChart: issueChart(view),
     townshipChart: townshipChart(view),
@@ -73,10 +76,10 @@ function statusData(view: StatusView): Record<string, unknown> {
     ]),
     meetingText: view.meetings.length > 0 ? lines(cappedLines(view.meetings.map((m) => `${m.when} ${m.title}`), 10, 80, '发送 /会议 查看')) : '未来 30 天没有安排会议。',
     footer: '查看明细：/问题 逾期、/议定、/会议；导出台账：/导出。',
+    undeliveredText: view.undelivered ? md`<font color='orange'>**近 7 天未送达消息 ${view.undelivered} 条**</font>（见每日未送达汇总）` : undefined,
   };
 }
 
-    undeliveredText: view.undelivered ? md`<font color='orange'>**近 7 天未送达消息 ${view.undelivered} 条**</font>（见每日未送达汇总）` : undefined,
 export function statusCard(view: StatusView): CardJson {
   return renderCard('status', statusData(view));
 }

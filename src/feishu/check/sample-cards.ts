@@ -233,6 +233,9 @@ function statusSamples(): SampleCard[] {
   const status = {
     scope: '金口河区',
     asOf: '12月1日',
+    monthName: '本月',
+    yearName: '本年',
+    goLiveNote: '',
     patrols: [
       { roleName: '区级河湖长', periodName: '2026年11月', fulfilled: 5, required: 6, yearFulfilled: 60, yearRequired: 66 },
       { roleName: '乡级河湖长', periodName: '2026年第四季度', fulfilled: 20, required: 24, yearFulfilled: 88, yearRequired: 96 },

@@ -4,8 +4,9 @@ import { chiefDuties, personName, type Directory } from '../../domain/directory/
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
-import { periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
-import { fromLocal, parseLocalDate, toLocal } from '../../domain/time/zoned.js';
+import { countsAfterGoLive } from '../../domain/directory/go-live.js';
+import { periodLabel, periodOf, periodsOfYear, type Period } from '../../domain/time/period.js';
+import { fromLocal, parseLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
@@ -31,7 +32,7 @@ const kindOf = (issue: Issue): 'ordinary' | 'inspection' | 'decision' =>
  * now while the year runs): its township chiefs' patrol duty-periods that have ended, the
  * problems assigned to it that fell due, and the 提示/通报/约谈 it received.
  */
-export async function gatherFacts(directory: Directory, year: number, cutoff: Date, sources: FactSources, countFrom?: string): Promise<UnitFacts[]> {
+export async function gatherFacts(directory: Directory, year: number, cutoff: Date, sources: FactSources, countFrom?: string, goLive?: LocalDate): Promise<UnitFacts[]> {
   const tz = sources.timeZone;
   const from = periodOf('year', year, 1, tz).start;
   const units = assessedUnits(directory);
@@ -43,8 +44,10 @@ export async function gatherFacts(directory: Directory, year: number, cutoff: Da
   for (const kind of kinds) {
     const first = countFrom ? parseLocalDate(countFrom) : undefined;
     const start = first ? fromLocal(first, tz).getTime() : 0;
-    // Only periods that have ended, and that began on or after the day counting starts.
-    for (const period of periodsOfYear(kind, year, tz).filter((p) => p.end.getTime() <= cutoff.getTime() && p.start.getTime() >= start)) {
+    // Only periods that have ended, and that began on or after the scheme's day counting
+    // starts; without one, none that ended before the district went live (启用日期).
+    const counted = (p: Period) => (first ? p.start.getTime() >= start : countsAfterGoLive(p, goLive));
+    for (const period of periodsOfYear(kind, year, tz).filter((p) => p.end.getTime() <= cutoff.getTime() && counted(p))) {
       const counts = await sources.patrols.countsByDuty('townshipChief', kind, period.key);
       for (const duty of townshipDuties.filter((d) => d.obligation.period === kind)) {
         const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);

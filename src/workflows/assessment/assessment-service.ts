@@ -1,3 +1,4 @@
+import { goLiveDay, goLiveNote } from '../../domain/directory/go-live.js';
 import type { Approval } from '../../domain/approvals/approval.js';
 import { DRAFT, mayDraft, maySee } from '../../domain/approvals/chain.js';
 import { DEFAULT_SCHEME, defaultAssessedYear, fullMarks, MEASURE_NAMES, type AssessmentScheme } from '../../domain/assessment/scheme.js';
@@ -23,6 +24,8 @@ export interface AssessmentContent {
   /** Records up to this instant were counted. */
   cutoff: Date;
   scores: UnitScore[];
+  /** 自启用日（12月2日）起 when the go-live day, not the scheme, cut the year; absent otherwise. */
+  countedFrom?: string;
 }
 
 export interface AssessmentDeps extends FactSources {
@@ -111,7 +114,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     return joinMarkdown(
       [
         md`**考核细则**：${scheme.name}（满分 ${fullMarks(scheme)} 分；加分最多 ${scheme.bonus.cap} 分，扣分最多 ${scheme.deductions.cap} 分）`,
-        md`**统计截至**：${fullDate(cutoff, tz)}`,
+        md`**统计截至**：${fullDate(cutoff, tz)}${approval.content.countedFrom ? `（${approval.content.countedFrom}）` : ''}`,
         md`**${GROUP_NAMES.township}排名**\n${orNone(table('township'))}`,
         md`**${GROUP_NAMES.department}排名**\n${orNone(table('department'))}`,
         md`<font color='grey'>括号内为计分的记录数/记录总数；每一分对应的记录见“导出考核明细”的“佐证记录”表。某项无记录的，按其余各项得分率折算。${approval.position === DRAFT ? '起草期间按最新记录计算，提交审核时定稿。' : ''}</font>`,
@@ -148,8 +151,10 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const now = this.deps.clock.now();
     const cutoff = now.getTime() < yearEnd.getTime() ? now : yearEnd;
     const scheme = (await this.deps.approvals.schemeFor(year))?.scheme ?? DEFAULT_SCHEME;
-    const facts = await gatherFacts(directory, year, cutoff, this.deps, scheme.countFrom);
-    return { scheme, cutoff, scores: scoreAndRank(facts, scheme) };
+    const goLive = goLiveDay(directory, tz);
+    const facts = await gatherFacts(directory, year, cutoff, this.deps, scheme.countFrom, goLive);
+    const countedFrom = scheme.countFrom ? '' : goLiveNote(goLive, { year, month: 1, day: 1 });
+    return { scheme, cutoff, scores: scoreAndRank(facts, scheme), ...(countedFrom ? { countedFrom } : {}) };
   }
 
   private async file(approval: Approval<AssessmentContent>, content: AssessmentContent): Promise<OutgoingFile> {

@@ -1,4 +1,5 @@
 import { unitName } from '../../domain/directory/directory.js';
+import { goLiveDay, yearlyDeadlineCounts } from '../../domain/directory/go-live.js';
 import { MEETING_KIND_NAMES, jointParties, nextConvener } from '../../domain/meetings/meeting.js';
 import { approvalNudge, fourListsStage, meetingReminderStage, weeklyFrom, yearlyFrom } from '../../domain/meetings/meeting-settings.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
@@ -70,8 +71,10 @@ export class MeetingSweep {
     }
 
     // Art. 5: at least one 总河长会议 a year; 区总河长办公室 is reminded weekly from the set day.
+    // A yearly deadline that fell before the district went live (启用日期) is not held against it.
+    const goLive = goLiveDay(directory, timeZone);
     const week = weeklyFrom(settings.generalMeetingBy, hour, calendar, now, timeZone);
-    if (week && (await meetings.ofKindInYear('generalChiefMeeting', week.year)).length === 0) {
+    if (week && yearlyDeadlineCounts(settings.generalMeetingBy, week.year, goLive) && (await meetings.ofKindInYear('generalChiefMeeting', week.year)).length === 0) {
       const office = directory.units.find((u) => u.kind === 'generalChiefOffice');
       await notify(messenger, unitDestinationsById(directory, office?.id), `annual-meeting:${week.year}:w${week.week}`, text(`${week.year}年尚未召开${MEETING_KIND_NAMES.generalChiefMeeting}。按照协调机制第五条，区级总河长每年至少召开1次总河长会议，请尽快安排（发送 /安排会议）。`));
       result.annualMeeting = true;
@@ -79,7 +82,7 @@ export class MeetingSweep {
 
     // Art. 10: each year, whose turn it is to convene each cross-boundary 联席会议.
     const jointYear = yearlyFrom(settings.jointMeetingRemindOn, hour, calendar, now, timeZone);
-    if (jointYear !== undefined) {
+    if (jointYear !== undefined && yearlyDeadlineCounts(settings.jointMeetingRemindOn, jointYear, goLive)) {
       for (const water of directory.waterBodies.filter((w) => w.crossBoundary)) {
         if ((await meetings.ofKindInYear('jointMeeting', jointYear, water.id)).length > 0) continue;
         const convener = nextConvener(jointParties(directory, water.id), (await meetings.lastJointMeeting(water.id))?.convener);
@@ -96,7 +99,7 @@ export class MeetingSweep {
 
     // Art. 12: the yearly four lists, before they are due and once overdue.
     const stage = fourListsStage(settings, hour, calendar, now, timeZone);
-    if (stage) {
+    if (stage && yearlyDeadlineCounts(settings.fourListsDueOn, stage.year, goLive)) {
       for (const water of directory.waterBodies.filter((w) => w.districtChief && w.liaisonUnit)) {
         const published = (await documents.ofKind('fourLists', stage.year, water.id)).some((d) => d.state === 'published');
         if (published) continue;

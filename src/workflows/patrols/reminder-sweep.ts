@@ -4,6 +4,7 @@ import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { overdueDuties } from '../../domain/patrols/overdue.js';
+import { goLiveDay } from '../../domain/directory/go-live.js';
 import { periodContaining, periodLabel, previousPeriod, type PeriodKind } from '../../domain/time/period.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
 import { monthDay, patrolIndex, type PatrolContext } from './patrol-context.js';
@@ -67,7 +68,7 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
   const today = toLocal(now, tz);
   const afterHour = today.hour >= directory.reminders.hour;
   if (!calendar.isWorkingDay(today) || !afterHour) return { reminders, overdue: 0, digest: false };
-  const overdue = overdueDuties(states, now, tz);
+  const overdue = overdueDuties(states, now, tz, goLiveDay(directory, tz));
   let notices = 0;
   for (const item of overdue) {
     // Told privately: an overdue patrol is not announced in the water body's group.

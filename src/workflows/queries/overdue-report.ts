@@ -4,6 +4,7 @@ import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { workingDaysSince } from '../../domain/meetings/meeting-settings.js';
 import { shortNumber } from '../../domain/issues/issue.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
+import { countsAfterGoLive, goLiveDay } from '../../domain/directory/go-live.js';
 import { periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { inOffices, personName } from '../../domain/directory/directory.js';
@@ -47,8 +48,10 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     (o) => ({ over: previousPeriod(periodContaining(o.period, now, tz), tz), required: o.times }),
     visibility.district ? undefined : [...visibility.waterBodyIds],
   );
+  // A period that ended before the district went live has no records to judge by.
+  const goLive = goLiveDay(directory, tz);
   const missed = standing
-    .filter((s) => s.done < s.required)
+    .filter((s) => s.done < s.required && countsAfterGoLive(s.over, goLive))
     .map(({ duty: d, over, done, required }) => `${CHIEF_ROLE_NAMES[d.role]} ${name(d.personId)}${d.waterBodyId ? `（${waterName(d.waterBodyId)}）` : ''}：${periodLabel(over, false)}巡河 ${done}/${required} 次`);
   if (missed.length > 0) rows.push({ text: md`**巡河未完成（上一周期）** ${missed.length} 项\n${joinMarkdown(missed.slice(0, 20))}${missed.length > 20 ? `\n等 ${missed.length} 项` : ''}` });
 

@@ -50,7 +50,8 @@ export class MonthlyDigest {
 
   private async view(directory: Directory, month: Period): Promise<DigestView> {
     const deps = this.status.deps;
-    const status = await this.status.view(directory, { district: true, waterBodyIds: new Set(), unitIds: new Set() }, '');
+    // The month's own figures, not the current month's under its title.
+    const status = await this.status.view(directory, { district: true, waterBodyIds: new Set(), unitIds: new Set() }, '', month);
     const [opened, closed, published, meetings] = await Promise.all([
       deps.issues.count({ states: ISSUE_STATES, reportedFrom: month.start, reportedBefore: month.end }),
       deps.issues.count({ states: ['closed'], closedBetween: { from: month.start, to: month.end } }),

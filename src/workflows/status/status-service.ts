@@ -2,7 +2,9 @@ import type { Clock } from '../../domain/clock.js';
 import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
 import type { ChiefDuty, Directory } from '../../domain/directory/directory.js';
 import { CHIEF_ROLE_NAMES, CHIEF_ROLES, type PatrolObligation } from '../../domain/patrols/obligation.js';
-import { periodContaining, periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
+import { countsAfterGoLive, goLiveDay, goLiveNote } from '../../domain/directory/go-live.js';
+import { periodContaining, periodLabel, periodOf, periodsOfYear, type Period } from '../../domain/time/period.js';
+import type { LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError } from '../../errors.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
@@ -23,10 +25,10 @@ export interface StatusDeps {
   cards: StatusCardPresenter;
   clock: Clock;
   timeZone: string;
-}
-
   /** Failed outbox messages, counted for the office's /状态. */
   undelivered?: { failedSince(since: Date): Promise<number> };
+}
+
 const WEEK_MS = 7 * 86_400_000;
 
 /**
@@ -51,17 +53,25 @@ export class StatusService {
     return this.deps.cards.status(view);
   }
 
-  async view(directory: Directory, visibility: Visibility, personId: string): Promise<StatusView> {
+  /**
+   * The figures now, or, for a month that has ended (`ofMonth`, the monthly digest), as they
+   * stood at its end: that month's patrols and problems, its year up to it. Problems open and
+   * overdue, approvals and meetings are always as they are now. Duty periods that ended
+   * before the go-live day are not counted (启用日期).
+   */
+  async view(directory: Directory, visibility: Visibility, personId: string, ofMonth?: Period): Promise<StatusView> {
     const now = this.deps.clock.now();
     const tz = this.deps.timeZone;
+    const at = ofMonth ? new Date(ofMonth.end.getTime() - 1) : now;
     const waters = visibility.district ? undefined : [...visibility.waterBodyIds];
     const scope: IssueFilter = visibility.district ? {} : { visibleTo: { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] } };
-    const month = periodContaining('month', now, tz);
-    const year = periodContaining('year', now, tz);
+    const month = periodContaining('month', at, tz);
+    const year = periodContaining('year', at, tz);
+    const goLive = goLiveDay(directory, tz);
 
     const monthsSoFar = periodsOfYear('month', year.year, tz).filter((m) => m.index <= month.index);
     const [patrols, counts, approvals, meetings] = await Promise.all([
-      this.patrolFulfilment(directory, visibility, personId, waters),
+      this.patrolFulfilment(directory, visibility, personId, waters, at, !ofMonth, goLive),
       this.deps.issues.statusCounts(scope.visibleTo, now, monthsSoFar.map((m) => m.key), new Date(now.getTime() + WEEK_MS)),
       this.deps.documents.pendingApproval(),
       this.deps.meetings.startingBetween(now, new Date(now.getTime() + 30 * 86_400_000)),
@@ -71,7 +81,10 @@ export class StatusService {
     const order = [...townships.keys()];
     return {
       scope: visibility.district ? '全区' : this.scopeName(directory, visibility),
-      asOf: fullDate(now, tz),
+      asOf: fullDate(at, tz),
+      monthName: ofMonth ? `${month.index}月` : '本月',
+      yearName: ofMonth ? `${year.year}年` : '本年',
+      goLiveNote: goLiveNote(goLive, year.firstDay),
       patrols: patrols.rows,
       issues: {
         open: counts.open,
@@ -105,10 +118,9 @@ export class StatusService {
   }
 
   /** Duties in view, per role: counted from the directory; fulfilment counted by the database. */
-  private async patrolFulfilment(directory: Directory, visibility: Visibility, personId: string, waters: string[] | undefined) {
-    const now = this.deps.clock.now();
+  private async patrolFulfilment(directory: Directory, visibility: Visibility, personId: string, waters: string[] | undefined, at: Date, current: boolean, goLive: LocalDate | undefined) {
     const tz = this.deps.timeZone;
-    const year = periodContaining('year', now, tz);
+    const year = periodContaining('year', at, tz);
     const duties = dutiesInView(directory, visibility, personId);
     const rows: StatusView['patrols'] = [];
     const rates: StatusView['charts']['patrolRates'] = [];
@@ -124,18 +136,21 @@ export class StatusService {
     levels.forEach(({ role, ofRole }, i) => {
       const obligation = this.obligationOf(ofRole);
       const fulfilled = counted[i] ?? new Map<string, number>();
-      const current = periodContaining(obligation.period, now, tz);
-      const elapsed = periodsOfYear(obligation.period, year.year, tz).filter((p) => p.index <= current.index);
+      const period = periodContaining(obligation.period, at, tz);
+      const elapsed = periodsOfYear(obligation.period, year.year, tz).filter((p) => p.index <= period.index && countsAfterGoLive(p, goLive));
       rows.push({
         roleName: CHIEF_ROLE_NAMES[role],
-        periodName: periodLabel(current, true),
-        fulfilled: fulfilled.get(current.key) ?? 0,
+        periodName: periodLabel(period, current),
+        fulfilled: fulfilled.get(period.key) ?? 0,
         required: ofRole.length,
         yearFulfilled: elapsed.reduce((sum, p) => sum + (fulfilled.get(p.key) ?? 0), 0),
         yearRequired: ofRole.length * elapsed.length,
       });
-      for (let m = 1; m <= periodContaining('month', now, tz).index; m++) {
-        const p = periodContaining(obligation.period, periodOf('month', year.year, m, tz).start, tz);
+      for (let m = 1; m <= periodContaining('month', at, tz).index; m++) {
+        const monthPeriod = periodOf('month', year.year, m, tz);
+        // The chart starts with the go-live month: earlier months had no records to show.
+        if (!countsAfterGoLive(monthPeriod, goLive)) continue;
+        const p = periodContaining(obligation.period, monthPeriod.start, tz);
         rates.push({ month: `${m}月`, level: CHIEF_ROLE_NAMES[role], rate: Math.round(((fulfilled.get(p.key) ?? 0) / ofRole.length) * 100) });
       }
     });
