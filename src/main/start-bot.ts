@@ -340,7 +340,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     );
     const inbox = new InboxStore(models, clock, { owner: options.instanceName ?? 'bot' });
     const intake = new EventIntake(inbox, new EventDispatcher(chat, logger), logger.child({ component: 'intake' }), {
-      concurrency: 2,
+      // The embedded database, not Node, is what background events wait on; eight at a time
+      // keep both of its cores busy without starving the claims that acknowledge deliveries.
+      concurrency: 8,
       clock,
       lockMs: INBOX_DEFAULTS.lockMs,
     });
