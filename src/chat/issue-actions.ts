@@ -24,6 +24,8 @@ const ACTION_TYPES = [
 /** `{ a, id: problem key, v: version the card showed, t: action }` on every problem button. */
 const IssueButtonSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive(), t: z.enum(ACTION_TYPES) });
 const ViewSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64) });
+/** `{ a, id: problem key, v: version the list showed }` on the withdrawn patrol's problem list. */
+const DecisionSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive() });
 const NoticeSchema = ActionValueSchema.extend({ id: z.string().min(1).max(200), k: z.enum(['prompt', 'bulletin', 'dismiss']) });
 
 const text = (message: string) => z.string({ error: message }).trim().min(1, message).max(1000, '内容过长，请精简到 1000 字以内');
@@ -115,6 +117,21 @@ export function registerIssueActions(router: CardActionRouter, issues: IssueServ
     );
     return { toast: { type: 'success', content: '问题已登记，已送区河长制办公室交办' }, card };
   }, { once: true });
+  // A withdrawn patrol's problems, on the card listing them to its recorder: the list answers.
+  router.register('issue.withdrawFromPatrol', async (input) => {
+    const v = cardValue(DecisionSchema, input.action);
+    return refreshedOnStale(
+      async () => ({ toast: { type: 'success', content: '问题已撤销' }, card: await issues.withdrawFromPatrol(input.operatorOpenId, v.id, v.v) }),
+      () => issues.withdrawalCardOf(v.id),
+    );
+  });
+  router.register('issue.keepFromPatrol', async (input) => {
+    const v = cardValue(DecisionSchema, input.action);
+    return refreshedOnStale(
+      async () => ({ toast: { type: 'success', content: '问题已保留，继续办理' }, card: await issues.keepFromPatrol(input.operatorOpenId, v.id, v.v) }),
+      () => issues.withdrawalCardOf(v.id),
+    );
+  });
   router.register('notice.decide', async (input) => {
     const v = cardValue(NoticeSchema, input.action);
     return refreshedOnStale(

@@ -193,6 +193,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       directory,
       issues: issueStore,
       claims: new ClaimStore(models, clock),
+      patrols: patrolStore,
       messenger,
       cards: issueCards,
       clock,
@@ -260,6 +261,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       timeZone: config.timezone,
       logger: logger.child({ component: 'patrols' }),
       onProblems: (patrol) => issues.reportFromPatrol(patrol),
+      onWithdrawn: (patrolKey) => issues.offerWithdrawal(patrolKey),
     });
     const status = new StatusService({
       directory,

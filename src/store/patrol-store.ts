@@ -12,9 +12,12 @@ import { upsertByKey } from './mongo-errors.js';
 
 /** A patrol as the reminder sweep needs it: whose, where, when. */
 export interface PatrolFact {
+  id: string;
   chiefId: string;
   waterBodyId: string | undefined;
   patrolledAt: Date;
+  recordedBy: string;
+  version: number;
 }
 
 export class PatrolStore {
@@ -54,10 +57,10 @@ export class PatrolStore {
     const filter: Record<string, unknown> = { status: 'recorded', patrolledAt: { $gte: since } };
     if (chiefIds) filter.chiefId = { $in: chiefIds };
     const docs = await this.models.patrols
-      .find(filter, { chiefId: 1, waterBodyId: 1, patrolledAt: 1, _id: 0 })
-      .lean<Array<Pick<PatrolDoc, 'chiefId' | 'waterBodyId' | 'patrolledAt'>>>()
+      .find(filter, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, recordedBy: 1, version: 1, _id: 0 })
+      .lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt' | 'recordedBy' | 'version'>>>()
       .exec();
-    return docs.map((d) => ({ chiefId: d.chiefId, waterBodyId: d.waterBodyId ?? undefined, patrolledAt: d.patrolledAt }));
+    return docs.map((d) => ({ id: d.key, chiefId: d.chiefId, waterBodyId: d.waterBodyId ?? undefined, patrolledAt: d.patrolledAt, recordedBy: d.recordedBy, version: d.version }));
   }
 
   /** Recorded patrols dated in [from, to), in date order, for the ledger (巡河台账). */

@@ -337,6 +337,25 @@ const cases: Record<string, Case[]> = {
   issue: [
     { name: 'a problem with 40 history entries and 30 progress notes of 500 characters', card: () => issueCards.issue(issueView()) },
     { name: 'a new problem awaiting assignment', card: () => issueCards.issue(issueView({ state: 'reported', progress: [], history: [], actions: ['assign'], assigneeName: undefined })) },
+    { name: 'a problem withdrawn with its patrol', card: () => issueCards.issue(issueView({ state: 'withdrawn', actions: [] })) },
+  ],
+  'withdrawn-patrol-problems': [
+    {
+      name: 'a withdrawn patrol’s 20 problem lines, some decided',
+      card: () =>
+        issueCards.withdrawnPatrolProblems({
+          subject: `${waters[0]?.label ?? ''} · 人员1号`,
+          patrolDate: '11月23日',
+          problems: range(20).map((n) => ({
+            id: id('issue', n),
+            version: 3,
+            shortNumber: String(n).padStart(4, '0'),
+            description: han(1000),
+            stateName: '登记',
+            decision: n % 3 === 0 ? ('kept' as const) : n % 3 === 1 ? ('withdrawn' as const) : undefined,
+          })),
+        }),
+    },
   ],
   'item-list': [
     {

@@ -4,7 +4,7 @@
  * take it; anyone else is refused and nothing changes. Pure: no Feishu, no database.
  */
 
-export type IssueState = 'reported' | 'assigned' | 'rectifying' | 'pendingVerification' | 'closed';
+export type IssueState = 'reported' | 'assigned' | 'rectifying' | 'pendingVerification' | 'closed' | 'withdrawn';
 
 export const STATE_NAMES: Record<IssueState, string> = {
   reported: '登记',
@@ -12,6 +12,9 @@ export const STATE_NAMES: Record<IssueState, string> = {
   rectifying: '整改中',
   pendingVerification: '待核查',
   closed: '已销号',
+  // Registered only from a patrol record its recorder withdrew, and found not to stand: it was
+  // never a problem, so it is neither open nor counted as closed.
+  withdrawn: '已撤销',
 };
 
 /** Every state, in lifecycle order. */
@@ -45,6 +48,11 @@ export interface IssueActor {
   isSupervisor: boolean;
   /** Whoever found or registered it: may add details and photos (as progress notes). */
   isReporter?: boolean;
+  /**
+   * Entered the patrol this problem was registered from, and that patrol has been withdrawn:
+   * decides whether the problem stands (保留) or goes with the patrol (撤销).
+   */
+  isWithdrawnPatrolRecorder?: boolean;
 }
 
 export type IssueAction =
@@ -57,7 +65,9 @@ export type IssueAction =
   | { type: 'verifyFail'; reason: string }
   | { type: 'requestExtension'; until: Date; reason: string }
   | { type: 'approveExtension' }
-  | { type: 'rejectExtension'; reason: string };
+  | { type: 'rejectExtension'; reason: string }
+  | { type: 'withdraw'; reason: string }
+  | { type: 'confirm'; note: string };
 
 /**
  * What a history line must say on its own, written when the step is taken: a line is a fact of
@@ -114,6 +124,8 @@ const FROM: Record<IssueAction['type'], readonly IssueState[]> = {
   requestExtension: ['assigned', 'rectifying'],
   approveExtension: ['assigned', 'rectifying'],
   rejectExtension: ['assigned', 'rectifying'],
+  withdraw: ['reported', 'assigned', 'rectifying', 'pendingVerification'],
+  confirm: ['reported', 'assigned', 'rectifying', 'pendingVerification'],
 };
 
 /** Who may take each action, and the words of the refusal. */
@@ -133,6 +145,10 @@ function permitted(type: IssueAction['type'], actor: IssueActor): string | undef
     case 'verifyPass':
     case 'verifyFail':
       return actor.isOffice || actor.isSupervisor ? undefined : '只有区河长制办公室或联络员单位可以核查销号。';
+    case 'withdraw':
+      return actor.isWithdrawnPatrolRecorder ? undefined : '只有所撤回巡河记录的记录人可以撤销由其登记的问题。';
+    case 'confirm':
+      return actor.isWithdrawnPatrolRecorder ? undefined : '只有所撤回巡河记录的记录人可以确认保留由其登记的问题。';
   }
 }
 
@@ -235,6 +251,15 @@ export function transition(
       note = action.reason.trim();
       facts = { unitId: issue.assigneeUnit, requestedUntil: issue.pendingExtension.until, previousDeadline: issue.deadline };
       break;
+    case 'withdraw':
+      if (blank(action.reason)) return refuse('请说明撤销理由。');
+      next = { ...next, state: 'withdrawn', pendingExtension: undefined };
+      note = action.reason.trim();
+      facts = { unitId: issue.assigneeUnit };
+      break;
+    case 'confirm':
+      note = action.note.trim() || null;
+      break;
   }
   const entry: HistoryEntry = { at: now, by: actor.personId, action: action.type, from: issue.state, to: next.state, note, ...(facts && { facts: withoutUndefined(facts) }) };
   return { ok: true, next, entry };
@@ -248,6 +273,8 @@ export function actionsForState(issue: IssueSnapshot): Array<IssueAction['type']
     if (type === 'requestExtension' && issue.pendingExtension) return false;
     // Before assignment, details come as replies in the card's thread, not from a button.
     if (type === 'progress' && issue.state === 'reported') return false;
+    // Offered only to the recorder of a withdrawn patrol, on the card that lists its problems.
+    if (type === 'withdraw' || type === 'confirm') return false;
     return true;
   });
 }

@@ -9,10 +9,11 @@ import type {
   IssueView,
   RegisterFormView,
   SupervisionView,
+  WithdrawnPatrolProblemsView,
 } from '../../workflows/issues/views.js';
 import { joinMarkdown, type Markdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
-import { clip, latest } from './limits.js';
+import { capped, clip, latest } from './limits.js';
 import { renderCard } from './template.js';
 
 /** Button label, style, and whether the action needs a form first. */
@@ -27,9 +28,12 @@ const ACTIONS: Record<IssueActionType, { label: string; style: 'primary' | 'defa
   requestExtension: { label: '申请延期', style: 'default', form: true },
   approveExtension: { label: '同意延期', style: 'primary', form: false },
   rejectExtension: { label: '不同意延期', style: 'danger', form: true },
+  // Only on the card listing a withdrawn patrol's problems to its recorder (withdrawnPatrolProblemsCard).
+  withdraw: { label: '撤销', style: 'danger', form: false },
+  confirm: { label: '保留', style: 'primary', form: false },
 };
 
-const STATE_COLORS = { reported: 'blue', assigned: 'orange', rectifying: 'orange', pendingVerification: 'purple', closed: 'green' } as const;
+const STATE_COLORS = { reported: 'blue', assigned: 'orange', rectifying: 'orange', pendingVerification: 'purple', closed: 'green', withdrawn: 'grey' } as const;
 
 const mentions = (openIds: string[]) => joinMarkdown(openIds.map(mention), ' ');
 
@@ -77,7 +81,8 @@ export function issueCard(view: IssueView): CardJson {
     number: view.number,
     color: overdue ? 'red' : STATE_COLORS[view.state],
     stateName: overdue ? `${STATE_NAMES[view.state]} · 已逾期` : STATE_NAMES[view.state],
-    tagColor: overdue ? 'red' : STATE_COLORS[view.state],
+    // A tag has no grey: Feishu's tag colours name it neutral.
+    tagColor: overdue ? 'red' : view.state === 'withdrawn' ? 'neutral' : STATE_COLORS[view.state],
     greeting: mentions(view.mentionOpenIds),
     facts: facts(view),
     assignment,
@@ -216,6 +221,29 @@ export function closingReportCard(view: ClosingReportView): CardJson {
   });
 }
 
+/** A withdrawn patrol's problems, to its recorder: keep each (a real problem stays real) or withdraw it. */
+export function withdrawnPatrolProblemsCard(view: WithdrawnPatrolProblemsView): CardJson {
+  const { shown, more } = capped(view.problems, WITHDRAWN_PROBLEMS);
+  const undecided = view.problems.filter((p) => !p.decision).length;
+  return renderCard('withdrawn-patrol-problems', {
+    color: undecided > 0 ? 'orange' : 'grey',
+    subject: view.subject,
+    intro: `您撤回的巡河记录登记了 ${view.problems.length} 个问题（巡河日期${view.patrolDate}）。问题属实的请保留，继续办理；仅因误记而登记的请撤销，撤销后不再办理、不计入统计。`,
+    problems: shown.map((p) => ({
+      line: md`**${p.shortNumber}** ${clip(p.description, WITHDRAWN_DESCRIPTION_CHARS)}（${p.stateName}）`,
+      outcome: p.decision === 'kept' ? '已保留，继续办理' : p.decision === 'withdrawn' ? '已撤销' : '',
+      open: !p.decision,
+      keep: { a: 'issue.keepFromPatrol', id: p.id, v: p.version },
+      withdraw: { a: 'issue.withdrawFromPatrol', id: p.id, v: p.version },
+    })),
+    more: more > 0 ? `另有 ${more} 个问题未列出，可发送 /问题 编号 逐一查看` : '',
+  });
+}
+
+/** A patrol lists at most 20 problem lines; the card shows them all. */
+const WITHDRAWN_PROBLEMS = 20;
+const WITHDRAWN_DESCRIPTION_CHARS = 200;
+
 export const issueCards: IssueCardPresenter = {
   issue: issueCard,
   form: issueFormCard,
@@ -223,4 +251,5 @@ export const issueCards: IssueCardPresenter = {
   supervision: supervisionCard,
   escalation: escalationCard,
   closingReport: closingReportCard,
+  withdrawnPatrolProblems: withdrawnPatrolProblemsCard,
 };

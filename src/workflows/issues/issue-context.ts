@@ -9,6 +9,7 @@ import type { Logger } from '../../log/logger.js';
 import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
+import type { PatrolStore } from '../../store/patrol-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import { notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
 import type { CardJson, MessageBody, Messenger } from '../ports.js';
@@ -19,6 +20,8 @@ export interface IssueDeps {
   directory: DirectoryStore;
   issues: IssueStore;
   claims: ClaimStore;
+  /** The patrols problems were registered from: whether one was withdrawn, and by whom it was entered. */
+  patrols: Pick<PatrolStore, 'findByKey'>;
   messenger: Messenger;
   cards: IssueCardPresenter;
   clock: Clock;
@@ -40,6 +43,8 @@ const HISTORY_TEXT: Record<IssueHistoryLine['action'], string> = {
   requestExtension: '申请延期',
   approveExtension: '同意延期',
   rejectExtension: '不同意延期',
+  withdraw: '撤销问题',
+  confirm: '确认问题属实，予以保留',
 };
 
 /**

@@ -9,7 +9,7 @@ import {
   responsibleChief,
   supervisorsFor,
 } from '../../domain/issues/involvement.js';
-import { actionsForState, refusalFor, transition, type HistoryEntry, type IssueAction, type IssueActor } from '../../domain/issues/lifecycle.js';
+import { actionsForState, refusalFor, STATE_NAMES, transition, type HistoryEntry, type IssueAction, type IssueActor } from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineFor, proposedDeadline } from '../../domain/issues/supervision.js';
 import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
@@ -47,6 +47,12 @@ export type ActionInput =
 export interface ThreadContent {
   text: string;
   photos: string[];
+}
+
+/** What the recorder of a withdrawn patrol chose for a problem from it, if anything yet. */
+function decisionOf(issue: Issue): 'kept' | 'withdrawn' | undefined {
+  if (issue.state === 'withdrawn') return 'withdrawn';
+  return issue.history.some((h) => h.action === 'confirm') ? 'kept' : undefined;
 }
 
 /** The note of a progress entry that is photos alone. */
@@ -103,6 +109,66 @@ export class IssueService {
       );
     }
     return created;
+  }
+
+  /**
+   * A patrol was withdrawn: the problems registered from it that are still open are listed to
+   * whoever entered it, each to keep (a real problem stays real) or to withdraw. Nothing is
+   * withdrawn without that person's choice. Sent once per patrol.
+   */
+  async offerWithdrawal(patrolKey: string): Promise<void> {
+    const card = await this.withdrawalCard(patrolKey);
+    if (!card) return;
+    const directory = await this.ctx.requireDirectory();
+    const patrol = await this.ctx.deps.patrols.findByKey(patrolKey);
+    const to = this.ctx.personDestination(directory, patrol?.recordedBy);
+    if (to) await this.ctx.notify([to], `patrol:${patrolKey}:withdrawn-problems`, { kind: 'card', card });
+  }
+
+  /** 撤销: the recorder of a withdrawn patrol finds a problem registered from it does not stand. */
+  async withdrawFromPatrol(actorOpenId: string, issueId: string, version: number): Promise<CardJson> {
+    return this.decideFromPatrol(actorOpenId, issueId, version, { type: 'withdraw', reason: '所依据的巡河记录已撤回，记录人确认问题不成立' });
+  }
+
+  /** 保留: the recorder of a withdrawn patrol confirms a problem registered from it is real. */
+  async keepFromPatrol(actorOpenId: string, issueId: string, version: number): Promise<CardJson> {
+    return this.decideFromPatrol(actorOpenId, issueId, version, { type: 'confirm', note: '所依据的巡河记录已撤回，记录人确认问题属实' });
+  }
+
+  private async decideFromPatrol(actorOpenId: string, issueId: string, version: number, action: IssueAction): Promise<CardJson> {
+    const directory = await this.ctx.requireDirectory();
+    const person = this.ctx.person(directory, actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const issue = await this.load(issueId);
+    const patrol = issue.source.kind === 'patrol' && issue.source.ref ? await this.ctx.deps.patrols.findByKey(issue.source.ref) : null;
+    const actor = { ...issueActor(directory, person, issue), isWithdrawnPatrolRecorder: patrol?.status === 'withdrawn' && patrol.recordedBy === person.id };
+    const refusal = refusalFor(action.type, actor);
+    if (refusal) throw new ForbiddenError(refusal);
+    if (issue.version !== version || decisionOf(issue)) throw new StaleError('该问题已处理，卡片已刷新。');
+    await this.apply(directory, person, issue, action, `patrol-withdrawn:${issue.id}`, [], actor);
+    return (await this.withdrawalCard(patrol?.key ?? '')) ?? this.ctx.card(directory, await this.load(issueId));
+  }
+
+  /** The withdrawn-patrol list a problem is on, as it now stands (a stale tap is answered with it). */
+  async withdrawalCardOf(issueId: string): Promise<CardJson> {
+    const issue = await this.load(issueId);
+    return (await this.withdrawalCard(issue.source.ref ?? '')) ?? this.ctx.card(await this.ctx.requireDirectory(), issue);
+  }
+
+  /** The list of a withdrawn patrol's problems as they now stand, or undefined when it had none open. */
+  async withdrawalCard(patrolKey: string): Promise<CardJson | undefined> {
+    const directory = await this.ctx.requireDirectory();
+    const patrol = await this.ctx.deps.patrols.findByKey(patrolKey);
+    if (!patrol) return undefined;
+    // Closed ones were settled before the withdrawal; those decided since stay listed with their outcome.
+    const problems = (await this.ctx.deps.issues.findBySource(patrolKey)).filter((i) => i.state !== 'closed');
+    if (problems.length === 0) return undefined;
+    const water = directory.waterBodies.find((w) => w.id === patrol.waterBodyId)?.name;
+    return this.ctx.deps.cards.withdrawnPatrolProblems({
+      subject: [water ?? '全区', this.ctx.personName(directory, patrol.chiefId)].join(' · '),
+      patrolDate: this.ctx.day(patrol.patrolledAt),
+      problems: problems.map((i) => ({ id: i.id, version: i.version, shortNumber: shortNumber(i.seq), description: i.description, stateName: STATE_NAMES[i.state], decision: decisionOf(i) })),
+    });
   }
 
   /**
@@ -358,6 +424,15 @@ export class IssueService {
         return this.ctx.notify(this.ctx.unitDestinations(directory, assignee), key, text(`区河长制办公室不同意${no}延期：${entry.note ?? ''}。请按原期限完成整改。`));
       case 'verifyPass':
         return sendClosingReport(this.ctx, directory, issue);
+      case 'withdraw': {
+        // Whoever was working on it stops: the unit it was assigned to, its supervisors, the office.
+        const from = directory.units.find((u) => u.id === entry.facts?.unitId);
+        return this.ctx.notify(
+          [...this.ctx.officeDestinations(directory), ...this.ctx.unitDestinations(directory, from), ...supervisors],
+          key,
+          text(`${no}已撤销，无需再办理：${entry.note ?? ''}。`),
+        );
+      }
       default:
         return;
     }

@@ -111,6 +111,15 @@ export interface ClosingReportView {
   greetingOpenId?: string;
 }
 
+/** To the recorder of a withdrawn patrol: the problems registered from it, each to keep or withdraw. */
+export interface WithdrawnPatrolProblemsView {
+  /** `大渡河（金口河段） · 李某某` */
+  subject: string;
+  /** `11月23日` */
+  patrolDate: string;
+  problems: Array<{ id: string; version: number; shortNumber: string; description: string; stateName: string; decision?: 'kept' | 'withdrawn' }>;
+}
+
 export interface IssueCardPresenter {
   issue(view: IssueView): CardJson;
   form(view: IssueFormView): CardJson;
@@ -118,4 +127,5 @@ export interface IssueCardPresenter {
   supervision(view: SupervisionView): CardJson;
   escalation(view: EscalationView): CardJson;
   closingReport(view: ClosingReportView): CardJson;
+  withdrawnPatrolProblems(view: WithdrawnPatrolProblemsView): CardJson;
 }

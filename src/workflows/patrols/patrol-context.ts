@@ -6,7 +6,8 @@ import { DEFAULT_REMINDER_POLICIES, daysLeft, reminderStages, type ReminderPolic
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
 import { contains, parsePeriodKey, periodContaining, periodLabel, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
-import type { LocalDate } from '../../domain/time/zoned.js';
+import { toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { periodStanding } from '../../domain/patrols/standing.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
@@ -26,6 +27,8 @@ export interface PatrolDeps {
   logger: Logger;
   /** Problems found on a patrol go on to be registered as problems (问题); wired by main. */
   onProblems?: (patrol: { key: string; chiefId: string; recordedBy: string; waterBodyId?: string; patrolledAt: Date; problems: string[] }) => Promise<unknown>;
+  /** A patrol was withdrawn: the problems registered from it are put to its recorder; wired by main. */
+  onWithdrawn?: (patrolKey: string) => Promise<unknown>;
 }
 
 
@@ -34,22 +37,29 @@ export function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
   return patrolIndex(patrols)(duty);
 }
 
+/** The patrols that count for a duty. */
+export function dutyPatrols(patrols: PatrolFact[], duty: ChiefDuty): PatrolFact[] {
+  return patrolsByDuty(patrols)(duty);
+}
+
 /**
  * Groups patrols by chief and water body once, so the sweep finds each duty's patrols
  * without scanning every patrol per duty. The general chief's duty is district-wide; other
  * duties count patrols on their own water body.
  */
 export function patrolIndex(patrols: PatrolFact[]): (duty: ChiefDuty) => Date[] {
+  const byDuty = patrolsByDuty(patrols);
+  return (duty) => byDuty(duty).map((p) => p.patrolledAt);
+}
+
+function patrolsByDuty(patrols: PatrolFact[]): (duty: ChiefDuty) => PatrolFact[] {
   const byChief = new Map<string, PatrolFact[]>();
   for (const p of patrols) {
     const list = byChief.get(p.chiefId);
     if (list) list.push(p);
     else byChief.set(p.chiefId, [p]);
   }
-  return (duty) =>
-    (byChief.get(duty.personId) ?? [])
-      .filter((p) => duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId)
-      .map((p) => p.patrolledAt);
+  return (duty) => (byChief.get(duty.personId) ?? []).filter((p) => duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId);
 }
 
 export const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
@@ -88,21 +98,36 @@ export class PatrolContext {
     return this.deps.cards.reminder(await this.currentView(directory, this.findDuty(directory, key), this.period(periodKey)));
   }
 
-  /** A duty's reminder card state now: this year's patrols, any plan, the liaison unit's notes. */
+  /**
+   * A duty's reminder card state now: this year's patrols, any plan, the liaison unit's notes;
+   * when the period's duty is fulfilled, the latest patrol that fulfils it (periodStanding,
+   * the same computation /巡河 uses), whoever recorded it and whenever it was entered.
+   */
   async currentView(directory: Directory, duty: ChiefDuty, period: Period): Promise<PatrolReminderView> {
     const now = this.deps.clock.now();
     const planKey = `${dutyKey(duty)}:${period.key}`;
     const plans = await this.deps.patrols.plans([planKey]);
-    return this.reminderView(
+    const patrols = await this.patrolsFor(duty, now);
+    const view = this.reminderView(
       directory,
       duty,
       period,
       now,
-      await this.factsFor(duty, now),
+      patrols.map((p) => p.patrolledAt),
       plans.get(planKey),
       this.recipient(directory, duty)?.mention,
       await this.notesFor(duty, period),
     );
+    const { done, latest } = periodStanding(patrols, period, duty.obligation.times);
+    if (!done || !latest) return view;
+    const recordedByName = this.person(directory, latest.recordedBy)?.name ?? latest.recordedBy;
+    const dateLabel = monthDay(toLocal(latest.patrolledAt, this.deps.timeZone));
+    return { ...view, recorded: { dateLabel, recordedByName, onBehalf: latest.recordedBy !== duty.personId, patrolId: latest.id, version: latest.version } };
+  }
+
+  /** The duty's recorded patrols this year (the card's year count and its period's standing). */
+  async patrolsFor(duty: ChiefDuty, now: Date): Promise<PatrolFact[]> {
+    return dutyPatrols(await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]), duty);
   }
 
   /** A member of the water body's liaison unit, or of the River Chief Office. */
@@ -133,10 +158,6 @@ export class PatrolContext {
 
   async notesFor(duty: ChiefDuty, period: Period): Promise<{ keyProblems: string[]; focus: string[] }> {
     return duty.waterBodyId ? this.deps.patrols.notes(duty.waterBodyId, period.key) : { keyProblems: [], focus: [] };
-  }
-
-  async factsFor(duty: ChiefDuty, now: Date): Promise<Date[]> {
-    return facts(await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]), duty);
   }
 
   /** The patrol, if this person recorded it and it is still as they saw it. */

@@ -4,11 +4,12 @@ import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { checkPatrolInput, patrolPeriods } from '../../domain/patrols/patrol.js';
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
-import { contains, parsePeriodKey, periodContaining, periodLabel } from '../../domain/time/period.js';
+import { parsePeriodKey, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { StaleError, UserInputError } from '../../errors.js';
 import type { CardJson } from '../ports.js';
-import { facts, monthDay, PatrolContext, type PatrolDeps } from './patrol-context.js';
+import { dutyPatrols, monthDay, PatrolContext, type PatrolDeps } from './patrol-context.js';
+import { periodStanding } from '../../domain/patrols/standing.js';
 import { sweepPatrols } from './reminder-sweep.js';
 
 /** What a person typed into the patrol form, already parsed from Feishu's form values. */
@@ -73,11 +74,8 @@ export class PatrolService {
     );
     this.ctx.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
     await this.registerProblems(saved.id, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
-    const view = await this.ctx.currentView(directory, duty, period);
-    const recorded = contains(period, patrolledAt)
-      ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId: saved.id, version: saved.version } }
-      : view;
-    const card = this.ctx.deps.cards.reminder(recorded);
+    // The card tells the period's standing, which this patrol may or may not change.
+    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
@@ -120,7 +118,7 @@ export class PatrolService {
   /** Saves a correction; the card shows the corrected record. */
   async correct(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number, input: PatrolFormInput): Promise<CardJson> {
     const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
-    const patrol = await this.ctx.ownPatrol(patrolId, version, actor.id);
+    await this.ctx.ownPatrol(patrolId, version, actor.id);
     const patrolledAt = this.checkedPatrolTime(input);
     const changed = await this.ctx.deps.patrols.change(patrolId, version, actor.id, {
       action: 'corrected',
@@ -130,13 +128,7 @@ export class PatrolService {
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
     await this.registerProblems(patrolId, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     const period = this.ctx.period(periodKey);
-    const view = await this.ctx.currentView(directory, duty, period);
-    const onBehalf = patrol.recordedBy !== duty.personId;
-    const card = this.ctx.deps.cards.reminder(
-      contains(period, patrolledAt)
-        ? { ...view, recorded: { dateLabel: monthDay(input.day), recordedByName: actor.name, onBehalf, patrolId, version: version + 1 } }
-        : view,
-    );
+    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
@@ -149,6 +141,7 @@ export class PatrolService {
       throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     }
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol withdrawn');
+    await this.ctx.deps.onWithdrawn?.(patrolId);
     const period = this.ctx.period(periodKey);
     const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
     await this.ctx.refreshCopies(directory, duty, period, card);
@@ -241,10 +234,11 @@ export class PatrolService {
     const patrols = await this.ctx.deps.patrols.factsSince(periodContaining('year', now, tz).start, [person.id]);
     const duties = mine.map((duty) => {
       const period = periodContaining(duty.obligation.period, now, tz);
-      const done = facts(patrols, duty).filter((t) => contains(period, t)).length;
+      // The same computation as the reminder card's (periodStanding).
+      const { done } = periodStanding(dutyPatrols(patrols, duty), period, duty.obligation.times);
       const label = this.ctx.waterName(directory, duty) ?? '全区（区级总河长）';
-      const status = done >= duty.obligation.times ? `${periodLabel(period, true)}已巡河 ✓` : `${periodLabel(period, true)}尚未巡河，截止${monthDay(period.lastDay)}`;
-      return { label, status, dutyKey: dutyKey(duty), periodKey: period.key, done: done >= duty.obligation.times };
+      const status = done ? `${periodLabel(period, true)}已巡河 ✓` : `${periodLabel(period, true)}尚未巡河，截止${monthDay(period.lastDay)}`;
+      return { label, status, dutyKey: dutyKey(duty), periodKey: period.key, done };
     });
     return this.ctx.deps.cards.dutyList({ personName: person.name, duties });
   }
