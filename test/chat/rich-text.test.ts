@@ -102,6 +102,7 @@ describe('rich-text (post) messages', () => {
     const meeting = { kind: 'patrolSiteMeeting', water: 'dadu-jinkouhe', date: '2026-11-27 +0800', time: '09:30', place: '永和镇政府三楼会议室', units: ['yonghe'] };
     expect((await tap('sun', { a: 'meeting.create' }, meeting)).toast?.content).toBe('会议通知已发出');
     const thread = t.fake.messages().find((m) => m.chatId === 'oc_example_shuiwu' && text(m.content).includes('巡河现场会议纪要'))!;
+    clock.set('2026-11-27T11:00:00+08:00'); // decisions are recorded once the meeting has begun
     const [ack] = await say('sun', {
       chatId: 'oc_example_shuiwu',
       rootId: thread.messageId,

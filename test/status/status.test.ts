@@ -194,7 +194,9 @@ describe('/逾期', () => {
     });
     const [message] = await say('qian', { text: '/逾期' });
     const text = JSON.stringify(message?.content);
-    expect(text).toContain(`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **1** 项，纪要和文件待审定超期 **0** 份。`);
+    expect(text).toContain(`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **1** 项，纪要和文件待审定超期 **0** 份，名录中无法送达的单位或河湖 **4** 个。`);
+    // The example directory's four units with no members and no chat stay listed until fixed.
+    expect(text).toContain('**名录待补全 · 无法送达** 4 个单位或河湖');
     expect(text).toContain('乡级河湖长 吴某某（大渡河（金口河段））：2026年10月巡河 0/1 次');
     expect(text).not.toContain('区级河湖长 李某某');
     expect(text).toContain('**问题逾期 · 共安彝族乡** 1 项');
