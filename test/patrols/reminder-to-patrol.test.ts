@@ -127,7 +127,7 @@ describe('patrol reminders, end to end', () => {
 
   it('attaches photos and a location replied in the card’s thread to the patrol', async () => {
     const dadu = reminderIn('oc_example_dadu');
-    const replyInThread = async (who: string, messageType: string, content: unknown) => {
+    const replyInThread = async (who: string, messageType: string, content: unknown, root = dadu) => {
       clock.advance(1_000); // people take a moment between messages; the per-chat send limit is 5/s
       const before = t.fake.messages().length;
       const event = messageReceived({
@@ -136,8 +136,8 @@ describe('patrol reminders, end to end', () => {
         chatType: 'group',
         messageType,
         content,
-        rootId: dadu?.messageId,
-        parentId: dadu?.messageId,
+        rootId: root?.messageId,
+        parentId: root?.messageId,
         token: TEST_APP.verificationToken,
       });
       await t.post(event, { clock });
@@ -148,7 +148,13 @@ describe('patrol reminders, end to end', () => {
     expect(await replyInThread('sun', 'location', { name: '永和镇滨河路', latitude: '29.2461', longitude: '103.0866' })).toEqual({
       text: '已将位置“永和镇滨河路”附到11月24日的巡河记录。',
     });
-    expect(await replyInThread('zhou', 'image', { image_key: 'img_other' })).toEqual({ text: '只有河湖长本人或其联络员单位人员的照片和位置会附到巡河记录中。' });
+    expect(await replyInThread('zhou', 'image', { image_key: 'img_other' })).toEqual({ text: '只有区级河湖长本人或其联络员单位人员的照片和位置会附到巡河记录中。' });
+    // A township chief's patrol is the chief's own to record (art. 6 names liaison units for district chiefs only).
+    const township = t.fake.messages().find((m) => m.chatId === 'oc_example_dadu' && textOf(cardOf(m)).includes('townshipChief:wu-yonghe:dadu-jinkouhe'));
+    expect(township).toBeDefined();
+    expect(await replyInThread('sun', 'image', { image_key: 'img_township' }, township)).toEqual({
+      text: '只有河湖长本人的照片和位置会附到巡河记录中（乡级、村级河湖长的巡河由本人记录）。',
+    });
     const patrol = await t.bot.models.patrols.findOne().lean();
     expect(patrol?.photoKeys).toEqual([expect.stringMatching(/\/img_v3_river_bank$/)]);
     expect(patrol?.location).toEqual({ name: '永和镇滨河路', latitude: '29.2461', longitude: '103.0866' });

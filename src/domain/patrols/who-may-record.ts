@@ -43,9 +43,26 @@ export function roleOfDutyKey(key: string): ChiefRole | undefined {
   return role === 'generalChief' || role === 'riverChief' || role === 'townshipChief' || role === 'villageChief' ? role : undefined;
 }
 
-function refusal(directory: Pick<Directory, 'generalChief' | 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
-  if (duty.waterBodyId === undefined) return '只有区级总河长本人或区总河长办公室人员可以记录这次巡河。';
+/**
+ * Who may record a duty's patrol, in the words of a refusal: `区级河湖长本人或其联络员单位人员`
+ * for a district river chief (art. 6), `区级总河长本人或区总河长办公室人员` for the general chief
+ * (art. 4), `河湖长本人` for a township or village chief (art. 22).
+ */
+export function whoMayRecord(directory: Pick<Directory, 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
+  if (duty.waterBodyId === undefined) return '区级总河长本人或区总河长办公室人员';
   const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
-  if (water?.districtChief === duty.chiefId) return '只有区级河湖长本人或其联络员单位人员可以记录这次巡河。';
-  return '乡级、村级河湖长的巡河须由本人记录；联络员单位只承办区级河湖长的巡河调研（协调机制第六条）。';
+  return water?.districtChief === duty.chiefId ? '区级河湖长本人或其联络员单位人员' : '河湖长本人';
+}
+
+/** Why a photo or location sent in a patrol card's thread was not attached: only a recorder's are. */
+export function attachmentRefusal(directory: Pick<Directory, 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
+  const who = whoMayRecord(directory, duty);
+  const own = who === '河湖长本人' ? '（乡级、村级河湖长的巡河由本人记录）' : '';
+  return `只有${who}的照片和位置会附到巡河记录中${own}。`;
+}
+
+function refusal(directory: Pick<Directory, 'generalChief' | 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
+  const who = whoMayRecord(directory, duty);
+  if (who === '河湖长本人') return '乡级、村级河湖长的巡河须由本人记录；联络员单位只承办区级河湖长的巡河调研（协调机制第六条）。';
+  return `只有${who}可以记录这次巡河。`;
 }

@@ -3,7 +3,7 @@ import { chiefDuties } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { checkPatrolInput, patrolPeriods } from '../../domain/patrols/patrol.js';
-import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
+import { attachmentRefusal, mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
 import { parsePeriodKey, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { StaleError, UserInputError } from '../../errors.js';
@@ -198,9 +198,8 @@ export class PatrolService {
     const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === match[1]);
     const period = parsePeriodKey(match[2], this.ctx.deps.timeZone);
     if (!duty || !period) return undefined;
-    if (!mayRecordPatrol(directory, actor.id, { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId }).may) {
-      return '只有河湖长本人或其联络员单位人员的照片和位置会附到巡河记录中。';
-    }
+    const recorded = { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId };
+    if (!mayRecordPatrol(directory, actor.id, recorded).may) return attachmentRefusal(directory, recorded);
     const patrol = await this.ctx.deps.patrols.latestIn(duty.personId, duty.role === 'generalChief' ? undefined : duty.waterBodyId, period.start, period.end);
     if (!patrol) return '请先点击卡片上的“记录巡河”提交本次巡河，再发送照片或位置。';
     await this.ctx.deps.patrols.attach(patrol.key, attachment);
