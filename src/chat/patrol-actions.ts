@@ -13,6 +13,8 @@ const PatrolFormSchema = z.object({
   date: PickedDaySchema,
   observations: z.string().default(''),
   problems: z.string().default(''),
+  /** 补记说明: required by the workflow when the date is outside the current period. */
+  lateReason: z.string().default(''),
 });
 
 /** A correction or withdrawal names the patrol and the version the card showed. */
@@ -27,6 +29,7 @@ function formInput(formValue: Record<string, unknown> | undefined) {
     day: form.data.date,
     observations: form.data.observations,
     problems: lines(form.data.problems),
+    lateReason: form.data.lateReason.trim(),
   };
 }
 

@@ -18,6 +18,9 @@ export interface PatrolFact {
   patrolledAt: Date;
   recordedBy: string;
   version: number;
+  /** When it was entered, and whether that was after its period (补记). */
+  enteredAt: Date;
+  late: boolean;
 }
 
 export class PatrolStore {
@@ -46,6 +49,8 @@ export class PatrolStore {
       photoKeys: input.photoKeys,
       status: 'recorded',
       version: 1,
+      late: input.late ?? false,
+      lateReason: input.lateReason ?? null,
       history: [{ at: now, by: input.recordedBy, action: 'recorded', note: null }],
       createdAt: now,
     });
@@ -57,10 +62,19 @@ export class PatrolStore {
     const filter: Record<string, unknown> = { status: 'recorded', patrolledAt: { $gte: since } };
     if (chiefIds) filter.chiefId = { $in: chiefIds };
     const docs = await this.models.patrols
-      .find(filter, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, recordedBy: 1, version: 1, _id: 0 })
-      .lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt' | 'recordedBy' | 'version'>>>()
+      .find(filter, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, recordedBy: 1, version: 1, createdAt: 1, late: 1, _id: 0 })
+      .lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt' | 'recordedBy' | 'version' | 'createdAt' | 'late'>>>()
       .exec();
-    return docs.map((d) => ({ id: d.key, chiefId: d.chiefId, waterBodyId: d.waterBodyId ?? undefined, patrolledAt: d.patrolledAt, recordedBy: d.recordedBy, version: d.version }));
+    return docs.map((d) => ({
+      id: d.key,
+      chiefId: d.chiefId,
+      waterBodyId: d.waterBodyId ?? undefined,
+      patrolledAt: d.patrolledAt,
+      recordedBy: d.recordedBy,
+      version: d.version,
+      enteredAt: d.createdAt,
+      late: d.late === true,
+    }));
   }
 
   /** Recorded patrols dated in [from, to), in date order, for the ledger (巡河台账). */
@@ -104,9 +118,14 @@ export class PatrolStore {
     return new Map(rows.map((r) => [r._id, r.fulfilled]));
   }
 
-  /** Patrols per duty (`chief|water`; the general chief's without water) in one period. */
-  async countsByDuty(role: ChiefRole, kind: PeriodKind, periodKey: string, waterBodyIds?: string[]): Promise<Map<string, number>> {
+  /**
+   * Patrols per duty (`chief|water`; the general chief's without water) in one period;
+   * without late entries (补记) when the assessment scheme says they do not count.
+   */
+  async countsByDuty(role: ChiefRole, kind: PeriodKind, periodKey: string, waterBodyIds?: string[], options: { withoutLate?: boolean } = {}): Promise<Map<string, number>> {
     const match: Record<string, unknown> = { role, [`periods.${kind}`]: periodKey, status: 'recorded' };
+    // `$ne: true` also matches patrols stored before the flag was kept.
+    if (options.withoutLate) match.late = { $ne: true };
     if (waterBodyIds && role !== 'generalChief') match.waterBodyId = { $in: waterBodyIds };
     const rows = await this.models.patrols
       .aggregate<{ _id: { chief: string; water?: string | null }; n: number }>([
@@ -138,7 +157,7 @@ export class PatrolStore {
     key: string,
     version: number,
     by: string,
-    change: { action: 'corrected'; set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems' | 'periods'> } | { action: 'withdrawn' },
+    change: { action: 'corrected'; set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems' | 'periods' | 'late' | 'lateReason'> } | { action: 'withdrawn' },
   ): Promise<boolean> {
     // The claim makes one of two simultaneous changes win on FerretDB too, whose
     // conditional updates are not atomic.

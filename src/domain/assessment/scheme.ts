@@ -15,6 +15,8 @@ export const MEASURE_NAMES: Record<Measure, string> = {
   decisionsCompletedOnTime: '议定事项按期完成率（按期销号 / 到期的议定事项和清单任务）',
 };
 
+export type LateEntries = 'count' | 'ignore';
+
 export interface SchemeItem {
   id: string;
   name: string;
@@ -34,6 +36,11 @@ export interface AssessmentScheme {
    * the middle of a year: months before it have no records to judge by.
    */
   countFrom?: string;
+  /**
+   * Whether a patrol entered after the period it counts for (补记) counts for that period:
+   * `count` (the default) or `ignore`, when the district wants only timely records to count.
+   */
+  lateEntries: LateEntries;
   /** How many of the top-ranked townships and departments the incentive plan names (art. 19). */
   incentives: { townships: number; departments: number };
 }
@@ -48,6 +55,7 @@ export const DEFAULT_SCHEME: AssessmentScheme = {
   ],
   deductions: { prompt: 2, bulletin: 5, admonition: 10, cap: 30 },
   bonus: { praiseBulletin: 2, cap: 5 },
+  lateEntries: 'count',
   incentives: { townships: 3, departments: 2 },
 };
 

@@ -1,4 +1,4 @@
-import { periodContaining } from '../time/period.js';
+import { periodContaining, periodLabel, type PeriodKind } from '../time/period.js';
 import type { ChiefRole } from './obligation.js';
 import { toLocal } from '../time/zoned.js';
 
@@ -23,17 +23,33 @@ export interface PatrolRecord {
   photoKeys: string[];
   status: 'recorded' | 'withdrawn';
   version: number;
+  /** Entered after the period it counts for (补记), and why; see isLateEntry. */
+  late?: boolean;
+  lateReason?: string;
 }
 
 export interface PatrolInput {
   patrolledAt: Date;
   observations: string;
   problems: string[];
+  /** 补记说明: why a patrol is entered after its period. */
+  lateReason?: string;
+  /** The duty's period (month, quarter, year): a patrol dated outside the current one is a 补记. */
+  dutyPeriod?: PeriodKind;
+}
+
+/**
+ * A 补记: the patrol is dated in an earlier period of its duty than the one it is entered in
+ * (a patrol of 15 January entered in December counts for January, though nobody knew in
+ * January). Known from the two instants, so it is decided the same way wherever it is asked.
+ */
+export function isLateEntry(patrolledAt: Date, enteredAt: Date, kind: PeriodKind, timeZone: string): boolean {
+  return periodContaining(kind, patrolledAt, timeZone).key !== periodContaining(kind, enteredAt, timeZone).key;
 }
 
 /** One field a person must fix, named as the form names it. */
 export interface FieldError {
-  field: 'patrolledAt' | 'observations' | 'problems' | 'waterBody' | 'chief';
+  field: 'patrolledAt' | 'observations' | 'problems' | 'waterBody' | 'chief' | 'lateReason';
   message: string;
 }
 
@@ -50,6 +66,11 @@ export function checkPatrolInput(input: PatrolInput, now: Date, timeZone: string
   else if (periodContaining('year', input.patrolledAt, timeZone).year < today.year) {
     errors.push({ field: 'patrolledAt', message: `${day.year}年度已结束，不能再补记该年的巡河` });
   }
+  if (errors.length === 0 && input.dutyPeriod && isLateEntry(input.patrolledAt, now, input.dutyPeriod, timeZone) && !input.lateReason?.trim()) {
+    const current = periodLabel(periodContaining(input.dutyPeriod, now, timeZone), false);
+    errors.push({ field: 'lateReason', message: `巡河日期${day.month}月${day.day}日不在本期（${current}）内，属于补记，请填写补记说明` });
+  }
+  if ((input.lateReason?.length ?? 0) > 200) errors.push({ field: 'lateReason', message: '补记说明不超过 200 字' });
   if (input.observations.trim().length === 0) errors.push({ field: 'observations', message: '请填写巡河情况' });
   if (input.observations.length > 1000) errors.push({ field: 'observations', message: '巡河情况不超过 1000 字' });
   if (input.problems.length > 20) errors.push({ field: 'problems', message: '一次最多填写 20 个问题' });

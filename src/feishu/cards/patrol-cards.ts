@@ -38,6 +38,7 @@ export function patrolReminderCard(view: PatrolReminderView): CardJson {
     ? `${where}${view.periodLabel}巡河已记录（${view.recorded.dateLabel}，${view.recorded.onBehalf ? `由${view.recorded.recordedByName}代为记录` : '本人记录'}）；本年已巡河${view.yearDone}/${view.yearTarget}次。`
     : `${where}${view.periodLabel}尚未巡河，截止${view.deadline}（剩${view.daysLeft}天）；本年已巡河${view.yearDone}/${view.yearTarget}次。`;
   return renderCard('patrol-reminder', {
+    entryNote: view.entryNote,
     title: view.recorded ? '巡河已记录' : '巡河提醒',
     color: view.recorded ? 'green' : 'orange',
     subject: subject(view),
@@ -83,6 +84,7 @@ export function patrolFormCard(view: PatrolFormView): CardJson {
     focusText: numberedCapped(view.focus, '见联络员单位报送的明查暗访卡片'),
     observations: c?.observations ?? '',
     problems: c?.problems ?? '',
+    lateReason: c?.lateReason ?? '',
     dutyKey: view.dutyKey,
     periodKey: view.periodKey,
     submitValue: c

@@ -21,6 +21,12 @@ export interface PatrolDoc {
   location: { name: string; latitude: string; longitude: string } | null;
   status: 'recorded' | 'withdrawn';
   version: number;
+  /**
+   * Entered after the period it counts for (补记; `createdAt` is when it was entered), and the
+   * person's reason. Absent on patrols recorded before they were kept: read as not late.
+   */
+  late?: boolean | null;
+  lateReason?: string | null;
   history: Array<{ at: Date; by: string; action: 'recorded' | 'corrected' | 'withdrawn'; note: string | null }>;
   createdAt: Date;
 }
@@ -50,6 +56,8 @@ const PatrolSchema = new Schema<PatrolDoc>(
     location: { type: Schema.Types.Mixed, default: null },
     status: { type: String, required: true },
     version: { type: Number, required: true },
+    late: { type: Boolean, default: false },
+    lateReason: { type: String, default: null },
     history: {
       type: [{ at: { type: Date, required: true }, by: { type: String, required: true }, action: { type: String, required: true }, note: { type: String, default: null } }],
       default: [],

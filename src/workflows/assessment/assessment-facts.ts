@@ -1,5 +1,6 @@
 import { sanctionName, type Sanction } from '../../domain/accountability/sanction.js';
 import type { UnitFacts, UnitGroup } from '../../domain/assessment/score.js';
+import type { LateEntries } from '../../domain/assessment/scheme.js';
 import { chiefDuties, personName, type Directory } from '../../domain/directory/directory.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
@@ -32,7 +33,15 @@ const kindOf = (issue: Issue): 'ordinary' | 'inspection' | 'decision' =>
  * now while the year runs): its township chiefs' patrol duty-periods that have ended, the
  * problems assigned to it that fell due, and the 提示/通报/约谈 it received.
  */
-export async function gatherFacts(directory: Directory, year: number, cutoff: Date, sources: FactSources, countFrom?: string, goLive?: LocalDate): Promise<UnitFacts[]> {
+export async function gatherFacts(
+  directory: Directory,
+  year: number,
+  cutoff: Date,
+  sources: FactSources,
+  countFrom?: string,
+  goLive?: LocalDate,
+  lateEntries: LateEntries = 'count',
+): Promise<UnitFacts[]> {
   const tz = sources.timeZone;
   const from = periodOf('year', year, 1, tz).start;
   const units = assessedUnits(directory);
@@ -48,7 +57,7 @@ export async function gatherFacts(directory: Directory, year: number, cutoff: Da
     // starts; without one, none that ended before the district went live (启用日期).
     const counted = (p: Period) => (first ? p.start.getTime() >= start : countsAfterGoLive(p, goLive));
     for (const period of periodsOfYear(kind, year, tz).filter((p) => p.end.getTime() <= cutoff.getTime() && counted(p))) {
-      const counts = await sources.patrols.countsByDuty('townshipChief', kind, period.key);
+      const counts = await sources.patrols.countsByDuty('townshipChief', kind, period.key, undefined, { withoutLate: lateEntries === 'ignore' });
       for (const duty of townshipDuties.filter((d) => d.obligation.period === kind)) {
         const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
         const townships = Object.entries(water?.townshipChiefs ?? {}).filter(([, chief]) => chief === duty.personId).map(([t]) => t);

@@ -152,7 +152,8 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const cutoff = now.getTime() < yearEnd.getTime() ? now : yearEnd;
     const scheme = (await this.deps.approvals.schemeFor(year))?.scheme ?? DEFAULT_SCHEME;
     const goLive = goLiveDay(directory, tz);
-    const facts = await gatherFacts(directory, year, cutoff, this.deps, scheme.countFrom, goLive);
+    // Schemes stored before lateEntries existed count late entries, as the default does.
+    const facts = await gatherFacts(directory, year, cutoff, this.deps, scheme.countFrom, goLive, scheme.lateEntries ?? 'count');
     const countedFrom = scheme.countFrom ? '' : goLiveNote(goLive, { year, month: 1, day: 1 });
     return { scheme, cutoff, scores: scoreAndRank(facts, scheme), ...(countedFrom ? { countedFrom } : {}) };
   }

@@ -29,6 +29,9 @@ const SchemeFile = z.object({
     { error: '须填写扣分标准（deductions）' },
   ),
   bonus: z.object({ praiseBulletin: points('通报表扬加分（praiseBulletin）'), cap: points('加分上限（cap）') }, { error: '须填写加分标准（bonus）' }),
+  lateEntries: z
+    .enum(['count', 'ignore'], { error: '补记的巡河是否计入考核（lateEntries）应为 count（计入）或 ignore（不计入）' })
+    .default('count'),
   countFrom: z
     .string({ error: '统计起始日期（countFrom）应写成 2026-03-01' })
     .regex(/^\d{4}-\d{2}-\d{2}$/, '统计起始日期（countFrom）应写成 2026-03-01')

@@ -121,7 +121,9 @@ export class PatrolContext {
     const { done, latest } = periodStanding(patrols, period, duty.obligation.times);
     if (!done || !latest) return view;
     const recordedByName = this.person(directory, latest.recordedBy)?.name ?? latest.recordedBy;
-    const dateLabel = monthDay(toLocal(latest.patrolledAt, this.deps.timeZone));
+    const day = (at: Date) => monthDay(toLocal(at, this.deps.timeZone));
+    // A 补记 says both when it happened and when it was entered.
+    const dateLabel = latest.late ? `${day(latest.patrolledAt)}巡河，${day(latest.enteredAt)}补记` : day(latest.patrolledAt);
     return { ...view, recorded: { dateLabel, recordedByName, onBehalf: latest.recordedBy !== duty.personId, patrolId: latest.id, version: latest.version } };
   }
 

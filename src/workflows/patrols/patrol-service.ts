@@ -2,9 +2,9 @@ import { requirePerson } from '../require-directory.js';
 import { chiefDuties } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
-import { checkPatrolInput, patrolPeriods } from '../../domain/patrols/patrol.js';
+import { checkPatrolInput, isLateEntry, patrolPeriods } from '../../domain/patrols/patrol.js';
 import { attachmentRefusal, mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
-import { parsePeriodKey, periodContaining, periodLabel } from '../../domain/time/period.js';
+import { contains, parsePeriodKey, periodContaining, periodLabel, type Period, type PeriodKind } from '../../domain/time/period.js';
 import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { StaleError, UserInputError } from '../../errors.js';
 import type { CardJson } from '../ports.js';
@@ -17,6 +17,8 @@ export interface PatrolFormInput {
   day: LocalDate;
   observations: string;
   problems: string[];
+  /** 补记说明: why the patrol is entered after its period; required then. */
+  lateReason?: string;
 }
 
 /**
@@ -58,7 +60,8 @@ export class PatrolService {
   async submit(actorOpenId: string, key: string, periodKey: string, input: PatrolFormInput): Promise<CardJson> {
     const { directory, duty, actor, onBehalf } = await this.ctx.authorised(actorOpenId, key);
     const period = this.ctx.period(periodKey);
-    const patrolledAt = this.checkedPatrolTime(input);
+    const patrolledAt = this.checkedPatrolTime(input, duty.obligation.period);
+    const late = this.lateEntry(patrolledAt, duty.obligation.period, input);
     const saved = await this.ctx.deps.patrols.record(
       {
         chiefId: duty.personId,
@@ -69,13 +72,14 @@ export class PatrolService {
       observations: input.observations.trim(),
         problems: input.problems,
         photoKeys: [],
+        ...late,
       },
       patrolPeriods(patrolledAt, this.ctx.deps.timeZone),
     );
     this.ctx.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
     await this.registerProblems(saved.id, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     // The card tells the period's standing, which this patrol may or may not change.
-    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
+    const card = this.ctx.deps.cards.reminder({ ...(await this.ctx.currentView(directory, duty, period)), entryNote: this.entryNote(patrolledAt, period, duty.obligation.period) });
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
@@ -111,24 +115,26 @@ export class PatrolService {
       dutyKey: key,
       periodKey,
       today: formatLocalDate(toLocal(patrol.patrolledAt, this.ctx.deps.timeZone)),
-      correcting: { patrolId, version, observations: patrol.observations, problems: patrol.problems.join('\n') },
+      correcting: { patrolId, version, observations: patrol.observations, problems: patrol.problems.join('\n'), lateReason: patrol.lateReason ?? '' },
     });
   }
 
   /** Saves a correction; the card shows the corrected record. */
   async correct(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number, input: PatrolFormInput): Promise<CardJson> {
     const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
-    await this.ctx.ownPatrol(patrolId, version, actor.id);
-    const patrolledAt = this.checkedPatrolTime(input);
+    const patrol = await this.ctx.ownPatrol(patrolId, version, actor.id);
+    // A correction keeps the patrol's entry time: whether it is a 补记 is judged against when it was first entered.
+    const patrolledAt = this.checkedPatrolTime(input, duty.obligation.period, patrol.createdAt);
+    const late = this.lateEntry(patrolledAt, duty.obligation.period, input, patrol.createdAt);
     const changed = await this.ctx.deps.patrols.change(patrolId, version, actor.id, {
       action: 'corrected',
-      set: { patrolledAt, observations: input.observations.trim(), problems: input.problems, periods: patrolPeriods(patrolledAt, this.ctx.deps.timeZone) },
+      set: { patrolledAt, observations: input.observations.trim(), problems: input.problems, periods: patrolPeriods(patrolledAt, this.ctx.deps.timeZone), late: late.late, lateReason: late.lateReason ?? null },
     });
     if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
     await this.registerProblems(patrolId, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     const period = this.ctx.period(periodKey);
-    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
+    const card = this.ctx.deps.cards.reminder({ ...(await this.ctx.currentView(directory, duty, period)), entryNote: this.entryNote(patrolledAt, period, duty.obligation.period, patrol.createdAt) });
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
@@ -242,6 +248,20 @@ export class PatrolService {
     return this.ctx.deps.cards.dutyList({ personName: person.name, duties });
   }
 
+  /** Whether a patrol is a 补记, with its reason (kept only then). */
+  private lateEntry(patrolledAt: Date, dutyPeriod: PeriodKind, input: PatrolFormInput, enteredAt = this.ctx.deps.clock.now()): { late: boolean; lateReason?: string } {
+    const late = isLateEntry(patrolledAt, enteredAt, dutyPeriod, this.ctx.deps.timeZone);
+    return late ? { late, lateReason: input.lateReason?.trim() } : { late };
+  }
+
+  /** What the card of one period says of a patrol just entered for another (补记): when it happened, when entered, where it counts. */
+  private entryNote(patrolledAt: Date, cardPeriod: Period, dutyPeriod: PeriodKind, enteredAt = this.ctx.deps.clock.now()): string | undefined {
+    if (contains(cardPeriod, patrolledAt)) return undefined;
+    const tz = this.ctx.deps.timeZone;
+    const counted = periodLabel(periodContaining(dutyPeriod, patrolledAt, tz), false);
+    return `已补记${monthDay(toLocal(patrolledAt, tz))}的巡河（${monthDay(toLocal(enteredAt, tz))}录入），计入${counted}。`;
+  }
+
   /** Problem lines on a patrol become problems (问题) to assign; a corrected patrol adds only new lines. */
   private async registerProblems(key: string, chiefId: string, recordedBy: string, waterBodyId: string | undefined, patrolledAt: Date, problems: string[]) {
     if (problems.length > 0) await this.ctx.deps.onProblems?.({ key, chiefId, recordedBy, waterBodyId, patrolledAt, problems });
@@ -251,10 +271,10 @@ export class PatrolService {
    * The patrol time a form's day stands for, after checking what the person entered. A form
    * gives a day; the patrol is placed at local noon so it sits inside that day in any report.
    */
-  private checkedPatrolTime(input: PatrolFormInput): Date {
+  private checkedPatrolTime(input: PatrolFormInput, dutyPeriod: PeriodKind, enteredAt = this.ctx.deps.clock.now()): Date {
     const tz = this.ctx.deps.timeZone;
     const patrolledAt = fromLocal({ ...input.day, hour: 12 }, tz);
-    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems }, this.ctx.deps.clock.now(), tz);
+    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems, lateReason: input.lateReason, dutyPeriod }, enteredAt, tz);
     if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
     return patrolledAt;
   }

@@ -22,6 +22,8 @@ export interface PatrolReminderView {
   keyProblems: string[];
   /** 本次巡河关注事项 from the liaison unit's 明查暗访 this period (art. 6). */
   focus: string[];
+  /** A patrol just entered for another period (补记): `已补记1月15日的巡河（12月2日录入），计入2026年1月。` */
+  entryNote?: string;
   /** After the patrol is recorded: the card shows it and its buttons go. */
   recorded?: { dateLabel: string; recordedByName: string; onBehalf: boolean; patrolId: string; version: number };
 }
@@ -35,7 +37,7 @@ export interface PatrolFormView {
   today: string;
   focus: string[];
   /** Set when correcting a recorded patrol: its id, version and current values. */
-  correcting?: { patrolId: string; version: number; observations: string; problems: string };
+  correcting?: { patrolId: string; version: number; observations: string; problems: string; lateReason?: string };
 }
 
 /** To the liaison unit before its chief's patrol: do 明查暗访, report clues and requests (art. 6). */

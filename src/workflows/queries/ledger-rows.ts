@@ -37,6 +37,9 @@ export function patrolLedger(directory: Directory, title: string, patrols: Patro
       { header: '河湖长', width: 10 },
       { header: '职务', width: 12 },
       { header: '巡河日期', width: 12 },
+      // When it was entered, and why late when it was a 补记: backdating is visible in the ledger.
+      { header: '录入日期', width: 12 },
+      { header: '补记说明', width: 24 },
       { header: '记录人', width: 10 },
       { header: '巡河情况', width: 40 },
       { header: '发现问题', width: 40 },
@@ -48,6 +51,8 @@ export function patrolLedger(directory: Directory, title: string, patrols: Patro
       name(directory, p.chiefId),
       chiefRole(directory, p),
       day(p.patrolledAt),
+      day(p.createdAt),
+      p.late ? (p.lateReason ?? '（未填写）') : '',
       p.recordedBy === p.chiefId ? '本人' : `${name(directory, p.recordedBy)}（代记）`,
       p.observations,
       p.problems.map((x, k) => `${k + 1}. ${x}`).join('\n'),
