@@ -211,7 +211,7 @@ describe('patrol reminders, end to end', () => {
   it('lets the chief make up a late record from the overdue card, which clears the next digest', async () => {
     const notice = t.fake.messages().find((m) => m.receiveId === openId('wang') && textOf(m.content).includes('巡河逾期提醒'));
     const value = { a: 'patrol.submit', d: 'riverChief:wang-hezhang:yeniu', p: '2026-11' };
-    const done = await tap('wang', notice, value, { formValue: { date: '2026-11-28 +0800', observations: '补记：11月28日巡查野牛河，未发现问题', problems: '' } });
+    const done = await tap('wang', notice, value, { formValue: { date: '2026-11-28 +0800', observations: '11月28日巡查野牛河，未发现问题', problems: '', lateReason: '巡河后未及时录入' } });
     expect(done.toast?.content).toBe('巡河已记录');
     clock.set('2026-12-02T09:05:00+08:00');
     const before = t.fake.messages().length;
