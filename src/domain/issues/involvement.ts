@@ -1,5 +1,5 @@
 import { isAccountable, type Directory, type Person, type Unit } from '../directory/directory.js';
-import type { Issue } from './issue.js';
+import type { Issue, IssueSourceKind } from './issue.js';
 import type { IssueActor } from './lifecycle.js';
 
 /**
@@ -83,15 +83,23 @@ export function mayViewIssue(directory: Directory, person: Person, issue: Pick<I
   );
 }
 
-/** Who may register a problem: the office, liaison units and chiefs; and which source it counts as. */
-export function registrationSource(directory: Directory, person: Person): 'office' | 'clue' | 'patrol' | undefined {
-  const kinds = new Set(unitsOf(directory, person.id).map((u) => u.kind));
+/**
+ * Who may register a problem on a water body, and which source it counts as: the offices'
+ * registrations are 河长办登记; a liaison unit's on the water body it serves are the clues of its
+ * 明查暗访 (art. 6); a chief's on a water body of theirs are 巡河发现; anyone else who may register
+ * (a liaison unit or chief elsewhere) found it in the course of work, 日常发现.
+ */
+export function registrationSource(directory: Directory, person: Person, waterBodyId?: string): Extract<IssueSourceKind, 'office' | 'clue' | 'patrol' | 'daily'> | undefined {
+  const mine = unitsOf(directory, person.id);
+  const kinds = new Set(mine.map((u) => u.kind));
   if (kinds.has('riverChiefOffice') || kinds.has('generalChiefOffice')) return 'office';
-  if (kinds.has('liaisonUnit')) return 'clue';
-  const isChief =
-    directory.generalChief === person.id ||
-    directory.waterBodies.some(
-      (w) => w.districtChief === person.id || Object.values(w.townshipChiefs).includes(person.id) || Object.values(w.villageChiefs).includes(person.id),
-    );
-  return isChief ? 'patrol' : undefined;
+  const chiefOf = (w: Directory['waterBodies'][number]) =>
+    w.districtChief === person.id || Object.values(w.townshipChiefs).includes(person.id) || Object.values(w.villageChiefs).includes(person.id);
+  const isChief = directory.generalChief === person.id || directory.waterBodies.some(chiefOf);
+  if (!kinds.has('liaisonUnit') && !isChief) return undefined;
+  if (waterBodyId === undefined) return kinds.has('liaisonUnit') ? 'clue' : 'patrol';
+  const water = directory.waterBodies.find((w) => w.id === waterBodyId);
+  if (water && mine.some((u) => u.kind === 'liaisonUnit' && u.id === water.liaisonUnit)) return 'clue';
+  if (water && (directory.generalChief === person.id || chiefOf(water))) return 'patrol';
+  return 'daily';
 }

@@ -13,7 +13,7 @@ export type Urgency = 'normal' | 'expedited' | 'urgent';
 export const URGENCY_NAMES: Record<Urgency, string> = { normal: '一般', expedited: '加急', urgent: '紧急' };
 
 /** Where a problem came from (seed art. 4–9, 15). */
-export type IssueSourceKind = 'patrol' | 'inspection' | 'decision' | 'task' | 'clue' | 'office';
+export type IssueSourceKind = 'patrol' | 'inspection' | 'decision' | 'task' | 'clue' | 'office' | 'daily';
 export const SOURCE_NAMES: Record<IssueSourceKind, string> = {
   patrol: '巡河发现',
   inspection: '督查发现',
@@ -21,6 +21,9 @@ export const SOURCE_NAMES: Record<IssueSourceKind, string> = {
   task: '四张清单任务',
   clue: '明查暗访线索',
   office: '河长办登记',
+  // Registered by a liaison unit or chief on a water body that is not theirs: neither a clue of
+  // its 明查暗访 nor a finding of its chief's patrol.
+  daily: '日常发现',
 };
 
 export interface IssueSource {

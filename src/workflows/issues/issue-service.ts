@@ -1,6 +1,6 @@
 import { NOT_IN_DIRECTORY } from '../require-directory.js';
 import type { Directory, Person } from '../../domain/directory/directory.js';
-import { parseIssueRef, shortNumber, type Issue, type IssueCategory, type Urgency } from '../../domain/issues/issue.js';
+import { parseIssueRef, shortNumber, type Issue, type IssueCategory, type IssueSourceKind, type Urgency } from '../../domain/issues/issue.js';
 import {
   assignableUnits,
   issueActor,
@@ -214,8 +214,8 @@ export class IssueService {
     tappedMessageId?: string,
   ): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
-    const { person, source } = this.registrant(directory, actorOpenId);
     const water = directory.waterBodies.find((w) => w.id === form.waterBodyId);
+    const { person, source } = this.registrant(directory, actorOpenId, water?.id);
     if (!water) throw new UserInputError('请选择河湖');
     if (form.townshipId && !water.townships.includes(form.townshipId)) {
       throw new UserInputError(`${water.name}不流经${this.ctx.unitName(directory, form.townshipId)}，请重新选择乡镇`);
@@ -487,10 +487,11 @@ export class IssueService {
     return issue;
   }
 
-  private registrant(directory: Directory, actorOpenId: string): { person: Person; source: 'office' | 'clue' | 'patrol' } {
+  /** Who registers, and the source the problem counts as on this water body (see registrationSource). */
+  private registrant(directory: Directory, actorOpenId: string, waterBodyId?: string): { person: Person; source: IssueSourceKind } {
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    const source = registrationSource(directory, person);
+    const source = registrationSource(directory, person, waterBodyId);
     if (!source) throw new ForbiddenError('只有区河长制办公室、联络员单位和河湖长可以登记问题。');
     return { person, source };
   }
