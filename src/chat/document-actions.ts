@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MEETING_KIND_NAMES, MEETING_KINDS, type MeetingKind } from '../domain/meetings/meeting.js';
 import { UserInputError } from '../errors.js';
-import type { CardActionResponse, EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { DocumentService } from '../workflows/documents/document-service.js';
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
