@@ -50,7 +50,8 @@ const DraftForm = z
 /** The buttons on meeting and document cards, and the scheduling and drafting forms. */
 export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {
   // A stale or concurrent tap is refused with the card as it now stands.
-  const refreshed = (operator: string, docId: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => documents.view(operator, docId));
+  const refreshed = (operator: string, docId: string, messageId: string | undefined, work: () => Promise<TapAnswer>) =>
+    refreshedOnStale(work, () => documents.view(operator, docId, messageId));
 
   router.register('doc.view', async (input) => {
     const v = cardValue(PageButton, input.action);
@@ -58,31 +59,31 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
   });
   router.register('doc.itemForm', async (input) => {
     const v = cardValue(OptionalItemButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => privateForm(await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => privateForm(await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n)));
   });
   router.register('doc.saveItem', async (input) => {
     const v = cardValue(OptionalItemButton, input.action);
     const f = formOf(ItemForm, input.formValue);
-    return refreshed(input.operatorOpenId, v.id, async () =>
-      done('已保存', await documents.saveItem(input.operatorOpenId, v.id, v.v, { n: v.n, text: f.text, unitId: f.unit, deadline: f.date })),
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+      done('已保存', await documents.saveItem(input.operatorOpenId, v.id, v.v, { n: v.n, text: f.text, unitId: f.unit, deadline: f.date }, input.messageId)),
     );
   }, { once: true });
   router.register('doc.removeItem', async (input) => {
     const v = cardValue(ItemButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => done('已删除', await documents.removeItem(input.operatorOpenId, v.id, v.v, v.n)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已删除', await documents.removeItem(input.operatorOpenId, v.id, v.v, v.n, input.messageId)));
   });
   router.register('doc.submit', async (input) => {
     const v = cardValue(DocButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => done('已提交审定', await documents.submit(input.operatorOpenId, v.id, v.v)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已提交审定', await documents.submit(input.operatorOpenId, v.id, v.v, input.messageId)));
   });
   router.register('doc.approve', async (input) => {
     const v = cardValue(DocButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => done('已审定通过并印发', await documents.approve(input.operatorOpenId, v.id, v.v)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已审定通过并印发', await documents.approve(input.operatorOpenId, v.id, v.v, input.messageId)));
   });
   router.register('doc.return', async (input) => {
     const v = cardValue(DocButton, input.action);
     const f = formOf(ReturnForm, input.formValue);
-    return refreshed(input.operatorOpenId, v.id, async () => done('已退回修改', await documents.returnDraft(input.operatorOpenId, v.id, v.v, f.comment)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已退回修改', await documents.returnDraft(input.operatorOpenId, v.id, v.v, f.comment, input.messageId)));
   });
   router.register('doc.create', async (input) => {
     const v = cardValue(CreateButton, input.action);
@@ -91,7 +92,7 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
   }, { once: true });
   router.register('meeting.cancel', async (input) => {
     const v = cardValue(ViewButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id, input.messageId)));
   });
   router.register('meeting.create', async (input) => {
     const f = formOf(ScheduleForm, input.formValue);

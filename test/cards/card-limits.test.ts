@@ -84,11 +84,13 @@ function documentView(overrides: Partial<DocumentView> = {}): DocumentView {
     title: `${waters[0]?.label}巡河现场会议纪要`,
     meeting: {
       id: id('meeting', 1),
+      title: `${waters[0]?.label}${han(100)}`,
       kindName: '巡河现场会议',
       when: '2026年11月28日（星期六）09:30',
       place: han(100),
       participants: people.slice(0, 120).map((p) => p.label).join('、'),
       convener: '某某彝族乡',
+      organiserName: departments[0]?.label ?? '',
       cancelled: false,
       upcoming: true,
     },
@@ -99,6 +101,9 @@ function documentView(overrides: Partial<DocumentView> = {}): DocumentView {
     sections: [],
     attachments: range(20).map((i) => `${han(40)}附件${i}.docx`),
     lastReturn: { byName: '人员1号', on: '11月29日', comment: han(1000) },
+    // The drafting unit's and the approver's copy: every button there is.
+    drafts: true,
+    approves: true,
     ...overrides,
   };
 }
@@ -211,6 +216,22 @@ const cases: Record<string, Case[]> = {
             sections: ['目标清单', '问题清单', '责任清单'].map((heading) => ({ heading, lines: listLines(60, 150) })),
           }),
         ),
+    },
+  ],
+  'meeting-notice': [
+    {
+      name: 'a meeting notice to 120 attendees, with a long place and title',
+      card: () => {
+        const view = documentView({ drafts: false, approves: false });
+        return documentCards.meetingNotice({ ...view, meeting: view.meeting! });
+      },
+    },
+    {
+      name: 'a cancelled meeting whose minutes were never drafted',
+      card: () => {
+        const view = documentView({ drafts: false, approves: false, items: [] });
+        return documentCards.meetingNotice({ ...view, meeting: { ...view.meeting!, cancelled: true, upcoming: false } });
+      },
     },
   ],
   'duty-list': [

@@ -34,7 +34,7 @@ async function docxText(message: FakeMessage | undefined): Promise<string> {
 }
 
 describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
-  it('schedules from /安排会议 for the liaison unit only, and sends the card to every participant', async () => {
+  it('schedules from /安排会议 for the liaison unit only: the drafters get the minutes card, attendees a meeting notice', async () => {
     const [refused] = await say('wu', { text: '/安排会议' });
     expect(textOf(refused)).toBe('只有区总河长办公室、区河长制办公室和联络员单位可以安排会议。');
     const [form] = await say('sun', { text: '/安排会议 巡河现场会议' });
@@ -56,10 +56,22 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     expect(text(done.card)).toContain('2026年12月3日上午9时30分');
     const stored = (await t.bot.models.meetings.findOne().lean())!;
     expect(stored.participants.sort()).toEqual(['li-hezhang', 'sun-shuiwu', 'wu-yonghe']);
-    // The chief and the township by direct message, the liaison unit's and the river's chats.
-    for (const who of ['li', 'wu']) expect(sentTo(who).some((m) => text(m.content).includes('巡河现场会议纪要'))).toBe(true);
-    for (const chat of ['oc_example_shuiwu', 'oc_example_dadu']) {
-      expect(t.fake.messages().some((m) => m.chatId === chat && text(m.content).includes('巡河现场会议纪要'))).toBe(true);
+    // The liaison unit drafts (art. 8): its chat and its member's direct chat get the minutes, with the drafting buttons.
+    const drafting = [t.fake.messages().find((m) => m.chatId === 'oc_example_shuiwu' && m.msgType === 'interactive'), sentTo('sun').find((m) => text(m.content).includes('doc.submit'))];
+    for (const copy of drafting) {
+      expect(text(copy?.content)).toContain('大渡河（金口河段）巡河现场会议纪要');
+      expect(text(copy?.content)).toContain('"a":"doc.itemForm"');
+      expect(text(copy?.content)).toContain('"a":"meeting.cancel"');
+    }
+    // The chief and the township by direct message, and the river's chat: a 会议通知, nothing to draft (issue 15).
+    const notices = [...['li', 'wu'].map((who) => sentTo(who).find((m) => m.msgType === 'interactive')), t.fake.messages().find((m) => m.chatId === 'oc_example_dadu' && m.msgType === 'interactive')];
+    for (const notice of notices) {
+      const card = notice?.content as { header: { title: { content: string } } };
+      expect(card.header.title.content).toBe('大渡河（金口河段）巡河现场会议通知');
+      expect(text(card)).not.toContain('纪要"');
+      for (const fact of ['2026年12月3日上午9时30分', '永和镇政府三楼会议室', '李某某、孙某某、吴某某', '**组织单位**：区水务局']) expect(text(card)).toContain(fact);
+      expect(text(card)).not.toContain('"a":"doc.');
+      expect(text(card)).not.toContain('"a":"meeting.cancel"');
     }
   });
 
@@ -144,6 +156,13 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     expect((await tap('sun', await doc('doc.approve'))).toast).toEqual({ type: 'error', content: '只有审定人可以审定会议纪要。' });
     expect((await tap('sun', await doc('doc.itemForm'))).toast).toEqual({ type: 'error', content: '会议纪要已提交审定，如需修改，请审定人退回。' });
     expect((await tap('li', await doc('doc.return'), { comment: ' ' })).toast).toEqual({ type: 'error', content: '请写明修改意见' });
+    // Only the chief's copy offers 审定: the drafters' copies wait, attendees keep their notice.
+    const copyOf = (m: FakeMessage | undefined) => text(m?.updates.at(-1) ?? m?.content);
+    expect(copyOf(sentTo('li').find((m) => m.msgType === 'interactive'))).toContain('"a":"doc.approve"');
+    expect(copyOf(t.fake.messages().find((m) => m.chatId === 'oc_example_shuiwu' && m.msgType === 'interactive'))).not.toContain('"a":"doc.approve"');
+    const wuCopy = copyOf(sentTo('wu').find((m) => m.msgType === 'interactive'));
+    expect(wuCopy).toContain('纪要审定中');
+    expect(wuCopy).not.toContain('"a":"doc.');
     const returned = await tap('li', await doc('doc.return'), { comment: '第一项请明确清淤长度' });
     expect(returned.toast?.content).toBe('已退回修改');
     expect(text(returned.card)).toContain('第一项请明确清淤长度');
@@ -173,6 +192,10 @@ describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
     for (const chat of ['oc_example_hezhangban', 'oc_example_zongheban', 'oc_example_dadu', 'oc_example_shuiwu']) {
       expect(t.fake.messages().slice(before).some((m) => m.chatId === chat && text(m.content).includes(MINUTES_NO))).toBe(true);
     }
+    // An attendee's meeting notice now shows the published minutes.
+    const wuNotice = sentTo('wu').find((m) => m.msgType === 'interactive');
+    expect(text(wuNotice?.updates.at(-1))).toContain(MINUTES_NO);
+    expect(text(wuNotice?.updates.at(-1))).toContain('完成滨河路段1.2公里河道清淤');
 
     const problems = await t.bot.models.issues.find({ 'source.kind': 'decision' }).sort({ seq: 1 }).lean();
     expect(problems.map((p) => [p.description, p.state, p.assigneeUnit, p.supervisorUnits, p.chiefId])).toEqual([

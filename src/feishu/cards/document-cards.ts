@@ -79,6 +79,7 @@ function footer(view: DocumentView, cancelled: boolean, drafting: boolean): stri
     if (view.kind === 'fourLists') return '在本卡片所在话题中以“任务：”开头回复即添加任务；上传文件即附在草稿中。';
     return '在本卡片所在话题中上传文件即附在草稿中。';
   }
+  if (view.state === 'drafting') return `${view.drafterName}正在起草，起草完成后报${view.approverName}审定。`;
   if (view.state === 'pendingApproval') return `草稿已提交${view.approverName}审定；审定通过后以区总河长办公室名义印发。`;
   if (isMinutes || view.kind === 'fourLists') {
     return `已印发，每项${isMinutes ? '议定事项' : '任务'}已交办责任单位并跟踪督办，办结情况报告${view.approverName}，抄送区河长制办公室。`;
@@ -89,7 +90,8 @@ function footer(view: DocumentView, cancelled: boolean, drafting: boolean): stri
 export function documentCard(full: DocumentView): CardJson {
   const { view, page, pages, sectionsMore, attachmentsMore } = bounded(full);
   const cancelled = view.meeting?.cancelled ?? false;
-  const drafting = view.state === 'drafting' && !cancelled;
+  // Drafting buttons on the drafting unit's copies only, approval on the approver's (the taps are checked anyway).
+  const drafting = view.state === 'drafting' && !cancelled && view.drafts;
   const isMinutes = view.kind === 'minutes';
   const itemName = isMinutes ? '议定事项' : '任务清单';
   const item = (type: string, n: number) => ({ a: type, id: view.id, v: view.version, n });
@@ -139,8 +141,36 @@ export function documentCard(full: DocumentView): CardJson {
           ...(view.meeting?.upcoming ? [{ label: '取消会议', style: 'danger', value: { a: 'meeting.cancel', id: view.id } }] : []),
         ]
       : undefined,
-    approval: view.state === 'pendingApproval' ? { approve: { a: 'doc.approve', id: view.id, v: view.version }, return: { a: 'doc.return', id: view.id, v: view.version } } : undefined,
+    approval: view.state === 'pendingApproval' && view.approves ? { approve: { a: 'doc.approve', id: view.id, v: view.version }, return: { a: 'doc.return', id: view.id, v: view.version } } : undefined,
     footer: footer(view, cancelled, drafting),
+  });
+}
+
+/**
+ * 会议通知: what attendees and the water body's chat see of a meeting until its minutes are
+ * published: when, where, who attends, who organises. Drafting is the drafting unit's, on its
+ * own copy; once published, this copy shows the minutes.
+ */
+export function meetingNoticeCard(view: DocumentView & { meeting: NonNullable<DocumentView['meeting']> }): CardJson {
+  const meeting = view.meeting;
+  const stateName = meeting.cancelled ? '会议已取消' : meeting.upcoming ? '待召开' : view.state === 'pendingApproval' ? '纪要审定中' : '纪要起草中';
+  return renderCard('meeting-notice', {
+    title: `${meeting.title}通知`,
+    subtitle: meeting.kindName,
+    color: meeting.cancelled ? 'grey' : 'blue',
+    tagColor: meeting.cancelled ? 'neutral' : meeting.upcoming ? 'blue' : 'orange',
+    stateName,
+    facts: joinMarkdown([
+      md`**会议**：${meeting.title}${meeting.convener ? md`（召集方：${meeting.convener}）` : ''}`,
+      !!view.waterBodyName && md`**河湖**：${view.waterBodyName}`,
+      md`**时间**：${meeting.when}`,
+      md`**地点**：${meeting.place}`,
+      md`**参会人员**：${participantsText(meeting.participants)}`,
+      md`**组织单位**：${meeting.organiserName}`,
+    ]),
+    footer: meeting.cancelled
+      ? '会议已取消。'
+      : `${meeting.upcoming ? '请准时参加。' : ''}会议纪要由${view.drafterName}起草，报${view.approverName}审定后以区总河长办公室名义印发，届时本卡片显示印发的纪要。`,
   });
 }
 
@@ -219,6 +249,7 @@ export function draftFormCard(view: DraftFormView): CardJson {
 
 export const documentCards: DocumentCardPresenter = {
   document: documentCard,
+  meetingNotice: meetingNoticeCard,
   itemForm: itemFormCard,
   scheduleForm: scheduleFormCard,
   draftForm: draftFormCard,

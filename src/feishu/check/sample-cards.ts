@@ -324,6 +324,18 @@ function accountabilitySamples(people: string[]): SampleCard[] {
 }
 
 function documentSamples(people: string[]): SampleCard[] {
+  const meeting = {
+    id: 'check-meeting',
+    title: '2026年总河长会议',
+    kindName: '总河长会议',
+    when: '12月8日 09:30',
+    place: '区政府二楼会议室',
+    participants: '区级河湖长、各乡镇、各成员单位',
+    convener: '区级总河长',
+    organiserName: '区总河长办公室',
+    cancelled: false,
+    upcoming: false,
+  };
   const scheduleView = { kindOptions: options(['总河长会议', '巡河现场会', '流域会议']), waterOptions: waters, unitOptions: options(units), personOpenIds: people, today: '2026-12-01' };
   return [
     {
@@ -334,12 +346,32 @@ function documentSamples(people: string[]): SampleCard[] {
         kind: 'minutes',
         state: 'pendingApproval',
         title: '区级河湖长制工作会议纪要',
-        meeting: { id: 'check-meeting', kindName: '总河长会议', when: '12月8日 09:30', place: '区政府二楼会议室', participants: '区级河湖长、各乡镇、各成员单位', convener: '区级总河长', cancelled: false, upcoming: false },
+        meeting,
         drafterName: '孙某某',
         approverName: '钱某某',
         items: units.slice(0, 8).map((unitName, i) => ({ n: i + 1, text: `${unitName}于月底前完成辖区河湖“四乱”问题排查并报送清单。`, unitName, deadline: '12月31日', missing: false })),
         sections: [{ heading: '会议议定', lines: ['各乡镇加强冬季巡河。'] }],
         attachments: [],
+        drafts: false,
+        approves: true,
+      }),
+    },
+    {
+      name: 'meeting-notice（会议通知，参会人员）',
+      card: documentCards.meetingNotice({
+        id: 'check-document',
+        version: 1,
+        kind: 'minutes',
+        state: 'drafting',
+        title: '2026年总河长会议纪要',
+        meeting: { ...meeting, upcoming: true },
+        drafterName: '区总河长办公室',
+        approverName: '张某某',
+        items: [],
+        sections: [],
+        attachments: [],
+        drafts: false,
+        approves: false,
       }),
     },
     {

@@ -20,6 +20,7 @@ import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import { unitReachable, unreachableReason } from '../../domain/directory/reachability.js';
 import type { DocumentFields } from '../../store/document-store.js';
 import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById, waterBodyDestination, type Destination } from '../destinations.js';
+import type { CopyRenderer } from '../card-copies.js';
 import type { CardJson } from '../ports.js';
 import { DocumentContext, type DocumentDeps } from './document-context.js';
 import { meetingTime } from './layouts.js';
@@ -51,10 +52,10 @@ export class DocumentService {
   /** The card as it stands (a page of its items), for anyone in the directory; the tapped message becomes a copy. */
   async view(actorOpenId: string, id: string, tappedMessageId?: string, page?: number): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
-    this.ctx.requirePerson(directory, actorOpenId);
+    const person = this.ctx.requirePerson(directory, actorOpenId);
     const doc = await this.ctx.load(id);
-    await this.ctx.adopt(doc, tappedMessageId);
-    return this.ctx.card(directory, doc, undefined, page);
+    await this.ctx.adopt(doc, tappedMessageId, person.id);
+    return this.ctx.card(directory, doc, await this.ctx.placeOfTapped(doc, tappedMessageId, person.id), undefined, page);
   }
 
   /** The form to record a new item, or to complete or correct item `n`. */
@@ -76,21 +77,23 @@ export class DocumentService {
     });
   }
 
-  /** Records a new item or replaces item `n`, from the form. */
-  async saveItem(actorOpenId: string, id: string, version: number, input: ItemInput): Promise<CardJson> {
+  /** Records a new item or replaces item `n`, from the form; answers with the card for the tapped message. */
+  async saveItem(actorOpenId: string, id: string, version: number, input: ItemInput, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.editable(actorOpenId, id, version);
     const item = this.checkedItem(directory, doc, input, input.n ?? this.nextN(doc));
     const items = input.n === undefined ? [...doc.items, item] : doc.items.map((i) => (i.n === input.n ? { ...item, list: i.list } : i));
     if (input.n !== undefined && !doc.items.some((i) => i.n === input.n)) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
-    return (await this.change(directory, person, doc, { type: 'edit' }, { items }, input.n === undefined ? `记录第${item.n}项` : `修改第${item.n}项`)).card;
+    const { render } = await this.change(directory, person, doc, { type: 'edit' }, { items }, input.n === undefined ? `记录第${item.n}项` : `修改第${item.n}项`);
+    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
-  async removeItem(actorOpenId: string, id: string, version: number, n: number): Promise<CardJson> {
+  async removeItem(actorOpenId: string, id: string, version: number, n: number, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.editable(actorOpenId, id, version);
     if (!doc.items.some((i) => i.n === n)) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
     // Renumbered so the minutes read 一、二、三 without gaps.
     const items = doc.items.filter((i) => i.n !== n).map((i, k) => ({ ...i, n: k + 1 }));
-    return (await this.change(directory, person, doc, { type: 'edit' }, { items }, `删除第${n}项`)).card;
+    const { render } = await this.change(directory, person, doc, { type: 'edit' }, { items }, `删除第${n}项`);
+    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
   /**
@@ -179,13 +182,13 @@ export class DocumentService {
   }
 
   /** 提交审定: the approver gets the card and the draft as a .docx. */
-  async submit(actorOpenId: string, id: string, version: number): Promise<CardJson> {
+  async submit(actorOpenId: string, id: string, version: number, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
     const now = this.ctx.deps.clock.now();
-    const { doc: updated, card } = await this.change(directory, person, doc, { type: 'submit' }, { submittedAt: now, lastReturn: undefined });
+    const { doc: updated, render } = await this.change(directory, person, doc, { type: 'submit' }, { submittedAt: now, lastReturn: undefined });
     const approver = personDestination(directory, updated.approverId);
     if (approver) {
-      await this.ctx.postCard(updated, approver, card);
+      await this.ctx.postCard(updated, approver, render);
       const meeting = await this.ctx.meetingOf(updated);
       const key = `doc:${updated.id}:v${updated.version}:submitted`;
       await notify(this.ctx.deps.messenger, [approver], `${key}:text`, {
@@ -194,27 +197,28 @@ export class DocumentService {
       });
       await this.sendFile(directory, updated, meeting, [approver], `${key}:file`);
     }
-    return card;
+    return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
   /** 退回修改: back to the drafter with the approver's comment. */
-  async returnDraft(actorOpenId: string, id: string, version: number, comment: string): Promise<CardJson> {
+  async returnDraft(actorOpenId: string, id: string, version: number, comment: string, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
     const now = this.ctx.deps.clock.now();
-    const { doc: updated, card } = await this.change(directory, person, doc, { type: 'return', comment }, { lastReturn: { by: person.id, at: now, comment: comment.trim() } });
+    const { doc: updated, render } = await this.change(directory, person, doc, { type: 'return', comment }, { lastReturn: { by: person.id, at: now, comment: comment.trim() } });
     await notify(this.ctx.deps.messenger, unitDestinationsById(directory, updated.drafterUnit), `doc:${updated.id}:v${updated.version}:returned`, {
       kind: 'text',
       text: `${person.name}退回了《${updated.title}》，修改意见：${comment.trim()}。请修改后在卡片上重新提交审定。`,
     });
-    return card;
+    return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
   /** 审定通过: numbered, published in the name of 区总河长办公室, items become tracked problems. */
-  async approve(actorOpenId: string, id: string, version: number): Promise<CardJson> {
+  async approve(actorOpenId: string, id: string, version: number, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
     // The approval is claimed first, so of two taps at once only one goes on to take a number.
     const { doc: approved } = await this.change(directory, person, doc, { type: 'approve' }, { publishedAt: this.ctx.deps.clock.now(), pendingPublication: true });
-    return this.finishPublication(directory, approved);
+    const render = await this.finishPublication(directory, approved);
+    return render(await this.ctx.placeOfTapped(approved, tappedMessageId, person.id));
   }
 
   /**
@@ -222,7 +226,7 @@ export class DocumentService {
    * for a document whose publication was cut short): the number, the card and the file to
    * everyone concerned, then every decision or task as a tracked problem.
    */
-  async finishPublication(directory: Directory, approved: OfficialDocument): Promise<CardJson> {
+  async finishPublication(directory: Directory, approved: OfficialDocument): Promise<CopyRenderer> {
     let doc = approved;
     if (!doc.number) {
       const series = seriesOf(doc.kind);
@@ -242,13 +246,13 @@ export class DocumentService {
     ]);
     const tracked = await this.track(directory, doc, meeting?.startsAt);
     await this.tellUnreached(directory, tracked);
-    const card = await this.ctx.card(directory, tracked, meeting);
-    await this.ctx.refreshCopies(tracked, card);
-    for (const place of places) await this.ctx.postCard(tracked, place, card, 'published');
+    const render = await this.ctx.renderer(directory, tracked, meeting);
+    await this.ctx.refreshCopies(tracked, render, 'published');
+    for (const place of places) await this.ctx.postCard(tracked, place, render, 'published');
     await this.sendFile(directory, tracked, meeting, places, `doc:${doc.id}:published:file`);
     await this.ctx.deps.documents.publicationDone(doc.id);
     this.ctx.deps.logger.info({ document: doc.id, number: doc.number, items: trackedItems(doc).length }, 'document published');
-    return card;
+    return render;
   }
 
   /** Each decision or task becomes a problem assigned to its unit with its deadline. */
@@ -312,7 +316,7 @@ export class DocumentService {
     action: DocumentAction,
     fields: DocumentFields,
     note?: string,
-  ): Promise<{ doc: OfficialDocument; card: CardJson }> {
+  ): Promise<{ doc: OfficialDocument; render: CopyRenderer }> {
     const now = this.ctx.deps.clock.now();
     const meeting = await this.meetingStart(doc);
     const result = documentTransition({ ...doc, ...fields, state: doc.state, version: doc.version }, action, documentActor(directory, person.id, doc), now, meeting);
@@ -322,9 +326,9 @@ export class DocumentService {
     if (!saved) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
     const updated: OfficialDocument = { ...doc, ...fields, state: result.next.state, version: result.next.version, history: [...doc.history, entry] };
     this.ctx.deps.logger.info({ document: doc.id, action: action.type, by: person.id, to: updated.state }, 'document changed');
-    const card = await this.ctx.card(directory, updated);
-    await this.ctx.refreshCopies(updated, card);
-    return { doc: updated, card };
+    const render = await this.ctx.renderer(directory, updated);
+    await this.ctx.refreshCopies(updated, render);
+    return { doc: updated, render };
   }
 
   /** A document as this person's card showed it, or why it cannot be acted on. */

@@ -10,7 +10,19 @@ export interface DocumentView {
   state: DocumentState;
   title: string;
   number?: string;
-  meeting?: { id: string; kindName: string; when: string; place: string; participants: string; convener?: string; cancelled: boolean; upcoming: boolean };
+  meeting?: {
+    id: string;
+    /** The meeting's own title (`大渡河（金口河段）巡河现场会议`); the document's is its minutes'. */
+    title: string;
+    kindName: string;
+    when: string;
+    place: string;
+    participants: string;
+    convener?: string;
+    organiserName: string;
+    cancelled: boolean;
+    upcoming: boolean;
+  };
   waterBodyName?: string;
   drafterName: string;
   approverName: string;
@@ -22,6 +34,13 @@ export interface DocumentView {
   publishedOn?: string;
   /** Which page of items the card shows (1 when absent); the .docx has the whole document. */
   page?: number;
+  /**
+   * What the people this copy goes to may do: members of the drafting unit draft (items,
+   * 提交审定, 取消会议), the approver approves. The buttons shown are a courtesy; every tap is
+   * checked. A meeting's minutes are a meeting notice to everyone else until published.
+   */
+  drafts: boolean;
+  approves: boolean;
 }
 
 export interface ItemFormView {
@@ -55,6 +74,8 @@ export interface DraftFormView {
 
 export interface DocumentCardPresenter {
   document(view: DocumentView): CardJson;
+  /** 会议通知: a meeting's card for its attendees and the water body's chat, until its minutes are published. */
+  meetingNotice(view: DocumentView & { meeting: NonNullable<DocumentView['meeting']> }): CardJson;
   itemForm(view: ItemFormView): CardJson;
   scheduleForm(view: ScheduleFormView): CardJson;
   draftForm(view: DraftFormView): CardJson;

@@ -118,22 +118,23 @@ export class MeetingService {
     await this.ctx.deps.documents.create(minutes);
     await this.ctx.deps.meetings.create(meeting, year);
     this.ctx.deps.logger.info({ meeting: meeting.id, kind: meeting.kind, by: person.id }, 'meeting scheduled');
-    await this.ctx.adopt(minutes, tappedMessageId);
-    const card = await this.ctx.card(directory, minutes, meeting);
+    await this.ctx.adopt(minutes, tappedMessageId, person.id);
+    // The drafting unit gets the minutes to record decisions on; attendees and the water body's chat a 会议通知.
+    const render = await this.ctx.renderer(directory, minutes, meeting);
     const places = distinctPlaces([
       ...meeting.participants.map((p) => personDestination(directory, p)),
       ...unitDestinationsById(directory, roles.drafterUnit),
       waterBodyDestination(directory, water?.id),
     ]);
-    for (const place of places) await this.ctx.postCard(minutes, place, card);
-    return card;
+    for (const place of places) await this.ctx.postCard(minutes, place, render);
+    return render(await this.ctx.placeOfTapped(minutes, tappedMessageId, person.id));
   }
 
   /**
    * 取消会议, before it starts, by its organisers or the River Chief Office: participants are
    * told, the card stops offering actions, reminders stop.
    */
-  async cancel(actorOpenId: string, minutesId: string): Promise<CardJson> {
+  async cancel(actorOpenId: string, minutesId: string, tappedMessageId?: string): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
     const person = this.ctx.requirePerson(directory, actorOpenId);
     const doc = await this.ctx.load(minutesId);
@@ -150,13 +151,13 @@ export class MeetingService {
     await this.ctx.deps.meetings.cancel(meeting.id);
     const cancelled = { ...meeting, state: 'cancelled' as const };
     this.ctx.deps.logger.info({ meeting: meeting.id, by: person.id }, 'meeting cancelled');
-    const card = await this.ctx.card(directory, doc, cancelled);
-    await this.ctx.refreshCopies(doc, card);
+    const render = await this.ctx.renderer(directory, doc, cancelled);
+    await this.ctx.refreshCopies(doc, render);
     await notify(this.ctx.deps.messenger, distinctPlaces(meeting.participants.map((p) => personDestination(directory, p))), `meeting:${meeting.id}:cancelled`, {
       kind: 'text',
       text: `原定${meetingTime(meeting.startsAt, this.ctx.deps.timeZone)}召开的${meeting.title}已取消。`,
     });
-    return card;
+    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
   /** The form for a plan, the four lists or a health report of a water body. */
@@ -201,12 +202,12 @@ export class MeetingService {
     const doc = this.newDocument({ kind, title: titles[kind], year: today.year, water, person, roles, items, body });
     await this.ctx.deps.documents.create(doc);
     this.ctx.deps.logger.info({ document: doc.id, kind, by: person.id }, 'document drafted');
-    await this.ctx.adopt(doc, tappedMessageId);
-    const card = await this.ctx.card(directory, doc);
+    await this.ctx.adopt(doc, tappedMessageId, person.id);
+    const render = await this.ctx.renderer(directory, doc);
     for (const place of distinctPlaces([...unitDestinationsById(directory, roles.drafterUnit), ...unitDestinationsById(directory, directory.units.find((u) => u.kind === 'riverChiefOffice')?.id)])) {
-      await this.ctx.postCard(doc, place, card);
+      await this.ctx.postCard(doc, place, render);
     }
-    return card;
+    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
   /** A water body by id, or by any unique part of its name. */

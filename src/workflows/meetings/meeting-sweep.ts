@@ -65,7 +65,7 @@ export class MeetingSweep {
       if (nudge === undefined || !approver) continue;
       // The reminder sends the approver to the card: one older than Feishu's 14-day window is sent afresh.
       const copies = doc.cardKeys.filter((k) => k.endsWith(`:${approver.place}`));
-      if (copies.length > 0) await updateDeliveredCards(messenger, copies, `v${doc.version}:nudge:${nudge}`, await this.ctx.card(directory, doc));
+      if (copies.length > 0) await updateDeliveredCards(messenger, copies, `v${doc.version}:nudge:${nudge}`, await this.ctx.renderer(directory, doc));
       await notify(messenger, [approver], `doc:${doc.id}:v${doc.version}:nudge:${nudge}`, text(`《${doc.title}》已于${fullDate(doc.submittedAt, timeZone)}提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`));
       result.approvalReminders++;
     }
