@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { ConfigError, loadConfig, type Config } from '../src/config/env.js';
+import { loadConfigOrExit } from '../src/config/load-or-exit.js';
 import { systemClock } from '../src/domain/clock.js';
 import { FeishuContacts } from '../src/feishu/contacts.js';
 import { checkFailed, formatCheckReport, runFeishuCheck, type CheckOptions } from '../src/feishu/check/run-check.js';
@@ -26,13 +26,7 @@ if (values.help) {
   process.exit(0);
 }
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+const config = loadConfigOrExit(process.env);
 const credentials = config.feishu.credentials;
 if (!credentials) {
   console.error('未配置飞书凭证：请设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET（开发者后台 › 你的应用 › 凭证与基础信息）后再运行。');

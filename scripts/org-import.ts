@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { ConfigError, loadConfig, type Config } from '../src/config/env.js';
+import { loadConfigOrExit } from '../src/config/load-or-exit.js';
 import { systemClock } from '../src/domain/clock.js';
 import { FeishuReach } from '../src/feishu/check/feishu-reach.js';
 import { FeishuContacts } from '../src/feishu/contacts.js';
@@ -28,13 +28,7 @@ if (!file) {
   process.exit(1);
 }
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+const config = loadConfigOrExit(process.env);
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const data = await readFile(file).catch(() => {
   console.error(`无法读取文件：${file}`);

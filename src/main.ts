@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from './config/env.js';
+import { loadConfigOrExit } from './config/load-or-exit.js';
 import { createLogger } from './log/logger.js';
 import { startBot, type RunningBot } from './main/start-bot.js';
 import { startLocalFeishu, writeLocalSession } from './local/local-feishu.js';
@@ -7,16 +7,7 @@ import { isStoreRefusal } from './store/provision/store-refusal.js';
 
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   // Local mode prints the bot's messages on this console; keep routine log lines out of their way.
   const localMode = !config.feishu.credentials;
   const level = localMode && !process.env.LOG_LEVEL ? 'warn' : config.logLevel;
