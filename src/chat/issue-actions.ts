@@ -90,21 +90,22 @@ const DONE: Partial<Record<(typeof ACTION_TYPES)[number], string>> = {
 /** The buttons on problem cards, the registration form, and the office's 提示/通报 decision. */
 export function registerIssueActions(router: CardActionRouter, issues: IssueService, supervision: IssueSupervision): void {
   // A stale or concurrent tap is refused with the card as it now stands.
-  const refreshed = (operator: string, id: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => issues.view(operator, id));
+  const refreshed = (operator: string, id: string, messageId: string | undefined, work: () => Promise<TapAnswer>) =>
+    refreshedOnStale(work, () => issues.view(operator, id, messageId));
   router.register('issue.view', async (input) => {
     const v = cardValue(ViewSchema, input.action);
     return { card: await issues.view(input.operatorOpenId, v.id, input.messageId) };
   });
   router.register('issue.form', async (input) => {
     const v = cardValue(IssueButtonSchema, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => privateForm(await issues.openForm(input.operatorOpenId, v.id, v.v, v.t)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => privateForm(await issues.openForm(input.operatorOpenId, v.id, v.v, v.t)));
   });
   router.register('issue.act', async (input, ctx) => {
     const v = cardValue(IssueButtonSchema, input.action);
     const action = actionInput(v.t, input.formValue);
-    return refreshed(input.operatorOpenId, v.id, async () => ({
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => ({
       toast: { type: 'success', content: DONE[v.t] ?? '已处理' },
-      card: await issues.act(input.operatorOpenId, v.id, v.v, action, ctx.eventId),
+      card: await issues.act(input.operatorOpenId, v.id, v.v, action, ctx.eventId, input.messageId),
     }));
     // Buttons without a form (接收, 核查通过) carry no form values and are not claimed.
   }, { once: true });

@@ -10,6 +10,12 @@ export type CopyRenderer = (place: string | undefined) => CardJson;
 const PLACE = /:((?:dm|unit|water):[^:@]+)$/;
 const ADOPTED = /^(.+)@((?:dm|unit|water):[^:@]+)$/;
 
+/** A place's kind and the id it names: `unit:jinhe` → `{ kind: 'unit', id: 'jinhe' }`. */
+export function splitPlace(place: string | undefined): { kind?: 'dm' | 'unit' | 'water'; id?: string } {
+  const match = place ? /^(dm|unit|water):(.+)$/.exec(place) : null;
+  return match ? { kind: match[1] as 'dm' | 'unit' | 'water', id: match[2] } : {};
+}
+
 /**
  * A copy as recorded among a record's card keys. A copy the bot posted ends in its place
  * (`issue:<id>:card:unit:jinhe`); a message a person tapped elsewhere and that became a copy

@@ -359,6 +359,10 @@ const cases: Record<string, Case[]> = {
     { name: 'a problem with 40 history entries and 30 progress notes of 500 characters', card: () => issueCards.issue(issueView()) },
     { name: 'a new problem awaiting assignment', card: () => issueCards.issue(issueView({ state: 'reported', progress: [], history: [], actions: ['assign'], assigneeName: undefined })) },
     { name: 'a problem withdrawn with its patrol', card: () => issueCards.issue(issueView({ state: 'withdrawn', actions: [] })) },
+    {
+      name: 'the copy of a township that returned the problem, since assigned elsewhere',
+      card: () => issueCards.issue(issueView({ actions: [], returned: { unitName: townships[1]?.label ?? '', on: '11月29日' } })),
+    },
   ],
   'withdrawn-patrol-problems': [
     {

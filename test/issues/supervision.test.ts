@@ -133,7 +133,33 @@ describe('延期 and 责任退回 (numbered in 2027: the sequence starts again e
     expect(back.toast?.content).toBe('已退回区河长制办公室');
     expect(await t.bot.models.issues.findOne({ key: id }).lean()).toMatchObject({ state: 'reported', assigneeUnit: null, deadline: null });
     expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('（该段属共安彝族乡），请重新交办'))).toBe(true);
-    expect(text(back.card)).toContain('"t":"assign"');
+    // Each copy tells its own people the truth and offers only their buttons (issue 15): the township
+    // that handed it back sees 已退回 and nothing to do; the office's copy offers 交办 again.
+    const card = (m: { content: unknown; updates: unknown[] } | undefined) => text(m?.updates.at(-1) ?? m?.content);
+    const copyIn = (where: (m: { chatId?: string; receiveId?: string }) => boolean) =>
+      card(t.fake.messages().find((m) => where(m) && m.msgType === 'interactive' && text(m.content).includes('涉水违建') && text(m.content).includes('"tag":"collapsible_panel"')));
+    expect(text(back.card)).toContain('"content":"已退回"');
+    expect(text(back.card)).toContain('永和镇已于1月7日责任退回，由区河长制办公室重新交办，无需再办理。');
+    expect(text(back.card)).not.toContain('"a":"issue.');
+    const wuCopy = () => copyIn((m) => m.receiveId === openId('wu'));
+    expect(wuCopy()).toContain('"content":"已退回"');
+    expect(wuCopy()).not.toContain('"a":"issue.');
+    expect(copyIn((m) => m.chatId === 'oc_example_hezhangban')).toContain('"t":"assign"');
+    expect(copyIn((m) => m.chatId === 'oc_example_dadu')).not.toContain('"a":"issue.');
+
+    // Assigned to 共安彝族乡: its copy offers 接收 and 责任退回; 永和镇's still says 已退回; the office's offers no 交办.
+    const v2 = (await t.bot.models.issues.findOne({ key: id }).lean())!.version;
+    expect((await tap('qian', { a: 'issue.act', id, v: v2, t: 'assign' }, { unit: 'gongan', date: '2027-01-25 +0800', text: '按期清理' })).toast?.content).toBe('已交办');
+    const fengCopy = copyIn((m) => m.receiveId === openId('feng'));
+    expect(fengCopy).toContain('"t":"accept"');
+    expect(fengCopy).toContain('"t":"returnResponsibility"');
+    expect(fengCopy).not.toContain('"t":"verifyPass"');
+    expect(wuCopy()).toContain('"content":"已退回"');
+    expect(wuCopy()).not.toContain('"a":"issue.');
+    const office = copyIn((m) => m.chatId === 'oc_example_hezhangban');
+    expect(office).toContain('"content":"已交办"');
+    expect(office).not.toContain('"t":"assign"');
+    expect(office).not.toContain('"t":"accept"');
   });
 
   it('the office may refuse an extension, with a reason', async () => {
@@ -184,20 +210,20 @@ describe('分办: problems nobody has assigned yet', () => {
       reportedBy: 'qian-hezhangban',
     });
     await t.settle();
-    // Other problems may be waiting too (one was handed back above); follow this one.
+    // Other problems may be waiting too; follow this one.
     const lists = () =>
       t.fake.messages().filter((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('尚未交办') && text(m.content).includes('铜河村段'));
     // Registered today: not yet late. Tomorrow before the reminder hour: not yet.
     await sweepAt('2027-02-01T16:00:00+08:00');
     await sweepAt('2027-02-02T08:30:00+08:00');
     expect(lists()).toHaveLength(0);
-    expect((await sweepAt('2027-02-02T09:05:00+08:00')).unassigned).toBe(2);
+    expect((await sweepAt('2027-02-02T09:05:00+08:00')).unassigned).toBe(1);
     await sweepAt('2027-02-02T09:15:00+08:00');
     expect(lists()).toHaveLength(1);
     expect(text(lists()[0]?.content)).toContain('野牛河：野牛河铜河村段垃圾堆放（2月1日登记）');
 
     await tap('qian', { a: 'issue.act', id: issue.id, v: 1, t: 'assign' }, { unit: 'jinhe', date: '2027-02-20 +0800', text: '清理' });
-    expect((await sweepAt('2027-02-03T09:05:00+08:00')).unassigned).toBe(1);
+    expect((await sweepAt('2027-02-03T09:05:00+08:00')).unassigned).toBe(0);
     expect(lists()).toHaveLength(1);
   });
 });

@@ -31,6 +31,25 @@ export function issueActor(directory: Directory, person: Person, issue: Pick<Iss
   };
 }
 
+/** How a unit's people stand to this problem, as one: a unit chat's copy of the card offers what they may do. */
+export function unitActor(directory: Directory, unitId: string, issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits'>): IssueActor {
+  return {
+    personId: '',
+    isOffice: riverChiefOffice(directory)?.id === unitId,
+    isAssignee: issue.assigneeUnit === unitId,
+    isSupervisor: issue.supervisorUnits.includes(unitId),
+  };
+}
+
+/**
+ * The latest 责任退回 by one of these units, when none of them has the problem again: their
+ * copy shows it returned, with nothing left for them to do.
+ */
+export function returnedBy(issue: Pick<Issue, 'assigneeUnit' | 'history'>, unitIds: string[]): Issue['history'][number] | undefined {
+  if (issue.assigneeUnit && unitIds.includes(issue.assigneeUnit)) return undefined;
+  return [...issue.history].reverse().find((h) => h.action === 'returnResponsibility' && !!h.facts?.unitId && unitIds.includes(h.facts.unitId));
+}
+
 /**
  * The chief who cares about a problem and gets the closing report (art. 8): the water
  * body's district chief, else the chief of the township where it is.

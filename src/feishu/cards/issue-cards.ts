@@ -61,7 +61,8 @@ function latestLines(entries: string[], max: number, chars: number, number: stri
 }
 
 export function issueCard(view: IssueView): CardJson {
-  const overdue = view.overdue && (view.state === 'assigned' || view.state === 'rectifying');
+  const returned = view.returned;
+  const overdue = !returned && view.overdue && (view.state === 'assigned' || view.state === 'rectifying');
   const status = overdue ? md`<font color='red'>${view.deadlineStatus}</font>` : view.deadlineStatus;
   const assignment = view.assigneeName
     ? joinMarkdown([
@@ -79,10 +80,11 @@ export function issueCard(view: IssueView): CardJson {
   return renderCard('issue', {
     title: `${view.urgency === 'normal' ? '' : `【${URGENCY_NAMES[view.urgency]}】`}${view.waterBodyName ?? ''}问题`,
     number: view.number,
-    color: overdue ? 'red' : STATE_COLORS[view.state],
-    stateName: overdue ? `${STATE_NAMES[view.state]} · 已逾期` : STATE_NAMES[view.state],
+    color: overdue ? 'red' : returned ? 'grey' : STATE_COLORS[view.state],
+    // A returning unit's copy says where it stands for that unit, not where the problem has gone since.
+    stateName: returned ? '已退回' : overdue ? `${STATE_NAMES[view.state]} · 已逾期` : STATE_NAMES[view.state],
     // A tag has no grey: Feishu's tag colours name it neutral.
-    tagColor: overdue ? 'red' : view.state === 'withdrawn' ? 'neutral' : STATE_COLORS[view.state],
+    tagColor: overdue ? 'red' : returned || view.state === 'withdrawn' ? 'neutral' : STATE_COLORS[view.state],
     greeting: mentions(view.mentionOpenIds),
     facts: facts(view),
     assignment,
@@ -98,8 +100,9 @@ export function issueCard(view: IssueView): CardJson {
     historyText: joinMarkdown(latestLines(view.history.map((h) => `${h.when} ${h.byName} ${h.text}`), LATEST_HISTORY, HISTORY_CHARS, view.number)),
     hasActions: actions.length > 0,
     actions,
-    footer:
-      view.state === 'closed'
+    footer: returned
+      ? `${returned.unitName}已于${returned.on}责任退回，由区河长制办公室重新交办，无需再办理。`
+      : view.state === 'closed'
         ? '该问题已销号。'
         : '在本卡片所在话题回复文字或照片即记为进展；也可发送“/进展 编号 内容”。',
   });

@@ -11,7 +11,7 @@ import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
-import { adoptedCopy, isCopy, placeOfTapped, updateDeliveredCards, type CopyRenderer } from '../card-copies.js';
+import { adoptedCopy, isCopy, placeOfTapped, splitPlace, updateDeliveredCards, type CopyRenderer } from '../card-copies.js';
 import type { Destination } from '../destinations.js';
 import type { IssueService } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
@@ -137,7 +137,7 @@ export class DocumentContext {
    * approves; a water body's chat, another unit's, an attendee's, or no place, neither.
    */
   viewer(directory: Directory, doc: OfficialDocument, place: string | undefined): Pick<DocumentView, 'drafts' | 'approves'> {
-    const [kind, id] = place ? [place.slice(0, place.indexOf(':')), place.slice(place.indexOf(':') + 1)] : [];
+    const { kind, id } = splitPlace(place);
     if (kind === 'unit') return { drafts: id === doc.drafterUnit, approves: false };
     if (kind === 'dm' && id) {
       const actor = documentActor(directory, id, doc);

@@ -1,7 +1,8 @@
 import type { Clock } from '../../domain/clock.js';
 import { personName, unitName, type Directory, type Person, type Unit } from '../../domain/directory/directory.js';
 import { numberPrefix, SOURCE_NAMES, type Issue, type IssueHistoryLine } from '../../domain/issues/issue.js';
-import { actionsForState, type IssueSnapshot } from '../../domain/issues/lifecycle.js';
+import { issueActor, returnedBy, unitActor, unitsOf } from '../../domain/issues/involvement.js';
+import { availableActions, type IssueActor, type IssueSnapshot } from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
@@ -10,7 +11,7 @@ import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
-import { updateDeliveredCards } from '../card-copies.js';
+import { adoptedCopy, isCopy, placeOfTapped, splitPlace, updateDeliveredCards, type CopyRenderer } from '../card-copies.js';
 import { notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
 import type { CardJson, MessageBody, Messenger } from '../ports.js';
 import type { IssueCardPresenter, IssueView } from './views.js';
@@ -99,7 +100,7 @@ export class IssueContext {
     return due ? now : (nextAt ?? null);
   }
 
-  /** The card's state as plain data. */
+  /** The card's state as plain data, with no buttons: see `viewer` for what a copy's people may do. */
   view(directory: Directory, issue: Issue, history: IssueHistoryLine[], mentionOpenIds: string[] = []): IssueView {
     const now = this.deps.clock.now();
     const tz = this.deps.timeZone;
@@ -134,7 +135,7 @@ export class IssueContext {
         text: `${HISTORY_TEXT[h.action]}${this.stepDetail(directory, issue, history, i)}${h.note && h.action !== 'reported' ? `：${h.note}` : ''}`,
       })),
       photos: issue.photos.length,
-      actions: actionsForState(issue),
+      actions: [],
       mentionOpenIds,
     };
   }
@@ -171,20 +172,71 @@ export class IssueContext {
     }
   }
 
-  card(directory: Directory, issue: Issue): CardJson {
-    return this.deps.cards.issue(this.view(directory, issue, issue.history));
+  /**
+   * What the people at a place see they may do (destinations.ts names places): the office's
+   * chat the office's buttons, a unit's chat that unit's, a person's direct chat that person's;
+   * a water body's chat, shared by all kinds of people, and a place unknown, none. A unit that
+   * returned the problem (责任退回) and does not have it again sees it 已退回, with nothing to do.
+   * The buttons are a courtesy: every tap is checked (lifecycle.ts).
+   */
+  viewer(directory: Directory, issue: Issue, place: string | undefined): Pick<IssueView, 'actions' | 'returned'> {
+    const { kind, id } = splitPlace(place);
+    let actor: IssueActor | undefined;
+    let units: string[] = [];
+    if (kind === 'unit' && id) {
+      actor = unitActor(directory, id, issue);
+      units = [id];
+    } else if (kind === 'dm' && id) {
+      const person = directory.people.find((p) => p.id === id);
+      if (person) {
+        actor = issueActor(directory, person, issue);
+        units = unitsOf(directory, person.id).map((u) => u.id);
+      }
+    }
+    if (!actor) return { actions: [] };
+    const returned = actor.isOffice || actor.isSupervisor ? undefined : returnedBy(issue, units);
+    if (returned) return { actions: [], returned: { unitName: returned.facts?.unitName ?? this.unitName(directory, returned.facts?.unitId), on: this.day(returned.at) } };
+    return { actions: availableActions(issue, actor) };
   }
 
-  /** Every copy of the problem's card shows its state now. */
-  async refreshCopies(issue: Issue, card: CardJson): Promise<void> {
-    await updateDeliveredCards(this.deps.messenger, issue.cardKeys, `${issue.version}:${this.deps.clock.now().getTime()}`, card);
+  /** The card for each place as the problem now stands (see viewer). */
+  renderer(directory: Directory, issue: Issue): CopyRenderer {
+    const base = this.view(directory, issue, issue.history);
+    return (place) => this.deps.cards.issue({ ...base, ...this.viewer(directory, issue, place) });
   }
 
-  /** Posts the card to a place once (the key makes a repeat a no-op) and remembers the copy. */
-  async postCard(issue: Issue, destination: Destination, card: CardJson): Promise<void> {
+  /** The card for one place; `dm:<person>` is what that person may do. */
+  card(directory: Directory, issue: Issue, place: string | undefined): CardJson {
+    return this.renderer(directory, issue)(place);
+  }
+
+  /** The place whose card a tapped message shows: its copy's place, else the tapper's direct chat. */
+  async placeOfTapped(issue: Issue, messageId: string | undefined, tapperId: string): Promise<string> {
+    const key = messageId ? await this.deps.messenger.keyOfMessage(messageId) : undefined;
+    return placeOfTapped(issue.cardKeys, key, tapperId);
+  }
+
+  /** Every copy of the problem's card shows its state now, each as its place sees it. */
+  async refreshCopies(issue: Issue, render: CopyRenderer): Promise<void> {
+    await updateDeliveredCards(this.deps.messenger, issue.cardKeys, `${issue.version}:${this.deps.clock.now().getTime()}`, render);
+  }
+
+  /** Posts the place's card there once (the key makes a repeat a no-op) and remembers the copy. */
+  async postCard(issue: Issue, destination: Destination, render: CopyRenderer): Promise<void> {
     const key = `issue:${issue.id}:card:${destination.place}`;
     await this.deps.issues.addCardKey(issue.id, key);
-    await this.deps.messenger.send(key, destination.to, { kind: 'card', card });
+    if (!issue.cardKeys.includes(key)) issue.cardKeys.push(key);
+    await this.deps.messenger.send(key, destination.to, { kind: 'card', card: render(destination.place) });
+  }
+
+  /** Keeps the message a person tapped up to date as a copy of the card, showing what its place may do. */
+  async adopt(issue: Issue, messageId: string | undefined, tapperId: string): Promise<void> {
+    if (!messageId) return;
+    const key = await this.deps.messenger.keyOfMessage(messageId);
+    if (!key || isCopy(issue.cardKeys, key)) return;
+    const entry = adoptedCopy(key, tapperId);
+    await this.deps.issues.addCardKey(issue.id, entry);
+    issue.cardKeys.push(entry);
   }
 
   unitDestinations(directory: Directory, unit: Unit | undefined): Destination[] {

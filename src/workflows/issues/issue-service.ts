@@ -15,6 +15,7 @@ import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zone
 import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import { md } from '../markdown.js';
+import type { CopyRenderer } from '../card-copies.js';
 import type { CardJson } from '../ports.js';
 import { sendClosingReport } from './closing-report.js';
 import { IssueContext, type IssueDeps } from './issue-context.js';
@@ -146,13 +147,13 @@ export class IssueService {
     if (refusal) throw new ForbiddenError(refusal);
     if (issue.version !== version || decisionOf(issue)) throw new StaleError('该问题已处理，卡片已刷新。');
     await this.apply(directory, person, issue, action, `patrol-withdrawn:${issue.id}`, [], actor);
-    return (await this.withdrawalCard(patrol?.key ?? '')) ?? this.ctx.card(directory, await this.load(issueId));
+    return (await this.withdrawalCard(patrol?.key ?? '')) ?? this.ctx.card(directory, await this.load(issueId), `dm:${person.id}`);
   }
 
   /** The withdrawn-patrol list a problem is on, as it now stands (a stale tap is answered with it). */
   async withdrawalCardOf(issueId: string): Promise<CardJson> {
     const issue = await this.load(issueId);
-    return (await this.withdrawalCard(issue.source.ref ?? '')) ?? this.ctx.card(await this.ctx.requireDirectory(), issue);
+    return (await this.withdrawalCard(issue.source.ref ?? '')) ?? this.ctx.card(await this.ctx.requireDirectory(), issue, undefined);
   }
 
   /** The list of a withdrawn patrol's problems as they now stand, or undefined when it had none open. */
@@ -229,17 +230,18 @@ export class IssueService {
       foundAt: now,
       reportedBy: person.id,
     });
-    await this.adopt(issue, tappedMessageId);
-    return this.ctx.card(directory, issue);
+    await this.ctx.adopt(issue, tappedMessageId, person.id);
+    return this.ctx.card(directory, issue, await this.ctx.placeOfTapped(issue, tappedMessageId, person.id));
   }
 
   /** The card as it stands (返回, 查看问题); the tapped message becomes a copy kept up to date. */
   async view(actorOpenId: string, issueId: string, tappedMessageId?: string): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
     const issue = await this.load(issueId);
-    if (!this.ctx.person(directory, actorOpenId)) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    await this.adopt(issue, tappedMessageId);
-    return this.ctx.card(directory, issue);
+    const person = this.ctx.person(directory, actorOpenId);
+    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    await this.ctx.adopt(issue, tappedMessageId, person.id);
+    return this.ctx.card(directory, issue, await this.ctx.placeOfTapped(issue, tappedMessageId, person.id));
   }
 
   /** `/问题 0042`: the card with its history, for those involved. */
@@ -249,7 +251,8 @@ export class IssueService {
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
     const issue = await this.byRef(ref);
     if (!mayViewIssue(directory, person, issue)) throw new ForbiddenError('该问题与您无关，无法查看。如需了解，请联系区河长制办公室。');
-    return { card: this.ctx.card(directory, issue), issue };
+    // A reply to the command, not a copy: it offers what the person who asked may do.
+    return { card: this.ctx.card(directory, issue, `dm:${person.id}`), issue };
   }
 
   /** The form an action needs (交办, 申请销号 …), if this person may take it on this card. */
@@ -287,11 +290,12 @@ export class IssueService {
   /**
    * Takes an action from a card on the version the card showed. Exactly one of two taps at
    * once applies; the other, and a tap on an outdated card, get ALREADY_HANDLED (the chat
-   * layer answers with the fresh card). Returns the card as it now stands.
+   * layer answers with the fresh card). Returns the card as it now stands, for the tapped message's place.
    */
-  async act(actorOpenId: string, issueId: string, version: number, input: ActionInput, dedupe: string): Promise<CardJson> {
+  async act(actorOpenId: string, issueId: string, version: number, input: ActionInput, dedupe: string, tappedMessageId?: string): Promise<CardJson> {
     const { directory, issue, person } = await this.current(actorOpenId, issueId, version);
-    return (await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe)).card;
+    const { issue: updated, render } = await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe);
+    return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
   /**
@@ -345,11 +349,11 @@ export class IssueService {
       this.ctx.numbering(directory, input.foundAt),
     );
     this.ctx.deps.logger.info({ issue: issue.id, seq: issue.seq, source: input.source.kind }, 'issue reported');
-    const card = this.ctx.card(directory, issue);
+    const render = this.ctx.renderer(directory, issue);
     const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId);
     const places = [...this.ctx.officeDestinations(directory)];
     if (water?.chatId) places.push({ to: { chatId: water.chatId }, place: `water:${water.id}` });
-    for (const place of places) await this.ctx.postCard(issue, place, card);
+    for (const place of places) await this.ctx.postCard(issue, place, render);
     return issue;
   }
 
@@ -362,7 +366,7 @@ export class IssueService {
     dedupe: string,
     photos: string[] = [],
     actor: IssueActor = issueActor(directory, person, issue),
-  ): Promise<{ issue: Issue; card: CardJson }> {
+  ): Promise<{ issue: Issue; render: CopyRenderer }> {
     const now = this.ctx.deps.clock.now();
     const result = transition(issue, action, actor, now, { returnWindowMs: directory.issues.returnWindowHours * 3_600_000 });
     if (!result.ok) {
@@ -375,7 +379,7 @@ export class IssueService {
     let updated: Issue;
     if (action.type === 'progress') {
       // A retried message: recorded the first time.
-      if (!(await this.ctx.deps.issues.addProgress(issue, entry, dedupe, photos))) return { issue, card: this.ctx.card(directory, issue) };
+      if (!(await this.ctx.deps.issues.addProgress(issue, entry, dedupe, photos))) return { issue, render: this.ctx.renderer(directory, issue) };
       updated = (await this.ctx.deps.issues.get(issue.id)) ?? issue;
     } else {
       const next = { ...result.next };
@@ -386,15 +390,15 @@ export class IssueService {
       updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined, history: [...issue.history, { ...entry, photos: [] }] };
     }
     this.ctx.deps.logger.info({ issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state }, 'issue changed');
-    // Rendered once: every copy, the assignee's new copies and the tapped card show the same.
-    const card = this.ctx.card(directory, updated);
-    await this.ctx.refreshCopies(updated, card);
-    await this.tell(directory, updated, entry, card);
-    return { issue: updated, card };
+    // One state for every copy, the assignee's new copies and the tapped card; each offers its own place's buttons.
+    const render = this.ctx.renderer(directory, updated);
+    await this.ctx.refreshCopies(updated, render);
+    await this.tell(directory, updated, entry, render);
+    return { issue: updated, render };
   }
 
   /** Who hears of a change beyond the card updating in place. */
-  private async tell(directory: Directory, issue: Issue, entry: HistoryEntry, card: CardJson): Promise<void> {
+  private async tell(directory: Directory, issue: Issue, entry: HistoryEntry, render: CopyRenderer): Promise<void> {
     const no = `${issue.number}问题`;
     const key = `issue:${issue.id}:v${issue.version}:${entry.action}`;
     const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
@@ -403,7 +407,7 @@ export class IssueService {
     const supervisors = issue.supervisorUnits.flatMap((u) => this.ctx.unitDestinations(directory, directory.units.find((x) => x.id === u)));
     switch (entry.action) {
       case 'assign': {
-        for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors]) await this.ctx.postCard(issue, place, card);
+        for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors]) await this.ctx.postCard(issue, place, render);
         return;
       }
       case 'returnResponsibility':
@@ -496,10 +500,4 @@ export class IssueService {
     return { person, source };
   }
 
-  /** Keeps the message a person tapped up to date as a copy of the card. */
-  private async adopt(issue: Issue, messageId: string | undefined): Promise<void> {
-    if (!messageId) return;
-    const key = await this.ctx.deps.messenger.keyOfMessage(messageId);
-    if (key && !key.startsWith(`issue:${issue.id}:card:`)) await this.ctx.deps.issues.addCardKey(issue.id, key);
-  }
 }

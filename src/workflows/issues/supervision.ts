@@ -165,7 +165,7 @@ export class IssueSupervision {
     // fresh card, and the buzz rings the fresh one.
     if (step.kind === 'overdue' && issue.urgency === 'urgent' && assignee) {
       const copies = unitPlaces.map((d) => ({ d, copyKey: `issue:${issue.id}:card:${d.place}` }));
-      await updateDeliveredCards(this.ctx.deps.messenger, copies.map((c) => c.copyKey), base, this.ctx.card(directory, issue));
+      await updateDeliveredCards(this.ctx.deps.messenger, copies.map((c) => c.copyKey), base, this.ctx.renderer(directory, issue));
       for (const { d, copyKey } of copies) {
         const openIds =
           'openId' in d.to

@@ -34,8 +34,10 @@ export interface IssueView {
   progress: Array<{ when: string; byName: string; note: string; photos: number }>;
   history: Array<{ when: string; byName: string; text: string }>;
   photos: number;
-  /** The buttons that make sense in this state; whoever taps is checked then. */
+  /** The buttons the people this copy goes to may use now; whoever taps is checked then. */
   actions: IssueActionType[];
+  /** This copy's unit returned the problem (责任退回) and does not have it again: `{ 金河镇, 12月2日 }`. */
+  returned?: { unitName: string; on: string };
   /** People @-mentioned when the card goes to a group. */
   mentionOpenIds: string[];
 }
