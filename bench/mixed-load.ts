@@ -121,7 +121,7 @@ async function serve(problems: number): Promise<void> {
   for (let i = 0; i < docs.length; i += 1000) await bot.models.issues.insertMany(docs.slice(i, i + 1000));
   process.send?.({ ready: true, port: bot.port });
 
-  process.on('message', (msg: { cmd?: string }) => {
+  process.on('message', (msg: { cmd?: string; events?: number }) => {
     if (msg.cmd === 'stats') {
       void (async () => {
         const oldest = await bot.models.inboxEvents.findOne({}, { receivedAt: 1 }).sort({ receivedAt: 1 }).lean();
@@ -134,10 +134,15 @@ async function serve(problems: number): Promise<void> {
         process.send?.({ stats });
       })();
     }
+    // Setup (import, seeded problems) is not part of the load: count from its first event.
+    if (msg.cmd === 'traceReset') trace.clear();
     if (msg.cmd === 'stop') {
       if (process.env.BENCH_TRACE) {
         const rows = [...trace.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
         for (const [key, t] of rows) console.error(`${t.n.toString().padStart(7)} × ${(t.ms / t.n).toFixed(1).padStart(7)} ms  ${t.ms.toFixed(0).padStart(8)} ms  ${key}`);
+        const total = [...trace.values()].reduce((sum, t) => ({ n: sum.n + t.n, ms: sum.ms + t.ms }), { n: 0, ms: 0 });
+        const events = msg.events ?? 0;
+        console.error(`${total.n.toString().padStart(7)} database commands, ${total.ms.toFixed(0)} ms in all${events ? `; ${(total.n / events).toFixed(1)} per event (${events} events)` : ''}`);
       }
       void (async () => {
         await bot.stop();
@@ -210,6 +215,7 @@ async function main(): Promise<void> {
 
   console.log(`Mixed load: ${rate} events/s for ${seconds} s (4/10 commands, 3/10 thread replies, 3/10 taps), signed and encrypted, embedded database.`);
   const samples: Stats[] = [];
+  child.send({ cmd: 'traceReset' });
   const sampler = setInterval(() => void stats().then((s) => samples.push(s)), 5000);
   const started = performance.now();
   const result = await openLoopMixed(port, rate, seconds, nextEvent);
@@ -234,7 +240,7 @@ async function main(): Promise<void> {
   console.log(`messages sent to the fake Feishu: ${after.sent}`);
   console.log(`RSS of the bot process: ${after.rssMb.toFixed(0)} MB at the end, peak sampled ${peakRss.toFixed(0)} MB`);
   console.log(`target: backlog 0 within ${AFTER_SECONDS} s, p99 ack under 500 ms → ${after.backlog === 0 && result.p99 < 500 ? 'met' : 'NOT met'}`);
-  child.send({ cmd: 'stop' });
+  child.send({ cmd: 'stop', events: rate * seconds });
   await new Promise((resolve) => child.once('exit', resolve));
   agent.destroy();
 }

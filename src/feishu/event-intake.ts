@@ -36,22 +36,33 @@ export class EventIntake {
   }
 
   async receive(event: InboundEvent): Promise<CallbackAnswer> {
-    const fresh = await this.inbox.claim(event.id, event.type, event.body);
+    const answered = event.type === CARD_ACTION_EVENT;
+    // A card callback is done or failed before its answer goes back: its id is all it keeps (see claimAnswered).
+    const fresh = answered ? await this.inbox.claimAnswered(event.id) : await this.inbox.claim(event.id, event.type, event.body);
+    const raw = event.body;
     // The database refuses NUL in strings; nothing past this point sees one.
     event = { ...event, body: withoutNul(event.body) };
     if (!fresh) {
       this.logger.info({ eventId: event.id, eventType: event.type }, 'duplicate delivery acknowledged, not processed');
       return {};
     }
-    if (event.type === CARD_ACTION_EVENT) {
-      return this.process(event, 1, 'answer');
+    if (answered) {
+      try {
+        return await this.dispatcher.dispatch(event);
+      } catch (error) {
+        this.logger.error({ eventId: event.id, eventType: event.type, attempt: 1, err: error }, 'event processing failed');
+        await this.inbox.recordFailedAnswer(event.id, event.type, raw, detailOf(error)).catch((markError: unknown) => {
+          this.logger.error({ eventId: event.id, err: markError }, 'could not record the failure');
+        });
+        return INTERNAL_ERROR_TOAST;
+      }
     }
     const claimedAt = this.options.clock.now().getTime();
     this.track(
       this.slots.run(async () => {
         // Waited so long that its claim may lapse: leave it to the retry sweep, never run it twice.
         if (this.options.clock.now().getTime() - claimedAt > this.options.lockMs / 2) return;
-        await this.process(event, 1, 'background');
+        await this.process(event, 1);
       }),
     );
     return {};
@@ -69,8 +80,8 @@ export class EventIntake {
         appId: undefined,
         body: withoutNul(claimed.body),
       };
-      // A card callback retried later has no one waiting for its answer; run it for its effects.
-      await this.process(event, claimed.attempts, 'background');
+      // A card callback kept by an earlier version and retried has no one waiting; run it for its effects.
+      await this.process(event, claimed.attempts);
       count += 1;
     }
     return count;
@@ -87,21 +98,23 @@ export class EventIntake {
   }
 
   /**
-   * 'answer' is a card callback with a person waiting: on failure they get an error toast and
-   * the tap is not replayed later behind their back. 'background' failures are retried.
+   * An event processed in the background: a failure is recorded and retried by the sweep.
+   * (A card callback with a person waiting is answered in receive(): on failure they get an
+   * error toast and the tap is not replayed later behind their back.)
    */
-  private async process(event: InboundEvent, attempt: number, mode: 'answer' | 'background'): Promise<CallbackAnswer> {
+  private async process(event: InboundEvent, attempt: number): Promise<void> {
     try {
-      const response = await this.dispatcher.dispatch(event);
+      await this.dispatcher.dispatch(event);
       await this.inbox.markDone(event.id);
-      return response;
     } catch (error) {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       this.logger.error({ eventId: event.id, eventType: event.type, attempt, err: error }, 'event processing failed');
-      await this.inbox.markFailed(event.id, attempt, detail, mode === 'answer').catch((markError: unknown) => {
+      await this.inbox.markFailed(event.id, attempt, detailOf(error)).catch((markError: unknown) => {
         this.logger.error({ eventId: event.id, err: markError }, 'could not record the failure');
       });
-      return mode === 'answer' ? INTERNAL_ERROR_TOAST : {};
     }
   }
+}
+
+function detailOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -1,6 +1,8 @@
+import type { Collection } from 'mongodb';
 import type { Clock } from '../domain/clock.js';
+import { batchedDeleteById, batchedInsert, type GroupCommit } from './group-commit.js';
 import { isDuplicateKey } from './mongo-errors.js';
-import type { InboxEventDoc, InboxModels } from './models/inbox-event.js';
+import type { InboxEventDoc, InboxModels, InboxSeenDoc } from './models/inbox-event.js';
 
 export interface InboxOptions {
   /** How long a worker holds an event before another may take it over. */
@@ -36,6 +38,10 @@ function parseBody(body: InboxEventDoc['body']): Record<string, unknown> {
  */
 export class InboxStore {
   private readonly options: InboxOptions;
+  /** The writes every event makes, grouped per command when events arrive together. */
+  private readonly insertEvent: GroupCommit<InboxEventDoc, boolean>;
+  private readonly insertSeen: GroupCommit<InboxSeenDoc, boolean>;
+  private readonly deleteEvent: GroupCommit<string, void>;
 
   constructor(
     private readonly models: Pick<InboxModels, 'inboxEvents' | 'inboxSeen' | 'inboxLeases'>,
@@ -43,6 +49,10 @@ export class InboxStore {
     options: Partial<InboxOptions> = {},
   ) {
     this.options = { ...INBOX_DEFAULTS, ...options };
+    const events = models.inboxEvents.collection as unknown as Collection<InboxEventDoc>;
+    this.insertEvent = batchedInsert(events);
+    this.insertSeen = batchedInsert(models.inboxSeen.collection as unknown as Collection<InboxSeenDoc>);
+    this.deleteEvent = batchedDeleteById(events);
   }
 
   /**
@@ -56,38 +66,57 @@ export class InboxStore {
    */
   async claim(id: string, type: string, body: Record<string, unknown>): Promise<boolean> {
     const now = this.clock.now();
+    const fresh = await this.insertEvent.run({
+      _id: id,
+      type,
+      body: JSON.stringify(body),
+      status: 'processing',
+      attempts: 1,
+      receivedAt: now,
+      lockedUntil: new Date(now.getTime() + this.options.lockMs),
+      nextAttemptAt: null,
+      lastError: null,
+    });
+    if (!fresh) return false;
     try {
-      await this.models.inboxEvents.create({
-        _id: id,
-        type,
-        body: JSON.stringify(body),
-        status: 'processing',
-        attempts: 1,
-        receivedAt: now,
-        lockedUntil: new Date(now.getTime() + this.options.lockMs),
-      });
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-    try {
-      await this.models.inboxSeen.create({ _id: id, at: now });
-      return true;
-    } catch (error) {
+      if (await this.insertSeen.run({ _id: id, at: now })) return true;
       // Done before (and so gone from the unfinished events): this payload is a repeat.
-      if (isDuplicateKey(error)) {
-        await this.models.inboxEvents.deleteOne({ _id: id }).exec();
-        return false;
-      }
+      await this.deleteEvent.run(id);
+      return false;
+    } catch (error) {
       // Without a seen record the event is not yet ours to keep: Feishu will deliver it again.
-      await this.models.inboxEvents.deleteOne({ _id: id }).exec().catch(() => undefined);
+      await this.deleteEvent.run(id).catch(() => undefined);
       throw error;
     }
   }
 
+  /**
+   * Claims a card callback that is answered while Feishu waits: remembering its id as seen
+   * is the claim, one insert. It needs no unfinished record, because it is done (or has
+   * failed, see recordFailedAnswer) before anyone hears back, and Feishu does not call a
+   * callback again: a process that dies mid-tap leaves the person without an answer (the
+   * client says the action failed) to tap again, not a tap replayed behind their back.
+   */
+  async claimAnswered(id: string): Promise<boolean> {
+    return this.insertSeen.run({ _id: id, at: this.clock.now() });
+  }
+
+  /** A callback claimed by claimAnswered that failed: kept as failed for a person to look at, never retried. */
+  async recordFailedAnswer(id: string, type: string, body: Record<string, unknown>, error: string): Promise<void> {
+    const now = this.clock.now();
+    await this.models.inboxEvents.updateOne(
+      { _id: id },
+      {
+        $set: { status: 'failed', lastError: error.slice(0, 2000), lockedUntil: null, nextAttemptAt: null },
+        $setOnInsert: { type, body: JSON.stringify(body), attempts: 1, receivedAt: now },
+      },
+      { upsert: true },
+    );
+  }
+
   /** A done event leaves the unfinished ones; its seen record keeps redeliveries out. */
   async markDone(id: string): Promise<void> {
-    await this.models.inboxEvents.deleteOne({ _id: id }).exec();
+    await this.deleteEvent.run(id);
   }
 
   /** Records a failed attempt; the retry sweep tries again later with a growing delay. */

@@ -1,5 +1,7 @@
+import type { Collection } from 'mongodb';
 import type { Clock } from '../domain/clock.js';
 import type { DeliveryFailureKind, DeliveryTarget, FailedDelivery } from '../domain/delivery/failure.js';
+import { batchedDeleteById, batchedInsert, type GroupCommit } from './group-commit.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { Serial } from './serial.js';
 import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
@@ -14,6 +16,22 @@ const CLAIM_CANDIDATES = 16;
 const LEASE_PURGE_AFTER_MS = 24 * 3_600_000;
 /** Records moved out of the hot collection per housekeeping round. */
 const HOUSEKEEPING_BATCH = 500;
+
+/**
+ * In `outbox_settled`, the record of a created or replied message is joined by one under
+ * its Feishu message id (`message:om_…`), holding its key: one write settles both, and a
+ * thread's root or a tapped card is told by one read. Keys never start with this.
+ */
+const MESSAGE_PREFIX = 'message:';
+/** Message ids remembered in process: what one stands for never changes once settled. */
+const KNOWN_MESSAGES = 10_000;
+
+/** What a Feishu message id stands for: the key it was sent under and, on a fresh card, the copy it is. */
+interface MessageKeyDoc {
+  _id: string;
+  key: string;
+  copyOf: string | null;
+}
 
 /** What a message keeps once it leaves the hot collection: where it went, not what it said. */
 function compact(operation: OutboxOperation): OutboxOperation {
@@ -42,6 +60,21 @@ function compact(operation: OutboxOperation): OutboxOperation {
 export class OutboxStore {
   private readonly claims = new Serial();
   private readonly archive: OutboxArchiveModels;
+  /** Leases this process inserted and has not yet removed: only these need deleting. */
+  private readonly held = new Set<string>();
+  /**
+   * Whether records from before messages settled at once may still be found where they
+   * were kept (sent ones in the hot collection, message ids in `outbox_message_ids`).
+   * Housekeeping moves them and clears this, so lookups of unknown ids stop reading there.
+   */
+  private legacyMayRemain = true;
+  /** `outbox_settled` through the driver: it holds two shapes of document, keyed by string. */
+  private readonly settledRaw: Collection<{ _id: string }>;
+  /** Message id → what it stands for, for ids found settled (immutable, so safe across instances). */
+  private readonly knownMessages = new Map<string, { key: string; copyOf: string | null }>();
+  /** The hot collection's inserts and removals, grouped per command when messages go together. */
+  private readonly insertHot: GroupCommit<OutboxRecord, boolean>;
+  private readonly deleteHot: GroupCommit<string, void>;
 
   constructor(
     private readonly model: OutboxMessageModel,
@@ -51,6 +84,10 @@ export class OutboxStore {
     private readonly uploads: UploadedFileModel = uploadedFileModel(model.db),
   ) {
     this.archive = outboxArchiveModels(model.db);
+    this.settledRaw = this.archive.outboxSettled.collection as unknown as Collection<{ _id: string }>;
+    const hot = model.collection as unknown as Collection<OutboxRecord>;
+    this.insertHot = batchedInsert(hot);
+    this.deleteHot = batchedDeleteById(hot);
   }
 
   /**
@@ -68,33 +105,39 @@ export class OutboxStore {
   ): Promise<OutboxRecord | null> {
     const now = this.clock.now();
     const claimed = 'claimNow' in timing;
-    let created;
-    try {
-      created = await this.model.create({
-        _id: key,
-        key,
-        operation,
-        rateKey,
-        status: claimed ? 'sending' : 'pending',
-        attempts: claimed ? 1 : 0,
-        // Born claimed is claim 1: sweeps claim with number claims + 1, so none can take it.
-        claims: claimed ? 1 : 0,
-        createdAt: now,
-        nextAttemptAt: claimed ? now : timing.notBefore,
-        lockedUntil: claimed ? new Date(now.getTime() + this.lockMs) : null,
-        copyOf: copyOf ?? null,
-      });
-    } catch (error) {
-      if (isDuplicateKey(error)) return null;
-      throw error;
-    }
+    const record: OutboxRecord = {
+      _id: key,
+      key,
+      operation,
+      rateKey,
+      status: claimed ? 'sending' : 'pending',
+      attempts: claimed ? 1 : 0,
+      // Born claimed is claim 1: sweeps claim with number claims + 1, so none can take it.
+      claims: claimed ? 1 : 0,
+      createdAt: now,
+      nextAttemptAt: claimed ? now : timing.notBefore,
+      lockedUntil: claimed ? new Date(now.getTime() + this.lockMs) : null,
+      lastError: null,
+      sentAt: null,
+      messageId: null,
+      chatId: null,
+      copyOf: copyOf ?? null,
+      freshMessageId: null,
+      freshSentAt: null,
+      resentAs: null,
+      failedAt: null,
+      failureKind: null,
+      failureCode: null,
+      reportedIn: null,
+    };
+    if (!(await this.insertHot.run(record))) return null;
     // Delivered before and moved out of the hot collection: the key is taken. Checked after
     // the insert, so a move racing with it is seen (the mover writes settled, then deletes).
     if (await this.archive.outboxSettled.exists({ _id: key })) {
       await this.model.deleteOne({ _id: key, createdAt: now, claims: claimed ? 1 : 0 });
       return null;
     }
-    return created.toObject();
+    return { ...record };
   }
 
   /**
@@ -140,6 +183,7 @@ export class OutboxStore {
       if (isDuplicateKey(error)) return null; // another worker has this attempt
       throw error;
     }
+    this.held.add(lease);
     const lockedUntil = new Date(now.getTime() + this.lockMs);
     // A lease of an earlier claim may be inserted late by a worker that read an old copy of
     // the record: the claim number in the filter makes that one a no-op.
@@ -148,46 +192,56 @@ export class OutboxStore {
       { $set: { status: 'sending', lockedUntil, claims: claims + 1 }, $inc: { attempts: 1 } },
     );
     if (moved.modifiedCount !== 1) {
-      await this.archive.outboxLeases.deleteOne({ _id: lease });
+      await this.dropLease(lease);
       return null;
     }
     // A worker that died after delivering but before leaving the hot collection left this one.
     if (await this.archive.outboxSettled.exists({ _id: record._id })) {
       await this.model.deleteOne({ _id: record._id });
-      await this.archive.outboxLeases.deleteOne({ _id: lease });
+      await this.dropLease(lease);
       return null;
     }
     return { ...record, status: 'sending', lockedUntil, claims: claims + 1, attempts: record.attempts + 1 };
   }
 
-  /** Ends the current claim on a record: its lease (none for a record born claimed) is no longer needed. */
+  /**
+   * Ends the current claim on a record. Only a lease this process inserted is deleted: a
+   * record born claimed has none, and leftovers of a crashed worker are purged by
+   * housekeeping. A lease left behind blocks nothing, since claim numbers only grow.
+   */
   private async release(record: OutboxRecord): Promise<void> {
-    await this.archive.outboxLeases.deleteOne({ _id: leaseId(record.key, record.claims ?? 0) });
+    const lease = leaseId(record.key, record.claims ?? 0);
+    if (this.held.has(lease)) await this.dropLease(lease);
   }
 
-  /** Moves a finished record out of the hot collection; the settled copy is written first. */
+  private async dropLease(lease: string): Promise<void> {
+    await this.archive.outboxLeases.deleteOne({ _id: lease });
+    this.held.delete(lease);
+  }
+
+  /**
+   * Moves a finished record out of the hot collection; the settled copy (with, for a created
+   * or replied message, the record of its message id) is written first, in one command.
+   */
   private async settle(record: OutboxRecord, fields: Partial<OutboxRecord>): Promise<void> {
     const settled: OutboxRecord = { ...record, ...fields, operation: compact(record.operation), lockedUntil: null };
+    const op = record.operation.op;
+    const byMessage: MessageKeyDoc | undefined =
+      settled.messageId && (op === 'send' || op === 'reply') ? { _id: MESSAGE_PREFIX + settled.messageId, key: record.key, copyOf: record.copyOf ?? null } : undefined;
     try {
-      await this.archive.outboxSettled.replaceOne({ _id: record._id }, settled, { upsert: true });
+      await this.settledRaw.bulkWrite(
+        [
+          { replaceOne: { filter: { _id: record._id }, replacement: settled, upsert: true } },
+          ...(byMessage ? [{ replaceOne: { filter: { _id: byMessage._id }, replacement: byMessage, upsert: true } }] : []),
+        ],
+        { ordered: false },
+      );
     } catch (error) {
       // Two writers upserting one new _id: the loser's insert fails; the document exists now.
       if (!isDuplicateKey(error)) throw error;
-      await this.archive.outboxSettled.replaceOne({ _id: record._id }, settled);
+      await this.settledRaw.replaceOne({ _id: record._id }, settled);
     }
-    const op = record.operation.op;
-    if (settled.messageId && (op === 'send' || op === 'reply')) {
-      await this.rememberMessageId(settled.messageId, record.key);
-    }
-    await this.model.deleteOne({ _id: record._id });
-  }
-
-  private async rememberMessageId(messageId: string, key: string): Promise<void> {
-    try {
-      await this.archive.outboxMessageIds.updateOne({ _id: messageId }, { $set: { key } }, { upsert: true });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    await this.deleteHot.run(record._id);
   }
 
   /** Delivered: the record leaves the hot collection for the settled one. */
@@ -258,8 +312,22 @@ export class OutboxStore {
       .lean<OutboxRecord[]>()
       .exec();
     for (const row of rows) await this.settle(row, {});
+    const ids = await this.archive.outboxMessageIds.find({}).limit(HOUSEKEEPING_BATCH).lean().exec();
+    if (ids.length > 0) {
+      // Written by earlier versions: kept beside the settled records from now on.
+      await this.settledRaw.bulkWrite(
+        ids.map((id) => ({ updateOne: { filter: { _id: MESSAGE_PREFIX + id._id }, update: { $setOnInsert: { key: id.key, copyOf: null } }, upsert: true } })),
+        { ordered: false },
+      ).catch((error: unknown) => {
+        if (!isDuplicateKey(error)) throw error;
+      });
+      await this.archive.outboxMessageIds.deleteMany({ _id: { $in: ids.map((id) => id._id) } });
+    }
     await this.archive.outboxLeases.deleteMany({ at: { $lt: new Date(now.getTime() - LEASE_PURGE_AFTER_MS) } });
-    return rows.length;
+    const moved = rows.length + ids.length;
+    // Nothing left from earlier versions: lookups of unknown message ids stop reading there.
+    if (moved === 0) this.legacyMayRemain = false;
+    return moved;
   }
 
   /**
@@ -291,18 +359,48 @@ export class OutboxStore {
     await this.uploads.updateOne({ _id: hash }, { $setOnInsert: { fileKey, uploadedAt: this.clock.now() } }, { upsert: true });
   }
 
+  /**
+   * The key a Feishu message id the bot sent (a create or a reply) was sent under, and the
+   * copy it stands for when it is a fresh card; one read for messages settled since ids were
+   * kept beside their records.
+   */
+  async keyOfMessage(messageId: string): Promise<{ key: string; copyOf: string | null } | null> {
+    const remembered = this.knownMessages.get(messageId);
+    if (remembered) return remembered;
+    const known = await this.settledRaw.findOne<MessageKeyDoc>({ _id: MESSAGE_PREFIX + messageId });
+    if (known) {
+      const found = { key: known.key, copyOf: known.copyOf };
+      if (this.knownMessages.size >= KNOWN_MESSAGES) this.knownMessages.delete(this.knownMessages.keys().next().value!);
+      this.knownMessages.set(messageId, found);
+      return found;
+    }
+    if (!this.legacyMayRemain) return null;
+    const record = await this.legacyByMessageId(messageId);
+    return record ? { key: record.key, copyOf: record.copyOf ?? null } : null;
+  }
+
   /** The logical message behind a Feishu message id the bot sent (creates and replies, fresh copies included). */
   async findByMessageId(messageId: string): Promise<OutboxRecord | null> {
+    const known = await this.settledRaw.findOne<MessageKeyDoc>({ _id: MESSAGE_PREFIX + messageId });
+    if (known) return this.findByKey(known.key);
+    return this.legacyMayRemain ? this.legacyByMessageId(messageId) : null;
+  }
+
+  /** Where messages sent by earlier versions are found by id, until housekeeping has moved them. */
+  private async legacyByMessageId(messageId: string): Promise<OutboxRecord | null> {
     const known = await this.archive.outboxMessageIds.findOne({ _id: messageId }).lean().exec();
     if (known) return this.findByKey(known.key);
-    // Sent before delivered messages moved out; housekeeping moves these soon after start.
     return this.model.findOne({ messageId, 'operation.op': { $in: ['send', 'reply'] } }).lean<OutboxRecord>().exec();
   }
 
-  /** A message by key, wherever it is: still to do or failed (hot), or delivered (settled). */
+  /**
+   * A message by key, wherever it is: delivered (settled), or still to do or failed (hot).
+   * The settled record is read first: it is the truth while a delivered record is still
+   * being removed from the hot collection, and the copies that updates look up are there.
+   */
   async findByKey(key: string): Promise<OutboxRecord | null> {
-    const hot = await this.model.findOne({ _id: key }).lean<OutboxRecord>().exec();
-    return hot ?? (await this.archive.outboxSettled.findOne({ _id: key }).lean<OutboxRecord>().exec());
+    const settled = await this.archive.outboxSettled.findOne({ _id: key }).lean<OutboxRecord>().exec();
+    return settled ?? (await this.model.findOne({ _id: key }).lean<OutboxRecord>().exec());
   }
 
   async listFailed(limit = 100): Promise<OutboxRecord[]> {

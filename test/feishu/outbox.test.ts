@@ -80,6 +80,24 @@ describe('outbox delivery', () => {
     expect(await messenger.deliveredMessageId('greeting:1')).toBe(sent[0]?.messageId);
   });
 
+  it('tells which message the bot sent by its Feishu id, also one recorded by an earlier version, before and after housekeeping', async () => {
+    await messenger.send('greeting:2', { openId: 'ou_example_zhang' }, text('您好'));
+    await worker.drain();
+    const sent = fake.messages()[0]!;
+    expect(await messenger.keyOfMessage(sent.messageId)).toBe('greeting:2');
+    expect(await messenger.keyOfMessage('om_unknown')).toBeUndefined();
+    // Earlier versions kept message ids in a collection of their own.
+    const at = clock.now();
+    const operation = { op: 'send', receiveIdType: 'open_id', receiveId: 'ou_example_zhang', msgType: 'text', content: '' };
+    await models.outboxSettled.create({ _id: 'greeting:0', key: 'greeting:0', operation, rateKey: 'ou_example_zhang', status: 'sent', createdAt: at, nextAttemptAt: at, sentAt: at, messageId: 'om_earlier' });
+    await models.outboxMessageIds.create({ _id: 'om_earlier', key: 'greeting:0' });
+    expect(await messenger.keyOfMessage('om_earlier')).toBe('greeting:0');
+    expect(await worker.housekeep()).toBe(1);
+    expect(await models.outboxMessageIds.countDocuments()).toBe(0);
+    expect(await messenger.keyOfMessage('om_earlier')).toBe('greeting:0');
+    expect(await messenger.keyOfMessage(sent.messageId)).toBe('greeting:2');
+  });
+
   it('retries a 429 after x-ogw-ratelimit-reset and delivers it once', async () => {
     fake.inject({
       method: 'POST',

@@ -61,6 +61,30 @@ describe('inbox claims across two connections', () => {
     expect(await a.stateOf('race-0')).toEqual({ status: 'done' });
   });
 
+  it('claims each of many events arriving together once, repeats included, and keeps each payload', async () => {
+    // Arriving together, the claims share database commands; each still learns its own fate.
+    const ids = Array.from({ length: 60 }, (_, i) => `burst-${i % 20}`);
+    const results = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).claim(id, 'im.message.receive_v1', { id })));
+    const won = new Map<string, number>();
+    ids.forEach((id, i) => results[i] && won.set(id, (won.get(id) ?? 0) + 1));
+    expect(won.size).toBe(20);
+    expect([...won.values()].every((n) => n === 1)).toBe(true);
+    expect(await a.stateOf('burst-3')).toEqual({ status: 'processing', attempts: 1 });
+    await Promise.all([...won.keys()].map((id) => a.markDone(id)));
+    expect(await b.stateOf('burst-3')).toEqual({ status: 'done' });
+  });
+
+  it('claims an answered card callback once by its id alone', async () => {
+    expect(await Promise.all([a.claimAnswered('tap-1'), b.claimAnswered('tap-1'), a.claimAnswered('tap-1')])).toEqual(expect.arrayContaining([true, false, false]));
+    expect(await a.stateOf('tap-1')).toEqual({ status: 'done' });
+    await a.claimAnswered('tap-2');
+    await a.recordFailedAnswer('tap-2', 'card.action.trigger', { $where: 'x' }, 'boom');
+    // Kept for a person to look at; never retried.
+    expect(await a.stateOf('tap-2')).toEqual({ status: 'failed', attempts: 1 });
+    clock.advance(24 * 3_600_000);
+    expect(await a.claimForRetry()).toBeNull();
+  });
+
   it('still drops a redelivery of a done event', async () => {
     expect(await Promise.all([a.claim('race-7', 'im.message.receive_v1', {}), b.claim('race-7', 'im.message.receive_v1', {})])).toEqual([false, false]);
   });

@@ -79,8 +79,8 @@ export class FeishuMessenger implements Messenger {
 
   /** A fresh card sent in place of an old copy answers for that copy's key. */
   async keyOfMessage(messageId: string): Promise<string | undefined> {
-    const record = await this.store.findByMessageId(messageId);
-    return record ? (record.copyOf ?? record.key) : undefined;
+    const known = await this.store.keyOfMessage(messageId);
+    return known ? (known.copyOf ?? known.key) : undefined;
   }
 
   async deliveredMessageId(key: string): Promise<string | undefined> {
