@@ -61,6 +61,16 @@ describe('patrol duties', () => {
     expect(q1).toMatchObject({ done: 2, required: 1, fulfilled: true });
     expect(yearProgress(SEED_OBLIGATIONS.generalChief, new Date('2026-06-01T00:00:00+08:00'), patrols, TZ).target).toBe(4);
   });
+
+  it('owes nothing for the periods that ended before the district went live', () => {
+    const goLive = { year: 2026, month: 11, day: 15 };
+    // November (the go-live month) and December are owed; patrols before November are not counted.
+    expect(yearProgress(SEED_OBLIGATIONS.riverChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ, goLive)).toEqual({
+      done: patrols.filter((p) => p >= new Date('2026-11-01T00:00:00+08:00') && p < new Date('2027-01-01T00:00:00+08:00')).length,
+      target: 2,
+    });
+    expect(yearProgress(SEED_OBLIGATIONS.generalChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ, goLive).target).toBe(1);
+  });
 });
 
 describe('reminder stages', () => {

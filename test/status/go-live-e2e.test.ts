@@ -63,4 +63,17 @@ describe('the first day of a district that goes live in December', () => {
     const sent = t.fake.messages().slice(before).map((m) => text(m.content));
     expect(sent.some((s) => s.includes('四张清单') || s.includes('尚未召开') || s.includes('巡河未完成'))).toBe(false);
   });
+
+  it('owes on reminder cards only the periods from the go-live day: 本年已巡河0/1次, not 0/12', async () => {
+    clock.set('2026-12-24T09:05:00+08:00'); // a week before December's deadline
+    const before = t.fake.messages().length;
+    expect((await t.bot.patrols.sweep(clock.now())).reminders).toBeGreaterThan(0);
+    await t.settle();
+    const reminders = t.fake.messages().slice(before).map((m) => text(m.content)).filter((c) => c.includes('尚未巡河'));
+    expect(reminders.length).toBeGreaterThan(0);
+    for (const card of reminders) {
+      expect(card).toMatch(/本年已巡河0\/[12]次/);
+      expect(card).not.toMatch(/本年已巡河\d+\/(12|4|24)次/);
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import type { ChiefDuty } from '../directory/directory.js';
-import { contains, periodContaining, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../time/period.js';
+import { contains, periodContaining, type Period, type PeriodKind } from '../time/period.js';
 import type { WorkCalendar } from '../time/work-calendar.js';
 import { compareLocalDates, toLocal, type LocalDate } from '../time/zoned.js';
+import { yearProgress } from './obligation.js';
 import { daysLeft, reminderStages, type ReminderPolicy, type ReminderStage } from './reminder-plan.js';
 
 /** What the sweep knows of one duty: the chief's patrol times this year and any plan. */
@@ -28,6 +29,8 @@ export interface SweepContext {
   timeZone: string;
   calendar: WorkCalendar;
   policies: Readonly<Record<PeriodKind, ReminderPolicy>>;
+  /** 启用日期: periods that ended before it are not owed (本年已巡河 counts from it). */
+  goLive?: LocalDate;
 }
 
 /**
@@ -42,7 +45,6 @@ export interface SweepContext {
 export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext): ReminderDecision[] {
   const today = toLocal(ctx.now, ctx.timeZone);
   if (!ctx.calendar.isWorkingDay(today)) return [];
-  const year = periodContaining('year', ctx.now, ctx.timeZone);
   const perKind = new Map<PeriodKind, { period: Period; stage: ReminderStage | undefined; daysLeft: number }>();
   const forKind = (kind: PeriodKind) => {
     let entry = perKind.get(kind);
@@ -60,20 +62,16 @@ export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext):
     const { period, stage, daysLeft: left } = forKind(state.duty.obligation.period);
     if (!stage) continue;
     if (state.plannedDay && compareLocalDates(state.plannedDay, today) >= 0) continue;
-    let inPeriod = 0;
-    let inYear = 0;
-    for (const t of state.patrolTimes) {
-      if (contains(period, t)) inPeriod += 1;
-      if (contains(year, t)) inYear += 1;
-    }
+    const inPeriod = state.patrolTimes.filter((t) => contains(period, t)).length;
     if (inPeriod >= state.duty.obligation.times) continue;
+    const year = yearProgress(state.duty.obligation, ctx.now, state.patrolTimes, ctx.timeZone, ctx.goLive);
     decisions.push({
       duty: state.duty,
       period,
       stage,
       daysLeft: left,
-      yearDone: inYear,
-      yearTarget: PERIODS_PER_YEAR[state.duty.obligation.period] * state.duty.obligation.times,
+      yearDone: year.done,
+      yearTarget: year.target,
     });
   }
   return decisions;

@@ -1,4 +1,6 @@
-import { contains, PERIODS_PER_YEAR, periodContaining, type Period, type PeriodKind } from '../time/period.js';
+import { countsAfterGoLive } from '../directory/go-live.js';
+import { contains, periodContaining, periodsOfYear, type Period, type PeriodKind } from '../time/period.js';
+import type { LocalDate } from '../time/zoned.js';
 
 /**
  * 巡河频次要求 (patrolObligation): how often a role must patrol each water body it leads.
@@ -51,16 +53,22 @@ export function currentFulfilment(
   return fulfilmentIn(obligation, periodContaining(obligation.period, now, timeZone), patrolTimes);
 }
 
-/** This year's count against the yearly duty, as shown on cards: 本年已巡河10/12次. */
+/**
+ * This year's count against the yearly duty, as shown on cards: 本年已巡河10/12次. Periods
+ * that ended before the district went live (启用日期) are neither owed nor counted, so a
+ * district starting in December is told 1/1, not 1/12.
+ */
 export function yearProgress(
   obligation: PatrolObligation,
   now: Date,
   patrolTimes: readonly Date[],
   timeZone: string,
+  goLive?: LocalDate,
 ): { done: number; target: number } {
   const year = periodContaining('year', now, timeZone);
+  const owed = periodsOfYear(obligation.period, year.year, timeZone).filter((p) => countsAfterGoLive(p, goLive));
   return {
-    done: patrolTimes.filter((t) => contains(year, t)).length,
-    target: PERIODS_PER_YEAR[obligation.period] * obligation.times,
+    done: patrolTimes.filter((t) => owed.some((p) => contains(p, t))).length,
+    target: owed.length * obligation.times,
   };
 }

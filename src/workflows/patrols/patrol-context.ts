@@ -1,10 +1,11 @@
 import type { Clock } from '../../domain/clock.js';
 import { chiefDuties, type ChiefDuty, type Directory, type Person } from '../../domain/directory/directory.js';
 import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
-import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { SEED_OBLIGATIONS, yearProgress } from '../../domain/patrols/obligation.js';
+import { goLiveDay } from '../../domain/directory/go-live.js';
 import { DEFAULT_REMINDER_POLICIES, daysLeft, reminderStages, type ReminderPolicy } from '../../domain/patrols/reminder-plan.js';
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
-import { contains, parsePeriodKey, periodContaining, periodLabel, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../../domain/time/period.js';
+import { contains, parsePeriodKey, periodContaining, periodLabel, type Period, type PeriodKind } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal, type LocalDate } from '../../domain/time/zoned.js';
 import { periodStanding } from '../../domain/patrols/standing.js';
@@ -228,7 +229,7 @@ export class PatrolContext {
     notes: { keyProblems: string[]; focus: string[] },
   ): PatrolReminderView {
     const tz = this.deps.timeZone;
-    const year = periodContaining('year', now, tz);
+    const year = yearProgress(duty.obligation, now, patrolTimes, tz, goLiveDay(directory, tz));
     return {
       chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
       mentionOpenId,
@@ -236,8 +237,8 @@ export class PatrolContext {
       periodLabel: periodLabel(period, contains(period, now)),
       deadline: monthDay(period.lastDay),
       daysLeft: Math.max(daysLeft(period, now, tz), 0),
-      yearDone: patrolTimes.filter((t) => contains(year, t)).length,
-      yearTarget: PERIODS_PER_YEAR[duty.obligation.period] * duty.obligation.times,
+      yearDone: year.done,
+      yearTarget: year.target,
       dutyKey: dutyKey(duty),
       periodKey: period.key,
       plannedDay: plannedDay ? monthDay(plannedDay) : undefined,

@@ -36,7 +36,7 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
   const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: patrolsOf(duty), plannedDay: plans.get(planKeys[i] ?? '') }));
 
   let reminders = 0;
-  for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: ctx.policies(directory) })) {
+  for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: ctx.policies(directory), goLive: goLiveDay(directory, tz) })) {
     const target = ctx.recipient(directory, decision.duty);
     if (!target) {
       ctx.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
