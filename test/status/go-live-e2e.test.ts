@@ -34,6 +34,19 @@ describe('the first day of a district that goes live in December', () => {
     expect(text(card?.content)).not.toContain('巡河未完成（上一周期）');
   });
 
+  it('owes no patrol in /巡河 for a month before the go-live day, and only the go-live months of the year', async () => {
+    const [september] = await say('qian', { text: '/巡河 九月' });
+    expect(text(september?.content)).toContain('在启用日（12月2日）之前，不计巡河职责。');
+    expect(text(september?.content)).not.toContain('❌');
+    // October's monthly duties are not owed; the general chief's fourth quarter (live in December) is.
+    const [october] = await say('qian', { text: '/巡河 十月' });
+    expect(text(october?.content)).toContain('区级总河长 张某某：0/1 次（2026年第四季度）');
+    expect(text(october?.content)).not.toContain('区级河湖长 李某某');
+    const [year] = await say('qian', { text: '/巡河 大渡河 2026年' });
+    expect(text(year?.content)).toContain('区级河湖长 李某某：0/1 次');
+    expect(text(year?.content)).not.toContain('0/12 次');
+  });
+
   it('counts /状态 rates from the go-live day and says so', async () => {
     const [card] = await say('qian', { text: '/状态' });
     const shown = text(card?.content);

@@ -1,5 +1,5 @@
 import { countsAfterGoLive } from '../directory/go-live.js';
-import { contains, periodContaining, periodsOfYear, type Period, type PeriodKind } from '../time/period.js';
+import { contains, periodContaining, periodsOfYear, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../time/period.js';
 import type { LocalDate } from '../time/zoned.js';
 
 /**
@@ -71,4 +71,21 @@ export function yearProgress(
     done: patrolTimes.filter((t) => owed.some((p) => contains(p, t))).length,
     target: owed.length * obligation.times,
   };
+}
+
+/**
+ * What a duty owes over a span people ask about (/巡河 上季度, 2026年): a duty whose own
+ * period is longer than the span is judged over its own period containing it (a quarter's
+ * duty asked about in a month); otherwise the span owes each of the duty's periods inside
+ * it. Periods that ended before the district went live owe nothing.
+ */
+export function owedOver(obligation: PatrolObligation, span: Period, timeZone: string, goLive?: LocalDate): { over: Period; required: number } {
+  if (PERIODS_PER_YEAR[obligation.period] < PERIODS_PER_YEAR[span.kind]) {
+    const over = periodContaining(obligation.period, span.start, timeZone);
+    return { over, required: countsAfterGoLive(over, goLive) ? obligation.times : 0 };
+  }
+  const inside = periodsOfYear(obligation.period, span.year, timeZone).filter(
+    (p) => p.start.getTime() >= span.start.getTime() && p.end.getTime() <= span.end.getTime() && countsAfterGoLive(p, goLive),
+  );
+  return { over: span, required: inside.length * obligation.times };
 }

@@ -2,7 +2,8 @@ import type { Clock } from '../../domain/clock.js';
 import { personName, type Directory, type Person } from '../../domain/directory/directory.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { audiencesOf, dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Audience, type Visibility } from '../../domain/access/visibility.js';
-import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
+import { CHIEF_ROLE_NAMES, owedOver } from '../../domain/patrols/obligation.js';
+import { goLiveDay } from '../../domain/directory/go-live.js';
 import { shortNumber, type Issue } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
@@ -20,7 +21,7 @@ import type { Ledger } from '../../export/ledger-xlsx.js';
 import type { OfficialDocument } from '../../domain/documents/document.js';
 import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
 import { parsePeriodWord } from '../../domain/queries/period-words.js';
-import { PERIODS_PER_YEAR, periodContaining, periodLabel } from '../../domain/time/period.js';
+import { periodContaining, periodLabel } from '../../domain/time/period.js';
 import { decisionLedger, issueLedger, LEDGER_NAMES, patrolLedger, type LedgerKind } from './ledger-rows.js';
 import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
@@ -240,17 +241,22 @@ export class QueryService {
       if (duties.length === 0) throw new ForbiddenError(`您无权查看${item.name}的巡河情况。如需了解，请联系区河长制办公室。`);
       labels.push(item.name);
     }
-    // A duty is counted over the asked period, or over its own longer period containing it (a quarter's duty in a month).
-    const standing = await dutyStanding(
-      this.deps.patrols,
-      duties,
-      (o) =>
-        PERIODS_PER_YEAR[o.period] < PERIODS_PER_YEAR[period.kind]
-          ? { over: periodContaining(o.period, period.start, tz), required: o.times }
-          : { over: period, required: o.times * (PERIODS_PER_YEAR[o.period] / PERIODS_PER_YEAR[period.kind]) },
-      visibility.district ? undefined : [...visibility.waterBodyIds],
-    );
-    const rows = standing.map(({ duty: d, over, done, required }) => {
+    // A duty is counted over the asked period, or over its own longer period containing it (a quarter's duty in a month);
+    // nothing is owed for periods that ended before the district went live.
+    const goLive = goLiveDay(directory, tz);
+    const standing = await dutyStanding(this.deps.patrols, duties, (o) => owedOver(o, period, tz, goLive), visibility.district ? undefined : [...visibility.waterBodyIds]);
+    const owed = standing.filter((s) => s.required > 0);
+    if (standing.length > 0 && owed.length === 0) {
+      return this.deps.cards.list({
+        title: '巡河情况',
+        subtitle: [...labels, periodLabel(period, false)].join(' · '),
+        color: 'blue',
+        summary: md`${periodLabel(period, false)}在启用日（${goLive ? `${goLive.month}月${goLive.day}日` : ''}）之前，不计巡河职责。`,
+        rows: [],
+        footer: '可按河湖、河湖长和时间查询，例如：/巡河 大渡河 上季度、/巡河 李某某 2026年。记录本人巡河：/巡河。',
+      });
+    }
+    const rows = owed.map(({ duty: d, over, done, required }) => {
       const water = directory.waterBodies.find((w) => w.id === d.waterBodyId)?.name ?? '全区';
       const met = done >= required;
       return { met, text: `${met ? '✅' : '❌'} ${water} · ${CHIEF_ROLE_NAMES[d.role]} ${personName(directory, d.personId)}：${done}/${required} 次${over.key !== period.key ? `（${periodLabel(over, false)}）` : ''}` };
