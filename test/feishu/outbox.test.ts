@@ -88,7 +88,7 @@ describe('outbox delivery', () => {
     expect(await messenger.keyOfMessage('om_unknown')).toBeUndefined();
     // Earlier versions kept message ids in a collection of their own.
     const at = clock.now();
-    const operation = { op: 'send', receiveIdType: 'open_id', receiveId: 'ou_example_zhang', msgType: 'text', content: '' };
+    const operation = { op: 'send', receiveIdType: 'open_id', receiveId: 'ou_example_zhang', msgType: 'text', content: '' } as const;
     await models.outboxSettled.create({ _id: 'greeting:0', key: 'greeting:0', operation, rateKey: 'ou_example_zhang', status: 'sent', createdAt: at, nextAttemptAt: at, sentAt: at, messageId: 'om_earlier' });
     await models.outboxMessageIds.create({ _id: 'om_earlier', key: 'greeting:0' });
     expect(await messenger.keyOfMessage('om_earlier')).toBe('greeting:0');

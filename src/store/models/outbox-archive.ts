@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { perConnection } from './per-connection.js';
-import type { OutboxMessageDoc } from './outbox-message.js';
+import { OUTBOX_FIELDS, type OutboxMessageDoc } from './outbox-message.js';
 
 /**
  * Where outbox messages go when they leave the hot collection, and the exclusive claims on
@@ -17,31 +17,9 @@ import type { OutboxMessageDoc } from './outbox-message.js';
  */
 export type OutboxSettledDoc = OutboxMessageDoc;
 
+// The same fields as the hot collection; a settled record's status is no longer constrained.
 const OutboxSettledSchema = new Schema<OutboxSettledDoc>(
-  {
-    _id: { type: String, required: true },
-    key: { type: String, required: true },
-    operation: { type: Schema.Types.Mixed, required: true },
-    rateKey: { type: String, required: true },
-    status: { type: String, required: true },
-    attempts: { type: Number, default: 0 },
-    claims: { type: Number, default: 0 },
-    createdAt: { type: Date, required: true },
-    nextAttemptAt: { type: Date, required: true },
-    lockedUntil: { type: Date, default: null },
-    lastError: { type: String, default: null },
-    sentAt: { type: Date, default: null },
-    messageId: { type: String, default: null },
-    chatId: { type: String, default: null },
-    copyOf: { type: String, default: null },
-    freshMessageId: { type: String, default: null },
-    freshSentAt: { type: Date, default: null },
-    resentAs: { type: String, default: null },
-    failedAt: { type: Date, default: null },
-    failureKind: { type: String, default: null },
-    failureCode: { type: Number, default: null },
-    reportedIn: { type: String, default: null },
-  },
+  { ...OUTBOX_FIELDS, status: { type: String, required: true } },
   { collection: 'outbox_settled', versionKey: false, minimize: false, id: false },
 );
 

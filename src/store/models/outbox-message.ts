@@ -66,33 +66,33 @@ export interface OutboxMessageDoc {
   reportedIn?: string | null;
 }
 
-const OutboxMessageSchema = new Schema<OutboxMessageDoc>(
-  {
-    _id: { type: String, required: true },
-    key: { type: String, required: true },
-    operation: { type: Schema.Types.Mixed, required: true },
-    rateKey: { type: String, required: true },
-    status: { type: String, required: true, enum: ['pending', 'sending', 'sent', 'failed'] },
-    attempts: { type: Number, required: true, default: 0 },
-    claims: { type: Number, default: 0 },
-    createdAt: { type: Date, required: true },
-    nextAttemptAt: { type: Date, required: true },
-    lockedUntil: { type: Date, default: null },
-    lastError: { type: String, default: null },
-    sentAt: { type: Date, default: null },
-    messageId: { type: String, default: null },
-    chatId: { type: String, default: null },
-    copyOf: { type: String, default: null },
-    freshMessageId: { type: String, default: null },
-    freshSentAt: { type: Date, default: null },
-    resentAs: { type: String, default: null },
-    failedAt: { type: Date, default: null },
-    failureKind: { type: String, default: null },
-    failureCode: { type: Number, default: null },
-    reportedIn: { type: String, default: null },
-  },
-  { collection: 'outbox_messages', versionKey: false, minimize: false, id: false },
-);
+/** The fields of an outbox record, shared by the hot collection and where settled records go. */
+export const OUTBOX_FIELDS = {
+  _id: { type: String, required: true },
+  key: { type: String, required: true },
+  operation: { type: Schema.Types.Mixed, required: true },
+  rateKey: { type: String, required: true },
+  status: { type: String, required: true, enum: ['pending', 'sending', 'sent', 'failed'] },
+  attempts: { type: Number, required: true, default: 0 },
+  claims: { type: Number, default: 0 },
+  createdAt: { type: Date, required: true },
+  nextAttemptAt: { type: Date, required: true },
+  lockedUntil: { type: Date, default: null },
+  lastError: { type: String, default: null },
+  sentAt: { type: Date, default: null },
+  messageId: { type: String, default: null },
+  chatId: { type: String, default: null },
+  copyOf: { type: String, default: null },
+  freshMessageId: { type: String, default: null },
+  freshSentAt: { type: Date, default: null },
+  resentAs: { type: String, default: null },
+  failedAt: { type: Date, default: null },
+  failureKind: { type: String, default: null },
+  failureCode: { type: Number, default: null },
+  reportedIn: { type: String, default: null },
+};
+
+const OutboxMessageSchema = new Schema<OutboxMessageDoc>(OUTBOX_FIELDS, { collection: 'outbox_messages', versionKey: false, minimize: false, id: false });
 OutboxMessageSchema.index({ key: 1 }, { unique: true });
 // The worker claims due messages in order; the sweep finds abandoned claims.
 OutboxMessageSchema.index({ status: 1, nextAttemptAt: 1 });
