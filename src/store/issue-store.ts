@@ -297,7 +297,8 @@ export class IssueStore {
     return {
       open: sum(open, (r) => r.n),
       awaitingAssignment: sum(open.filter((r) => r._id.state === 'reported'), (r) => r.n),
-      openedByMonth: new Map(months.map((m) => [m, sum(byState.filter((r) => r._id.cm === m), (r) => r.n)])),
+      // A problem withdrawn as registered in error (已撤销) was never a problem: not counted as new.
+      openedByMonth: new Map(months.map((m) => [m, sum(byState.filter((r) => r._id.cm === m && r._id.state !== 'withdrawn'), (r) => r.n)])),
       closedByMonth: new Map(months.map((m) => [m, sum(byState.filter((r) => r._id.xm === m), (r) => r.n)])),
       overdue: sum(late, (r) => r.n),
       overdueByUnit: byUnit(late),

@@ -73,6 +73,9 @@ describe('withdrawing a patrol', () => {
     const [open] = await say('qian', { text: '/问题 登记' });
     expect(text(open?.content)).toContain('新民村段有疑似排污口');
     expect(text(open?.content)).not.toContain('滨河路段岸边建筑垃圾');
+    // A problem withdrawn as registered in error is not counted as new in /状态.
+    const [status] = await say('qian', { text: '/状态' });
+    expect(text(status?.content)).toContain('本月新增 1 个');
   });
 
   it('says 尚未巡河 on the card and in /巡河 once no patrol counts', async () => {
