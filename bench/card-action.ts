@@ -20,11 +20,11 @@ import { cardAction, sealRequest } from '../src/feishu/fake/event-builders.js';
 import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
 import { silentLogger } from '../src/log/logger.js';
 import { startBot } from '../src/main/start-bot.js';
-import type { IssueDoc } from '../src/store/models/issue.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
 import { agent, ask, closedLoop, line, openLoop, percentile, type Sealed } from './load.js';
+import { seedAssignedProblems } from './seed-problems.js';
 
 const WARM_UP = 100;
 const DIRECT = 30;
@@ -52,45 +52,7 @@ async function serve(problems: number): Promise<void> {
   await bot.models.issues.deleteMany({});
   await bot.models.issueHistory.deleteMany({});
   await importExampleDistrict(fake, bot.models, { now: () => new Date() });
-  // Problems already assigned to 永和镇, seeded in bulk: the bench measures taps, not setup.
-  const now = new Date();
-  const docs: IssueDoc[] = Array.from({ length: problems }, (_, i) => ({
-    _id: `bench-${i}`,
-    key: `bench-${i}`,
-    year: 2026,
-    seq: i + 1,
-    number: `金口河〔2026〕第${String(i + 1).padStart(4, '0')}号`,
-    waterBodyId: 'dadu-jinkouhe',
-    townshipId: 'yonghe',
-    place: '',
-    description: `河岸建筑垃圾 ${i + 1}`,
-    category: '河岸',
-    urgency: 'normal',
-    photos: [],
-    source: { kind: 'office', ref: null },
-    foundBy: 'qian-hezhangban',
-    foundAt: now,
-    reportedBy: 'qian-hezhangban',
-    chiefId: 'li-hezhang',
-    state: 'assigned',
-    version: 2,
-    assigneeUnit: 'yonghe',
-    supervisorUnits: ['water-bureau'],
-    deadline: new Date(now.getTime() + 10 * 86_400_000),
-    requirement: '清运',
-    assignedAt: now,
-    deadlineSetAt: now,
-    pendingExtension: null,
-    progress: [],
-    closedAt: null,
-    closedOnTime: null,
-    cardKeys: [],
-    history: [],
-    nextSupervisionAt: null,
-    createdAt: now,
-    updatedAt: now,
-  }));
-  for (let i = 0; i < docs.length; i += 1000) await bot.models.issues.insertMany(docs.slice(i, i + 1000));
+  await seedAssignedProblems(bot.models, problems, 'bench', 4);
   process.send?.({ ready: true, port: bot.port });
 
   process.on('message', (msg: { cmd?: string }) => {

@@ -22,11 +22,11 @@ import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
 import { randomHex } from '../src/feishu/fake/fake-ids.js';
 import { silentLogger } from '../src/log/logger.js';
 import { startBot } from '../src/main/start-bot.js';
-import type { IssueDoc } from '../src/store/models/issue.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
 import { agent, ask, line, percentile, post, type Sealed } from './load.js';
+import { seedAssignedProblems } from './seed-problems.js';
 
 const PEOPLE = ['zhang', 'li', 'wang', 'zhao', 'zhou', 'wu', 'zheng', 'feng', 'chen', 'chu'];
 const AFTER_SECONDS = 30;
@@ -81,44 +81,7 @@ async function serve(problems: number): Promise<void> {
     });
   }
   await importExampleDistrict(fake, bot.models, { now: () => new Date() });
-  const now = new Date();
-  const docs = Array.from({ length: problems }, (_, i) => ({
-    _id: `load-${i}`,
-    key: `load-${i}`,
-    year: 2026,
-    seq: i + 1,
-    number: `金口河〔2026〕第${String(i + 1).padStart(5, '0')}号`,
-    waterBodyId: 'dadu-jinkouhe',
-    townshipId: 'yonghe',
-    place: '',
-    description: `河岸建筑垃圾 ${i + 1}`,
-    category: '河岸',
-    urgency: 'normal',
-    photos: [],
-    source: { kind: 'office', ref: null },
-    foundBy: 'qian-hezhangban',
-    foundAt: now,
-    reportedBy: 'qian-hezhangban',
-    chiefId: 'li-hezhang',
-    state: 'assigned',
-    version: 2,
-    assigneeUnit: 'yonghe',
-    supervisorUnits: ['water-bureau'],
-    deadline: new Date(now.getTime() + 10 * 86_400_000),
-    requirement: '清运',
-    assignedAt: now,
-    deadlineSetAt: now,
-    pendingExtension: null,
-    progress: [],
-    closedAt: null,
-    closedOnTime: null,
-    cardKeys: [],
-    history: [],
-    nextSupervisionAt: null,
-    createdAt: now,
-    updatedAt: now,
-  })) as unknown as IssueDoc[];
-  for (let i = 0; i < docs.length; i += 1000) await bot.models.issues.insertMany(docs.slice(i, i + 1000));
+  await seedAssignedProblems(bot.models, problems, 'load', 5);
   process.send?.({ ready: true, port: bot.port });
 
   process.on('message', (msg: { cmd?: string; events?: number }) => {
