@@ -1,16 +1,16 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
+import { quietSdkLogger } from '../helpers/logs.js';
 
 /** The fake answers reach and scope questions as Feishu documents them, through the real SDK. */
 
-const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 let fake: FakeFeishu;
 let client: lark.Client;
 
 beforeAll(async () => {
   fake = await FakeFeishu.start({ appId: 'cli_reach', appSecret: 's' });
-  client = new lark.Client({ appId: 'cli_reach', appSecret: 's', domain: fake.url, logger: quiet });
+  client = new lark.Client({ appId: 'cli_reach', appSecret: 's', domain: fake.url, logger: quietSdkLogger });
 });
 afterAll(async () => fake?.stop());
 

@@ -8,10 +8,10 @@ import { sampleCards } from '../../src/feishu/check/sample-cards.js';
 import { FeishuContacts } from '../../src/feishu/contacts.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
 import { parseYamlDirectory } from '../../src/workflows/directory/yaml-directory.js';
+import { quietSdkLogger } from '../helpers/logs.js';
 
 /** `npm run feishu:check` against the fake tenant: what an installer reads for each kind of problem. */
 
-const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 const examplePath = new URL('../../examples/jinkouhe.yaml', import.meta.url);
 const parsed = parseYamlDirectory(readFileSync(examplePath, 'utf8'));
 if (!parsed.ok) throw new Error('the example directory no longer parses');
@@ -25,7 +25,7 @@ beforeAll(async () => {
   // Everyone in the example is on Feishu except 褚某某 (138-0000-0012).
   for (let n = 1; n <= 11; n++) fake.addUser({ openId: `ou_example_${n}`, name: `user${n}`, mobile: `+86138${String(n).padStart(8, '0')}` });
   fake.addUser({ openId: 'ou_example_sun', name: '孙某某', email: 'sun@example.gov.cn' });
-  client = new lark.Client({ appId: 'cli_check', appSecret: 'check-secret', domain: fake.url, logger: quiet });
+  client = new lark.Client({ appId: 'cli_check', appSecret: 'check-secret', domain: fake.url, logger: quietSdkLogger });
 });
 afterAll(async () => fake?.stop());
 beforeEach(() => {

@@ -10,7 +10,7 @@ import { bindModels, ensureIndexes, type Models } from '../../src/store/models/i
 import { OutboxStore } from '../../src/store/outbox-store.js';
 import { updateDeliveredCards } from '../../src/workflows/card-copies.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { captureLogs } from '../helpers/logs.js';
+import { captureLogs, quietSdkLogger } from '../helpers/logs.js';
 
 /**
  * Card copies past Feishu's 14-day update window, the per-chat frequency limit, and files
@@ -27,7 +27,6 @@ let messenger: FeishuMessenger;
 let client: lark.Client;
 
 const DAY = 24 * 3_600_000;
-const quietSdk = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 const card = (state: string) => ({ schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: state }] } });
 
 function startWorker(): void {
@@ -41,7 +40,7 @@ beforeAll(async () => {
   models = bindModels(db.connection);
   await ensureIndexes(models);
   fake = await FakeFeishu.start({ appId: 'cli_copies', appSecret: 'secret' });
-  client = new lark.Client({ appId: 'cli_copies', appSecret: 'secret', domain: fake.url, logger: quietSdk });
+  client = new lark.Client({ appId: 'cli_copies', appSecret: 'secret', domain: fake.url, logger: quietSdkLogger });
 });
 afterAll(async () => {
   await fake?.stop();

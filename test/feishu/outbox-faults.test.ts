@@ -10,7 +10,7 @@ import { RateLimiter } from '../../src/feishu/messenger/rate-limiter.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import { OutboxStore } from '../../src/store/outbox-store.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { captureLogs } from '../helpers/logs.js';
+import { captureLogs, quietSdkLogger } from '../helpers/logs.js';
 
 /**
  * Feishu refusing every send for a minute — a storm of 429s, then an outage of 5xx — on a
@@ -27,7 +27,6 @@ let worker: OutboxWorker;
 let messenger: FeishuMessenger;
 
 const REPLY = /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/;
-const quietSdk = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -42,7 +41,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.reset();
-  const client = new lark.Client({ appId: 'cli_faults', appSecret: 'secret', domain: fake.url, logger: quietSdk });
+  const client = new lark.Client({ appId: 'cli_faults', appSecret: 'secret', domain: fake.url, logger: quietSdkLogger });
   store = new OutboxStore(models.outboxMessages, clock);
   worker = new OutboxWorker(store, new FeishuApi(client), new RateLimiter(), clock, captureLogs().logger);
   messenger = new FeishuMessenger(store, worker);

@@ -13,7 +13,7 @@ import { FeishuApiError, FeishuNetworkError } from '../../src/errors.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import { OutboxStore } from '../../src/store/outbox-store.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
+import { captureLogs, type CapturedLogs, quietSdkLogger } from '../helpers/logs.js';
 
 /**
  * The outbox against the real SDK, a fake Feishu and a real database, with a manual clock:
@@ -57,14 +57,13 @@ beforeEach(async () => {
   fake.reset();
   clock = new ManualClock('2026-11-29T02:00:00Z');
   logs = captureLogs();
-  client = new lark.Client({ appId: 'cli_outbox', appSecret: 'secret', domain: fake.url, logger: quietSdk });
+  client = new lark.Client({ appId: 'cli_outbox', appSecret: 'secret', domain: fake.url, logger: quietSdkLogger });
   startWorker();
 });
 
 const HOUR = 3_600_000;
 const createCalls = () => fake.callsTo('/open-apis/im/v1/messages').filter((c) => c.method === 'POST' && c.path === '/open-apis/im/v1/messages');
 
-const quietSdk = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 const text = (t: string) => ({ kind: 'text' as const, text: t });
 
 describe('outbox delivery', () => {

@@ -29,3 +29,6 @@ export function captureLogs(level = 'debug'): CapturedLogs {
     find: (msg) => lines.filter((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(String(l.msg)))),
   };
 }
+
+/** An SDK logger that says nothing: for tests that build their own lark.Client. */
+export const quietSdkLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };

@@ -10,11 +10,11 @@ import { bindModels, ensureIndexes, type Models } from '../../src/store/models/i
 import { importDirectory } from '../../src/workflows/directory/import-directory.js';
 import { summariseImport } from '../../src/workflows/directory/import-summary.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { quietSdkLogger } from '../helpers/logs.js';
 
 /** The directory import against a real database and the real SDK's contact look-up on the fake. */
 
 const example = readFileSync(new URL('../../examples/jinkouhe.yaml', import.meta.url), 'utf8');
-const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
 let db: TestDatabase;
 let fake: FakeFeishu;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Everyone in the example is on Feishu except 褚某某 (138-0000-0012).
   for (let n = 1; n <= 11; n++) fake.addUser({ openId: `ou_example_${n}`, name: `user${n}`, mobile: `+86138${String(n).padStart(8, '0')}` });
   fake.addUser({ openId: 'ou_example_sun', name: '孙某某', email: 'sun@example.gov.cn' });
-  const client = new lark.Client({ appId: 'cli_org', appSecret: 's', domain: fake.url, logger: quiet });
+  const client = new lark.Client({ appId: 'cli_org', appSecret: 's', domain: fake.url, logger: quietSdkLogger });
   deps = { store: new DirectoryStore(models, clock), contacts: new FeishuContacts(client) };
 });
 afterAll(async () => {
@@ -110,7 +110,7 @@ describe('directory import', () => {
   });
 
   it('after importing, says which chats the bot is not in and who is outside the app\'s availability range', async () => {
-    const client = new lark.Client({ appId: 'cli_org', appSecret: 's', domain: fake.url, logger: quiet });
+    const client = new lark.Client({ appId: 'cli_org', appSecret: 's', domain: fake.url, logger: quietSdkLogger });
     fake.addChat({ chatId: 'oc_example_yeniu', botIsMember: false });
     fake.setAvailability(['ou_example_1', 'ou_example_3', 'ou_example_4', 'ou_example_5', 'ou_example_6', 'ou_example_7', 'ou_example_8', 'ou_example_9', 'ou_example_10', 'ou_example_11', 'ou_example_sun', 'ou_example_qian']);
     try {
