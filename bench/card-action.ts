@@ -13,8 +13,8 @@ import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/env.js';
 import { cardAction, sealRequest } from '../src/feishu/fake/event-builders.js';
 import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
@@ -119,11 +119,18 @@ async function main(): Promise<void> {
   // Enough distinct problems for every tap; the closed loop is bounded by the same count.
   const problems = WARM_UP + rate * seconds + DIRECT + 2000;
 
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const { port } = await new Promise<{ port: number }>((resolve) => child.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve({ port: m.port ?? 0 })));
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  const { port } = await new Promise<{ port: number }>((resolve) =>
+    child.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve({ port: m.port ?? 0 })),
+  );
 
   await openLoop(port, '/webhook/card', 50, WARM_UP / 50, nextTap);
-  console.log(`Card-action bench: 接收 taps on ${problems} assigned problems; open loop at ${rate}/s for ${seconds}s, closed loop with ${concurrency} in flight.`);
+  console.log(
+    `Card-action bench: 接收 taps on ${problems} assigned problems; open loop at ${rate}/s for ${seconds}s, closed loop with ${concurrency} in flight.`,
+  );
   const open = await openLoop(port, '/webhook/card', rate, seconds, nextTap);
   console.error(`open loop done: ${open.ok} ok, ${open.errors} errors`);
   // The in-process taps use the last DIRECT problems, so the closed loop stops short of them.
@@ -138,8 +145,12 @@ async function main(): Promise<void> {
   console.log(`\nclosed loop, ${concurrency} in flight (ceiling)`);
   console.log(line('  card callbacks', closed));
   console.log(`\nin-process IssueService.act, one at a time (no HTTP, signature or crypto), ${DIRECT} taps`);
-  console.log(`  p50 ${percentile(direct, 50).toFixed(1)} ms  p99 ${percentile(direct, 99).toFixed(1)} ms  max ${(direct.at(-1) ?? NaN).toFixed(1)} ms`);
-  console.log(`\n${stats.accepted} problems moved to 整改中 with ${stats.claims} history claims (one per accepted tap).`);
+  console.log(
+    `  p50 ${percentile(direct, 50).toFixed(1)} ms  p99 ${percentile(direct, 99).toFixed(1)} ms  max ${(direct.at(-1) ?? NaN).toFixed(1)} ms`,
+  );
+  console.log(
+    `\n${stats.accepted} problems moved to 整改中 with ${stats.claims} history claims (one per accepted tap).`,
+  );
   child.send({ cmd: 'stop' });
   await new Promise((resolve) => child.once('exit', resolve));
   agent.destroy();

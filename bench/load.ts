@@ -14,10 +14,20 @@ export const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 export function post(port: number, path: string, sealed: Sealed): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...sealed.headers, 'content-length': Buffer.byteLength(sealed.body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...sealed.headers, 'content-length': Buffer.byteLength(sealed.body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(sealed.body);
   });
@@ -53,7 +63,13 @@ function summarise(latencies: number[], errors: number, elapsedMs: number): Phas
   };
 }
 
-export async function openLoop(port: number, path: string, rate: number, seconds: number, next: () => Sealed): Promise<PhaseResult> {
+export async function openLoop(
+  port: number,
+  path: string,
+  rate: number,
+  seconds: number,
+  next: () => Sealed,
+): Promise<PhaseResult> {
   const total = rate * seconds;
   const bodies = Array.from({ length: total }, next);
   const latencies: number[] = [];
@@ -82,7 +98,13 @@ export async function openLoop(port: number, path: string, rate: number, seconds
   return summarise(latencies, errors, performance.now() - start);
 }
 
-export async function closedLoop(port: number, path: string, concurrency: number, seconds: number, next: () => Sealed): Promise<PhaseResult> {
+export async function closedLoop(
+  port: number,
+  path: string,
+  concurrency: number,
+  seconds: number,
+  next: () => Sealed,
+): Promise<PhaseResult> {
   const latencies: number[] = [];
   let errors = 0;
   const start = performance.now();
@@ -121,4 +143,3 @@ export function ask<T>(child: ChildProcess, cmd: string, key: string): Promise<T
     if (cmd) child.send({ cmd });
   });
 }
-

@@ -14,8 +14,8 @@ import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/env.js';
 import { cardAction, messageReceived, sealRequest } from '../src/feishu/fake/event-builders.js';
 import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
@@ -49,7 +49,9 @@ async function serve(problems: number): Promise<void> {
   const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
   const bot = await startBot({
     config: loadConfig({
-      MONGODB_URI: (process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_load`) + (process.env.BENCH_TRACE ? '?monitorCommands=true' : ''),
+      MONGODB_URI:
+        (process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_load`) +
+        (process.env.BENCH_TRACE ? '?monitorCommands=true' : ''),
       PORT: '0',
       FEISHU_APP_ID: TEST_APP.appId,
       FEISHU_APP_SECRET: TEST_APP.appSecret,
@@ -68,7 +70,10 @@ async function serve(problems: number): Promise<void> {
     const client = bot.connection.getClient();
     client.on('commandStarted', (e) => {
       const target = (e.command as Record<string, unknown>)[e.commandName];
-      pending.set(e.requestId, { key: `${e.commandName} ${typeof target === 'string' ? target : ''}`, at: performance.now() });
+      pending.set(e.requestId, {
+        key: `${e.commandName} ${typeof target === 'string' ? target : ''}`,
+        at: performance.now(),
+      });
     });
     client.on('commandSucceeded', (e) => {
       const p = pending.get(e.requestId);
@@ -102,10 +107,15 @@ async function serve(problems: number): Promise<void> {
     if (msg.cmd === 'stop') {
       if (process.env.BENCH_TRACE) {
         const rows = [...trace.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
-        for (const [key, t] of rows) console.error(`${t.n.toString().padStart(7)} × ${(t.ms / t.n).toFixed(1).padStart(7)} ms  ${t.ms.toFixed(0).padStart(8)} ms  ${key}`);
+        for (const [key, t] of rows)
+          console.error(
+            `${t.n.toString().padStart(7)} × ${(t.ms / t.n).toFixed(1).padStart(7)} ms  ${t.ms.toFixed(0).padStart(8)} ms  ${key}`,
+          );
         const total = [...trace.values()].reduce((sum, t) => ({ n: sum.n + t.n, ms: sum.ms + t.ms }), { n: 0, ms: 0 });
         const events = msg.events ?? 0;
-        console.error(`${total.n.toString().padStart(7)} database commands, ${total.ms.toFixed(0)} ms in all${events ? `; ${(total.n / events).toFixed(1)} per event (${events} events)` : ''}`);
+        console.error(
+          `${total.n.toString().padStart(7)} database commands, ${total.ms.toFixed(0)} ms in all${events ? `; ${(total.n / events).toFixed(1)} per event (${events} events)` : ''}`,
+        );
       }
       void (async () => {
         await bot.stop();
@@ -130,13 +140,21 @@ let taps = 0;
 function nextEvent(): { path: string; sealed: Sealed } {
   sequence += 1;
   const who = PEOPLE[sequence % PEOPLE.length] ?? 'zhang';
-  const kind = ONLY === 'commands' ? sequence % 4 : ONLY === 'replies' ? 4 + (sequence % 3) : ONLY === 'taps' ? 7 : sequence % 10;
+  const kind =
+    ONLY === 'commands' ? sequence % 4 : ONLY === 'replies' ? 4 + (sequence % 3) : ONLY === 'taps' ? 7 : sequence % 10;
   let event: unknown;
   let path = '/webhook/event';
   if (kind < 4) {
     // /状态 reads every problem and patrol of the viewer's scope: one in STATUS_EVERY commands.
     const text = sequence % (10 * STATUS_EVERY) === 1 ? '/状态' : '/帮助';
-    event = messageReceived({ text, senderOpenId: exampleOpenId(who), chatId: `oc_p2p_${who}`, chatType: 'p2p', token: TEST_APP.verificationToken, appId: TEST_APP.appId });
+    event = messageReceived({
+      text,
+      senderOpenId: exampleOpenId(who),
+      chatId: `oc_p2p_${who}`,
+      chatType: 'p2p',
+      token: TEST_APP.verificationToken,
+      appId: TEST_APP.appId,
+    });
   } else if (kind < 7) {
     // A reply in a thread the bot started: it reads the thread's root to see what it is about.
     event = messageReceived({
@@ -165,18 +183,36 @@ function nextEvent(): { path: string; sealed: Sealed } {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '120' }, only: { type: 'string' }, 'status-every': { type: 'string', default: '10' } } });
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '50' },
+      seconds: { type: 'string', default: '120' },
+      only: { type: 'string' },
+      'status-every': { type: 'string', default: '10' },
+    },
+  });
   ONLY = values.only;
   STATUS_EVERY = Number(values['status-every']);
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
   const problems = Math.ceil(rate * seconds * 0.3) + 100;
 
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], stdio: 'inherit' });
-  const { port } = await new Promise<{ port: number }>((resolve) => child.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve({ port: m.port ?? 0 })));
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
+    stdio: 'inherit',
+  });
+  const { port } = await new Promise<{ port: number }>((resolve) =>
+    child.on('message', (m: { ready?: boolean; port?: number }) => m.ready && resolve({ port: m.port ?? 0 })),
+  );
   const stats = () => ask<Stats>(child, 'stats', 'stats');
 
-  console.log(`Mixed load: ${rate} events/s for ${seconds} s (4/10 commands, 3/10 thread replies, 3/10 taps), signed and encrypted, embedded database.`);
+  console.log(
+    `Mixed load: ${rate} events/s for ${seconds} s (4/10 commands, 3/10 thread replies, 3/10 taps), signed and encrypted, embedded database.`,
+  );
   const samples: Stats[] = [];
   child.send({ cmd: 'traceReset' });
   const sampler = setInterval(() => void stats().then((s) => samples.push(s)), 5000);
@@ -199,10 +235,14 @@ async function main(): Promise<void> {
   console.log(`\nacks (${(loadMs / 1000).toFixed(0)} s of load)`);
   for (const text of result.lines) console.log(text);
   console.log(`\nprocessing lag: oldest waiting event peaked at ${(peakLag / 1000).toFixed(1)} s`);
-  console.log(`backlog at end of load: ${atEnd.backlog} events; ${AFTER_SECONDS} s later: ${after.backlog}${drainedAfterMs !== undefined ? ` (zero ${(drainedAfterMs / 1000).toFixed(1)} s after the load)` : ''}`);
+  console.log(
+    `backlog at end of load: ${atEnd.backlog} events; ${AFTER_SECONDS} s later: ${after.backlog}${drainedAfterMs !== undefined ? ` (zero ${(drainedAfterMs / 1000).toFixed(1)} s after the load)` : ''}`,
+  );
   console.log(`messages sent to the fake Feishu: ${after.sent}`);
   console.log(`RSS of the bot process: ${after.rssMb.toFixed(0)} MB at the end, peak sampled ${peakRss.toFixed(0)} MB`);
-  console.log(`target: backlog 0 within ${AFTER_SECONDS} s, p99 ack under 500 ms → ${after.backlog === 0 && result.p99 < 500 ? 'met' : 'NOT met'}`);
+  console.log(
+    `target: backlog 0 within ${AFTER_SECONDS} s, p99 ack under 500 ms → ${after.backlog === 0 && result.p99 < 500 ? 'met' : 'NOT met'}`,
+  );
   child.send({ cmd: 'stop', events: rate * seconds });
   await new Promise((resolve) => child.once('exit', resolve));
   agent.destroy();
@@ -231,10 +271,18 @@ function summary(name: string, l: Latencies, elapsedMs: number): string {
  * One open-loop schedule over both URLs: request i leaves at start + i/rate whatever became
  * of the earlier ones, and its ack time counts from then.
  */
-async function openLoopMixed(port: number, rate: number, seconds: number, next: () => { path: string; sealed: Sealed }) {
+async function openLoopMixed(
+  port: number,
+  rate: number,
+  seconds: number,
+  next: () => { path: string; sealed: Sealed },
+) {
   const planned = Array.from({ length: rate * seconds }, next);
   const all: Latencies = { ms: [], errors: 0 };
-  const byKind: Record<string, Latencies> = { '/webhook/event': { ms: [], errors: 0 }, '/webhook/card': { ms: [], errors: 0 } };
+  const byKind: Record<string, Latencies> = {
+    '/webhook/event': { ms: [], errors: 0 },
+    '/webhook/card': { ms: [], errors: 0 },
+  };
   const start = performance.now();
   const inFlight: Array<Promise<void>> = [];
   for (const [i, request] of planned.entries()) {
@@ -266,7 +314,11 @@ async function openLoopMixed(port: number, rate: number, seconds: number, next: 
   const sortedAll = [...all.ms].sort((a, b) => a - b);
   return {
     p99: percentile(sortedAll, 99),
-    lines: [summary('  all events', all, elapsed), summary('  messages (background)', byKind['/webhook/event']!, elapsed), summary('  taps (answered inline)', byKind['/webhook/card']!, elapsed)],
+    lines: [
+      summary('  all events', all, elapsed),
+      summary('  messages (background)', byKind['/webhook/event']!, elapsed),
+      summary('  taps (answered inline)', byKind['/webhook/card']!, elapsed),
+    ],
   };
 }
 

@@ -5,7 +5,7 @@
  *
  *   npm run bench:reminders
  */
-import { decideReminders, type DutyState } from '../src/domain/patrols/decide-reminders.js';
+import { type DutyState, decideReminders } from '../src/domain/patrols/decide-reminders.js';
 import { SEED_OBLIGATIONS } from '../src/domain/patrols/obligation.js';
 import { DEFAULT_REMINDER_POLICIES } from '../src/domain/patrols/reminder-plan.js';
 import { WorkCalendar } from '../src/domain/time/work-calendar.js';
@@ -55,7 +55,12 @@ function measure(chiefs: number): void {
   let decided = 0;
   for (let run = 0; run < 5; run++) {
     const start = performance.now();
-    decided = decideReminders(states, { now: NOW, timeZone: TZ, calendar: new WorkCalendar(), policies: DEFAULT_REMINDER_POLICIES }).length;
+    decided = decideReminders(states, {
+      now: NOW,
+      timeZone: TZ,
+      calendar: new WorkCalendar(),
+      policies: DEFAULT_REMINDER_POLICIES,
+    }).length;
     runs.push(performance.now() - start);
     peak = Math.max(peak, process.memoryUsage().heapUsed);
   }

@@ -5,7 +5,12 @@ import type { IssueDoc } from '../src/store/models/issue.js';
  * Problems already assigned to 永和镇 on 大渡河, inserted in bulk: the benches measure the
  * traffic they send, not the setup. Ids are `<prefix>-<n>`; numbers use `digits` places.
  */
-export async function seedAssignedProblems(models: Models, count: number, prefix: string, digits: number): Promise<void> {
+export async function seedAssignedProblems(
+  models: Models,
+  count: number,
+  prefix: string,
+  digits: number,
+): Promise<void> {
   const now = new Date();
   const docs: IssueDoc[] = Array.from({ length: count }, (_, i) => ({
     _id: `${prefix}-${i}`,

@@ -15,8 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { visibilityOf } from '../src/domain/access/visibility.js';
-import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type WaterBody } from '../src/domain/directory/directory.js';
 import { diffDirectory } from '../src/domain/directory/diff.js';
+import {
+  DEFAULT_REMINDER_SETTINGS,
+  type Directory,
+  type Person,
+  type Unit,
+  type WaterBody,
+} from '../src/domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../src/domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../src/domain/meetings/meeting-settings.js';
 import type { ChiefRole } from '../src/domain/patrols/obligation.js';
@@ -69,8 +75,18 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.lengt
 function province(): { directory: Directory; duties: Array<{ chief: string; role: ChiefRole; water?: string }> } {
   const waters = Math.max(1, Math.floor((CHIEFS - 1) / 25));
   const people: Person[] = [{ id: 'general', name: '总河长', openId: 'ou_general' }];
-  const townships: Unit[] = Array.from({ length: Math.max(6, Math.floor(waters / 2)) }, (_, i) => ({ id: `t${i}`, name: `乡镇${i}`, kind: 'township' as const, members: [] }));
-  const liaisons: Unit[] = Array.from({ length: 100 }, (_, i) => ({ id: `l${i}`, name: `联络员单位${i}`, kind: 'liaisonUnit' as const, members: [] }));
+  const townships: Unit[] = Array.from({ length: Math.max(6, Math.floor(waters / 2)) }, (_, i) => ({
+    id: `t${i}`,
+    name: `乡镇${i}`,
+    kind: 'township' as const,
+    members: [],
+  }));
+  const liaisons: Unit[] = Array.from({ length: 100 }, (_, i) => ({
+    id: `l${i}`,
+    name: `联络员单位${i}`,
+    kind: 'liaisonUnit' as const,
+    members: [],
+  }));
   const units: Unit[] = [
     { id: 'gco', name: '区总河长办公室', kind: 'generalChiefOffice', members: [] },
     { id: 'rco', name: '区河长制办公室', kind: 'riverChiefOffice', members: ['office'] },
@@ -79,7 +95,9 @@ function province(): { directory: Directory; duties: Array<{ chief: string; role
   ];
   people.push({ id: 'office', name: '河长办', openId: 'ou_office' });
   const waterBodies: WaterBody[] = [];
-  const duties: Array<{ chief: string; role: ChiefRole; water?: string }> = [{ chief: 'general', role: 'generalChief' }];
+  const duties: Array<{ chief: string; role: ChiefRole; water?: string }> = [
+    { chief: 'general', role: 'generalChief' },
+  ];
   for (let w = 0; w < waters; w++) {
     const ts = Array.from({ length: 6 }, (_, k) => townships[(w * 6 + k) % townships.length]?.id ?? 't0');
     const townshipChiefs: Record<string, string> = {};
@@ -98,7 +116,18 @@ function province(): { directory: Directory; duties: Array<{ chief: string; role
       villageChiefs[`村${v}`] = id;
       duties.push({ chief: id, role: 'villageChief', water: `w${w}` });
     }
-    waterBodies.push({ id: `w${w}`, name: `河流${w}`, kind: 'river', districtChief: `r${w}`, liaisonUnit: pick(liaisons).id, townships: [...new Set(ts)], townshipChiefs, villageChiefs, crossBoundary: false, neighbours: [] });
+    waterBodies.push({
+      id: `w${w}`,
+      name: `河流${w}`,
+      kind: 'river',
+      districtChief: `r${w}`,
+      liaisonUnit: pick(liaisons).id,
+      townships: [...new Set(ts)],
+      townshipChiefs,
+      villageChiefs,
+      crossBoundary: false,
+      neighbours: [],
+    });
   }
   const directory: Directory = {
     district: '某省',
@@ -118,7 +147,9 @@ function province(): { directory: Directory; duties: Array<{ chief: string; role
 
 async function main(): Promise<void> {
   const logger = silentLogger();
-  const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir: await mkdtemp(join(tmpdir(), 'hehu-bench-status-')), logger });
+  const db = process.env.MONGODB_URI
+    ? undefined
+    : await provisionMongoServer({ dataDir: await mkdtemp(join(tmpdir(), 'hehu-bench-status-')), logger });
   const connection = await connectDatabase(process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_status`);
   const models = bindModels(connection);
   await connection.dropDatabase();
@@ -127,7 +158,10 @@ async function main(): Promise<void> {
   const seedStart = performance.now();
   const { directory, duties } = province();
   const store = new DirectoryStore(models, clock);
-  await store.apply(directory, diffDirectory({ people: [], units: [], waterBodies: [], settings: undefined }, directory));
+  await store.apply(
+    directory,
+    diffDirectory({ people: [], units: [], waterBodies: [], settings: undefined }, directory),
+  );
   const year = Date.UTC(2026, 0, 1) - 8 * 3_600_000;
   const span = NOW.getTime() - year;
   for (let i = 0; i < PATROLS; i += 5_000) {
@@ -135,7 +169,23 @@ async function main(): Promise<void> {
     for (let k = i; k < Math.min(PATROLS, i + 5_000); k++) {
       const duty = pick(duties);
       const at = new Date(year + rnd() * span);
-      batch.push({ key: `p${k}`, chiefId: duty.chief, role: duty.role, periods: patrolPeriods(at, TZ), waterBodyId: duty.water ?? null, recordedBy: duty.chief, patrolledAt: at, observations: '正常', problems: [], photoKeys: [], location: null, status: 'recorded', version: 1, history: [], createdAt: at });
+      batch.push({
+        key: `p${k}`,
+        chiefId: duty.chief,
+        role: duty.role,
+        periods: patrolPeriods(at, TZ),
+        waterBodyId: duty.water ?? null,
+        recordedBy: duty.chief,
+        patrolledAt: at,
+        observations: '正常',
+        problems: [],
+        photoKeys: [],
+        location: null,
+        status: 'recorded',
+        version: 1,
+        history: [],
+        createdAt: at,
+      });
     }
     await models.patrols.insertMany(batch, { ordered: false });
   }
@@ -147,23 +197,70 @@ async function main(): Promise<void> {
       const created = new Date(year + rnd() * span);
       const state = pick(states);
       const deadline = state === 'reported' ? null : new Date(created.getTime() + (5 + rnd() * 60) * 86_400_000);
-      const closed = state === 'closed' ? new Date(Math.min(NOW.getTime(), created.getTime() + rnd() * 40 * 86_400_000)) : null;
+      const closed =
+        state === 'closed' ? new Date(Math.min(NOW.getTime(), created.getTime() + rnd() * 40 * 86_400_000)) : null;
       batch.push({
-        _id: `i${k}`, key: `i${k}`, year: 2026, seq: k + 1, number: `〔2026〕第${k + 1}号`, waterBodyId: water.id, townshipId: water.townships[0] ?? null, place: '', description: '问题',
-        category: '其他', urgency: 'normal', photos: [], source: { kind: rnd() < 0.1 ? 'decision' : 'patrol', ref: null }, foundBy: 'office', foundAt: created, reportedBy: 'office',
-        chiefId: water.districtChief ?? null, state, version: 2, assigneeUnit: state === 'reported' ? null : (water.townships[0] ?? null), supervisorUnits: water.liaisonUnit ? [water.liaisonUnit] : [],
-        deadline, requirement: null, assignedAt: deadline ? created : null, deadlineSetAt: deadline ? created : null, pendingExtension: null, progress: [], closedAt: closed,
-        closedOnTime: closed && deadline ? closed < deadline : null, cardKeys: [], history: [], nextSupervisionAt: null, createdAt: created, updatedAt: created,
-        createdMonth: patrolPeriods(created, TZ).month, closedMonth: closed ? patrolPeriods(closed, TZ).month : null,
+        _id: `i${k}`,
+        key: `i${k}`,
+        year: 2026,
+        seq: k + 1,
+        number: `〔2026〕第${k + 1}号`,
+        waterBodyId: water.id,
+        townshipId: water.townships[0] ?? null,
+        place: '',
+        description: '问题',
+        category: '其他',
+        urgency: 'normal',
+        photos: [],
+        source: { kind: rnd() < 0.1 ? 'decision' : 'patrol', ref: null },
+        foundBy: 'office',
+        foundAt: created,
+        reportedBy: 'office',
+        chiefId: water.districtChief ?? null,
+        state,
+        version: 2,
+        assigneeUnit: state === 'reported' ? null : (water.townships[0] ?? null),
+        supervisorUnits: water.liaisonUnit ? [water.liaisonUnit] : [],
+        deadline,
+        requirement: null,
+        assignedAt: deadline ? created : null,
+        deadlineSetAt: deadline ? created : null,
+        pendingExtension: null,
+        progress: [],
+        closedAt: closed,
+        closedOnTime: closed && deadline ? closed < deadline : null,
+        cardKeys: [],
+        history: [],
+        nextSupervisionAt: null,
+        createdAt: created,
+        updatedAt: created,
+        createdMonth: patrolPeriods(created, TZ).month,
+        closedMonth: closed ? patrolPeriods(closed, TZ).month : null,
       });
     }
     await models.issues.insertMany(batch, { ordered: false });
   }
-  console.log(`seeded ${directory.people.length} people, ${duties.length} duties, ${PATROLS} patrols, ${PROBLEMS} problems in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${directory.people.length} people, ${duties.length} duties, ${PATROLS} patrols, ${PROBLEMS} problems in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
 
-  const status = new StatusService({ directory: store, patrols: new PatrolStore(models, clock), issues: new IssueStore(models, clock), meetings: new MeetingStore(models), documents: new DocumentStore(models), cards: statusCards, clock, timeZone: TZ });
+  const status = new StatusService({
+    directory: store,
+    patrols: new PatrolStore(models, clock),
+    issues: new IssueStore(models, clock),
+    meetings: new MeetingStore(models),
+    documents: new DocumentStore(models),
+    cards: statusCards,
+    clock,
+    timeZone: TZ,
+  });
   const loaded = (await store.loadDirectory())!;
-  const viewers = ([['office (whole province)', 'office'], ['one district river chief', 'r0']] as const).filter(([, id]) => values.viewers.split(',').includes(id === 'r0' ? 'chief' : id));
+  const viewers = (
+    [
+      ['office (whole province)', 'office'],
+      ['one district river chief', 'r0'],
+    ] as const
+  ).filter(([, id]) => values.viewers.split(',').includes(id === 'r0' ? 'chief' : id));
   for (const [who, personId] of viewers) {
     const visibility = visibilityOf(loaded, personId)!;
     await status.view(loaded, visibility, personId); // warm-up
@@ -174,7 +271,9 @@ async function main(): Promise<void> {
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
-    console.log(`/状态 for ${who}: p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms over ${RUNS} runs`);
+    console.log(
+      `/状态 for ${who}: p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms over ${RUNS} runs`,
+    );
   }
   await connection.close();
   await db?.stop();

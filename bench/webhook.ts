@@ -14,8 +14,8 @@ import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import Koa from 'koa';
 import { loadConfig } from '../src/config/env.js';
 import { messageReceived, sealRequest } from '../src/feishu/fake/event-builders.js';
@@ -25,7 +25,12 @@ import { startBot } from '../src/main/start-bot.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { agent, ask, closedLoop, line, openLoop, type Sealed } from './load.js';
 
-const APP = { appId: 'cli_bench0001', appSecret: 'bench-secret', verificationToken: 'bench-token', encryptKey: 'bench-encrypt-key' };
+const APP = {
+  appId: 'cli_bench0001',
+  appSecret: 'bench-secret',
+  verificationToken: 'bench-token',
+  encryptKey: 'bench-encrypt-key',
+};
 
 interface Ports {
   bare: number;
@@ -119,7 +124,9 @@ async function main(): Promise<void> {
   await openLoop(ports.bare, '/', 50, 1, nextEvent);
   await openLoop(ports.bot, '/webhook/event', 50, 1, nextEvent);
 
-  console.log(`Webhook bench: signed + encrypted events; open loop at ${rate}/s for ${seconds}s, closed loop with ${concurrency} in flight for ${seconds}s.`);
+  console.log(
+    `Webhook bench: signed + encrypted events; open loop at ${rate}/s for ${seconds}s, closed loop with ${concurrency} in flight for ${seconds}s.`,
+  );
   const bareOpen = await openLoop(ports.bare, '/', rate, seconds, nextEvent);
   const botOpen = await openLoop(ports.bot, '/webhook/event', rate, seconds, nextEvent);
   const bareClosed = await closedLoop(ports.bare, '/', concurrency, seconds, nextEvent);

@@ -27,11 +27,14 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const speaker = values.as ?? fail('请用 --as 指定发言人的 open_id，例如：npm run chat -- --as ou_example_zhang "/帮助"');
+const speaker =
+  values.as ?? fail('请用 --as 指定发言人的 open_id，例如：npm run chat -- --as ou_example_zhang "/帮助"');
 const text = positionals.join(' ').trim() || fail('请给出要发送的内容，例如："/帮助"');
 const session =
   (await readLocalSession(values.data)) ??
-  fail(`没有找到本地模式的机器人（${values.data}/local-feishu.json）。请先在另一个终端运行 npm start（不配置飞书凭证）。`);
+  fail(
+    `没有找到本地模式的机器人（${values.data}/local-feishu.json）。请先在另一个终端运行 npm start（不配置飞书凭证）。`,
+  );
 
 async function fetchSince(since: number): Promise<{ items: Array<{ text: string }>; next: number }> {
   const res = await fetch(`${session.fakeUrl}/__fake__/messages?since=${since}`);

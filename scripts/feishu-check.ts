@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { loadConfigOrExit } from '../src/config/load-or-exit.js';
 import { systemClock } from '../src/domain/clock.js';
+import { type CheckOptions, checkFailed, formatCheckReport, runFeishuCheck } from '../src/feishu/check/run-check.js';
 import { FeishuContacts } from '../src/feishu/contacts.js';
-import { checkFailed, formatCheckReport, runFeishuCheck, type CheckOptions } from '../src/feishu/check/run-check.js';
 import { createLogger } from '../src/log/logger.js';
 import { sdkLogger } from '../src/main/sdk-logger.js';
 import { connectDatabase } from '../src/store/connection.js';
@@ -20,7 +20,9 @@ import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { parseWorkbookDirectory } from '../src/workflows/directory/xlsx-directory.js';
 import { parseYamlDirectory } from '../src/workflows/directory/yaml-directory.js';
 
-const { values } = parseArgs({ options: { chat: { type: 'string' }, directory: { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { chat: { type: 'string' }, directory: { type: 'string' }, help: { type: 'boolean', default: false } },
+});
 if (values.help) {
   console.log('用法：npm run feishu:check [-- --chat oc_测试群ID] [--directory 名录.yaml|名录.xlsx]');
   process.exit(0);
@@ -29,7 +31,9 @@ if (values.help) {
 const config = loadConfigOrExit(process.env);
 const credentials = config.feishu.credentials;
 if (!credentials) {
-  console.error('未配置飞书凭证：请设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET（开发者后台 › 你的应用 › 凭证与基础信息）后再运行。');
+  console.error(
+    '未配置飞书凭证：请设置 FEISHU_APP_ID 与 FEISHU_APP_SECRET（开发者后台 › 你的应用 › 凭证与基础信息）后再运行。',
+  );
   process.exit(1);
 }
 if (values.chat !== undefined && !values.chat.startsWith('oc_')) {
@@ -50,12 +54,17 @@ const client = new lark.Client({
 async function loadDirectory(): Promise<CheckOptions['directory']> {
   if (values.directory) {
     const data = await readFile(values.directory);
-    const parsed = /\.xlsx$/i.test(values.directory) ? await parseWorkbookDirectory(data) : parseYamlDirectory(data.toString('utf8'));
-    if (!parsed.ok) throw new Error(`名录文件有误：\n${parsed.problems.map((p) => `  ${p.where}：${p.message}`).join('\n')}`);
+    const parsed = /\.xlsx$/i.test(values.directory)
+      ? await parseWorkbookDirectory(data)
+      : parseYamlDirectory(data.toString('utf8'));
+    if (!parsed.ok)
+      throw new Error(`名录文件有误：\n${parsed.problems.map((p) => `  ${p.where}：${p.message}`).join('\n')}`);
     return parsed.directory;
   }
   // The running bot's database when it runs (never a second server on its data directory).
-  const server = config.mongodbUri ? undefined : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' });
+  const server = config.mongodbUri
+    ? undefined
+    : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' });
   const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
   try {
     const active = await new DirectoryStore(bindModels(connection), systemClock).loadActive();

@@ -18,10 +18,13 @@ import { DirectoryStore } from '../src/store/directory-store.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { isStoreRefusal } from '../src/store/provision/store-refusal.js';
-import { importDirectory, type DirectorySource } from '../src/workflows/directory/import-directory.js';
+import { type DirectorySource, importDirectory } from '../src/workflows/directory/import-directory.js';
 import { summariseImport } from '../src/workflows/directory/import-summary.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'dry-run': { type: 'boolean', default: false } },
+});
 const file = positionals[0];
 if (!file) {
   console.error('用法：npm run org:import -- 名录文件.yaml 或 名录.xlsx [--dry-run]');
@@ -34,17 +37,21 @@ const data = await readFile(file).catch(() => {
   console.error(`无法读取文件：${file}`);
   process.exit(1);
 });
-const source: DirectorySource = /\.xlsx$/i.test(file) ? { format: 'xlsx', data } : { format: 'yaml', text: data.toString('utf8') };
+const source: DirectorySource = /\.xlsx$/i.test(file)
+  ? { format: 'xlsx', data }
+  : { format: 'yaml', text: data.toString('utf8') };
 
 // While the bot runs, its own server (recorded in BOT_DATA_DIR/db/owner.json) is used, so the
 // bot sees the import at once; otherwise this command starts the recorded store itself.
 const server = config.mongodbUri
   ? undefined
-  : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' }).catch((error: unknown) => {
-      if (!isStoreRefusal(error)) throw error;
-      console.error(`${error.zh}\n${error.en}`);
-      process.exit(1);
-    });
+  : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' }).catch(
+      (error: unknown) => {
+        if (!isStoreRefusal(error)) throw error;
+        console.error(`${error.zh}\n${error.en}`);
+        process.exit(1);
+      },
+    );
 if (server?.shared) console.log('机器人正在运行：名录直接导入它正在使用的数据库。');
 const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
 
@@ -52,12 +59,21 @@ async function run(): Promise<number> {
   const models = bindModels(connection);
   await ensureIndexes(models);
   const credentials = config.feishu.credentials;
-  const client = credentials ? new lark.Client({ appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain }) : undefined;
+  const client = credentials
+    ? new lark.Client({ appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain })
+    : undefined;
   const contacts = client ? new FeishuContacts(client) : undefined;
   // Whether the bot is in each chat and may message each person: read-only, so a dry run checks too.
   const reach = client && credentials ? new FeishuReach(client, credentials.appId) : undefined;
-  if (!contacts) console.warn('未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号，也无法核对机器人是否在各群中、能否给每个人发消息。');
-  const outcome = await importDirectory(source, { store: new DirectoryStore(models, systemClock), contacts, reach }, { dryRun: values['dry-run'] });
+  if (!contacts)
+    console.warn(
+      '未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号，也无法核对机器人是否在各群中、能否给每个人发消息。',
+    );
+  const outcome = await importDirectory(
+    source,
+    { store: new DirectoryStore(models, systemClock), contacts, reach },
+    { dryRun: values['dry-run'] },
+  );
   const summary = summariseImport(outcome, { dryRun: values['dry-run'] });
   console.log(summary.title);
   for (const line of summary.lines) console.log(line);

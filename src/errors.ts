@@ -43,7 +43,10 @@ export class UserInputError extends AppError {
   readonly code = 'user_input';
   readonly isUserError = true;
 
-  constructor(readonly userMessage: string, readonly detail?: unknown) {
+  constructor(
+    readonly userMessage: string,
+    readonly detail?: unknown,
+  ) {
     super(userMessage);
     this.name = 'UserInputError';
   }
@@ -89,7 +92,11 @@ export class FeishuApiError extends AppError {
   }
 
   get isRateLimited(): boolean {
-    return this.httpStatus === 429 || this.feishuCode === FEISHU_RATE_LIMIT_CODE || this.feishuCode === FEISHU_FREQUENCY_LIMIT_CODE;
+    return (
+      this.httpStatus === 429 ||
+      this.feishuCode === FEISHU_RATE_LIMIT_CODE ||
+      this.feishuCode === FEISHU_FREQUENCY_LIMIT_CODE
+    );
   }
 
   /** Worth retrying: rate limits and server-side faults. A plain "no" is final. */

@@ -1,8 +1,8 @@
 import { loadConfigOrExit } from './config/load-or-exit.js';
-import { createLogger } from './log/logger.js';
-import { startBot, type RunningBot } from './main/start-bot.js';
-import { startLocalFeishu, writeLocalSession } from './local/local-feishu.js';
 import type { FakeFeishu } from './feishu/fake/fake-feishu.js';
+import { startLocalFeishu, writeLocalSession } from './local/local-feishu.js';
+import { createLogger } from './log/logger.js';
+import { type RunningBot, startBot } from './main/start-bot.js';
 import { isStoreRefusal } from './store/provision/store-refusal.js';
 
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGTERM / SIGINT. */
@@ -73,6 +73,8 @@ main().catch((error: unknown) => {
     process.stderr.write(`河湖长助手未启动 / not started:\n${error.zh}\n${error.en}\n`);
     process.exit(1);
   }
-  process.stderr.write(`河湖长助手 failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `河湖长助手 failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

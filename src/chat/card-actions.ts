@@ -34,7 +34,8 @@ export function cardValue<T>(schema: z.ZodType<T>, value: unknown): T {
 /** A form's values as its schema says, or the first thing wrong, in Chinese. */
 export function formOf<T>(schema: z.ZodType<T>, formValue: Record<string, unknown> | undefined): T {
   const parsed = schema.safeParse(formValue ?? {});
-  if (!parsed.success) throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
+  if (!parsed.success)
+    throw new UserInputError(parsed.error.issues[0]?.message ?? '表单内容不完整', parsed.error.issues);
   return parsed.data;
 }
 
@@ -47,11 +48,15 @@ export function done(content: string, card: Record<string, unknown>): TapAnswer 
  * Runs a tap; when it was on an outdated card or lost to a concurrent one, answers with the
  * polite warning and the card as it now stands instead.
  */
-export async function refreshedOnStale(work: () => Promise<TapAnswer>, current: () => Promise<Record<string, unknown>>): Promise<TapAnswer> {
+export async function refreshedOnStale(
+  work: () => Promise<TapAnswer>,
+  current: () => Promise<Record<string, unknown>>,
+): Promise<TapAnswer> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await current() };
+    if (error instanceof StaleError)
+      return { toast: { type: 'warning', content: error.userMessage }, card: await current() };
     throw error;
   }
 }
@@ -63,7 +68,10 @@ export async function refreshedOnStale(work: () => Promise<TapAnswer>, current: 
  */
 export type TapAnswer = CardActionResponse & { form?: { card: CardJson; title: string } };
 
-export type CardActionHandler = (input: CardActionInput & { action: ActionValue }, ctx: EventContext) => Promise<TapAnswer>;
+export type CardActionHandler = (
+  input: CardActionInput & { action: ActionValue },
+  ctx: EventContext,
+) => Promise<TapAnswer>;
 
 /** A form that opens in the tapper's own chat with the bot, named by its card's title. */
 export function privateForm(card: CardJson): TapAnswer {
@@ -99,7 +107,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -110,7 +121,9 @@ function canonical(value: unknown): string {
  * the same submission from a form re-shown in place with new values.
  */
 function submissionKey(input: CardActionInput, messageId: string): string {
-  const digest = createHash('sha256').update(canonical({ by: input.operatorOpenId, value: input.value, form: input.formValue })).digest('base64url');
+  const digest = createHash('sha256')
+    .update(canonical({ by: input.operatorOpenId, value: input.value, form: input.formValue }))
+    .digest('base64url');
   return `form:${messageId}:${digest}`;
 }
 
@@ -149,7 +162,10 @@ export class CardActionRouter {
       ctx.log.warn({ value: input.value }, 'card action not recognised');
       return errorToast(REPLIES.unknownAction);
     }
-    const key = this.once.has(parsed.data.a) && input.formValue !== undefined && input.messageId ? submissionKey(input, input.messageId) : undefined;
+    const key =
+      this.once.has(parsed.data.a) && input.formValue !== undefined && input.messageId
+        ? submissionKey(input, input.messageId)
+        : undefined;
     if (key) {
       const claim = await this.submissions.begin(key, input.operatorOpenId);
       if (!claim.first) {
@@ -165,7 +181,9 @@ export class CardActionRouter {
       if (key) {
         // Only what took effect is kept: a refusal or a stale card leaves the form open to another try.
         const refused = answer.toast?.type === 'error' || answer.toast?.type === 'warning';
-        await (refused ? this.submissions.release(key) : this.submissions.settle(key, JSON.stringify({ card: answer.card })));
+        await (refused
+          ? this.submissions.release(key)
+          : this.submissions.settle(key, JSON.stringify({ card: answer.card })));
       }
       return await this.deliver(answer, input, ctx);
     } catch (error) {
@@ -178,9 +196,17 @@ export class CardActionRouter {
     }
   }
 
-  private async deliver({ form, ...answer }: TapAnswer, input: CardActionInput, ctx: EventContext): Promise<CardActionResponse> {
+  private async deliver(
+    { form, ...answer }: TapAnswer,
+    input: CardActionInput,
+    ctx: EventContext,
+  ): Promise<CardActionResponse> {
     if (form) {
-      await this.messenger.send(`form:${ctx.eventId}`, { openId: input.operatorOpenId }, { kind: 'card', card: form.card });
+      await this.messenger.send(
+        `form:${ctx.eventId}`,
+        { openId: input.operatorOpenId },
+        { kind: 'card', card: form.card },
+      );
       return { toast: { type: 'info', content: REPLIES.formSentPrivately(form.title) } };
     }
     if (answer.card && input.messageId && (await this.messenger.keyOfMessage(input.messageId)) !== undefined) {

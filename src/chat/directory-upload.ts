@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { inOffices } from '../domain/directory/directory.js';
-import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import { directoryImportCard } from '../feishu/cards/directory-import-card.js';
+import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { DirectoryStore } from '../store/directory-store.js';
-import { importDirectory, type DirectorySource } from '../workflows/directory/import-directory.js';
+import { type DirectorySource, importDirectory } from '../workflows/directory/import-directory.js';
 import { summariseImport } from '../workflows/directory/import-summary.js';
 import type { ContactDirectory, MessageBody, MessageFiles } from '../workflows/ports.js';
 
@@ -19,7 +19,8 @@ const filesTaken = (name: string) =>
     '· 考核细则：文件名含“考核”的 YAML 文件（.yaml / .yml），仅区河长制办公室人员',
     '纪要、方案等文件的附件，请在该文件卡片的话题中回复上传；巡河和问题的照片，请在对应卡片的话题中回复。',
   ].join('\n');
-const OTHER_FILES = '机器人不接收直接发来的文件。纪要、方案等文件的附件，请在该文件卡片的话题中回复上传；巡河和问题的照片，请在对应卡片的话题中回复。';
+const OTHER_FILES =
+  '机器人不接收直接发来的文件。纪要、方案等文件的附件，请在该文件卡片的话题中回复上传；巡河和问题的照片，请在对应卡片的话题中回复。';
 
 /**
  * Office staff update the directory by sending the roster workbook (or the YAML file) to the
@@ -32,7 +33,11 @@ export class DirectoryUpload {
   ) {}
 
   /** Handles a file message if it is a roster; returns false for anything else. */
-  async handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> {
+  async handle(
+    message: IncomingMessage,
+    reply: (body: MessageBody) => Promise<void>,
+    ctx: EventContext,
+  ): Promise<boolean> {
     if (message.messageType !== 'file' || message.chatType !== 'p2p') return false;
     const content = FileContentSchema.safeParse(message.content);
     if (!content.success) return false;
@@ -46,7 +51,10 @@ export class DirectoryUpload {
       // directly that reaches here is one nothing takes: say which files the bot does take.
       if (message.rootId) return false;
       ctx.log.info({ fileName: name }, 'file of an unsupported type');
-      await reply({ kind: 'text', text: directory && sender && inOffices(directory, sender.id) ? filesTaken(name) : OTHER_FILES });
+      await reply({
+        kind: 'text',
+        text: directory && sender && inOffices(directory, sender.id) ? filesTaken(name) : OTHER_FILES,
+      });
       return true;
     }
     if (!directory || !sender || !inOffices(directory, sender.id)) {

@@ -1,15 +1,25 @@
 import { z } from 'zod';
 import { MEETING_KIND_NAMES, MEETING_KINDS, type MeetingKind } from '../domain/meetings/meeting.js';
 import { UserInputError } from '../errors.js';
+import { DRAFT_INPUT_PARTS } from '../feishu/cards/document-cards.js';
+import { joinInputs, partNames } from '../feishu/cards/limits.js';
 import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { DocumentService } from '../workflows/documents/document-service.js';
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
-import type { QueryService } from '../workflows/queries/query-service.js';
 import type { MessageBody } from '../workflows/ports.js';
-import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
+import type { QueryService } from '../workflows/queries/query-service.js';
+import {
+  ActionValueSchema,
+  type CardActionRouter,
+  cardValue,
+  done,
+  formOf,
+  PickedDaySchema,
+  privateForm,
+  refreshedOnStale,
+  type TapAnswer,
+} from './card-actions.js';
 import type { Command } from './commands/command.js';
-import { DRAFT_INPUT_PARTS } from '../feishu/cards/document-cards.js';
-import { joinInputs, partNames } from '../feishu/cards/limits.js';
 
 const id = z.string().min(1).max(64);
 const DocButton = ActionValueSchema.extend({ id, v: z.number().int().positive() });
@@ -27,7 +37,9 @@ const ItemForm = z.object({
   unit: z.string({ error: '请选择责任单位' }).min(1, '请选择责任单位'),
   date: PickedDaySchema,
 });
-const ReturnForm = z.object({ comment: z.string({ error: '请写明修改意见' }).trim().min(1, '请写明修改意见').max(1000) });
+const ReturnForm = z.object({
+  comment: z.string({ error: '请写明修改意见' }).trim().min(1, '请写明修改意见').max(1000),
+});
 const stringList = z.array(z.string().min(1).max(128)).max(200).default([]);
 const ScheduleForm = z.object({
   kind: z.enum(MEETING_KINDS as [MeetingKind, ...MeetingKind[]], { error: '请选择会议类型' }),
@@ -41,14 +53,31 @@ const ScheduleForm = z.object({
 });
 /** Each field of the drafting form comes in several inputs of ≤ 1000 characters (`goals`, `goals_2` …), joined here. */
 const DraftForm = z
-  .object(Object.fromEntries(Object.entries(DRAFT_INPUT_PARTS).flatMap(([field, n]) => partNames(field, n).map((name) => [name, optionalText]))))
+  .object(
+    Object.fromEntries(
+      Object.entries(DRAFT_INPUT_PARTS).flatMap(([field, n]) =>
+        partNames(field, n).map((name) => [name, optionalText]),
+      ),
+    ),
+  )
   .transform((f) => {
-    const field = (name: keyof typeof DRAFT_INPUT_PARTS) => joinInputs(partNames(name, DRAFT_INPUT_PARTS[name]).map((part) => f[part])) || undefined;
-    return { goals: field('goals'), problems: field('problems'), tasks: field('tasks'), responsibilities: field('responsibilities'), body: field('body') };
+    const field = (name: keyof typeof DRAFT_INPUT_PARTS) =>
+      joinInputs(partNames(name, DRAFT_INPUT_PARTS[name]).map((part) => f[part])) || undefined;
+    return {
+      goals: field('goals'),
+      problems: field('problems'),
+      tasks: field('tasks'),
+      responsibilities: field('responsibilities'),
+      body: field('body'),
+    };
   });
 
 /** The buttons on meeting and document cards, and the scheduling and drafting forms. */
-export function registerDocumentActions(router: CardActionRouter, documents: DocumentService, meetings: MeetingService): void {
+export function registerDocumentActions(
+  router: CardActionRouter,
+  documents: DocumentService,
+  meetings: MeetingService,
+): void {
   // A stale or concurrent tap is refused with the card as it now stands.
   const refreshed = (operator: string, docId: string, messageId: string | undefined, work: () => Promise<TapAnswer>) =>
     refreshedOnStale(work, () => documents.view(operator, docId, messageId));
@@ -59,53 +88,97 @@ export function registerDocumentActions(router: CardActionRouter, documents: Doc
   });
   router.register('doc.itemForm', async (input) => {
     const v = cardValue(OptionalItemButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => privateForm(await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n)));
-  });
-  router.register('doc.saveItem', async (input) => {
-    const v = cardValue(OptionalItemButton, input.action);
-    const f = formOf(ItemForm, input.formValue);
     return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      done('已保存', await documents.saveItem(input.operatorOpenId, v.id, v.v, { n: v.n, text: f.text, unitId: f.unit, deadline: f.date }, input.messageId)),
+      privateForm(await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n)),
     );
-  }, { once: true });
+  });
+  router.register(
+    'doc.saveItem',
+    async (input) => {
+      const v = cardValue(OptionalItemButton, input.action);
+      const f = formOf(ItemForm, input.formValue);
+      return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+        done(
+          '已保存',
+          await documents.saveItem(
+            input.operatorOpenId,
+            v.id,
+            v.v,
+            { n: v.n, text: f.text, unitId: f.unit, deadline: f.date },
+            input.messageId,
+          ),
+        ),
+      );
+    },
+    { once: true },
+  );
   router.register('doc.removeItem', async (input) => {
     const v = cardValue(ItemButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已删除', await documents.removeItem(input.operatorOpenId, v.id, v.v, v.n, input.messageId)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+      done('已删除', await documents.removeItem(input.operatorOpenId, v.id, v.v, v.n, input.messageId)),
+    );
   });
   router.register('doc.submit', async (input) => {
     const v = cardValue(DocButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已提交审定', await documents.submit(input.operatorOpenId, v.id, v.v, input.messageId)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+      done('已提交审定', await documents.submit(input.operatorOpenId, v.id, v.v, input.messageId)),
+    );
   });
   router.register('doc.approve', async (input) => {
     const v = cardValue(DocButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已审定通过并印发', await documents.approve(input.operatorOpenId, v.id, v.v, input.messageId)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+      done('已审定通过并印发', await documents.approve(input.operatorOpenId, v.id, v.v, input.messageId)),
+    );
   });
   router.register('doc.return', async (input) => {
     const v = cardValue(DocButton, input.action);
     const f = formOf(ReturnForm, input.formValue);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('已退回修改', await documents.returnDraft(input.operatorOpenId, v.id, v.v, f.comment, input.messageId)));
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+      done('已退回修改', await documents.returnDraft(input.operatorOpenId, v.id, v.v, f.comment, input.messageId)),
+    );
   });
-  router.register('doc.create', async (input) => {
-    const v = cardValue(CreateButton, input.action);
-    const f = formOf(DraftForm, input.formValue);
-    return done('草稿已生成', await meetings.createDraft(input.operatorOpenId, v.k, v.w, f, input.messageId));
-  }, { once: true });
+  router.register(
+    'doc.create',
+    async (input) => {
+      const v = cardValue(CreateButton, input.action);
+      const f = formOf(DraftForm, input.formValue);
+      return done('草稿已生成', await meetings.createDraft(input.operatorOpenId, v.k, v.w, f, input.messageId));
+    },
+    { once: true },
+  );
   router.register('meeting.cancel', async (input) => {
     const v = cardValue(ViewButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id, input.messageId)));
-  });
-  router.register('meeting.create', async (input) => {
-    const f = formOf(ScheduleForm, input.formValue);
-    const card = await meetings.schedule(
-      input.operatorOpenId,
-      { kind: f.kind, waterBodyId: f.water || undefined, title: f.title, day: f.date, time: f.time, place: f.place, units: f.units, people: f.people },
-      input.messageId,
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+      done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id, input.messageId)),
     );
-    return done('会议通知已发出', card);
-  }, { once: true });
+  });
+  router.register(
+    'meeting.create',
+    async (input) => {
+      const f = formOf(ScheduleForm, input.formValue);
+      const card = await meetings.schedule(
+        input.operatorOpenId,
+        {
+          kind: f.kind,
+          waterBodyId: f.water || undefined,
+          title: f.title,
+          day: f.date,
+          time: f.time,
+          place: f.place,
+          units: f.units,
+          people: f.people,
+        },
+        input.messageId,
+      );
+      return done('会议通知已发出', card);
+    },
+    { once: true },
+  );
 }
 
-const KIND_BY_NAME = new Map<string, MeetingKind>(MEETING_KINDS.flatMap((k) => [[MEETING_KIND_NAMES[k], k] as [string, MeetingKind], [k, k] as [string, MeetingKind]]));
+const KIND_BY_NAME = new Map<string, MeetingKind>(
+  MEETING_KINDS.flatMap((k) => [[MEETING_KIND_NAMES[k], k] as [string, MeetingKind], [k, k] as [string, MeetingKind]]),
+);
 
 /** `/安排会议 [会议类型]`: the scheduling form. */
 export function scheduleCommand(meetings: MeetingService): Command {
@@ -119,7 +192,10 @@ export function scheduleCommand(meetings: MeetingService): Command {
     async run(ctx) {
       const word = ctx.args.split(/\s+/)[0] ?? '';
       const kind = word ? KIND_BY_NAME.get(word) : undefined;
-      if (word && !kind) throw new UserInputError(`没有“${word}”这类会议，可选：${MEETING_KINDS.map((k) => MEETING_KIND_NAMES[k]).join('、')}`);
+      if (word && !kind)
+        throw new UserInputError(
+          `没有“${word}”这类会议，可选：${MEETING_KINDS.map((k) => MEETING_KIND_NAMES[k]).join('、')}`,
+        );
       await ctx.replyForm('安排会议', await meetings.scheduleForm(ctx.message.senderOpenId, kind));
     },
   };
@@ -146,7 +222,10 @@ export function draftCommand(meetings: MeetingService): Command {
     async run(ctx) {
       const [word = '', ...rest] = ctx.args.split(/\s+/);
       const kind = DRAFT_BY_NAME[word];
-      if (!kind) throw new UserInputError('请写明起草什么，例如：/起草 四张清单 大渡河（可选：四张清单、一河一策、健康评价报告）');
+      if (!kind)
+        throw new UserInputError(
+          '请写明起草什么，例如：/起草 四张清单 大渡河（可选：四张清单、一河一策、健康评价报告）',
+        );
       await ctx.replyForm(`起草${word}`, await meetings.draftForm(ctx.message.senderOpenId, kind, rest.join(' ')));
     },
   };
@@ -199,13 +278,21 @@ const FileSchema = z.object({ file_key: z.string().min(1), file_name: z.string()
 export class DocumentThreadReplies {
   constructor(private readonly documents: DocumentService) {}
 
-  async handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> {
+  async handle(
+    message: IncomingMessage,
+    reply: (body: MessageBody) => Promise<void>,
+    ctx: EventContext,
+  ): Promise<boolean> {
     if (!message.rootId) return false;
     let answer: string | undefined;
     if (message.messageType === 'file') {
       const file = FileSchema.safeParse(message.content);
       if (!file.success) return false;
-      answer = await this.documents.attachFromThread(message.senderOpenId, message.rootId, { messageId: message.messageId, fileKey: file.data.file_key, name: file.data.file_name });
+      answer = await this.documents.attachFromThread(message.senderOpenId, message.rootId, {
+        messageId: message.messageId,
+        fileKey: file.data.file_key,
+        name: file.data.file_name,
+      });
     } else if ((message.messageType === 'text' || message.messageType === 'post') && !message.text.startsWith('/')) {
       // A rich-text reply (words with a picture or formatting) is read for its 议定： lines too.
       answer = await this.documents.linesFromThread(message.senderOpenId, message.rootId, message.text);

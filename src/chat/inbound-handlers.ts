@@ -30,7 +30,11 @@ export class ChatHandlers implements InboundHandlers {
   async onMenu(tap: MenuTap, ctx: EventContext): Promise<void> {
     const command = this.commands.find(tap.eventKey);
     if (!command) {
-      await this.messenger.send(`menu:${ctx.eventId}`, { openId: tap.operatorOpenId }, { kind: 'text', text: REPLIES.unknownMenu });
+      await this.messenger.send(
+        `menu:${ctx.eventId}`,
+        { openId: tap.operatorOpenId },
+        { kind: 'text', text: REPLIES.unknownMenu },
+      );
       return;
     }
     // A menu tap is a command typed in the person's direct chat with the bot.
@@ -50,9 +54,12 @@ export class ChatHandlers implements InboundHandlers {
       },
       args: '',
       log: ctx.log.child({ command: command.name, via: 'menu' }),
-      reply: (body, part = 'main') => this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, body),
-      sendFile: (file, part = 'file') => this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, file),
-      replyForm: (_title, card) => this.messenger.send(`menu:${ctx.eventId}:form`, { openId: tap.operatorOpenId }, { kind: 'card', card }),
+      reply: (body, part = 'main') =>
+        this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, body),
+      sendFile: (file, part = 'file') =>
+        this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, file),
+      replyForm: (_title, card) =>
+        this.messenger.send(`menu:${ctx.eventId}:form`, { openId: tap.operatorOpenId }, { kind: 'card', card }),
     });
   }
 }

@@ -4,7 +4,16 @@ import { UserInputError } from '../errors.js';
 import type { ActionInput, IssueService } from '../workflows/issues/issue-service.js';
 import type { IssueSupervision } from '../workflows/issues/supervision.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
-import { ActionValueSchema, cardValue, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
+import {
+  ActionValueSchema,
+  type CardActionRouter,
+  cardValue,
+  formOf,
+  PickedDaySchema,
+  privateForm,
+  refreshedOnStale,
+  type TapAnswer,
+} from './card-actions.js';
 import type { Command } from './commands/command.js';
 import { photosOf } from './message-photos.js';
 
@@ -22,17 +31,30 @@ const ACTION_TYPES = [
 ] as const;
 
 /** `{ a, id: problem key, v: version the card showed, t: action }` on every problem button. */
-const IssueButtonSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive(), t: z.enum(ACTION_TYPES) });
+const IssueButtonSchema = ActionValueSchema.extend({
+  id: z.string().min(1).max(64),
+  v: z.number().int().positive(),
+  t: z.enum(ACTION_TYPES),
+});
 const ViewSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64) });
 /** `{ a, id: problem key, v: version the list showed }` on the withdrawn patrol's problem list. */
 const DecisionSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive() });
-const NoticeSchema = ActionValueSchema.extend({ id: z.string().min(1).max(200), k: z.enum(['prompt', 'bulletin', 'dismiss']) });
+const NoticeSchema = ActionValueSchema.extend({
+  id: z.string().min(1).max(200),
+  k: z.enum(['prompt', 'bulletin', 'dismiss']),
+});
 
-const text = (message: string) => z.string({ error: message }).trim().min(1, message).max(1000, '内容过长，请精简到 1000 字以内');
+const text = (message: string) =>
+  z.string({ error: message }).trim().min(1, message).max(1000, '内容过长，请精简到 1000 字以内');
 
 /** Each action's form fields, with the Chinese answer for what is missing. */
 const FORMS = {
-  assign: z.object({ unit: z.string({ error: '请选择承办单位' }).min(1, '请选择承办单位'), department: z.string().optional(), date: PickedDaySchema, text: text('请填写整改要求') }),
+  assign: z.object({
+    unit: z.string({ error: '请选择承办单位' }).min(1, '请选择承办单位'),
+    department: z.string().optional(),
+    date: PickedDaySchema,
+    text: text('请填写整改要求'),
+  }),
   returnResponsibility: z.object({ text: text('请说明退回理由') }),
   progress: z.object({ text: text('请填写进展内容') }),
   requestClose: z.object({ text: text('请说明整改情况并附佐证') }),
@@ -88,7 +110,11 @@ const DONE: Partial<Record<(typeof ACTION_TYPES)[number], string>> = {
 };
 
 /** The buttons on problem cards, the registration form, and the office's 提示/通报 decision. */
-export function registerIssueActions(router: CardActionRouter, issues: IssueService, supervision: IssueSupervision): void {
+export function registerIssueActions(
+  router: CardActionRouter,
+  issues: IssueService,
+  supervision: IssueSupervision,
+): void {
   // A stale or concurrent tap is refused with the card as it now stands.
   const refreshed = (operator: string, id: string, messageId: string | undefined, work: () => Promise<TapAnswer>) =>
     refreshedOnStale(work, () => issues.view(operator, id, messageId));
@@ -98,45 +124,71 @@ export function registerIssueActions(router: CardActionRouter, issues: IssueServ
   });
   router.register('issue.form', async (input) => {
     const v = cardValue(IssueButtonSchema, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => privateForm(await issues.openForm(input.operatorOpenId, v.id, v.v, v.t)));
-  });
-  router.register('issue.act', async (input, ctx) => {
-    const v = cardValue(IssueButtonSchema, input.action);
-    const action = actionInput(v.t, input.formValue);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () => ({
-      toast: { type: 'success', content: DONE[v.t] ?? '已处理' },
-      card: await issues.act(input.operatorOpenId, v.id, v.v, action, ctx.eventId, input.messageId),
-    }));
-    // Buttons without a form (接收, 核查通过) carry no form values and are not claimed.
-  }, { once: true });
-  router.register('issue.create', async (input) => {
-    const f = formOf(RegisterSchema, input.formValue);
-    const card = await issues.register(
-      input.operatorOpenId,
-      { waterBodyId: f.water, townshipId: f.township || undefined, place: f.place, description: f.description, category: f.category, urgency: f.urgency },
-      input.messageId,
+    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
+      privateForm(await issues.openForm(input.operatorOpenId, v.id, v.v, v.t)),
     );
-    return { toast: { type: 'success', content: '问题已登记，已送区河长制办公室交办' }, card };
-  }, { once: true });
+  });
+  router.register(
+    'issue.act',
+    async (input, ctx) => {
+      const v = cardValue(IssueButtonSchema, input.action);
+      const action = actionInput(v.t, input.formValue);
+      return refreshed(input.operatorOpenId, v.id, input.messageId, async () => ({
+        toast: { type: 'success', content: DONE[v.t] ?? '已处理' },
+        card: await issues.act(input.operatorOpenId, v.id, v.v, action, ctx.eventId, input.messageId),
+      }));
+      // Buttons without a form (接收, 核查通过) carry no form values and are not claimed.
+    },
+    { once: true },
+  );
+  router.register(
+    'issue.create',
+    async (input) => {
+      const f = formOf(RegisterSchema, input.formValue);
+      const card = await issues.register(
+        input.operatorOpenId,
+        {
+          waterBodyId: f.water,
+          townshipId: f.township || undefined,
+          place: f.place,
+          description: f.description,
+          category: f.category,
+          urgency: f.urgency,
+        },
+        input.messageId,
+      );
+      return { toast: { type: 'success', content: '问题已登记，已送区河长制办公室交办' }, card };
+    },
+    { once: true },
+  );
   // A withdrawn patrol's problems, on the card listing them to its recorder: the list answers.
   router.register('issue.withdrawFromPatrol', async (input) => {
     const v = cardValue(DecisionSchema, input.action);
     return refreshedOnStale(
-      async () => ({ toast: { type: 'success', content: '问题已撤销' }, card: await issues.withdrawFromPatrol(input.operatorOpenId, v.id, v.v) }),
+      async () => ({
+        toast: { type: 'success', content: '问题已撤销' },
+        card: await issues.withdrawFromPatrol(input.operatorOpenId, v.id, v.v),
+      }),
       () => issues.withdrawalCardOf(v.id),
     );
   });
   router.register('issue.keepFromPatrol', async (input) => {
     const v = cardValue(DecisionSchema, input.action);
     return refreshedOnStale(
-      async () => ({ toast: { type: 'success', content: '问题已保留，继续办理' }, card: await issues.keepFromPatrol(input.operatorOpenId, v.id, v.v) }),
+      async () => ({
+        toast: { type: 'success', content: '问题已保留，继续办理' },
+        card: await issues.keepFromPatrol(input.operatorOpenId, v.id, v.v),
+      }),
       () => issues.withdrawalCardOf(v.id),
     );
   });
   router.register('notice.decide', async (input) => {
     const v = cardValue(NoticeSchema, input.action);
     return refreshedOnStale(
-      async () => ({ toast: { type: 'success', content: v.k === 'dismiss' ? '已记录：暂不处理' : '已确认，计入年度考核' }, card: await supervision.decide(input.operatorOpenId, v.id, v.k) }),
+      async () => ({
+        toast: { type: 'success', content: v.k === 'dismiss' ? '已记录：暂不处理' : '已确认，计入年度考核' },
+        card: await supervision.decide(input.operatorOpenId, v.id, v.k),
+      }),
       () => supervision.card(v.id),
     );
   });
@@ -170,7 +222,16 @@ export function progressCommand(issues: IssueService): Command {
       const [, ref, note = ''] = /^(\S+)\s*([\s\S]*)$/.exec(ctx.args) ?? [];
       if (!ref) throw new UserInputError('请写明问题编号和进展，例如：/进展 0042 已清运一半');
       // Photos pasted into the same rich-text message go with the note.
-      await ctx.reply({ kind: 'text', text: await issues.progressByRef(ctx.message.senderOpenId, ref, note, ctx.message.messageId || ref, photosOf(ctx.message)) });
+      await ctx.reply({
+        kind: 'text',
+        text: await issues.progressByRef(
+          ctx.message.senderOpenId,
+          ref,
+          note,
+          ctx.message.messageId || ref,
+          photosOf(ctx.message),
+        ),
+      });
     },
   };
 }

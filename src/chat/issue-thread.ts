@@ -15,12 +15,21 @@ const PROGRESS_KINDS = new Set(['text', 'image', 'post']);
 export class IssueThreadReplies {
   constructor(private readonly issues: IssueService) {}
 
-  async handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> {
+  async handle(
+    message: IncomingMessage,
+    reply: (body: MessageBody) => Promise<void>,
+    ctx: EventContext,
+  ): Promise<boolean> {
     if (!message.rootId || !PROGRESS_KINDS.has(message.messageType)) return false;
     const text = message.text.trim();
     if (parseCommandLine(text) || (!text && message.images.length === 0)) return false;
     const photos = photosOf(message);
-    const answer = await this.issues.progressFromThread(message.senderOpenId, message.rootId, { text, photos }, message.messageId);
+    const answer = await this.issues.progressFromThread(
+      message.senderOpenId,
+      message.rootId,
+      { text, photos },
+      message.messageId,
+    );
     if (answer === undefined) return false;
     ctx.log.info({ kind: message.messageType, photos: photos.length }, 'issue thread reply handled');
     await reply({ kind: 'text', text: answer });

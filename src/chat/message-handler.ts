@@ -2,8 +2,8 @@ import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { CardJson, MessageBody, Messenger, OutgoingFile } from '../workflows/ports.js';
 import type { CommandContext } from './commands/command.js';
 import { parseCommandLine } from './commands/parse.js';
-import { runCommand } from './commands/run-command.js';
 import type { CommandRegistry } from './commands/registry.js';
+import { runCommand } from './commands/run-command.js';
 import { REPLIES } from './replies.js';
 
 export interface MessageHandlerDeps {
@@ -12,7 +12,9 @@ export interface MessageHandlerDeps {
   /** The bot's own open_id, to tell whether a group message @-mentions it. */
   botOpenId: () => Promise<string | undefined>;
   /** Handlers for files people send (e.g. a roster workbook); each says whether it took the message. */
-  fileHandlers?: Array<{ handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> }>;
+  fileHandlers?: Array<{
+    handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean>;
+  }>;
 }
 
 /**
@@ -49,13 +51,25 @@ export class MessageHandler {
       return;
     }
     // A file cannot be a reply in Feishu: it goes to the same conversation as a new message.
-    const sendFile = (file: OutgoingFile, part = 'file') => this.deps.messenger.send(`reply:${ctx.eventId}:${part}`, { chatId: message.chatId }, file);
+    const sendFile = (file: OutgoingFile, part = 'file') =>
+      this.deps.messenger.send(`reply:${ctx.eventId}:${part}`, { chatId: message.chatId }, file);
     const replyForm = async (title: string, card: CardJson) => {
       if (message.chatType === 'p2p') return reply({ kind: 'card', card }, 'form');
-      await this.deps.messenger.send(`reply:${ctx.eventId}:form`, { openId: message.senderOpenId }, { kind: 'card', card });
+      await this.deps.messenger.send(
+        `reply:${ctx.eventId}:form`,
+        { openId: message.senderOpenId },
+        { kind: 'card', card },
+      );
       await reply({ kind: 'text', text: REPLIES.formSentPrivately(title) }, 'form-notice');
     };
-    const commandCtx: CommandContext = { message, args: parsed.args, log: ctx.log.child({ command: command.name }), reply, sendFile, replyForm };
+    const commandCtx: CommandContext = {
+      message,
+      args: parsed.args,
+      log: ctx.log.child({ command: command.name }),
+      reply,
+      sendFile,
+      replyForm,
+    };
     await runCommand(command, commandCtx);
   }
 

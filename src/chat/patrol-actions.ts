@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { StaleError, UserInputError } from '../errors.js';
 import type { PatrolService } from '../workflows/patrols/patrol-service.js';
-import type { QueryService } from '../workflows/queries/query-service.js';
 import type { Messenger } from '../workflows/ports.js';
-import { ActionValueSchema, cardValue, PickedDaySchema, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
+import type { QueryService } from '../workflows/queries/query-service.js';
+import {
+  ActionValueSchema,
+  type CardActionRouter,
+  cardValue,
+  PickedDaySchema,
+  privateForm,
+  type TapAnswer,
+} from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 /** `{ a, d: duty key, p: period key }` on every patrol button. */
@@ -20,7 +27,11 @@ const PatrolFormSchema = z.object({
 /** A correction or withdrawal names the patrol and the version the card showed. */
 const RecordValueSchema = PatrolValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive() });
 
-const lines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 function formInput(formValue: Record<string, unknown> | undefined) {
   const form = PatrolFormSchema.safeParse(formValue ?? {});
@@ -46,31 +57,42 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
     const v = cardValue(PatrolValueSchema, input.action);
     return { card: await patrols.currentCard(v.d, v.p) };
   });
-  router.register('patrol.submit', async (input) => {
-    const v = cardValue(PatrolValueSchema, input.action);
-    const card = await patrols.submit(input.operatorOpenId, v.d, v.p, formInput(input.formValue));
-    return { toast: { type: 'success', content: '巡河已记录' }, card };
-  }, { once: true });
+  router.register(
+    'patrol.submit',
+    async (input) => {
+      const v = cardValue(PatrolValueSchema, input.action);
+      const card = await patrols.submit(input.operatorOpenId, v.d, v.p, formInput(input.formValue));
+      return { toast: { type: 'success', content: '巡河已记录' }, card };
+    },
+    { once: true },
+  );
   // A stale correction or withdrawal is refused with the card as it now stands.
   const refreshed = async (v: { d: string; p: string }, work: () => Promise<TapAnswer>): Promise<TapAnswer> => {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof StaleError) return { toast: { type: 'warning', content: error.userMessage }, card: await patrols.currentCard(v.d, v.p) };
+      if (error instanceof StaleError)
+        return { toast: { type: 'warning', content: error.userMessage }, card: await patrols.currentCard(v.d, v.p) };
       throw error;
     }
   };
   router.register('patrol.edit', async (input) => {
     const v = cardValue(RecordValueSchema, input.action);
-    return refreshed(v, async () => privateForm(await patrols.openCorrection(input.operatorOpenId, v.d, v.p, v.id, v.v)));
+    return refreshed(v, async () =>
+      privateForm(await patrols.openCorrection(input.operatorOpenId, v.d, v.p, v.id, v.v)),
+    );
   });
-  router.register('patrol.correct', async (input) => {
-    const v = cardValue(RecordValueSchema, input.action);
-    return refreshed(v, async () => ({
-      toast: { type: 'success', content: '巡河记录已更正' },
-      card: await patrols.correct(input.operatorOpenId, v.d, v.p, v.id, v.v, formInput(input.formValue)),
-    }));
-  }, { once: true });
+  router.register(
+    'patrol.correct',
+    async (input) => {
+      const v = cardValue(RecordValueSchema, input.action);
+      return refreshed(v, async () => ({
+        toast: { type: 'success', content: '巡河记录已更正' },
+        card: await patrols.correct(input.operatorOpenId, v.d, v.p, v.id, v.v, formInput(input.formValue)),
+      }));
+    },
+    { once: true },
+  );
   router.register('patrol.withdraw', async (input) => {
     const v = cardValue(RecordValueSchema, input.action);
     return refreshed(v, async () => ({
@@ -83,7 +105,10 @@ export function registerPatrolActions(router: CardActionRouter, patrols: PatrolS
     const day = PickedDaySchema.safeParse(input.option ?? '');
     if (!day.success) throw new UserInputError('请选择计划巡河的日期');
     const card = await patrols.plan(input.operatorOpenId, v.d, v.p, day.data);
-    return { toast: { type: 'success', content: `已安排于${day.data.month}月${day.data.day}日巡河，届时前不再提醒` }, card };
+    return {
+      toast: { type: 'success', content: `已安排于${day.data.month}月${day.data.day}日巡河，届时前不再提醒` },
+      card,
+    };
   });
   router.register('patrol.focus', async (input) => {
     const v = cardValue(FocusValueSchema, input.action);
@@ -110,12 +135,18 @@ export function keyProblemsCommand(patrols: PatrolService): Command {
     example: '/重难点 野牛河 金河镇段汛期河道淤积；沿河养殖废水收集不全',
     async run(ctx) {
       const [, water, rest = ''] = /^(\S+)\s*([\s\S]*)$/.exec(ctx.args) ?? [];
-      const items = rest.split(/[；;\n]/).map((s) => s.replace(/^\d+[.、．]\s*/, '').trim()).filter(Boolean);
+      const items = rest
+        .split(/[；;\n]/)
+        .map((s) => s.replace(/^\d+[.、．]\s*/, '').trim())
+        .filter(Boolean);
       if (!water) throw new UserInputError('请写明河湖名称，例如：/重难点 野牛河 汛期河道淤积');
       const result = await patrols.setKeyProblems(ctx.message.senderOpenId, water, items);
       await ctx.reply({
         kind: 'text',
-        text: result.count > 0 ? `已更新${result.waterBodyName}的重难点问题，共 ${result.count} 条。` : `已清空${result.waterBodyName}的重难点问题。`,
+        text:
+          result.count > 0
+            ? `已更新${result.waterBodyName}的重难点问题，共 ${result.count} 条。`
+            : `已清空${result.waterBodyName}的重难点问题。`,
       });
     },
   };

@@ -5,7 +5,11 @@ import type { MessageBody } from '../workflows/ports.js';
 import { parseCommandLine } from './commands/parse.js';
 import { photosOf } from './message-photos.js';
 
-const LocationSchema = z.object({ name: z.string().default('位置'), latitude: z.coerce.string(), longitude: z.coerce.string() });
+const LocationSchema = z.object({
+  name: z.string().default('位置'),
+  latitude: z.coerce.string(),
+  longitude: z.coerce.string(),
+});
 
 /**
  * Photos and locations replied in the thread of a patrol card are attached to the patrol:
@@ -15,7 +19,11 @@ const LocationSchema = z.object({ name: z.string().default('位置'), latitude: 
 export class PatrolAttachments {
   constructor(private readonly patrols: PatrolService) {}
 
-  async handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> {
+  async handle(
+    message: IncomingMessage,
+    reply: (body: MessageBody) => Promise<void>,
+    ctx: EventContext,
+  ): Promise<boolean> {
     if (!message.rootId) return false;
     let attachment: Parameters<PatrolService['attachFromThread']>[2];
     if (message.messageType === 'image' || message.messageType === 'post') {

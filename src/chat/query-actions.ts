@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Messenger } from '../workflows/ports.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
-import { ActionValueSchema, cardValue, type CardActionRouter } from './card-actions.js';
+import { ActionValueSchema, type CardActionRouter, cardValue } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 /** A choice on an ambiguous-name card runs the query again with the chosen name. */

@@ -1,16 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Issued, SanctionService } from '../workflows/accountability/sanction-service.js';
-import { ActionValueSchema, cardValue, done, formOf, PickedDaySchema, refreshedOnStale, type CardActionRouter, privateForm, type TapAnswer } from './card-actions.js';
-import type { Command } from './commands/command.js';
 import { joinInputs } from '../feishu/cards/limits.js';
+import type { Issued, SanctionService } from '../workflows/accountability/sanction-service.js';
+import {
+  ActionValueSchema,
+  type CardActionRouter,
+  cardValue,
+  done,
+  formOf,
+  PickedDaySchema,
+  privateForm,
+  refreshedOnStale,
+  type TapAnswer,
+} from './card-actions.js';
+import type { Command } from './commands/command.js';
 
 const id = z.string().min(1).max(128);
 const ViewButton = ActionValueSchema.extend({ id });
 const STEPS = ['record', 'review', 'refer'] as const;
 const StepButton = ActionValueSchema.extend({ id, v: z.number().int().positive(), s: z.enum(STEPS) });
 
-const text = (name: string, max: number) => z.string({ error: `请填写${name}` }).trim().min(1, `请填写${name}`).max(max, `${name}过长，请精简到 ${max} 字以内`);
+const text = (name: string, max: number) =>
+  z
+    .string({ error: `请填写${name}` })
+    .trim()
+    .min(1, `请填写${name}`)
+    .max(max, `${name}过长，请精简到 ${max} 字以内`);
 const refs = z.string().trim().max(200, '问题编号过多').optional().default('');
 const NoticeForm = z.object({
   kind: z.enum(['prompt', 'bulletin', 'praise'], { error: '请选择提示或通报' }),
@@ -31,24 +46,47 @@ const AdmonitionForm = z.object({
 });
 /** The record comes in two inputs of ≤ 1000 characters (an input's limit), joined here. */
 const RecordForm = z
-  .object({ record: text('约谈记录', 1000), record_2: z.string().trim().max(1000).optional(), commitments: text('整改承诺', 1000), date: PickedDaySchema })
+  .object({
+    record: text('约谈记录', 1000),
+    record_2: z.string().trim().max(1000).optional(),
+    commitments: text('整改承诺', 1000),
+    date: PickedDaySchema,
+  })
   .transform(({ record_2, ...f }) => ({ ...f, record: joinInputs([f.record, record_2]) }));
-const ReviewForm = z.object({ outcome: z.enum(['fulfilled', 'unfulfilled'], { error: '请选择复核结果' }), note: text('复核情况', 1000) });
-const ReferForm = z.object({ body: text('接收单位', 100), date: PickedDaySchema, note: z.string().trim().max(1000).optional().default('') });
+const ReviewForm = z.object({
+  outcome: z.enum(['fulfilled', 'unfulfilled'], { error: '请选择复核结果' }),
+  note: text('复核情况', 1000),
+});
+const ReferForm = z.object({
+  body: text('接收单位', 100),
+  date: PickedDaySchema,
+  note: z.string().trim().max(1000).optional().default(''),
+});
 
 /** The 提示/通报 and 约谈 forms and the buttons on their cards. */
 export function registerSanctionActions(router: CardActionRouter, sanctions: SanctionService): void {
-  const refreshed = (operator: string, sanctionId: string, work: () => Promise<TapAnswer>) => refreshedOnStale(work, () => sanctions.card(operator, sanctionId));
+  const refreshed = (operator: string, sanctionId: string, work: () => Promise<TapAnswer>) =>
+    refreshedOnStale(work, () => sanctions.card(operator, sanctionId));
   // Recorded either way; the issuer is told when the unit has nobody in the directory to receive it.
   const answer = (issued: Issued, content: string): TapAnswer =>
     issued.unreachableUnit
-      ? { toast: { type: 'warning', content: `已记录，但${issued.unreachableUnit}在组织名录中没有群聊或成员，未能送达，请补充名录后转告该单位。` }, card: issued.card }
+      ? {
+          toast: {
+            type: 'warning',
+            content: `已记录，但${issued.unreachableUnit}在组织名录中没有群聊或成员，未能送达，请补充名录后转告该单位。`,
+          },
+          card: issued.card,
+        }
       : done(content, issued.card);
 
   router.register('sanction.issue', async (input) => {
     const f = formOf(NoticeForm, input.formValue);
     const kind = f.kind === 'praise' ? 'bulletin' : f.kind;
-    const issued = await sanctions.issueNotice(input.operatorOpenId, { kind, praise: f.kind === 'praise', unitId: f.unit, reason: f.reason, issueRefs: f.issues }, input.messageId ?? randomUUID());
+    const issued = await sanctions.issueNotice(
+      input.operatorOpenId,
+      { kind, praise: f.kind === 'praise', unitId: f.unit, reason: f.reason, issueRefs: f.issues },
+      input.messageId ?? randomUUID(),
+    );
     return answer(issued, f.kind === 'prompt' ? '提示已发出' : '通报已发出');
   });
   router.register('sanction.view', async (input) => {
@@ -59,14 +97,26 @@ export function registerSanctionActions(router: CardActionRouter, sanctions: San
     const f = formOf(AdmonitionForm, input.formValue);
     const issued = await sanctions.scheduleAdmonition(
       input.operatorOpenId,
-      { unitId: f.unit, initiatorId: f.initiator, interviewee: f.interviewee, reason: f.reason, issueRefs: f.issues, day: f.date, time: f.time, place: f.place, participants: f.people },
+      {
+        unitId: f.unit,
+        initiatorId: f.initiator,
+        interviewee: f.interviewee,
+        reason: f.reason,
+        issueRefs: f.issues,
+        day: f.date,
+        time: f.time,
+        place: f.place,
+        participants: f.people,
+      },
       input.messageId ?? randomUUID(),
     );
     return answer(issued, '约谈通知已发出');
   });
   router.register('admonition.stepForm', async (input) => {
     const v = cardValue(StepButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () => privateForm(await sanctions.stepForm(input.operatorOpenId, v.id, v.v, v.s)));
+    return refreshed(input.operatorOpenId, v.id, async () =>
+      privateForm(await sanctions.stepForm(input.operatorOpenId, v.id, v.v, v.s)),
+    );
   });
   router.register('admonition.step', async (input) => {
     const v = cardValue(StepButton, input.action);
@@ -84,7 +134,9 @@ export function registerSanctionActions(router: CardActionRouter, sanctions: San
     };
     const parsed = step();
     const toast = { record: '约谈情况已记录', review: '复核结果已记录', refer: '问题线索移交已记录' }[v.s];
-    return refreshed(input.operatorOpenId, v.id, async () => done(toast, await sanctions.step(input.operatorOpenId, v.id, v.v, parsed)));
+    return refreshed(input.operatorOpenId, v.id, async () =>
+      done(toast, await sanctions.step(input.operatorOpenId, v.id, v.v, parsed)),
+    );
   });
 }
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { fullMarks } from '../domain/assessment/scheme.js';
+import type { Clock } from '../domain/clock.js';
 import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { ApprovalStore } from '../store/approval-store.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { looksLikeScheme, parseSchemeYaml } from '../workflows/assessment/scheme-yaml.js';
-import type { Clock } from '../domain/clock.js';
 import type { MessageBody, MessageFiles } from '../workflows/ports.js';
 
 const FileContentSchema = z.object({ file_key: z.string().min(1), file_name: z.string().default('') });
@@ -14,9 +14,15 @@ const FileContentSchema = z.object({ file_key: z.string().min(1), file_name: z.s
  * or assessment) to the bot in a direct chat. Other YAML files are left to the directory import.
  */
 export class SchemeUpload {
-  constructor(private readonly deps: { directory: DirectoryStore; approvals: ApprovalStore; files: MessageFiles; clock: Clock }) {}
+  constructor(
+    private readonly deps: { directory: DirectoryStore; approvals: ApprovalStore; files: MessageFiles; clock: Clock },
+  ) {}
 
-  async handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean> {
+  async handle(
+    message: IncomingMessage,
+    reply: (body: MessageBody) => Promise<void>,
+    ctx: EventContext,
+  ): Promise<boolean> {
     if (message.messageType !== 'file' || message.chatType !== 'p2p') return false;
     const content = FileContentSchema.safeParse(message.content);
     if (!content.success || !/(考核|assessment).*\.ya?ml$/i.test(content.data.file_name)) return false;
@@ -31,7 +37,10 @@ export class SchemeUpload {
     const parsed = parseSchemeYaml(text);
     if (!parsed.ok) {
       ctx.log.info({ fileName: content.data.file_name, problems: parsed.problems }, 'assessment scheme refused');
-      await reply({ kind: 'text', text: `考核细则未导入，请修改后重新发送：\n${parsed.problems.slice(0, 10).join('\n')}` });
+      await reply({
+        kind: 'text',
+        text: `考核细则未导入，请修改后重新发送：\n${parsed.problems.slice(0, 10).join('\n')}`,
+      });
       return true;
     }
     await this.deps.approvals.saveScheme({

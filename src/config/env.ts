@@ -28,7 +28,13 @@ export const EnvSchema = z.object({
   ),
   /** Where the embedded database and local-mode files live. */
   BOT_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.data')),
-  FEISHU_APP_ID: z.preprocess(blankToUndefined, z.string().regex(/^cli_[0-9a-zA-Z]+$/, 'looks like cli_xxxxxxxx').optional()),
+  FEISHU_APP_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^cli_[0-9a-zA-Z]+$/, 'looks like cli_xxxxxxxx')
+      .optional(),
+  ),
   FEISHU_APP_SECRET: optionalString,
   FEISHU_VERIFICATION_TOKEN: optionalString,
   FEISHU_ENCRYPT_KEY: optionalString,
@@ -45,13 +51,17 @@ export const EnvSchema = z.object({
   /** Reject signed requests whose timestamp is further than this from now. */
   FEISHU_MAX_CLOCK_SKEW_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(10).max(3600).default(300)),
   /** How long the outbox keeps retrying a message Feishu will not take (429, 5xx, no answer) before it is reported as 未送达. */
-  OUTBOX_GIVE_UP_AFTER_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(1).max(24 * 14).default(24)),
+  OUTBOX_GIVE_UP_AFTER_HOURS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number()
+      .min(1)
+      .max(24 * 14)
+      .default(24),
+  ),
   BOT_TIMEZONE: z.preprocess(
     blankToUndefined,
-    z
-      .string()
-      .default('Asia/Shanghai')
-      .refine(isKnownTimeZone, 'is not an IANA time zone such as Asia/Shanghai'),
+    z.string().default('Asia/Shanghai').refine(isKnownTimeZone, 'is not an IANA time zone such as Asia/Shanghai'),
   ),
 });
 
@@ -104,7 +114,8 @@ const HINTS: Record<string, string> = {
   FEISHU_TRANSPORT: 'webhook (public callback URL) or ws (long connection, no public URL needed)',
   FEISHU_MAX_CLOCK_SKEW_SECONDS: 'seconds between 10 and 3600, default 300',
   BOT_TIMEZONE: 'an IANA zone name, default Asia/Shanghai',
-  OUTBOX_GIVE_UP_AFTER_HOURS: 'hours between 1 and 336 (14 days), default 24: long enough to outlast an outage of Feishu or of the network',
+  OUTBOX_GIVE_UP_AFTER_HOURS:
+    'hours between 1 and 336 (14 days), default 24: long enough to outlast an outage of Feishu or of the network',
 };
 
 export class ConfigError extends Error {
@@ -145,7 +156,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const transport = blankToUndefined(env.FEISHU_TRANSPORT) ?? 'webhook';
   if (anyCredential) {
     // A half-configured app is a mistake, not local mode: say exactly what is missing.
-    if (raw.appId === undefined) problems.push(problem('FEISHU_APP_ID', 'is required when any FEISHU_* credential is set'));
+    if (raw.appId === undefined)
+      problems.push(problem('FEISHU_APP_ID', 'is required when any FEISHU_* credential is set'));
     if (raw.appSecret === undefined) problems.push(problem('FEISHU_APP_SECRET', 'is required with FEISHU_APP_ID'));
     if (transport === 'webhook' && raw.verificationToken === undefined) {
       problems.push(problem('FEISHU_VERIFICATION_TOKEN', 'is required for the webhook transport'));

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from './env.js';
+import { type Config, ConfigError, loadConfig } from './env.js';
 
 /**
  * For the entry points people run (`npm start`, `org:import`, `feishu:check`): a wrong

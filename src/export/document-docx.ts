@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { numberedItems, type DocumentLayout } from '../domain/documents/layout.js';
+import { type DocumentLayout, numberedItems } from '../domain/documents/layout.js';
 
 /**
  * A DocumentLayout as a .docx (Office Open XML) in the usual layout of the district's
@@ -48,7 +48,13 @@ function coreProperties(layout: DocumentLayout): string {
 /** The body paragraphs, in reading order. */
 function body(layout: DocumentLayout): string[] {
   const paragraphs = [
-    paragraph(`${layout.issuer}${layout.banner}`, { align: 'center', bold: true, size: SIZE_TITLE, font: TITLE_FONT, colour: 'C00000' }),
+    paragraph(`${layout.issuer}${layout.banner}`, {
+      align: 'center',
+      bold: true,
+      size: SIZE_TITLE,
+      font: TITLE_FONT,
+      colour: 'C00000',
+    }),
     paragraph(layout.number, { align: 'center' }),
     paragraph(''),
     paragraph(layout.title, { align: 'center', bold: true, size: SIZE_TITLE, font: TITLE_FONT }),
@@ -69,7 +75,8 @@ function body(layout: DocumentLayout): string[] {
 
 export async function renderDocx(layout: DocumentLayout): Promise<Buffer> {
   // A4 with the margins of GB/T 9704 (37 mm top, 35 mm bottom, 28 mm left, 26 mm right).
-  const section = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>';
+  const section =
+    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>';
   const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body(layout).join('')}${section}</w:body></w:document>`;
   const zip = new JSZip();
@@ -79,4 +86,3 @@ export async function renderDocx(layout: DocumentLayout): Promise<Buffer> {
   zip.file('word/document.xml', document);
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
-

@@ -21,7 +21,9 @@ export async function renderWorkbook(ledgers: Ledger[]): Promise<Buffer> {
 }
 
 function addSheet(book: ExcelJS.Workbook, ledger: Ledger): void {
-  const sheet = book.addWorksheet(ledger.sheetName, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const sheet = book.addWorksheet(ledger.sheetName, {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   sheet.columns = ledger.columns.map((c) => ({ width: c.width }));
   sheet.addRow([ledger.title]);
   sheet.mergeCells(1, 1, 1, ledger.columns.length);

@@ -1,15 +1,15 @@
 import type { Logger } from '../log/logger.js';
-import type { InboundEvent } from './transport/envelope.js';
 import {
   BotMenuSchema,
+  type CallbackAnswer,
   CardActionTriggerSchema,
+  type InboundHandlers,
   MessageReceiveSchema,
+  toCallbackAnswer,
   toCardAction,
   toIncomingMessage,
-  toCallbackAnswer,
-  type CallbackAnswer,
-  type InboundHandlers,
 } from './inbound.js';
+import type { InboundEvent } from './transport/envelope.js';
 
 export const CARD_ACTION_EVENT = 'card.action.trigger';
 
@@ -65,7 +65,10 @@ export class EventDispatcher {
           return {};
         }
         const log = this.loggerFor(event, undefined, operator);
-        await this.handlers.onMenu({ operatorOpenId: operator, eventKey: parsed.data.event_key }, { eventId: event.id, log });
+        await this.handlers.onMenu(
+          { operatorOpenId: operator, eventKey: parsed.data.event_key },
+          { eventId: event.id, log },
+        );
         return {};
       }
       default:

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
-import { Semaphore } from '../support/semaphore.js';
 import type { InboxStore } from '../store/inbox-store.js';
+import { Semaphore } from '../support/semaphore.js';
 import { CARD_ACTION_EVENT, type EventDispatcher } from './dispatcher.js';
 import type { CallbackAnswer } from './inbound.js';
 import type { InboundEvent } from './transport/envelope.js';
@@ -38,7 +38,9 @@ export class EventIntake {
   async receive(event: InboundEvent): Promise<CallbackAnswer> {
     const answered = event.type === CARD_ACTION_EVENT;
     // A card callback is done or failed before its answer goes back: its id is all it keeps (see claimAnswered).
-    const fresh = answered ? await this.inbox.claimAnswered(event.id) : await this.inbox.claim(event.id, event.type, event.body);
+    const fresh = answered
+      ? await this.inbox.claimAnswered(event.id)
+      : await this.inbox.claim(event.id, event.type, event.body);
     const raw = event.body;
     // The database refuses NUL in strings; nothing past this point sees one.
     event = { ...event, body: withoutNul(event.body) };
@@ -50,7 +52,10 @@ export class EventIntake {
       try {
         return await this.dispatcher.dispatch(event);
       } catch (error) {
-        this.logger.error({ eventId: event.id, eventType: event.type, attempt: 1, err: error }, 'event processing failed');
+        this.logger.error(
+          { eventId: event.id, eventType: event.type, attempt: 1, err: error },
+          'event processing failed',
+        );
         await this.inbox.recordFailedAnswer(event.id, event.type, raw, detailOf(error)).catch((markError: unknown) => {
           this.logger.error({ eventId: event.id, err: markError }, 'could not record the failure');
         });

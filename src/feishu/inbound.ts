@@ -35,9 +35,7 @@ export const MessageReceiveSchema = z.object({
     message_type: z.string(),
     /** A JSON string whose shape depends on message_type. */
     content: z.string(),
-    mentions: z
-      .array(z.object({ key: z.string(), id: UserIdSchema, name: z.string().optional() }))
-      .optional(),
+    mentions: z.array(z.object({ key: z.string(), id: UserIdSchema, name: z.string().optional() })).optional(),
   }),
 });
 
@@ -55,9 +53,7 @@ export const CardActionTriggerSchema = z.object({
     input_value: z.string().optional(),
     timezone: z.string().optional(),
   }),
-  context: z
-    .object({ open_message_id: MessageIdSchema.optional(), open_chat_id: ChatIdSchema.optional() })
-    .optional(),
+  context: z.object({ open_message_id: MessageIdSchema.optional(), open_chat_id: ChatIdSchema.optional() }).optional(),
 });
 
 /** `application.bot.menu_v6` — a tap on the bot's menu. */

@@ -102,7 +102,11 @@ export class Scheduler {
     const runs = this.db.collection<{ _id: string; by: string; at: Date }>(RUNS_COLLECTION);
     const now = Date.now();
     try {
-      await runs.insertOne({ _id: `${name}@${occurrence.toISOString()}`, by: this.options.name ?? 'bot', at: new Date(now) });
+      await runs.insertOne({
+        _id: `${name}@${occurrence.toISOString()}`,
+        by: this.options.name ?? 'bot',
+        at: new Date(now),
+      });
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
@@ -123,7 +127,10 @@ export class Scheduler {
     const jobs = this.db.collection(JOBS_COLLECTION);
     const names = new Set(JOB_DEFINITIONS.map((d) => d.name));
     const seen = new Set<string>();
-    for (const doc of await jobs.find({}, { projection: { _id: 1, name: 1 } }).sort({ _id: 1 }).toArray()) {
+    for (const doc of await jobs
+      .find({}, { projection: { _id: 1, name: 1 } })
+      .sort({ _id: 1 })
+      .toArray()) {
       const name = String(doc.name);
       if (!names.has(name)) continue;
       if (seen.has(name)) await jobs.deleteOne({ _id: doc._id });

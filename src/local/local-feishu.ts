@@ -39,7 +39,10 @@ export async function writeLocalSession(dataDir: string, session: LocalSession):
 }
 
 /** Starts the fake platform with credentials kept in the data dir across restarts. */
-export async function startLocalFeishu(dataDir: string, logger: Logger): Promise<{ fake: FakeFeishu; credentials: FeishuCredentials; session: LocalSession }> {
+export async function startLocalFeishu(
+  dataDir: string,
+  logger: Logger,
+): Promise<{ fake: FakeFeishu; credentials: FeishuCredentials; session: LocalSession }> {
   const previous = await readLocalSession(dataDir);
   const secrets = {
     appId: previous?.appId ?? `cli_local${randomBytes(6).toString('hex')}`,

@@ -1,5 +1,5 @@
-import type { Logger } from '../log/logger.js';
 import type { SdkLogger } from '../feishu/transport/ws.js';
+import type { Logger } from '../log/logger.js';
 
 /**
  * Sends the SDK's own log lines through pino, so they are JSON like ours — without what the
@@ -12,7 +12,8 @@ import type { SdkLogger } from '../feishu/transport/ws.js';
  */
 export function sdkLogger(logger: Logger): SdkLogger {
   const log = logger.child({ component: 'lark-sdk' });
-  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? scrubString(p) : JSON.stringify(scrub(p)))).join(' ');
+  const text = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? scrubString(p) : JSON.stringify(scrub(p)))).join(' ');
   return {
     error: (...msg) => log.error(text(msg)),
     warn: (...msg) => log.warn(text(msg)),
@@ -40,14 +41,27 @@ const SECRET_KEYS = new Set([
 ]);
 
 /** Keys whose values are what people wrote or were sent (or bytes): dropped, their size kept. */
-const CONTENT_KEYS = new Set(['content', 'card', 'text', 'title', 'elements', 'form_value', 'input_value', 'template_variable', 'file', 'image', 'body', 'headers']);
+const CONTENT_KEYS = new Set([
+  'content',
+  'card',
+  'text',
+  'title',
+  'elements',
+  'form_value',
+  'input_value',
+  'template_variable',
+  'file',
+  'image',
+  'body',
+  'headers',
+]);
 
 const MAX_STRING = 300;
 const MAX_DEPTH = 6;
 const MAX_ITEMS = 20;
 
 function omitted(value: unknown): string {
-  const size = typeof value === 'string' ? Buffer.byteLength(value) : JSON.stringify(value ?? null)?.length ?? 0;
+  const size = typeof value === 'string' ? Buffer.byteLength(value) : (JSON.stringify(value ?? null)?.length ?? 0);
   return `[omitted, ${size} bytes]`;
 }
 
@@ -61,7 +75,9 @@ function scrubString(value: string): string {
       // not JSON after all
     }
   }
-  return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…[${value.length - MAX_STRING} more characters omitted]` : value;
+  return value.length > MAX_STRING
+    ? `${value.slice(0, MAX_STRING)}…[${value.length - MAX_STRING} more characters omitted]`
+    : value;
 }
 
 /** A copy of one logged part with bodies, content and secrets taken out. Exported for tests. */
@@ -69,7 +85,8 @@ export function scrub(value: unknown, depth = 0, parent = ''): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[nested too deep, omitted]';
-  if (value instanceof Error) return { name: value.name, message: scrubString(value.message), code: (value as { code?: unknown }).code };
+  if (value instanceof Error)
+    return { name: value.name, message: scrubString(value.message), code: (value as { code?: unknown }).code };
   if (ArrayBuffer.isView(value)) return `[omitted, ${value.byteLength} bytes]`;
   if (Array.isArray(value)) {
     const items = value.slice(0, MAX_ITEMS).map((item) => scrub(item, depth + 1, parent));

@@ -1,32 +1,61 @@
-import { ApprovalService } from '../workflows/approvals/approval-service.js';
-import { AssessmentService } from '../workflows/assessment/assessment-service.js';
-import { ApprovalStore } from '../store/approval-store.js';
-import { approvalCards } from '../feishu/cards/approval-cards.js';
-import { assessmentCommand, commendationCommand, incentiveCommand, registerApprovalActions, registerPlanActions } from '../chat/approval-actions.js';
-import { PlanService } from '../workflows/commendations/plan-service.js';
-import { planCards } from '../feishu/cards/plan-cards.js';
-import { SchemeUpload } from '../chat/scheme-upload.js';
-import { InspectionService } from '../workflows/inspections/inspection-service.js';
-import { InspectionStore } from '../store/inspection-store.js';
-import { inspectionCards } from '../feishu/cards/inspection-cards.js';
-import { inspectionCommand, registerInspectionActions } from '../chat/inspection-actions.js';
-import { SanctionService } from '../workflows/accountability/sanction-service.js';
-import { SanctionStore } from '../store/sanction-store.js';
-import { sanctionCards } from '../feishu/cards/sanction-cards.js';
-import { admonitionCommand, bulletinCommand, promptCommand, registerSanctionActions } from '../chat/sanction-actions.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Connection } from 'mongoose';
+import {
+  assessmentCommand,
+  commendationCommand,
+  incentiveCommand,
+  registerApprovalActions,
+  registerPlanActions,
+} from '../chat/approval-actions.js';
 import { CardActionRouter } from '../chat/card-actions.js';
 import { helpCommand } from '../chat/commands/help.js';
 import { CommandRegistry } from '../chat/commands/registry.js';
+import { DirectoryUpload } from '../chat/directory-upload.js';
+import {
+  DocumentThreadReplies,
+  decideCommand,
+  draftCommand,
+  meetingsCommand,
+  registerDocumentActions,
+  scheduleCommand,
+} from '../chat/document-actions.js';
 import { ChatHandlers } from '../chat/inbound-handlers.js';
+import { inspectionCommand, registerInspectionActions } from '../chat/inspection-actions.js';
+import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../chat/issue-actions.js';
+import { IssueThreadReplies } from '../chat/issue-thread.js';
 import { MessageHandler } from '../chat/message-handler.js';
+import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
+import { PatrolAttachments } from '../chat/patrol-attachments.js';
+import { exportCommand, overdueCommand, registerQueryActions } from '../chat/query-actions.js';
+import {
+  admonitionCommand,
+  bulletinCommand,
+  promptCommand,
+  registerSanctionActions,
+} from '../chat/sanction-actions.js';
+import { SchemeUpload } from '../chat/scheme-upload.js';
+import { digestCommand, statusCommand } from '../chat/status-command.js';
 import type { Config, FeishuCredentials } from '../config/env.js';
-import { systemClock, type Clock } from '../domain/clock.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import { renderDocx } from '../export/document-docx.js';
+import { renderLedger, renderWorkbook } from '../export/ledger-xlsx.js';
+import { approvalCards } from '../feishu/cards/approval-cards.js';
+import { documentCards } from '../feishu/cards/document-cards.js';
+import { inspectionCards } from '../feishu/cards/inspection-cards.js';
+import { issueCards } from '../feishu/cards/issue-cards.js';
+import { listCards } from '../feishu/cards/list-cards.js';
+import { patrolCards } from '../feishu/cards/patrol-cards.js';
+import { planCards } from '../feishu/cards/plan-cards.js';
+import { sanctionCards } from '../feishu/cards/sanction-cards.js';
+import { statusCards } from '../feishu/cards/status-cards.js';
+import { undeliveredCard } from '../feishu/cards/undelivered-card.js';
+import { FeishuContacts } from '../feishu/contacts.js';
 import { EventDispatcher } from '../feishu/dispatcher.js';
 import { EventIntake } from '../feishu/event-intake.js';
+import { FeishuMessageFiles } from '../feishu/message-files.js';
 import { FeishuApi } from '../feishu/messenger/feishu-api.js';
 import { FeishuMessenger } from '../feishu/messenger/feishu-messenger.js';
 import { DEFAULT_RETRY, OutboxWorker } from '../feishu/messenger/outbox-worker.js';
@@ -36,48 +65,37 @@ import { LongConnection } from '../feishu/transport/ws.js';
 import { createHttpApp } from '../http/app.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log/logger.js';
+import { ApprovalStore } from '../store/approval-store.js';
+import { ClaimStore } from '../store/claim-store.js';
 import { connectDatabase, isDatabaseReachable } from '../store/connection.js';
+import { DirectoryStore } from '../store/directory-store.js';
+import { DocumentStore } from '../store/document-store.js';
 import { INBOX_DEFAULTS, InboxStore } from '../store/inbox-store.js';
+import { InspectionStore } from '../store/inspection-store.js';
+import { IssueStore } from '../store/issue-store.js';
+import { MeetingStore } from '../store/meeting-store.js';
 import { bindModels, ensureIndexes, type Models } from '../store/models/index.js';
 import { OutboxStore } from '../store/outbox-store.js';
-import { provisionMongoServer, type MongoServerHandle } from '../store/provision/mongo-server.js';
-import { storeIdentityMatches } from '../store/provision/store-identity.js';
-import { sdkLogger } from './sdk-logger.js';
-import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../chat/patrol-actions.js';
-import { DirectoryUpload } from '../chat/directory-upload.js';
-import { PatrolAttachments } from '../chat/patrol-attachments.js';
-import { FeishuContacts } from '../feishu/contacts.js';
-import { FeishuMessageFiles } from '../feishu/message-files.js';
-import { patrolCards } from '../feishu/cards/patrol-cards.js';
-import { DirectoryStore } from '../store/directory-store.js';
 import { PatrolStore } from '../store/patrol-store.js';
-import { PatrolService } from '../workflows/patrols/patrol-service.js';
-import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../chat/issue-actions.js';
-import { IssueThreadReplies } from '../chat/issue-thread.js';
-import { decideCommand, DocumentThreadReplies, draftCommand, meetingsCommand, registerDocumentActions, scheduleCommand } from '../chat/document-actions.js';
-import { exportCommand, overdueCommand, registerQueryActions } from '../chat/query-actions.js';
-import { listCards } from '../feishu/cards/list-cards.js';
-import { QueryService } from '../workflows/queries/query-service.js';
-import { renderLedger, renderWorkbook } from '../export/ledger-xlsx.js';
-import { digestCommand, statusCommand } from '../chat/status-command.js';
-import { MonthlyDigest } from '../workflows/status/monthly-digest.js';
+import { type MongoServerHandle, provisionMongoServer } from '../store/provision/mongo-server.js';
+import { storeIdentityMatches } from '../store/provision/store-identity.js';
+import { SanctionStore } from '../store/sanction-store.js';
+import { SanctionService } from '../workflows/accountability/sanction-service.js';
+import { ApprovalService } from '../workflows/approvals/approval-service.js';
+import { AssessmentService } from '../workflows/assessment/assessment-service.js';
+import { PlanService } from '../workflows/commendations/plan-service.js';
 import { UndeliveredDigest } from '../workflows/delivery/undelivered-digest.js';
-import { undeliveredCard } from '../feishu/cards/undelivered-card.js';
-import { statusCards } from '../feishu/cards/status-cards.js';
-import { StatusService } from '../workflows/status/status-service.js';
-import { documentCards } from '../feishu/cards/document-cards.js';
-import { renderDocx } from '../export/document-docx.js';
-import { DocumentStore } from '../store/document-store.js';
-import { MeetingStore } from '../store/meeting-store.js';
 import { DocumentService } from '../workflows/documents/document-service.js';
-import { MeetingService } from '../workflows/meetings/meeting-service.js';
-import { MeetingSweep } from '../workflows/meetings/meeting-sweep.js';
-import { issueCards } from '../feishu/cards/issue-cards.js';
-import { ClaimStore } from '../store/claim-store.js';
-import { IssueStore } from '../store/issue-store.js';
+import { InspectionService } from '../workflows/inspections/inspection-service.js';
 import { IssueService } from '../workflows/issues/issue-service.js';
 import { IssueSupervision } from '../workflows/issues/supervision.js';
-import { join } from 'node:path';
+import { MeetingService } from '../workflows/meetings/meeting-service.js';
+import { MeetingSweep } from '../workflows/meetings/meeting-sweep.js';
+import { PatrolService } from '../workflows/patrols/patrol-service.js';
+import { QueryService } from '../workflows/queries/query-service.js';
+import { MonthlyDigest } from '../workflows/status/monthly-digest.js';
+import { StatusService } from '../workflows/status/status-service.js';
+import { sdkLogger } from './sdk-logger.js';
 
 /**
  * Received event ids are remembered this long: Feishu's last retry comes about six hours
@@ -211,7 +229,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       timeZone: config.timezone,
       logger: logger.child({ component: 'sanctions' }),
     });
-    const supervision = new IssueSupervision(issues.ctx, (notice, kind, by) => sanctions.fromSupervision(notice, kind, by));
+    const supervision = new IssueSupervision(issues.ctx, (notice, kind, by) =>
+      sanctions.fromSupervision(notice, kind, by),
+    );
     const inspections = new InspectionService({
       directory,
       inspections: new InspectionStore(models),
@@ -297,7 +317,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       clock,
       timeZone: config.timezone,
     });
-    const plans = new PlanService({ directory, approvals: approvalStore, chain: approvals, cards: planCards, clock, timeZone: config.timezone });
+    const plans = new PlanService({
+      directory,
+      approvals: approvalStore,
+      chain: approvals,
+      cards: planCards,
+      clock,
+      timeZone: config.timezone,
+    });
     const commands = new CommandRegistry();
     commands.register(statusCommand(status));
     commands.register(digestCommand(digest));
@@ -335,7 +362,18 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       files: new FeishuMessageFiles(client),
     });
     const chat = new ChatHandlers(
-      new MessageHandler({ commands, messenger, botOpenId: botIdentity(api, logger), fileHandlers: [new DocumentThreadReplies(documents), new SchemeUpload({ directory, approvals: approvalStore, files: new FeishuMessageFiles(client), clock }), directoryUpload, new IssueThreadReplies(issues), new PatrolAttachments(patrols)] }),
+      new MessageHandler({
+        commands,
+        messenger,
+        botOpenId: botIdentity(api, logger),
+        fileHandlers: [
+          new DocumentThreadReplies(documents),
+          new SchemeUpload({ directory, approvals: approvalStore, files: new FeishuMessageFiles(client), clock }),
+          directoryUpload,
+          new IssueThreadReplies(issues),
+          new PatrolAttachments(patrols),
+        ],
+      }),
       cardActions,
       commands,
       messenger,
@@ -366,7 +404,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         superviseIssues: (now) => supervision.sweep(now),
         remindMeetings: (now) => meetingSweep.sweep(now),
         sendMonthlyDigest: (now) => digest.sendIfDue(now),
-        remindAccountability: async (now) => ({ reviews: await sanctions.sweep(now), approvals: await approvals.sweep(now) }),
+        remindAccountability: async (now) => ({
+          reviews: await sanctions.sweep(now),
+          approvals: await approvals.sweep(now),
+        }),
         sendUndeliveredDigest: (now) => undelivered.sendIfDue(now),
       },
       logger.child({ component: 'scheduler' }),
@@ -401,13 +442,22 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         const storeId = dbServer?.storeId;
         const store = database && (storeId ? await storeIdentityMatches(connection.getClient(), storeId) : true);
         const schedulerRunning = scheduler.isRunning;
-        return { ready: database && store && schedulerRunning, checks: { database, store, scheduler: schedulerRunning } };
+        return {
+          ready: database && store && schedulerRunning,
+          checks: { database, store, scheduler: schedulerRunning },
+        };
       },
     });
 
     if (config.feishu.transport === 'ws') {
       const ws = new LongConnection(
-        { appId: credentials.appId, appSecret: credentials.appSecret, domain: config.feishu.domain, logger, sdkLogger: sdkLogger(logger) },
+        {
+          appId: credentials.appId,
+          appSecret: credentials.appSecret,
+          domain: config.feishu.domain,
+          logger,
+          sdkLogger: sdkLogger(logger),
+        },
         intake,
       );
       await ws.start();

@@ -30,7 +30,11 @@ export class ClaimStore {
    * at work. A claim left unsettled longer than `abandonedAfterMs` (its process died midway)
    * is taken over, so the person can submit again.
    */
-  async begin(key: string, by: string, abandonedAfterMs = ABANDONED_AFTER_MS): Promise<{ first: true } | { first: false; result?: string }> {
+  async begin(
+    key: string,
+    by: string,
+    abandonedAfterMs = ABANDONED_AFTER_MS,
+  ): Promise<{ first: true } | { first: false; result?: string }> {
     if (await this.claim(key, by)) return { first: true };
     const held = await this.models.claims.findOne({ _id: key }).lean<ClaimDoc>().exec();
     if (!held) return (await this.claim(key, by)) ? { first: true } : { first: false };

@@ -1,19 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_REMINDER_SETTINGS, type Directory, type Person, type Unit, type WaterBody } from '../domain/directory/directory.js';
+import type { DirectoryDiff, DirectorySettings } from '../domain/directory/diff.js';
+import {
+  DEFAULT_REMINDER_SETTINGS,
+  type Directory,
+  type Person,
+  type Unit,
+  type WaterBody,
+} from '../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../domain/meetings/meeting-settings.js';
-import type { DirectoryDiff, DirectorySettings } from '../domain/directory/diff.js';
 import type { DirectoryModels, PersonDoc, UnitDoc, WaterBodyDoc } from './models/directory.js';
 import { orUndefined } from './nullable.js';
 
-
 function personOf(doc: PersonDoc): Person {
-  return { id: doc.key, name: doc.name, openId: orUndefined(doc.openId), mobile: orUndefined(doc.mobile), email: orUndefined(doc.email) };
+  return {
+    id: doc.key,
+    name: doc.name,
+    openId: orUndefined(doc.openId),
+    mobile: orUndefined(doc.mobile),
+    email: orUndefined(doc.email),
+  };
 }
 
 function unitOf(doc: UnitDoc): Unit {
-  return { id: doc.key, name: doc.name, kind: doc.kind, members: doc.members, chatId: orUndefined(doc.chatId), head: orUndefined(doc.head ?? null) };
+  return {
+    id: doc.key,
+    name: doc.name,
+    kind: doc.kind,
+    members: doc.members,
+    chatId: orUndefined(doc.chatId),
+    head: orUndefined(doc.head ?? null),
+  };
 }
 
 function waterBodyOf(doc: WaterBodyDoc): WaterBody {
@@ -43,7 +61,13 @@ export class DirectoryStore {
   ) {}
 
   /** The records currently on the roster (removed ones excluded), and the settings. */
-  async loadActive(): Promise<{ people: Person[]; units: Unit[]; waterBodies: WaterBody[]; settings: DirectorySettings | undefined; firstImportedAt?: Date }> {
+  async loadActive(): Promise<{
+    people: Person[];
+    units: Unit[];
+    waterBodies: WaterBody[];
+    settings: DirectorySettings | undefined;
+    firstImportedAt?: Date;
+  }> {
     const [people, units, waterBodies, settings] = await Promise.all([
       this.models.people.find({ removedAt: null }).lean<PersonDoc[]>().exec(),
       this.models.units.find({ removedAt: null }).lean<UnitDoc[]>().exec(),
@@ -78,7 +102,10 @@ export class DirectoryStore {
    * revision: one small read instead of four collections.
    */
   async loadDirectory(): Promise<Directory | undefined> {
-    const head = await this.models.settings.findById('current', { revision: 1 }).lean<{ revision?: string | null }>().exec();
+    const head = await this.models.settings
+      .findById('current', { revision: 1 })
+      .lean<{ revision?: string | null }>()
+      .exec();
     const revision = head?.revision ?? undefined;
     if (revision && this.cached?.revision === revision) return this.cached.directory;
     const active = await this.loadActive();
@@ -102,19 +129,35 @@ export class DirectoryStore {
     const now = this.clock.now();
     const upsert = <T extends { id: string }>(items: T[], toDoc: (item: T) => Record<string, unknown>) =>
       items.map((item) => ({
-        updateOne: { filter: { key: item.id }, update: { $set: { ...toDoc(item), removedAt: null, updatedAt: now } }, upsert: true },
+        updateOne: {
+          filter: { key: item.id },
+          update: { $set: { ...toDoc(item), removedAt: null, updatedAt: now } },
+          upsert: true,
+        },
       }));
-    const remove = (keys: string[]) => keys.map((key) => ({ updateOne: { filter: { key }, update: { $set: { removedAt: now, updatedAt: now } } } }));
+    const remove = (keys: string[]) =>
+      keys.map((key) => ({ updateOne: { filter: { key }, update: { $set: { removedAt: now, updatedAt: now } } } }));
 
     const people = [...diff.people.added, ...diff.people.changed];
     const units = [...diff.units.added, ...diff.units.changed];
     const waters = [...diff.waterBodies.added, ...diff.waterBodies.changed];
     const peopleOps = [
-      ...upsert(people, (p) => ({ name: p.name, openId: p.openId ?? null, mobile: p.mobile ?? null, email: p.email ?? null })),
+      ...upsert(people, (p) => ({
+        name: p.name,
+        openId: p.openId ?? null,
+        mobile: p.mobile ?? null,
+        email: p.email ?? null,
+      })),
       ...remove(diff.people.removed),
     ];
     const unitOps = [
-      ...upsert(units, (u) => ({ name: u.name, kind: u.kind, members: u.members, chatId: u.chatId ?? null, head: u.head ?? null })),
+      ...upsert(units, (u) => ({
+        name: u.name,
+        kind: u.kind,
+        members: u.members,
+        chatId: u.chatId ?? null,
+        head: u.head ?? null,
+      })),
       ...remove(diff.units.removed),
     ];
     const waterOps = [

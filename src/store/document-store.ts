@@ -1,4 +1,9 @@
-import type { DocumentHistoryLine, DocumentKind, NumberSeries, OfficialDocument } from '../domain/documents/document.js';
+import type {
+  DocumentHistoryLine,
+  DocumentKind,
+  NumberSeries,
+  OfficialDocument,
+} from '../domain/documents/document.js';
 import type { DocumentChangeDoc, DocumentDoc, MeetingModels } from './models/meeting.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
@@ -33,7 +38,12 @@ function toDocument(doc: DocumentDoc): OfficialDocument {
 }
 
 /** The fields of a document a change may write. */
-export type DocumentFields = Partial<Pick<OfficialDocument, 'state' | 'version' | 'items' | 'body' | 'attachments' | 'submittedAt' | 'publishedAt' | 'lastReturn' | 'number'>> & {
+export type DocumentFields = Partial<
+  Pick<
+    OfficialDocument,
+    'state' | 'version' | 'items' | 'body' | 'attachments' | 'submittedAt' | 'publishedAt' | 'lastReturn' | 'number'
+  >
+> & {
   /** Set with the approval; cleared once publication has finished. */
   pendingPublication?: boolean;
 };
@@ -65,7 +75,10 @@ export class DocumentStore {
   async get(id: string): Promise<OfficialDocument | undefined> {
     let doc = await this.models.documents.findOne({ _id: id }).lean<DocumentDoc>().exec();
     for (let repairs = 0; doc && repairs < 10; repairs++) {
-      const pending = await this.models.documentChanges.findOne({ _id: `${id}@${doc.version}` }).lean<DocumentChangeDoc>().exec();
+      const pending = await this.models.documentChanges
+        .findOne({ _id: `${id}@${doc.version}` })
+        .lean<DocumentChangeDoc>()
+        .exec();
       if (!pending) break;
       await this.write(id, doc.version, pending.after, pending.line);
       doc = await this.models.documents.findOne({ _id: id }).lean<DocumentDoc>().exec();
@@ -89,7 +102,12 @@ export class DocumentStore {
     return true;
   }
 
-  private async write(id: string, version: number, after: Record<string, unknown>, line: DocumentHistoryLine): Promise<void> {
+  private async write(
+    id: string,
+    version: number,
+    after: Record<string, unknown>,
+    line: DocumentHistoryLine,
+  ): Promise<void> {
     await this.models.documents.updateOne({ _id: id, version }, { $set: after, $push: { history: line } }).exec();
   }
 
@@ -105,7 +123,10 @@ export class DocumentStore {
 
   /** Approved documents whose publication did not finish (the process stopped part way). */
   async unfinishedPublications(approvedBefore: Date): Promise<OfficialDocument[]> {
-    const docs = await this.models.documents.find({ pendingPublication: true, publishedAt: { $lt: approvedBefore } }).lean<DocumentDoc[]>().exec();
+    const docs = await this.models.documents
+      .find({ pendingPublication: true, publishedAt: { $lt: approvedBefore } })
+      .lean<DocumentDoc[]>()
+      .exec();
     return docs.map(toDocument);
   }
 
@@ -143,7 +164,11 @@ export class DocumentStore {
 
   /** The latest draft of a kind by one of these drafting units (where `/议定` goes). */
   async latestDraft(kind: DocumentKind, drafterUnits: string[]): Promise<OfficialDocument | undefined> {
-    const doc = await this.models.documents.findOne({ kind, state: 'drafting', drafterUnit: { $in: drafterUnits } }).sort({ createdAt: -1 }).lean<DocumentDoc>().exec();
+    const doc = await this.models.documents
+      .findOne({ kind, state: 'drafting', drafterUnit: { $in: drafterUnits } })
+      .sort({ createdAt: -1 })
+      .lean<DocumentDoc>()
+      .exec();
     return doc ? toDocument(doc) : undefined;
   }
 
@@ -154,7 +179,11 @@ export class DocumentStore {
 
   /** Drafts waiting for their approver. */
   async pendingApproval(): Promise<OfficialDocument[]> {
-    const docs = await this.models.documents.find({ state: 'pendingApproval' }).sort({ submittedAt: 1 }).lean<DocumentDoc[]>().exec();
+    const docs = await this.models.documents
+      .find({ state: 'pendingApproval' })
+      .sort({ submittedAt: 1 })
+      .lean<DocumentDoc[]>()
+      .exec();
     return docs.map(toDocument);
   }
 

@@ -79,7 +79,9 @@ export function batchedInsert<D extends { _id: string }>(collection: Collection<
       // Not a per-document refusal (a lost connection): nobody knows what was stored.
       if (!failed) throw error;
       const results: Array<boolean | Error> = docs.map(() => true);
-      for (const e of failed) results[e.index] = e.code === 11000 ? false : Object.assign(new Error(e.errmsg ?? 'insert refused'), { code: e.code });
+      for (const e of failed)
+        results[e.index] =
+          e.code === 11000 ? false : Object.assign(new Error(e.errmsg ?? 'insert refused'), { code: e.code });
       return results;
     }
   });
@@ -88,7 +90,10 @@ export function batchedInsert<D extends { _id: string }>(collection: Collection<
 /** Deletes by `_id`, batched in one command of single-document deletes (each found by `_id`). */
 export function batchedDeleteById<D extends { _id: string }>(collection: Collection<D>): GroupCommit<string, void> {
   return new GroupCommit<string, void>(async (ids) => {
-    await collection.bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id } as Filter<D> } })), { ordered: false });
+    await collection.bulkWrite(
+      ids.map((id) => ({ deleteOne: { filter: { _id: id } as Filter<D> } })),
+      { ordered: false },
+    );
     return ids.map(() => undefined);
   });
 }

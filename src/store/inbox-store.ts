@@ -1,8 +1,8 @@
 import type { Collection } from 'mongodb';
 import type { Clock } from '../domain/clock.js';
 import { batchedDeleteById, batchedInsert, type GroupCommit } from './group-commit.js';
-import { isDuplicateKey } from './mongo-errors.js';
 import type { InboxEventDoc, InboxModels, InboxSeenDoc } from './models/inbox-event.js';
+import { isDuplicateKey } from './mongo-errors.js';
 
 export interface InboxOptions {
   /** How long a worker holds an event before another may take it over. */
@@ -129,7 +129,8 @@ export class InboxStore {
           status: 'failed',
           lastError: error.slice(0, 2000),
           lockedUntil: null,
-          nextAttemptAt: final || attempts >= this.options.maxAttempts ? null : new Date(this.clock.now().getTime() + delayMs),
+          nextAttemptAt:
+            final || attempts >= this.options.maxAttempts ? null : new Date(this.clock.now().getTime() + delayMs),
         },
       },
     );
@@ -158,7 +159,9 @@ export class InboxStore {
       if (!(await this.lease(doc._id, attempt))) continue;
       await this.models.inboxEvents.updateOne(
         { _id: doc._id },
-        { $set: { status: 'processing', attempts: attempt, lockedUntil: new Date(now.getTime() + this.options.lockMs) } },
+        {
+          $set: { status: 'processing', attempts: attempt, lockedUntil: new Date(now.getTime() + this.options.lockMs) },
+        },
       );
       return { id: doc._id, type: doc.type, body: parseBody(doc.body), attempts: attempt, receivedAt: doc.receivedAt };
     }

@@ -1,6 +1,6 @@
 import type { Inspection, InspectionFinding } from '../domain/inspections/inspection.js';
-import { isDuplicateKey } from './mongo-errors.js';
 import type { InspectionDoc, InspectionModels } from './models/inspection.js';
+import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
 
 function toInspection(doc: InspectionDoc): Inspection {
@@ -50,7 +50,10 @@ export class InspectionStore {
       if (current.findings.some((f) => f.issueId === finding.issueId)) return current;
       const n = Math.max(0, ...current.findings.map((f) => f.n)) + 1;
       const result = await this.models.inspections
-        .updateOne({ _id: id, version: current.version }, { $push: { findings: { ...finding, n } }, $inc: { version: 1 } })
+        .updateOne(
+          { _id: id, version: current.version },
+          { $push: { findings: { ...finding, n } }, $inc: { version: 1 } },
+        )
         .exec();
       if (result.modifiedCount === 1) return this.get(id);
     }

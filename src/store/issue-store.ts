@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { PipelineStage } from 'mongoose';
 import type { Clock } from '../domain/clock.js';
-import { periodContaining } from '../domain/time/period.js';
-import { issueNumber, type Issue, type IssueHistoryLine, type IssueSourceKind, type ProgressNote } from '../domain/issues/issue.js';
+import {
+  type Issue,
+  type IssueHistoryLine,
+  type IssueSourceKind,
+  issueNumber,
+  type ProgressNote,
+} from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
-import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
+import { periodContaining } from '../domain/time/period.js';
 import { equalityBranches } from './equality-branches.js';
+import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
 
-export type NewIssue = Omit<Issue, 'id' | 'year' | 'seq' | 'number' | 'state' | 'version' | 'supervisorUnits' | 'progress' | 'createdAt' | 'closedAt' | 'history' | 'cardKeys'>;
-
+export type NewIssue = Omit<
+  Issue,
+  | 'id'
+  | 'year'
+  | 'seq'
+  | 'number'
+  | 'state'
+  | 'version'
+  | 'supervisorUnits'
+  | 'progress'
+  | 'createdAt'
+  | 'closedAt'
+  | 'history'
+  | 'cardKeys'
+>;
 
 /** Filters for the lists the rest of the bot needs; each maps onto an index. */
 export interface IssueFilter {
@@ -39,7 +58,6 @@ const OPEN: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerifi
 /** Progress notes kept on the problem itself for its card; all of them are in the history. */
 const PROGRESS_ON_CARD = 5;
 const NUMBER_ATTEMPTS = 50;
-
 
 function toIssue(doc: IssueDoc): Issue {
   return {
@@ -126,9 +144,21 @@ export class IssueStore {
     const year = numbering.year;
     const key = randomUUID();
     for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
-      const last = await this.models.issues.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<IssueDoc, 'seq'>>().exec();
+      const last = await this.models.issues
+        .findOne({ year }, { seq: 1 })
+        .sort({ seq: -1 })
+        .lean<Pick<IssueDoc, 'seq'>>()
+        .exec();
       const seq = (last?.seq ?? 0) + 1;
-      const reported: IssueHistoryLine = { at: now, by: input.reportedBy, action: 'reported', from: 'reported', to: 'reported', note: input.description, photos: input.photos };
+      const reported: IssueHistoryLine = {
+        at: now,
+        by: input.reportedBy,
+        action: 'reported',
+        from: 'reported',
+        to: 'reported',
+        note: input.description,
+        photos: input.photos,
+      };
       const doc: IssueDoc = {
         _id: key,
         key,
@@ -202,7 +232,12 @@ export class IssueStore {
    * Saves a state change made from `from.version`. Returns false, writing nothing, when
    * another change from that version was claimed first (a concurrent tap).
    */
-  async applyChange(from: Issue, next: IssueSnapshot, entry: HistoryEntry, extra: { photos?: string[]; nextSupervisionAt?: Date | null } = {}): Promise<boolean> {
+  async applyChange(
+    from: Issue,
+    next: IssueSnapshot,
+    entry: HistoryEntry,
+    extra: { photos?: string[]; nextSupervisionAt?: Date | null } = {},
+  ): Promise<boolean> {
     const closed = next.state === 'closed';
     const fields: Record<string, unknown> = {
       ...snapshotFields(next),
@@ -214,7 +249,13 @@ export class IssueStore {
     };
     const line: IssueHistoryLine = { ...entry, photos: extra.photos ?? [] };
     try {
-      await this.models.issueHistory.create({ _id: `${from.id}@${from.version}`, issueKey: from.id, version: next.version, ...line, after: fields });
+      await this.models.issueHistory.create({
+        _id: `${from.id}@${from.version}`,
+        issueKey: from.id,
+        version: next.version,
+        ...line,
+        after: fields,
+      });
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
@@ -230,13 +271,22 @@ export class IssueStore {
   async addProgress(issue: Issue, entry: HistoryEntry, dedupe: string, photos: string[]): Promise<boolean> {
     const line: IssueHistoryLine = { ...entry, photos };
     try {
-      await this.models.issueHistory.create({ _id: `${issue.id}#${dedupe}`, issueKey: issue.id, version: issue.version, ...line, after: null });
+      await this.models.issueHistory.create({
+        _id: `${issue.id}#${dedupe}`,
+        issueKey: issue.id,
+        version: issue.version,
+        ...line,
+        after: null,
+      });
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
     const note: ProgressNote = { at: entry.at, by: entry.by, note: entry.note ?? '', photos };
-    const set: Record<string, unknown> = { progress: [...issue.progress, note].slice(-PROGRESS_ON_CARD), updatedAt: entry.at };
+    const set: Record<string, unknown> = {
+      progress: [...issue.progress, note].slice(-PROGRESS_ON_CARD),
+      updatedAt: entry.at,
+    };
     const update: Record<string, unknown> = { $set: set, $push: { history: line } };
     if (photos.length > 0) update.$addToSet = { photos: { $each: photos } };
     await this.models.issues.updateOne({ key: issue.id }, update).exec();
@@ -247,10 +297,24 @@ export class IssueStore {
   async backfillMonths(): Promise<number> {
     let filled = 0;
     for (;;) {
-      const docs = await this.models.issues.find({ createdMonth: null }, { _id: 1, createdAt: 1, closedAt: 1 }).limit(500).lean<Array<Pick<IssueDoc, '_id' | 'createdAt' | 'closedAt'>>>().exec();
+      const docs = await this.models.issues
+        .find({ createdMonth: null }, { _id: 1, createdAt: 1, closedAt: 1 })
+        .limit(500)
+        .lean<Array<Pick<IssueDoc, '_id' | 'createdAt' | 'closedAt'>>>()
+        .exec();
       if (docs.length === 0) return filled;
       for (const d of docs) {
-        await this.models.issues.updateOne({ _id: d._id }, { $set: { createdMonth: this.monthOf(d.createdAt), closedMonth: d.closedAt ? this.monthOf(d.closedAt) : null } }).exec();
+        await this.models.issues
+          .updateOne(
+            { _id: d._id },
+            {
+              $set: {
+                createdMonth: this.monthOf(d.createdAt),
+                closedMonth: d.closedAt ? this.monthOf(d.closedAt) : null,
+              },
+            },
+          )
+          .exec();
         filled++;
       }
     }
@@ -261,7 +325,12 @@ export class IssueStore {
    * open or opened or closed this year by state, months, unit and source; and open ones due
    * within the week by unit, source and deadline (overdue is told apart here, by `now`).
    */
-  async statusCounts(visibleTo: IssueFilter['visibleTo'], now: Date, months: string[], weekAhead: Date): Promise<StatusCounts> {
+  async statusCounts(
+    visibleTo: IssueFilter['visibleTo'],
+    now: Date,
+    months: string[],
+    weekAhead: Date,
+  ): Promise<StatusCounts> {
     // A scoped viewer's part is read one water body or unit at a time (see equalityBranches).
     const branches = visibleTo
       ? equalityBranches([
@@ -272,13 +341,23 @@ export class IssueStore {
       : [{}];
     const group = async <T>(match: Record<string, unknown>, id: unknown): Promise<T[]> => {
       const parts = await Promise.all(
-        branches.map((branch) => this.models.issues.aggregate<T>([{ $match: { ...branch, ...match } }, { $group: { _id: id, n: { $sum: 1 } } }] as PipelineStage[]).exec()),
+        branches.map((branch) =>
+          this.models.issues
+            .aggregate<T>([
+              { $match: { ...branch, ...match } },
+              { $group: { _id: id, n: { $sum: 1 } } },
+            ] as PipelineStage[])
+            .exec(),
+        ),
       );
       return parts.flat();
     };
     // Two passes instead of one per figure: each pass costs a scan on FerretDB.
     const [byState, dated] = await Promise.all([
-      group<{ _id: { state: IssueState; cm: string | null; xm: string | null; unit: string | null; kind: IssueSourceKind }; n: number }>(
+      group<{
+        _id: { state: IssueState; cm: string | null; xm: string | null; unit: string | null; kind: IssueSourceKind };
+        n: number;
+      }>(
         { $or: [{ createdMonth: { $in: months } }, { closedMonth: { $in: months } }, { state: { $in: OPEN } }] },
         { state: '$state', cm: '$createdMonth', xm: '$closedMonth', unit: '$assigneeUnit', kind: '$source.kind' },
       ),
@@ -290,22 +369,53 @@ export class IssueStore {
     const tracked = (kind: IssueSourceKind) => kind === 'decision' || kind === 'task';
     const sum = <T>(rows: T[], n: (r: T) => number) => rows.reduce((total, r) => total + n(r), 0);
     const byUnit = <T extends { _id: { unit: string | null }; n: number }>(rows: T[]) =>
-      rows.reduce((map, r) => map.set(r._id.unit ?? '', (map.get(r._id.unit ?? '') ?? 0) + r.n), new Map<string, number>());
+      rows.reduce(
+        (map, r) => map.set(r._id.unit ?? '', (map.get(r._id.unit ?? '') ?? 0) + r.n),
+        new Map<string, number>(),
+      );
     const open = byState.filter((r) => OPEN.includes(r._id.state));
     const late = dated.filter((r) => new Date(r._id.deadline).getTime() < now.getTime());
     const soon = dated.filter((r) => new Date(r._id.deadline).getTime() >= now.getTime());
     return {
       open: sum(open, (r) => r.n),
-      awaitingAssignment: sum(open.filter((r) => r._id.state === 'reported'), (r) => r.n),
+      awaitingAssignment: sum(
+        open.filter((r) => r._id.state === 'reported'),
+        (r) => r.n,
+      ),
       // A problem withdrawn as registered in error (已撤销) was never a problem: not counted as new.
-      openedByMonth: new Map(months.map((m) => [m, sum(byState.filter((r) => r._id.cm === m && r._id.state !== 'withdrawn'), (r) => r.n)])),
-      closedByMonth: new Map(months.map((m) => [m, sum(byState.filter((r) => r._id.xm === m), (r) => r.n)])),
+      openedByMonth: new Map(
+        months.map((m) => [
+          m,
+          sum(
+            byState.filter((r) => r._id.cm === m && r._id.state !== 'withdrawn'),
+            (r) => r.n,
+          ),
+        ]),
+      ),
+      closedByMonth: new Map(
+        months.map((m) => [
+          m,
+          sum(
+            byState.filter((r) => r._id.xm === m),
+            (r) => r.n,
+          ),
+        ]),
+      ),
       overdue: sum(late, (r) => r.n),
       overdueByUnit: byUnit(late),
       openByUnit: byUnit(open),
-      decisionsOpen: sum(open.filter((r) => tracked(r._id.kind)), (r) => r.n),
-      decisionsOverdue: sum(late.filter((r) => tracked(r._id.kind)), (r) => r.n),
-      decisionsDueSoon: sum(soon.filter((r) => tracked(r._id.kind)), (r) => r.n),
+      decisionsOpen: sum(
+        open.filter((r) => tracked(r._id.kind)),
+        (r) => r.n,
+      ),
+      decisionsOverdue: sum(
+        late.filter((r) => tracked(r._id.kind)),
+        (r) => r.n,
+      ),
+      decisionsDueSoon: sum(
+        soon.filter((r) => tracked(r._id.kind)),
+        (r) => r.n,
+      ),
     };
   }
 
@@ -330,9 +440,18 @@ export class IssueStore {
   }
 
   /** Records a suggested 提示/通报 once per key; false if it already exists. */
-  async suggestNotice(notice: Omit<SupervisionNoticeDoc, '_id' | 'status' | 'decidedBy' | 'decidedAt' | 'createdAt'>): Promise<boolean> {
+  async suggestNotice(
+    notice: Omit<SupervisionNoticeDoc, '_id' | 'status' | 'decidedBy' | 'decidedAt' | 'createdAt'>,
+  ): Promise<boolean> {
     try {
-      await this.models.supervisionNotices.create({ _id: notice.key, ...notice, createdAt: this.clock.now(), status: 'suggested', decidedBy: null, decidedAt: null });
+      await this.models.supervisionNotices.create({
+        _id: notice.key,
+        ...notice,
+        createdAt: this.clock.now(),
+        status: 'suggested',
+        decidedBy: null,
+        decidedAt: null,
+      });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -345,8 +464,15 @@ export class IssueStore {
   }
 
   /** The office's decision on a suggestion; the caller has claimed it (see ClaimStore). */
-  async decideNotice(key: string, status: 'confirmed' | 'dismissed', suggest: 'prompt' | 'bulletin', by: string): Promise<void> {
-    await this.models.supervisionNotices.updateOne({ _id: key }, { $set: { status, suggest, decidedBy: by, decidedAt: this.clock.now() } }).exec();
+  async decideNotice(
+    key: string,
+    status: 'confirmed' | 'dismissed',
+    suggest: 'prompt' | 'bulletin',
+    by: string,
+  ): Promise<void> {
+    await this.models.supervisionNotices
+      .updateOne({ _id: key }, { $set: { status, suggest, decidedBy: by, decidedAt: this.clock.now() } })
+      .exec();
   }
 
   /**
@@ -366,12 +492,30 @@ export class IssueStore {
   async list(filter: IssueFilter, limit = 50, order: 'createdAt' | 'deadline' = 'createdAt'): Promise<Issue[]> {
     const query = this.query(filter);
     if (order === 'createdAt') {
-      const docs = await this.models.issues.find(query).sort({ createdAt: 1, seq: 1 }).limit(limit).lean<IssueDoc[]>().exec();
+      const docs = await this.models.issues
+        .find(query)
+        .sort({ createdAt: 1, seq: 1 })
+        .limit(limit)
+        .lean<IssueDoc[]>()
+        .exec();
       return docs.map(toIssue);
     }
     // Soonest deadline first; problems without one (not yet assigned) after them, not before.
-    const dated = await this.models.issues.find({ $and: [query, { deadline: { $ne: null } }] }).sort({ deadline: 1, seq: 1 }).limit(limit).lean<IssueDoc[]>().exec();
-    const undated = dated.length < limit ? await this.models.issues.find({ $and: [query, { deadline: null }] }).sort({ seq: 1 }).limit(limit - dated.length).lean<IssueDoc[]>().exec() : [];
+    const dated = await this.models.issues
+      .find({ $and: [query, { deadline: { $ne: null } }] })
+      .sort({ deadline: 1, seq: 1 })
+      .limit(limit)
+      .lean<IssueDoc[]>()
+      .exec();
+    const undated =
+      dated.length < limit
+        ? await this.models.issues
+            .find({ $and: [query, { deadline: null }] })
+            .sort({ seq: 1 })
+            .limit(limit - dated.length)
+            .lean<IssueDoc[]>()
+            .exec()
+        : [];
     return [...dated, ...undated].map(toIssue);
   }
 
@@ -391,7 +535,12 @@ export class IssueStore {
   ): Promise<Map<string, { open: number; overdue: number }>> {
     const scope = visibleTo ? this.query({ visibleTo }).$or : undefined;
     const group = async (match: Record<string, unknown>) =>
-      this.models.issues.aggregate<{ _id: string | null; n: number }>([{ $match: scope ? { ...match, $or: scope } : match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]).exec();
+      this.models.issues
+        .aggregate<{ _id: string | null; n: number }>([
+          { $match: scope ? { ...match, $or: scope } : match },
+          { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+        ])
+        .exec();
     const open = await group({ state: { $in: OPEN } });
     const overdue = await group({ state: { $in: ['assigned', 'rectifying'] }, deadline: { $lt: now } });
     const out = new Map<string, { open: number; overdue: number }>();
@@ -408,7 +557,10 @@ export class IssueStore {
    * Per unit for a period: problems assigned in it and how many of those are closed
    * (整改率), and problems due in it and how many closed by their deadline (按期整改率).
    */
-  async unitCounts(from: Date, to: Date): Promise<Map<string, { assigned: number; closed: number; due: number; closedOnTime: number }>> {
+  async unitCounts(
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, { assigned: number; closed: number; due: number; closedOnTime: number }>> {
     const assigned = await this.models.issues
       .aggregate<{ _id: { unit: string; state: string }; n: number }>([
         { $match: { assigneeUnit: { $ne: null }, assignedAt: { $gte: from, $lt: to } } },
@@ -448,10 +600,15 @@ export class IssueStore {
     if (filter.chiefId) query.chiefId = filter.chiefId;
     if (filter.overdueAt) {
       query.deadline = { $lt: filter.overdueAt };
-      query.state = { $in: (filter.states ?? ['assigned', 'rectifying']).filter((s) => s === 'assigned' || s === 'rectifying') };
+      query.state = {
+        $in: (filter.states ?? ['assigned', 'rectifying']).filter((s) => s === 'assigned' || s === 'rectifying'),
+      };
     }
     if (filter.reportedBefore || filter.reportedFrom) {
-      query.createdAt = { ...(filter.reportedFrom ? { $gte: filter.reportedFrom } : {}), ...(filter.reportedBefore ? { $lt: filter.reportedBefore } : {}) };
+      query.createdAt = {
+        ...(filter.reportedFrom ? { $gte: filter.reportedFrom } : {}),
+        ...(filter.reportedBefore ? { $lt: filter.reportedBefore } : {}),
+      };
     }
     if (filter.sourceKinds) query['source.kind'] = { $in: filter.sourceKinds };
     if (filter.closedBetween) query.closedAt = { $gte: filter.closedBetween.from, $lt: filter.closedBetween.to };
@@ -473,10 +630,24 @@ export class IssueStore {
   private async repaired(doc: IssueDoc): Promise<Issue> {
     let current = doc;
     for (;;) {
-      const ahead = await this.models.issueHistory.findOne({ _id: `${current._id}@${current.version}` }).lean<IssueHistoryDoc>().exec();
+      const ahead = await this.models.issueHistory
+        .findOne({ _id: `${current._id}@${current.version}` })
+        .lean<IssueHistoryDoc>()
+        .exec();
       if (!ahead?.after) return toIssue(current);
-      const line: IssueHistoryLine = { at: ahead.at, by: ahead.by, action: ahead.action, from: ahead.from, to: ahead.to, note: ahead.note, photos: ahead.photos, facts: ahead.facts ?? null };
-      await this.models.issues.updateOne({ key: current.key, version: current.version }, { $set: ahead.after, $push: { history: line } }).exec();
+      const line: IssueHistoryLine = {
+        at: ahead.at,
+        by: ahead.by,
+        action: ahead.action,
+        from: ahead.from,
+        to: ahead.to,
+        note: ahead.note,
+        photos: ahead.photos,
+        facts: ahead.facts ?? null,
+      };
+      await this.models.issues
+        .updateOne({ key: current.key, version: current.version }, { $set: ahead.after, $push: { history: line } })
+        .exec();
       current = { ...current, ...(ahead.after as Partial<IssueDoc>), history: [...current.history, line] };
     }
   }

@@ -26,7 +26,13 @@ export class MeetingStore {
   constructor(private readonly models: MeetingModels) {}
 
   async create(meeting: Meeting, year: number): Promise<void> {
-    await this.models.meetings.create({ ...meeting, _id: meeting.id, waterBodyId: meeting.waterBodyId ?? null, convener: meeting.convener ?? null, year });
+    await this.models.meetings.create({
+      ...meeting,
+      _id: meeting.id,
+      waterBodyId: meeting.waterBodyId ?? null,
+      convener: meeting.convener ?? null,
+      year,
+    });
   }
 
   async get(id: string): Promise<Meeting | undefined> {
@@ -41,7 +47,11 @@ export class MeetingStore {
 
   /** Scheduled meetings starting in [from, to), soonest first. */
   async startingBetween(from: Date, to: Date): Promise<Meeting[]> {
-    const docs = await this.models.meetings.find({ state: 'scheduled', startsAt: { $gte: from, $lt: to } }).sort({ startsAt: 1 }).lean<MeetingDoc[]>().exec();
+    const docs = await this.models.meetings
+      .find({ state: 'scheduled', startsAt: { $gte: from, $lt: to } })
+      .sort({ startsAt: 1 })
+      .lean<MeetingDoc[]>()
+      .exec();
     return docs.map(toMeeting);
   }
 
@@ -55,7 +65,11 @@ export class MeetingStore {
 
   /** The latest 联席会议 of a water body that was not cancelled: its convener sets the rotation. */
   async lastJointMeeting(waterBodyId: string): Promise<Meeting | undefined> {
-    const doc = await this.models.meetings.findOne({ kind: 'jointMeeting', waterBodyId, state: 'scheduled' }).sort({ startsAt: -1 }).lean<MeetingDoc>().exec();
+    const doc = await this.models.meetings
+      .findOne({ kind: 'jointMeeting', waterBodyId, state: 'scheduled' })
+      .sort({ startsAt: -1 })
+      .lean<MeetingDoc>()
+      .exec();
     return doc ? toMeeting(doc) : undefined;
   }
 }

@@ -9,7 +9,13 @@ export function isDuplicateKey(error: unknown): boolean {
  * then updates the document the other created.
  */
 export async function upsertByKey(
-  model: { updateOne(filter: { key: string }, update: { $set: object }, options?: { upsert: boolean }): { exec(): Promise<unknown> } },
+  model: {
+    updateOne(
+      filter: { key: string },
+      update: { $set: object },
+      options?: { upsert: boolean },
+    ): { exec(): Promise<unknown> };
+  },
   key: string,
   fields: object,
 ): Promise<void> {

@@ -2,11 +2,11 @@ import type { Collection } from 'mongodb';
 import type { Clock } from '../domain/clock.js';
 import type { DeliveryFailureKind, DeliveryTarget, FailedDelivery } from '../domain/delivery/failure.js';
 import { batchedDeleteById, batchedInsert, type GroupCommit } from './group-commit.js';
+import { type OutboxArchiveModels, outboxArchiveModels } from './models/outbox-archive.js';
+import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
+import { type UploadedFileModel, uploadedFileModel } from './models/uploaded-file.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { Serial } from './serial.js';
-import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
-import { outboxArchiveModels, type OutboxArchiveModels } from './models/outbox-archive.js';
-import { uploadedFileModel, type UploadedFileModel } from './models/uploaded-file.js';
 
 export type OutboxRecord = OutboxMessageDoc;
 
@@ -227,12 +227,16 @@ export class OutboxStore {
     const settled: OutboxRecord = { ...record, ...fields, operation: compact(record.operation), lockedUntil: null };
     const op = record.operation.op;
     const byMessage: MessageKeyDoc | undefined =
-      settled.messageId && (op === 'send' || op === 'reply') ? { _id: MESSAGE_PREFIX + settled.messageId, key: record.key, copyOf: record.copyOf ?? null } : undefined;
+      settled.messageId && (op === 'send' || op === 'reply')
+        ? { _id: MESSAGE_PREFIX + settled.messageId, key: record.key, copyOf: record.copyOf ?? null }
+        : undefined;
     try {
       await this.settledRaw.bulkWrite(
         [
           { replaceOne: { filter: { _id: record._id }, replacement: settled, upsert: true } },
-          ...(byMessage ? [{ replaceOne: { filter: { _id: byMessage._id }, replacement: byMessage, upsert: true } }] : []),
+          ...(byMessage
+            ? [{ replaceOne: { filter: { _id: byMessage._id }, replacement: byMessage, upsert: true } }]
+            : []),
         ],
         { ordered: false },
       );
@@ -246,7 +250,13 @@ export class OutboxStore {
 
   /** Delivered: the record leaves the hot collection for the settled one. */
   async markSent(record: OutboxRecord, messageId: string | undefined, chatId?: string): Promise<void> {
-    await this.settle(record, { status: 'sent', sentAt: this.clock.now(), lastError: null, messageId: messageId ?? null, chatId: chatId ?? null });
+    await this.settle(record, {
+      status: 'sent',
+      sentAt: this.clock.now(),
+      lastError: null,
+      messageId: messageId ?? null,
+      chatId: chatId ?? null,
+    });
     await this.release(record);
   }
 
@@ -268,7 +278,8 @@ export class OutboxStore {
   async currentCopy(key: string): Promise<{ record: OutboxRecord; messageId: string; sentAt: Date } | undefined> {
     const record = await this.findByKey(key);
     if (record?.status !== 'sent' || !record.messageId || !record.sentAt) return undefined;
-    if (record.freshMessageId && record.freshSentAt) return { record, messageId: record.freshMessageId, sentAt: record.freshSentAt };
+    if (record.freshMessageId && record.freshSentAt)
+      return { record, messageId: record.freshMessageId, sentAt: record.freshSentAt };
     return { record, messageId: record.messageId, sentAt: record.sentAt };
   }
 
@@ -285,10 +296,23 @@ export class OutboxStore {
   }
 
   /** Kept as failed in the hot collection, where the 未送达 digest and /状态 read it, until housekeeping settles it. */
-  async markFailed(record: OutboxRecord, error: string, failure?: { kind: DeliveryFailureKind; code: number | null }): Promise<void> {
+  async markFailed(
+    record: OutboxRecord,
+    error: string,
+    failure?: { kind: DeliveryFailureKind; code: number | null },
+  ): Promise<void> {
     await this.model.updateOne(
       { _id: record._id },
-      { $set: { status: 'failed', lockedUntil: null, lastError: error, failedAt: this.clock.now(), failureKind: failure?.kind ?? 'refused', failureCode: failure?.code ?? null } },
+      {
+        $set: {
+          status: 'failed',
+          lockedUntil: null,
+          lastError: error,
+          failedAt: this.clock.now(),
+          failureKind: failure?.kind ?? 'refused',
+          failureCode: failure?.code ?? null,
+        },
+      },
     );
     await this.release(record);
   }
@@ -307,7 +331,9 @@ export class OutboxStore {
   async housekeep(keepFailedMs: number): Promise<number> {
     const now = this.clock.now();
     const rows = await this.model
-      .find({ $or: [{ status: 'sent' }, { status: 'failed', failedAt: { $lt: new Date(now.getTime() - keepFailedMs) } }] })
+      .find({
+        $or: [{ status: 'sent' }, { status: 'failed', failedAt: { $lt: new Date(now.getTime() - keepFailedMs) } }],
+      })
       .limit(HOUSEKEEPING_BATCH)
       .lean<OutboxRecord[]>()
       .exec();
@@ -315,12 +341,20 @@ export class OutboxStore {
     const ids = await this.archive.outboxMessageIds.find({}).limit(HOUSEKEEPING_BATCH).lean().exec();
     if (ids.length > 0) {
       // Written by earlier versions: kept beside the settled records from now on.
-      await this.settledRaw.bulkWrite(
-        ids.map((id) => ({ updateOne: { filter: { _id: MESSAGE_PREFIX + id._id }, update: { $setOnInsert: { key: id.key, copyOf: null } }, upsert: true } })),
-        { ordered: false },
-      ).catch((error: unknown) => {
-        if (!isDuplicateKey(error)) throw error;
-      });
+      await this.settledRaw
+        .bulkWrite(
+          ids.map((id) => ({
+            updateOne: {
+              filter: { _id: MESSAGE_PREFIX + id._id },
+              update: { $setOnInsert: { key: id.key, copyOf: null } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        )
+        .catch((error: unknown) => {
+          if (!isDuplicateKey(error)) throw error;
+        });
       await this.archive.outboxMessageIds.deleteMany({ _id: { $in: ids.map((id) => id._id) } });
     }
     await this.archive.outboxLeases.deleteMany({ at: { $lt: new Date(now.getTime() - LEASE_PURGE_AFTER_MS) } });
@@ -341,7 +375,13 @@ export class OutboxStore {
       .limit(limit)
       .lean<OutboxRecord[]>()
       .exec();
-    return rows.map((r) => ({ key: r.key, target: targetOf(r), kind: r.failureKind ?? 'refused', code: r.failureCode ?? null, failedAt: r.failedAt ?? r.createdAt }));
+    return rows.map((r) => ({
+      key: r.key,
+      target: targetOf(r),
+      kind: r.failureKind ?? 'refused',
+      code: r.failureCode ?? null,
+      failedAt: r.failedAt ?? r.createdAt,
+    }));
   }
 
   /** Marks failures as told in the digest of this local day, so each is reported once. */
@@ -356,7 +396,11 @@ export class OutboxStore {
   }
 
   async rememberUpload(hash: string, fileKey: string): Promise<void> {
-    await this.uploads.updateOne({ _id: hash }, { $setOnInsert: { fileKey, uploadedAt: this.clock.now() } }, { upsert: true });
+    await this.uploads.updateOne(
+      { _id: hash },
+      { $setOnInsert: { fileKey, uploadedAt: this.clock.now() } },
+      { upsert: true },
+    );
   }
 
   /**
@@ -390,7 +434,10 @@ export class OutboxStore {
   private async legacyByMessageId(messageId: string): Promise<OutboxRecord | null> {
     const known = await this.archive.outboxMessageIds.findOne({ _id: messageId }).lean().exec();
     if (known) return this.findByKey(known.key);
-    return this.model.findOne({ messageId, 'operation.op': { $in: ['send', 'reply'] } }).lean<OutboxRecord>().exec();
+    return this.model
+      .findOne({ messageId, 'operation.op': { $in: ['send', 'reply'] } })
+      .lean<OutboxRecord>()
+      .exec();
   }
 
   /**
@@ -415,7 +462,8 @@ function leaseId(key: string, claim: number): string {
 /** Where a failed operation was going: the receiver of a send, else the chat or message it named. */
 function targetOf(record: OutboxRecord): DeliveryTarget {
   const op = record.operation;
-  if (op.op === 'send' || op.op === 'sendFile') return op.receiveIdType === 'chat_id' ? { chatId: op.receiveId } : { openId: op.receiveId };
+  if (op.op === 'send' || op.op === 'sendFile')
+    return op.receiveIdType === 'chat_id' ? { chatId: op.receiveId } : { openId: op.receiveId };
   // A reply's rate key is its chat when the caller knew it.
   if (record.rateKey.startsWith('oc_')) return { chatId: record.rateKey };
   if ('messageId' in op) return { messageId: op.messageId };

@@ -3,11 +3,11 @@ import type { Clock } from '../domain/clock.js';
 import type { ChiefRole } from '../domain/patrols/obligation.js';
 import type { PatrolPeriods, PatrolRecord } from '../domain/patrols/patrol.js';
 import type { PeriodKind } from '../domain/time/period.js';
-import { formatLocalDate, parseLocalDate, type LocalDate } from '../domain/time/zoned.js';
-import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
-import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
+import { formatLocalDate, type LocalDate, parseLocalDate } from '../domain/time/zoned.js';
 import { ClaimStore } from './claim-store.js';
 import type { ClaimModels } from './models/claim.js';
+import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
+import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
 import { upsertByKey } from './mongo-errors.js';
 
 /** A patrol as the reminder sweep needs it: whose, where, when. */
@@ -62,8 +62,25 @@ export class PatrolStore {
     const filter: Record<string, unknown> = { status: 'recorded', patrolledAt: { $gte: since } };
     if (chiefIds) filter.chiefId = { $in: chiefIds };
     const docs = await this.models.patrols
-      .find(filter, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, recordedBy: 1, version: 1, createdAt: 1, late: 1, _id: 0 })
-      .lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt' | 'recordedBy' | 'version' | 'createdAt' | 'late'>>>()
+      .find(filter, {
+        key: 1,
+        chiefId: 1,
+        waterBodyId: 1,
+        patrolledAt: 1,
+        recordedBy: 1,
+        version: 1,
+        createdAt: 1,
+        late: 1,
+        _id: 0,
+      })
+      .lean<
+        Array<
+          Pick<
+            PatrolDoc,
+            'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt' | 'recordedBy' | 'version' | 'createdAt' | 'late'
+          >
+        >
+      >()
       .exec();
     return docs.map((d) => ({
       id: d.key,
@@ -78,7 +95,12 @@ export class PatrolStore {
   }
 
   /** Recorded patrols dated in [from, to), in date order, for the ledger (巡河台账). */
-  async recordedBetween(from: Date, to: Date, scope: { waterBodyIds?: string[]; chiefIds?: string[] }, limit: number): Promise<PatrolDoc[]> {
+  async recordedBetween(
+    from: Date,
+    to: Date,
+    scope: { waterBodyIds?: string[]; chiefIds?: string[] },
+    limit: number,
+  ): Promise<PatrolDoc[]> {
     const filter: Record<string, unknown> = { status: 'recorded', patrolledAt: { $gte: from, $lt: to } };
     const or: Array<Record<string, unknown>> = [];
     if (scope.waterBodyIds) or.push({ waterBodyId: { $in: scope.waterBodyIds } });
@@ -92,11 +114,19 @@ export class PatrolStore {
    * duty (chief and water body; the general chief's duty is district-wide) and period, those
    * reaching `times` counted. All on the database; a handful of rows come back.
    */
-  async fulfilledByPeriod(role: ChiefRole, kind: PeriodKind, year: string, times: number, waterBodyIds?: string[]): Promise<Map<string, number>> {
+  async fulfilledByPeriod(
+    role: ChiefRole,
+    kind: PeriodKind,
+    year: string,
+    times: number,
+    waterBodyIds?: string[],
+  ): Promise<Map<string, number>> {
     if (waterBodyIds) {
       // One water body at a time: an equality the embedded database reads by (see equalityBranches);
       // each duty is on one water body, so the counts add up.
-      const parts = await Promise.all(waterBodyIds.map((w) => this.fulfilledIn(role, kind, year, times, { waterBodyId: w })));
+      const parts = await Promise.all(
+        waterBodyIds.map((w) => this.fulfilledIn(role, kind, year, times, { waterBodyId: w })),
+      );
       const sum = new Map<string, number>();
       for (const part of parts) for (const [period, n] of part) sum.set(period, (sum.get(period) ?? 0) + n);
       return sum;
@@ -104,9 +134,18 @@ export class PatrolStore {
     return this.fulfilledIn(role, kind, year, times, {});
   }
 
-  private async fulfilledIn(role: ChiefRole, kind: PeriodKind, year: string, times: number, scope: Record<string, string>): Promise<Map<string, number>> {
+  private async fulfilledIn(
+    role: ChiefRole,
+    kind: PeriodKind,
+    year: string,
+    times: number,
+    scope: Record<string, string>,
+  ): Promise<Map<string, number>> {
     const match: Record<string, unknown> = { ...scope, role, 'periods.year': year, status: 'recorded' };
-    const duty = role === 'generalChief' ? { chief: '$chiefId', p: `$periods.${kind}` } : { chief: '$chiefId', water: '$waterBodyId', p: `$periods.${kind}` };
+    const duty =
+      role === 'generalChief'
+        ? { chief: '$chiefId', p: `$periods.${kind}` }
+        : { chief: '$chiefId', water: '$waterBodyId', p: `$periods.${kind}` };
     const rows = await this.models.patrols
       .aggregate<{ _id: string; fulfilled: number }>([
         { $match: match },
@@ -122,7 +161,13 @@ export class PatrolStore {
    * Patrols per duty (`chief|water`; the general chief's without water) in one period;
    * without late entries (补记) when the assessment scheme says they do not count.
    */
-  async countsByDuty(role: ChiefRole, kind: PeriodKind, periodKey: string, waterBodyIds?: string[], options: { withoutLate?: boolean } = {}): Promise<Map<string, number>> {
+  async countsByDuty(
+    role: ChiefRole,
+    kind: PeriodKind,
+    periodKey: string,
+    waterBodyIds?: string[],
+    options: { withoutLate?: boolean } = {},
+  ): Promise<Map<string, number>> {
     const match: Record<string, unknown> = { role, [`periods.${kind}`]: periodKey, status: 'recorded' };
     // `$ne: true` also matches patrols stored before the flag was kept.
     if (options.withoutLate) match.late = { $ne: true };
@@ -130,15 +175,26 @@ export class PatrolStore {
     const rows = await this.models.patrols
       .aggregate<{ _id: { chief: string; water?: string | null }; n: number }>([
         { $match: match },
-        { $group: { _id: role === 'generalChief' ? { chief: '$chiefId' } : { chief: '$chiefId', water: '$waterBodyId' }, n: { $sum: 1 } } },
+        {
+          $group: {
+            _id: role === 'generalChief' ? { chief: '$chiefId' } : { chief: '$chiefId', water: '$waterBodyId' },
+            n: { $sum: 1 },
+          },
+        },
       ])
       .exec();
     return new Map(rows.map((r) => [`${r._id.chief}|${role === 'generalChief' ? '' : (r._id.water ?? '')}`, r.n]));
   }
 
   /** Patrols recorded before role and period keys were kept on them. */
-  async withoutPeriods(limit: number): Promise<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>> {
-    return this.models.patrols.find({ periods: null }, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, _id: 0 }).limit(limit).lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>>().exec();
+  async withoutPeriods(
+    limit: number,
+  ): Promise<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>> {
+    return this.models.patrols
+      .find({ periods: null }, { key: 1, chiefId: 1, waterBodyId: 1, patrolledAt: 1, _id: 0 })
+      .limit(limit)
+      .lean<Array<Pick<PatrolDoc, 'key' | 'chiefId' | 'waterBodyId' | 'patrolledAt'>>>()
+      .exec();
   }
 
   async setDerived(key: string, role: ChiefRole | null, periods: PatrolPeriods): Promise<void> {
@@ -157,7 +213,12 @@ export class PatrolStore {
     key: string,
     version: number,
     by: string,
-    change: { action: 'corrected'; set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems' | 'periods' | 'late' | 'lateReason'> } | { action: 'withdrawn' },
+    change:
+      | {
+          action: 'corrected';
+          set: Pick<PatrolDoc, 'patrolledAt' | 'observations' | 'problems' | 'periods' | 'late' | 'lateReason'>;
+        }
+      | { action: 'withdrawn' },
   ): Promise<boolean> {
     // The claim makes one of two simultaneous changes win on FerretDB too, whose
     // conditional updates are not atomic.
@@ -165,13 +226,23 @@ export class PatrolStore {
     const set = change.action === 'withdrawn' ? { status: 'withdrawn' } : change.set;
     const result = await this.models.patrols.updateOne(
       { key, version, status: 'recorded' },
-      { $set: set, $inc: { version: 1 }, $push: { history: { at: this.clock.now(), by, action: change.action, note: null } } },
+      {
+        $set: set,
+        $inc: { version: 1 },
+        $push: { history: { at: this.clock.now(), by, action: change.action, note: null } },
+      },
     );
     return result.modifiedCount === 1;
   }
 
   /** Replaces a water body's note (重难点问题, or a period's 关注事项). */
-  async setNote(waterBodyId: string, kind: 'keyProblems' | 'focus', periodKey: string | undefined, items: string[], by: string): Promise<void> {
+  async setNote(
+    waterBodyId: string,
+    kind: 'keyProblems' | 'focus',
+    periodKey: string | undefined,
+    items: string[],
+    by: string,
+  ): Promise<void> {
     const key = kind === 'focus' ? `${waterBodyId}:focus:${periodKey ?? ''}` : `${waterBodyId}:keyProblems`;
     const fields = { waterBodyId, kind, items, by, at: this.clock.now() };
     await upsertByKey(this.models.waterBodyNotes, key, fields);
@@ -197,8 +268,14 @@ export class PatrolStore {
   }
 
   /** Adds photos (`<message id>/<image key>`, one message may carry several) or sets the location of a patrol. */
-  async attach(key: string, attachment: { photos: string[] } | { location: NonNullable<PatrolDoc['location']> }): Promise<void> {
-    const update = 'photos' in attachment ? { $addToSet: { photoKeys: { $each: attachment.photos } } } : { $set: { location: attachment.location } };
+  async attach(
+    key: string,
+    attachment: { photos: string[] } | { location: NonNullable<PatrolDoc['location']> },
+  ): Promise<void> {
+    const update =
+      'photos' in attachment
+        ? { $addToSet: { photoKeys: { $each: attachment.photos } } }
+        : { $set: { location: attachment.location } };
     await this.models.patrols.updateOne({ key }, update);
   }
 
@@ -214,7 +291,10 @@ export class PatrolStore {
 
   /** Planned days by plan key, for the given keys. */
   async plans(planKeys: string[]): Promise<Map<string, LocalDate>> {
-    const docs = await this.models.patrolPlans.find({ key: { $in: planKeys } }).lean<PatrolPlanDoc[]>().exec();
+    const docs = await this.models.patrolPlans
+      .find({ key: { $in: planKeys } })
+      .lean<PatrolPlanDoc[]>()
+      .exec();
     const out = new Map<string, LocalDate>();
     for (const doc of docs) {
       const day = parseLocalDate(doc.plannedDay);

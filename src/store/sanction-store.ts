@@ -1,6 +1,6 @@
 import type { Sanction } from '../domain/accountability/sanction.js';
-import { isDuplicateKey } from './mongo-errors.js';
 import type { SanctionDoc, SanctionModels } from './models/sanction.js';
+import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
 
 function toSanction(doc: SanctionDoc): Sanction {
@@ -54,7 +54,10 @@ export class SanctionStore {
   async updateAdmonition(from: Sanction, admonition: Sanction['admonition']): Promise<boolean> {
     const next = { ...from, admonition };
     const result = await this.models.sanctions
-      .updateOne({ _id: from.id, version: from.version }, { $set: { admonition: admonition ?? null, reviewDueAt: reviewDueAt(next) }, $inc: { version: 1 } })
+      .updateOne(
+        { _id: from.id, version: from.version },
+        { $set: { admonition: admonition ?? null, reviewDueAt: reviewDueAt(next) }, $inc: { version: 1 } },
+      )
       .exec();
     return result.modifiedCount === 1;
   }
@@ -69,7 +72,12 @@ export class SanctionStore {
 
   /** 约谈 whose 复核 is due and not yet recorded. */
   async reviewsDue(now: Date): Promise<Sanction[]> {
-    const docs = await this.models.sanctions.find({ reviewDueAt: { $lte: now } }).sort({ reviewDueAt: 1 }).limit(500).lean<SanctionDoc[]>().exec();
+    const docs = await this.models.sanctions
+      .find({ reviewDueAt: { $lte: now } })
+      .sort({ reviewDueAt: 1 })
+      .limit(500)
+      .lean<SanctionDoc[]>()
+      .exec();
     return docs.map(toSanction);
   }
 }

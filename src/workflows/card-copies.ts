@@ -66,7 +66,12 @@ export function placeOfTapped(entries: Iterable<string>, key: string | undefined
  * becomes the copy (see Messenger.updateCopy). `stamp` makes each round of updates its own
  * once-only message.
  */
-export async function updateDeliveredCards(messenger: Messenger, entries: Iterable<string>, stamp: string, card: CardJson | CopyRenderer): Promise<void> {
+export async function updateDeliveredCards(
+  messenger: Messenger,
+  entries: Iterable<string>,
+  stamp: string,
+  card: CardJson | CopyRenderer,
+): Promise<void> {
   for (const entry of entries) {
     const { key, place } = parseCopy(entry);
     await messenger.updateCopy(`${key}:update:${stamp}`, key, typeof card === 'function' ? card(place) : card);

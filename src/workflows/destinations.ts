@@ -1,5 +1,5 @@
 import type { Directory, Person, Unit } from '../domain/directory/directory.js';
-import type { Messenger, MessageBody, OutgoingFile, Recipient } from './ports.js';
+import type { MessageBody, Messenger, OutgoingFile, Recipient } from './ports.js';
 
 /** One place a message goes, with the suffix that makes its outbox key unique per place. */
 export interface Destination {
@@ -15,11 +15,17 @@ export function unitDestinations(directory: Directory, unit: Unit | undefined): 
 }
 
 export function unitDestinationsById(directory: Directory, unitId: string | undefined): Destination[] {
-  return unitDestinations(directory, directory.units.find((u) => u.id === unitId));
+  return unitDestinations(
+    directory,
+    directory.units.find((u) => u.id === unitId),
+  );
 }
 
 export function officeDestinations(directory: Directory): Destination[] {
-  return unitDestinations(directory, directory.units.find((u) => u.kind === 'riverChiefOffice'));
+  return unitDestinations(
+    directory,
+    directory.units.find((u) => u.kind === 'riverChiefOffice'),
+  );
 }
 
 export function personDestination(directory: Directory, personId: string | undefined): Destination | undefined {
@@ -43,6 +49,11 @@ export function distinctPlaces(destinations: Array<Destination | undefined>): De
 }
 
 /** Sends a message once per key to each destination, once to a place named twice. */
-export async function notify(messenger: Messenger, destinations: Destination[], key: string, body: MessageBody | OutgoingFile): Promise<void> {
+export async function notify(
+  messenger: Messenger,
+  destinations: Destination[],
+  key: string,
+  body: MessageBody | OutgoingFile,
+): Promise<void> {
   for (const d of distinctPlaces(destinations)) await messenger.send(`${key}:${d.place}`, d.to, body);
 }

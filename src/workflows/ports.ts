@@ -25,7 +25,12 @@ export type MessageBody = { kind: 'text'; text: string } | { kind: 'card'; card:
  */
 export interface Messenger {
   send(key: string, to: Recipient, body: MessageBody | OutgoingFile): Promise<void>;
-  reply(key: string, messageId: string, body: MessageBody, options?: { inThread?: boolean; chatId?: string }): Promise<void>;
+  reply(
+    key: string,
+    messageId: string,
+    body: MessageBody,
+    options?: { inThread?: boolean; chatId?: string },
+  ): Promise<void>;
   /** Replaces a card the bot sent earlier (all copies of that message). */
   updateCard(key: string, messageId: string, card: CardJson): Promise<void>;
   /**
@@ -49,7 +54,10 @@ export interface Messenger {
 /** Finds people's Feishu open_ids from the mobiles and emails office staff know them by. */
 export interface ContactDirectory {
   /** Unknown mobiles and emails are simply absent from the result. */
-  openIdsFor(query: { mobiles: string[]; emails: string[] }): Promise<{ byMobile: Map<string, string>; byEmail: Map<string, string> }>;
+  openIdsFor(query: {
+    mobiles: string[];
+    emails: string[];
+  }): Promise<{ byMobile: Map<string, string>; byEmail: Map<string, string> }>;
 }
 
 /** Files people send in chats (a roster workbook, photos), fetched by the message they came in. */

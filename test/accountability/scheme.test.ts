@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
 import { DEFAULT_SCHEME } from '../../src/domain/assessment/scheme.js';
+import { ManualClock } from '../../src/domain/clock.js';
 import { messageReceived } from '../../src/feishu/fake/event-builders.js';
 import { parseSchemeYaml } from '../../src/workflows/assessment/scheme-yaml.js';
 import { TEST_APP } from '../helpers/bot.js';
@@ -24,7 +24,14 @@ async function send(who: string, fileName: string, body: string) {
   const fileKey = t.fake.addFile(fileName, Buffer.from(body, 'utf8'));
   const before = t.fake.messages().length;
   await t.post(
-    messageReceived({ senderOpenId: exampleOpenId(who), chatId: `oc_p2p_${who}`, chatType: 'p2p', messageType: 'file', content: { file_key: fileKey, file_name: fileName }, token: TEST_APP.verificationToken }),
+    messageReceived({
+      senderOpenId: exampleOpenId(who),
+      chatId: `oc_p2p_${who}`,
+      chatType: 'p2p',
+      messageType: 'file',
+      content: { file_key: fileKey, file_name: fileName },
+      token: TEST_APP.verificationToken,
+    }),
     { clock },
   );
   await t.settle();
@@ -39,7 +46,10 @@ describe('the scoring scheme', () => {
   });
 
   it('is refused with every problem named, in Chinese', () => {
-    const wrong = EXAMPLE.replace('weight: 30, measure: patrolFulfilment', 'weight: -1, measure: patrols').replace('cap: 30', 'cap: 三十');
+    const wrong = EXAMPLE.replace('weight: 30, measure: patrolFulfilment', 'weight: -1, measure: patrols').replace(
+      'cap: 30',
+      'cap: 三十',
+    );
     const parsed = parseSchemeYaml(wrong);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.problems).toEqual([

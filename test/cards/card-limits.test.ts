@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { approvalCards } from '../../src/feishu/cards/approval-cards.js';
+import { validateCard } from '../../src/feishu/cards/conformance.js';
 import { directoryImportCard } from '../../src/feishu/cards/directory-import-card.js';
 import { documentCards } from '../../src/feishu/cards/document-cards.js';
 import { helpCard } from '../../src/feishu/cards/help-card.js';
@@ -13,12 +14,11 @@ import { planCards } from '../../src/feishu/cards/plan-cards.js';
 import { sanctionCards } from '../../src/feishu/cards/sanction-cards.js';
 import { statusCards } from '../../src/feishu/cards/status-cards.js';
 import { undeliveredCard } from '../../src/feishu/cards/undelivered-card.js';
-import { validateCard } from '../../src/feishu/cards/conformance.js';
 import type { DocumentView } from '../../src/workflows/documents/views.js';
 import type { IssueView } from '../../src/workflows/issues/views.js';
+import { md } from '../../src/workflows/markdown.js';
 import type { CardJson } from '../../src/workflows/ports.js';
 import type { StatusView } from '../../src/workflows/status/views.js';
-import { md } from '../../src/workflows/markdown.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -33,11 +33,16 @@ const t = useTestBot();
 // ---- a large district, as plain data -------------------------------------------------------
 
 /** Chinese text of exactly `n` characters (3 bytes each in UTF-8, the worst case for size). */
-const han = (n: number, seed = '河') => `${seed}岸堆放建筑垃圾约二十立方米需清运恢复岸坡原貌`.repeat(Math.ceil(n / 24)).slice(0, n);
+const han = (n: number, seed = '河') =>
+  `${seed}岸堆放建筑垃圾约二十立方米需清运恢复岸坡原貌`.repeat(Math.ceil(n / 24)).slice(0, n);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const id = (prefix: string, i: number) => `${prefix}_${String(i).padStart(24, '0')}`;
 
-const people = range(300).map((i) => ({ value: id('person', i), label: `人员${i}号`, openId: `ou_${String(i).padStart(32, 'a')}` }));
+const people = range(300).map((i) => ({
+  value: id('person', i),
+  label: `人员${i}号`,
+  openId: `ou_${String(i).padStart(32, 'a')}`,
+}));
 const waters = range(40).map((i) => ({ value: id('water', i), label: `第${i}号河流（某某镇至某某乡段）` }));
 const townships = range(19).map((i) => ({ value: id('township', i), label: `某某彝族乡${i}` }));
 const departments = range(30).map((i) => ({ value: id('dept', i), label: `区某某管理局${i}` }));
@@ -66,8 +71,17 @@ function issueView(overrides: Partial<IssueView> = {}): IssueView {
     overdue: true,
     requirement: han(1000),
     pendingExtension: { until: '12月31日', reason: han(1000), byName: '人员2号' },
-    progress: range(30).map((i) => ({ when: `11月${(i % 28) + 1}日 09:30`, byName: `人员${i}号`, note: han(500), photos: 9 })),
-    history: range(40).map((i) => ({ when: `11月${(i % 28) + 1}日 09:30`, byName: `人员${i}号`, text: `交办${townships[0]?.label}，整改要求：${han(200)}` })),
+    progress: range(30).map((i) => ({
+      when: `11月${(i % 28) + 1}日 09:30`,
+      byName: `人员${i}号`,
+      note: han(500),
+      photos: 9,
+    })),
+    history: range(40).map((i) => ({
+      when: `11月${(i % 28) + 1}日 09:30`,
+      byName: `人员${i}号`,
+      text: `交办${townships[0]?.label}，整改要求：${han(200)}`,
+    })),
     photos: 60,
     actions: ['progress', 'requestClose', 'requestExtension', 'approveExtension', 'rejectExtension'],
     mentionOpenIds: people.slice(0, 20).map((p) => p.openId),
@@ -88,7 +102,10 @@ function documentView(overrides: Partial<DocumentView> = {}): DocumentView {
       kindName: '巡河现场会议',
       when: '2026年11月28日（星期六）09:30',
       place: han(100),
-      participants: people.slice(0, 120).map((p) => p.label).join('、'),
+      participants: people
+        .slice(0, 120)
+        .map((p) => p.label)
+        .join('、'),
       convener: '某某彝族乡',
       organiserName: departments[0]?.label ?? '',
       cancelled: false,
@@ -97,7 +114,14 @@ function documentView(overrides: Partial<DocumentView> = {}): DocumentView {
     waterBodyName: waters[0]?.label,
     drafterName: '区水务局',
     approverName: '人员1号',
-    items: range(50).map((n) => ({ n, text: han(1000), unitName: units[n % units.length]?.label, deadline: '2026年12月31日', missing: n % 3 === 0, issueNumber: n % 2 ? `WT-2026-0${n}` : undefined })),
+    items: range(50).map((n) => ({
+      n,
+      text: han(1000),
+      unitName: units[n % units.length]?.label,
+      deadline: '2026年12月31日',
+      missing: n % 3 === 0,
+      issueNumber: n % 2 ? `WT-2026-0${n}` : undefined,
+    })),
     sections: [],
     attachments: range(20).map((i) => `${han(40)}附件${i}.docx`),
     lastReturn: { byName: '人员1号', on: '11月29日', comment: han(1000) },
@@ -118,7 +142,14 @@ function statusView(): StatusView {
     monthName: '本月',
     yearName: '本年',
     goLiveNote: '自启用日（3月2日）起',
-    patrols: ['区级总河长', '区级河湖长', '乡级河湖长', '村级河湖长'].map((roleName) => ({ roleName, periodName: '2026年11月', fulfilled: 57, required: 60, yearFulfilled: 600, yearRequired: 660 })),
+    patrols: ['区级总河长', '区级河湖长', '乡级河湖长', '村级河湖长'].map((roleName) => ({
+      roleName,
+      periodName: '2026年11月',
+      fulfilled: 57,
+      required: 60,
+      yearFulfilled: 600,
+      yearRequired: 660,
+    })),
     issues: { open: 140, overdue: 60, openedThisMonth: 35, closedThisMonth: 28, awaitingAssignment: 12 },
     decisions: { open: 80, overdue: 11, dueWithinWeek: 9 },
     approvalsWaiting: 6,
@@ -126,7 +157,9 @@ function statusView(): StatusView {
     charts: {
       patrolRates: months.flatMap((month) => ['区级', '乡级', '村级'].map((level) => ({ month, level, rate: 93 }))),
       issuesByMonth: months.flatMap((month) => (['新增', '销号'] as const).map((kind) => ({ month, kind, count: 17 }))),
-      openByTownship: townships.flatMap((t) => (['在办', '逾期'] as const).map((kind) => ({ township: t.label, kind, count: 4 }))),
+      openByTownship: townships.flatMap((t) =>
+        (['在办', '逾期'] as const).map((kind) => ({ township: t.label, kind, count: 4 })),
+      ),
     },
   };
 }
@@ -139,13 +172,34 @@ const cases: Record<string, Case[]> = {
   'admonition-form': [
     {
       name: '/约谈 in a district of 300 people',
-      card: () => sanctionCards.admonitionForm({ unitOptions: units, initiatorOptions: people.slice(0, 45), personOpenIds: people.map((p) => p.openId), unit: units[0]?.value }),
+      card: () =>
+        sanctionCards.admonitionForm({
+          unitOptions: units,
+          initiatorOptions: people.slice(0, 45),
+          personOpenIds: people.map((p) => p.openId),
+          unit: units[0]?.value,
+        }),
     },
-    { name: '/约谈 in a small district', card: () => sanctionCards.admonitionForm({ unitOptions: units, initiatorOptions: people.slice(0, 10), personOpenIds: people.slice(0, 40).map((p) => p.openId) }) },
+    {
+      name: '/约谈 in a small district',
+      card: () =>
+        sanctionCards.admonitionForm({
+          unitOptions: units,
+          initiatorOptions: people.slice(0, 10),
+          personOpenIds: people.slice(0, 40).map((p) => p.openId),
+        }),
+    },
   ],
   'admonition-step-form': (['record', 'review', 'refer'] as const).map((step) => ({
     name: `约谈 step ${step}`,
-    card: () => sanctionCards.admonitionStep({ id: id('admonition', 1), version: 9, step, heading: '记录约谈情况', unitName: units[0]?.label ?? '' }),
+    card: () =>
+      sanctionCards.admonitionStep({
+        id: id('admonition', 1),
+        version: 9,
+        step,
+        heading: '记录约谈情况',
+        unitName: units[0]?.label ?? '',
+      }),
   })),
   approval: [
     {
@@ -158,7 +212,11 @@ const cases: Record<string, Case[]> = {
           title: '2026年度河湖长制工作表彰',
           subtitle: '待区总河长办公室主任会议审议',
           body: md`**工作方案**\n${han(5000)}\n\n**表彰名单**\n${listLines(60, 40).join('\n')}`,
-          steps: ['区河长制办公室起草', '主任会议审议', '区级总河长审定', '印发'].map((name, i) => ({ name, state: i < 1 ? 'done' : i === 1 ? 'current' : 'todo', note: han(60) })),
+          steps: ['区河长制办公室起草', '主任会议审议', '区级总河长审定', '印发'].map((name, i) => ({
+            name,
+            state: i < 1 ? 'done' : i === 1 ? 'current' : 'todo',
+            note: han(60),
+          })),
           lastReturn: { byName: '人员1号', on: '11月29日', stepName: '主任会议审议', comment: han(1000) },
           canSubmit: false,
           passLabel: '审议通过',
@@ -170,17 +228,43 @@ const cases: Record<string, Case[]> = {
     },
   ],
   'directory-import': [
-    { name: 'a roster with 300 problems', card: () => directoryImportCard({ title: '名录有误，未导入', lines: listLines(300, 80), ok: false, fileName: `${han(60)}.xlsx`, format: 'xlsx' }) },
+    {
+      name: 'a roster with 300 problems',
+      card: () =>
+        directoryImportCard({
+          title: '名录有误，未导入',
+          lines: listLines(300, 80),
+          ok: false,
+          fileName: `${han(60)}.xlsx`,
+          format: 'xlsx',
+        }),
+    },
   ],
   'document-draft-form': (['fourLists', 'waterBodyPlan', 'healthReport'] as const).map((kind) => ({
     name: `起草 ${kind}`,
-    card: () => documentCards.draftForm({ kind, waterBodyId: waters[0]?.value ?? '', waterBodyName: waters[0]?.label ?? '', year: 2026 }),
+    card: () =>
+      documentCards.draftForm({
+        kind,
+        waterBodyId: waters[0]?.value ?? '',
+        waterBodyName: waters[0]?.label ?? '',
+        year: 2026,
+      }),
   })),
   'document-item-form': [
     {
       name: 'an item form with every unit',
       card: () =>
-        documentCards.itemForm({ id: id('doc', 1), version: 3, title: han(60), itemLabel: '议定事项', n: 50, text: han(1000), unit: units[0]?.value, deadline: today, unitOptions: units }),
+        documentCards.itemForm({
+          id: id('doc', 1),
+          version: 3,
+          title: han(60),
+          itemLabel: '议定事项',
+          n: 50,
+          text: han(1000),
+          unit: units[0]?.value,
+          deadline: today,
+          unitOptions: units,
+        }),
     },
   ],
   document: [
@@ -188,7 +272,15 @@ const cases: Record<string, Case[]> = {
     { name: 'minutes with 50 long items, page 3', card: () => documentCards.document(documentView({ page: 3 })) },
     {
       name: 'minutes with 50 items, published',
-      card: () => documentCards.document(documentView({ state: 'published', number: '金河总河办纪〔2026〕12号', publishedOn: '2026年12月1日', lastReturn: undefined })),
+      card: () =>
+        documentCards.document(
+          documentView({
+            state: 'published',
+            number: '金河总河办纪〔2026〕12号',
+            publishedOn: '2026年12月1日',
+            lastReturn: undefined,
+          }),
+        ),
     },
     {
       name: 'minutes with 50 items, pending approval',
@@ -198,7 +290,13 @@ const cases: Record<string, Case[]> = {
       name: 'a 5,000-character 一河一策 plan, pending approval',
       card: () =>
         documentCards.document(
-          documentView({ kind: 'waterBodyPlan', state: 'pendingApproval', meeting: undefined, items: [], sections: [{ heading: '一河（湖）一策方案', lines: han(5000).match(/.{1,100}/g) ?? [] }] }),
+          documentView({
+            kind: 'waterBodyPlan',
+            state: 'pendingApproval',
+            meeting: undefined,
+            items: [],
+            sections: [{ heading: '一河（湖）一策方案', lines: han(5000).match(/.{1,100}/g) ?? [] }],
+          }),
         ),
     },
     {
@@ -212,7 +310,15 @@ const cases: Record<string, Case[]> = {
             publishedOn: '2026年3月1日',
             meeting: undefined,
             lastReturn: undefined,
-            items: range(60).map((n) => ({ n, text: han(300), unitName: units[n % units.length]?.label, deadline: '2026年6月30日', missing: false, listName: '任务清单', issueNumber: `WT-2026-0${n}` })),
+            items: range(60).map((n) => ({
+              n,
+              text: han(300),
+              unitName: units[n % units.length]?.label,
+              deadline: '2026年6月30日',
+              missing: false,
+              listName: '任务清单',
+              issueNumber: `WT-2026-0${n}`,
+            })),
             sections: ['目标清单', '问题清单', '责任清单'].map((heading) => ({ heading, lines: listLines(60, 150) })),
           }),
         ),
@@ -230,7 +336,10 @@ const cases: Record<string, Case[]> = {
       name: 'a cancelled meeting whose minutes were never drafted',
       card: () => {
         const view = documentView({ drafts: false, approves: false, items: [] });
-        return documentCards.meetingNotice({ ...view, meeting: { ...view.meeting!, cancelled: true, upcoming: false } });
+        return documentCards.meetingNotice({
+          ...view,
+          meeting: { ...view.meeting!, cancelled: true, upcoming: false },
+        });
       },
     },
   ],
@@ -240,7 +349,13 @@ const cases: Record<string, Case[]> = {
       card: () =>
         patrolCards.dutyList({
           personName: '人员1号',
-          duties: range(60).map((i) => ({ label: `${waters[i % 40]?.label} · 乡级河湖长`, status: `2026年11月 已巡河 0/2 次，截止11月30日`, dutyKey: id('duty', i), periodKey: '2026-11', done: i % 2 === 0 })),
+          duties: range(60).map((i) => ({
+            label: `${waters[i % 40]?.label} · 乡级河湖长`,
+            status: `2026年11月 已巡河 0/2 次，截止11月30日`,
+            dutyKey: id('duty', i),
+            periodKey: '2026-11',
+            done: i % 2 === 0,
+          })),
         }),
     },
   ],
@@ -250,21 +365,43 @@ const cases: Record<string, Case[]> = {
       card: () =>
         helpCard({
           chatType: 'group',
-          commands: t.bot.commands.list().map((c) => ({ usage: [c.usage, ...c.aliases.map((a) => `/${a}`)].join(' 或 '), summary: c.summary, example: c.example })),
+          commands: t.bot.commands.list().map((c) => ({
+            usage: [c.usage, ...c.aliases.map((a) => `/${a}`)].join(' 或 '),
+            summary: c.summary,
+            example: c.example,
+          })),
         }),
     },
   ],
   'inspection-finding-form': [
     {
       name: 'a finding form over the whole district',
-      card: () => inspectionCards.findingForm({ id: id('inspection', 1), version: 40, title: han(60), waterOptions: waters, townshipOptions: townships, departmentOptions: departments }),
+      card: () =>
+        inspectionCards.findingForm({
+          id: id('inspection', 1),
+          version: 40,
+          title: han(60),
+          waterOptions: waters,
+          townshipOptions: townships,
+          departmentOptions: departments,
+        }),
     },
     {
       name: 'a finding form without departments',
-      card: () => inspectionCards.findingForm({ id: id('inspection', 1), version: 40, title: han(60), waterOptions: waters, townshipOptions: townships, departmentOptions: [] }),
+      card: () =>
+        inspectionCards.findingForm({
+          id: id('inspection', 1),
+          version: 40,
+          title: han(60),
+          waterOptions: waters,
+          townshipOptions: townships,
+          departmentOptions: [],
+        }),
     },
   ],
-  'inspection-form': [{ name: 'an inspection form', card: () => inspectionCards.form({ waterOptions: waters, today }) }],
+  'inspection-form': [
+    { name: 'an inspection form', card: () => inspectionCards.form({ waterOptions: waters, today }) },
+  ],
   inspection: [
     {
       name: 'an inspection with 60 long findings',
@@ -294,11 +431,31 @@ const cases: Record<string, Case[]> = {
         }),
     },
   ],
-  'issue-action-form': (['assign', 'returnResponsibility', 'progress', 'requestClose', 'verifyFail', 'requestExtension', 'rejectExtension'] as const).flatMap((action) =>
+  'issue-action-form': (
+    [
+      'assign',
+      'returnResponsibility',
+      'progress',
+      'requestClose',
+      'verifyFail',
+      'requestExtension',
+      'rejectExtension',
+    ] as const
+  ).flatMap((action) =>
     [departments, []].map((departmentOptions) => ({
       name: `${action} form${departmentOptions.length === 0 ? ' without departments' : ''}`,
       card: () =>
-        issueCards.form({ id: id('issue', 1), version: 7, number: 'WT-2026-0421', action, summary: han(1000), proposedDate: today, unitOptions: units, departmentOptions, returnWindowHours: 24 }),
+        issueCards.form({
+          id: id('issue', 1),
+          version: 7,
+          number: 'WT-2026-0421',
+          action,
+          summary: han(1000),
+          proposedDate: today,
+          unitOptions: units,
+          departmentOptions,
+          returnWindowHours: 24,
+        }),
     })),
   ),
   'issue-closing-report': [
@@ -336,7 +493,12 @@ const cases: Record<string, Case[]> = {
         }),
     },
   ],
-  'issue-register': [{ name: '/登记 over the whole district', card: () => issueCards.register({ district: '金口河区', waterOptions: waters, townshipOptions: townships }) }],
+  'issue-register': [
+    {
+      name: '/登记 over the whole district',
+      card: () => issueCards.register({ district: '金口河区', waterOptions: waters, townshipOptions: townships }),
+    },
+  ],
   'issue-supervision': [
     {
       name: 'an overdue notice',
@@ -356,12 +518,25 @@ const cases: Record<string, Case[]> = {
     },
   ],
   issue: [
-    { name: 'a problem with 40 history entries and 30 progress notes of 500 characters', card: () => issueCards.issue(issueView()) },
-    { name: 'a new problem awaiting assignment', card: () => issueCards.issue(issueView({ state: 'reported', progress: [], history: [], actions: ['assign'], assigneeName: undefined })) },
-    { name: 'a problem withdrawn with its patrol', card: () => issueCards.issue(issueView({ state: 'withdrawn', actions: [] })) },
+    {
+      name: 'a problem with 40 history entries and 30 progress notes of 500 characters',
+      card: () => issueCards.issue(issueView()),
+    },
+    {
+      name: 'a new problem awaiting assignment',
+      card: () =>
+        issueCards.issue(
+          issueView({ state: 'reported', progress: [], history: [], actions: ['assign'], assigneeName: undefined }),
+        ),
+    },
+    {
+      name: 'a problem withdrawn with its patrol',
+      card: () => issueCards.issue(issueView({ state: 'withdrawn', actions: [] })),
+    },
     {
       name: 'the copy of a township that returned the problem, since assigned elsewhere',
-      card: () => issueCards.issue(issueView({ actions: [], returned: { unitName: townships[1]?.label ?? '', on: '11月29日' } })),
+      card: () =>
+        issueCards.issue(issueView({ actions: [], returned: { unitName: townships[1]?.label ?? '', on: '11月29日' } })),
     },
   ],
   'withdrawn-patrol-problems': [
@@ -391,13 +566,23 @@ const cases: Record<string, Case[]> = {
           subtitle: '截至11月29日',
           color: 'red',
           summary: han(300),
-          rows: range(200).map((i) => ({ text: md`**WT-2026-0${i}** ${han(300)}`, button: { label: '查看', value: { a: 'issue.view', id: id('issue', i) } } })),
+          rows: range(200).map((i) => ({
+            text: md`**WT-2026-0${i}** ${han(300)}`,
+            button: { label: '查看', value: { a: 'issue.view', id: id('issue', i) } },
+          })),
           footer: han(200),
         }),
     },
     {
       name: '/巡河 standing of 120 duties without buttons',
-      card: () => listCards.list({ title: '巡河履职', subtitle: '2026年11月', color: 'orange', summary: han(100), rows: range(120).map(() => ({ text: han(200) })) }),
+      card: () =>
+        listCards.list({
+          title: '巡河履职',
+          subtitle: '2026年11月',
+          color: 'orange',
+          summary: han(100),
+          rows: range(120).map(() => ({ text: han(200) })),
+        }),
     },
   ],
   'liaison-request': [
@@ -418,12 +603,25 @@ const cases: Record<string, Case[]> = {
   'meeting-schedule': [
     {
       name: '/安排会议 in a district of 300 people',
-      card: () => documentCards.scheduleForm({ kindOptions: range(6).map((i) => ({ value: `k${i}`, label: `会议类型${i}` })), waterOptions: waters, unitOptions: units, today, personOpenIds: people.map((p) => p.openId) }),
+      card: () =>
+        documentCards.scheduleForm({
+          kindOptions: range(6).map((i) => ({ value: `k${i}`, label: `会议类型${i}` })),
+          waterOptions: waters,
+          unitOptions: units,
+          today,
+          personOpenIds: people.map((p) => p.openId),
+        }),
     },
     {
       name: '/安排会议 in a small district',
       card: () =>
-        documentCards.scheduleForm({ kindOptions: range(6).map((i) => ({ value: `k${i}`, label: `会议类型${i}` })), waterOptions: waters, unitOptions: units, today, personOpenIds: people.slice(0, 40).map((p) => p.openId) }),
+        documentCards.scheduleForm({
+          kindOptions: range(6).map((i) => ({ value: `k${i}`, label: `会议类型${i}` })),
+          waterOptions: waters,
+          unitOptions: units,
+          today,
+          personOpenIds: people.slice(0, 40).map((p) => p.openId),
+        }),
     },
   ],
   'patrol-form': [
@@ -444,14 +642,25 @@ const cases: Record<string, Case[]> = {
   'patrol-overdue-digest': [
     {
       name: '60 overdue duties',
-      card: () => patrolCards.overdueDigest({ date: '12月1日', items: range(300).map((i) => `区级河湖长 人员${i}号 · ${waters[i % 40]?.label} · 2026年11月未巡河`) }),
+      card: () =>
+        patrolCards.overdueDigest({
+          date: '12月1日',
+          items: range(300).map((i) => `区级河湖长 人员${i}号 · ${waters[i % 40]?.label} · 2026年11月未巡河`),
+        }),
     },
   ],
   'patrol-overdue': [
     {
       name: 'a missed patrol',
       card: () =>
-        patrolCards.overdue({ chiefName: '人员1号', waterBodyName: waters[0]?.label, periodName: '2026年11月', dutyText: '区级河湖长每月至少巡河1次', dutyKey: id('duty', 1), periodKey: '2026-11' }),
+        patrolCards.overdue({
+          chiefName: '人员1号',
+          waterBodyName: waters[0]?.label,
+          periodName: '2026年11月',
+          dutyText: '区级河湖长每月至少巡河1次',
+          dutyKey: id('duty', 1),
+          periodKey: '2026-11',
+        }),
     },
   ],
   'patrol-reminder': [
@@ -479,11 +688,25 @@ const cases: Record<string, Case[]> = {
     {
       name: 'editing a 5,000-character plan with a long list',
       card: () =>
-        planCards.planForm({ kind: 'commendation', heading: '修改表彰方案', id: id('approval', 1), version: 3, year: 2026, title: han(100), plan: han(5000), list: listLines(150, 30).join('\n'), listLabel: '表彰名单' }),
+        planCards.planForm({
+          kind: 'commendation',
+          heading: '修改表彰方案',
+          id: id('approval', 1),
+          version: 3,
+          year: 2026,
+          title: han(100),
+          plan: han(5000),
+          list: listLines(150, 30).join('\n'),
+          listLabel: '表彰名单',
+        }),
     },
   ],
   'sanction-notice-form': [
-    { name: '/通报 with a prefilled reason', card: () => sanctionCards.noticeForm({ kind: 'bulletin', unitOptions: units, unit: units[0]?.value, reason: han(1000) }) },
+    {
+      name: '/通报 with a prefilled reason',
+      card: () =>
+        sanctionCards.noticeForm({ kind: 'bulletin', unitOptions: units, unit: units[0]?.value, reason: han(1000) }),
+    },
   ],
   sanction: [
     {
@@ -499,7 +722,12 @@ const cases: Record<string, Case[]> = {
           reason: han(1000),
           issuedByName: '人员1号',
           issuedOn: '11月1日',
-          issues: range(40).map((i) => ({ id: id('issue', i), number: `WT-2026-0${i}`, description: han(1000), stateName: '整改中' })),
+          issues: range(40).map((i) => ({
+            id: id('issue', i),
+            number: `WT-2026-0${i}`,
+            description: han(1000),
+            stateName: '整改中',
+          })),
           admonition: {
             stage: 'reviewed',
             stageName: '已复核',
@@ -519,7 +747,10 @@ const cases: Record<string, Case[]> = {
   ],
   status: [
     { name: '/状态 for the district', card: () => statusCards.status(statusView()) },
-    { name: '月度简报', card: () => statusCards.digest({ ...statusView(), month: '2026年11月', notable: listLines(60, 200) }) },
+    {
+      name: '月度简报',
+      card: () => statusCards.digest({ ...statusView(), month: '2026年11月', notable: listLines(60, 200) }),
+    },
   ],
   undelivered: [
     {
@@ -529,7 +760,12 @@ const cases: Record<string, Case[]> = {
           date: '12月1日',
           total: 900,
           more: 270,
-          rows: range(30).map((i) => ({ target: `人员${i}号（${departments[i % 30]?.label}，区级河湖长）`, kind: i % 2 ? 'refused' : 'botNotInChat', code: 230099, times: 30 })),
+          rows: range(30).map((i) => ({
+            target: `人员${i}号（${departments[i % 30]?.label}，区级河湖长）`,
+            kind: i % 2 ? 'refused' : 'botNotInChat',
+            code: 230099,
+            times: 30,
+          })),
         }),
     },
   ],
@@ -537,12 +773,17 @@ const cases: Record<string, Case[]> = {
 
 describe('long text in several inputs', () => {
   it('splits a 5,000-character plan into inputs of at most 1,000 characters and joins it back', () => {
-    const plan = range(40).map((i) => `${i}. ${han(97)}`).join('\n');
+    const plan = range(40)
+      .map((i) => `${i}. ${han(97)}`)
+      .join('\n');
     const parts = splitForInputs(plan, 5);
     expect(parts.every((p) => p.length <= 1000)).toBe(true);
     expect(joinInputs(parts)).toBe(plan);
     // A saved plan as long as the inputs hold is split without losing a character.
-    const full = range(50).map((i) => `${i}. ${han(96)}`).join('\n').slice(0, 5000);
+    const full = range(50)
+      .map((i) => `${i}. ${han(96)}`)
+      .join('\n')
+      .slice(0, 5000);
     expect(joinInputs(splitForInputs(full, 5)).replace(/\n/g, '')).toBe(full.replace(/\n/g, ''));
   });
 });

@@ -39,7 +39,14 @@ const validForm = {
   name: 'patrol_form',
   elements: [
     { tag: 'date_picker', name: 'date', required: true, initial_date: '2024-04-01', placeholder: text('巡河日期') },
-    { tag: 'input', name: 'observations', input_type: 'multiline_text', rows: 3, max_length: 1000, label: text('巡河情况') },
+    {
+      tag: 'input',
+      name: 'observations',
+      input_type: 'multiline_text',
+      rows: 3,
+      max_length: 1000,
+      label: text('巡河情况'),
+    },
     { tag: 'select_static', name: 'river', options: [{ text: text('永和河'), value: 'r1' }] },
     { tag: 'multi_select_person', name: 'people', options: [{ value: 'ou_1' }] },
     submit(),
@@ -59,9 +66,27 @@ describe('validateCard', () => {
       {
         tag: 'column_set',
         flex_mode: 'flow',
-        columns: [{ tag: 'column', width: 'auto', elements: [{ tag: 'button', text: text('返回'), type: 'default', behaviors: [{ type: 'callback', value: { a: 'back' } }] }] }],
+        columns: [
+          {
+            tag: 'column',
+            width: 'auto',
+            elements: [
+              {
+                tag: 'button',
+                text: text('返回'),
+                type: 'default',
+                behaviors: [{ type: 'callback', value: { a: 'back' } }],
+              },
+            ],
+          },
+        ],
       },
-      { tag: 'collapsible_panel', expanded: false, header: { title: text('处理记录') }, elements: [{ tag: 'markdown', content: '…' }] },
+      {
+        tag: 'collapsible_panel',
+        expanded: false,
+        header: { title: text('处理记录') },
+        elements: [{ tag: 'markdown', content: '…' }],
+      },
       { tag: 'chart', aspect_ratio: '16:9', chart_spec: { type: 'bar', data: [] } },
     ]);
     expect(validateCard(ok)).toEqual([]);
@@ -76,7 +101,9 @@ describe('validateCard', () => {
   });
 
   it('refuses an unknown property, as 2.0 reports unsupported properties', () => {
-    expect(rules(card([{ tag: 'markdown', content: 'x', href: {} }]))).toEqual(['unknown-property body.elements[0].href']);
+    expect(rules(card([{ tag: 'markdown', content: 'x', href: {} }]))).toEqual([
+      'unknown-property body.elements[0].href',
+    ]);
     expect(rules(card([], { elements: [] }))).toEqual(['unknown-property elements']);
   });
 
@@ -84,30 +111,38 @@ describe('validateCard', () => {
     const bad = card([]);
     (bad.header as { text_tag_list: Array<{ color: string }> }).text_tag_list[0]!.color = 'grey';
     const violations = validateCard(bad);
-    expect(violations).toMatchObject([{ rule: 'enum', path: 'header.text_tag_list[0].color', code: CardErrorCode.invalidCard }]);
+    expect(violations).toMatchObject([
+      { rule: 'enum', path: 'header.text_tag_list[0].color', code: CardErrorCode.invalidCard },
+    ]);
   });
 
   it('refuses input.max_length outside 1–1000', () => {
-    expect(rules(card([{ ...validForm, elements: [{ tag: 'input', name: 'a', max_length: 2000 }, submit()] }]))).toEqual([
-      'range body.elements[0].elements[0].max_length',
-    ]);
+    expect(
+      rules(card([{ ...validForm, elements: [{ tag: 'input', name: 'a', max_length: 2000 }, submit()] }])),
+    ).toEqual(['range body.elements[0].elements[0].max_length']);
   });
 
   it('refuses a select_static without options', () => {
-    expect(rules(card([{ ...validForm, elements: [{ tag: 'select_static', name: 'dept', options: [] }, submit()] }]))).toEqual([
-      'empty-list body.elements[0].elements[0].options',
-    ]);
+    expect(
+      rules(card([{ ...validForm, elements: [{ tag: 'select_static', name: 'dept', options: [] }, submit()] }])),
+    ).toEqual(['empty-list body.elements[0].elements[0].options']);
   });
 
   it('refuses a form nested in another form, or anywhere below body', () => {
-    const nested = { ...validForm, elements: [{ ...validForm, name: 'inner', elements: [submit('inner_submit')] }, submit()] };
+    const nested = {
+      ...validForm,
+      elements: [{ ...validForm, name: 'inner', elements: [submit('inner_submit')] }, submit()],
+    };
     expect(rules(card([nested]))).toContain('form-nested body.elements[0].elements[0]');
     const inColumn = { tag: 'column_set', columns: [{ tag: 'column', elements: [validForm] }] };
     expect(rules(card([inColumn]))).toContain('form-placement body.elements[0].columns[0].elements[0]');
   });
 
   it('refuses duplicate and missing names inside a form', () => {
-    const dup = { ...validForm, elements: [{ tag: 'input', name: 'a' }, { tag: 'input', name: 'a' }, { tag: 'input' }, submit()] };
+    const dup = {
+      ...validForm,
+      elements: [{ tag: 'input', name: 'a' }, { tag: 'input', name: 'a' }, { tag: 'input' }, submit()],
+    };
     expect(rules(card([dup]))).toEqual([
       'form-name-duplicate body.elements[0].elements[1].name',
       'form-name-missing body.elements[0].elements[2].name',
@@ -115,23 +150,37 @@ describe('validateCard', () => {
   });
 
   it('refuses a form without a submit button', () => {
-    expect(rules(card([{ ...validForm, elements: [{ tag: 'input', name: 'a' }] }]))).toEqual(['form-missing-submit body.elements[0]']);
+    expect(rules(card([{ ...validForm, elements: [{ tag: 'input', name: 'a' }] }]))).toEqual([
+      'form-missing-submit body.elements[0]',
+    ]);
   });
 
   it('refuses a multi-select outside a form', () => {
-    expect(rules(card([{ tag: 'multi_select_static', options: [{ text: text('甲'), value: 'a' }] }]))).toEqual(['form-only body.elements[0]']);
+    expect(rules(card([{ tag: 'multi_select_static', options: [{ text: text('甲'), value: 'a' }] }]))).toEqual([
+      'form-only body.elements[0]',
+    ]);
   });
 
   it('refuses malformed behaviors and confirm dialogs', () => {
-    const button = { tag: 'button', text: text('删除'), behaviors: [{ type: 'callback', value: 'x' }], confirm: { title: text('确认？') } };
-    expect(rules(card([button])).sort()).toEqual(['missing-property body.elements[0].confirm.text', 'type body.elements[0].behaviors[0].value']);
+    const button = {
+      tag: 'button',
+      text: text('删除'),
+      behaviors: [{ type: 'callback', value: 'x' }],
+      confirm: { title: text('确认？') },
+    };
+    expect(rules(card([button])).sort()).toEqual([
+      'missing-property body.elements[0].confirm.text',
+      'type body.elements[0].behaviors[0].value',
+    ]);
     expect(rules(card([{ tag: 'button', text: text('x'), behaviors: [{ type: 'open_url' }] }]))).toEqual([
       'missing-property body.elements[0].behaviors[0].default_url',
     ]);
   });
 
   it('refuses a chart with an aspect ratio Feishu does not offer', () => {
-    expect(rules(card([{ tag: 'chart', aspect_ratio: '3:2', chart_spec: {} }]))).toEqual(['enum body.elements[0].aspect_ratio']);
+    expect(rules(card([{ tag: 'chart', aspect_ratio: '3:2', chart_spec: {} }]))).toEqual([
+      'enum body.elements[0].aspect_ratio',
+    ]);
   });
 
   it('refuses more than 200 components, counting every plain_text and select option', () => {
@@ -153,8 +202,14 @@ describe('validateCallbackAnswer', () => {
 
   it('accepts {}, a toast, a raw card and a template card', () => {
     expect(validateCallbackAnswer({})).toEqual([]);
-    expect(validateCallbackAnswer({ toast: { type: 'success', content: '已提交' }, card: { type: 'raw', data: raw } })).toEqual([]);
-    expect(validateCallbackAnswer({ card: { type: 'template', data: { template_id: 'AAq1', template_variable: { a: 1 } } } })).toEqual([]);
+    expect(
+      validateCallbackAnswer({ toast: { type: 'success', content: '已提交' }, card: { type: 'raw', data: raw } }),
+    ).toEqual([]);
+    expect(
+      validateCallbackAnswer({
+        card: { type: 'template', data: { template_id: 'AAq1', template_variable: { a: 1 } } },
+      }),
+    ).toEqual([]);
   });
 
   it('refuses a card placed bare under "card"', () => {
@@ -164,11 +219,15 @@ describe('validateCallbackAnswer', () => {
   });
 
   it('refuses keys other than toast and card', () => {
-    expect(validateCallbackAnswer({ toast: { type: 'info', content: 'x' }, ok: true })).toMatchObject([{ rule: 'unknown-property', path: 'ok' }]);
+    expect(validateCallbackAnswer({ toast: { type: 'info', content: 'x' }, ok: true })).toMatchObject([
+      { rule: 'unknown-property', path: 'ok' },
+    ]);
   });
 
   it('refuses a toast type outside the enum', () => {
-    expect(validateCallbackAnswer({ toast: { type: 'danger', content: 'x' } })).toMatchObject([{ rule: 'enum', path: 'toast.type' }]);
+    expect(validateCallbackAnswer({ toast: { type: 'danger', content: 'x' } })).toMatchObject([
+      { rule: 'enum', path: 'toast.type' },
+    ]);
   });
 
   it('refuses a raw card that breaks a card rule, as the wrong-card error', () => {

@@ -54,12 +54,16 @@ describe('escapeMarkdown', () => {
 describe('md', () => {
   it('keeps the literal formatting and escapes every interpolated value', () => {
     const description = '<at id=all></at> **粗体**';
-    expect(md`**问题**：${description}`.source).toBe('**问题**：&#60;at id=all&#62;&#60;/at&#62; &#42;&#42;粗体&#42;&#42;');
+    expect(md`**问题**：${description}`.source).toBe(
+      '**问题**：&#60;at id=all&#62;&#60;/at&#62; &#42;&#42;粗体&#42;&#42;',
+    );
   });
 
   it('nests Markdown without escaping it twice, and writes nothing for undefined', () => {
     const status = md`<font color='red'>${'已逾期2天'}</font>`;
-    expect(md`**整改期限**：12月4日（${status}）${undefined}`.source).toBe("**整改期限**：12月4日（<font color='red'>已逾期2天</font>）");
+    expect(md`**整改期限**：12月4日（${status}）${undefined}`.source).toBe(
+      "**整改期限**：12月4日（<font color='red'>已逾期2天</font>）",
+    );
   });
 
   it('joins lines, leaving out empty parts and escaping plain strings', () => {
@@ -86,7 +90,12 @@ describe('card templates', () => {
         { tag: 'markdown', content: '**描述**：{{text}}' },
         { tag: 'markdown', content: '{{formatted}}' },
         { $if: 'empty', $do: { tag: 'markdown', content: '{{empty}}' } },
-        { tag: 'input', name: 'text', default_value: '{{text}}', placeholder: { tag: 'plain_text', content: '{{text}}' } },
+        {
+          tag: 'input',
+          name: 'text',
+          default_value: '{{text}}',
+          placeholder: { tag: 'plain_text', content: '{{text}}' },
+        },
       ],
     },
   };

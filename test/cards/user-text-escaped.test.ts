@@ -15,7 +15,8 @@ const clock = new ManualClock('2026-11-24T10:00:00+08:00');
 const t = useTestBot({ clock });
 const { tap, say } = peopleChat(t, clock);
 
-const HOSTILE = "<at id=all></at><at user_id=\"all\"></at><font color='red'>x</font>[点我](https://evil.example)**粗体**";
+const HOSTILE =
+  '<at id=all></at><at user_id="all"></at><font color=\'red\'>x</font>[点我](https://evil.example)**粗体**';
 const said = (what: string) => `${what}${HOSTILE}`;
 
 /** Every `markdown` element's content in a card, however deeply nested. */
@@ -35,7 +36,12 @@ const shown = (source: string) => source.replace(/&#(\d+);/g, (_, code: string) 
 const answers: Reply[] = [];
 const issue = async () => (await t.bot.models.issues.findOne({ seq: 1 }).lean())!;
 const act = async (type: string) => ({ a: 'issue.act', id: (await issue()).key, v: (await issue()).version, t: type });
-const form = async (type: string) => ({ a: 'issue.form', id: (await issue()).key, v: (await issue()).version, t: type });
+const form = async (type: string) => ({
+  a: 'issue.form',
+  id: (await issue()).key,
+  v: (await issue()).version,
+  t: type,
+});
 const tapAs = async (...args: Parameters<typeof tap>) => {
   const answer = await tap(...args);
   answers.push(answer);
@@ -52,26 +58,43 @@ describe('text people type is shown on cards, never read as card markup', () => 
     const registered = await tapAs(
       'qian',
       { a: 'issue.create' },
-      { water: 'dadu-jinkouhe', township: 'yonghe', place: said('滨河路段'), description: said('河岸堆放建筑垃圾'), category: '河岸', urgency: 'normal' },
+      {
+        water: 'dadu-jinkouhe',
+        township: 'yonghe',
+        place: said('滨河路段'),
+        description: said('河岸堆放建筑垃圾'),
+        category: '河岸',
+        urgency: 'normal',
+      },
       registerForm!.messageId,
     );
     expect(registered.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
 
     await tapAs('qian', await form('assign'));
-    expect((await tapAs('qian', await act('assign'), { unit: 'yonghe', date: '2026-12-04 +0800', text: said('7日内清运') })).toast?.content).toBe('已交办');
+    expect(
+      (await tapAs('qian', await act('assign'), { unit: 'yonghe', date: '2026-12-04 +0800', text: said('7日内清运') }))
+        .toast?.content,
+    ).toBe('已交办');
     await tapAs('wu', await act('accept'));
 
     const [progressAck] = await say('wu', { text: `/进展 0001 ${said('已清运一半')}` });
     expect(progressAck?.content).toEqual({ text: `已记为${(await issue()).number}问题的进展。` });
 
-    expect((await tapAs('wu', await act('requestClose'), { text: said('已全部清运') })).toast?.content).toBe('已申请销号，等待核查');
-    expect((await tapAs('sun', await act('verifyFail'), { text: said('岸坡尚未恢复') })).toast?.content).toBe('已退回整改');
+    expect((await tapAs('wu', await act('requestClose'), { text: said('已全部清运') })).toast?.content).toBe(
+      '已申请销号，等待核查',
+    );
+    expect((await tapAs('sun', await act('verifyFail'), { text: said('岸坡尚未恢复') })).toast?.content).toBe(
+      '已退回整改',
+    );
     expect((await issue()).state).toBe('rectifying');
   });
 
   it('leaves no mention of everyone, coloured text, link or bold made of that text on any card', () => {
     const cards = [
-      ...t.fake.messages().filter((m) => m.msgType === 'interactive').flatMap((m) => [m.content, ...m.updates]),
+      ...t.fake
+        .messages()
+        .filter((m) => m.msgType === 'interactive')
+        .flatMap((m) => [m.content, ...m.updates]),
       ...answers.map((a) => a.card),
     ];
     const contents = cards.flatMap((card) => markdownIn(card));
@@ -88,7 +111,10 @@ describe('text people type is shown on cards, never read as card markup', () => 
   });
 
   it('never lets that text mention everyone in a text message either', () => {
-    const texts = t.fake.messages().filter((m) => m.msgType === 'text').map((m) => (m.content as { text: string }).text);
+    const texts = t.fake
+      .messages()
+      .filter((m) => m.msgType === 'text')
+      .map((m) => (m.content as { text: string }).text);
     expect(texts.some((x) => x.includes('岸坡尚未恢复'))).toBe(true);
     for (const x of texts) expect(x).not.toMatch(/<\s*at\b/);
   });
@@ -101,6 +127,7 @@ describe('text people type is shown on cards, never read as card markup', () => 
       .flatMap((card) => markdownIn(card))
       .map(shown)
       .join('\n');
-    for (const what of ['河岸堆放建筑垃圾', '滨河路段', '7日内清运', '已清运一半', '岸坡尚未恢复']) expect(visible).toContain(said(what));
+    for (const what of ['河岸堆放建筑垃圾', '滨河路段', '7日内清运', '已清运一半', '岸坡尚未恢复'])
+      expect(visible).toContain(said(what));
   });
 });

@@ -63,7 +63,9 @@ describe('roster upload in Feishu', () => {
       book.getWorksheet('河湖')!.getRow(3).getCell(2).value = '野牛河（被改）';
     });
     const reply = await send(exampleOpenId('li'), '名录.xlsx', data);
-    expect(reply?.content).toEqual({ text: '只有区河长制办公室、区总河长办公室人员可以导入组织名录；如需更新名录，请联系河长办。' });
+    expect(reply?.content).toEqual({
+      text: '只有区河长制办公室、区总河长办公室人员可以导入组织名录；如需更新名录，请联系河长办。',
+    });
     expect((await t.bot.models.waterBodies.findOne({ key: 'yeniu' }).lean())?.name).toBe('野牛河（金河段）');
   });
 
@@ -84,7 +86,10 @@ describe('what a bad or unexpected file gets back (issue 15, item 12)', () => {
   const lineOf = (source: string, needle: string) => source.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
   it('explains a YAML slip in plain Chinese, by line, once, and names the YAML file in the footer', async () => {
-    const broken = example.replace('    kind: river\n    districtChief: wang-hezhang', '\tkind: river\n    districtChief: wang-hezhang');
+    const broken = example.replace(
+      '    kind: river\n    districtChief: wang-hezhang',
+      '\tkind: river\n    districtChief: wang-hezhang',
+    );
     const reply = await send('ou_example_qian', '金口河区名录.yaml', Buffer.from(broken));
     const shown = text(reply);
     expect(shown).not.toMatch(/[A-Z]{3,}_[A-Z_]+/); // no parser codes such as BAD_INDENT

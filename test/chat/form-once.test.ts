@@ -19,7 +19,11 @@ const { tap, say } = peopleChat(t, clock);
 const duty = { d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' };
 const REPEAT = { type: 'info', content: '该表单已提交并记录，无需重复提交' };
 
-const lastFormTo = (who: string): FakeMessage => t.fake.messages({ receiveIdType: 'open_id', receiveId: exampleOpenId(who) }).filter((m) => m.msgType === 'interactive').at(-1)!;
+const lastFormTo = (who: string): FakeMessage =>
+  t.fake
+    .messages({ receiveIdType: 'open_id', receiveId: exampleOpenId(who) })
+    .filter((m) => m.msgType === 'interactive')
+    .at(-1)!;
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
@@ -30,7 +34,11 @@ describe('a form submitted twice takes effect once', () => {
     await tap('li', { a: 'patrol.form', ...duty });
     const form = lastFormTo('li');
     expect(text(form.content)).toContain('"a":"patrol.submit"');
-    const values = { date: '2026-11-23 +0800', observations: '总体良好', problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口' };
+    const values = {
+      date: '2026-11-23 +0800',
+      observations: '总体良好',
+      problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口',
+    };
 
     const first = await tap('li', { a: 'patrol.submit', ...duty }, values, form.messageId);
     expect(first.toast?.content).toBe('巡河已记录');
@@ -39,7 +47,9 @@ describe('a form submitted twice takes effect once', () => {
     expect(text(again.card)).toBe(text(first.card));
 
     expect(await t.bot.models.patrols.countDocuments()).toBe(1);
-    expect((await t.bot.models.issues.find().lean()).map((i) => i.description).sort()).toEqual(['新民村段有疑似排污口', '滨河路段岸边建筑垃圾'].sort());
+    expect((await t.bot.models.issues.find().lean()).map((i) => i.description).sort()).toEqual(
+      ['新民村段有疑似排污口', '滨河路段岸边建筑垃圾'].sort(),
+    );
   });
 
   it('records once when both submissions arrive at the same moment', async () => {
@@ -70,7 +80,13 @@ describe('a form submitted twice takes effect once', () => {
     const [form] = await say('qian', { text: '/登记' });
     const missing = await tap('qian', { a: 'issue.create' }, { water: 'yeniu', description: ' ' }, form!.messageId);
     expect(missing.toast).toEqual({ type: 'error', content: '请填写问题描述' });
-    const values = { water: 'yeniu', place: '铜河村段', description: '岸边堆放秸秆', category: '河岸', urgency: 'normal' };
+    const values = {
+      water: 'yeniu',
+      place: '铜河村段',
+      description: '岸边堆放秸秆',
+      category: '河岸',
+      urgency: 'normal',
+    };
     const first = await tap('qian', { a: 'issue.create' }, values, form!.messageId);
     expect(first.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
     const again = await tap('qian', { a: 'issue.create' }, values, form!.messageId);

@@ -13,7 +13,10 @@ beforeEach(async () => {
   t.fake.reset();
 });
 
-type CardContent = { header: { title: { content: string } }; body: { elements: Array<{ tag: string; content?: string }> } };
+type CardContent = {
+  header: { title: { content: string } };
+  body: { elements: Array<{ tag: string; content?: string }> };
+};
 
 function cardText(message: FakeMessage | undefined): string {
   const card = message?.content as CardContent;

@@ -53,7 +53,14 @@ describe('forms are private to the person filling them', () => {
     const done = await tap(
       'qian',
       { a: 'issue.create' },
-      { water: 'dadu-jinkouhe', township: 'yonghe', place: '滨河路段', description: '河岸堆放建筑垃圾约20立方米', category: '河岸', urgency: 'normal' },
+      {
+        water: 'dadu-jinkouhe',
+        township: 'yonghe',
+        place: '滨河路段',
+        description: '河岸堆放建筑垃圾约20立方米',
+        category: '河岸',
+        urgency: 'normal',
+      },
       form.messageId,
     );
     expect(done.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
@@ -66,7 +73,12 @@ describe('forms are private to the person filling them', () => {
     const groupCard = t.fake.messages().find((m) => m.chatId === OFFICE_CHAT && text(m.content).includes(NUMBER))!;
     const shownBefore = current(groupCard);
     const issue = (await t.bot.models.issues.findOne({ seq: 1 }).lean())!;
-    const opened = await tap('qian', { a: 'issue.form', id: issue.key, v: issue.version, t: 'assign' }, undefined, groupCard.messageId);
+    const opened = await tap(
+      'qian',
+      { a: 'issue.form', id: issue.key, v: issue.version, t: 'assign' },
+      undefined,
+      groupCard.messageId,
+    );
     expect(opened.toast).toEqual({ type: 'info', content: '“交办问题”表单已发到您与机器人的单聊，请在单聊中填写。' });
     expect(opened.card).toBeUndefined();
     expect(text(opened.form)).toContain('交办问题');

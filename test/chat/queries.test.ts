@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { PatrolStore } from '../../src/store/patrol-store.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
@@ -25,7 +25,8 @@ const SEED: Array<{ key: string; water: string; unit?: string; due?: { year: num
   { key: 'E', water: 'baixionggou', unit: undefined, due: undefined },
 ];
 const TODAY = { year: 2026, month: 12, day: 8 };
-const overdue = (s: (typeof SEED)[number]) => !!s.due && (s.due.month < TODAY.month || (s.due.month === TODAY.month && s.due.day < TODAY.day));
+const overdue = (s: (typeof SEED)[number]) =>
+  !!s.due && (s.due.month < TODAY.month || (s.due.month === TODAY.month && s.due.day < TODAY.day));
 /** The seeded problems a card lists, in the card's order. */
 const keysIn = (card: unknown) =>
   SEED.map((s) => ({ key: s.key, at: text(card).indexOf(`问题${s.key}：`) }))
@@ -33,12 +34,18 @@ const keysIn = (card: unknown) =>
     .sort((a, b) => a.at - b.at)
     .map((s) => s.key);
 /** Soonest deadline first, undated last. */
-const byDeadline = (keys: string[]) => SEED.filter((s) => keys.includes(s.key)).sort((a, b) => (a.due ? a.due.month * 100 + a.due.day : 9999) - (b.due ? b.due.month * 100 + b.due.day : 9999)).map((s) => s.key);
+const byDeadline = (keys: string[]) =>
+  SEED.filter((s) => keys.includes(s.key))
+    .sort((a, b) => (a.due ? a.due.month * 100 + a.due.day : 9999) - (b.due ? b.due.month * 100 + b.due.day : 9999))
+    .map((s) => s.key);
 
 beforeAll(async () => {
   // 区自然资源局 takes problems here, so it needs a chat: nothing is assigned to a unit nobody can be reached in.
   await importExampleDistrict(t.fake, t.bot.models, clock, (yaml) =>
-    yaml.replace('{ id: natural-resources-bureau, name: 区自然资源局, kind: department }', '{ id: natural-resources-bureau, name: 区自然资源局, kind: department, chat: oc_example_ziranziyuan }'),
+    yaml.replace(
+      '{ id: natural-resources-bureau, name: 区自然资源局, kind: department }',
+      '{ id: natural-resources-bureau, name: 区自然资源局, kind: department, chat: oc_example_ziranziyuan }',
+    ),
   );
   for (const s of SEED) {
     const issue = await t.bot.issues.report({
@@ -52,7 +59,14 @@ beforeAll(async () => {
       foundAt: clock.now(),
       reportedBy: 'qian-hezhangban',
     });
-    if (s.unit && s.due) await t.bot.issues.act(openId('qian'), issue.id, issue.version, { type: 'assign', unit: s.unit, deadline: s.due, requirement: '清理' }, `seed:${s.key}`);
+    if (s.unit && s.due)
+      await t.bot.issues.act(
+        openId('qian'),
+        issue.id,
+        issue.version,
+        { type: 'assign', unit: s.unit, deadline: s.due, requirement: '清理' },
+        `seed:${s.key}`,
+      );
   }
   await t.settle();
   clock.set(new Date('2026-12-08T10:00:00+08:00'));
@@ -65,7 +79,9 @@ describe('/问题 lists', () => {
     expect(text(all?.content)).toContain(`共 **${SEED.length}** 条，其中逾期 **${SEED.filter(overdue).length}** 条`);
 
     const [late] = await say('qian', { text: '/问题 大渡河 逾期' });
-    expect(keysIn(late?.content)).toEqual(SEED.filter((s) => s.water === 'dadu-jinkouhe' && overdue(s)).map((s) => s.key));
+    expect(keysIn(late?.content)).toEqual(
+      SEED.filter((s) => s.water === 'dadu-jinkouhe' && overdue(s)).map((s) => s.key),
+    );
     expect(text(late?.content)).toContain('大渡河（金口河段） · 逾期');
 
     const [township] = await say('qian', { text: '/问题 永和镇' });
@@ -90,7 +106,13 @@ describe('/问题 lists', () => {
 
   it('shows each person only what is theirs', async () => {
     const [township] = await say('wu', { text: '/问题' });
-    expect(keysIn(township?.content)).toEqual(byDeadline(SEED.filter((s) => s.water === 'dadu-jinkouhe' || s.water === 'baixionggou' || s.unit === 'yonghe').map((s) => s.key)));
+    expect(keysIn(township?.content)).toEqual(
+      byDeadline(
+        SEED.filter((s) => s.water === 'dadu-jinkouhe' || s.water === 'baixionggou' || s.unit === 'yonghe').map(
+          (s) => s.key,
+        ),
+      ),
+    );
     const [liaison] = await say('zhou', { text: '/问题' });
     expect(keysIn(liaison?.content)).toEqual(['C']);
     const [refused] = await say('zhou', { text: '/问题 大渡河' });
@@ -114,9 +136,23 @@ describe('/议定 and /会议', () => {
         foundAt: clock.now(),
         reportedBy: 'sun-shuiwu',
       },
-      { unit: 'natural-resources-bureau', deadline: new Date('2027-01-16T00:00:00+08:00'), requirement: '落实纪要第1项', trackerUnit: 'water-bureau', assignedBy: 'li-hezhang' },
+      {
+        unit: 'natural-resources-bureau',
+        deadline: new Date('2027-01-16T00:00:00+08:00'),
+        requirement: '落实纪要第1项',
+        trackerUnit: 'water-bureau',
+        assignedBy: 'li-hezhang',
+      },
     );
-    await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 12, day: 15 }, time: '14:30', place: '区水务局', units: [], people: [] });
+    await t.bot.meetings.schedule(openId('sun'), {
+      kind: 'basinMeeting',
+      waterBodyId: 'dadu-jinkouhe',
+      day: { year: 2026, month: 12, day: 15 },
+      time: '14:30',
+      place: '区水务局',
+      units: [],
+      people: [],
+    });
     await t.settle();
 
     const [decisions] = await say('qian', { text: '/议定' });
@@ -142,7 +178,13 @@ describe('/导出 ledgers', () => {
     await book.xlsx.load(upload.bytes as unknown as ArrayBuffer);
     const sheet = book.worksheets[0]!;
     const rows: string[][] = [];
-    sheet.eachRow((row) => rows.push((row.values as Array<string | number | null | undefined>).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+    sheet.eachRow((row) =>
+      rows.push(
+        (row.values as Array<string | number | null | undefined>)
+          .slice(1)
+          .map((v) => (v === null || v === undefined ? '' : String(v))),
+      ),
+    );
     return { fileName: upload.fileName, sheet: sheet.name, rows, said: sent.map(textOf).filter(Boolean) };
   }
 
@@ -155,17 +197,34 @@ describe('/导出 ledgers', () => {
     // Every seeded problem and the decision, each once.
     expect(rows.length - 2).toBe(SEED.length + 1);
     const a = rows.find((r) => r[4] === '问题A：河岸堆放杂物')!;
-    expect([a[0], a[1], a[10], a[12], a[13]]).toEqual(['金口河〔2026〕第0001号', '大渡河（金口河段）', '永和镇', '2026-12-10', '已交办']);
+    expect([a[0], a[1], a[10], a[12], a[13]]).toEqual([
+      '金口河〔2026〕第0001号',
+      '大渡河（金口河段）',
+      '永和镇',
+      '2026-12-10',
+      '已交办',
+    ]);
     expect(said).toEqual([`已导出金口河区2026年问题台账，共 ${SEED.length + 1} 条。`]);
   });
 
   it('exports decisions with their document, and patrols of a month, to those who may see them', async () => {
     const decisions = await workbook('qian', '议定事项台账');
-    expect(decisions.rows.slice(2).map((r) => [r[3], r[4], r[6], r[7]])).toEqual([['完成岸线划界', '区自然资源局', '2027-01-15', '已交办']]);
+    expect(decisions.rows.slice(2).map((r) => [r[3], r[4], r[6], r[7]])).toEqual([
+      ['完成岸线划界', '区自然资源局', '2027-01-15', '已交办'],
+    ]);
 
     const store = new PatrolStore(t.bot.models, clock);
     const patrol = (chiefId: string, waterBodyId: string, at: string) =>
-      store.record({ chiefId, role: 'riverChief', waterBodyId, recordedBy: chiefId, patrolledAt: new Date(at), observations: '河面整洁', problems: [], photoKeys: [] });
+      store.record({
+        chiefId,
+        role: 'riverChief',
+        waterBodyId,
+        recordedBy: chiefId,
+        patrolledAt: new Date(at),
+        observations: '河面整洁',
+        problems: [],
+        photoKeys: [],
+      });
     await patrol('li-hezhang', 'dadu-jinkouhe', '2026-12-02T09:00:00+08:00');
     await patrol('wang-hezhang', 'yeniu', '2026-12-03T09:00:00+08:00');
     await patrol('li-hezhang', 'dadu-jinkouhe', '2026-11-20T09:00:00+08:00');
@@ -188,8 +247,13 @@ describe('/导出 ledgers', () => {
     const before = t.fake.messages().length;
     const chosen = await tap('qian', { a: 'query.export', q: '问题台账 永和镇' });
     expect(chosen.toast?.content).toMatch(/^已导出金口河区永和镇2026年问题台账，共 \d+ 条。$/);
-    const file = t.fake.messages().slice(before).find((m) => m.msgType === 'file');
-    expect(t.fake.upload((file?.content as { file_key: string }).file_key)?.fileName).toBe('金口河区永和镇2026年问题台账.xlsx');
+    const file = t.fake
+      .messages()
+      .slice(before)
+      .find((m) => m.msgType === 'file');
+    expect(t.fake.upload((file?.content as { file_key: string }).file_key)?.fileName).toBe(
+      '金口河区永和镇2026年问题台账.xlsx',
+    );
   });
 });
 

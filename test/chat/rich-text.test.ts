@@ -22,26 +22,55 @@ const NUMBER = '金口河〔2026〕第0001号';
 
 const cardOf = (m: FakeMessage | undefined) => m?.updates.at(-1) ?? m?.content;
 const issue = async () => (await t.bot.models.issues.findOne({ seq: 1 }).lean())!;
-const issueCardIn = (chatId: string) => t.fake.messages().find((m) => m.chatId === chatId && m.msgType === 'interactive' && text(m.content).includes(NUMBER));
+const issueCardIn = (chatId: string) =>
+  t.fake.messages().find((m) => m.chatId === chatId && m.msgType === 'interactive' && text(m.content).includes(NUMBER));
 const photo = (name: string) => t.fake.addImage(Buffer.from(`jpeg:${name}`));
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
   // A problem at 大渡河 assigned to 永和镇, supervised by the liaison unit 区水务局.
-  const created = await tap('qian', { a: 'issue.create' }, { water: 'dadu-jinkouhe', township: 'yonghe', place: '滨河路段', description: '河岸堆放建筑垃圾约20立方米', category: '河岸', urgency: 'normal' });
+  const created = await tap(
+    'qian',
+    { a: 'issue.create' },
+    {
+      water: 'dadu-jinkouhe',
+      township: 'yonghe',
+      place: '滨河路段',
+      description: '河岸堆放建筑垃圾约20立方米',
+      category: '河岸',
+      urgency: 'normal',
+    },
+  );
   expect(created.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
   const { key, version } = await issue();
-  const assigned = await tap('qian', { a: 'issue.act', id: key, v: version, t: 'assign' }, { unit: 'yonghe', date: '2026-12-04 +0800', text: '7日内清运，恢复岸坡' });
+  const assigned = await tap(
+    'qian',
+    { a: 'issue.act', id: key, v: version, t: 'assign' },
+    { unit: 'yonghe', date: '2026-12-04 +0800', text: '7日内清运，恢复岸坡' },
+  );
   expect(assigned.toast?.content).toBe('已交办');
 });
 
 describe('rich-text (post) messages', () => {
   it('runs a command typed with a pasted photo, and the photo goes with the progress note', async () => {
     const pasted = photo('half-cleared');
-    const [ack] = await say('wu', { post: { paragraphs: [[{ tag: 'text', text: '/进展 0001 已清运一半' }, { tag: 'img', imageKey: pasted }]] } });
+    const [ack] = await say('wu', {
+      post: {
+        paragraphs: [
+          [
+            { tag: 'text', text: '/进展 0001 已清运一半' },
+            { tag: 'img', imageKey: pasted },
+          ],
+        ],
+      },
+    });
     expect(textOf(ack)).toBe(`已记为${NUMBER}问题的进展（附照片 1 张）。`);
     const saved = await issue();
-    expect(saved.progress.at(-1)).toMatchObject({ by: 'wu-yonghe', note: '已清运一半', photos: [expect.stringMatching(new RegExp(`/${pasted}$`))] });
+    expect(saved.progress.at(-1)).toMatchObject({
+      by: 'wu-yonghe',
+      note: '已清运一半',
+      photos: [expect.stringMatching(new RegExp(`/${pasted}$`))],
+    });
     // Everyone looking at the problem's card sees the note and its photo.
     const office = cardOf(issueCardIn('oc_example_hezhangban'));
     expect(text(office)).toContain('已清运一半（照片 1 张）');
@@ -58,7 +87,10 @@ describe('rich-text (post) messages', () => {
         paragraphs: [
           [{ tag: 'text', text: '现场复查：垃圾已清运完毕' }],
           [{ tag: 'img', imageKey: photo('bank-left') }],
-          [{ tag: 'at', openId: openId('wu'), name: '吴某某' }, { tag: 'text', text: ' 请尽快恢复岸坡' }],
+          [
+            { tag: 'at', openId: openId('wu'), name: '吴某某' },
+            { tag: 'text', text: ' 请尽快恢复岸坡' },
+          ],
           [{ tag: 'img', imageKey: photo('bank-right') }],
         ],
       },
@@ -74,12 +106,20 @@ describe('rich-text (post) messages', () => {
 
   it('records a photo-only post in the thread as photos, and leaves a command in a post to run as one', async () => {
     const daduCard = issueCardIn('oc_example_dadu')!;
-    const [ack] = await say('sun', { chatId: 'oc_example_dadu', rootId: daduCard.messageId, post: { paragraphs: [[{ tag: 'img', imageKey: photo('bank-after') }]] } });
+    const [ack] = await say('sun', {
+      chatId: 'oc_example_dadu',
+      rootId: daduCard.messageId,
+      post: { paragraphs: [[{ tag: 'img', imageKey: photo('bank-after') }]] },
+    });
     expect(textOf(ack)).toBe(`已将照片记入${NUMBER}问题的进展。`);
     expect((await issue()).progress.at(-1)).toMatchObject({ by: 'sun-shuiwu', note: '（照片）' });
 
     const bot = { tag: 'at' as const, openId: t.fake.botOpenId, name: '河湖长助手' };
-    const [command] = await say('sun', { chatId: 'oc_example_dadu', rootId: daduCard.messageId, post: { paragraphs: [[bot, { tag: 'text', text: ' /进展 0001 督促永和镇周五前完成' }]] } });
+    const [command] = await say('sun', {
+      chatId: 'oc_example_dadu',
+      rootId: daduCard.messageId,
+      post: { paragraphs: [[bot, { tag: 'text', text: ' /进展 0001 督促永和镇周五前完成' }]] },
+    });
     expect(textOf(command)).toBe(`已记为${NUMBER}问题的进展。`);
     expect((await issue()).progress.at(-1)?.note).toBe('督促永和镇周五前完成');
   });
@@ -88,20 +128,42 @@ describe('rich-text (post) messages', () => {
     const daduCard = issueCardIn('oc_example_dadu')!;
     await say('sun', { chatId: 'oc_example_dadu', rootId: daduCard.messageId, text: '@_all 汛前再复查一次' });
     expect((await issue()).progress.at(-1)?.note).toBe('汛前再复查一次');
-    await say('sun', { chatId: 'oc_example_dadu', rootId: daduCard.messageId, post: { paragraphs: [[{ tag: 'at', all: true }, { tag: 'text', text: ' 岸坡已恢复' }]] } });
+    await say('sun', {
+      chatId: 'oc_example_dadu',
+      rootId: daduCard.messageId,
+      post: {
+        paragraphs: [
+          [
+            { tag: 'at', all: true },
+            { tag: 'text', text: ' 岸坡已恢复' },
+          ],
+        ],
+      },
+    });
     expect((await issue()).progress.at(-1)?.note).toBe('岸坡已恢复');
     expect(text(cardOf(t.fake.message(daduCard.messageId)))).not.toContain('@_all');
   });
 
   it('answers a rich-text message that is no command in a direct chat as it answers text', async () => {
-    const [answer] = await say('wu', { post: { title: '问一下', paragraphs: [[{ tag: 'text', text: '怎么登记问题？' }]] } });
+    const [answer] = await say('wu', {
+      post: { title: '问一下', paragraphs: [[{ tag: 'text', text: '怎么登记问题？' }]] },
+    });
     expect(textOf(answer)).toBe('您好！请输入 /帮助 查看我能做什么。');
   });
 
   it('records 议定： lines of a rich-text reply in a meeting card’s thread', async () => {
-    const meeting = { kind: 'patrolSiteMeeting', water: 'dadu-jinkouhe', date: '2026-11-27 +0800', time: '09:30', place: '永和镇政府三楼会议室', units: ['yonghe'] };
+    const meeting = {
+      kind: 'patrolSiteMeeting',
+      water: 'dadu-jinkouhe',
+      date: '2026-11-27 +0800',
+      time: '09:30',
+      place: '永和镇政府三楼会议室',
+      units: ['yonghe'],
+    };
     expect((await tap('sun', { a: 'meeting.create' }, meeting)).toast?.content).toBe('会议通知已发出');
-    const thread = t.fake.messages().find((m) => m.chatId === 'oc_example_shuiwu' && text(m.content).includes('巡河现场会议纪要'))!;
+    const thread = t.fake
+      .messages()
+      .find((m) => m.chatId === 'oc_example_shuiwu' && text(m.content).includes('巡河现场会议纪要'))!;
     clock.set('2026-11-27T11:00:00+08:00'); // decisions are recorded once the meeting has begun
     const [ack] = await say('sun', {
       chatId: 'oc_example_shuiwu',
@@ -126,14 +188,32 @@ describe('rich-text (post) messages', () => {
   it('attaches a photo-only post in a patrol reminder’s thread to the patrol, like image messages', async () => {
     await t.bot.patrols.sweep(clock.now());
     await t.settle();
-    const reminder = t.fake.messages().find((m) => m.chatId === 'oc_example_dadu' && text(m.content).includes('巡河提醒'))!;
+    const reminder = t.fake
+      .messages()
+      .find((m) => m.chatId === 'oc_example_dadu' && text(m.content).includes('巡河提醒'))!;
     const value = { a: 'patrol.submit', d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' };
-    expect((await tap('sun', value, { date: '2026-11-24 +0800', observations: '河面整洁', problems: '' }, reminder.messageId)).toast?.content).toBe('巡河已记录');
+    expect(
+      (
+        await tap(
+          'sun',
+          value,
+          { date: '2026-11-24 +0800', observations: '河面整洁', problems: '' },
+          reminder.messageId,
+        )
+      ).toast?.content,
+    ).toBe('巡河已记录');
 
     const [ack] = await say('sun', {
       chatId: 'oc_example_dadu',
       rootId: reminder.messageId,
-      post: { paragraphs: [[{ tag: 'img', imageKey: photo('river-1') }, { tag: 'img', imageKey: photo('river-2') }]] },
+      post: {
+        paragraphs: [
+          [
+            { tag: 'img', imageKey: photo('river-1') },
+            { tag: 'img', imageKey: photo('river-2') },
+          ],
+        ],
+      },
     });
     expect(textOf(ack)).toBe('已将2张照片附到11月24日的巡河记录。');
     const patrol = await t.bot.models.patrols.findOne().lean();
@@ -142,7 +222,12 @@ describe('rich-text (post) messages', () => {
 
   it('lets the bot download a post’s picture through the message resource API', async () => {
     const key = photo('evidence');
-    const client = new lark.Client({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, domain: t.fake.url, logger: { error() {}, warn() {}, info() {}, debug() {}, trace() {} } });
+    const client = new lark.Client({
+      appId: TEST_APP.appId,
+      appSecret: TEST_APP.appSecret,
+      domain: t.fake.url,
+      logger: { error() {}, warn() {}, info() {}, debug() {}, trace() {} },
+    });
     const bytes = await new FeishuMessageFiles(client).download('om_post_with_picture', key, 'image');
     expect(bytes.toString()).toBe('jpeg:evidence');
   });

@@ -20,7 +20,12 @@ describe('configuration', () => {
       mongodbUri: undefined,
       dataDir: './.data',
       timezone: 'Asia/Shanghai',
-      feishu: { domain: 'https://open.feishu.cn', transport: 'webhook', maxClockSkewSeconds: 300, credentials: undefined },
+      feishu: {
+        domain: 'https://open.feishu.cn',
+        transport: 'webhook',
+        maxClockSkewSeconds: 300,
+        credentials: undefined,
+      },
     });
   });
 
@@ -38,7 +43,12 @@ describe('configuration', () => {
     expect(config.port).toBe(8080);
     expect(config.feishu.domain).toBe('https://open.larksuite.com');
     expect(config.feishu.transport).toBe('ws');
-    expect(config.feishu.credentials).toEqual({ appId: 'cli_a1b2c3d4', appSecret: 'secret', verificationToken: 'vtoken', encryptKey: 'ekey' });
+    expect(config.feishu.credentials).toEqual({
+      appId: 'cli_a1b2c3d4',
+      appSecret: 'secret',
+      verificationToken: 'vtoken',
+      encryptKey: 'ekey',
+    });
   });
 
   it('lists every problem at once, each with where to fix it', () => {
@@ -52,7 +62,9 @@ describe('configuration', () => {
     const text = problems.join('\n');
     expect(text).toMatch(/^PORT /m);
     expect(text).toMatch(/^MONGODB_URI must start with mongodb:\/\//m);
-    expect(text).toMatch(/^FEISHU_APP_ID looks like cli_xxxxxxxx \(Feishu developer console › your app › 凭证与基础信息 › App ID\)/m);
+    expect(text).toMatch(
+      /^FEISHU_APP_ID looks like cli_xxxxxxxx \(Feishu developer console › your app › 凭证与基础信息 › App ID\)/m,
+    );
     expect(text).toMatch(/^FEISHU_TRANSPORT .*webhook .*ws/m);
     expect(text).toMatch(/^BOT_TIMEZONE is not an IANA time zone/m);
     expect(text).toMatch(/^FEISHU_APP_SECRET is required with FEISHU_APP_ID \(.*App Secret\)/m);
@@ -62,14 +74,18 @@ describe('configuration', () => {
   it('keeps retrying an undelivered message for a day unless told otherwise, and says how to set it', () => {
     expect(loadConfig({}).outbox.giveUpAfterMs).toBe(24 * 3_600_000);
     expect(loadConfig({ OUTBOX_GIVE_UP_AFTER_HOURS: '72' }).outbox.giveUpAfterMs).toBe(72 * 3_600_000);
-    expect(problemsOf({ OUTBOX_GIVE_UP_AFTER_HOURS: 'forever' })).toEqual([expect.stringMatching(/^OUTBOX_GIVE_UP_AFTER_HOURS .*\(hours between 1 and 336/)]);
+    expect(problemsOf({ OUTBOX_GIVE_UP_AFTER_HOURS: 'forever' })).toEqual([
+      expect.stringMatching(/^OUTBOX_GIVE_UP_AFTER_HOURS .*\(hours between 1 and 336/),
+    ]);
     expect(problemsOf({ OUTBOX_GIVE_UP_AFTER_HOURS: '0' })).toHaveLength(1);
   });
 
   it('says which credentials are missing when an app is half configured', () => {
     expect(problemsOf({ FEISHU_APP_SECRET: 'secret' })).toEqual([
       expect.stringMatching(/^FEISHU_APP_ID is required when any FEISHU_\* credential is set/),
-      expect.stringMatching(/^FEISHU_VERIFICATION_TOKEN is required for the webhook transport \(.*Verification Token\)/),
+      expect.stringMatching(
+        /^FEISHU_VERIFICATION_TOKEN is required for the webhook transport \(.*Verification Token\)/,
+      ),
     ]);
   });
 

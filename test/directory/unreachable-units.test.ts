@@ -31,7 +31,14 @@ describe('units nothing can reach', () => {
     const fileKey = t.fake.addFile('jinkouhe.yaml', yaml);
     const before = t.fake.messages().length;
     await t.post(
-      messageReceived({ senderOpenId: exampleOpenId('qian'), chatId: 'oc_p2p_qian', chatType: 'p2p', messageType: 'file', content: { file_key: fileKey, file_name: 'jinkouhe.yaml' }, token: TEST_APP.verificationToken }),
+      messageReceived({
+        senderOpenId: exampleOpenId('qian'),
+        chatId: 'oc_p2p_qian',
+        chatType: 'p2p',
+        messageType: 'file',
+        content: { file_key: fileKey, file_name: 'jinkouhe.yaml' },
+        token: TEST_APP.verificationToken,
+      }),
       { clock },
     );
     await t.settle();
@@ -46,30 +53,58 @@ describe('units nothing can reach', () => {
 
   it('cannot be assigned a problem: the office is told why, and the problem stays to assign', async () => {
     const [registerForm] = await say('qian', { text: '/登记' });
-    await tap('qian', { a: 'issue.create' }, { water: 'dadu-jinkouhe', township: 'yonghe', place: '滨河路段', description: '河岸堆放建筑垃圾', category: '河岸', urgency: 'normal' }, registerForm!.messageId);
+    await tap(
+      'qian',
+      { a: 'issue.create' },
+      {
+        water: 'dadu-jinkouhe',
+        township: 'yonghe',
+        place: '滨河路段',
+        description: '河岸堆放建筑垃圾',
+        category: '河岸',
+        urgency: 'normal',
+      },
+      registerForm!.messageId,
+    );
     const i = await issue();
-    const refused = await tap('qian', { a: 'issue.act', id: i.key, v: i.version, t: 'assign' }, { unit: 'heping', date: '2026-12-04 +0800', text: '清运' });
+    const refused = await tap(
+      'qian',
+      { a: 'issue.act', id: i.key, v: i.version, t: 'assign' },
+      { unit: 'heping', date: '2026-12-04 +0800', text: '清运' },
+    );
     expect(refused.toast).toEqual({
       type: 'error',
-      content: '和平彝族乡名录中没有成员，也没有群聊，交办后无人收到。请区河长制办公室先在组织名录中为其填写成员或群聊 ID 并重新导入，再交办。',
+      content:
+        '和平彝族乡名录中没有成员，也没有群聊，交办后无人收到。请区河长制办公室先在组织名录中为其填写成员或群聊 ID 并重新导入，再交办。',
     });
     expect((await issue()).state).toBe('reported');
-    const assigned = await tap('qian', { a: 'issue.act', id: i.key, v: i.version, t: 'assign' }, { unit: 'yonghe', date: '2026-12-04 +0800', text: '清运' });
+    const assigned = await tap(
+      'qian',
+      { a: 'issue.act', id: i.key, v: i.version, t: 'assign' },
+      { unit: 'yonghe', date: '2026-12-04 +0800', text: '清运' },
+    );
     expect(assigned.toast?.content).toBe('已交办');
   });
 
   it('are listed in the office’s /逾期 until the directory names someone', async () => {
     const [overdue] = await say('qian', { text: '/逾期' });
     expect(text(overdue?.content)).toContain('名录待补全 · 无法送达');
-    for (const name of UNREACHABLE) expect(text(overdue?.content)).toContain(`${name}：名录中没有成员，也没有群聊，不能交办`);
+    for (const name of UNREACHABLE)
+      expect(text(overdue?.content)).toContain(`${name}：名录中没有成员，也没有群聊，不能交办`);
     // A chief's /逾期 is not the place for the directory's gaps.
     const [chiefs] = await say('li', { text: '/逾期' });
     expect(text(chiefs?.content)).not.toContain('名录待补全');
 
     await importExampleDistrict(t.fake, t.bot.models, clock, (yaml) =>
       yaml
-        .replace('kind: department }\n  - { id: agriculture-bureau', 'kind: department, members: [wu-yonghe] }\n  - { id: agriculture-bureau')
-        .replace('{ id: heping, name: 和平彝族乡, kind: township }', '{ id: heping, name: 和平彝族乡, kind: township, chat: oc_example_heping }'),
+        .replace(
+          'kind: department }\n  - { id: agriculture-bureau',
+          'kind: department, members: [wu-yonghe] }\n  - { id: agriculture-bureau',
+        )
+        .replace(
+          '{ id: heping, name: 和平彝族乡, kind: township }',
+          '{ id: heping, name: 和平彝族乡, kind: township, chat: oc_example_heping }',
+        ),
     );
     const [after] = await say('qian', { text: '/逾期' });
     expect(text(after?.content)).not.toContain('区自然资源局：');

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { admonitionTransition, mayInitiateAdmonition, mayIssueNotice, mayOrganiseAdmonition, reviewDue, type Admonition } from '../../src/domain/accountability/sanction.js';
+import {
+  type Admonition,
+  admonitionTransition,
+  mayInitiateAdmonition,
+  mayIssueNotice,
+  mayOrganiseAdmonition,
+  reviewDue,
+} from '../../src/domain/accountability/sanction.js';
 import { CHAINS, chainTransition, DRAFT, stepActors } from '../../src/domain/approvals/chain.js';
 import { parseYamlDirectory } from '../../src/workflows/directory/yaml-directory.js';
 
@@ -17,7 +24,11 @@ const PEOPLE = directory.people.map((p) => p.id);
 
 describe('提示、通报、约谈: who may', () => {
   it('issue a 提示 or 通报 (art. 20), call a 约谈 and organise one (art. 21)', () => {
-    const row = (id: string) => [mayIssueNotice(directory, id), mayInitiateAdmonition(directory, id), mayOrganiseAdmonition(directory, id)];
+    const row = (id: string) => [
+      mayIssueNotice(directory, id),
+      mayInitiateAdmonition(directory, id),
+      mayOrganiseAdmonition(directory, id),
+    ];
     expect(Object.fromEntries(PEOPLE.map((id) => [id, row(id)]))).toEqual({
       'zhang-zonghezhang': [false, true, false], // 区级总河长
       'li-hezhang': [false, true, false], // 区级河湖长
@@ -37,20 +48,48 @@ describe('提示、通报、约谈: who may', () => {
 
 describe('a 约谈', () => {
   const start = new Date('2026-12-03T09:30:00+08:00');
-  const scheduled: Admonition = { initiatorId: 'li-hezhang', interviewee: '镇长', startsAt: start, place: '会议室', participants: [], stage: 'scheduled' };
+  const scheduled: Admonition = {
+    initiatorId: 'li-hezhang',
+    interviewee: '镇长',
+    startsAt: start,
+    place: '会议室',
+    participants: [],
+    stage: 'scheduled',
+  };
   const after = new Date('2026-12-03T11:00:00+08:00');
   const reviewOn = new Date('2026-12-20T09:00:00+08:00');
 
   it('is recorded after it starts, reviewed after it is recorded, referred once after it is held', () => {
-    expect(admonitionTransition(scheduled, { type: 'review', outcome: 'fulfilled', note: '' }, 'qian', after)).toEqual({ refused: '请先记录约谈情况，再复核。' });
-    expect(admonitionTransition(scheduled, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after)).toEqual({ refused: '约谈后方可移交问题线索。' });
-    const held = admonitionTransition(scheduled, { type: 'record', record: '记录', commitments: '承诺', reviewOn }, 'qian', after) as Admonition;
+    expect(admonitionTransition(scheduled, { type: 'review', outcome: 'fulfilled', note: '' }, 'qian', after)).toEqual({
+      refused: '请先记录约谈情况，再复核。',
+    });
+    expect(
+      admonitionTransition(scheduled, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after),
+    ).toEqual({ refused: '约谈后方可移交问题线索。' });
+    const held = admonitionTransition(
+      scheduled,
+      { type: 'record', record: '记录', commitments: '承诺', reviewOn },
+      'qian',
+      after,
+    ) as Admonition;
     expect(held.stage).toBe('held');
     expect(reviewDue(held, new Date('2026-12-20T08:59:00+08:00'))).toBe(false);
     expect(reviewDue(held, reviewOn)).toBe(true);
-    const referred = admonitionTransition(held, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after) as Admonition;
-    expect(admonitionTransition(referred, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after)).toEqual({ refused: '问题线索已移交。' });
-    const reviewed = admonitionTransition(referred, { type: 'review', outcome: 'unfulfilled', note: '未拆除' }, 'qian', after) as Admonition;
+    const referred = admonitionTransition(
+      held,
+      { type: 'refer', body: '纪委', on: after, note: '' },
+      'qian',
+      after,
+    ) as Admonition;
+    expect(admonitionTransition(referred, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after)).toEqual(
+      { refused: '问题线索已移交。' },
+    );
+    const reviewed = admonitionTransition(
+      referred,
+      { type: 'review', outcome: 'unfulfilled', note: '未拆除' },
+      'qian',
+      after,
+    ) as Admonition;
     expect([reviewed.stage, reviewDue(reviewed, reviewOn)]).toEqual(['reviewed', false]);
   });
 });
@@ -58,17 +97,40 @@ describe('a 约谈', () => {
 describe('the approval chains (art. 16, 18)', () => {
   it('let exactly the step’s people pass it; a return goes back one step and needs a comment', () => {
     const chain = CHAINS.assessment;
-    expect(chain.map((step) => stepActors(directory, step))).toEqual([['qian-hezhangban'], ['zhao-zhuren'], ['zhang-zonghezhang'], ['zhao-zhuren', 'qian-hezhangban']]);
+    expect(chain.map((step) => stepActors(directory, step))).toEqual([
+      ['qian-hezhangban'],
+      ['zhao-zhuren'],
+      ['zhang-zonghezhang'],
+      ['zhao-zhuren', 'qian-hezhangban'],
+    ]);
     for (let position = 0; position < chain.length; position++) {
-      const allowed = PEOPLE.filter((id) => 'position' in chainTransition(directory, 'assessment', position, { type: 'pass' }, id));
-      expect(allowed).toEqual(stepActors(directory, chain[position]!).slice().sort((a, b) => PEOPLE.indexOf(a) - PEOPLE.indexOf(b)));
+      const allowed = PEOPLE.filter(
+        (id) => 'position' in chainTransition(directory, 'assessment', position, { type: 'pass' }, id),
+      );
+      expect(allowed).toEqual(
+        stepActors(directory, chain[position]!)
+          .slice()
+          .sort((a, b) => PEOPLE.indexOf(a) - PEOPLE.indexOf(b)),
+      );
     }
-    expect(chainTransition(directory, 'assessment', 2, { type: 'return', comment: '核实' }, 'zhang-zonghezhang')).toEqual({ position: 1 });
-    expect(chainTransition(directory, 'assessment', 0, { type: 'return', comment: '核实' }, 'qian-hezhangban')).toEqual({ position: DRAFT });
-    expect(chainTransition(directory, 'assessment', 2, { type: 'return', comment: ' ' }, 'zhang-zonghezhang')).toEqual({ refused: '请写明退回意见。' });
-    expect(chainTransition(directory, 'assessment', 3, { type: 'return', comment: '核实' }, 'zhao-zhuren')).toEqual({ refused: '已经区级总河长审定，不能退回。' });
-    expect(chainTransition(directory, 'assessment', DRAFT, { type: 'submit' }, 'zhao-zhuren')).toEqual({ refused: '由区河长制办公室提交。' });
-    expect(chainTransition(directory, 'assessment', 4, { type: 'pass' }, 'zhao-zhuren')).toEqual({ refused: '已印发，不能再更改。' });
+    expect(
+      chainTransition(directory, 'assessment', 2, { type: 'return', comment: '核实' }, 'zhang-zonghezhang'),
+    ).toEqual({ position: 1 });
+    expect(chainTransition(directory, 'assessment', 0, { type: 'return', comment: '核实' }, 'qian-hezhangban')).toEqual(
+      { position: DRAFT },
+    );
+    expect(chainTransition(directory, 'assessment', 2, { type: 'return', comment: ' ' }, 'zhang-zonghezhang')).toEqual({
+      refused: '请写明退回意见。',
+    });
+    expect(chainTransition(directory, 'assessment', 3, { type: 'return', comment: '核实' }, 'zhao-zhuren')).toEqual({
+      refused: '已经区级总河长审定，不能退回。',
+    });
+    expect(chainTransition(directory, 'assessment', DRAFT, { type: 'submit' }, 'zhao-zhuren')).toEqual({
+      refused: '由区河长制办公室提交。',
+    });
+    expect(chainTransition(directory, 'assessment', 4, { type: 'pass' }, 'zhao-zhuren')).toEqual({
+      refused: '已印发，不能再更改。',
+    });
     expect(CHAINS.commendation).toEqual(['directorsMeeting', 'generalChief', 'publish']);
   });
 });

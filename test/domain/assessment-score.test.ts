@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEME, type AssessmentScheme } from '../../src/domain/assessment/scheme.js';
+import { type AssessmentScheme, DEFAULT_SCHEME } from '../../src/domain/assessment/scheme.js';
 import { scoreAndRank, scoreUnit, type UnitFacts } from '../../src/domain/assessment/score.js';
 
 /** Scoring rules on small hand-made facts: scaling, caps, ties, and units without records. */
 
-const unit = (name: string, over: Partial<UnitFacts> = {}): UnitFacts => ({ unitId: name, name, group: 'township', duties: [], problems: [], sanctions: [], ...over });
+const unit = (name: string, over: Partial<UnitFacts> = {}): UnitFacts => ({
+  unitId: name,
+  name,
+  group: 'township',
+  duties: [],
+  problems: [],
+  sanctions: [],
+  ...over,
+});
 const duty = (fulfilled: boolean) => ({ record: '某某（某河乡级河湖长）', period: '2026年1月', fulfilled });
 const problem = (kind: 'ordinary' | 'inspection' | 'decision', closedOnTime: boolean, rectified = closedOnTime) => ({
   record: '0001 问题',
@@ -14,12 +22,24 @@ const problem = (kind: 'ordinary' | 'inspection' | 'decision', closedOnTime: boo
   closedOnTime,
   rectified,
 });
-const sanction = (kind: 'prompt' | 'bulletin' | 'admonition', praise = false) => ({ record: kind, kind, praise, day: '2026年5月1日', reason: '原因' });
+const sanction = (kind: 'prompt' | 'bulletin' | 'admonition', praise = false) => ({
+  record: kind,
+  kind,
+  praise,
+  day: '2026年5月1日',
+  reason: '原因',
+});
 
 describe('a unit’s score', () => {
   it('is each item’s weight times its share, items without records scaled out', () => {
     // 巡河 3/4 → 22.5; 问题 1/2 → 15; others have no records: 37.5 × 100/60 = 62.5.
-    const s = scoreUnit(unit('甲', { duties: [duty(true), duty(true), duty(true), duty(false)], problems: [problem('ordinary', true), problem('ordinary', false)] }), DEFAULT_SCHEME);
+    const s = scoreUnit(
+      unit('甲', {
+        duties: [duty(true), duty(true), duty(true), duty(false)],
+        problems: [problem('ordinary', true), problem('ordinary', false)],
+      }),
+      DEFAULT_SCHEME,
+    );
     expect(s.items.map((i) => [i.id, i.applicable, i.done, i.of, i.points])).toEqual([
       ['patrols', true, 3, 4, 22.5],
       ['issues', true, 1, 2, 15],
@@ -31,15 +51,34 @@ describe('a unit’s score', () => {
   });
 
   it('counts a late but finished inspection finding as rectified, not a late decision as on time', () => {
-    const s = scoreUnit(unit('乙', { problems: [problem('inspection', false, true), problem('decision', false, true)] }), DEFAULT_SCHEME);
+    const s = scoreUnit(
+      unit('乙', { problems: [problem('inspection', false, true), problem('decision', false, true)] }),
+      DEFAULT_SCHEME,
+    );
     expect(s.items.find((i) => i.id === 'inspections')?.points).toBe(20);
     expect(s.items.find((i) => i.id === 'decisions')?.points).toBe(0);
     expect(s.total).toBe(50);
   });
 
   it('takes off per 提示/通报批评/约谈 and adds per 通报表扬, each up to its cap', () => {
-    const scheme: AssessmentScheme = { ...DEFAULT_SCHEME, deductions: { prompt: 2, bulletin: 5, admonition: 10, cap: 15 }, bonus: { praiseBulletin: 2, cap: 3 } };
-    const s = scoreUnit(unit('丙', { duties: [duty(true)], sanctions: [sanction('prompt'), sanction('bulletin'), sanction('admonition'), sanction('bulletin', true), sanction('bulletin', true)] }), scheme);
+    const scheme: AssessmentScheme = {
+      ...DEFAULT_SCHEME,
+      deductions: { prompt: 2, bulletin: 5, admonition: 10, cap: 15 },
+      bonus: { praiseBulletin: 2, cap: 3 },
+    };
+    const s = scoreUnit(
+      unit('丙', {
+        duties: [duty(true)],
+        sanctions: [
+          sanction('prompt'),
+          sanction('bulletin'),
+          sanction('admonition'),
+          sanction('bulletin', true),
+          sanction('bulletin', true),
+        ],
+      }),
+      scheme,
+    );
     expect([s.deduction.raw, s.deduction.points, s.bonus.raw, s.bonus.points]).toEqual([17, 15, 4, 3]);
     expect(s.total).toBe(100 - 15 + 3);
     expect(s.deduction.evidence.map((e) => e.detail)).toEqual(['提示：原因', '通报批评：原因', '约谈：原因']);

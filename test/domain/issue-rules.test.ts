@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { issueNumber, numberPrefix, parseIssueRef } from '../../src/domain/issues/issue.js';
-import { DEFAULT_ISSUE_SETTINGS, deadlineFor, deadlineStatus, supervisionDue, supervisionSteps } from '../../src/domain/issues/supervision.js';
+import {
+  DEFAULT_ISSUE_SETTINGS,
+  deadlineFor,
+  deadlineStatus,
+  supervisionDue,
+  supervisionSteps,
+} from '../../src/domain/issues/supervision.js';
 import { WorkCalendar } from '../../src/domain/time/work-calendar.js';
 
 const tz = 'Asia/Shanghai';
 const at = (iso: string) => new Date(iso);
-const local = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }).format(d);
+const local = (d: Date) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }).format(d);
 
 describe('problem numbers', () => {
   it('reads like an office document number, per district and year', () => {
@@ -38,9 +45,18 @@ describe('deadlines', () => {
 });
 
 describe('the supervision ladder', () => {
-  const calendar = new WorkCalendar({ holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'] });
+  const calendar = new WorkCalendar({
+    holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
+  });
   const steps = (deadline: string, setAt: string) =>
-    supervisionSteps(deadlineFor({ year: +deadline.slice(0, 4), month: +deadline.slice(5, 7), day: +deadline.slice(8, 10) }, tz), at(setAt), DEFAULT_ISSUE_SETTINGS, 9, calendar, tz);
+    supervisionSteps(
+      deadlineFor({ year: +deadline.slice(0, 4), month: +deadline.slice(5, 7), day: +deadline.slice(8, 10) }, tz),
+      at(setAt),
+      DEFAULT_ISSUE_SETTINGS,
+      9,
+      calendar,
+      tz,
+    );
 
   it('reminds 3 and 1 days before, then overdue, then suggests 提示 and 通报, on working days at 09:00', () => {
     const ladder = steps('2026-12-04', '2026-11-24T10:00:00+08:00');
@@ -56,7 +72,9 @@ describe('the supervision ladder', () => {
   it('moves a reminder that falls on a holiday to the working day before', () => {
     const ladder = steps('2026-10-08', '2026-09-20T10:00:00+08:00');
     // 5 Oct (3 days before) and 7 Oct (1 day before) are holidays: both move to 30 Sep, sent once.
-    expect(ladder.filter((s) => s.kind === 'dueSoon').map((s) => `${s.name} ${local(s.at)}`)).toEqual(['before3 2026-09-30 09:00']);
+    expect(ladder.filter((s) => s.kind === 'dueSoon').map((s) => `${s.name} ${local(s.at)}`)).toEqual([
+      'before3 2026-09-30 09:00',
+    ]);
     expect(ladder.find((s) => s.kind === 'overdue')?.at).toEqual(at('2026-10-09T09:00:00+08:00'));
   });
 
@@ -67,10 +85,16 @@ describe('the supervision ladder', () => {
 
   it('acts on the latest step due (a missed earlier one is superseded) and says when to look again', () => {
     const ladder = steps('2026-12-04', '2026-11-24T10:00:00+08:00');
-    expect(supervisionDue(ladder, at('2026-11-30T12:00:00+08:00'))).toMatchObject({ due: undefined, nextAt: at('2026-12-01T09:00:00+08:00') });
+    expect(supervisionDue(ladder, at('2026-11-30T12:00:00+08:00'))).toMatchObject({
+      due: undefined,
+      nextAt: at('2026-12-01T09:00:00+08:00'),
+    });
     const late = supervisionDue(ladder, at('2026-12-09T12:00:00+08:00'));
     expect(late.due?.name).toBe('prompt');
     expect(late.nextAt).toEqual(at('2026-12-15T09:00:00+08:00'));
-    expect(supervisionDue(ladder, at('2026-12-20T12:00:00+08:00'))).toMatchObject({ due: { name: 'bulletin' }, nextAt: undefined });
+    expect(supervisionDue(ladder, at('2026-12-20T12:00:00+08:00'))).toMatchObject({
+      due: { name: 'bulletin' },
+      nextAt: undefined,
+    });
   });
 });

@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type DocumentActor,
   documentNumber,
   documentTransition,
   numberPrefixFor,
-  type DocumentActor,
   type OfficialDocument,
 } from '../../src/domain/documents/document.js';
 import { findUnit, parseItemLine } from '../../src/domain/documents/item-line.js';
-import { firstDateWord as findDeadline } from '../../src/domain/time/date-words.js';
 import { chineseNumber } from '../../src/domain/documents/layout.js';
 import { nextConvener } from '../../src/domain/meetings/meeting.js';
-import { approvalNudge, DEFAULT_MEETING_SETTINGS, fourListsStage, meetingReminderStage, meetingStart, weeklyFrom } from '../../src/domain/meetings/meeting-settings.js';
+import {
+  approvalNudge,
+  DEFAULT_MEETING_SETTINGS,
+  fourListsStage,
+  meetingReminderStage,
+  meetingStart,
+  weeklyFrom,
+} from '../../src/domain/meetings/meeting-settings.js';
+import { firstDateWord as findDeadline } from '../../src/domain/time/date-words.js';
 import { WorkCalendar } from '../../src/domain/time/work-calendar.js';
 
 const tz = 'Asia/Shanghai';
@@ -56,7 +63,11 @@ describe('reading a decision written in a chat', () => {
       unitId: 'natural-resources-bureau',
       deadline: { year: 2027, month: 1, day: 15 },
     });
-    expect(parseItemLine('议定事项: 加强巡查', units, today)).toEqual({ text: '加强巡查', unitId: undefined, deadline: undefined });
+    expect(parseItemLine('议定事项: 加强巡查', units, today)).toEqual({
+      text: '加强巡查',
+      unitId: undefined,
+      deadline: undefined,
+    });
   });
 });
 
@@ -84,28 +95,101 @@ describe('the approve-and-publish flow', () => {
   const drafter: DocumentActor = { personId: 'sun', isDrafter: true, isApprover: false };
   const approver: DocumentActor = { personId: 'li', isDrafter: false, isApprover: true };
   const other: DocumentActor = { personId: 'wu', isDrafter: false, isApprover: false };
-  const outcome = (r: ReturnType<typeof documentTransition>) => (r.ok ? `${r.next.state}@${r.next.version}` : `${r.forbidden ? 'forbidden' : 'refused'}: ${r.reason}`);
+  const outcome = (r: ReturnType<typeof documentTransition>) =>
+    r.ok ? `${r.next.state}@${r.next.version}` : `${r.forbidden ? 'forbidden' : 'refused'}: ${r.reason}`;
 
   it('lets each person take only their step, in its state', () => {
     const table: Array<[string, OfficialDocument, Parameters<typeof documentTransition>[1], DocumentActor, string]> = [
       ['drafter edits a draft', draft(), { type: 'edit' }, drafter, 'drafting@2'],
       ['others may not edit', draft(), { type: 'edit' }, other, 'forbidden: 只有起草单位可以修改和提交会议纪要。'],
-      ['the approver may not edit', draft(), { type: 'edit' }, approver, 'forbidden: 只有起草单位可以修改和提交会议纪要。'],
+      [
+        'the approver may not edit',
+        draft(),
+        { type: 'edit' },
+        approver,
+        'forbidden: 只有起草单位可以修改和提交会议纪要。',
+      ],
       ['drafter submits', draft(), { type: 'submit' }, drafter, 'pendingApproval@2'],
-      ['no edits while waiting', draft({ state: 'pendingApproval' }), { type: 'edit' }, drafter, 'refused: 会议纪要已提交审定，如需修改，请审定人退回。'],
+      [
+        'no edits while waiting',
+        draft({ state: 'pendingApproval' }),
+        { type: 'edit' },
+        drafter,
+        'refused: 会议纪要已提交审定，如需修改，请审定人退回。',
+      ],
       ['approver approves', draft({ state: 'pendingApproval' }), { type: 'approve' }, approver, 'published@2'],
-      ['drafter may not approve', draft({ state: 'pendingApproval' }), { type: 'approve' }, drafter, 'forbidden: 只有审定人可以审定会议纪要。'],
-      ['approver returns with a comment', draft({ state: 'pendingApproval' }), { type: 'return', comment: '请补充' }, approver, 'drafting@2'],
-      ['a return needs a comment', draft({ state: 'pendingApproval' }), { type: 'return', comment: ' ' }, approver, 'refused: 请写明修改意见。'],
+      [
+        'drafter may not approve',
+        draft({ state: 'pendingApproval' }),
+        { type: 'approve' },
+        drafter,
+        'forbidden: 只有审定人可以审定会议纪要。',
+      ],
+      [
+        'approver returns with a comment',
+        draft({ state: 'pendingApproval' }),
+        { type: 'return', comment: '请补充' },
+        approver,
+        'drafting@2',
+      ],
+      [
+        'a return needs a comment',
+        draft({ state: 'pendingApproval' }),
+        { type: 'return', comment: ' ' },
+        approver,
+        'refused: 请写明修改意见。',
+      ],
       ['nothing to approve while drafting', draft(), { type: 'approve' }, approver, 'refused: 会议纪要尚未提交审定。'],
-      ['published is final', draft({ state: 'published' }), { type: 'edit' }, drafter, 'refused: 会议纪要已印发，不能再修改。'],
-      ['minutes need a decision', draft({ items: [] }), { type: 'submit' }, drafter, 'refused: 纪要还没有议定事项，请先记录议定事项。'],
-      ['decisions need unit and deadline', draft({ items: [{ n: 1, text: 'x' }, { n: 2, text: 'y', unitId: 'yonghe' }] }), { type: 'submit' }, drafter, 'refused: 第1、2项还缺少责任单位或完成时限，请先补全。'],
-      ['a passed deadline is refused', draft({ items: [{ n: 1, text: 'x', unitId: 'yonghe', deadline: at('2026-11-30T00:00:00+08:00') }] }), { type: 'submit' }, drafter, 'refused: 第1项的完成时限已过，请修改。'],
-      ['four lists need a task', draft({ kind: 'fourLists', items: [{ n: 1, text: 'g', list: 'goals' }] }), { type: 'submit' }, drafter, 'refused: 四张清单还没有任务清单，请填写任务。'],
-      ['a plan needs a body or a file', draft({ kind: 'waterBodyPlan', items: [] }), { type: 'submit' }, drafter, 'refused: 请先填写正文或上传文件。'],
+      [
+        'published is final',
+        draft({ state: 'published' }),
+        { type: 'edit' },
+        drafter,
+        'refused: 会议纪要已印发，不能再修改。',
+      ],
+      [
+        'minutes need a decision',
+        draft({ items: [] }),
+        { type: 'submit' },
+        drafter,
+        'refused: 纪要还没有议定事项，请先记录议定事项。',
+      ],
+      [
+        'decisions need unit and deadline',
+        draft({
+          items: [
+            { n: 1, text: 'x' },
+            { n: 2, text: 'y', unitId: 'yonghe' },
+          ],
+        }),
+        { type: 'submit' },
+        drafter,
+        'refused: 第1、2项还缺少责任单位或完成时限，请先补全。',
+      ],
+      [
+        'a passed deadline is refused',
+        draft({ items: [{ n: 1, text: 'x', unitId: 'yonghe', deadline: at('2026-11-30T00:00:00+08:00') }] }),
+        { type: 'submit' },
+        drafter,
+        'refused: 第1项的完成时限已过，请修改。',
+      ],
+      [
+        'four lists need a task',
+        draft({ kind: 'fourLists', items: [{ n: 1, text: 'g', list: 'goals' }] }),
+        { type: 'submit' },
+        drafter,
+        'refused: 四张清单还没有任务清单，请填写任务。',
+      ],
+      [
+        'a plan needs a body or a file',
+        draft({ kind: 'waterBodyPlan', items: [] }),
+        { type: 'submit' },
+        drafter,
+        'refused: 请先填写正文或上传文件。',
+      ],
     ];
-    for (const [name, doc, action, actor, expected] of table) expect(`${name}: ${outcome(documentTransition(doc, action, actor, now))}`).toBe(`${name}: ${expected}`);
+    for (const [name, doc, action, actor, expected] of table)
+      expect(`${name}: ${outcome(documentTransition(doc, action, actor, now))}`).toBe(`${name}: ${expected}`);
   });
 
   it('numbers documents per series, with the district’s prefix unless configured', () => {
@@ -130,7 +214,10 @@ describe('the joint-meeting rotation', () => {
 });
 
 describe('meeting and document reminder times', () => {
-  const calendar = new WorkCalendar({ holidays: ['2026-10-01', '2026-10-02', '2026-10-05'], makeUpWorkdays: ['2026-10-10'] });
+  const calendar = new WorkCalendar({
+    holidays: ['2026-10-01', '2026-10-02', '2026-10-05'],
+    makeUpWorkdays: ['2026-10-10'],
+  });
 
   it('reminds before a meeting at the latest stage that has come', () => {
     const start = at('2026-12-03T09:30:00+08:00');
@@ -165,8 +252,12 @@ describe('meeting and document reminder times', () => {
   });
 
   it('reads a meeting’s start from the day and HH:MM', () => {
-    expect(meetingStart({ year: 2026, month: 12, day: 3 }, '09:30', tz)?.toISOString()).toBe('2026-12-03T01:30:00.000Z');
-    expect(meetingStart({ year: 2026, month: 12, day: 3 }, '9：05', tz)?.toISOString()).toBe('2026-12-03T01:05:00.000Z');
+    expect(meetingStart({ year: 2026, month: 12, day: 3 }, '09:30', tz)?.toISOString()).toBe(
+      '2026-12-03T01:30:00.000Z',
+    );
+    expect(meetingStart({ year: 2026, month: 12, day: 3 }, '9：05', tz)?.toISOString()).toBe(
+      '2026-12-03T01:05:00.000Z',
+    );
     expect(meetingStart({ year: 2026, month: 12, day: 3 }, '25:00', tz)).toBeUndefined();
     expect(meetingStart({ year: 2026, month: 12, day: 3 }, '上午', tz)).toBeUndefined();
   });

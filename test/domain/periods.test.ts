@@ -53,23 +53,34 @@ describe('patrol duties', () => {
     expect(november).toMatchObject({ done: 1, required: 1, fulfilled: true });
     const march = currentFulfilment(SEED_OBLIGATIONS.riverChief, new Date('2026-03-15T12:00:00+08:00'), patrols, TZ);
     expect(march).toMatchObject({ done: 0, fulfilled: false });
-    expect(yearProgress(SEED_OBLIGATIONS.riverChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ)).toEqual({ done: 3, target: 12 });
+    expect(yearProgress(SEED_OBLIGATIONS.riverChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ)).toEqual({
+      done: 3,
+      target: 12,
+    });
   });
 
   it('the general chief owes one patrol each quarter, four a year', () => {
     const q1 = currentFulfilment(SEED_OBLIGATIONS.generalChief, new Date('2026-03-31T20:00:00+08:00'), patrols, TZ);
     expect(q1).toMatchObject({ done: 2, required: 1, fulfilled: true });
-    expect(yearProgress(SEED_OBLIGATIONS.generalChief, new Date('2026-06-01T00:00:00+08:00'), patrols, TZ).target).toBe(4);
+    expect(yearProgress(SEED_OBLIGATIONS.generalChief, new Date('2026-06-01T00:00:00+08:00'), patrols, TZ).target).toBe(
+      4,
+    );
   });
 
   it('owes nothing for the periods that ended before the district went live', () => {
     const goLive = { year: 2026, month: 11, day: 15 };
     // November (the go-live month) and December are owed; patrols before November are not counted.
-    expect(yearProgress(SEED_OBLIGATIONS.riverChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ, goLive)).toEqual({
-      done: patrols.filter((p) => p >= new Date('2026-11-01T00:00:00+08:00') && p < new Date('2027-01-01T00:00:00+08:00')).length,
+    expect(
+      yearProgress(SEED_OBLIGATIONS.riverChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ, goLive),
+    ).toEqual({
+      done: patrols.filter(
+        (p) => p >= new Date('2026-11-01T00:00:00+08:00') && p < new Date('2027-01-01T00:00:00+08:00'),
+      ).length,
       target: 2,
     });
-    expect(yearProgress(SEED_OBLIGATIONS.generalChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ, goLive).target).toBe(1);
+    expect(
+      yearProgress(SEED_OBLIGATIONS.generalChief, new Date('2026-11-27T12:00:00+08:00'), patrols, TZ, goLive).target,
+    ).toBe(1);
   });
 });
 

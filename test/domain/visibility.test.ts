@@ -23,7 +23,12 @@ describe('who sees what', () => {
     ];
     for (const [person, role, district, waters, units] of table) {
       const v = visibilityOf(directory, person);
-      expect({ role, district: v?.district, waters: [...(v?.waterBodyIds ?? [])].sort(), units: [...(v?.unitIds ?? [])].sort() }).toEqual({ role, district, waters, units });
+      expect({
+        role,
+        district: v?.district,
+        waters: [...(v?.waterBodyIds ?? [])].sort(),
+        units: [...(v?.unitIds ?? [])].sort(),
+      }).toEqual({ role, district, waters, units });
     }
     expect(visibilityOf(directory, 'nobody')).toBeUndefined();
   });
@@ -51,7 +56,10 @@ describe('reading names and states forgivingly', () => {
 
   it('offers the choices for an ambiguous part and the closest name for a typo', () => {
     const several = matchName('永', items);
-    expect(several.kind === 'several' ? several.items.map((i) => i.id).sort() : several).toEqual(['yonghe', 'yongsheng']);
+    expect(several.kind === 'several' ? several.items.map((i) => i.id).sort() : several).toEqual([
+      'yonghe',
+      'yongsheng',
+    ]);
     expect(matchName('大度河', items)).toMatchObject({ kind: 'suggest', item: { id: 'dadu-jinkouhe' } });
     expect(matchName('野牛沟', items)).toMatchObject({ kind: 'suggest', item: { id: 'yeniu' } });
     expect(matchName('长江', items)).toEqual({ kind: 'none' });
@@ -71,9 +79,28 @@ describe('reading periods as people name them', () => {
   const key = (word: string) => parsePeriodWord(word, now, 'Asia/Shanghai')?.key;
 
   it('understands relative words, months, quarters and years in Chinese or Arabic numerals', () => {
-    expect(['本月', '上月', '本季度', '上季度', '今年', '去年'].map(key)).toEqual(['2026-11', '2026-10', '2026-Q4', '2026-Q3', '2026', '2025']);
-    expect(['三月', '3月', '十二月', '2026年3月', '2026-03', '2025年12月份'].map(key)).toEqual(['2026-03', '2026-03', '2026-12', '2026-03', '2026-03', '2025-12']);
-    expect(['第二季度', '二季度', 'Q2', '2025年第一季度'].map(key)).toEqual(['2026-Q2', '2026-Q2', '2026-Q2', '2025-Q1']);
+    expect(['本月', '上月', '本季度', '上季度', '今年', '去年'].map(key)).toEqual([
+      '2026-11',
+      '2026-10',
+      '2026-Q4',
+      '2026-Q3',
+      '2026',
+      '2025',
+    ]);
+    expect(['三月', '3月', '十二月', '2026年3月', '2026-03', '2025年12月份'].map(key)).toEqual([
+      '2026-03',
+      '2026-03',
+      '2026-12',
+      '2026-03',
+      '2026-03',
+      '2025-12',
+    ]);
+    expect(['第二季度', '二季度', 'Q2', '2025年第一季度'].map(key)).toEqual([
+      '2026-Q2',
+      '2026-Q2',
+      '2026-Q2',
+      '2025-Q1',
+    ]);
     expect(['2026年', '2026', '2025年度'].map(key)).toEqual(['2026', '2026', '2025']);
     expect(['十三月', '第五季度', '大渡河', '3'].map(key)).toEqual([undefined, undefined, undefined, undefined]);
   });

@@ -1,13 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { computeSignature, decryptPayload } from '../../src/feishu/transport/crypto.js';
 import { cardAction, messageReceived, sealRequest } from '../../src/feishu/fake/event-builders.js';
 import { FakeFeishu, type FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { describeMessage } from '../../src/feishu/fake/render-console.js';
+import { computeSignature, decryptPayload } from '../../src/feishu/transport/crypto.js';
 
 const APP_ID = 'cli_fake_test';
 const APP_SECRET = 'fake-secret';
@@ -58,13 +58,16 @@ async function sendCard(client: lark.Client, chatId = 'oc_group_1'): Promise<Fak
 }
 
 /** Runs a promise that must reject with an AxiosError and returns its response. */
-async function axiosFailure(promise: Promise<unknown>): Promise<{ status: number; headers: Record<string, unknown>; data: unknown }> {
+async function axiosFailure(
+  promise: Promise<unknown>,
+): Promise<{ status: number; headers: Record<string, unknown>; data: unknown }> {
   const error: unknown = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(error).toMatchObject({ isAxiosError: true, name: 'AxiosError' });
-  const response = (error as { response?: { status: number; headers: Record<string, unknown>; data: unknown } }).response;
+  const response = (error as { response?: { status: number; headers: Record<string, unknown>; data: unknown } })
+    .response;
   if (!response) throw new Error('AxiosError without a response');
   return response;
 }
@@ -91,7 +94,12 @@ describe('FakeFeishu driven by the real SDK', () => {
     expect(res.code).toBe(0);
     expect(res.data?.message_id).toMatch(/^om_fake_\d+$/);
     const stored = fake.message(res.data?.message_id ?? '');
-    expect(stored).toMatchObject({ receiveIdType: 'open_id', receiveId: 'ou_alice', msgType: 'text', content: { text: '你好，河长' } });
+    expect(stored).toMatchObject({
+      receiveIdType: 'open_id',
+      receiveId: 'ou_alice',
+      msgType: 'text',
+      content: { text: '你好，河长' },
+    });
     expect(fake.messages({ receiveId: 'ou_alice' })).toHaveLength(1);
   });
 
@@ -135,7 +143,10 @@ describe('FakeFeishu driven by the real SDK', () => {
     const sent = await sendCard(client);
     const patched = card('已确认', []);
 
-    const res = await client.im.v1.message.patch({ path: { message_id: sent.messageId }, data: { content: JSON.stringify(patched) } });
+    const res = await client.im.v1.message.patch({
+      path: { message_id: sent.messageId },
+      data: { content: JSON.stringify(patched) },
+    });
 
     expect(res.code).toBe(0);
     expect(fake.message(sent.messageId)?.content).toEqual(patched);
@@ -174,7 +185,12 @@ describe('FakeFeishu driven by the real SDK', () => {
   it('applies a delayed card update to the message a builder-made callback token names', async () => {
     const client = sdkClient();
     const sent = await sendCard(client);
-    const action = cardAction({ operatorOpenId: 'ou_alice', value: { action: 'ack' }, messageId: sent.messageId, chatId: 'oc_group_1' });
+    const action = cardAction({
+      operatorOpenId: 'ou_alice',
+      value: { action: 'ack' },
+      messageId: sent.messageId,
+      chatId: 'oc_group_1',
+    });
     const updated = card('已确认 ✅', []);
 
     const res = await client.request<{ code: number }>({
@@ -185,7 +201,9 @@ describe('FakeFeishu driven by the real SDK', () => {
 
     expect(res.code).toBe(0);
     expect(fake.message(sent.messageId)?.content).toEqual(updated);
-    expect(fake.cardUpdates).toEqual([expect.objectContaining({ token: action.event.token, messageId: sent.messageId })]);
+    expect(fake.cardUpdates).toEqual([
+      expect.objectContaining({ token: action.event.token, messageId: sent.messageId }),
+    ]);
   });
 
   it('keeps uploaded image and file bytes for reading back', async () => {
@@ -203,7 +221,9 @@ describe('FakeFeishu driven by the real SDK', () => {
       const path = join(dir, '巡河报告.pdf');
       const bytes = Buffer.from('%PDF-1.4 巡河报告 \u0000\u0001 end', 'utf8');
       await writeFile(path, bytes);
-      const file = await client.im.file.create({ data: { file_type: 'pdf', file_name: '巡河报告.pdf', file: createReadStream(path) } });
+      const file = await client.im.file.create({
+        data: { file_type: 'pdf', file_name: '巡河报告.pdf', file: createReadStream(path) },
+      });
 
       const stored = fake.upload(file?.file_key ?? '');
       expect(stored).toMatchObject({ kind: 'file', type: 'pdf', fileName: '巡河报告.pdf' });
@@ -234,7 +254,10 @@ describe('FakeFeishu driven by the real SDK', () => {
   });
 
   it('answers bot/v3/info with the configured bot open_id', async () => {
-    const res = await sdkClient().request<{ code: number; bot: { open_id: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' });
+    const res = await sdkClient().request<{ code: number; bot: { open_id: string } }>({
+      method: 'GET',
+      url: '/open-apis/bot/v3/info',
+    });
     expect(res.code).toBe(0);
     expect(res.bot.open_id).toBe('ou_fake_bot');
   });
@@ -244,7 +267,12 @@ describe('FakeFeishu driven by the real SDK', () => {
     const send = () =>
       client.im.v1.message.create({
         params: { receive_id_type: 'open_id' },
-        data: { receive_id: 'ou_alice', msg_type: 'text', content: JSON.stringify({ text: '一次' }), uuid: 'reminder-42' },
+        data: {
+          receive_id: 'ou_alice',
+          msg_type: 'text',
+          content: JSON.stringify({ text: '一次' }),
+          uuid: 'reminder-42',
+        },
       });
 
     const first = await send();
@@ -318,7 +346,11 @@ describe('FakeFeishu driven by the real SDK', () => {
     const client = sdkClient();
     const sent = await sendCard(client);
     const res = await client.im.v1.message.get({ path: { message_id: sent.messageId } });
-    expect(res.data?.items?.[0]).toMatchObject({ message_id: sent.messageId, msg_type: 'interactive', chat_id: 'oc_group_1' });
+    expect(res.data?.items?.[0]).toMatchObject({
+      message_id: sent.messageId,
+      msg_type: 'interactive',
+      chat_id: 'oc_group_1',
+    });
   });
 });
 
@@ -338,7 +370,9 @@ describe('FakeFeishu helpers', () => {
 
   it('waitFor rejects after its timeout, listing the recorded calls', async () => {
     await fetch(`${fake.url}/open-apis/bot/v3/info`);
-    await expect(fake.waitFor(() => false, 50)).rejects.toThrow(/timed out after 50 ms; 1 recorded call\(s\):\n {2}GET \/open-apis\/bot\/v3\/info → 400/);
+    await expect(fake.waitFor(() => false, 50)).rejects.toThrow(
+      /timed out after 50 ms; 1 recorded call\(s\):\n {2}GET \/open-apis\/bot\/v3\/info → 400/,
+    );
   });
 
   it('calls onMessage for new and updated messages', async () => {
@@ -366,7 +400,13 @@ describe('FakeFeishu helpers', () => {
 });
 
 describe('sealRequest', () => {
-  const payload = messageReceived({ text: '@_user_1 巡河', senderOpenId: 'ou_alice', chatId: 'oc_group_1', chatType: 'group', token: 'vt' });
+  const payload = messageReceived({
+    text: '@_user_1 巡河',
+    senderOpenId: 'ou_alice',
+    chatId: 'oc_group_1',
+    chatType: 'group',
+    token: 'vt',
+  });
 
   it('encrypts the payload and signs the exact body', () => {
     const sealed = sealRequest(payload, { encryptKey: 'ek-123', timestamp: '1700000000', nonce: 'n0nce' });

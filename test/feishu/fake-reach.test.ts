@@ -24,7 +24,10 @@ async function answer<T>(call: Promise<T>): Promise<{ code?: number; msg?: strin
 }
 
 const text = (receive_id: string, type: 'chat_id' | 'open_id') =>
-  client.im.v1.message.create({ params: { receive_id_type: type }, data: { receive_id, msg_type: 'text', content: JSON.stringify({ text: '测试' }) } });
+  client.im.v1.message.create({
+    params: { receive_id_type: type },
+    data: { receive_id, msg_type: 'text', content: JSON.stringify({ text: '测试' }) },
+  });
 
 describe('fake reach', () => {
   it('by default every chat takes messages, everyone is in range and every scope is granted', async () => {
@@ -37,8 +40,12 @@ describe('fake reach', () => {
   it('refuses a chat the bot is not in with 230002 and says so through is_in_chat', async () => {
     fake.addChat({ chatId: 'oc_outside', name: '某河湖长群', members: ['ou_a'], botIsMember: false });
     expect(await answer(text('oc_outside', 'chat_id'))).toMatchObject({ code: 230002 });
-    expect((await client.im.v1.chatMembers.isInChat({ path: { chat_id: 'oc_outside' } })).data).toEqual({ is_in_chat: false });
-    expect((await client.im.v1.chatMembers.isInChat({ path: { chat_id: 'oc_other' } })).data).toEqual({ is_in_chat: true });
+    expect((await client.im.v1.chatMembers.isInChat({ path: { chat_id: 'oc_outside' } })).data).toEqual({
+      is_in_chat: false,
+    });
+    expect((await client.im.v1.chatMembers.isInChat({ path: { chat_id: 'oc_other' } })).data).toEqual({
+      is_in_chat: true,
+    });
   });
 
   it('refuses a person outside the availability range with 230013 and reports them outside it', async () => {
@@ -63,7 +70,9 @@ describe('fake reach', () => {
   it('answers 99991672 naming the scope when a call lacks it, and lists the scope as not granted', async () => {
     fake.revokeScope('contact:user.id:readonly');
     try {
-      const refused = await answer(client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data: { mobiles: ['13800000000'] } }));
+      const refused = await answer(
+        client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data: { mobiles: ['13800000000'] } }),
+      );
       expect(refused.code).toBe(99991672);
       expect(refused.msg).toContain('contact:user.id:readonly');
       const scopes = await client.application.scope.list();

@@ -16,9 +16,23 @@ let rateMs = 0;
 
 const text = (content: string) => ({ tag: 'plain_text', content });
 function card(title: string, elements: unknown[] = [{ tag: 'markdown', content: '**河道**：清水河' }]) {
-  return { schema: '2.0', config: { update_multi: true }, header: { title: text(title), template: 'blue' }, body: { elements } };
+  return {
+    schema: '2.0',
+    config: { update_multi: true },
+    header: { title: text(title), template: 'blue' },
+    body: { elements },
+  };
 }
-const tooLong = card('巡河', [{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'x', max_length: 5000 }, { tag: 'button', name: 's', text: text('提交'), form_action_type: 'submit' }] }]);
+const tooLong = card('巡河', [
+  {
+    tag: 'form',
+    name: 'f',
+    elements: [
+      { tag: 'input', name: 'x', max_length: 5000 },
+      { tag: 'button', name: 's', text: text('提交'), form_action_type: 'submit' },
+    ],
+  },
+]);
 
 /** The status and body Feishu answered, from the AxiosError the SDK throws on a 4xx. */
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; data: { code: number; msg: string } }> {
@@ -26,7 +40,8 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; dat
     () => undefined,
     (e: unknown) => e,
   );
-  const response = (error as { response?: { status: number; data: { code: number; msg: string } } } | undefined)?.response;
+  const response = (error as { response?: { status: number; data: { code: number; msg: string } } } | undefined)
+    ?.response;
   if (!response) throw new Error('expected Feishu to refuse the call');
   return response;
 }
@@ -71,7 +86,10 @@ describe('cards Feishu cannot build', () => {
 
   it('refuses a reply with such a card', async () => {
     const res = await refusal(
-      client.im.v1.message.reply({ path: { message_id: 'om_user_1' }, data: { msg_type: 'interactive', content: JSON.stringify(tooLong) } }),
+      client.im.v1.message.reply({
+        path: { message_id: 'om_user_1' },
+        data: { msg_type: 'interactive', content: JSON.stringify(tooLong) },
+      }),
     );
     expect(res.data.code).toBe(230099);
     expect(fake.messages()).toEqual([]);
@@ -85,14 +103,20 @@ describe('cards Feishu cannot build', () => {
   it('refuses a patch to such a card and leaves the message as it was', async () => {
     const sent = await send(card('巡河提醒'));
     const id = sent.data?.message_id ?? '';
-    const res = await refusal(client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(tooLong) } }));
+    const res = await refusal(
+      client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(tooLong) } }),
+    );
     expect(res.data.code).toBe(230099);
     expect(fake.message(id)?.updates).toEqual([]);
   });
 
   it('refuses such a card in a delayed update', async () => {
     const res = await refusal(
-      client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token: 'c-1', card: tooLong } }),
+      client.request({
+        method: 'POST',
+        url: '/open-apis/interactive/v1/card/update',
+        data: { token: 'c-1', card: tooLong },
+      }),
     );
     expect(res.data.code).toBe(230099);
     expect(fake.cardUpdates).toEqual([]);
@@ -106,7 +130,9 @@ describe('patch limits', () => {
     clock.advance(14 * 24 * 3600 * 1000 - 1000);
     await client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(card('第十四天')) } });
     clock.advance(2000);
-    const res = await refusal(client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(card('过期')) } }));
+    const res = await refusal(
+      client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(card('过期')) } }),
+    );
     expect(res.status).toBe(400);
     expect(res.data.code).toBe(230031);
     expect(fake.message(id)?.updates).toHaveLength(1);
@@ -115,7 +141,8 @@ describe('patch limits', () => {
   it('refuses a sixth patch to one message within a second', async () => {
     const sent = await send(card('巡河提醒'));
     const id = sent.data?.message_id ?? '';
-    const patch = (n: number) => client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(card(`第${n}次`)) } });
+    const patch = (n: number) =>
+      client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(card(`第${n}次`)) } });
     for (let n = 1; n <= 5; n += 1) await patch(n);
     const res = await refusal(patch(6));
     expect(res.data.code).toBe(230020);
@@ -130,6 +157,11 @@ describe('callback answers', () => {
     const bare = { card: card('已确认') };
     expect(fake.checkCallbackAnswer(bare)).toMatchObject([{ rule: 'callback-card-shape', code: 200672 }]);
     expect(() => fake.assertCallbackAnswer(bare)).toThrow(/callback-card-shape/);
-    expect(() => fake.assertCallbackAnswer({ toast: { type: 'success', content: '已提交' }, card: { type: 'raw', data: card('已确认') } })).not.toThrow();
+    expect(() =>
+      fake.assertCallbackAnswer({
+        toast: { type: 'success', content: '已提交' },
+        card: { type: 'raw', data: card('已确认') },
+      }),
+    ).not.toThrow();
   });
 });

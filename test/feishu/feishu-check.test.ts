@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkFailed, formatCheckReport, runFeishuCheck, type CheckOptions } from '../../src/feishu/check/run-check.js';
+import { type CheckOptions, checkFailed, formatCheckReport, runFeishuCheck } from '../../src/feishu/check/run-check.js';
 import { sampleCards } from '../../src/feishu/check/sample-cards.js';
 import { FeishuContacts } from '../../src/feishu/contacts.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
@@ -23,7 +23,8 @@ let client: lark.Client;
 beforeAll(async () => {
   fake = await FakeFeishu.start({ appId: 'cli_check', appSecret: 'check-secret', botName: '河湖长助手' });
   // Everyone in the example is on Feishu except 褚某某 (138-0000-0012).
-  for (let n = 1; n <= 11; n++) fake.addUser({ openId: `ou_example_${n}`, name: `user${n}`, mobile: `+86138${String(n).padStart(8, '0')}` });
+  for (let n = 1; n <= 11; n++)
+    fake.addUser({ openId: `ou_example_${n}`, name: `user${n}`, mobile: `+86138${String(n).padStart(8, '0')}` });
   fake.addUser({ openId: 'ou_example_sun', name: '孙某某', email: 'sun@example.gov.cn' });
   client = new lark.Client({ appId: 'cli_check', appSecret: 'check-secret', domain: fake.url, logger: quietSdkLogger });
 });
@@ -46,7 +47,11 @@ function check(overrides: Partial<CheckOptions> = {}) {
   });
 }
 
-const everyoneButChu = () => [...Array.from({ length: 11 }, (_, i) => `ou_example_${i + 1}`), 'ou_example_sun', 'ou_example_qian'];
+const everyoneButChu = () => [
+  ...Array.from({ length: 11 }, (_, i) => `ou_example_${i + 1}`),
+  'ou_example_sun',
+  'ou_example_qian',
+];
 
 describe('feishu:check', () => {
   it('reports every item as passing in a tenant set up right, and sends every card to the test chat', async () => {
@@ -65,7 +70,9 @@ describe('feishu:check', () => {
   });
 
   it('passes with nothing to fix when everyone in the directory is on Feishu', async () => {
-    const sections = await check({ directory: { ...directory, people: directory.people.filter((p) => p.name !== '褚某某') } });
+    const sections = await check({
+      directory: { ...directory, people: directory.people.filter((p) => p.name !== '褚某某') },
+    });
     expect(checkFailed(sections)).toBe(false);
     expect(formatCheckReport(sections)).toMatch(/检查通过/);
   });
@@ -112,7 +119,13 @@ describe('feishu:check', () => {
     const sections = await check({
       pace: () => {
         sent += 1;
-        if (sent === 2) fake.inject({ method: 'POST', path: '/open-apis/im/v1/messages', status: 400, body: { code: 230099, msg: 'Failed to create card content, ext=ErrCode: 200621' } });
+        if (sent === 2)
+          fake.inject({
+            method: 'POST',
+            path: '/open-apis/im/v1/messages',
+            status: 400,
+            body: { code: 230099, msg: 'Failed to create card content, ext=ErrCode: 200621' },
+          });
         return Promise.resolve();
       },
     });
@@ -130,8 +143,18 @@ describe('feishu:check', () => {
 
   it('runs as npm run feishu:check with a directory file and exits 1 when something needs fixing', async () => {
     const run = promisify(execFile);
-    const env = { ...process.env, FEISHU_APP_ID: 'cli_check', FEISHU_APP_SECRET: 'check-secret', FEISHU_DOMAIN: fake.url, FEISHU_TRANSPORT: 'ws', LOG_LEVEL: 'silent' };
-    const result = await run('npx', ['tsx', 'scripts/feishu-check.ts', '--directory', 'examples/jinkouhe.yaml'], { env, cwd: new URL('../../', import.meta.url).pathname }).then(
+    const env = {
+      ...process.env,
+      FEISHU_APP_ID: 'cli_check',
+      FEISHU_APP_SECRET: 'check-secret',
+      FEISHU_DOMAIN: fake.url,
+      FEISHU_TRANSPORT: 'ws',
+      LOG_LEVEL: 'silent',
+    };
+    const result = await run('npx', ['tsx', 'scripts/feishu-check.ts', '--directory', 'examples/jinkouhe.yaml'], {
+      env,
+      cwd: new URL('../../', import.meta.url).pathname,
+    }).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
     );

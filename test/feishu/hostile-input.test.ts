@@ -18,7 +18,14 @@ beforeEach(async () => {
 });
 
 const tap = (value: Record<string, unknown>, extra: Partial<Parameters<typeof cardAction>[0]> = {}) =>
-  cardAction({ operatorOpenId: 'ou_example_zhang', messageId: 'om_0123456789abcdef0123456789abcdef', chatId: 'oc_p2p_ou_example_zhang', value, verificationToken: token, ...extra });
+  cardAction({
+    operatorOpenId: 'ou_example_zhang',
+    messageId: 'om_0123456789abcdef0123456789abcdef',
+    chatId: 'oc_p2p_ou_example_zhang',
+    value,
+    verificationToken: token,
+    ...extra,
+  });
 
 async function finished(eventId: string): Promise<boolean> {
   return (await new InboxStore(t.bot.models, { now: () => new Date() }).stateOf(eventId))?.status === 'done';
@@ -36,7 +43,14 @@ describe('events the database could not store as sent', () => {
   });
 
   it('answers a tap whose value nests arrays in arrays', async () => {
-    const event = tap({ a: 'issue.accept', id: 'x', v: [[1, 2], [3, [4]]] });
+    const event = tap({
+      a: 'issue.accept',
+      id: 'x',
+      v: [
+        [1, 2],
+        [3, [4]],
+      ],
+    });
     const res = await t.post(event, { path: '/webhook/card' });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ toast: { type: 'error' } });
@@ -44,7 +58,13 @@ describe('events the database could not store as sent', () => {
   });
 
   it('handles a message holding a NUL character as if it were not there', async () => {
-    const event = messageReceived({ text: '/帮\u0000助', senderOpenId: 'ou_example_zhang', chatId: 'oc_p2p_ou_example_zhang', chatType: 'p2p', token });
+    const event = messageReceived({
+      text: '/帮\u0000助',
+      senderOpenId: 'ou_example_zhang',
+      chatId: 'oc_p2p_ou_example_zhang',
+      chatType: 'p2p',
+      token,
+    });
     expect((await t.post(event)).status).toBe(200);
     await t.settle();
     expect(await finished(event.header.event_id)).toBe(true);
@@ -54,7 +74,13 @@ describe('events the database could not store as sent', () => {
   });
 
   it('refuses with 400 a delivery whose event id no Feishu id looks like', async () => {
-    const event = messageReceived({ text: '/帮助', senderOpenId: 'ou_example_zhang', chatId: 'oc_p2p_ou_example_zhang', chatType: 'p2p', token });
+    const event = messageReceived({
+      text: '/帮助',
+      senderOpenId: 'ou_example_zhang',
+      chatId: 'oc_p2p_ou_example_zhang',
+      chatType: 'p2p',
+      token,
+    });
     event.header.event_id = 'evt\u0000$x';
     expect((await t.post(event)).status).toBe(400);
   });
@@ -62,7 +88,14 @@ describe('events the database could not store as sent', () => {
 
 describe('ids that would change an API path', () => {
   it('refuses a message whose message_id climbs out of the route: no call reaches Feishu', async () => {
-    const event = messageReceived({ text: '/帮助', senderOpenId: 'ou_example_zhang', chatId: 'oc_p2p_ou_example_zhang', chatType: 'p2p', token, messageId: '../../etc/passwd' });
+    const event = messageReceived({
+      text: '/帮助',
+      senderOpenId: 'ou_example_zhang',
+      chatId: 'oc_p2p_ou_example_zhang',
+      chatType: 'p2p',
+      token,
+      messageId: '../../etc/passwd',
+    });
     expect((await t.post(event)).status).toBe(200);
     await t.settle();
     expect(await finished(event.header.event_id)).toBe(true);
@@ -71,7 +104,14 @@ describe('ids that would change an API path', () => {
   });
 
   it('refuses a thread reply whose root_id is a path', async () => {
-    const event = messageReceived({ text: '进展', senderOpenId: 'ou_example_zhang', chatId: 'oc_group_x', chatType: 'group', token, rootId: 'om_a/../../b' });
+    const event = messageReceived({
+      text: '进展',
+      senderOpenId: 'ou_example_zhang',
+      chatId: 'oc_group_x',
+      chatType: 'group',
+      token,
+      rootId: 'om_a/../../b',
+    });
     expect((await t.post(event)).status).toBe(200);
     await t.settle();
     expect(t.fake.calls.filter((call) => call.path.includes('/messages/'))).toEqual([]);
@@ -83,6 +123,8 @@ describe('ids that would change an API path', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ toast: { type: 'error', content: '卡片数据无效，请重新打开最新的卡片后再试。' } });
     await t.settle();
-    expect(t.fake.calls.filter((call) => call.method !== 'POST' || !call.path.startsWith('/open-apis/auth/'))).toEqual([]);
+    expect(t.fake.calls.filter((call) => call.method !== 'POST' || !call.path.startsWith('/open-apis/auth/'))).toEqual(
+      [],
+    );
   });
 });

@@ -27,7 +27,13 @@ beforeAll(() => {
 
 describe('inbox retry', () => {
   it('retries a failed event after its backoff and then answers once', async () => {
-    const event = messageReceived({ text: '/flaky', senderOpenId: 'ou_example_zhao', chatId: 'oc_p2p_zhao', chatType: 'p2p', token: TEST_APP.verificationToken });
+    const event = messageReceived({
+      text: '/flaky',
+      senderOpenId: 'ou_example_zhao',
+      chatId: 'oc_p2p_zhao',
+      chatType: 'p2p',
+      token: TEST_APP.verificationToken,
+    });
     expect((await t.post(event)).status).toBe(200);
     await t.settle();
     const id = event.header.event_id;

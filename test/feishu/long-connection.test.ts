@@ -24,7 +24,9 @@ describe('long connection receiver', () => {
   });
 
   it('answers card callbacks with the handler response', async () => {
-    t.bot.cardActions.register('ws.ping', () => Promise.resolve({ toast: { type: 'info' as const, content: '长连接已收到' } }));
+    t.bot.cardActions.register('ws.ping', () =>
+      Promise.resolve({ toast: { type: 'info' as const, content: '长连接已收到' } }),
+    );
     const receiver = longConnectionReceiver(t.bot.intake, t.logs.logger);
     const tap = cardAction({ operatorOpenId: 'ou_ws', value: { a: 'ws.ping' }, messageId: 'om_ws', chatId: 'oc_ws' });
     expect(await receiver.invoke(tap)).toEqual({ toast: { type: 'info', content: '长连接已收到' } });

@@ -27,7 +27,11 @@ let messenger: FeishuMessenger;
 let client: lark.Client;
 
 const DAY = 24 * 3_600_000;
-const card = (state: string) => ({ schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: state }] } });
+const card = (state: string) => ({
+  schema: '2.0',
+  config: { update_multi: true },
+  body: { elements: [{ tag: 'markdown', content: state }] },
+});
 
 function startWorker(): void {
   store = new OutboxStore(models.outboxMessages, clock);
@@ -92,7 +96,12 @@ describe('card copies and the 14-day window', () => {
     const first = (await messenger.deliveredMessageId('doc:d:card:dm:p'))!;
     // Feishu's clock may run ahead of ours: it refuses as too old while we still count 13 days.
     clock.advance(12 * DAY);
-    fake.inject({ method: 'PATCH', path: `/open-apis/im/v1/messages/${first}`, status: 400, body: { code: 230031, msg: 'Message can only be modified within 14 days after sending.' } });
+    fake.inject({
+      method: 'PATCH',
+      path: `/open-apis/im/v1/messages/${first}`,
+      status: 400,
+      body: { code: 230031, msg: 'Message can only be modified within 14 days after sending.' },
+    });
     await updateDeliveredCards(messenger, ['doc:d:card:dm:p'], 'v2', card('已审定'));
     await worker.drain();
     const fresh = fake.messages().filter((m) => m.messageId !== first);
@@ -139,7 +148,12 @@ describe('card copies and the 14-day window', () => {
 
 describe('limits and files', () => {
   it('retries the per-chat frequency limit (230020) with backoff, like a 429', async () => {
-    fake.inject({ method: 'POST', path: '/open-apis/im/v1/messages', status: 400, body: { code: 230020, msg: 'This operation triggers the frequency limit.' } });
+    fake.inject({
+      method: 'POST',
+      path: '/open-apis/im/v1/messages',
+      status: 400,
+      body: { code: 230020, msg: 'This operation triggers the frequency limit.' },
+    });
     await messenger.send('busy:1', { chatId: 'oc_busy' }, { kind: 'text', text: '通知' });
     expect(await worker.drain()).toEqual({ sent: 0, deferred: 1, failed: 0 });
     const waiting = await store.findByKey('busy:1');
@@ -150,7 +164,12 @@ describe('limits and files', () => {
   });
 
   it('uploads a file sent to several places once and reuses its file_key', async () => {
-    const file = { kind: 'file' as const, fileName: '问题台账.xlsx', fileType: 'xls' as const, data: Buffer.from('ledger bytes') };
+    const file = {
+      kind: 'file' as const,
+      fileName: '问题台账.xlsx',
+      fileType: 'xls' as const,
+      data: Buffer.from('ledger bytes'),
+    };
     await messenger.send('ledger:a', { chatId: 'oc_files_a' }, file);
     await messenger.send('ledger:b', { openId: 'ou_files_b' }, file);
     expect(await worker.drain()).toEqual({ sent: 2, deferred: 0, failed: 0 });
@@ -166,12 +185,27 @@ describe('limits and files', () => {
   });
 
   it('keeps Feishu’s code when an upload is refused', async () => {
-    const file = { kind: 'file' as const, fileName: '纪要.docx', fileType: 'doc' as const, data: Buffer.from('docx bytes') };
-    fake.inject({ method: 'POST', path: '/open-apis/im/v1/files', status: 400, body: { code: 234001, msg: 'Invalid request param.' } });
+    const file = {
+      kind: 'file' as const,
+      fileName: '纪要.docx',
+      fileType: 'doc' as const,
+      data: Buffer.from('docx bytes'),
+    };
+    fake.inject({
+      method: 'POST',
+      path: '/open-apis/im/v1/files',
+      status: 400,
+      body: { code: 234001, msg: 'Invalid request param.' },
+    });
     await messenger.send('minutes:a', { chatId: 'oc_files_a' }, file);
     expect(await worker.drain()).toEqual({ sent: 0, deferred: 0, failed: 1 });
     // A 200 answer with a non-zero code keeps its code too.
-    fake.inject({ method: 'POST', path: '/open-apis/im/v1/files', status: 200, body: { code: 234006, msg: 'The file size exceeds the limit.' } });
+    fake.inject({
+      method: 'POST',
+      path: '/open-apis/im/v1/files',
+      status: 200,
+      body: { code: 234006, msg: 'The file size exceeds the limit.' },
+    });
     await messenger.send('minutes:b', { chatId: 'oc_files_b' }, { ...file, fileName: '纪要（定稿）.docx' });
     expect(await worker.drain()).toEqual({ sent: 0, deferred: 0, failed: 1 });
     expect((await store.findByKey('minutes:a'))?.lastError).toContain('234001');

@@ -1,6 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import { FeishuApiError, FeishuNetworkError } from '../../src/errors.js';
 import { callbackTokenFor } from '../../src/feishu/fake/callback-token.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
 import { FeishuApi } from '../../src/feishu/messenger/feishu-api.js';
@@ -8,12 +9,11 @@ import { FeishuMessenger } from '../../src/feishu/messenger/feishu-messenger.js'
 import { messageUuid } from '../../src/feishu/messenger/message-uuid.js';
 import { OutboxWorker } from '../../src/feishu/messenger/outbox-worker.js';
 import { RateLimiter } from '../../src/feishu/messenger/rate-limiter.js';
-import { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from '../../src/feishu/messenger/retry-policy.js';
-import { FeishuApiError, FeishuNetworkError } from '../../src/errors.js';
+import { DEFAULT_RETRY, type RetryPolicy, retryDelayMs } from '../../src/feishu/messenger/retry-policy.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import { OutboxStore } from '../../src/store/outbox-store.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { captureLogs, type CapturedLogs, quietSdkLogger } from '../helpers/logs.js';
+import { type CapturedLogs, captureLogs, quietSdkLogger } from '../helpers/logs.js';
 
 /**
  * The outbox against the real SDK, a fake Feishu and a real database, with a manual clock:
@@ -62,7 +62,10 @@ beforeEach(async () => {
 });
 
 const HOUR = 3_600_000;
-const createCalls = () => fake.callsTo('/open-apis/im/v1/messages').filter((c) => c.method === 'POST' && c.path === '/open-apis/im/v1/messages');
+const createCalls = () =>
+  fake
+    .callsTo('/open-apis/im/v1/messages')
+    .filter((c) => c.method === 'POST' && c.path === '/open-apis/im/v1/messages');
 
 const text = (t: string) => ({ kind: 'text' as const, text: t });
 
@@ -87,8 +90,24 @@ describe('outbox delivery', () => {
     expect(await messenger.keyOfMessage('om_unknown')).toBeUndefined();
     // Earlier versions kept message ids in a collection of their own.
     const at = clock.now();
-    const operation = { op: 'send', receiveIdType: 'open_id', receiveId: 'ou_example_zhang', msgType: 'text', content: '' } as const;
-    await models.outboxSettled.create({ _id: 'greeting:0', key: 'greeting:0', operation, rateKey: 'ou_example_zhang', status: 'sent', createdAt: at, nextAttemptAt: at, sentAt: at, messageId: 'om_earlier' });
+    const operation = {
+      op: 'send',
+      receiveIdType: 'open_id',
+      receiveId: 'ou_example_zhang',
+      msgType: 'text',
+      content: '',
+    } as const;
+    await models.outboxSettled.create({
+      _id: 'greeting:0',
+      key: 'greeting:0',
+      operation,
+      rateKey: 'ou_example_zhang',
+      status: 'sent',
+      createdAt: at,
+      nextAttemptAt: at,
+      sentAt: at,
+      messageId: 'om_earlier',
+    });
     await models.outboxMessageIds.create({ _id: 'om_earlier', key: 'greeting:0' });
     expect(await messenger.keyOfMessage('om_earlier')).toBe('greeting:0');
     expect(await worker.housekeep()).toBe(1);
@@ -125,9 +144,18 @@ describe('outbox delivery', () => {
   it('backs off on 5xx, capped, until the give-up time, and only then keeps the message as failed, not lost', async () => {
     // A day by default (OUTBOX_GIVE_UP_AFTER_HOURS); three hours here keep the test short.
     expect(DEFAULT_RETRY.giveUpAfterMs).toBe(24 * HOUR);
-    worker = new OutboxWorker(store, new FeishuApi(client), new RateLimiter(), clock, logs.logger, { ...RETRY, giveUpAfterMs: 3 * HOUR });
+    worker = new OutboxWorker(store, new FeishuApi(client), new RateLimiter(), clock, logs.logger, {
+      ...RETRY,
+      giveUpAfterMs: 3 * HOUR,
+    });
     messenger = new FeishuMessenger(store, worker);
-    fake.inject({ method: 'POST', path: '/open-apis/im/v1/messages', status: 503, times: 100_000, body: { code: 1, msg: 'unavailable' } });
+    fake.inject({
+      method: 'POST',
+      path: '/open-apis/im/v1/messages',
+      status: 503,
+      times: 100_000,
+      body: { code: 1, msg: 'unavailable' },
+    });
     const queuedAt = clock.now().getTime();
     await messenger.send('doomed:1', { openId: 'ou_example_li' }, text('会议通知'));
     // The first attempt goes out at once; each later one when its backoff has passed.
@@ -173,7 +201,7 @@ describe('outbox delivery', () => {
     expect(await store.findByKey('outage:1')).toMatchObject({ status: 'sent' });
   });
 
-  it('sends one uuid per message, within Feishu\'s 50 characters, across attempts and restarts', async () => {
+  it("sends one uuid per message, within Feishu's 50 characters, across attempts and restarts", async () => {
     const key = 'issue:issue_0000000000000000000001:assigned:unit_township_0001:card';
     expect(key.length).toBeGreaterThan(50);
     fake.inject({ method: 'POST', path: '/open-apis/im/v1/messages', status: 503, times: 1 });
@@ -193,7 +221,9 @@ describe('outbox delivery', () => {
     const steps = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000];
     for (let attempts = 1; attempts <= steps.length; attempts++) {
       const step = steps[attempts - 1]!;
-      const delays = Array.from({ length: 50 }, () => retryDelayMs(DEFAULT_RETRY, new FeishuNetworkError('ECONNRESET'), attempts));
+      const delays = Array.from({ length: 50 }, () =>
+        retryDelayMs(DEFAULT_RETRY, new FeishuNetworkError('ECONNRESET'), attempts),
+      );
       expect(Math.min(...delays)).toBeGreaterThanOrEqual(step / 2);
       expect(Math.max(...delays)).toBeLessThanOrEqual(step);
       expect(new Set(delays).size).toBeGreaterThan(1);
@@ -205,7 +235,12 @@ describe('outbox delivery', () => {
   });
 
   it('treats a 200 answer with a non-zero code as a final error', async () => {
-    fake.inject({ method: 'POST', path: '/open-apis/im/v1/messages', status: 200, body: { code: 230002, msg: 'Bot/User can NOT be out of the chat.' } });
+    fake.inject({
+      method: 'POST',
+      path: '/open-apis/im/v1/messages',
+      status: 200,
+      body: { code: 230002, msg: 'Bot/User can NOT be out of the chat.' },
+    });
     await messenger.send('outside:1', { chatId: 'oc_not_joined' }, text('通知'));
     expect(await worker.drain()).toEqual({ sent: 0, deferred: 0, failed: 1 });
     expect(await store.findByKey('outside:1')).toMatchObject({ status: 'failed', attempts: 1 });
@@ -215,24 +250,46 @@ describe('outbox delivery', () => {
   it('limits each Feishu API on its own: card updates neither wait for nor hold up sends', async () => {
     const cards: string[] = [];
     for (let i = 0; i < 10; i++) {
-      await messenger.send(`lanes:card:${i}`, { openId: `ou_lanes_${i}` }, { kind: 'card', card: { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: '待办' }] } } });
+      await messenger.send(
+        `lanes:card:${i}`,
+        { openId: `ou_lanes_${i}` },
+        {
+          kind: 'card',
+          card: {
+            schema: '2.0',
+            config: { update_multi: true },
+            body: { elements: [{ tag: 'markdown', content: '待办' }] },
+          },
+        },
+      );
     }
     await worker.drain();
     for (let i = 0; i < 10; i++) cards.push((await messenger.deliveredMessageId(`lanes:card:${i}`))!);
     clock.advance(1_000);
     // Within one second: 50 sends (the app's 50/s for sends) and 50 card updates, five per card.
-    for (let i = 0; i < 50; i++) await messenger.send(`lanes:text:${i}`, { openId: `ou_lanes_text_${i}` }, text('通知'));
+    for (let i = 0; i < 50; i++)
+      await messenger.send(`lanes:text:${i}`, { openId: `ou_lanes_text_${i}` }, text('通知'));
     for (const [i, id] of cards.entries()) {
       for (let n = 0; n < 5; n++) {
-        await messenger.updateCard(`lanes:patch:${i}:${n}`, id, { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: `第${n}次` }] } });
+        await messenger.updateCard(`lanes:patch:${i}:${n}`, id, {
+          schema: '2.0',
+          config: { update_multi: true },
+          body: { elements: [{ tag: 'markdown', content: `第${n}次` }] },
+        });
       }
     }
     // A sixth update of one card within the second waits: Feishu allows 5 a second per message.
-    await messenger.updateCard('lanes:patch:0:5', cards[0]!, { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: '第5次' }] } });
+    await messenger.updateCard('lanes:patch:0:5', cards[0]!, {
+      schema: '2.0',
+      config: { update_multi: true },
+      body: { elements: [{ tag: 'markdown', content: '第5次' }] },
+    });
     expect(await worker.drain()).toEqual({ sent: 100, deferred: 1, failed: 0 });
     clock.advance(1_000);
     expect(await worker.drain()).toEqual({ sent: 1, deferred: 0, failed: 0 });
-    expect(fake.callsTo(/^\/open-apis\/im\/v1\/messages\/[^/]+$/).filter((c) => c.method === 'PATCH' && c.status !== 200)).toEqual([]);
+    expect(
+      fake.callsTo(/^\/open-apis\/im\/v1\/messages\/[^/]+$/).filter((c) => c.method === 'PATCH' && c.status !== 200),
+    ).toEqual([]);
   });
 
   it('holds back the sixth message to one person within a second', async () => {
@@ -246,7 +303,11 @@ describe('outbox delivery', () => {
   });
 
   it('replies, patches a card, updates by callback token and buzzes', async () => {
-    const card = { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: '待办' }] } };
+    const card = {
+      schema: '2.0',
+      config: { update_multi: true },
+      body: { elements: [{ tag: 'markdown', content: '待办' }] },
+    };
     await messenger.send('card:1', { chatId: 'oc_example_dadu' }, { kind: 'card', card });
     await worker.drain();
     const messageId = await messenger.deliveredMessageId('card:1');

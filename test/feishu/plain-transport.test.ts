@@ -15,8 +15,20 @@ describe('plain transport', () => {
   });
 
   it('processes an event with the right token and rejects a wrong one', async () => {
-    const good = messageReceived({ text: '/help', senderOpenId: 'ou_p', chatId: 'oc_p', chatType: 'p2p', token: TEST_APP.verificationToken });
-    const bad = messageReceived({ text: '/help', senderOpenId: 'ou_p', chatId: 'oc_p', chatType: 'p2p', token: 'guess' });
+    const good = messageReceived({
+      text: '/help',
+      senderOpenId: 'ou_p',
+      chatId: 'oc_p',
+      chatType: 'p2p',
+      token: TEST_APP.verificationToken,
+    });
+    const bad = messageReceived({
+      text: '/help',
+      senderOpenId: 'ou_p',
+      chatId: 'oc_p',
+      chatType: 'p2p',
+      token: 'guess',
+    });
     expect((await t.post(good)).status).toBe(200);
     expect((await t.post(bad)).status).toBe(401);
     await t.settle();

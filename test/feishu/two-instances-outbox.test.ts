@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { FakeFeishu, type RecordedCall } from '../../src/feishu/fake/fake-feishu.js';
 import { messageUuid } from '../../src/feishu/messenger/message-uuid.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
+import { startTestBot, TEST_APP, type TestBot } from '../helpers/bot.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -20,7 +20,12 @@ const clock = new ManualClock('2026-12-01T02:00:00Z');
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, clock, rateClock: () => clock.now().getTime() });
+  fake = await FakeFeishu.start({
+    appId: TEST_APP.appId,
+    appSecret: TEST_APP.appSecret,
+    clock,
+    rateClock: () => clock.now().getTime(),
+  });
   a = await startTestBot({ mongoUri: db.uri, fake, name: 'a', clock });
   b = await startTestBot({ mongoUri: db.uri, fake, name: 'b', clock });
 });
@@ -55,7 +60,14 @@ describe('two instances on one database, one outbox', () => {
     const keys = Array.from({ length: 200 }, (_, i) => `two:reply:${i}`);
     await Promise.all(
       keys.flatMap((key, i) =>
-        [a, b].map((t) => t.bot.messenger.reply(key, `om_user_two_${i}`, { kind: 'text', text: `收到 ${i}` }, { chatId: `oc_two_${i % 10}` })),
+        [a, b].map((t) =>
+          t.bot.messenger.reply(
+            key,
+            `om_user_two_${i}`,
+            { kind: 'text', text: `收到 ${i}` },
+            { chatId: `oc_two_${i % 10}` },
+          ),
+        ),
       ),
     );
     await sweepBoth();
@@ -64,9 +76,17 @@ describe('two instances on one database, one outbox', () => {
   });
 
   it('update each card and buzz each person once', { timeout: 180_000 }, async () => {
-    const card = (state: string) => ({ kind: 'card' as const, card: { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: state }] } } });
+    const card = (state: string) => ({
+      kind: 'card' as const,
+      card: {
+        schema: '2.0',
+        config: { update_multi: true },
+        body: { elements: [{ tag: 'markdown', content: state }] },
+      },
+    });
     const cards = Array.from({ length: 20 }, (_, i) => `two:card:${i}`);
-    for (const [i, key] of cards.entries()) await a.bot.messenger.send(key, { chatId: `oc_two_card_${i}` }, card('待办'));
+    for (const [i, key] of cards.entries())
+      await a.bot.messenger.send(key, { chatId: `oc_two_card_${i}` }, card('待办'));
     await sweepBoth();
     const ids = await Promise.all(cards.map(async (key) => (await a.bot.messenger.deliveredMessageId(key))!));
     fake.inject({ method: 'PATCH', path: /^\/open-apis\/im\/v1\/messages\/[^/]+$/, status: 500, times: 15 });
@@ -80,7 +100,10 @@ describe('two instances on one database, one outbox', () => {
       ),
     );
     await sweepBoth();
-    const patches = countBy(ok(fake.callsTo(/^\/open-apis\/im\/v1\/messages\/[^/]+$/).filter((c) => c.method === 'PATCH')), (c) => c.path);
+    const patches = countBy(
+      ok(fake.callsTo(/^\/open-apis\/im\/v1\/messages\/[^/]+$/).filter((c) => c.method === 'PATCH')),
+      (c) => c.path,
+    );
     expect(patches).toEqual(new Map(ids.map((id) => [`/open-apis/im/v1/messages/${id}`, 1])));
     const buzzes = countBy(ok(fake.callsTo(/\/urgent_app$/)), (c) => c.path);
     expect(buzzes).toEqual(new Map(ids.map((id) => [`/open-apis/im/v1/messages/${id}/urgent_app`, 1])));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageReceived } from '../../src/feishu/fake/event-builders.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
+import { startTestBot, TEST_APP, type TestBot } from '../helpers/bot.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /** Two bot instances behind a load balancer on one database: each event is handled once. */
@@ -27,7 +27,13 @@ afterAll(async () => {
 describe('two instances on one database', () => {
   it('processes an event delivered to both, several times, exactly once', async () => {
     const events = Array.from({ length: 5 }, (_, i) =>
-      messageReceived({ text: '/帮助', senderOpenId: `ou_example_${i}`, chatId: `oc_p2p_${i}`, chatType: 'p2p', token: TEST_APP.verificationToken }),
+      messageReceived({
+        text: '/帮助',
+        senderOpenId: `ou_example_${i}`,
+        chatId: `oc_p2p_${i}`,
+        chatType: 'p2p',
+        token: TEST_APP.verificationToken,
+      }),
     );
     // Every event goes to both instances at the same moment, and once more to each.
     const posts = events.flatMap((event) => [a.post(event), b.post(event), a.post(event), b.post(event)]);
@@ -40,7 +46,9 @@ describe('two instances on one database', () => {
     expect(new Set(replies.map((m) => m.parentId))).toEqual(new Set(events.map((e) => e.event.message.message_id)));
     expect(await db.connection.collection('inbox_seen').countDocuments()).toBe(5);
     expect(await db.connection.collection('inbox_events').countDocuments()).toBe(0);
-    const duplicates = a.logs.find('duplicate delivery acknowledged, not processed').length + b.logs.find('duplicate delivery acknowledged, not processed').length;
+    const duplicates =
+      a.logs.find('duplicate delivery acknowledged, not processed').length +
+      b.logs.find('duplicate delivery acknowledged, not processed').length;
     expect(duplicates).toBe(15);
   });
 });

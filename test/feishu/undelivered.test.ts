@@ -68,7 +68,12 @@ describe('the undelivered digest', () => {
 
     // A new failure (a resigned person's id no longer resolves) is on the next card, alone.
     clock.set('2026-11-26T15:00:00+08:00');
-    await refused('reminder:gone:1', { openId: 'ou9f3leftthetenant' }, 99992351, 'The request you send is not a valid {open_id} or not exists.');
+    await refused(
+      'reminder:gone:1',
+      { openId: 'ou9f3leftthetenant' },
+      99992351,
+      'The request you send is not a valid {open_id} or not exists.',
+    );
     clock.set('2026-11-27T09:15:00+08:00');
     expect(await t.bot.undelivered.sendIfDue(clock.now())).toBe(1);
     await t.settle();

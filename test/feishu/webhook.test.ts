@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cardAction, messageReceived, sealRequest, urlVerification, v1Event } from '../../src/feishu/fake/event-builders.js';
+import {
+  cardAction,
+  messageReceived,
+  sealRequest,
+  urlVerification,
+  v1Event,
+} from '../../src/feishu/fake/event-builders.js';
 import { encryptPayload } from '../../src/feishu/transport/crypto.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
@@ -65,7 +71,9 @@ describe('verification', () => {
 
   it('rejects a body altered after signing', async () => {
     const sealed = sealRequest(helpFrom('ou_example_zhang'), { encryptKey: TEST_APP.encryptKey });
-    const other = JSON.stringify({ encrypt: encryptPayload(JSON.stringify(helpFrom('ou_mallory')), TEST_APP.encryptKey) });
+    const other = JSON.stringify({
+      encrypt: encryptPayload(JSON.stringify(helpFrom('ou_mallory')), TEST_APP.encryptKey),
+    });
     const res = await fetch(`${t.bot.url}/webhook/event`, { method: 'POST', headers: sealed.headers, body: other });
     expect(res.status).toBe(401);
   });
@@ -147,11 +155,17 @@ describe('de-duplication', () => {
 
 describe('events', () => {
   it('acknowledges an unknown event type with 200 and logs it', async () => {
-    const payload = { schema: '2.0', header: { event_id: 'evt-unknown-1', event_type: 'drive.file.edit_v1', token }, event: {} };
+    const payload = {
+      schema: '2.0',
+      header: { event_id: 'evt-unknown-1', event_type: 'drive.file.edit_v1', token },
+      event: {},
+    };
     const res = await t.post(payload);
     expect(res.status).toBe(200);
     await t.settle();
-    expect(t.logs.find('event type not handled; acknowledged and ignored')[0]).toMatchObject({ eventId: 'evt-unknown-1' });
+    expect(t.logs.find('event type not handled; acknowledged and ignored')[0]).toMatchObject({
+      eventId: 'evt-unknown-1',
+    });
   });
 
   it('routes a card callback to its action and answers with the toast', async () => {
@@ -159,7 +173,13 @@ describe('events', () => {
       Promise.resolve({ toast: { type: 'success' as const, content: `已收到 ${input.operatorOpenId}` } }),
     );
     const res = await t.post(
-      cardAction({ operatorOpenId: 'ou_example_wang', value: { a: 'test.ping', v: 1 }, messageId: 'om_1', chatId: 'oc_1', verificationToken: token }),
+      cardAction({
+        operatorOpenId: 'ou_example_wang',
+        value: { a: 'test.ping', v: 1 },
+        messageId: 'om_1',
+        chatId: 'oc_1',
+        verificationToken: token,
+      }),
       { path: '/webhook/card' },
     );
     expect(res.status).toBe(200);
@@ -168,7 +188,13 @@ describe('events', () => {
 
   it('answers a card callback with an unknown action by a polite error toast', async () => {
     const res = await t.post(
-      cardAction({ operatorOpenId: 'ou_example_wang', value: { a: 'no.such.action' }, messageId: 'om_1', chatId: 'oc_1', verificationToken: token }),
+      cardAction({
+        operatorOpenId: 'ou_example_wang',
+        value: { a: 'no.such.action' },
+        messageId: 'om_1',
+        chatId: 'oc_1',
+        verificationToken: token,
+      }),
       { path: '/webhook/card' },
     );
     expect(res.status).toBe(200);

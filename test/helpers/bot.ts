@@ -1,9 +1,9 @@
 import { loadConfig } from '../../src/config/env.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { postSigned, type PostedResponse, type SealOptions } from '../../src/feishu/fake/event-builders.js';
+import { type PostedResponse, postSigned, type SealOptions } from '../../src/feishu/fake/event-builders.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
-import { startBot, type RunningBot } from '../../src/main/start-bot.js';
-import { captureLogs, type CapturedLogs } from './logs.js';
+import { type RunningBot, startBot } from '../../src/main/start-bot.js';
+import { type CapturedLogs, captureLogs } from './logs.js';
 
 export const TEST_APP = {
   appId: 'cli_testapp0001',
@@ -40,7 +40,12 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const clock = options.clock;
   const fake =
     options.fake ??
-    (await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, clock, rateClock: clock && (() => clock.now().getTime()) }));
+    (await FakeFeishu.start({
+      appId: TEST_APP.appId,
+      appSecret: TEST_APP.appSecret,
+      clock,
+      rateClock: clock && (() => clock.now().getTime()),
+    }));
   const encryptKey = 'encryptKey' in options ? options.encryptKey : TEST_APP.encryptKey;
   const logs = captureLogs();
   const config = loadConfig({

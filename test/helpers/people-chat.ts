@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type { ManualClock } from '../../src/domain/clock.js';
+import { checkCallbackAnswer } from '../../src/feishu/fake/card-checks.js';
 import { cardAction, messageReceived, type PostInput } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
-import { checkCallbackAnswer } from '../../src/feishu/fake/card-checks.js';
 import { TEST_APP } from './bot.js';
 import { exampleOpenId } from './district.js';
 import type { FileTestBot } from './use-test-bot.js';
@@ -42,16 +42,34 @@ export interface SaidMessage {
  * clock on a second (sends to one chat are rate-limited, and the clock never goes back).
  */
 export function peopleChat(t: FileTestBot, clock: ManualClock) {
-  async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId = 'om_card'): Promise<Reply> {
+  async function tap(
+    who: string,
+    value: Record<string, unknown>,
+    formValue?: Record<string, unknown>,
+    messageId = 'om_card',
+  ): Promise<Reply> {
     clock.advance(1_000);
     const before = t.fake.messages().length;
-    const res = await t.post(cardAction({ operatorOpenId: exampleOpenId(who), value, formValue, messageId, chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), {
-      path: '/webhook/card',
-      clock,
-    });
+    const res = await t.post(
+      cardAction({
+        operatorOpenId: exampleOpenId(who),
+        value,
+        formValue,
+        messageId,
+        chatId: 'oc_x',
+        verificationToken: TEST_APP.verificationToken,
+      }),
+      {
+        path: '/webhook/card',
+        clock,
+      },
+    );
     expect(res.status).toBe(200);
     await t.settle();
-    const direct = t.fake.messages().slice(before).filter((m) => m.receiveIdType === 'open_id' && m.receiveId === exampleOpenId(who));
+    const direct = t.fake
+      .messages()
+      .slice(before)
+      .filter((m) => m.receiveIdType === 'open_id' && m.receiveId === exampleOpenId(who));
     return readAnswer(res.json, direct);
   }
 
@@ -85,4 +103,5 @@ export function peopleChat(t: FileTestBot, clock: ManualClock) {
 export const text = (x: unknown) => JSON.stringify(x);
 
 /** The words of a text message; empty for anything else. */
-export const textOf = (m: FakeMessage | undefined) => (m?.msgType === 'text' ? (m.content as { text: string }).text : '');
+export const textOf = (m: FakeMessage | undefined) =>
+  m?.msgType === 'text' ? (m.content as { text: string }).text : '';

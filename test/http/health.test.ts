@@ -14,8 +14,20 @@ describe('health and readiness', () => {
   });
 
   it('registers the recurring jobs in Agenda', async () => {
-    const jobs = await t.db.connection.collection('agenda_jobs').find({}, { projection: { name: 1, repeatInterval: 1 } }).toArray();
-    expect(jobs.map((j) => j.name as string).sort()).toEqual(['accountability.reminders', 'delivery.undelivered', 'inbox.purge', 'inbox.retry', 'issue.supervision', 'meeting.reminders', 'patrol.reminders', 'status.digest']);
+    const jobs = await t.db.connection
+      .collection('agenda_jobs')
+      .find({}, { projection: { name: 1, repeatInterval: 1 } })
+      .toArray();
+    expect(jobs.map((j) => j.name as string).sort()).toEqual([
+      'accountability.reminders',
+      'delivery.undelivered',
+      'inbox.purge',
+      'inbox.retry',
+      'issue.supervision',
+      'meeting.reminders',
+      'patrol.reminders',
+      'status.digest',
+    ]);
   });
 
   it('answers 404 for unknown paths and 405 for GET on the webhook', async () => {

@@ -20,11 +20,27 @@ beforeAll(async () => {
 });
 
 const issue = async (seq: number) => (await t.bot.models.issues.findOne({ seq }).lean())!;
-const button = async (seq: number, a: string, type: string) => ({ a, id: (await issue(seq)).key, v: (await issue(seq)).version, t: type });
+const button = async (seq: number, a: string, type: string) => ({
+  a,
+  id: (await issue(seq)).key,
+  v: (await issue(seq)).version,
+  t: type,
+});
 const initialDate = (form: unknown) => /"initial_date":"([^"]+)"/.exec(text(form))?.[1];
 
 async function register(urgency: string): Promise<void> {
-  const done = await tap('qian', { a: 'issue.create' }, { water: 'dadu-jinkouhe', township: 'yonghe', place: '滨河路段', description: '河岸堆放建筑垃圾', category: '河岸', urgency });
+  const done = await tap(
+    'qian',
+    { a: 'issue.create' },
+    {
+      water: 'dadu-jinkouhe',
+      township: 'yonghe',
+      place: '滨河路段',
+      description: '河岸堆放建筑垃圾',
+      category: '河岸',
+      urgency,
+    },
+  );
   expect(done.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
 }
 
@@ -40,7 +56,11 @@ describe('the deadline a date picker proposes', () => {
   });
 
   it('is the current deadline plus the usual extension for 延期至', async () => {
-    const assigned = await tap('qian', await button(1, 'issue.act', 'assign'), { unit: 'yonghe', date: '2026-12-31 +0800', text: '清运建筑垃圾' });
+    const assigned = await tap('qian', await button(1, 'issue.act', 'assign'), {
+      unit: 'yonghe',
+      date: '2026-12-31 +0800',
+      text: '清运建筑垃圾',
+    });
     expect(assigned.toast?.content).toBe('已交办');
     await tap('wu', await button(1, 'issue.act', 'accept'));
     const form = await tap('wu', await button(1, 'issue.form', 'requestExtension'));

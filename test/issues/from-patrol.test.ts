@@ -19,17 +19,30 @@ beforeAll(async () => {
 
 async function tap(value: Record<string, unknown>, formValue?: Record<string, unknown>) {
   clock.advance(1_000);
-  const res = await t.post(cardAction({ operatorOpenId: exampleOpenId('li'), value, formValue, messageId: 'om_card', chatId: 'oc_example_dadu', verificationToken: TEST_APP.verificationToken }), {
-    path: '/webhook/card',
-    clock,
-  });
+  const res = await t.post(
+    cardAction({
+      operatorOpenId: exampleOpenId('li'),
+      value,
+      formValue,
+      messageId: 'om_card',
+      chatId: 'oc_example_dadu',
+      verificationToken: TEST_APP.verificationToken,
+    }),
+    {
+      path: '/webhook/card',
+      clock,
+    },
+  );
   await t.settle();
   return readAnswer(res.json);
 }
 
 describe('problems found on a patrol', () => {
   it('registers each problem line once, with the patrol as its source, and sends it to the office', async () => {
-    const done = await tap({ a: 'patrol.submit', ...duty }, { date: '2026-11-23 +0800', observations: '总体良好', problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口' });
+    const done = await tap(
+      { a: 'patrol.submit', ...duty },
+      { date: '2026-11-23 +0800', observations: '总体良好', problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口' },
+    );
     expect(done.toast?.content).toBe('巡河已记录');
     const patrol = (await t.bot.models.patrols.findOne().lean())!;
     const issues = await t.bot.models.issues.find().sort({ seq: 1 }).lean();
@@ -37,12 +50,23 @@ describe('problems found on a patrol', () => {
       ['金口河〔2026〕第0001号', '滨河路段岸边建筑垃圾', 'patrol', patrol.key, 'li-hezhang', 'reported'],
       ['金口河〔2026〕第0002号', '新民村段有疑似排污口', 'patrol', patrol.key, 'li-hezhang', 'reported'],
     ]);
-    const office = t.fake.messages().filter((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('巡河发现（李某某，11月23日）'));
+    const office = t.fake
+      .messages()
+      .filter((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('巡河发现（李某某，11月23日）'));
     expect(office).toHaveLength(2);
     expect(text(office[0]?.content)).toContain('"t":"assign"');
 
     // A correction that adds a line registers only the new one.
-    await tap({ a: 'patrol.correct', ...duty, id: patrol.key, v: 1 }, { date: '2026-11-23 +0800', observations: '总体良好', problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口\n河长公示牌字迹模糊' });
-    expect((await t.bot.models.issues.find().lean()).map((i) => i.description).sort()).toEqual(['新民村段有疑似排污口', '河长公示牌字迹模糊', '滨河路段岸边建筑垃圾'].sort());
+    await tap(
+      { a: 'patrol.correct', ...duty, id: patrol.key, v: 1 },
+      {
+        date: '2026-11-23 +0800',
+        observations: '总体良好',
+        problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口\n河长公示牌字迹模糊',
+      },
+    );
+    expect((await t.bot.models.issues.find().lean()).map((i) => i.description).sort()).toEqual(
+      ['新民村段有疑似排污口', '河长公示牌字迹模糊', '滨河路段岸边建筑垃圾'].sort(),
+    );
   });
 });

@@ -22,21 +22,34 @@ const issue = async () => (await t.bot.models.issues.findOne({ seq: 1 }).lean())
 const button = async (a: string, type: string) => ({ a, id: (await issue()).key, v: (await issue()).version, t: type });
 /** The card's 处理记录 panel, one line per entry. */
 const historyLines = (card: unknown): string[] => {
-  const panel = JSON.stringify(card).match(/"处理记录"\}\},"elements":\[\{"tag":"markdown","content":"((?:[^"\\]|\\.)*)"/);
+  const panel = JSON.stringify(card).match(
+    /"处理记录"\}\},"elements":\[\{"tag":"markdown","content":"((?:[^"\\]|\\.)*)"/,
+  );
   return panel ? (JSON.parse(`"${panel[1]}"`) as string).split('\n') : [];
 };
 
 describe('history lines are facts of their time', () => {
   it('keeps 交办（金河镇） after 金河镇 returns it and it is assigned to 共安彝族乡', async () => {
     const [formMessage] = await say('qian', { text: '/登记' });
-    await tap('qian', { a: 'issue.create' }, { water: 'yeniu', place: '铜河村段', description: '河道内倾倒生活垃圾', category: '河面' }, formMessage!.messageId);
+    await tap(
+      'qian',
+      { a: 'issue.create' },
+      { water: 'yeniu', place: '铜河村段', description: '河道内倾倒生活垃圾', category: '河面' },
+      formMessage!.messageId,
+    );
 
     await tap('qian', await button('issue.form', 'assign'));
-    const toJinhe = await tap('qian', await button('issue.act', 'assign'), { unit: 'jinhe', date: '2026-12-04 +0800', text: '清理河道垃圾' });
+    const toJinhe = await tap('qian', await button('issue.act', 'assign'), {
+      unit: 'jinhe',
+      date: '2026-12-04 +0800',
+      text: '清理河道垃圾',
+    });
     expect(toJinhe.toast?.content).toBe('已交办');
 
     await tap('zheng', await button('issue.form', 'returnResponsibility'));
-    const returned = await tap('zheng', await button('issue.act', 'returnResponsibility'), { text: '该段属共安彝族乡管辖' });
+    const returned = await tap('zheng', await button('issue.act', 'returnResponsibility'), {
+      text: '该段属共安彝族乡管辖',
+    });
     expect(returned.toast?.content).toBe('已退回区河长制办公室');
     const afterReturn = historyLines(returned.card);
     expect(afterReturn.some((l) => l.includes('交办（金河镇，期限12月4日）：清理河道垃圾'))).toBe(true);
@@ -44,16 +57,25 @@ describe('history lines are facts of their time', () => {
     expect(afterReturn.some((l) => l.includes('交办（）'))).toBe(false);
 
     await tap('qian', await button('issue.form', 'assign'));
-    const toGongan = await tap('qian', await button('issue.act', 'assign'), { unit: 'gongan', date: '2026-12-08 +0800', text: '清理河道垃圾，设置警示牌' });
+    const toGongan = await tap('qian', await button('issue.act', 'assign'), {
+      unit: 'gongan',
+      date: '2026-12-08 +0800',
+      text: '清理河道垃圾，设置警示牌',
+    });
     const lines = historyLines(toGongan.card);
     expect(lines.filter((l) => l.includes('交办（金河镇，期限12月4日）：清理河道垃圾'))).toHaveLength(1);
-    expect(lines.filter((l) => l.includes('交办（共安彝族乡，期限12月8日）：清理河道垃圾，设置警示牌'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('交办（共安彝族乡，期限12月8日）：清理河道垃圾，设置警示牌'))).toHaveLength(
+      1,
+    );
   });
 
   it('keeps the dates of a 延期: asked for, granted, and the deadline it replaced', async () => {
     await tap('feng', await button('issue.act', 'accept'));
     await tap('feng', await button('issue.form', 'requestExtension'));
-    const asked = await tap('feng', await button('issue.act', 'requestExtension'), { date: '2026-12-20 +0800', text: '汛后水位高，需机械清理' });
+    const asked = await tap('feng', await button('issue.act', 'requestExtension'), {
+      date: '2026-12-20 +0800',
+      text: '汛后水位高，需机械清理',
+    });
     expect(asked.toast?.content).toBe('延期申请已提交');
     const granted = await tap('qian', await button('issue.act', 'approveExtension'));
     const lines = historyLines(granted.card);

@@ -4,7 +4,7 @@ import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
-import { peopleChat, readAnswer, type Reply, text } from '../helpers/people-chat.js';
+import { peopleChat, type Reply, readAnswer, text } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
 
 /**
@@ -27,14 +27,22 @@ beforeAll(async () => {
 const issue = async () => (await t.bot.models.issues.findOne({ seq: 1 }).lean())!;
 const act = async (t_: string) => ({ a: 'issue.act', id: (await issue()).key, v: (await issue()).version, t: t_ });
 const form = async (t_: string) => ({ a: 'issue.form', id: (await issue()).key, v: (await issue()).version, t: t_ });
-const cardIn = (where: (m: FakeMessage) => boolean) => t.fake.messages().find((m) => where(m) && text(m.content).includes(NUMBER) && m.msgType === 'interactive');
+const cardIn = (where: (m: FakeMessage) => boolean) =>
+  t.fake.messages().find((m) => where(m) && text(m.content).includes(NUMBER) && m.msgType === 'interactive');
 
 describe('a problem from 登记 to 已销号', () => {
   it('registers from /登记 and posts the card to the River Chief Office and the water body chat', async () => {
     const [formMessage] = await say('qian', { text: '/登记' });
     expect(text(formMessage?.content)).toContain('登记问题');
-    const nobody = await tap('nobody', { a: 'issue.create' }, { water: 'dadu-jinkouhe', description: '河岸堆放建筑垃圾' });
-    expect(nobody.toast).toEqual({ type: 'error', content: '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。' });
+    const nobody = await tap(
+      'nobody',
+      { a: 'issue.create' },
+      { water: 'dadu-jinkouhe', description: '河岸堆放建筑垃圾' },
+    );
+    expect(nobody.toast).toEqual({
+      type: 'error',
+      content: '您不在组织名录中，暂时无法操作。如有疑问，请联系区河长制办公室。',
+    });
     const missing = await tap('qian', { a: 'issue.create' }, { water: 'dadu-jinkouhe', description: ' ' });
     expect(missing.toast).toEqual({ type: 'error', content: '请填写问题描述' });
     expect(await t.bot.models.issues.countDocuments()).toBe(0);
@@ -42,35 +50,66 @@ describe('a problem from 登记 to 已销号', () => {
     const done = await tap(
       'qian',
       { a: 'issue.create' },
-      { water: 'dadu-jinkouhe', township: 'yonghe', place: '滨河路段', description: '河岸堆放建筑垃圾约20立方米', category: '河岸', urgency: 'normal' },
+      {
+        water: 'dadu-jinkouhe',
+        township: 'yonghe',
+        place: '滨河路段',
+        description: '河岸堆放建筑垃圾约20立方米',
+        category: '河岸',
+        urgency: 'normal',
+      },
       formMessage!.messageId,
     );
     expect(done.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
     expect(text(done.card)).toContain(NUMBER);
     expect(text(done.card)).toContain('登记');
     expect(text(done.card)).toContain('"t":"assign"');
-    expect(await issue()).toMatchObject({ state: 'reported', version: 1, townshipId: 'yonghe', chiefId: 'li-hezhang', source: { kind: 'office' }, number: NUMBER });
+    expect(await issue()).toMatchObject({
+      state: 'reported',
+      version: 1,
+      townshipId: 'yonghe',
+      chiefId: 'li-hezhang',
+      source: { kind: 'office' },
+      number: NUMBER,
+    });
     expect(cardIn((m) => m.chatId === 'oc_example_hezhangban')).toBeDefined();
     expect(cardIn((m) => m.chatId === 'oc_example_dadu')).toBeDefined();
   });
 
   it('lets only the office assign, with the form’s unit, deadline and requirement', async () => {
-    expect((await tap('wu', await form('assign'))).toast).toEqual({ type: 'error', content: '只有区河长制办公室可以进行此操作。' });
+    expect((await tap('wu', await form('assign'))).toast).toEqual({
+      type: 'error',
+      content: '只有区河长制办公室可以进行此操作。',
+    });
     const opened = await tap('qian', await form('assign'));
     expect(text(opened.form)).toContain('交办问题');
     expect(text(opened.form)).toContain('"value":"yonghe"');
     const noUnit = await tap('qian', await act('assign'), { date: '2026-12-04 +0800', text: '清运建筑垃圾' });
     expect(noUnit.toast).toEqual({ type: 'error', content: '请选择承办单位' });
-    const past = await tap('qian', await act('assign'), { unit: 'yonghe', date: '2026-11-20 +0800', text: '清运建筑垃圾' });
+    const past = await tap('qian', await act('assign'), {
+      unit: 'yonghe',
+      date: '2026-11-20 +0800',
+      text: '清运建筑垃圾',
+    });
     expect(past.toast).toEqual({ type: 'error', content: '整改期限须晚于现在。' });
     expect((await issue()).state).toBe('reported');
 
-    const assigned = await tap('qian', await act('assign'), { unit: 'yonghe', department: 'natural-resources-bureau', date: '2026-12-04 +0800', text: '7日内清运，恢复岸坡' });
+    const assigned = await tap('qian', await act('assign'), {
+      unit: 'yonghe',
+      department: 'natural-resources-bureau',
+      date: '2026-12-04 +0800',
+      text: '7日内清运，恢复岸坡',
+    });
     expect(assigned.toast?.content).toBe('已交办');
     expect(text(assigned.card)).toContain('**承办单位**：永和镇');
     expect(text(assigned.card)).toContain('**督办单位**：区水务局、区自然资源局');
     expect(text(assigned.card)).toContain('**整改期限**：12月4日（剩10天）');
-    expect(await issue()).toMatchObject({ state: 'assigned', version: 2, assigneeUnit: 'yonghe', supervisorUnits: ['water-bureau', 'natural-resources-bureau'] });
+    expect(await issue()).toMatchObject({
+      state: 'assigned',
+      version: 2,
+      assigneeUnit: 'yonghe',
+      supervisorUnits: ['water-bureau', 'natural-resources-bureau'],
+    });
     // 永和镇 has no chat: its member gets the card directly; the liaison unit's chat gets a copy.
     expect(cardIn((m) => m.receiveId === openId('wu'))).toBeDefined();
     expect(cardIn((m) => m.chatId === 'oc_example_shuiwu')).toBeDefined();
@@ -83,7 +122,16 @@ describe('a problem from 登记 to 已销号', () => {
     clock.advance(1_000);
     const both = await Promise.all(
       ['wu', 'wu'].map((who) =>
-        t.post(cardAction({ operatorOpenId: openId(who), value, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), { path: '/webhook/card', clock }),
+        t.post(
+          cardAction({
+            operatorOpenId: openId(who),
+            value,
+            messageId: 'om_card',
+            chatId: 'oc_x',
+            verificationToken: TEST_APP.verificationToken,
+          }),
+          { path: '/webhook/card', clock },
+        ),
       ),
     );
     await t.settle();
@@ -104,10 +152,19 @@ describe('a problem from 登记 to 已销号', () => {
 
   it('records progress replied in the card’s thread, text and photos, and refuses the uninvolved', async () => {
     const daduCard = cardIn((m) => m.chatId === 'oc_example_dadu')!;
-    const [ack] = await say('sun', { chatId: 'oc_example_dadu', text: '已现场查看，正在清运', rootId: daduCard.messageId });
+    const [ack] = await say('sun', {
+      chatId: 'oc_example_dadu',
+      text: '已现场查看，正在清运',
+      rootId: daduCard.messageId,
+    });
     expect(ack?.content).toEqual({ text: `已记为${NUMBER}问题的进展。` });
     const wuCard = cardIn((m) => m.receiveId === openId('wu'))!;
-    const [photoAck] = await say('wu', { chatId: wuCard.chatId ?? 'oc_p2p_wu', messageType: 'image', content: { image_key: 'img_v3_bank_after' }, rootId: wuCard.messageId });
+    const [photoAck] = await say('wu', {
+      chatId: wuCard.chatId ?? 'oc_p2p_wu',
+      messageType: 'image',
+      content: { image_key: 'img_v3_bank_after' },
+      rootId: wuCard.messageId,
+    });
     expect(photoAck?.content).toEqual({ text: `已将照片记入${NUMBER}问题的进展。` });
     const [refusal] = await say('chen', { chatId: 'oc_example_dadu', text: '我也看到了', rootId: daduCard.messageId });
     expect(refusal?.content).toEqual({ text: '您不是该问题的承办或督办单位，进展未记录。' });
@@ -127,14 +184,33 @@ describe('a problem from 登记 to 已销号', () => {
   });
 
   it('verification: the assignee cannot pass its own fix; the liaison unit returns it, then passes it', async () => {
-    expect((await tap('wu', await act('requestClose'), { text: ' ' })).toast).toEqual({ type: 'error', content: '请说明整改情况并附佐证' });
-    expect((await tap('wu', await act('requestClose'), { text: '已全部清运，照片见话题' })).toast?.content).toBe('已申请销号，等待核查');
-    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes(`永和镇已申请${NUMBER}问题销号，请核查`))).toBe(true);
-    expect((await tap('wu', await act('verifyPass'))).toast).toEqual({ type: 'error', content: '只有区河长制办公室或联络员单位可以核查销号。' });
+    expect((await tap('wu', await act('requestClose'), { text: ' ' })).toast).toEqual({
+      type: 'error',
+      content: '请说明整改情况并附佐证',
+    });
+    expect((await tap('wu', await act('requestClose'), { text: '已全部清运，照片见话题' })).toast?.content).toBe(
+      '已申请销号，等待核查',
+    );
+    expect(
+      t.fake
+        .messages()
+        .some(
+          (m) =>
+            m.chatId === 'oc_example_hezhangban' && text(m.content).includes(`永和镇已申请${NUMBER}问题销号，请核查`),
+        ),
+    ).toBe(true);
+    expect((await tap('wu', await act('verifyPass'))).toast).toEqual({
+      type: 'error',
+      content: '只有区河长制办公室或联络员单位可以核查销号。',
+    });
 
     expect((await tap('sun', await act('verifyFail'), { text: '岸坡尚未恢复' })).toast?.content).toBe('已退回整改');
     expect((await issue()).state).toBe('rectifying');
-    expect(t.fake.messages().some((m) => m.receiveId === openId('wu') && text(m.content).includes('核查未通过，已退回整改：岸坡尚未恢复'))).toBe(true);
+    expect(
+      t.fake
+        .messages()
+        .some((m) => m.receiveId === openId('wu') && text(m.content).includes('核查未通过，已退回整改：岸坡尚未恢复')),
+    ).toBe(true);
 
     await tap('wu', await act('requestClose'), { text: '岸坡已恢复' });
     const before = t.fake.messages().length;
@@ -145,8 +221,13 @@ describe('a problem from 登记 to 已销号', () => {
     expect(await issue()).toMatchObject({ state: 'closed', closedOnTime: true });
 
     // 报告河湖长 (李某某) and whoever raised it (钱某某), copied to the River Chief Office.
-    const reports = t.fake.messages().slice(before).filter((m) => text(m.content).includes('问题销号报告'));
-    expect(reports.map((m) => m.receiveId).sort()).toEqual([openId('li'), openId('qian'), 'oc_example_hezhangban'].sort());
+    const reports = t.fake
+      .messages()
+      .slice(before)
+      .filter((m) => text(m.content).includes('问题销号报告'));
+    expect(reports.map((m) => m.receiveId).sort()).toEqual(
+      [openId('li'), openId('qian'), 'oc_example_hezhangban'].sort(),
+    );
     const report = text(reports[0]?.content);
     expect(report).toContain('经孙某某核查销号（按期完成）');
     expect(report).toContain('钱某某交办');
@@ -154,7 +235,10 @@ describe('a problem from 登记 to 已销号', () => {
   });
 
   it('keeps the whole history: who, when, from, to, note', async () => {
-    const history = await t.bot.models.issueHistory.find({ issueKey: (await issue()).key }).sort({ at: 1 }).lean();
+    const history = await t.bot.models.issueHistory
+      .find({ issueKey: (await issue()).key })
+      .sort({ at: 1 })
+      .lean();
     expect(history.map((h) => `${h.action}:${h.from}→${h.to}:${h.by}`)).toEqual([
       'reported:reported→reported:qian-hezhangban',
       'assign:reported→assigned:qian-hezhangban',

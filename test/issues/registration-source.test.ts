@@ -22,11 +22,18 @@ beforeAll(async () => {
 
 async function register(who: string, water: string, description: string): Promise<string> {
   const [form] = await say(who, { text: '/登记' });
-  const answer = await tap(who, { a: 'issue.create' }, { water, place: '', description, category: '河岸', urgency: 'normal' }, form!.messageId);
+  const answer = await tap(
+    who,
+    { a: 'issue.create' },
+    { water, place: '', description, category: '河岸', urgency: 'normal' },
+    form!.messageId,
+  );
   expect(answer.toast?.type).toBe('success');
   const stored = await t.bot.models.issues.findOne({ description }).lean();
   // The card as it went to the River Chief Office.
-  const copy = t.fake.messages().find((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes(description));
+  const copy = t.fake
+    .messages()
+    .find((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes(description));
   expect(text(copy?.content)).toContain(`**来源**：`);
   return `${stored?.source.kind} ${/\*\*来源\*\*：([^（]+)/.exec(text(copy?.content))?.[1]}`;
 }

@@ -36,7 +36,11 @@ async function assignedIssue(description: string, deadline: string, urgency: 'no
     reportedBy: 'qian-hezhangban',
   });
   await t.settle();
-  const reply = await tap('qian', { a: 'issue.act', id: issue.id, v: 1, t: 'assign' }, { unit: 'yonghe', date: `${deadline} +0800`, text: '按期清理' });
+  const reply = await tap(
+    'qian',
+    { a: 'issue.act', id: issue.id, v: 1, t: 'assign' },
+    { unit: 'yonghe', date: `${deadline} +0800`, text: '按期清理' },
+  );
   expect(reply.toast?.content).toBe('已交办');
   return issue.id;
 }
@@ -48,19 +52,35 @@ async function sweepAt(iso: string) {
   return outcome;
 }
 
-const toWu = (needle: string) => t.fake.messages().filter((m) => m.receiveId === openId('wu') && text(m.content).includes(needle));
+const toWu = (needle: string) =>
+  t.fake.messages().filter((m) => m.receiveId === openId('wu') && text(m.content).includes(needle));
 
 describe('督办: the supervision ladder', () => {
   let id = '';
 
   it('reminds the assignee unit 3 days and 1 day before the deadline, once each', async () => {
     id = await assignedIssue('河面漂浮物', '2026-12-04', 'urgent');
-    expect(await sweepAt('2026-11-30T09:05:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0, unassigned: 0 });
-    expect(await sweepAt('2026-12-01T09:05:00+08:00')).toEqual({ reminders: 1, overdue: 0, escalations: 0, unassigned: 0 });
+    expect(await sweepAt('2026-11-30T09:05:00+08:00')).toEqual({
+      reminders: 0,
+      overdue: 0,
+      escalations: 0,
+      unassigned: 0,
+    });
+    expect(await sweepAt('2026-12-01T09:05:00+08:00')).toEqual({
+      reminders: 1,
+      overdue: 0,
+      escalations: 0,
+      unassigned: 0,
+    });
     expect(toWu('督办提醒')).toHaveLength(1);
     expect(text(toWu('督办提醒')[0]?.content)).toContain('将于 12月4日 到期（剩3天）');
     // Run twice, act once: the job again, and a second instance that never saw the first run.
-    expect(await sweepAt('2026-12-01T09:15:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0, unassigned: 0 });
+    expect(await sweepAt('2026-12-01T09:15:00+08:00')).toEqual({
+      reminders: 0,
+      overdue: 0,
+      escalations: 0,
+      unassigned: 0,
+    });
     await t.bot.models.issues.updateOne({ key: id }, { $set: { nextSupervisionAt: clock.now() } });
     await sweepAt('2026-12-01T09:25:00+08:00');
     expect(toWu('督办提醒')).toHaveLength(1);
@@ -76,42 +96,76 @@ describe('督办: the supervision ladder', () => {
     // 吴某某 is both 永和镇's contact and its township chief of 大渡河: one notice, not two.
     expect(notice).toHaveLength(1);
     expect(text(notice[0]?.content)).toContain('已逾期3天');
-    const card = t.fake.messages().find((m) => m.receiveId === openId('wu') && text(m.content).includes('"a":"issue.form"'));
+    const card = t.fake
+      .messages()
+      .find((m) => m.receiveId === openId('wu') && text(m.content).includes('"a":"issue.form"'));
     expect(card?.urgentTo).toEqual([openId('wu')]);
   });
 
   it('asks the office to confirm a 提示; only office staff may, and the first answer counts', async () => {
     expect((await sweepAt('2026-12-08T09:05:00+08:00')).escalations).toBe(1);
-    const escalation = t.fake.messages().find((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('逾期问题：建议提示'));
+    const escalation = t.fake
+      .messages()
+      .find((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('逾期问题：建议提示'));
     expect(text(escalation?.content)).toContain('已逾期 4 天');
     const notice = await t.bot.models.supervisionNotices.findOne({ issueKey: id }).lean();
     expect(notice).toMatchObject({ unitId: 'yonghe', suggest: 'prompt', status: 'suggested' });
 
-    expect((await tap('wu', { a: 'notice.decide', id: notice!.key, k: 'dismiss' })).toast).toEqual({ type: 'error', content: '只有区河长制办公室可以确认提示或通报。' });
+    expect((await tap('wu', { a: 'notice.decide', id: notice!.key, k: 'dismiss' })).toast).toEqual({
+      type: 'error',
+      content: '只有区河长制办公室可以确认提示或通报。',
+    });
     const value = { a: 'notice.decide', id: notice!.key, k: 'prompt' };
     clock.advance(1_000);
     const both = await Promise.all(
       ['qian', 'qian'].map(() =>
-        t.post(cardAction({ operatorOpenId: openId('qian'), value, messageId: 'om_card', chatId: 'oc_x', verificationToken: TEST_APP.verificationToken }), { path: '/webhook/card', clock }),
+        t.post(
+          cardAction({
+            operatorOpenId: openId('qian'),
+            value,
+            messageId: 'om_card',
+            chatId: 'oc_x',
+            verificationToken: TEST_APP.verificationToken,
+          }),
+          { path: '/webhook/card', clock },
+        ),
       ),
     );
     await t.settle();
-    expect(both.map((r) => (r.json as Reply).toast?.content).sort()).toEqual(['已确认，计入年度考核', '该建议已被处理，卡片已刷新。']);
-    expect(await t.bot.models.supervisionNotices.findOne({ key: notice!.key }).lean()).toMatchObject({ status: 'confirmed', suggest: 'prompt', decidedBy: 'qian-hezhangban' });
+    expect(both.map((r) => (r.json as Reply).toast?.content).sort()).toEqual([
+      '已确认，计入年度考核',
+      '该建议已被处理，卡片已刷新。',
+    ]);
+    expect(await t.bot.models.supervisionNotices.findOne({ key: notice!.key }).lean()).toMatchObject({
+      status: 'confirmed',
+      suggest: 'prompt',
+      decidedBy: 'qian-hezhangban',
+    });
     // The unit gets the 提示 itself, recorded once for the assessment.
     expect(toWu('河湖长制提示 · 永和镇')).toHaveLength(1);
-    expect(await t.bot.models.sanctions.find({ unitId: 'yonghe' }).lean()).toMatchObject([{ kind: 'prompt', issueIds: [id], issuedBy: 'qian-hezhangban', noticeKey: notice!.key }]);
+    expect(await t.bot.models.sanctions.find({ unitId: 'yonghe' }).lean()).toMatchObject([
+      { kind: 'prompt', issueIds: [id], issuedBy: 'qian-hezhangban', noticeKey: notice!.key },
+    ]);
     expect(text(t.fake.message(escalation!.messageId)?.updates.at(-1))).toContain('予以**提示**，计入年度考核');
   });
 
   it('suggests a 通报 later, and stops once the problem is waiting for verification', async () => {
     expect((await sweepAt('2026-12-15T09:05:00+08:00')).escalations).toBe(1);
-    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('逾期问题：建议通报'))).toBe(true);
+    expect(
+      t.fake
+        .messages()
+        .some((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('逾期问题：建议通报')),
+    ).toBe(true);
     const issue = (await t.bot.models.issues.findOne({ key: id }).lean())!;
     await tap('wu', { a: 'issue.act', id, v: issue.version, t: 'accept' });
     await tap('wu', { a: 'issue.act', id, v: issue.version + 1, t: 'requestClose' }, { text: '已清理' });
     expect((await t.bot.models.issues.findOne({ key: id }).lean())?.nextSupervisionAt).toBeNull();
-    expect(await sweepAt('2026-12-22T09:05:00+08:00')).toEqual({ reminders: 0, overdue: 0, escalations: 0, unassigned: 0 });
+    expect(await sweepAt('2026-12-22T09:05:00+08:00')).toEqual({
+      reminders: 0,
+      overdue: 0,
+      escalations: 0,
+      unassigned: 0,
+    });
   });
 });
 
@@ -121,7 +175,9 @@ describe('延期 and 责任退回 (numbered in 2027: the sequence starts again e
     const late = await assignedIssue('河岸垮塌', '2027-01-25');
     clock.set('2027-01-07T10:30:00+08:00');
     const lateV = (await t.bot.models.issues.findOne({ key: late }).lean())!.version;
-    expect((await tap('wu', { a: 'issue.act', id: late, v: lateV, t: 'returnResponsibility' }, { text: '不归我们' })).toast).toEqual({
+    expect(
+      (await tap('wu', { a: 'issue.act', id: late, v: lateV, t: 'returnResponsibility' }, { text: '不归我们' })).toast,
+    ).toEqual({
       type: 'error',
       content: '已超过交办后 24 小时的责任退回时限，请联系区河长制办公室。',
     });
@@ -131,13 +187,33 @@ describe('延期 and 责任退回 (numbered in 2027: the sequence starts again e
     const v = (await t.bot.models.issues.findOne({ key: id }).lean())!.version;
     const back = await tap('wu', { a: 'issue.act', id, v, t: 'returnResponsibility' }, { text: '该段属共安彝族乡' });
     expect(back.toast?.content).toBe('已退回区河长制办公室');
-    expect(await t.bot.models.issues.findOne({ key: id }).lean()).toMatchObject({ state: 'reported', assigneeUnit: null, deadline: null });
-    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('（该段属共安彝族乡），请重新交办'))).toBe(true);
+    expect(await t.bot.models.issues.findOne({ key: id }).lean()).toMatchObject({
+      state: 'reported',
+      assigneeUnit: null,
+      deadline: null,
+    });
+    expect(
+      t.fake
+        .messages()
+        .some(
+          (m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('（该段属共安彝族乡），请重新交办'),
+        ),
+    ).toBe(true);
     // Each copy tells its own people the truth and offers only their buttons (issue 15): the township
     // that handed it back sees 已退回 and nothing to do; the office's copy offers 交办 again.
     const card = (m: { content: unknown; updates: unknown[] } | undefined) => text(m?.updates.at(-1) ?? m?.content);
     const copyIn = (where: (m: { chatId?: string; receiveId?: string }) => boolean) =>
-      card(t.fake.messages().find((m) => where(m) && m.msgType === 'interactive' && text(m.content).includes('涉水违建') && text(m.content).includes('"tag":"collapsible_panel"')));
+      card(
+        t.fake
+          .messages()
+          .find(
+            (m) =>
+              where(m) &&
+              m.msgType === 'interactive' &&
+              text(m.content).includes('涉水违建') &&
+              text(m.content).includes('"tag":"collapsible_panel"'),
+          ),
+      );
     expect(text(back.card)).toContain('"content":"已退回"');
     expect(text(back.card)).toContain('永和镇已于1月7日责任退回，由区河长制办公室重新交办，无需再办理。');
     expect(text(back.card)).not.toContain('"a":"issue.');
@@ -149,7 +225,15 @@ describe('延期 and 责任退回 (numbered in 2027: the sequence starts again e
 
     // Assigned to 共安彝族乡: its copy offers 接收 and 责任退回; 永和镇's still says 已退回; the office's offers no 交办.
     const v2 = (await t.bot.models.issues.findOne({ key: id }).lean())!.version;
-    expect((await tap('qian', { a: 'issue.act', id, v: v2, t: 'assign' }, { unit: 'gongan', date: '2027-01-25 +0800', text: '按期清理' })).toast?.content).toBe('已交办');
+    expect(
+      (
+        await tap(
+          'qian',
+          { a: 'issue.act', id, v: v2, t: 'assign' },
+          { unit: 'gongan', date: '2027-01-25 +0800', text: '按期清理' },
+        )
+      ).toast?.content,
+    ).toBe('已交办');
     const fengCopy = copyIn((m) => m.receiveId === openId('feng'));
     expect(fengCopy).toContain('"t":"accept"');
     expect(fengCopy).toContain('"t":"returnResponsibility"');
@@ -167,7 +251,10 @@ describe('延期 and 责任退回 (numbered in 2027: the sequence starts again e
     const id = await assignedIssue('河长公示牌破损', '2027-01-18');
     const v = (await t.bot.models.issues.findOne({ key: id }).lean())!.version;
     await tap('wu', { a: 'issue.act', id, v, t: 'requestExtension' }, { date: '2027-01-29 +0800', text: '材料未到' });
-    expect((await tap('qian', { a: 'issue.act', id, v: v + 1, t: 'rejectExtension' }, {})).toast).toEqual({ type: 'error', content: '请说明不同意延期的理由' });
+    expect((await tap('qian', { a: 'issue.act', id, v: v + 1, t: 'rejectExtension' }, {})).toast).toEqual({
+      type: 'error',
+      content: '请说明不同意延期的理由',
+    });
     await tap('qian', { a: 'issue.act', id, v: v + 1, t: 'rejectExtension' }, { text: '公示牌可先临时修复' });
     expect(toWu('不同意金口河〔2027〕第0003号问题延期：公示牌可先临时修复')).toHaveLength(1);
     expect((await t.bot.models.issues.findOne({ key: id }).lean())?.pendingExtension).toBeNull();
@@ -177,11 +264,26 @@ describe('延期 and 责任退回 (numbered in 2027: the sequence starts again e
     clock.set('2027-01-11T10:00:00+08:00');
     const id = await assignedIssue('排污口疑似偷排', '2027-01-20');
     const v = (await t.bot.models.issues.findOne({ key: id }).lean())!.version;
-    expect((await tap('qian', { a: 'issue.form', id, v, t: 'requestExtension' })).toast).toEqual({ type: 'error', content: '只有承办单位可以进行此操作。' });
-    const asked = await tap('wu', { a: 'issue.act', id, v, t: 'requestExtension' }, { date: '2027-01-29 +0800', text: '需协调环保部门检测' });
+    expect((await tap('qian', { a: 'issue.form', id, v, t: 'requestExtension' })).toast).toEqual({
+      type: 'error',
+      content: '只有承办单位可以进行此操作。',
+    });
+    const asked = await tap(
+      'wu',
+      { a: 'issue.act', id, v, t: 'requestExtension' },
+      { date: '2027-01-29 +0800', text: '需协调环保部门检测' },
+    );
     expect(asked.toast?.content).toBe('延期申请已提交');
     expect(text(asked.card)).toContain('申请延期至 1月29日');
-    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('申请将金口河〔2027〕第0004号问题的整改期限延至1月29日'))).toBe(true);
+    expect(
+      t.fake
+        .messages()
+        .some(
+          (m) =>
+            m.chatId === 'oc_example_hezhangban' &&
+            text(m.content).includes('申请将金口河〔2027〕第0004号问题的整改期限延至1月29日'),
+        ),
+    ).toBe(true);
     const approved = await tap('qian', { a: 'issue.act', id, v: v + 1, t: 'approveExtension' });
     expect(text(approved.card)).toContain('**整改期限**：1月29日');
     expect(toWu('新的整改期限为1月29日')).toHaveLength(1);
@@ -212,7 +314,14 @@ describe('分办: problems nobody has assigned yet', () => {
     await t.settle();
     // Other problems may be waiting too; follow this one.
     const lists = () =>
-      t.fake.messages().filter((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes('尚未交办') && text(m.content).includes('铜河村段'));
+      t.fake
+        .messages()
+        .filter(
+          (m) =>
+            m.chatId === 'oc_example_hezhangban' &&
+            text(m.content).includes('尚未交办') &&
+            text(m.content).includes('铜河村段'),
+        );
     // Registered today: not yet late. Tomorrow before the reminder hour: not yet.
     await sweepAt('2027-02-01T16:00:00+08:00');
     await sweepAt('2027-02-02T08:30:00+08:00');
@@ -222,7 +331,11 @@ describe('分办: problems nobody has assigned yet', () => {
     expect(lists()).toHaveLength(1);
     expect(text(lists()[0]?.content)).toContain('野牛河：野牛河铜河村段垃圾堆放（2月1日登记）');
 
-    await tap('qian', { a: 'issue.act', id: issue.id, v: 1, t: 'assign' }, { unit: 'jinhe', date: '2027-02-20 +0800', text: '清理' });
+    await tap(
+      'qian',
+      { a: 'issue.act', id: issue.id, v: 1, t: 'assign' },
+      { unit: 'jinhe', date: '2027-02-20 +0800', text: '清理' },
+    );
     expect((await sweepAt('2027-02-03T09:05:00+08:00')).unassigned).toBe(0);
     expect(lists()).toHaveLength(1);
   });

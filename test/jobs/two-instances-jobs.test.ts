@@ -4,7 +4,7 @@ import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
 import { JOB_DEFINITIONS, type JobBodies } from '../../src/jobs/definitions.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
+import { startTestBot, TEST_APP, type TestBot } from '../helpers/bot.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -22,7 +22,10 @@ beforeAll(async () => {
   db = await openTestDatabase();
   fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
   // Started at the same moment, so both schedule every job at once.
-  [a, b] = await Promise.all([startTestBot({ mongoUri: db.uri, fake, name: 'a' }), startTestBot({ mongoUri: db.uri, fake, name: 'b' })]);
+  [a, b] = await Promise.all([
+    startTestBot({ mongoUri: db.uri, fake, name: 'a' }),
+    startTestBot({ mongoUri: db.uri, fake, name: 'b' }),
+  ]);
 });
 afterAll(async () => {
   await a?.close();
@@ -33,9 +36,16 @@ afterAll(async () => {
 
 describe('scheduled jobs across two instances', () => {
   it('keeps one job document per job', async () => {
-    const docs = await db.connection.collection('agenda_jobs').find({}, { projection: { name: 1 } }).toArray();
+    const docs = await db.connection
+      .collection('agenda_jobs')
+      .find({}, { projection: { name: 1 } })
+      .toArray();
     const names = docs.map((d) => String(d.name)).sort();
-    expect(names).toEqual(JOB_DEFINITIONS.filter((d) => d.every).map((d) => d.name).sort());
+    expect(names).toEqual(
+      JOB_DEFINITIONS.filter((d) => d.every)
+        .map((d) => d.name)
+        .sort(),
+    );
   });
 
   it('keeps one job document per job however often two schedulers start at the same moment', async () => {
@@ -44,10 +54,19 @@ describe('scheduled jobs across two instances', () => {
     try {
       for (let round = 0; round < 5; round++) {
         await db.connection.collection('agenda_jobs').drop();
-        const schedulers = [db.connection, other].map((c, i) => new Scheduler(c.db!, idle, silentLogger(), { timezone: 'Asia/Shanghai', processEvery: '1 hour', name: `s${i}` }));
+        const schedulers = [db.connection, other].map(
+          (c, i) =>
+            new Scheduler(c.db!, idle, silentLogger(), {
+              timezone: 'Asia/Shanghai',
+              processEvery: '1 hour',
+              name: `s${i}`,
+            }),
+        );
         await Promise.all(schedulers.map((s) => s.start()));
         await Promise.all(schedulers.map((s) => s.stop()));
-        expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(JOB_DEFINITIONS.filter((d) => d.every).length);
+        expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(
+          JOB_DEFINITIONS.filter((d) => d.every).length,
+        );
       }
     } finally {
       await other.close();
@@ -57,7 +76,9 @@ describe('scheduled jobs across two instances', () => {
   it('keeps one job document when a third instance starts beside them', async () => {
     const c = await startTestBot({ mongoUri: db.uri, fake, name: 'c' });
     await c.close();
-    expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(JOB_DEFINITIONS.filter((d) => d.every).length);
+    expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(
+      JOB_DEFINITIONS.filter((d) => d.every).length,
+    );
   });
 
   it('runs each job once per due time when both instances run it at once', async () => {
@@ -65,7 +86,10 @@ describe('scheduled jobs across two instances', () => {
     for (let round = 0; round < 10; round++) {
       const occurrence = new Date(Date.UTC(2026, 0, 5, 1, round * 10));
       for (const job of once) {
-        const ran = await Promise.all([a.bot.scheduler.runDue(job.name, occurrence, occurrence), b.bot.scheduler.runDue(job.name, occurrence, occurrence)]);
+        const ran = await Promise.all([
+          a.bot.scheduler.runDue(job.name, occurrence, occurrence),
+          b.bot.scheduler.runDue(job.name, occurrence, occurrence),
+        ]);
         expect(ran.filter(Boolean)).toHaveLength(1);
       }
     }

@@ -3,7 +3,7 @@
  * fake Feishu in this process, a data directory of its own. What an operator does (kill -9,
  * org:import beside the bot, Ctrl-C) and what the office then sees.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,17 @@ afterAll(async () => {
     await stopProcessesServing([`--state-dir=${join(db, 'ferretdb', 'state')}`], silentLogger());
     const record = await readBackendRecord(db).catch(() => undefined);
     if (record?.postgresDir) {
-      await run('runuser', ['-u', 'postgres', '--', '/usr/lib/postgresql/15/bin/pg_ctl', '-D', join(record.postgresDir, 'data'), '-m', 'immediate', 'stop']);
+      await run('runuser', [
+        '-u',
+        'postgres',
+        '--',
+        '/usr/lib/postgresql/15/bin/pg_ctl',
+        '-D',
+        join(record.postgresDir, 'data'),
+        '-m',
+        'immediate',
+        'stop',
+      ]);
       if (!record.postgresDir.startsWith(dir)) await rm(record.postgresDir, { recursive: true, force: true });
     }
     await rm(dir, { recursive: true, force: true });
@@ -77,7 +87,11 @@ interface BotProcess {
 
 /** `tsx src/main.ts` in a process group of its own, as a terminal runs `npm start`. */
 function spawnBot(dataDir: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(TSX, ['src/main.ts'], { env: botEnv(dataDir), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, ['src/main.ts'], {
+    env: botEnv(dataDir),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -106,7 +120,15 @@ async function startBot(dataDir: string): Promise<BotProcess> {
 /** Posts a direct message from `from`; resolves to the message id the bot's answer replies to. */
 async function say(bot: BotProcess, text: string, from = OFFICE): Promise<string> {
   const messageId = `om_${randomBytes(16).toString('hex')}`;
-  const event = messageReceived({ text, messageId, senderOpenId: from, chatId: `oc_p2p_${from}`, chatType: 'p2p', token: TEST_APP.verificationToken, appId: TEST_APP.appId });
+  const event = messageReceived({
+    text,
+    messageId,
+    senderOpenId: from,
+    chatId: `oc_p2p_${from}`,
+    chatType: 'p2p',
+    token: TEST_APP.verificationToken,
+    appId: TEST_APP.appId,
+  });
   const response = await postSigned(`${bot.url}/webhook/event`, event, { encryptKey: TEST_APP.encryptKey });
   expect(response.status).toBe(200);
   return messageId;
@@ -133,7 +155,11 @@ function orgImport(dataDir: string): Promise<{ code: number | null; output: stri
   return run(TSX, ['scripts/org-import.ts', 'examples/jinkouhe.yaml'], env);
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; output: string }> {
+function run(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -153,7 +179,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 describe('the embedded store never changes under the bot', () => {
-  it('org:import beside the running bot reaches its store; after kill -9 the restarted bot has every record', { timeout: 60_000 }, async () => {
+  it('org:import beside the running bot reaches its store; after kill -9 the restarted bot has every record', {
+    timeout: 60_000,
+  }, async () => {
     const dataDir = await newDataDir();
     const first = await startBot(dataDir);
 
@@ -184,14 +212,22 @@ describe('the embedded store never changes under the bot', () => {
     expect(await restarted.exited).toBe(0);
   });
 
-  it('refuses to start when the recorded backend cannot be opened, saying why, instead of an empty store', { timeout: 60_000 }, async () => {
+  it('refuses to start when the recorded backend cannot be opened, saying why, instead of an empty store', {
+    timeout: 60_000,
+  }, async () => {
     const dataDir = await newDataDir();
     const db = join(dataDir, 'db');
     await mkdir(db, { recursive: true });
     const missing = join(dataDir, 'moved-away-cluster');
     await writeFile(
       join(db, 'backend.json'),
-      JSON.stringify({ version: 1, backend: 'postgres', storeId: randomBytes(8).toString('hex'), createdAt: new Date().toISOString(), postgresDir: missing }),
+      JSON.stringify({
+        version: 1,
+        backend: 'postgres',
+        storeId: randomBytes(8).toString('hex'),
+        createdAt: new Date().toISOString(),
+        postgresDir: missing,
+      }),
     );
     const bot = spawnBot(dataDir);
     expect(await bot.exited).toBe(1);
@@ -199,7 +235,10 @@ describe('the embedded store never changes under the bot', () => {
     expect(bot.output()).toContain(`数据目录登记的 PostgreSQL 数据库目录 ${missing} 不存在`);
     expect(bot.output()).toContain('will not start on another, empty store');
     // Nothing else was created in its place.
-    expect(JSON.parse(await readFile(join(db, 'backend.json'), 'utf8'))).toMatchObject({ backend: 'postgres', postgresDir: missing });
+    expect(JSON.parse(await readFile(join(db, 'backend.json'), 'utf8'))).toMatchObject({
+      backend: 'postgres',
+      postgresDir: missing,
+    });
     await expect(readFile(join(db, 'owner.json'))).rejects.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageReceived } from '../../src/feishu/fake/event-builders.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
-import { TEST_APP, startTestBot } from '../helpers/bot.js';
+import { startTestBot, TEST_APP } from '../helpers/bot.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 let db: TestDatabase;
@@ -20,7 +20,13 @@ describe('graceful shutdown', () => {
   it('finishes events in flight and sends their replies before it stops', async () => {
     const t = await startTestBot({ mongoUri: db.uri, fake });
     const events = Array.from({ length: 4 }, (_, i) =>
-      messageReceived({ text: '/帮助', senderOpenId: `ou_bye_${i}`, chatId: `oc_bye_${i}`, chatType: 'p2p', token: TEST_APP.verificationToken }),
+      messageReceived({
+        text: '/帮助',
+        senderOpenId: `ou_bye_${i}`,
+        chatId: `oc_bye_${i}`,
+        chatType: 'p2p',
+        token: TEST_APP.verificationToken,
+      }),
     );
     for (const event of events) expect((await t.post(event)).status).toBe(200);
     await t.bot.stop();

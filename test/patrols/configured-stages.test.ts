@@ -22,6 +22,10 @@ describe('configured reminder stages', () => {
     clock.set('2026-11-27T10:00:00+08:00');
     expect((await t.bot.patrols.sweep(clock.now())).reminders).toBe(8);
     await t.settle();
-    expect(t.fake.messages().every((m) => JSON.stringify(m.content).includes('剩4天') || !JSON.stringify(m.content).includes('巡河提醒'))).toBe(true);
+    expect(
+      t.fake
+        .messages()
+        .every((m) => JSON.stringify(m.content).includes('剩4天') || !JSON.stringify(m.content).includes('巡河提醒')),
+    ).toBe(true);
   });
 });

@@ -20,23 +20,43 @@ beforeAll(async () => {
 async function tap(who: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) {
   const before = t.fake.messages().length;
   const res = await t.post(
-    cardAction({ operatorOpenId: exampleOpenId(who), value, formValue, messageId: 'om_card', chatId: 'oc_example_dadu', verificationToken: TEST_APP.verificationToken }),
+    cardAction({
+      operatorOpenId: exampleOpenId(who),
+      value,
+      formValue,
+      messageId: 'om_card',
+      chatId: 'oc_example_dadu',
+      verificationToken: TEST_APP.verificationToken,
+    }),
     { path: '/webhook/card', clock },
   );
   await t.settle();
-  return readAnswer(res.json, t.fake.messages().slice(before).filter((m) => m.receiveId === exampleOpenId(who)));
+  return readAnswer(
+    res.json,
+    t.fake
+      .messages()
+      .slice(before)
+      .filter((m) => m.receiveId === exampleOpenId(who)),
+  );
 }
 
 describe('correcting and withdrawing a patrol', () => {
   let patrolId = '';
 
   it('records, then lets the recorder correct it with the form filled in', async () => {
-    const done = await tap('sun', { a: 'patrol.submit', ...duty }, { date: '2026-11-23 +0800', observations: '河面整洁', problems: '' });
+    const done = await tap(
+      'sun',
+      { a: 'patrol.submit', ...duty },
+      { date: '2026-11-23 +0800', observations: '河面整洁', problems: '' },
+    );
     expect(done.toast?.content).toBe('巡河已记录');
     const recorded = (await t.bot.models.patrols.findOne().lean())!;
     patrolId = recorded.key;
     // The duty and the periods are kept on the patrol, for counting on the database.
-    expect(recorded).toMatchObject({ role: 'riverChief', periods: { month: '2026-11', quarter: '2026-Q4', year: '2026' } });
+    expect(recorded).toMatchObject({
+      role: 'riverChief',
+      periods: { month: '2026-11', quarter: '2026-Q4', year: '2026' },
+    });
     expect(text(done.card)).toContain(`"a":"patrol.edit","d":"${duty.d}","p":"2026-11","id":"${patrolId}","v":1`);
 
     const form = await tap('sun', { a: 'patrol.edit', ...duty, id: patrolId, v: 1 });
@@ -44,11 +64,21 @@ describe('correcting and withdrawing a patrol', () => {
     expect(text(form.form)).toContain('"default_value":"河面整洁"');
     expect(text(form.form)).toContain('"initial_date":"2026-11-23"');
 
-    const corrected = await tap('sun', { a: 'patrol.correct', ...duty, id: patrolId, v: 1 }, { date: '2026-11-22 +0800', observations: '河面整洁；岸边有少量垃圾', problems: '滨河路段岸边垃圾' });
+    const corrected = await tap(
+      'sun',
+      { a: 'patrol.correct', ...duty, id: patrolId, v: 1 },
+      { date: '2026-11-22 +0800', observations: '河面整洁；岸边有少量垃圾', problems: '滨河路段岸边垃圾' },
+    );
     expect(corrected.toast?.content).toBe('巡河记录已更正');
     expect(text(corrected.card)).toContain('11月22日');
     const patrol = await t.bot.models.patrols.findOne({ key: patrolId }).lean();
-    expect(patrol).toMatchObject({ version: 2, observations: '河面整洁；岸边有少量垃圾', problems: ['滨河路段岸边垃圾'], recordedBy: 'sun-shuiwu', periods: { month: '2026-11' } });
+    expect(patrol).toMatchObject({
+      version: 2,
+      observations: '河面整洁；岸边有少量垃圾',
+      problems: ['滨河路段岸边垃圾'],
+      recordedBy: 'sun-shuiwu',
+      periods: { month: '2026-11' },
+    });
     expect(patrol?.history.map((h) => [h.action, h.by])).toEqual([
       ['recorded', 'sun-shuiwu'],
       ['corrected', 'sun-shuiwu'],
@@ -75,6 +105,8 @@ describe('correcting and withdrawing a patrol', () => {
     clock.set('2026-11-27T09:05:00+08:00');
     await t.bot.patrols.sweep(clock.now());
     await t.settle();
-    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_dadu' && text(m.content).includes('剩4天'))).toBe(true);
+    expect(t.fake.messages().some((m) => m.chatId === 'oc_example_dadu' && text(m.content).includes('剩4天'))).toBe(
+      true,
+    );
   });
 });

@@ -29,10 +29,18 @@ describe('a patrol entered after its period (补记)', () => {
   it('is refused without a 补记说明, and recorded with one, the card saying when it happened and when it was entered', async () => {
     const values = { date: '2026-01-15 +0800', observations: '河面整洁', problems: '' };
     const missing = await tap('wu', { a: 'patrol.submit', ...duty }, values, 'om_form_1');
-    expect(missing.toast).toEqual({ type: 'error', content: '巡河日期1月15日不在本期（2026年12月）内，属于补记，请填写补记说明' });
+    expect(missing.toast).toEqual({
+      type: 'error',
+      content: '巡河日期1月15日不在本期（2026年12月）内，属于补记，请填写补记说明',
+    });
     expect(await t.bot.models.patrols.countDocuments()).toBe(0);
 
-    const done = await tap('wu', { a: 'patrol.submit', ...duty }, { ...values, lateReason: '当月纸质记录，现补录' }, 'om_form_2');
+    const done = await tap(
+      'wu',
+      { a: 'patrol.submit', ...duty },
+      { ...values, lateReason: '当月纸质记录，现补录' },
+      'om_form_2',
+    );
     expect(done.toast?.content).toBe('巡河已记录');
     expect(text(done.card)).toContain('已补记1月15日的巡河（12月2日录入），计入2026年1月');
     const patrol = (await t.bot.models.patrols.findOne().lean())!;
@@ -42,7 +50,12 @@ describe('a patrol entered after its period (补记)', () => {
 
   it('shows the entry day and the 补记说明 in the 巡河台账', async () => {
     // An ordinary patrol of this month, entered the same day: no 补记说明 needed.
-    const onTime = await tap('wu', { a: 'patrol.submit', ...duty }, { date: '2026-12-01 +0800', observations: '岸坡完好', problems: '' }, 'om_form_3');
+    const onTime = await tap(
+      'wu',
+      { a: 'patrol.submit', ...duty },
+      { date: '2026-12-01 +0800', observations: '岸坡完好', problems: '' },
+      'om_form_3',
+    );
     expect(onTime.toast?.content).toBe('巡河已记录');
     expect(text(onTime.card)).toContain('巡河已记录（12月1日，本人记录）');
 
@@ -52,7 +65,13 @@ describe('a patrol entered after its period (补记)', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(upload.bytes as unknown as ArrayBuffer);
     const rows: string[][] = [];
-    book.worksheets[0]!.eachRow((row) => rows.push((row.values as Array<string | number | null | undefined>).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+    book.worksheets[0]!.eachRow((row) =>
+      rows.push(
+        (row.values as Array<string | number | null | undefined>)
+          .slice(1)
+          .map((v) => (v === null || v === undefined ? '' : String(v))),
+      ),
+    );
     expect(rows[1]?.slice(4, 7)).toEqual(['巡河日期', '录入日期', '补记说明']);
     expect(rows.slice(2).map((r) => r.slice(4, 7))).toEqual([
       ['2026-01-15', '2026-12-02', '当月纸质记录，现补录'],
@@ -66,13 +85,23 @@ describe('a patrol entered after its period (补记)', () => {
     expect(parsed.ok && parsed.scheme.lateEntries).toBe('count');
     const ignoring = parseSchemeYaml(`${example}\nlateEntries: ignore\n`);
     expect(ignoring.ok && ignoring.scheme.lateEntries).toBe('ignore');
-    expect(parseSchemeYaml(`${example}\nlateEntries: sometimes\n`)).toEqual({ ok: false, problems: ['lateEntries：补记的巡河是否计入考核（lateEntries）应为 count（计入）或 ignore（不计入）'] });
+    expect(parseSchemeYaml(`${example}\nlateEntries: sometimes\n`)).toEqual({
+      ok: false,
+      problems: ['lateEntries：补记的巡河是否计入考核（lateEntries）应为 count（计入）或 ignore（不计入）'],
+    });
 
     const directory = (await new DirectoryStore(t.bot.models, clock).loadDirectory())!;
-    const sources = { issues: t.bot.issues.ctx.deps.issues, patrols: new PatrolStore(t.bot.models, clock), sanctions: t.bot.sanctions.deps.sanctions, timeZone: 'Asia/Shanghai' };
+    const sources = {
+      issues: t.bot.issues.ctx.deps.issues,
+      patrols: new PatrolStore(t.bot.models, clock),
+      sanctions: t.bot.sanctions.deps.sanctions,
+      timeZone: 'Asia/Shanghai',
+    };
     const january = async (lateEntries: 'count' | 'ignore') => {
       const facts = await gatherFacts(directory, 2026, clock.now(), sources, undefined, undefined, lateEntries);
-      return facts.find((f) => f.unitId === 'yonghe')!.duties.find((d) => d.period === '2026年1月' && d.record.includes('大渡河'))?.fulfilled;
+      return facts
+        .find((f) => f.unitId === 'yonghe')!
+        .duties.find((d) => d.period === '2026年1月' && d.record.includes('大渡河'))?.fulfilled;
     };
     expect(await january('count')).toBe(true);
     expect(await january('ignore')).toBe(false);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
-import { TEST_APP, startTestBot, type TestBot } from '../helpers/bot.js';
+import { startTestBot, TEST_APP, type TestBot } from '../helpers/bot.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { importExampleDistrict } from '../helpers/district.js';
 

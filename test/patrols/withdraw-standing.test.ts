@@ -17,7 +17,10 @@ const { tap, say } = peopleChat(t, clock);
 const duty = { d: 'riverChief:li-hezhang:dadu-jinkouhe', p: '2026-11' };
 
 const current = (m: FakeMessage | undefined) => m?.updates.at(-1) ?? m?.content;
-const directTo = (who: string) => t.fake.messages({ receiveIdType: 'open_id', receiveId: exampleOpenId(who) }).filter((m) => m.msgType === 'interactive');
+const directTo = (who: string) =>
+  t.fake
+    .messages({ receiveIdType: 'open_id', receiveId: exampleOpenId(who) })
+    .filter((m) => m.msgType === 'interactive');
 
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
@@ -25,8 +28,18 @@ beforeAll(async () => {
 
 describe('withdrawing a patrol', () => {
   it('shows the period’s true state on the card and in /巡河 when another patrol still counts', async () => {
-    await tap('li', { a: 'patrol.submit', ...duty }, { date: '2026-11-20 +0800', observations: '河面整洁', problems: '' }, 'om_form_li');
-    const bySun = await tap('sun', { a: 'patrol.submit', ...duty }, { date: '2026-11-23 +0800', observations: '岸边有垃圾', problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口' }, 'om_form_sun');
+    await tap(
+      'li',
+      { a: 'patrol.submit', ...duty },
+      { date: '2026-11-20 +0800', observations: '河面整洁', problems: '' },
+      'om_form_li',
+    );
+    const bySun = await tap(
+      'sun',
+      { a: 'patrol.submit', ...duty },
+      { date: '2026-11-23 +0800', observations: '岸边有垃圾', problems: '滨河路段岸边建筑垃圾\n新民村段有疑似排污口' },
+      'om_form_sun',
+    );
     expect(text(bySun.card)).toContain('巡河已记录（11月23日');
     const sunPatrol = (await t.bot.models.patrols.findOne({ recordedBy: 'sun-shuiwu' }).lean())!;
 
@@ -50,13 +63,28 @@ describe('withdrawing a patrol', () => {
 
     const [first, second] = issues;
     // Nobody but the recorder may choose.
-    const byOther = await tap('qian', { a: 'issue.withdrawFromPatrol', id: first!.key, v: first!.version }, undefined, choices.messageId);
+    const byOther = await tap(
+      'qian',
+      { a: 'issue.withdrawFromPatrol', id: first!.key, v: first!.version },
+      undefined,
+      choices.messageId,
+    );
     expect(byOther.toast).toEqual({ type: 'error', content: '只有所撤回巡河记录的记录人可以撤销由其登记的问题。' });
 
-    const gone = await tap('sun', { a: 'issue.withdrawFromPatrol', id: first!.key, v: first!.version }, undefined, choices.messageId);
+    const gone = await tap(
+      'sun',
+      { a: 'issue.withdrawFromPatrol', id: first!.key, v: first!.version },
+      undefined,
+      choices.messageId,
+    );
     expect(gone.toast?.content).toBe('问题已撤销');
     expect(text(gone.card)).toContain('已撤销');
-    const kept = await tap('sun', { a: 'issue.keepFromPatrol', id: second!.key, v: second!.version }, undefined, choices.messageId);
+    const kept = await tap(
+      'sun',
+      { a: 'issue.keepFromPatrol', id: second!.key, v: second!.version },
+      undefined,
+      choices.messageId,
+    );
     expect(kept.toast?.content).toBe('问题已保留，继续办理');
     expect(text(kept.card)).toContain('已保留');
     expect(text(kept.card)).not.toContain('"a":"issue.');
@@ -66,7 +94,9 @@ describe('withdrawing a patrol', () => {
     expect(after[0]!.history.at(-1)).toMatchObject({ action: 'withdraw', by: 'sun-shuiwu', to: 'withdrawn' });
     expect(after[1]!.history.at(-1)).toMatchObject({ action: 'confirm', by: 'sun-shuiwu', to: 'reported' });
     // The office's copy of the withdrawn problem says so and offers no 交办.
-    const officeCopy = t.fake.messages().find((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes(after[0]!.number));
+    const officeCopy = t.fake
+      .messages()
+      .find((m) => m.chatId === 'oc_example_hezhangban' && text(m.content).includes(after[0]!.number));
     expect(text(current(officeCopy))).toContain('已撤销');
     expect(text(current(officeCopy))).not.toContain('"t":"assign"');
     // Still open: the one kept.

@@ -24,7 +24,12 @@ describe('the first day of a district that goes live in December', () => {
   it('records the first import as the go-live day', async () => {
     const settings = await t.bot.models.settings.findById('current').lean();
     expect(settings?.goLiveOn ?? null).toBeNull();
-    expect(settings?.firstImportedAt?.toISOString()).toBe(clock.now().toISOString().replace(/\.\d+Z$/, '.000Z'));
+    expect(settings?.firstImportedAt?.toISOString()).toBe(
+      clock
+        .now()
+        .toISOString()
+        .replace(/\.\d+Z$/, '.000Z'),
+    );
   });
 
   it('lists no chief as overdue for November in /逾期', async () => {
@@ -61,7 +66,7 @@ describe('the first day of a district that goes live in December', () => {
     const [card] = await say('qian', { text: '/考核 2026年' });
     const shown = text(card?.content);
     expect(shown).toContain('（自启用日（12月2日）起）');
-    expect(shown).toContain('永和镇<font color=\'grey\'>：本年度无考核记录，不参与排名');
+    expect(shown).toContain("永和镇<font color='grey'>：本年度无考核记录，不参与排名");
     expect(shown).not.toMatch(/\*\*永和镇\*\* 0 分/);
   });
 
@@ -73,7 +78,10 @@ describe('the first day of a district that goes live in December', () => {
     const meetings = await t.bot.meetingSweep.sweep(clock.now());
     expect(meetings).toMatchObject({ annualMeeting: false, fourLists: 0, jointMeetings: 0 });
     await t.settle();
-    const sent = t.fake.messages().slice(before).map((m) => text(m.content));
+    const sent = t.fake
+      .messages()
+      .slice(before)
+      .map((m) => text(m.content));
     expect(sent.some((s) => s.includes('四张清单') || s.includes('尚未召开') || s.includes('巡河未完成'))).toBe(false);
   });
 
@@ -82,7 +90,11 @@ describe('the first day of a district that goes live in December', () => {
     const before = t.fake.messages().length;
     expect((await t.bot.patrols.sweep(clock.now())).reminders).toBeGreaterThan(0);
     await t.settle();
-    const reminders = t.fake.messages().slice(before).map((m) => text(m.content)).filter((c) => c.includes('尚未巡河'));
+    const reminders = t.fake
+      .messages()
+      .slice(before)
+      .map((m) => text(m.content))
+      .filter((c) => c.includes('尚未巡河'));
     expect(reminders.length).toBeGreaterThan(0);
     for (const card of reminders) {
       expect(card).toMatch(/本年已巡河0\/[12]次/);

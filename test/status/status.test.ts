@@ -20,12 +20,23 @@ const { say, tap } = peopleChat(t, clock);
 const openId = exampleOpenId;
 
 type Seeded = { chief: string; role: ChiefRole; water?: string; at: string };
-const months = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i).padStart(2, '0'));
+const months = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => String(from + i).padStart(2, '0'));
 const PATROLS: Seeded[] = [
   { chief: 'zhang-zonghezhang', role: 'generalChief', at: '2026-08-10' },
   { chief: 'zhang-zonghezhang', role: 'generalChief', at: '2026-10-15' },
-  ...months(1, 11).map((m) => ({ chief: 'li-hezhang', role: 'riverChief' as const, water: 'dadu-jinkouhe', at: `2026-${m}-08` })),
-  ...months(1, 10).map((m) => ({ chief: 'wang-hezhang', role: 'riverChief' as const, water: 'yeniu', at: `2026-${m}-12` })),
+  ...months(1, 11).map((m) => ({
+    chief: 'li-hezhang',
+    role: 'riverChief' as const,
+    water: 'dadu-jinkouhe',
+    at: `2026-${m}-08`,
+  })),
+  ...months(1, 10).map((m) => ({
+    chief: 'wang-hezhang',
+    role: 'riverChief' as const,
+    water: 'yeniu',
+    at: `2026-${m}-12`,
+  })),
   { chief: 'wu-yonghe', role: 'townshipChief', water: 'dadu-jinkouhe', at: '2026-11-03' },
   { chief: 'feng-gongan', role: 'townshipChief', water: 'dadu-jinkouhe', at: '2026-10-20' },
   { chief: 'zheng-jinhe', role: 'townshipChief', water: 'yeniu', at: '2026-11-05' },
@@ -47,12 +58,23 @@ const DUTIES: Array<{ chief: string; role: ChiefRole; water?: string; period: 'm
 ];
 /** Worked out from the seed: duties of a role fulfilled in a period (month 1–12, or quarter 1–4). */
 function fulfilled(role: ChiefRole, index: number, waters?: string[]): { done: number; of: number } {
-  const duties = DUTIES.filter((d) => d.role === role && (!waters || role === 'generalChief' || waters.includes(d.water ?? '')));
+  const duties = DUTIES.filter(
+    (d) => d.role === role && (!waters || role === 'generalChief' || waters.includes(d.water ?? '')),
+  );
   const inPeriod = (at: string, period: 'month' | 'quarter') => {
     const month = Number(at.slice(5, 7));
     return period === 'month' ? month === index : Math.ceil(month / 3) === index;
   };
-  const done = duties.filter((d) => PATROLS.filter((p) => p.chief === d.chief && p.role === role && (role === 'generalChief' || p.water === d.water) && inPeriod(p.at, d.period)).length >= d.times).length;
+  const done = duties.filter(
+    (d) =>
+      PATROLS.filter(
+        (p) =>
+          p.chief === d.chief &&
+          p.role === role &&
+          (role === 'generalChief' || p.water === d.water) &&
+          inPeriod(p.at, d.period),
+      ).length >= d.times,
+  ).length;
   return { done, of: duties.length };
 }
 const pct = (x: { done: number; of: number }) => `${Math.round((x.done / x.of) * 100)}%`;
@@ -62,21 +84,53 @@ beforeAll(async () => {
   const store = new PatrolStore(t.bot.models, clock);
   for (const p of PATROLS) {
     const at = new Date(`${p.at}T09:00:00+08:00`);
-    await store.record({ chiefId: p.chief, role: p.role, waterBodyId: p.water, recordedBy: p.chief, patrolledAt: at, observations: '正常', problems: [], photoKeys: [] }, patrolPeriods(at, TZ));
+    await store.record(
+      {
+        chiefId: p.chief,
+        role: p.role,
+        waterBodyId: p.water,
+        recordedBy: p.chief,
+        patrolledAt: at,
+        observations: '正常',
+        problems: [],
+        photoKeys: [],
+      },
+      patrolPeriods(at, TZ),
+    );
   }
   const report = (description: string, waterBodyId: string) =>
-    t.bot.issues.report({ waterBodyId, place: '', description, category: '其他', urgency: 'normal', source: { kind: 'office' }, foundBy: 'qian-hezhangban', foundAt: clock.now(), reportedBy: 'qian-hezhangban' });
+    t.bot.issues.report({
+      waterBodyId,
+      place: '',
+      description,
+      category: '其他',
+      urgency: 'normal',
+      source: { kind: 'office' },
+      foundBy: 'qian-hezhangban',
+      foundAt: clock.now(),
+      reportedBy: 'qian-hezhangban',
+    });
   const act = async (who: string, id: string, input: Parameters<typeof t.bot.issues.act>[3]) => {
     const issue = (await t.bot.models.issues.findOne({ _id: id }).lean())!;
     await t.bot.issues.act(openId(who), id, issue.version, input, `seed:${id}:${input.type}:${issue.version}`);
   };
   // March: one problem on 大渡河, due at the year's end.
   const first = await report('一：岸坡垮塌', 'dadu-jinkouhe');
-  await act('qian', first.id, { type: 'assign', unit: 'yonghe', deadline: { year: 2026, month: 12, day: 31 }, requirement: '修复' });
+  await act('qian', first.id, {
+    type: 'assign',
+    unit: 'yonghe',
+    deadline: { year: 2026, month: 12, day: 31 },
+    requirement: '修复',
+  });
   // June: one on 野牛河, closed in July.
   clock.set(new Date('2026-06-05T10:00:00+08:00'));
   const second = await report('二：网箱养殖', 'yeniu');
-  await act('qian', second.id, { type: 'assign', unit: 'jinhe', deadline: { year: 2026, month: 7, day: 31 }, requirement: '拆除' });
+  await act('qian', second.id, {
+    type: 'assign',
+    unit: 'jinhe',
+    deadline: { year: 2026, month: 7, day: 31 },
+    requirement: '拆除',
+  });
   clock.set(new Date('2026-07-10T10:00:00+08:00'));
   await act('zheng', second.id, { type: 'accept' });
   await act('zheng', second.id, { type: 'requestClose', evidence: '已拆除' });
@@ -84,19 +138,52 @@ beforeAll(async () => {
   // November: one overdue on 大渡河, one waiting to be assigned, one decision due soon.
   clock.set(new Date('2026-11-02T10:00:00+08:00'));
   const third = await report('三：排污口', 'dadu-jinkouhe');
-  await act('qian', third.id, { type: 'assign', unit: 'gongan', deadline: { year: 2026, month: 11, day: 10 }, requirement: '封堵' });
+  await act('qian', third.id, {
+    type: 'assign',
+    unit: 'gongan',
+    deadline: { year: 2026, month: 11, day: 10 },
+    requirement: '封堵',
+  });
   clock.set(new Date('2026-11-18T10:00:00+08:00'));
   await report('四：垃圾', 'baixionggou');
   await t.bot.issues.reportAssigned(
-    { waterBodyId: 'dadu-jinkouhe', place: '', description: '五：完成划界', category: '其他', urgency: 'normal', source: { kind: 'decision', ref: 'doc:x#1' }, foundBy: 'li-hezhang', foundAt: clock.now(), reportedBy: 'sun-shuiwu' },
-    { unit: 'natural-resources-bureau', deadline: new Date('2026-11-26T00:00:00+08:00'), requirement: '落实', trackerUnit: 'water-bureau', assignedBy: 'li-hezhang' },
+    {
+      waterBodyId: 'dadu-jinkouhe',
+      place: '',
+      description: '五：完成划界',
+      category: '其他',
+      urgency: 'normal',
+      source: { kind: 'decision', ref: 'doc:x#1' },
+      foundBy: 'li-hezhang',
+      foundAt: clock.now(),
+      reportedBy: 'sun-shuiwu',
+    },
+    {
+      unit: 'natural-resources-bureau',
+      deadline: new Date('2026-11-26T00:00:00+08:00'),
+      requirement: '落实',
+      trackerUnit: 'water-bureau',
+      assignedBy: 'li-hezhang',
+    },
   );
-  await t.bot.meetings.schedule(openId('sun'), { kind: 'basinMeeting', waterBodyId: 'dadu-jinkouhe', day: { year: 2026, month: 11, day: 27 }, time: '09:00', place: '区水务局', units: [], people: [] });
+  await t.bot.meetings.schedule(openId('sun'), {
+    kind: 'basinMeeting',
+    waterBodyId: 'dadu-jinkouhe',
+    day: { year: 2026, month: 11, day: 27 },
+    time: '09:00',
+    place: '区水务局',
+    units: [],
+    people: [],
+  });
   await t.settle();
   clock.set(new Date('2026-11-20T10:00:00+08:00'));
 });
 
-type Element = { tag?: string; content?: string; chart_spec?: { data: Array<{ values: Array<Record<string, unknown>> }> } };
+type Element = {
+  tag?: string;
+  content?: string;
+  chart_spec?: { data: Array<{ values: Array<Record<string, unknown>> }> };
+};
 async function statusOf(who: string) {
   const [message] = await say(who, { text: '/状态' });
   const card = message?.content as { header: { title: { content: string } }; body: { elements: Element[] } };
@@ -113,18 +200,25 @@ describe('/状态', () => {
     expect(text).toContain(`区级总河长：本季度 ${q4.done}/${q4.of}（${pct(q4)}）`);
     for (const role of ['riverChief', 'townshipChief', 'villageChief'] as const) {
       const nov = fulfilled(role, 11);
-      const year = Array.from({ length: 11 }, (_, i) => fulfilled(role, i + 1)).reduce((a, b) => ({ done: a.done + b.done, of: a.of + b.of }));
+      const year = Array.from({ length: 11 }, (_, i) => fulfilled(role, i + 1)).reduce((a, b) => ({
+        done: a.done + b.done,
+        of: a.of + b.of,
+      }));
       const name = { riverChief: '区级河湖长', townshipChief: '乡级河湖长', villageChief: '村级河湖长' }[role];
       expect(text).toContain(`${name}：本月 ${nov.done}/${nov.of}（${pct(nov)}）· 本年 ${pct(year)}`);
     }
-    expect(text).toContain('在办 **4** 个，其中逾期 <font color=\'red\'>**1**</font> 个，待交办 1 个');
+    expect(text).toContain("在办 **4** 个，其中逾期 <font color='red'>**1**</font> 个，待交办 1 个");
     expect(text).toContain('本月新增 3 个，本月销号 0 个');
     expect(text).toContain('未办结议定事项 **1** 项，逾期 0 项，7 日内到期 1 项');
     expect(text).toContain('2026年11月27日上午9时 大渡河（金口河段）流域专题会议');
 
     const [patrolRates, issuesByMonth, byTownship] = charts;
-    expect(patrolRates?.find((r) => r.month === '10月' && r.level === '区级河湖长')?.rate).toBe(Math.round((fulfilled('riverChief', 10).done / 2) * 100));
-    expect(patrolRates?.find((r) => r.month === '11月' && r.level === '村级河湖长')?.rate).toBe(Math.round((fulfilled('villageChief', 11).done / 2) * 100));
+    expect(patrolRates?.find((r) => r.month === '10月' && r.level === '区级河湖长')?.rate).toBe(
+      Math.round((fulfilled('riverChief', 10).done / 2) * 100),
+    );
+    expect(patrolRates?.find((r) => r.month === '11月' && r.level === '村级河湖长')?.rate).toBe(
+      Math.round((fulfilled('villageChief', 11).done / 2) * 100),
+    );
     expect(issuesByMonth?.filter((r) => r.count !== 0)).toEqual([
       { month: '3月', kind: '新增', count: 1 },
       { month: '6月', kind: '新增', count: 1 },
@@ -177,7 +271,10 @@ describe('patrols recorded before role and periods were kept', () => {
       createdAt: clock.now(),
     });
     expect(await t.bot.patrols.backfillDerived()).toBe(1);
-    expect(await t.bot.models.patrols.findOne({ key: 'old-patrol' }).lean()).toMatchObject({ role: 'riverChief', periods: { month: '2026-11', quarter: '2026-Q4', year: '2026' } });
+    expect(await t.bot.models.patrols.findOne({ key: 'old-patrol' }).lean()).toMatchObject({
+      role: 'riverChief',
+      periods: { month: '2026-11', quarter: '2026-Q4', year: '2026' },
+    });
     expect(await t.bot.patrols.backfillDerived()).toBe(0);
     const { text } = await statusOf('zhou');
     expect(text).toContain('区级河湖长：本月 1/1（100%）');
@@ -188,13 +285,22 @@ describe('/逾期', () => {
   it('lists unmet duties of the last period, overdue problems by unit, as the seed says', async () => {
     // Worked out from the seed: duties whose last ended period (October, or Q3 for the general chief) had too few patrols.
     const missed = DUTIES.filter((d) => {
-      const inPeriod = (at: string) => (d.period === 'month' ? Number(at.slice(5, 7)) === 10 : Math.ceil(Number(at.slice(5, 7)) / 3) === 3);
-      const done = PATROLS.filter((p) => p.chief === d.chief && p.role === d.role && (d.role === 'generalChief' || p.water === d.water) && inPeriod(p.at)).length;
+      const inPeriod = (at: string) =>
+        d.period === 'month' ? Number(at.slice(5, 7)) === 10 : Math.ceil(Number(at.slice(5, 7)) / 3) === 3;
+      const done = PATROLS.filter(
+        (p) =>
+          p.chief === d.chief &&
+          p.role === d.role &&
+          (d.role === 'generalChief' || p.water === d.water) &&
+          inPeriod(p.at),
+      ).length;
       return done < d.times;
     });
     const [message] = await say('qian', { text: '/逾期' });
     const text = JSON.stringify(message?.content);
-    expect(text).toContain(`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **1** 项，纪要和文件待审定超期 **0** 份，名录中无法送达的单位或河湖 **4** 个。`);
+    expect(text).toContain(
+      `巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **1** 项，纪要和文件待审定超期 **0** 份，名录中无法送达的单位或河湖 **4** 个。`,
+    );
     // The example directory's four units with no members and no chat stay listed until fixed.
     expect(text).toContain('**名录待补全 · 无法送达** 4 个单位或河湖');
     expect(text).toContain('乡级河湖长 吴某某（大渡河（金口河段））：2026年10月巡河 0/1 次');
@@ -206,7 +312,10 @@ describe('/逾期', () => {
 
 describe('the monthly digest', () => {
   it('goes to the River Chief Office on the month’s first working day at the reminder hour, once', async () => {
-    const office = () => t.fake.messages().filter((m) => m.chatId === 'oc_example_hezhangban' && JSON.stringify(m.content).includes('月度简报'));
+    const office = () =>
+      t.fake
+        .messages()
+        .filter((m) => m.chatId === 'oc_example_hezhangban' && JSON.stringify(m.content).includes('月度简报'));
     clock.set(new Date('2026-11-30T10:00:00+08:00'));
     expect(await t.bot.digest.sendIfDue(clock.now())).toBe(false);
     clock.set(new Date('2026-12-01T08:30:00+08:00'));
@@ -236,13 +345,18 @@ describe('the monthly digest', () => {
     const [card] = await say('qian', { text: '/简报' });
     expect(JSON.stringify(card?.content)).toContain('河湖长制工作月度简报 · 2026年11月');
     const [refused] = await say('zhou', { text: '/简报' });
-    expect(textOf(refused)).toBe('月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。');
+    expect(textOf(refused)).toBe(
+      '月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。',
+    );
   });
 });
 
 describe('/巡河 with a place or a period', () => {
   it('shows who has and has not patrolled, as the seed says, to those who may see it', async () => {
-    const october = (['riverChief', 'townshipChief', 'villageChief'] as const).reduce((sum, role) => sum + fulfilled(role, 10).done, fulfilled('generalChief', 4).done);
+    const october = (['riverChief', 'townshipChief', 'villageChief'] as const).reduce(
+      (sum, role) => sum + fulfilled(role, 10).done,
+      fulfilled('generalChief', 4).done,
+    );
     const [all] = await say('qian', { text: '/巡河 2026年10月' });
     const text = JSON.stringify(all?.content);
     expect(text).toContain(`已完成 **${october}** / ${DUTIES.length} 项巡河职责`);
@@ -252,14 +366,20 @@ describe('/巡河 with a place or a period', () => {
     const [dadu] = await say('qian', { text: '/巡河 大渡河 10月' });
     const daduText = JSON.stringify(dadu?.content);
     const daduDuties = DUTIES.filter((d) => d.water === 'dadu-jinkouhe');
-    const daduMet = daduDuties.filter((d) => PATROLS.filter((p) => p.chief === d.chief && p.water === d.water && p.at.slice(5, 7) === '10').length >= d.times).length;
+    const daduMet = daduDuties.filter(
+      (d) =>
+        PATROLS.filter((p) => p.chief === d.chief && p.water === d.water && p.at.slice(5, 7) === '10').length >=
+        d.times,
+    ).length;
     expect(daduText).toContain(`已完成 **${daduMet}** / ${daduDuties.length} 项巡河职责`);
     expect(daduText).toContain('✅ 大渡河（金口河段） · 乡级河湖长 冯某某：1/1 次');
 
     const [year] = await say('qian', { text: '/巡河 李某某 2026年' });
     // A monthly duty over a year: twelve patrols; 李某某 has one a month up to November.
     const liYear = PATROLS.filter((p) => p.chief === 'li-hezhang').length;
-    expect(JSON.stringify(year?.content)).toContain(`${liYear >= 12 ? '✅' : '❌'} 大渡河（金口河段） · 区级河湖长 李某某：${liYear}/12 次`);
+    expect(JSON.stringify(year?.content)).toContain(
+      `${liYear >= 12 ? '✅' : '❌'} 大渡河（金口河段） · 区级河湖长 李某某：${liYear}/12 次`,
+    );
 
     const [refused] = await say('zhou', { text: '/巡河 大渡河' });
     expect(textOf(refused)).toBe('您无权查看大渡河（金口河段）的巡河情况。如需了解，请联系区河长制办公室。');

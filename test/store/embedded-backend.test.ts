@@ -9,7 +9,7 @@ import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { readBackendRecord } from '../../src/store/provision/backend-record.js';
-import { provisionMongoServer, type MongoServerHandle } from '../../src/store/provision/mongo-server.js';
+import { type MongoServerHandle, provisionMongoServer } from '../../src/store/provision/mongo-server.js';
 import { isStoreRefusal } from '../../src/store/provision/store-refusal.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -57,29 +57,38 @@ describe.skipIf(Boolean(process.env.MONGODB_URI))('the backend recorded for a da
     const second = await provision(dataDir);
     expect(second.backend).toBe('sqlite');
     expect(second.storeId).toBe(first.storeId);
-    expect(await withClient(second.uri, (client) => client.db('keep').collection('rivers').findOne({ name: '清水河' }))).toMatchObject({ name: '清水河' });
+    expect(
+      await withClient(second.uri, (client) => client.db('keep').collection('rivers').findOne({ name: '清水河' })),
+    ).toMatchObject({ name: '清水河' });
   });
 
-  it.skipIf(process.getuid?.() !== 0)('a copy of a data directory whose cluster lives outside it is refused, not run on the original cluster', { timeout: 60_000 }, async () => {
-    // As the bot lays it out: the store in BOT_DATA_DIR/db, BOT_DATA_DIR closed to others.
-    const original = join(await freshDataDir(), 'db');
-    const server = await provision(original);
-    const record = await readBackendRecord(original);
-    expect(record).toMatchObject({ backend: 'postgres', postgresDir: expect.stringMatching(/^\/var\/lib\/hehu-assistant\//) as unknown });
-    await server.stop();
+  it.skipIf(process.getuid?.() !== 0)(
+    'a copy of a data directory whose cluster lives outside it is refused, not run on the original cluster',
+    { timeout: 60_000 },
+    async () => {
+      // As the bot lays it out: the store in BOT_DATA_DIR/db, BOT_DATA_DIR closed to others.
+      const original = join(await freshDataDir(), 'db');
+      const server = await provision(original);
+      const record = await readBackendRecord(original);
+      expect(record).toMatchObject({
+        backend: 'postgres',
+        postgresDir: expect.stringMatching(/^\/var\/lib\/hehu-assistant\//) as unknown,
+      });
+      await server.stop();
 
-    const copyRoot = await mkdtemp(join(tmpdir(), 'hehu-backend-copy-'));
-    cleanups.push(() => rm(copyRoot, { recursive: true, force: true }));
-    const copy = join(copyRoot, 'db');
-    await cp(original, copy, { recursive: true });
-    const refused = await provisionMongoServer({ dataDir: copy, logger: silentLogger() }).then(
-      (handle) => (cleanups.push(() => handle.stop()), undefined),
-      (error: unknown) => error,
-    );
-    expect(isStoreRefusal(refused)).toBe(true);
-    expect((refused as Error).message).toContain(`属于数据目录 ${original}`);
-    // The original still opens, with its records.
-    const again = await provision(original);
-    expect(again.storeId).toBe(record!.storeId);
-  });
+      const copyRoot = await mkdtemp(join(tmpdir(), 'hehu-backend-copy-'));
+      cleanups.push(() => rm(copyRoot, { recursive: true, force: true }));
+      const copy = join(copyRoot, 'db');
+      await cp(original, copy, { recursive: true });
+      const refused = await provisionMongoServer({ dataDir: copy, logger: silentLogger() }).then(
+        (handle) => (cleanups.push(() => handle.stop()), undefined),
+        (error: unknown) => error,
+      );
+      expect(isStoreRefusal(refused)).toBe(true);
+      expect((refused as Error).message).toContain(`属于数据目录 ${original}`);
+      // The original still opens, with its records.
+      const again = await provision(original);
+      expect(again.storeId).toBe(record!.storeId);
+    },
+  );
 });

@@ -31,13 +31,28 @@ describe('equality branches', () => {
   it('match each document of the union exactly once', async () => {
     const collection = db.connection.collection('branches');
     for (const [waters, units] of [
-      [['w1', 'w2'], ['u1', 'u2']],
+      [
+        ['w1', 'w2'],
+        ['u1', 'u2'],
+      ],
       [['w1'], []],
       [[], ['u2']],
       [['w9'], ['u1']],
     ] as const) {
-      const atoms: Array<[string, string]> = [...waters.map((w): [string, string] => ['waterBodyId', w]), ...units.map((u): [string, string] => ['assigneeUnit', u]), ...units.map((u): [string, string] => ['supervisorUnits', u])];
-      const union = await collection.find({ $or: [{ waterBodyId: { $in: [...waters] } }, { assigneeUnit: { $in: [...units] } }, { supervisorUnits: { $in: [...units] } }] }).toArray();
+      const atoms: Array<[string, string]> = [
+        ...waters.map((w): [string, string] => ['waterBodyId', w]),
+        ...units.map((u): [string, string] => ['assigneeUnit', u]),
+        ...units.map((u): [string, string] => ['supervisorUnits', u]),
+      ];
+      const union = await collection
+        .find({
+          $or: [
+            { waterBodyId: { $in: [...waters] } },
+            { assigneeUnit: { $in: [...units] } },
+            { supervisorUnits: { $in: [...units] } },
+          ],
+        })
+        .toArray();
       const parts = await Promise.all(equalityBranches(atoms).map((filter) => collection.find(filter).toArray()));
       const ids = parts.flat().map((d) => String(d._id));
       expect(ids.sort()).toEqual(union.map((d) => String(d._id)).sort());

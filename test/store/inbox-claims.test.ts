@@ -36,7 +36,10 @@ describe('inbox claims across two connections', () => {
     const winners: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const id = `race-${i}`;
-      const results = await Promise.all([a.claim(id, 'im.message.receive_v1', { i }), b.claim(id, 'im.message.receive_v1', { i })]);
+      const results = await Promise.all([
+        a.claim(id, 'im.message.receive_v1', { i }),
+        b.claim(id, 'im.message.receive_v1', { i }),
+      ]);
       winners.push(results.filter(Boolean).length);
     }
     expect(winners.every((n) => n === 1)).toBe(true);
@@ -64,7 +67,9 @@ describe('inbox claims across two connections', () => {
   it('claims each of many events arriving together once, repeats included, and keeps each payload', async () => {
     // Arriving together, the claims share database commands; each still learns its own fate.
     const ids = Array.from({ length: 60 }, (_, i) => `burst-${i % 20}`);
-    const results = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).claim(id, 'im.message.receive_v1', { id })));
+    const results = await Promise.all(
+      ids.map((id, i) => (i % 2 === 0 ? a : b).claim(id, 'im.message.receive_v1', { id })),
+    );
     const won = new Map<string, number>();
     ids.forEach((id, i) => results[i] && won.set(id, (won.get(id) ?? 0) + 1));
     expect(won.size).toBe(20);
@@ -75,7 +80,9 @@ describe('inbox claims across two connections', () => {
   });
 
   it('claims an answered card callback once by its id alone', async () => {
-    expect(await Promise.all([a.claimAnswered('tap-1'), b.claimAnswered('tap-1'), a.claimAnswered('tap-1')])).toEqual(expect.arrayContaining([true, false, false]));
+    expect(await Promise.all([a.claimAnswered('tap-1'), b.claimAnswered('tap-1'), a.claimAnswered('tap-1')])).toEqual(
+      expect.arrayContaining([true, false, false]),
+    );
     expect(await a.stateOf('tap-1')).toEqual({ status: 'done' });
     await a.claimAnswered('tap-2');
     await a.recordFailedAnswer('tap-2', 'card.action.trigger', { $where: 'x' }, 'boom');
@@ -86,6 +93,11 @@ describe('inbox claims across two connections', () => {
   });
 
   it('still drops a redelivery of a done event', async () => {
-    expect(await Promise.all([a.claim('race-7', 'im.message.receive_v1', {}), b.claim('race-7', 'im.message.receive_v1', {})])).toEqual([false, false]);
+    expect(
+      await Promise.all([
+        a.claim('race-7', 'im.message.receive_v1', {}),
+        b.claim('race-7', 'im.message.receive_v1', {}),
+      ]),
+    ).toEqual([false, false]);
   });
 });

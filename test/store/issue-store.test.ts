@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Issue } from '../../src/domain/issues/issue.js';
-import { transition, type IssueActor } from '../../src/domain/issues/lifecycle.js';
+import { type IssueActor, transition } from '../../src/domain/issues/lifecycle.js';
 import { IssueStore, type NewIssue } from '../../src/store/issue-store.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -58,13 +58,24 @@ describe('problem store', () => {
     const created = await Promise.all(Array.from({ length: 20 }, (_, i) => store.create(base(`问题${i}`), numbering)));
     expect(created.map((i) => i.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect((await store.findByRef({ seq: 7 }))?.seq).toBe(7);
-    expect((await store.findByRef({ year: 2025, seq: 7 }))).toBeUndefined();
+    expect(await store.findByRef({ year: 2025, seq: 7 })).toBeUndefined();
     expect((await models.issues.findOne({ seq: 7 }).lean())?.number).toBe('金口河〔2026〕第0007号');
   });
 
   it('repairs a change that was claimed but whose document write never happened', async () => {
     const issue = (await store.findByRef({ seq: 1 }))!;
-    const result = transition(issue, { type: 'assign', unit: 'yonghe', deadline: new Date('2026-03-20T16:00:00Z'), requirement: '清理', supervisors: [] }, office, clock.now());
+    const result = transition(
+      issue,
+      {
+        type: 'assign',
+        unit: 'yonghe',
+        deadline: new Date('2026-03-20T16:00:00Z'),
+        requirement: '清理',
+        supervisors: [],
+      },
+      office,
+      clock.now(),
+    );
     if (!result.ok) throw new Error(result.reason);
     // As if the process died right after the claim: the history entry exists, the document is old.
     await models.issueHistory.create({
@@ -73,7 +84,14 @@ describe('problem store', () => {
       version: result.next.version,
       ...result.entry,
       photos: [],
-      after: { state: 'assigned', version: 2, assigneeUnit: 'yonghe', deadline: result.next.deadline, assignedAt: clock.now(), deadlineSetAt: clock.now() },
+      after: {
+        state: 'assigned',
+        version: 2,
+        assigneeUnit: 'yonghe',
+        deadline: result.next.deadline,
+        assignedAt: clock.now(),
+        deadlineSetAt: clock.now(),
+      },
     });
     expect((await models.issues.findOne({ key: issue.id }).lean())?.state).toBe('reported');
     const read = await store.get(issue.id);
@@ -91,7 +109,11 @@ describe('problem store', () => {
       clock.set('2026-03-10T10:00:00+08:00');
       let issue = (await store.findByRef({ seq }))!;
       const unit = seq % 2 === 0 ? 'yonghe' : 'jinhe';
-      issue = await step(issue, { type: 'assign', unit, deadline, requirement: '整改', supervisors: ['water-bureau'] }, office);
+      issue = await step(
+        issue,
+        { type: 'assign', unit, deadline, requirement: '整改', supervisors: ['water-bureau'] },
+        office,
+      );
       issue = await step(issue, { type: 'accept' }, assignee);
       if (seq <= 7) {
         clock.set(seq <= 5 ? '2026-03-15T10:00:00+08:00' : '2026-03-25T10:00:00+08:00');
@@ -122,13 +144,23 @@ describe('problem store', () => {
   it('declares the indexes the lists and the supervision sweep use', async () => {
     const indexes = await models.issues.listIndexes();
     const keys = indexes.map((i: { key: unknown }) => JSON.stringify(i.key));
-    expect(keys).toEqual(expect.arrayContaining(['{"assigneeUnit":1,"state":1,"deadline":1}', '{"state":1,"deadline":1}', '{"nextSupervisionAt":1}']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        '{"assigneeUnit":1,"state":1,"deadline":1}',
+        '{"state":1,"deadline":1}',
+        '{"nextSupervisionAt":1}',
+      ]),
+    );
   });
 
   it('keeps month keys for overviews, and fills them in on problems registered before', async () => {
     const fresh = await store.create(base('新问题'), numbering);
     const doc = (await models.issues.findOne({ _id: fresh.id }).lean())!;
-    const localMonth = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(doc.createdAt);
+    const localMonth = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+    }).format(doc.createdAt);
     expect(doc).toMatchObject({ createdMonth: localMonth, closedMonth: null });
     await models.issues.updateMany({}, { $set: { createdMonth: null } });
     const count = await models.issues.countDocuments();

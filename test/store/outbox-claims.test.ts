@@ -33,9 +33,14 @@ describe('outbox claims across connections', () => {
     const winners: number[] = [];
     for (let i = 0; i < 100; i++) {
       // Queued held back (not born claimed), so only a sweep's claim can take it.
-      const queued = await a.enqueue(`race:${i}`, { op: 'send', receiveIdType: 'chat_id', receiveId: 'oc_race', msgType: 'text', content: '{"text":"x"}' }, 'oc_race', {
-        notBefore: clock.now(),
-      });
+      const queued = await a.enqueue(
+        `race:${i}`,
+        { op: 'send', receiveIdType: 'chat_id', receiveId: 'oc_race', msgType: 'text', content: '{"text":"x"}' },
+        'oc_race',
+        {
+          notBefore: clock.now(),
+        },
+      );
       expect(queued).not.toBeNull();
       const claimed = await Promise.all([a.claimDue(), b.claimDue()]);
       winners.push(claimed.filter((r) => r?.key === `race:${i}`).length);
@@ -47,7 +52,13 @@ describe('outbox claims across connections', () => {
     const a = new OutboxStore(outboxMessageModel(db.connection), clock, 60_000);
     const b = new OutboxStore(outboxMessageModel(other), clock, 60_000);
     await outboxMessageModel(db.connection).deleteMany({});
-    const operation = { op: 'send' as const, receiveIdType: 'chat_id' as const, receiveId: 'oc_race', msgType: 'text', content: '{"text":"x"}' };
+    const operation = {
+      op: 'send' as const,
+      receiveIdType: 'chat_id' as const,
+      receiveId: 'oc_race',
+      msgType: 'text',
+      content: '{"text":"x"}',
+    };
     // Born claimed by a worker that then dies before sending.
     expect(await a.enqueue('orphan:1', operation, 'oc_race', { claimNow: true })).not.toBeNull();
     expect(await Promise.all([a.claimDue(), b.claimDue()])).toEqual([null, null]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
-import { provisionMongoServer, type MongoServerHandle } from '../../src/store/provision/mongo-server.js';
+import { type MongoServerHandle, provisionMongoServer } from '../../src/store/provision/mongo-server.js';
 import { openTestDatabase, testDatabaseName, withDatabaseName } from '../helpers/database.js';
 
 /** Runs `work` with a short-lived client, so a stopped server is not left with open sockets. */

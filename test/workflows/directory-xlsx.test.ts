@@ -31,7 +31,20 @@ describe('directory workbook', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await directoryToWorkbook(example)) as unknown as ArrayBuffer);
     expect(book.worksheets.map((s) => s.name)).toEqual(['设置', '人员', '单位', '河湖', '节假日']);
-    expect(book.getWorksheet('河湖')?.getRow(1).values).toEqual([undefined, '编号', '名称', '类型', '区级河湖长', '联络员单位', '流经乡镇', '乡级河湖长', '村级河湖长', '是否跨界', '相邻区县', '群聊ID']);
+    expect(book.getWorksheet('河湖')?.getRow(1).values).toEqual([
+      undefined,
+      '编号',
+      '名称',
+      '类型',
+      '区级河湖长',
+      '联络员单位',
+      '流经乡镇',
+      '乡级河湖长',
+      '村级河湖长',
+      '是否跨界',
+      '相邻区县',
+      '群聊ID',
+    ]);
     expect(book.getWorksheet('河湖')?.getRow(2).getCell(7).value).toBe('yonghe:wu-yonghe、gongan:feng-gongan');
   });
 
@@ -63,10 +76,14 @@ describe('directory workbook', () => {
 
   it('says when the file is not a workbook or a sheet is missing', async () => {
     const notABook = await parseWorkbookDirectory(Buffer.from('not a workbook'));
-    expect(notABook.ok ? [] : notABook.problems.map((p) => [p.where, p.message.slice(0, 16)])).toEqual([['文件', '无法作为 Excel 工作簿打开']]);
+    expect(notABook.ok ? [] : notABook.problems.map((p) => [p.where, p.message.slice(0, 16)])).toEqual([
+      ['文件', '无法作为 Excel 工作簿打开'],
+    ]);
     expect(notABook.ok ? '' : notABook.unreadable).toContain('无法核对其内容');
     const data = await edited((book) => book.removeWorksheet(book.getWorksheet('单位')?.id ?? 0));
     const missing = await parseWorkbookDirectory(data);
-    expect(missing.ok ? [] : missing.problems.map((p) => [p.where, p.message.slice(0, 6)])).toEqual([['工作表「单位」', '缺少此工作表']]);
+    expect(missing.ok ? [] : missing.problems.map((p) => [p.where, p.message.slice(0, 6)])).toEqual([
+      ['工作表「单位」', '缺少此工作表'],
+    ]);
   });
 });

@@ -24,7 +24,9 @@ describe('YAML directory', () => {
     expect(duties.filter((d) => d.role === 'generalChief')).toEqual([
       { personId: 'zhang-zonghezhang', role: 'generalChief', obligation: { period: 'quarter', times: 1 } },
     ]);
-    expect(duties.filter((d) => d.role === 'riverChief').map((d) => [d.personId, d.waterBodyId, d.obligation.period])).toEqual([
+    expect(
+      duties.filter((d) => d.role === 'riverChief').map((d) => [d.personId, d.waterBodyId, d.obligation.period]),
+    ).toEqual([
       ['li-hezhang', 'dadu-jinkouhe', 'month'],
       ['wang-hezhang', 'yeniu', 'month'],
     ]);
@@ -43,15 +45,23 @@ describe('YAML directory', () => {
     expect(mobile?.message).toBe('手机号格式不正确（应为 11 位中国大陆手机号）');
     expect(problemsOf(broken.replace('mobile: 1380000', 'mobile: 138-0000-0003'))).toEqual(
       expect.arrayContaining([
-        { where: `waterBodies[1].districtChief（第 ${line('districtChief: wang-nobody')} 行）`, message: '野牛河的区级河湖长“wang-nobody”不在人员名单中' },
-        { where: `people[6].id（第 ${line('{ id: sun-shuiwu, name: 周某某')} 行）`, message: '人员编号“sun-shuiwu”重复' },
+        {
+          where: `waterBodies[1].districtChief（第 ${line('districtChief: wang-nobody')} 行）`,
+          message: '野牛河的区级河湖长“wang-nobody”不在人员名单中',
+        },
+        {
+          where: `people[6].id（第 ${line('{ id: sun-shuiwu, name: 周某某')} 行）`,
+          message: '人员编号“sun-shuiwu”重复',
+        },
       ]),
     );
   });
 
   it('requires a liaison unit for a district chief and a chief for every water body', () => {
     const problems = problemsOf(
-      example.replace('    liaisonUnit: ecology-bureau\n', '').replace('    townshipChiefs: { yonghe: wu-yonghe }\n', ''),
+      example
+        .replace('    liaisonUnit: ecology-bureau\n', '')
+        .replace('    townshipChiefs: { yonghe: wu-yonghe }\n', ''),
     );
     expect(problems.map((p) => p.message)).toEqual(['野牛河设有区级河湖长，须指定联络员单位', '白熊沟没有任何河湖长']);
   });
@@ -80,11 +90,20 @@ describe('YAML directory', () => {
   });
 
   it('checks the meeting settings and a unit head', () => {
-    const problems = problemsOf(example.replace('  generalMeetingBy: "11-01"\n', '  generalMeetingBy: "13-01"\n').replace('kind: riverChiefOffice, members', 'kind: riverChiefOffice, head: nobody, members'));
+    const problems = problemsOf(
+      example
+        .replace('  generalMeetingBy: "11-01"\n', '  generalMeetingBy: "13-01"\n')
+        .replace('kind: riverChiefOffice, members', 'kind: riverChiefOffice, head: nobody, members'),
+    );
     // A settings problem and a reference problem in one answer (issue 15, item 12).
-    expect(problems.map((p) => p.message)).toEqual(['日期应形如 11-01（月-日）', '单位“区河长制办公室”的负责人“nobody”不在人员名单中']);
+    expect(problems.map((p) => p.message)).toEqual([
+      '日期应形如 11-01（月-日）',
+      '单位“区河长制办公室”的负责人“nobody”不在人员名单中',
+    ]);
     expect(problems[0]?.where).toMatch(/^meetings\.generalMeetingBy（第 \d+ 行）$/);
-    const head = problemsOf(example.replace('kind: riverChiefOffice, members', 'kind: riverChiefOffice, head: nobody, members'));
+    const head = problemsOf(
+      example.replace('kind: riverChiefOffice, members', 'kind: riverChiefOffice, head: nobody, members'),
+    );
     expect(head.map((p) => p.message)).toEqual(['单位“区河长制办公室”的负责人“nobody”不在人员名单中']);
   });
 });

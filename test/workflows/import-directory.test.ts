@@ -28,7 +28,8 @@ beforeAll(async () => {
   await ensureIndexes(models);
   fake = await FakeFeishu.start({ appId: 'cli_org', appSecret: 's' });
   // Everyone in the example is on Feishu except 褚某某 (138-0000-0012).
-  for (let n = 1; n <= 11; n++) fake.addUser({ openId: `ou_example_${n}`, name: `user${n}`, mobile: `+86138${String(n).padStart(8, '0')}` });
+  for (let n = 1; n <= 11; n++)
+    fake.addUser({ openId: `ou_example_${n}`, name: `user${n}`, mobile: `+86138${String(n).padStart(8, '0')}` });
   fake.addUser({ openId: 'ou_example_sun', name: '孙某某', email: 'sun@example.gov.cn' });
   const client = new lark.Client({ appId: 'cli_org', appSecret: 's', domain: fake.url, logger: quietSdkLogger });
   deps = { store: new DirectoryStore(models, clock), contacts: new FeishuContacts(client) };
@@ -53,7 +54,12 @@ describe('directory import', () => {
     expect((await models.people.findOne({ key: 'sun-shuiwu' }).lean())?.openId).toBe('ou_example_sun');
     expect((await models.people.findOne({ key: 'qian-hezhangban' }).lean())?.openId).toBe('ou_example_qian');
     const dadu = await models.waterBodies.findOne({ key: 'dadu-jinkouhe' }).lean();
-    expect(dadu).toMatchObject({ districtChief: 'li-hezhang', liaisonUnit: 'water-bureau', crossBoundary: true, townshipChiefs: { yonghe: 'wu-yonghe', gongan: 'feng-gongan' } });
+    expect(dadu).toMatchObject({
+      districtChief: 'li-hezhang',
+      liaisonUnit: 'water-bureau',
+      crossBoundary: true,
+      townshipChiefs: { yonghe: 'wu-yonghe', gongan: 'feng-gongan' },
+    });
 
     const summary = summariseImport(outcome);
     expect(summary.title).toBe('组织名录已导入');
@@ -74,7 +80,10 @@ describe('directory import', () => {
     clock.advance(60_000);
     const edited = example
       .replace('name: 野牛河', 'name: 野牛河（金河段）')
-      .replace('  - id: baixionggou\n    name: 白熊沟\n    kind: river\n    townships: [yonghe]\n    townshipChiefs: { yonghe: wu-yonghe }\n', '');
+      .replace(
+        '  - id: baixionggou\n    name: 白熊沟\n    kind: river\n    townships: [yonghe]\n    townshipChiefs: { yonghe: wu-yonghe }\n',
+        '',
+      );
     const outcome = await importDirectory({ text: edited, format: 'yaml' }, deps);
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.problems));
     expect(outcome.diff.waterBodies.changed.map((w) => w.id)).toEqual(['yeniu']);
@@ -93,11 +102,15 @@ describe('directory import', () => {
 
   it('writes nothing when the file has any problem, and asks Feishu nothing', async () => {
     const before = await models.waterBodies.find().lean();
-    const broken = example.replace('name: 野牛河', 'name: 野牛河（新）').replace('liaisonUnit: water-bureau', 'liaisonUnit: no-such-unit');
+    const broken = example
+      .replace('name: 野牛河', 'name: 野牛河（新）')
+      .replace('liaisonUnit: water-bureau', 'liaisonUnit: no-such-unit');
     const outcome = await importDirectory({ text: broken, format: 'yaml' }, deps);
     expect(outcome.ok).toBe(false);
     expect(summariseImport(outcome).title).toBe('导入未完成：发现 1 处问题，未写入任何数据');
-    expect(summariseImport(outcome).lines[0]).toMatch(/^waterBodies\[0\]\.liaisonUnit（第 \d+ 行）：大渡河（金口河段）的联络员单位“no-such-unit”不在单位名单中$/);
+    expect(summariseImport(outcome).lines[0]).toMatch(
+      /^waterBodies\[0\]\.liaisonUnit（第 \d+ 行）：大渡河（金口河段）的联络员单位“no-such-unit”不在单位名单中$/,
+    );
     expect(await models.waterBodies.find().lean()).toEqual(before);
     expect(fake.callsTo('/open-apis/contact')).toHaveLength(0);
   });
@@ -105,18 +118,39 @@ describe('directory import', () => {
   it('writes nothing when the Feishu look-up fails', async () => {
     const before = await models.waterBodies.find().lean();
     fake.inject({ path: '/open-apis/contact/v3/users/batch_get_id', status: 500, body: { code: 1, msg: 'down' } });
-    await expect(importDirectory({ text: example.replace('name: 野牛河', 'name: 野牛河（改）'), format: 'yaml' }, deps)).rejects.toThrow(/500/);
+    await expect(
+      importDirectory({ text: example.replace('name: 野牛河', 'name: 野牛河（改）'), format: 'yaml' }, deps),
+    ).rejects.toThrow(/500/);
     expect(await models.waterBodies.find().lean()).toEqual(before);
   });
 
-  it('after importing, says which chats the bot is not in and who is outside the app\'s availability range', async () => {
+  it("after importing, says which chats the bot is not in and who is outside the app's availability range", async () => {
     const client = new lark.Client({ appId: 'cli_org', appSecret: 's', domain: fake.url, logger: quietSdkLogger });
     fake.addChat({ chatId: 'oc_example_yeniu', botIsMember: false });
-    fake.setAvailability(['ou_example_1', 'ou_example_3', 'ou_example_4', 'ou_example_5', 'ou_example_6', 'ou_example_7', 'ou_example_8', 'ou_example_9', 'ou_example_10', 'ou_example_11', 'ou_example_sun', 'ou_example_qian']);
+    fake.setAvailability([
+      'ou_example_1',
+      'ou_example_3',
+      'ou_example_4',
+      'ou_example_5',
+      'ou_example_6',
+      'ou_example_7',
+      'ou_example_8',
+      'ou_example_9',
+      'ou_example_10',
+      'ou_example_11',
+      'ou_example_sun',
+      'ou_example_qian',
+    ]);
     try {
-      const outcome = await importDirectory({ text: example, format: 'yaml' }, { ...deps, reach: new FeishuReach(client, 'cli_org') }, { dryRun: true });
+      const outcome = await importDirectory(
+        { text: example, format: 'yaml' },
+        { ...deps, reach: new FeishuReach(client, 'cli_org') },
+        { dryRun: true },
+      );
       const lines = summariseImport(outcome, { dryRun: true }).lines;
-      expect(lines).toContain('机器人不在以下 1 个群中，发到这些群的提醒和卡片会失败（请在群设置 › 群机器人 中添加本应用机器人）：');
+      expect(lines).toContain(
+        '机器人不在以下 1 个群中，发到这些群的提醒和卡片会失败（请在群设置 › 群机器人 中添加本应用机器人）：',
+      );
       expect(lines).toContain('  野牛河（oc_example_yeniu）');
       expect(lines.find((l) => l.startsWith('以下 1 人不在应用的可用范围内'))).toBeDefined();
       expect(lines).toContain('  李某某（13800000002）');

@@ -1,10 +1,13 @@
-import { helpCard } from '../../feishu/cards/help-card.js';
 import type { Audience } from '../../domain/access/visibility.js';
+import { helpCard } from '../../feishu/cards/help-card.js';
 import type { Command } from './command.js';
 import type { CommandRegistry } from './registry.js';
 
 /** `/帮助` `/help`: the help card, listing the commands this person may use. */
-export function helpCommand(registry: CommandRegistry, audiencesOf: (openId: string) => Promise<ReadonlySet<Audience>>): Command {
+export function helpCommand(
+  registry: CommandRegistry,
+  audiencesOf: (openId: string) => Promise<ReadonlySet<Audience>>,
+): Command {
   return {
     name: '帮助',
     aliases: ['help'],
@@ -17,10 +20,10 @@ export function helpCommand(registry: CommandRegistry, audiencesOf: (openId: str
         .list()
         .filter((c) => !c.audience || c.audience.some((a) => mine.has(a)))
         .map((c) => ({
-        usage: [c.usage, ...c.aliases.map((a) => `/${a}`)].join(' 或 '),
-        summary: c.summary,
-        example: c.example,
-      }));
+          usage: [c.usage, ...c.aliases.map((a) => `/${a}`)].join(' 或 '),
+          summary: c.summary,
+          example: c.example,
+        }));
       await ctx.reply({ kind: 'card', card: helpCard({ commands, chatType: ctx.message.chatType }) });
     },
   };

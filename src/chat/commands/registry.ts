@@ -1,5 +1,5 @@
-import type { Command } from './command.js';
 import { editDistance } from '../../domain/text/edit-distance.js';
+import type { Command } from './command.js';
 
 /** All commands by every name they answer to. One place, so /帮助 can list them. */
 export class CommandRegistry {

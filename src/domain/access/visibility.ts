@@ -1,4 +1,4 @@
-import { chiefDuties, isAccountable, isOffice, type ChiefDuty, type Directory } from '../directory/directory.js';
+import { type ChiefDuty, chiefDuties, type Directory, isAccountable, isOffice } from '../directory/directory.js';
 import { SEED_OBLIGATIONS } from '../patrols/obligation.js';
 
 /**
@@ -37,7 +37,11 @@ export function visibilityOf(directory: Directory, personId: string): Visibility
 }
 
 /** Whether an item (a problem, a decision, a meeting) is in view. */
-export function sees(v: Visibility, item: { waterBodyId?: string; units?: readonly string[]; people?: readonly string[] }, personId?: string): boolean {
+export function sees(
+  v: Visibility,
+  item: { waterBodyId?: string; units?: readonly string[]; people?: readonly string[] },
+  personId?: string,
+): boolean {
   if (v.district) return true;
   if (item.waterBodyId !== undefined && v.waterBodyIds.has(item.waterBodyId)) return true;
   if (item.units?.some((u) => v.unitIds.has(u))) return true;
@@ -46,7 +50,9 @@ export function sees(v: Visibility, item: { waterBodyId?: string; units?: readon
 
 /** The patrol duties in view: all for the district; else on the person's water bodies, and their own. */
 export function dutiesInView(directory: Directory, v: Visibility, personId: string): ChiefDuty[] {
-  return chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => v.district || d.personId === personId || (d.waterBodyId !== undefined && v.waterBodyIds.has(d.waterBodyId)));
+  return chiefDuties(directory, SEED_OBLIGATIONS).filter(
+    (d) => v.district || d.personId === personId || (d.waterBodyId !== undefined && v.waterBodyIds.has(d.waterBodyId)),
+  );
 }
 
 /** Who a person is to the mechanism, for offering them the commands they can use. */
@@ -61,7 +67,10 @@ export function audiencesOf(directory: Directory, personId: string): Set<Audienc
   }
   if (directory.generalChief === personId) out.add('office').add('chief');
   const leads = directory.waterBodies.some(
-    (w) => w.districtChief === personId || Object.values(w.townshipChiefs).includes(personId) || Object.values(w.villageChiefs).includes(personId),
+    (w) =>
+      w.districtChief === personId ||
+      Object.values(w.townshipChiefs).includes(personId) ||
+      Object.values(w.villageChiefs).includes(personId),
   );
   if (leads) out.add('chief');
   return out;

@@ -1,4 +1,4 @@
-import { inOffices, isOffice, type Directory } from '../directory/directory.js';
+import { type Directory, inOffices, isOffice } from '../directory/directory.js';
 import { isOfficeStaff } from '../issues/involvement.js';
 
 /**
@@ -19,7 +19,11 @@ export function sanctionName(s: { kind: SanctionKind; praise?: boolean }): strin
 
 /** 约谈 goes 已安排 → 已约谈 (record, commitments, review date) → 已复核. */
 export type AdmonitionStage = 'scheduled' | 'held' | 'reviewed';
-export const ADMONITION_STAGE_NAMES: Record<AdmonitionStage, string> = { scheduled: '已安排', held: '已约谈，待复核', reviewed: '已复核' };
+export const ADMONITION_STAGE_NAMES: Record<AdmonitionStage, string> = {
+  scheduled: '已安排',
+  held: '已约谈，待复核',
+  reviewed: '已复核',
+};
 
 export type ReviewOutcome = 'fulfilled' | 'unfulfilled';
 export const REVIEW_OUTCOME_NAMES: Record<ReviewOutcome, string> = { fulfilled: '已落实', unfulfilled: '未落实' };
@@ -102,13 +106,25 @@ export type AdmonitionAction =
  * review date after it; the review follows the record; a referral needs the talk held and is
  * recorded once.
  */
-export function admonitionTransition(current: Admonition, action: AdmonitionAction, by: string, now: Date): Admonition | { refused: string } {
+export function admonitionTransition(
+  current: Admonition,
+  action: AdmonitionAction,
+  by: string,
+  now: Date,
+): Admonition | { refused: string } {
   switch (action.type) {
     case 'record':
       if (current.stage !== 'scheduled') return { refused: '约谈情况已记录。' };
       if (now.getTime() < current.startsAt.getTime()) return { refused: '约谈尚未开始，开始后再记录约谈情况。' };
       if (action.reviewOn.getTime() <= now.getTime()) return { refused: '复核日期应在今天之后。' };
-      return { ...current, stage: 'held', record: action.record, commitments: action.commitments, reviewOn: action.reviewOn, heldAt: now };
+      return {
+        ...current,
+        stage: 'held',
+        record: action.record,
+        commitments: action.commitments,
+        reviewOn: action.reviewOn,
+        heldAt: now,
+      };
     case 'review':
       if (current.stage === 'scheduled') return { refused: '请先记录约谈情况，再复核。' };
       if (current.stage === 'reviewed') return { refused: '该约谈已复核。' };

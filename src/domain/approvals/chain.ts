@@ -1,4 +1,4 @@
-import { inOffices, type Directory } from '../directory/directory.js';
+import { type Directory, inOffices } from '../directory/directory.js';
 import { isOfficeStaff } from '../issues/involvement.js';
 
 /**
@@ -26,7 +26,11 @@ export const STEP_VERBS: Record<StepKind, string> = {
 };
 
 export type ApprovalKind = 'assessment' | 'commendation' | 'incentive';
-export const APPROVAL_KIND_NAMES: Record<ApprovalKind, string> = { assessment: '年度考核结果', commendation: '表彰工作方案和表彰名单', incentive: '激励方案' };
+export const APPROVAL_KIND_NAMES: Record<ApprovalKind, string> = {
+  assessment: '年度考核结果',
+  commendation: '表彰工作方案和表彰名单',
+  incentive: '激励方案',
+};
 
 export const CHAINS: Record<ApprovalKind, readonly StepKind[]> = {
   assessment: ['officeMeeting', 'directorsMeeting', 'generalChief', 'publish'],
@@ -41,7 +45,8 @@ export const CHAINS: Record<ApprovalKind, readonly StepKind[]> = {
 export type Position = number;
 export const DRAFT: Position = -1;
 
-const members = (directory: Directory, kind: 'riverChiefOffice' | 'generalChiefOffice') => directory.units.find((u) => u.kind === kind);
+const members = (directory: Directory, kind: 'riverChiefOffice' | 'generalChiefOffice') =>
+  directory.units.find((u) => u.kind === kind);
 
 /**
  * Who records a step: a meeting's outcome is recorded by the unit's head (its members when it
@@ -60,7 +65,10 @@ export function stepActors(directory: Directory, step: StepKind): string[] {
     case 'generalChief':
       return [directory.generalChief];
     case 'publish':
-      return [...(members(directory, 'generalChiefOffice')?.members ?? []), ...(members(directory, 'riverChiefOffice')?.members ?? [])];
+      return [
+        ...(members(directory, 'generalChiefOffice')?.members ?? []),
+        ...(members(directory, 'riverChiefOffice')?.members ?? []),
+      ];
   }
 }
 
@@ -82,7 +90,13 @@ export const RETURN_NEEDS_COMMENT = '请写明退回意见。';
 export type ChainAction = { type: 'submit' } | { type: 'pass' } | { type: 'return'; comment: string };
 
 /** The next position, or why the person may not move it. */
-export function chainTransition(directory: Directory, kind: ApprovalKind, position: Position, action: ChainAction, personId: string): { position: Position } | { refused: string } {
+export function chainTransition(
+  directory: Directory,
+  kind: ApprovalKind,
+  position: Position,
+  action: ChainAction,
+  personId: string,
+): { position: Position } | { refused: string } {
   const chain = CHAINS[kind];
   if (position >= chain.length) return { refused: '已印发，不能再更改。' };
   if (action.type === 'submit') {
@@ -92,7 +106,8 @@ export function chainTransition(directory: Directory, kind: ApprovalKind, positi
   }
   if (position === DRAFT) return { refused: '尚未提交审核。' };
   const step = chain[position] as StepKind;
-  if (!stepActors(directory, step).includes(personId)) return { refused: `当前为“${STEP_NAMES[step]}”环节，您不能办理。` };
+  if (!stepActors(directory, step).includes(personId))
+    return { refused: `当前为“${STEP_NAMES[step]}”环节，您不能办理。` };
   if (action.type === 'return') {
     if (step === 'publish') return { refused: '已经区级总河长审定，不能退回。' };
     if (!action.comment.trim()) return { refused: RETURN_NEEDS_COMMENT };

@@ -4,7 +4,12 @@
  * 通报表扬, each capped. The office keeps it as YAML (examples/assessment-scheme.yaml).
  */
 
-export const MEASURES = ['patrolFulfilment', 'issuesClosedOnTime', 'inspectionFindingsRectified', 'decisionsCompletedOnTime'] as const;
+export const MEASURES = [
+  'patrolFulfilment',
+  'issuesClosedOnTime',
+  'inspectionFindingsRectified',
+  'decisionsCompletedOnTime',
+] as const;
 export type Measure = (typeof MEASURES)[number];
 
 /** What each measure counts, as the card and the workbook explain it. */

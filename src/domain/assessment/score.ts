@@ -86,7 +86,10 @@ export interface UnitScore {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const SANCTION_NAMES = { prompt: '提示', bulletin: '通报批评', admonition: '约谈' } as const;
 
-function measure(item: SchemeItem, facts: UnitFacts): Omit<ItemScore, 'id' | 'name' | 'weight' | 'measure' | 'applicable' | 'points'> {
+function measure(
+  item: SchemeItem,
+  facts: UnitFacts,
+): Omit<ItemScore, 'id' | 'name' | 'weight' | 'measure' | 'applicable' | 'points'> {
   const problems = (kind: ProblemFact['kind'], counts: (p: ProblemFact) => boolean) => {
     const lines = facts.problems
       .filter((p) => p.kind === kind)
@@ -100,7 +103,12 @@ function measure(item: SchemeItem, facts: UnitFacts): Omit<ItemScore, 'id' | 'na
   };
   switch (item.measure) {
     case 'patrolFulfilment': {
-      const lines = facts.duties.map((d) => ({ record: d.record, day: d.period, detail: d.fulfilled ? '已履职' : '未巡河', counts: d.fulfilled }));
+      const lines = facts.duties.map((d) => ({
+        record: d.record,
+        day: d.period,
+        detail: d.fulfilled ? '已履职' : '未巡河',
+        counts: d.fulfilled,
+      }));
       return { done: lines.filter((l) => l.counts).length, of: lines.length, evidence: lines };
     }
     case 'issuesClosedOnTime':
@@ -117,7 +125,15 @@ export function scoreUnit(facts: UnitFacts, scheme: AssessmentScheme): UnitScore
   const items: ItemScore[] = scheme.items.map((item) => {
     const m = measure(item, facts);
     const applicable = m.of > 0;
-    return { id: item.id, name: item.name, weight: item.weight, measure: item.measure, applicable, ...m, points: applicable ? round2((item.weight * m.done) / m.of) : 0 };
+    return {
+      id: item.id,
+      name: item.name,
+      weight: item.weight,
+      measure: item.measure,
+      applicable,
+      ...m,
+      points: applicable ? round2((item.weight * m.done) / m.of) : 0,
+    };
   });
   const full = fullMarks(scheme);
   const applicableWeight = items.filter((i) => i.applicable).reduce((sum, i) => sum + i.weight, 0);
@@ -126,10 +142,22 @@ export function scoreUnit(facts: UnitFacts, scheme: AssessmentScheme): UnitScore
   const itemPoints = applicableWeight === 0 ? full : round2((earned * full) / applicableWeight);
 
   const critical = facts.sanctions.filter((s) => !s.praise);
-  const deductionLines = critical.map((s) => ({ record: s.record, day: s.day, detail: `${SANCTION_NAMES[s.kind]}：${s.reason}`, counts: false, points: scheme.deductions[s.kind] }));
+  const deductionLines = critical.map((s) => ({
+    record: s.record,
+    day: s.day,
+    detail: `${SANCTION_NAMES[s.kind]}：${s.reason}`,
+    counts: false,
+    points: scheme.deductions[s.kind],
+  }));
   const deductionRaw = deductionLines.reduce((sum, l) => sum + l.points, 0);
   const praise = facts.sanctions.filter((s) => s.praise);
-  const bonusLines = praise.map((s) => ({ record: s.record, day: s.day, detail: `通报表扬：${s.reason}`, counts: true, points: scheme.bonus.praiseBulletin }));
+  const bonusLines = praise.map((s) => ({
+    record: s.record,
+    day: s.day,
+    detail: `通报表扬：${s.reason}`,
+    counts: true,
+    points: scheme.bonus.praiseBulletin,
+  }));
   const bonusRaw = bonusLines.reduce((sum, l) => sum + l.points, 0);
   const deduction = Math.min(deductionRaw, scheme.deductions.cap);
   const bonus = Math.min(bonusRaw, scheme.bonus.cap);
@@ -157,7 +185,9 @@ export function scoreAndRank(units: UnitFacts[], scheme: AssessmentScheme): Unit
   const out: UnitScore[] = [];
   for (const group of ['township', 'department'] as const) {
     const inGroup = scored.filter((s) => s.score.group === group);
-    const ranked = inGroup.filter((s) => s.score.assessed).sort((a, b) => b.score.total - a.score.total || a.order - b.order);
+    const ranked = inGroup
+      .filter((s) => s.score.assessed)
+      .sort((a, b) => b.score.total - a.score.total || a.order - b.order);
     ranked.forEach((s, i) => {
       const previous = out.at(-1);
       const tied = i > 0 && previous && previous.total === s.score.total;

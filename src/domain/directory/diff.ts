@@ -16,7 +16,18 @@ export interface DirectoryDiff {
   settingsChanged: boolean;
 }
 
-export type DirectorySettings = Pick<Directory, 'district' | 'generalChief' | 'duties' | 'reminderDelivery' | 'calendar' | 'reminders' | 'issues' | 'meetings' | 'goLiveOn'>;
+export type DirectorySettings = Pick<
+  Directory,
+  | 'district'
+  | 'generalChief'
+  | 'duties'
+  | 'reminderDelivery'
+  | 'calendar'
+  | 'reminders'
+  | 'issues'
+  | 'meetings'
+  | 'goLiveOn'
+>;
 
 /** Key order and absent-vs-undefined must not make equal records look different. */
 function canonical(value: unknown): string {

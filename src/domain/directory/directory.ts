@@ -92,7 +92,12 @@ export interface ReminderSettings {
   liaisonDaysBefore: number;
 }
 
-export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { hour: 9, monthDaysBefore: [7, 2], quarterDaysBefore: [20, 5], liaisonDaysBefore: 10 };
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
+  hour: 9,
+  monthDaysBefore: [7, 2],
+  quarterDaysBefore: [20, 5],
+  liaisonDaysBefore: 10,
+};
 
 /** 区总河长办公室 and 区河长制办公室, the two offices the mechanism runs through. */
 export function isOffice(unit: Unit): boolean {
@@ -126,7 +131,10 @@ export interface DirectoryProblem {
 }
 
 /** Cross-reference checks that a schema alone cannot make. Messages are for office staff. */
-export function checkDirectory(directory: Directory, locate: (path: Array<string | number>) => string): DirectoryProblem[] {
+export function checkDirectory(
+  directory: Directory,
+  locate: (path: Array<string | number>) => string,
+): DirectoryProblem[] {
   const problems: DirectoryProblem[] = [];
   const add = (path: Array<string | number>, message: string) => problems.push({ where: locate(path), message });
 
@@ -134,7 +142,8 @@ export function checkDirectory(directory: Directory, locate: (path: Array<string
   directory.people.forEach((p, i) => {
     if (people.has(p.id)) add(['people', i, 'id'], `人员编号“${p.id}”重复`);
     else people.set(p.id, i);
-    if (!p.openId && !p.mobile && !p.email) add(['people', i], `人员“${p.name}”缺少飞书 open_id、手机号或邮箱，无法联系`);
+    if (!p.openId && !p.mobile && !p.email)
+      add(['people', i], `人员“${p.name}”缺少飞书 open_id、手机号或邮箱，无法联系`);
   });
   const units = new Map<string, { index: number; kind: UnitKind }>();
   directory.units.forEach((u, i) => {
@@ -175,11 +184,14 @@ export function checkDirectory(directory: Directory, locate: (path: Array<string
       if (unit?.kind !== 'township') add(['waterBodies', i, 'townships', j], `${w.name}流经的乡镇“${t}”不在乡镇名单中`);
     });
     for (const [township, chief] of Object.entries(w.townshipChiefs)) {
-      if (!w.townships.includes(township)) add(['waterBodies', i, 'townshipChiefs', township], `${w.name}未流经“${township}”，不能设乡级河湖长`);
+      if (!w.townships.includes(township))
+        add(['waterBodies', i, 'townshipChiefs', township], `${w.name}未流经“${township}”，不能设乡级河湖长`);
       person(['townshipChiefs', township], chief, '乡级河湖长');
     }
-    for (const [village, chief] of Object.entries(w.villageChiefs)) person(['villageChiefs', village], chief, '村级河湖长');
-    if (w.crossBoundary && w.neighbours.length === 0) add(['waterBodies', i, 'neighbours'], `${w.name}为跨界河湖，须列出相邻区县`);
+    for (const [village, chief] of Object.entries(w.villageChiefs))
+      person(['villageChiefs', village], chief, '村级河湖长');
+    if (w.crossBoundary && w.neighbours.length === 0)
+      add(['waterBodies', i, 'neighbours'], `${w.name}为跨界河湖，须列出相邻区县`);
   });
   return problems;
 }
@@ -193,15 +205,31 @@ export interface ChiefDuty {
 }
 
 /** Every patrol duty the directory implies, from the seed (art. 4, 6) and the settings (art. 22). */
-export function chiefDuties(directory: Directory, seed: { generalChief: PatrolObligation; riverChief: PatrolObligation }): ChiefDuty[] {
-  const duties: ChiefDuty[] = [{ personId: directory.generalChief, role: 'generalChief', obligation: seed.generalChief }];
+export function chiefDuties(
+  directory: Directory,
+  seed: { generalChief: PatrolObligation; riverChief: PatrolObligation },
+): ChiefDuty[] {
+  const duties: ChiefDuty[] = [
+    { personId: directory.generalChief, role: 'generalChief', obligation: seed.generalChief },
+  ];
   for (const w of directory.waterBodies) {
-    if (w.districtChief) duties.push({ personId: w.districtChief, role: 'riverChief', waterBodyId: w.id, obligation: seed.riverChief });
+    if (w.districtChief)
+      duties.push({ personId: w.districtChief, role: 'riverChief', waterBodyId: w.id, obligation: seed.riverChief });
     for (const chief of Object.values(w.townshipChiefs)) {
-      duties.push({ personId: chief, role: 'townshipChief', waterBodyId: w.id, obligation: directory.duties.townshipChief });
+      duties.push({
+        personId: chief,
+        role: 'townshipChief',
+        waterBodyId: w.id,
+        obligation: directory.duties.townshipChief,
+      });
     }
     for (const chief of Object.values(w.villageChiefs)) {
-      duties.push({ personId: chief, role: 'villageChief', waterBodyId: w.id, obligation: directory.duties.villageChief });
+      duties.push({
+        personId: chief,
+        role: 'villageChief',
+        waterBodyId: w.id,
+        obligation: directory.duties.villageChief,
+      });
     }
   }
   return duties;

@@ -1,5 +1,5 @@
 import type { Period } from '../time/period.js';
-import { compareLocalDates, parseLocalDate, toLocal, type LocalDate } from '../time/zoned.js';
+import { compareLocalDates, type LocalDate, parseLocalDate, toLocal } from '../time/zoned.js';
 import type { Directory } from './directory.js';
 
 /**
@@ -10,7 +10,10 @@ import type { Directory } from './directory.js';
  * first import, which the store records. Undefined only for a directory imported before the
  * day was recorded: then everything counts, as it always did. Pure.
  */
-export function goLiveDay(directory: Pick<Directory, 'goLiveOn' | 'firstImportedAt'>, timeZone: string): LocalDate | undefined {
+export function goLiveDay(
+  directory: Pick<Directory, 'goLiveOn' | 'firstImportedAt'>,
+  timeZone: string,
+): LocalDate | undefined {
   const set = directory.goLiveOn ? parseLocalDate(directory.goLiveOn) : undefined;
   if (set) return set;
   return directory.firstImportedAt ? toLocal(directory.firstImportedAt, timeZone) : undefined;

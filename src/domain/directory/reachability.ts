@@ -36,7 +36,9 @@ export function unreachable(directory: Pick<Directory, 'people' | 'units' | 'wat
 
 /** Why a unit cannot be reached, in the words of office staff. */
 export function unreachableReason(unit: Unit): string {
-  return unit.members.length === 0 ? '名录中没有成员，也没有群聊' : '成员都还没有飞书账号（手机号或邮箱未匹配），也没有群聊';
+  return unit.members.length === 0
+    ? '名录中没有成员，也没有群聊'
+    : '成员都还没有飞书账号（手机号或邮箱未匹配），也没有群聊';
 }
 
 /** The refusal when something is assigned to an unreachable unit. */

@@ -19,11 +19,20 @@ export const DOCUMENT_KIND_NAMES: Record<DocumentKind, string> = {
 
 export type DocumentState = 'drafting' | 'pendingApproval' | 'published';
 
-export const DOCUMENT_STATE_NAMES: Record<DocumentState, string> = { drafting: '起草中', pendingApproval: '待审定', published: '已印发' };
+export const DOCUMENT_STATE_NAMES: Record<DocumentState, string> = {
+  drafting: '起草中',
+  pendingApproval: '待审定',
+  published: '已印发',
+};
 
 /** The four lists of art. 12; only tasks (任务) become tracked items. */
 export type ListName = 'goals' | 'problems' | 'tasks' | 'responsibilities';
-export const LIST_NAMES: Record<ListName, string> = { goals: '目标清单', problems: '问题清单', tasks: '任务清单', responsibilities: '责任清单' };
+export const LIST_NAMES: Record<ListName, string> = {
+  goals: '目标清单',
+  problems: '问题清单',
+  tasks: '任务清单',
+  responsibilities: '责任清单',
+};
 
 /**
  * A numbered item: a meeting's decision (议定事项) or a line of the four lists. Tracked items
@@ -97,7 +106,11 @@ export interface DocumentActor {
   isApprover: boolean;
 }
 
-export function documentActor(directory: Directory, personId: string, doc: Pick<OfficialDocument, 'drafterUnit' | 'approverId'>): DocumentActor {
+export function documentActor(
+  directory: Directory,
+  personId: string,
+  doc: Pick<OfficialDocument, 'drafterUnit' | 'approverId'>,
+): DocumentActor {
   const drafter = directory.units.find((u) => u.id === doc.drafterUnit);
   return { personId, isDrafter: drafter?.members.includes(personId) ?? false, isApprover: doc.approverId === personId };
 }
@@ -108,10 +121,17 @@ export function trackedItems(doc: Pick<OfficialDocument, 'kind' | 'items'>): Doc
 }
 
 /** Why a draft cannot go for approval yet, or undefined when it can. */
-export function draftProblem(doc: Pick<OfficialDocument, 'kind' | 'items' | 'body' | 'attachments'>, at: Date): string | undefined {
+export function draftProblem(
+  doc: Pick<OfficialDocument, 'kind' | 'items' | 'body' | 'attachments'>,
+  at: Date,
+): string | undefined {
   if (doc.kind === 'minutes' && doc.items.length === 0) return '纪要还没有议定事项，请先记录议定事项。';
   if (doc.kind === 'fourLists' && trackedItems(doc).length === 0) return '四张清单还没有任务清单，请填写任务。';
-  if ((doc.kind === 'waterBodyPlan' || doc.kind === 'healthReport') && !doc.body.trim() && doc.attachments.length === 0) {
+  if (
+    (doc.kind === 'waterBodyPlan' || doc.kind === 'healthReport') &&
+    !doc.body.trim() &&
+    doc.attachments.length === 0
+  ) {
     return '请先填写正文或上传文件。';
   }
   const incomplete = trackedItems(doc).filter((i) => !i.unitId || !i.deadline);
@@ -165,7 +185,8 @@ export function documentTransition(
     case 'approve':
     case 'return': {
       if (!actor.isApprover) return refuse(`只有审定人可以审定${name}。`, true);
-      if (doc.state !== 'pendingApproval') return refuse(doc.state === 'published' ? `${name}已印发。` : `${name}尚未提交审定。`);
+      if (doc.state !== 'pendingApproval')
+        return refuse(doc.state === 'published' ? `${name}已印发。` : `${name}尚未提交审定。`);
       if (action.type === 'approve') {
         // A deadline may have passed while the draft waited: the approver sends it back.
         const problem = draftProblem(doc, at);
@@ -193,7 +214,11 @@ export function seriesOf(kind: DocumentKind): NumberSeries {
  * The prefix of a series: configured, or the district's first character + 总河长办 + 纪/发
  * (金口河区 → 金总河长办纪, 金总河长办发), the way the district's documents are numbered.
  */
-export function numberPrefixFor(series: NumberSeries, district: string, configured: { minutesPrefix?: string; documentPrefix?: string }): string {
+export function numberPrefixFor(
+  series: NumberSeries,
+  district: string,
+  configured: { minutesPrefix?: string; documentPrefix?: string },
+): string {
   const fixed = series === 'minutes' ? configured.minutesPrefix : configured.documentPrefix;
   return fixed ?? `${district.slice(0, 1)}总河长办${series === 'minutes' ? '纪' : '发'}`;
 }

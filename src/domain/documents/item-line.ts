@@ -29,17 +29,25 @@ export function decisionLineText(line: string): string | undefined {
 export function findUnit(text: string, units: Array<{ id: string; name: string }>): string | undefined {
   let best: { at: number; length: number; id: string } | undefined;
   for (const unit of units) {
-    const names = [unit.name, unit.name.startsWith('区') && unit.name.length > 2 ? unit.name.slice(1) : undefined].filter((n): n is string => !!n);
+    const names = [
+      unit.name,
+      unit.name.startsWith('区') && unit.name.length > 2 ? unit.name.slice(1) : undefined,
+    ].filter((n): n is string => !!n);
     for (const name of names) {
       const at = text.indexOf(name);
       if (at < 0) continue;
-      if (!best || at < best.at || (at === best.at && name.length > best.length)) best = { at, length: name.length, id: unit.id };
+      if (!best || at < best.at || (at === best.at && name.length > best.length))
+        best = { at, length: name.length, id: unit.id };
     }
   }
   return best?.id;
 }
 
-export function parseItemLine(line: string, units: Array<{ id: string; name: string }>, today: LocalDate): ParsedItemLine {
+export function parseItemLine(
+  line: string,
+  units: Array<{ id: string; name: string }>,
+  today: LocalDate,
+): ParsedItemLine {
   const text = (decisionLineText(line) ?? line).trim();
   const { date, problem } = firstDateWord(text, today);
   return { text, unitId: findUnit(text, units), deadline: date, ...(problem ? { deadlineProblem: problem } : {}) };

@@ -11,7 +11,11 @@ import { isOfficeStaff } from '../issues/involvement.js';
 /** What art. 15 says an inspection looks at. */
 export const FINDING_ASPECTS = ['performance', 'tasks', 'rectification'] as const;
 export type FindingAspect = (typeof FINDING_ASPECTS)[number];
-export const FINDING_ASPECT_NAMES: Record<FindingAspect, string> = { performance: '河湖长及有关单位履职', tasks: '工作任务完成', rectification: '突出问题整改' };
+export const FINDING_ASPECT_NAMES: Record<FindingAspect, string> = {
+  performance: '河湖长及有关单位履职',
+  tasks: '工作任务完成',
+  rectification: '突出问题整改',
+};
 
 export interface InspectionFinding {
   n: number;
@@ -74,13 +78,15 @@ export interface FindingInput {
 export function checkFinding(directory: Directory, inspection: Inspection, input: FindingInput): string | undefined {
   const water = directory.waterBodies.find((w) => w.id === input.waterBodyId);
   if (!water) return '请选择河湖';
-  if (inspection.waterBodyIds.length > 0 && !inspection.waterBodyIds.includes(water.id)) return `${water.name}不在本次督查范围内`;
+  if (inspection.waterBodyIds.length > 0 && !inspection.waterBodyIds.includes(water.id))
+    return `${water.name}不在本次督查范围内`;
   const township = directory.units.find((u) => u.id === input.townshipId && u.kind === 'township');
   if (!township) return '请选择负责整改的乡镇';
   if (!water.townships.includes(township.id)) return `${water.name}不流经${township.name}，请重新选择乡镇`;
   if (input.departmentId) {
     const department = directory.units.find((u) => u.id === input.departmentId);
-    if (!department || (department.kind !== 'department' && department.kind !== 'liaisonUnit')) return '请选择区级行业主管部门';
+    if (!department || (department.kind !== 'department' && department.kind !== 'liaisonUnit'))
+      return '请选择区级行业主管部门';
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { isAccountable, type Directory, type Person, type Unit } from '../directory/directory.js';
+import { type Directory, isAccountable, type Person, type Unit } from '../directory/directory.js';
 import type { Issue, IssueSourceKind } from './issue.js';
 import type { IssueActor } from './lifecycle.js';
 
@@ -20,7 +20,11 @@ export function isOfficeStaff(directory: Directory, personId: string): boolean {
 }
 
 /** How this person stands to this problem. */
-export function issueActor(directory: Directory, person: Person, issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits'> & Partial<Pick<Issue, 'foundBy' | 'reportedBy'>>): IssueActor {
+export function issueActor(
+  directory: Directory,
+  person: Person,
+  issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits'> & Partial<Pick<Issue, 'foundBy' | 'reportedBy'>>,
+): IssueActor {
   const mine = new Set(unitsOf(directory, person.id).map((u) => u.id));
   return {
     personId: person.id,
@@ -32,7 +36,11 @@ export function issueActor(directory: Directory, person: Person, issue: Pick<Iss
 }
 
 /** How a unit's people stand to this problem, as one: a unit chat's copy of the card offers what they may do. */
-export function unitActor(directory: Directory, unitId: string, issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits'>): IssueActor {
+export function unitActor(
+  directory: Directory,
+  unitId: string,
+  issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits'>,
+): IssueActor {
   return {
     personId: '',
     isOffice: riverChiefOffice(directory)?.id === unitId,
@@ -45,16 +53,25 @@ export function unitActor(directory: Directory, unitId: string, issue: Pick<Issu
  * The latest 责任退回 by one of these units, when none of them has the problem again: their
  * copy shows it returned, with nothing left for them to do.
  */
-export function returnedBy(issue: Pick<Issue, 'assigneeUnit' | 'history'>, unitIds: string[]): Issue['history'][number] | undefined {
+export function returnedBy(
+  issue: Pick<Issue, 'assigneeUnit' | 'history'>,
+  unitIds: string[],
+): Issue['history'][number] | undefined {
   if (issue.assigneeUnit && unitIds.includes(issue.assigneeUnit)) return undefined;
-  return [...issue.history].reverse().find((h) => h.action === 'returnResponsibility' && !!h.facts?.unitId && unitIds.includes(h.facts.unitId));
+  return [...issue.history]
+    .reverse()
+    .find((h) => h.action === 'returnResponsibility' && !!h.facts?.unitId && unitIds.includes(h.facts.unitId));
 }
 
 /**
  * The chief who cares about a problem and gets the closing report (art. 8): the water
  * body's district chief, else the chief of the township where it is.
  */
-export function responsibleChief(directory: Directory, waterBodyId: string | undefined, townshipId: string | undefined): string | undefined {
+export function responsibleChief(
+  directory: Directory,
+  waterBodyId: string | undefined,
+  townshipId: string | undefined,
+): string | undefined {
   const water = directory.waterBodies.find((w) => w.id === waterBodyId);
   if (!water) return undefined;
   if (water.districtChief) return water.districtChief;
@@ -64,7 +81,11 @@ export function responsibleChief(directory: Directory, waterBodyId: string | und
 }
 
 /** The township chief of the problem's water body in the assignee township (the overdue ladder's second rung). */
-export function townshipChiefFor(directory: Directory, waterBodyId: string | undefined, townshipId: string | undefined): string | undefined {
+export function townshipChiefFor(
+  directory: Directory,
+  waterBodyId: string | undefined,
+  townshipId: string | undefined,
+): string | undefined {
   if (!townshipId) return undefined;
   return directory.waterBodies.find((w) => w.id === waterBodyId)?.townshipChiefs[townshipId];
 }
@@ -73,7 +94,12 @@ export function townshipChiefFor(directory: Directory, waterBodyId: string | und
  * Supervisors recorded at assignment (art. 15): the water body's liaison unit and the
  * competent department the office names.
  */
-export function supervisorsFor(directory: Directory, waterBodyId: string | undefined, department: string | undefined, assignee: string): string[] {
+export function supervisorsFor(
+  directory: Directory,
+  waterBodyId: string | undefined,
+  department: string | undefined,
+  assignee: string,
+): string[] {
   const liaison = directory.waterBodies.find((w) => w.id === waterBodyId)?.liaisonUnit;
   return [liaison, department].filter((u): u is string => !!u && u !== assignee);
 }
@@ -87,10 +113,15 @@ export function assignableUnits(directory: Directory): Unit[] {
  * Who may look at a problem's card on request: the office, the units handling or supervising
  * it, its water body's chiefs and whoever found or reported it.
  */
-export function mayViewIssue(directory: Directory, person: Person, issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits' | 'waterBodyId' | 'foundBy' | 'reportedBy' | 'chiefId'>): boolean {
+export function mayViewIssue(
+  directory: Directory,
+  person: Person,
+  issue: Pick<Issue, 'assigneeUnit' | 'supervisorUnits' | 'waterBodyId' | 'foundBy' | 'reportedBy' | 'chiefId'>,
+): boolean {
   const actor = issueActor(directory, person, issue);
   if (actor.isOffice || actor.isAssignee || actor.isSupervisor) return true;
-  if ([issue.foundBy, issue.reportedBy, issue.chiefId].includes(person.id) || directory.generalChief === person.id) return true;
+  if ([issue.foundBy, issue.reportedBy, issue.chiefId].includes(person.id) || directory.generalChief === person.id)
+    return true;
   const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId);
   if (!water) return false;
   const liaison = directory.units.find((u) => u.id === water.liaisonUnit);
@@ -108,12 +139,18 @@ export function mayViewIssue(directory: Directory, person: Person, issue: Pick<I
  * 明查暗访 (art. 6); a chief's on a water body of theirs are 巡河发现; anyone else who may register
  * (a liaison unit or chief elsewhere) found it in the course of work, 日常发现.
  */
-export function registrationSource(directory: Directory, person: Person, waterBodyId?: string): Extract<IssueSourceKind, 'office' | 'clue' | 'patrol' | 'daily'> | undefined {
+export function registrationSource(
+  directory: Directory,
+  person: Person,
+  waterBodyId?: string,
+): Extract<IssueSourceKind, 'office' | 'clue' | 'patrol' | 'daily'> | undefined {
   const mine = unitsOf(directory, person.id);
   const kinds = new Set(mine.map((u) => u.kind));
   if (kinds.has('riverChiefOffice') || kinds.has('generalChiefOffice')) return 'office';
   const chiefOf = (w: Directory['waterBodies'][number]) =>
-    w.districtChief === person.id || Object.values(w.townshipChiefs).includes(person.id) || Object.values(w.villageChiefs).includes(person.id);
+    w.districtChief === person.id ||
+    Object.values(w.townshipChiefs).includes(person.id) ||
+    Object.values(w.villageChiefs).includes(person.id);
   const isChief = directory.generalChief === person.id || directory.waterBodies.some(chiefOf);
   if (!kinds.has('liaisonUnit') && !isChief) return undefined;
   if (waterBodyId === undefined) return kinds.has('liaisonUnit') ? 'clue' : 'patrol';

@@ -6,7 +6,16 @@ import type { HistoryFacts, IssueAction, IssueSnapshot, IssueState } from './lif
  * type in commands and replies.
  */
 
-export const ISSUE_CATEGORIES = ['水体', '河面', '河岸', '排污口', '涉水活动', '水工建筑物', '河长公示牌', '其他'] as const;
+export const ISSUE_CATEGORIES = [
+  '水体',
+  '河面',
+  '河岸',
+  '排污口',
+  '涉水活动',
+  '水工建筑物',
+  '河长公示牌',
+  '其他',
+] as const;
 export type IssueCategory = (typeof ISSUE_CATEGORIES)[number];
 
 export type Urgency = 'normal' | 'expedited' | 'urgent';

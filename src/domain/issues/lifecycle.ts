@@ -98,9 +98,7 @@ export interface HistoryEntry {
   facts?: HistoryFacts;
 }
 
-export type TransitionResult =
-  | { ok: true; next: IssueSnapshot; entry: HistoryEntry }
-  | { ok: false; reason: string };
+export type TransitionResult = { ok: true; next: IssueSnapshot; entry: HistoryEntry } | { ok: false; reason: string };
 
 export interface LifecyclePolicy {
   /** 责任退回 is allowed this long after assignment (default 24 h). */
@@ -141,7 +139,9 @@ function permitted(type: IssueAction['type'], actor: IssueActor): string | undef
     case 'requestExtension':
       return actor.isAssignee ? undefined : '只有承办单位可以进行此操作。';
     case 'progress':
-      return actor.isAssignee || actor.isSupervisor || actor.isOffice || actor.isReporter ? undefined : '您不是该问题的承办或督办单位，进展未记录。';
+      return actor.isAssignee || actor.isSupervisor || actor.isOffice || actor.isReporter
+        ? undefined
+        : '您不是该问题的承办或督办单位，进展未记录。';
     case 'verifyPass':
     case 'verifyFail':
       return actor.isOffice || actor.isSupervisor ? undefined : '只有区河长制办公室或联络员单位可以核查销号。';
@@ -153,7 +153,8 @@ function permitted(type: IssueAction['type'], actor: IssueActor): string | undef
 }
 
 /** Facts as stored: an absent value is left out rather than kept as undefined. */
-const withoutUndefined = (facts: HistoryFacts): HistoryFacts => Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
+const withoutUndefined = (facts: HistoryFacts): HistoryFacts =>
+  Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
 
 const blank = (text: string | undefined) => !text || text.trim().length === 0;
 
@@ -165,7 +166,8 @@ export function transition(
   now: Date,
   policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY,
 ): TransitionResult {
-  if (!FROM[action.type].includes(issue.state)) return refuse(`该问题当前为“${STATE_NAMES[issue.state]}”，不能进行此操作。`);
+  if (!FROM[action.type].includes(issue.state))
+    return refuse(`该问题当前为“${STATE_NAMES[issue.state]}”，不能进行此操作。`);
   const denied = permitted(action.type, actor);
   if (denied) return refuse(denied);
 
@@ -198,7 +200,9 @@ export function transition(
     case 'returnResponsibility':
       if (blank(action.reason)) return refuse('请说明退回理由。');
       if (issue.assignedAt && now.getTime() - issue.assignedAt.getTime() > policy.returnWindowMs) {
-        return refuse(`已超过交办后 ${Math.round(policy.returnWindowMs / 3_600_000)} 小时的责任退回时限，请联系区河长制办公室。`);
+        return refuse(
+          `已超过交办后 ${Math.round(policy.returnWindowMs / 3_600_000)} 小时的责任退回时限，请联系区河长制办公室。`,
+        );
       }
       next = {
         ...next,
@@ -233,7 +237,8 @@ export function transition(
       break;
     case 'requestExtension':
       if (blank(action.reason)) return refuse('请说明延期理由。');
-      if (!issue.deadline || action.until.getTime() <= issue.deadline.getTime()) return refuse('延期后的期限须晚于原整改期限。');
+      if (!issue.deadline || action.until.getTime() <= issue.deadline.getTime())
+        return refuse('延期后的期限须晚于原整改期限。');
       next = { ...next, pendingExtension: { until: action.until, reason: action.reason.trim(), by: actor.personId } };
       note = action.reason.trim();
       facts = { unitId: issue.assigneeUnit, requestedUntil: action.until, previousDeadline: issue.deadline };
@@ -242,14 +247,23 @@ export function transition(
       if (!issue.pendingExtension) return refuse('没有待审批的延期申请。');
       next = { ...next, deadline: issue.pendingExtension.until, deadlineSetAt: now, pendingExtension: undefined };
       note = issue.pendingExtension.reason;
-      facts = { unitId: issue.assigneeUnit, deadline: issue.pendingExtension.until, requestedUntil: issue.pendingExtension.until, previousDeadline: issue.deadline };
+      facts = {
+        unitId: issue.assigneeUnit,
+        deadline: issue.pendingExtension.until,
+        requestedUntil: issue.pendingExtension.until,
+        previousDeadline: issue.deadline,
+      };
       break;
     case 'rejectExtension':
       if (!issue.pendingExtension) return refuse('没有待审批的延期申请。');
       if (blank(action.reason)) return refuse('请说明不同意延期的理由。');
       next = { ...next, pendingExtension: undefined };
       note = action.reason.trim();
-      facts = { unitId: issue.assigneeUnit, requestedUntil: issue.pendingExtension.until, previousDeadline: issue.deadline };
+      facts = {
+        unitId: issue.assigneeUnit,
+        requestedUntil: issue.pendingExtension.until,
+        previousDeadline: issue.deadline,
+      };
       break;
     case 'withdraw':
       if (blank(action.reason)) return refuse('请说明撤销理由。');
@@ -261,7 +275,15 @@ export function transition(
       note = action.note.trim() || null;
       break;
   }
-  const entry: HistoryEntry = { at: now, by: actor.personId, action: action.type, from: issue.state, to: next.state, note, ...(facts && { facts: withoutUndefined(facts) }) };
+  const entry: HistoryEntry = {
+    at: now,
+    by: actor.personId,
+    action: action.type,
+    from: issue.state,
+    to: next.state,
+    note,
+    ...(facts && { facts: withoutUndefined(facts) }),
+  };
   return { ok: true, next, entry };
 }
 

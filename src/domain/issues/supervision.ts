@@ -1,6 +1,6 @@
 import type { WorkCalendar } from '../time/work-calendar.js';
+import { addDays, daysBetween, fromLocal, type LocalDate, toLocal } from '../time/zoned.js';
 import type { Urgency } from './issue.js';
-import { addDays, daysBetween, fromLocal, toLocal, type LocalDate } from '../time/zoned.js';
 
 /**
  * 督办: how an assigned problem is chased. Before its deadline the assignee unit is reminded
@@ -105,7 +105,8 @@ export function supervisionSteps(
     const day = calendar.workingDayOnOrBefore(addDays(last, -days), setDay);
     if (day) push({ name: `before${days}`, kind: 'dueSoon', daysBefore: daysBetween(day, last), at: at(day) });
   }
-  const afterDue = (days: number) => calendar.workingDayOnOrAfter(addDays(last, 1 + days), addDays(last, 1 + days + 30));
+  const afterDue = (days: number) =>
+    calendar.workingDayOnOrAfter(addDays(last, 1 + days), addDays(last, 1 + days + 30));
   const overdue = afterDue(0);
   if (overdue) push({ name: 'overdue', kind: 'overdue', at: at(overdue) });
   const ladder: Array<['prompt' | 'bulletin', number]> = [
@@ -120,7 +121,10 @@ export function supervisionSteps(
 }
 
 /** The step to act on now (the latest one due: a missed earlier step is superseded) and when to look again. */
-export function supervisionDue(steps: SupervisionStep[], now: Date): { due: SupervisionStep | undefined; nextAt: Date | undefined } {
+export function supervisionDue(
+  steps: SupervisionStep[],
+  now: Date,
+): { due: SupervisionStep | undefined; nextAt: Date | undefined } {
   let due: SupervisionStep | undefined;
   let nextAt: Date | undefined;
   for (const step of steps) {

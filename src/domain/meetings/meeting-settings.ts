@@ -1,5 +1,5 @@
 import type { WorkCalendar } from '../time/work-calendar.js';
-import { addDays, compareLocalDates, daysBetween, fromLocal, toLocal, type LocalDate } from '../time/zoned.js';
+import { addDays, compareLocalDates, daysBetween, fromLocal, type LocalDate, toLocal } from '../time/zoned.js';
 
 /**
  * When meeting and document reminders go out (seed art. 5, 10, 12): before a meeting, to an
@@ -57,7 +57,14 @@ function remindingNow(now: Date, hour: number, calendar: WorkCalendar, timeZone:
  * Which reminder an approver is due, counted in working days since the draft was submitted:
  * 1 after `every` working days, 2 after twice as many, …; undefined before the first.
  */
-export function approvalNudge(submittedAt: Date, every: number, calendar: WorkCalendar, hour: number, now: Date, timeZone: string): number | undefined {
+export function approvalNudge(
+  submittedAt: Date,
+  every: number,
+  calendar: WorkCalendar,
+  hour: number,
+  now: Date,
+  timeZone: string,
+): number | undefined {
   if (!remindingNow(now, hour, calendar, timeZone) || every < 1) return undefined;
   const nudge = Math.floor(workingDaysSince(submittedAt, calendar, now, timeZone) / every);
   return nudge >= 1 ? nudge : undefined;
@@ -74,7 +81,13 @@ export function workingDaysSince(since: Date, calendar: WorkCalendar, now: Date,
 }
 
 /** From a day in the year on: which week's reminder is due (0 on the day itself), on working days at the hour. */
-export function weeklyFrom(monthDay: string, hour: number, calendar: WorkCalendar, now: Date, timeZone: string): { year: number; week: number } | undefined {
+export function weeklyFrom(
+  monthDay: string,
+  hour: number,
+  calendar: WorkCalendar,
+  now: Date,
+  timeZone: string,
+): { year: number; week: number } | undefined {
   const today = remindingNow(now, hour, calendar, timeZone);
   if (!today) return undefined;
   const since = daysBetween(dayOfYear(monthDay, today.year), today);
@@ -82,7 +95,13 @@ export function weeklyFrom(monthDay: string, hour: number, calendar: WorkCalenda
 }
 
 /** Once a year from a day on (on the first working day at the hour): the year, or undefined. */
-export function yearlyFrom(monthDay: string, hour: number, calendar: WorkCalendar, now: Date, timeZone: string): number | undefined {
+export function yearlyFrom(
+  monthDay: string,
+  hour: number,
+  calendar: WorkCalendar,
+  now: Date,
+  timeZone: string,
+): number | undefined {
   const today = remindingNow(now, hour, calendar, timeZone);
   return today && daysBetween(dayOfYear(monthDay, today.year), today) >= 0 ? today.year : undefined;
 }
@@ -91,7 +110,13 @@ export function yearlyFrom(monthDay: string, hour: number, calendar: WorkCalenda
  * The four lists' reminder due now: the latest of `daysBefore` the due day that has come
  * (0 on and after the due day itself, meaning overdue), for this year's lists.
  */
-export function fourListsStage(settings: Pick<MeetingSettings, 'fourListsDueOn' | 'fourListsRemindDaysBefore'>, hour: number, calendar: WorkCalendar, now: Date, timeZone: string): { year: number; daysBefore: number } | undefined {
+export function fourListsStage(
+  settings: Pick<MeetingSettings, 'fourListsDueOn' | 'fourListsRemindDaysBefore'>,
+  hour: number,
+  calendar: WorkCalendar,
+  now: Date,
+  timeZone: string,
+): { year: number; daysBefore: number } | undefined {
   const today = remindingNow(now, hour, calendar, timeZone);
   if (!today) return undefined;
   const left = daysBetween(today, dayOfYear(settings.fourListsDueOn, today.year));

@@ -8,7 +8,13 @@ import type { OfficialDocument } from '../documents/document.js';
  * name of 区总河长办公室. Pure: the directory in, roles out.
  */
 
-export type MeetingKind = 'generalChiefMeeting' | 'patrolSiteMeeting' | 'basinMeeting' | 'jointMeeting' | 'officeMeeting' | 'directorsMeeting';
+export type MeetingKind =
+  | 'generalChiefMeeting'
+  | 'patrolSiteMeeting'
+  | 'basinMeeting'
+  | 'jointMeeting'
+  | 'officeMeeting'
+  | 'directorsMeeting';
 
 export const MEETING_KIND_NAMES: Record<MeetingKind, string> = {
   generalChiefMeeting: '总河长会议',
@@ -28,7 +34,11 @@ export type MeetingState = 'scheduled' | 'cancelled';
  * its minutes written. Minutes that exist mean the meeting has been held, whatever the clock
  * or a mistyped start says.
  */
-export function isUpcoming(meeting: Pick<Meeting, 'state' | 'startsAt'>, minutes: Pick<OfficialDocument, 'state' | 'items'> | undefined, now: Date): boolean {
+export function isUpcoming(
+  meeting: Pick<Meeting, 'state' | 'startsAt'>,
+  minutes: Pick<OfficialDocument, 'state' | 'items'> | undefined,
+  now: Date,
+): boolean {
   if (meeting.state !== 'scheduled' || meeting.startsAt.getTime() <= now.getTime()) return false;
   return !minutes || (minutes.state === 'drafting' && minutes.items.length === 0);
 }
@@ -69,7 +79,11 @@ export function needsWaterBody(kind: MeetingKind): boolean {
 }
 
 /** The roles for a meeting of this kind on this water body, or why it cannot be held. */
-export function meetingRoles(directory: Directory, kind: MeetingKind, waterBodyId: string | undefined): MeetingRoles | { refusal: string } {
+export function meetingRoles(
+  directory: Directory,
+  kind: MeetingKind,
+  waterBodyId: string | undefined,
+): MeetingRoles | { refusal: string } {
   const office = directory.units.find((u) => u.kind === 'riverChiefOffice');
   const generalOffice = directory.units.find((u) => u.kind === 'generalChiefOffice');
   if (!office || !generalOffice) return { refusal: '组织名录缺少区总河长办公室或区河长制办公室。' };
@@ -78,26 +92,54 @@ export function meetingRoles(directory: Directory, kind: MeetingKind, waterBodyI
   switch (kind) {
     // Art. 5: the General Chief Office runs it, drafts the minutes and tracks the decisions.
     case 'generalChiefMeeting':
-      return { organiserUnit: generalOffice.id, drafterUnit: generalOffice.id, approverId: directory.generalChief, trackerUnit: generalOffice.id };
+      return {
+        organiserUnit: generalOffice.id,
+        drafterUnit: generalOffice.id,
+        approverId: directory.generalChief,
+        trackerUnit: generalOffice.id,
+      };
     // Art. 8: the chief's liaison unit organises, drafts and tracks; the chief approves.
     case 'patrolSiteMeeting':
     case 'basinMeeting':
-      if (!water?.districtChief || !water.liaisonUnit) return { refusal: `${water?.name ?? ''}没有区级河湖长及联络员单位，不能召开${MEETING_KIND_NAMES[kind]}。` };
-      return { organiserUnit: water.liaisonUnit, drafterUnit: water.liaisonUnit, approverId: water.districtChief, trackerUnit: water.liaisonUnit };
+      if (!water?.districtChief || !water.liaisonUnit)
+        return { refusal: `${water?.name ?? ''}没有区级河湖长及联络员单位，不能召开${MEETING_KIND_NAMES[kind]}。` };
+      return {
+        organiserUnit: water.liaisonUnit,
+        drafterUnit: water.liaisonUnit,
+        approverId: water.districtChief,
+        trackerUnit: water.liaisonUnit,
+      };
     // Art. 10: the River Chief Office convenes in its turn; the water body's chief approves.
     case 'jointMeeting':
       if (!water?.crossBoundary) return { refusal: `${water?.name ?? ''}不是跨界河湖，联席会议只用于跨界河湖。` };
-      return { organiserUnit: office.id, drafterUnit: office.id, approverId: water.districtChief ?? directory.generalChief, trackerUnit: office.id };
+      return {
+        organiserUnit: office.id,
+        drafterUnit: office.id,
+        approverId: water.districtChief ?? directory.generalChief,
+        trackerUnit: office.id,
+      };
     case 'officeMeeting':
-      return { organiserUnit: office.id, drafterUnit: office.id, approverId: office.head ?? directory.generalChief, trackerUnit: office.id };
+      return {
+        organiserUnit: office.id,
+        drafterUnit: office.id,
+        approverId: office.head ?? directory.generalChief,
+        trackerUnit: office.id,
+      };
     case 'directorsMeeting':
-      return { organiserUnit: generalOffice.id, drafterUnit: generalOffice.id, approverId: generalOffice.head ?? directory.generalChief, trackerUnit: generalOffice.id };
+      return {
+        organiserUnit: generalOffice.id,
+        drafterUnit: generalOffice.id,
+        approverId: generalOffice.head ?? directory.generalChief,
+        trackerUnit: generalOffice.id,
+      };
   }
 }
 
 /** Who may schedule a meeting: members of its organising unit and of the River Chief Office. */
 export function mayScheduleMeeting(directory: Directory, personId: string, roles: MeetingRoles): boolean {
-  return directory.units.some((u) => (u.id === roles.organiserUnit || u.kind === 'riverChiefOffice') && u.members.includes(personId));
+  return directory.units.some(
+    (u) => (u.id === roles.organiserUnit || u.kind === 'riverChiefOffice') && u.members.includes(personId),
+  );
 }
 
 /** The parties of a cross-boundary cooperation agreement, in convening order: this district first, then the neighbours as listed. */

@@ -1,9 +1,9 @@
 import type { ChiefDuty } from '../directory/directory.js';
-import { contains, periodContaining, type Period, type PeriodKind } from '../time/period.js';
+import { contains, type Period, type PeriodKind, periodContaining } from '../time/period.js';
 import type { WorkCalendar } from '../time/work-calendar.js';
-import { compareLocalDates, toLocal, type LocalDate } from '../time/zoned.js';
+import { compareLocalDates, type LocalDate, toLocal } from '../time/zoned.js';
 import { yearProgress } from './obligation.js';
-import { daysLeft, reminderStages, type ReminderPolicy, type ReminderStage } from './reminder-plan.js';
+import { daysLeft, type ReminderPolicy, type ReminderStage, reminderStages } from './reminder-plan.js';
 
 /** What the sweep knows of one duty: the chief's patrol times this year and any plan. */
 export interface DutyState {
@@ -50,7 +50,9 @@ export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext):
     let entry = perKind.get(kind);
     if (!entry) {
       const period = periodContaining(kind, ctx.now, ctx.timeZone);
-      const due = reminderStages(period, ctx.policies[kind], ctx.calendar, ctx.timeZone).filter((s) => s.at.getTime() <= ctx.now.getTime());
+      const due = reminderStages(period, ctx.policies[kind], ctx.calendar, ctx.timeZone).filter(
+        (s) => s.at.getTime() <= ctx.now.getTime(),
+      );
       entry = { period, stage: due.at(-1), daysLeft: daysLeft(period, ctx.now, ctx.timeZone) };
       perKind.set(kind, entry);
     }

@@ -9,6 +9,10 @@ export function dutyKey(duty: Pick<ChiefDuty, 'role' | 'personId' | 'waterBodyId
   return [duty.role, duty.personId, duty.waterBodyId].filter((p) => p !== undefined).join(':');
 }
 
-export function reminderKey(duty: Pick<ChiefDuty, 'role' | 'personId' | 'waterBodyId'>, periodKey: string, stage: string): string {
+export function reminderKey(
+  duty: Pick<ChiefDuty, 'role' | 'personId' | 'waterBodyId'>,
+  periodKey: string,
+  stage: string,
+): string {
   return `patrol-reminder:${dutyKey(duty)}:${periodKey}:${stage}`;
 }

@@ -1,5 +1,12 @@
 import { countsAfterGoLive } from '../directory/go-live.js';
-import { contains, periodContaining, periodsOfYear, PERIODS_PER_YEAR, type Period, type PeriodKind } from '../time/period.js';
+import {
+  contains,
+  PERIODS_PER_YEAR,
+  type Period,
+  type PeriodKind,
+  periodContaining,
+  periodsOfYear,
+} from '../time/period.js';
 import type { LocalDate } from '../time/zoned.js';
 
 /**
@@ -38,7 +45,11 @@ export interface PeriodFulfilment {
 }
 
 /** How many patrols dated inside the period there are, against the duty. */
-export function fulfilmentIn(obligation: PatrolObligation, period: Period, patrolTimes: readonly Date[]): PeriodFulfilment {
+export function fulfilmentIn(
+  obligation: PatrolObligation,
+  period: Period,
+  patrolTimes: readonly Date[],
+): PeriodFulfilment {
   const done = patrolTimes.filter((t) => contains(period, t)).length;
   return { period, done, required: obligation.times, fulfilled: done >= obligation.times };
 }
@@ -79,13 +90,21 @@ export function yearProgress(
  * duty asked about in a month); otherwise the span owes each of the duty's periods inside
  * it. Periods that ended before the district went live owe nothing.
  */
-export function owedOver(obligation: PatrolObligation, span: Period, timeZone: string, goLive?: LocalDate): { over: Period; required: number } {
+export function owedOver(
+  obligation: PatrolObligation,
+  span: Period,
+  timeZone: string,
+  goLive?: LocalDate,
+): { over: Period; required: number } {
   if (PERIODS_PER_YEAR[obligation.period] < PERIODS_PER_YEAR[span.kind]) {
     const over = periodContaining(obligation.period, span.start, timeZone);
     return { over, required: countsAfterGoLive(over, goLive) ? obligation.times : 0 };
   }
   const inside = periodsOfYear(obligation.period, span.year, timeZone).filter(
-    (p) => p.start.getTime() >= span.start.getTime() && p.end.getTime() <= span.end.getTime() && countsAfterGoLive(p, goLive),
+    (p) =>
+      p.start.getTime() >= span.start.getTime() &&
+      p.end.getTime() <= span.end.getTime() &&
+      countsAfterGoLive(p, goLive),
   );
   return { over: span, required: inside.length * obligation.times };
 }

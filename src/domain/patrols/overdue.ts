@@ -1,6 +1,6 @@
 import type { ChiefDuty } from '../directory/directory.js';
 import { countsAfterGoLive } from '../directory/go-live.js';
-import { contains, periodContaining, previousPeriod, type Period, type PeriodKind } from '../time/period.js';
+import { contains, type Period, type PeriodKind, periodContaining, previousPeriod } from '../time/period.js';
 import type { LocalDate } from '../time/zoned.js';
 
 /** How long after a period ends the office digest keeps listing its unmet duties. */

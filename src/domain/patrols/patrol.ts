@@ -1,6 +1,6 @@
-import { periodContaining, periodLabel, type PeriodKind } from '../time/period.js';
-import type { ChiefRole } from './obligation.js';
+import { type PeriodKind, periodContaining, periodLabel } from '../time/period.js';
 import { toLocal } from '../time/zoned.js';
+import type { ChiefRole } from './obligation.js';
 
 /**
  * A patrol (巡河) as recorded: for whom (the chief), by whom (the chief, or a liaison unit
@@ -61,14 +61,24 @@ export function checkPatrolInput(input: PatrolInput, now: Date, timeZone: string
   const errors: FieldError[] = [];
   const today = toLocal(now, timeZone);
   const day = toLocal(input.patrolledAt, timeZone);
-  const laterDay = day.year > today.year || (day.year === today.year && (day.month > today.month || (day.month === today.month && day.day > today.day)));
+  const laterDay =
+    day.year > today.year ||
+    (day.year === today.year && (day.month > today.month || (day.month === today.month && day.day > today.day)));
   if (laterDay) errors.push({ field: 'patrolledAt', message: '巡河日期不能晚于今天' });
   else if (periodContaining('year', input.patrolledAt, timeZone).year < today.year) {
     errors.push({ field: 'patrolledAt', message: `${day.year}年度已结束，不能再补记该年的巡河` });
   }
-  if (errors.length === 0 && input.dutyPeriod && isLateEntry(input.patrolledAt, now, input.dutyPeriod, timeZone) && !input.lateReason?.trim()) {
+  if (
+    errors.length === 0 &&
+    input.dutyPeriod &&
+    isLateEntry(input.patrolledAt, now, input.dutyPeriod, timeZone) &&
+    !input.lateReason?.trim()
+  ) {
     const current = periodLabel(periodContaining(input.dutyPeriod, now, timeZone), false);
-    errors.push({ field: 'lateReason', message: `巡河日期${day.month}月${day.day}日不在本期（${current}）内，属于补记，请填写补记说明` });
+    errors.push({
+      field: 'lateReason',
+      message: `巡河日期${day.month}月${day.day}日不在本期（${current}）内，属于补记，请填写补记说明`,
+    });
   }
   if ((input.lateReason?.length ?? 0) > 200) errors.push({ field: 'lateReason', message: '补记说明不超过 200 字' });
   if (input.observations.trim().length === 0) errors.push({ field: 'observations', message: '请填写巡河情况' });
@@ -86,5 +96,9 @@ export interface PatrolPeriods {
 
 /** Kept on each patrol so the database can count fulfilment per period without date arithmetic. */
 export function patrolPeriods(at: Date, timeZone: string): PatrolPeriods {
-  return { month: periodContaining('month', at, timeZone).key, quarter: periodContaining('quarter', at, timeZone).key, year: periodContaining('year', at, timeZone).key };
+  return {
+    month: periodContaining('month', at, timeZone).key,
+    quarter: periodContaining('quarter', at, timeZone).key,
+    year: periodContaining('year', at, timeZone).key,
+  };
 }

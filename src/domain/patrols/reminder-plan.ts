@@ -1,6 +1,6 @@
 import type { Period, PeriodKind } from '../time/period.js';
 import type { WorkCalendar } from '../time/work-calendar.js';
-import { addDays, compareLocalDates, daysBetween, fromLocal, toLocal, type LocalDate } from '../time/zoned.js';
+import { addDays, compareLocalDates, daysBetween, fromLocal, type LocalDate, toLocal } from '../time/zoned.js';
 
 /**
  * When a chief who has not patrolled yet is reminded within a period. Reminders go out at a
@@ -32,7 +32,12 @@ export interface ReminderStage {
  * The reminder stages of one period, in time order. "N days before the end" is the day from
  * which N days remain, the last day included: for November, 7 days before is 24 November.
  */
-export function reminderStages(period: Period, policy: ReminderPolicy, calendar: WorkCalendar, timeZone: string): ReminderStage[] {
+export function reminderStages(
+  period: Period,
+  policy: ReminderPolicy,
+  calendar: WorkCalendar,
+  timeZone: string,
+): ReminderStage[] {
   const stages: ReminderStage[] = [];
   const seen = new Set<string>();
   for (const days of [...policy.daysBeforeEnd].sort((a, b) => b - a)) {

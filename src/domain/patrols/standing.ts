@@ -23,7 +23,13 @@ export interface PeriodStanding<P extends CountedPatrol = CountedPatrol> {
  * the reminder card, /巡河 and the duty list all ask it, so they cannot disagree (a card
  * that said 尚未巡河 after one of two patrols was withdrawn, while /巡河 said done).
  */
-export function periodStanding<P extends CountedPatrol>(patrols: P[], period: Period, required: number): PeriodStanding<P> {
-  const inPeriod = patrols.filter((p) => contains(period, p.patrolledAt)).sort((a, b) => a.patrolledAt.getTime() - b.patrolledAt.getTime());
+export function periodStanding<P extends CountedPatrol>(
+  patrols: P[],
+  period: Period,
+  required: number,
+): PeriodStanding<P> {
+  const inPeriod = patrols
+    .filter((p) => contains(period, p.patrolledAt))
+    .sort((a, b) => a.patrolledAt.getTime() - b.patrolledAt.getTime());
   return { count: inPeriod.length, required, done: inPeriod.length >= required, latest: inPeriod.at(-1) };
 }

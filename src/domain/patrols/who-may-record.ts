@@ -13,13 +13,15 @@ export function mayRecordPatrol(
   duty: { chiefId: string; waterBodyId?: string },
 ): RecordingRight {
   if (actorId === duty.chiefId) return { may: true, onBehalf: false };
-  const memberOf = (unitId: string | undefined) => directory.units.some((u) => u.id === unitId && u.members.includes(actorId));
+  const memberOf = (unitId: string | undefined) =>
+    directory.units.some((u) => u.id === unitId && u.members.includes(actorId));
   if (duty.waterBodyId === undefined) {
     const office = directory.units.find((u) => u.kind === 'generalChiefOffice');
     if (duty.chiefId === directory.generalChief && memberOf(office?.id)) return { may: true, onBehalf: true };
   } else {
     const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
-    if (water && water.districtChief === duty.chiefId && memberOf(water.liaisonUnit)) return { may: true, onBehalf: true };
+    if (water && water.districtChief === duty.chiefId && memberOf(water.liaisonUnit))
+      return { may: true, onBehalf: true };
   }
   return { may: false, reason: refusal(directory, duty) };
 }
@@ -40,7 +42,9 @@ export function recordersNote(role: ChiefRole): string {
 /** The role of a duty from its key (`riverChief:li-hezhang:dadu-jinkouhe`, see duty-key.ts). */
 export function roleOfDutyKey(key: string): ChiefRole | undefined {
   const role = key.split(':')[0];
-  return role === 'generalChief' || role === 'riverChief' || role === 'townshipChief' || role === 'villageChief' ? role : undefined;
+  return role === 'generalChief' || role === 'riverChief' || role === 'townshipChief' || role === 'villageChief'
+    ? role
+    : undefined;
 }
 
 /**
@@ -48,21 +52,31 @@ export function roleOfDutyKey(key: string): ChiefRole | undefined {
  * for a district river chief (art. 6), `区级总河长本人或区总河长办公室人员` for the general chief
  * (art. 4), `河湖长本人` for a township or village chief (art. 22).
  */
-export function whoMayRecord(directory: Pick<Directory, 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
+export function whoMayRecord(
+  directory: Pick<Directory, 'waterBodies'>,
+  duty: { chiefId: string; waterBodyId?: string },
+): string {
   if (duty.waterBodyId === undefined) return '区级总河长本人或区总河长办公室人员';
   const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
   return water?.districtChief === duty.chiefId ? '区级河湖长本人或其联络员单位人员' : '河湖长本人';
 }
 
 /** Why a photo or location sent in a patrol card's thread was not attached: only a recorder's are. */
-export function attachmentRefusal(directory: Pick<Directory, 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
+export function attachmentRefusal(
+  directory: Pick<Directory, 'waterBodies'>,
+  duty: { chiefId: string; waterBodyId?: string },
+): string {
   const who = whoMayRecord(directory, duty);
   const own = who === '河湖长本人' ? '（乡级、村级河湖长的巡河由本人记录）' : '';
   return `只有${who}的照片和位置会附到巡河记录中${own}。`;
 }
 
-function refusal(directory: Pick<Directory, 'generalChief' | 'waterBodies'>, duty: { chiefId: string; waterBodyId?: string }): string {
+function refusal(
+  directory: Pick<Directory, 'generalChief' | 'waterBodies'>,
+  duty: { chiefId: string; waterBodyId?: string },
+): string {
   const who = whoMayRecord(directory, duty);
-  if (who === '河湖长本人') return '乡级、村级河湖长的巡河须由本人记录；联络员单位只承办区级河湖长的巡河调研（协调机制第六条）。';
+  if (who === '河湖长本人')
+    return '乡级、村级河湖长的巡河须由本人记录；联络员单位只承办区级河湖长的巡河调研（协调机制第六条）。';
   return `只有${who}可以记录这次巡河。`;
 }

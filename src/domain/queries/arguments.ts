@@ -37,7 +37,8 @@ export function matchName<T extends Named>(word: string, items: readonly T[]): N
   for (const item of items) {
     for (const form of shortForms(item.name)) {
       const distance = editDistance(text, form);
-      if (distance <= Math.max(1, Math.floor(form.length / 3)) && (!best || distance < best.distance)) best = { item, distance };
+      if (distance <= Math.max(1, Math.floor(form.length / 3)) && (!best || distance < best.distance))
+        best = { item, distance };
     }
   }
   return best ? { kind: 'suggest', item: best.item } : { kind: 'none' };
@@ -52,7 +53,10 @@ const STATE_WORDS: Array<[RegExp, StateWord]> = [
   [/^(待核查|核查|待销号)$/, { states: ['pendingVerification'], label: '待核查' }],
   [/^(已销号|销号|已完成|办结|已办结)$/, { states: ['closed'], label: '已销号' }],
   [/^(逾期|已逾期|超期)$/, { states: ['assigned', 'rectifying'], overdue: true, label: '逾期' }],
-  [/^(未销号|在办|办理中|未完成|全部在办)$/, { states: ['reported', 'assigned', 'rectifying', 'pendingVerification'], label: '未销号' }],
+  [
+    /^(未销号|在办|办理中|未完成|全部在办)$/,
+    { states: ['reported', 'assigned', 'rectifying', 'pendingVerification'], label: '未销号' },
+  ],
 ];
 
 export function stateWord(word: string): StateWord | undefined {

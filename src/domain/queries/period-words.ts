@@ -1,4 +1,4 @@
-import { periodContaining, periodOf, previousPeriod, type Period } from '../time/period.js';
+import { type Period, periodContaining, periodOf, previousPeriod } from '../time/period.js';
 import { toLocal } from '../time/zoned.js';
 
 /**
@@ -7,7 +7,20 @@ import { toLocal } from '../time/zoned.js';
  * Pure; `now` and the zone decide what 本月 means.
  */
 
-const DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const DIGITS: Record<string, number> = {
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+  十: 10,
+};
 
 /** 3, 三, 十二, 二十 → numbers; undefined for anything else. */
 export function numberWord(text: string): number | undefined {

@@ -28,7 +28,8 @@ export function readDateWords(text: string, today: LocalDate): DateWord[] {
   const words: DateWord[] = [];
   const judge = (at: number, written: string, date: LocalDate, yearGiven: boolean) => {
     if (!valid(date)) words.push({ at, written, problem: `${written}不是有效日期` });
-    else if (compareLocalDates(date, today) < 0) words.push({ at, written, problem: yearGiven ? `${written}已过，请重新填写` : `${written}已过，请写明年份` });
+    else if (compareLocalDates(date, today) < 0)
+      words.push({ at, written, problem: yearGiven ? `${written}已过，请重新填写` : `${written}已过，请写明年份` });
     else words.push({ at, written, date });
   };
   for (const m of text.matchAll(/(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?/g)) {
@@ -47,7 +48,8 @@ export function readDateWords(text: string, today: LocalDate): DateWord[] {
   for (const m of text.matchAll(/(明年|次年)?(?:年底|年末|年内)/g)) {
     words.push({ at: m.index, written: m[0], date: { year: today.year + (m[1] ? 1 : 0), month: 12, day: 31 } });
   }
-  for (const m of text.matchAll(/(\d{1,3})\s*(?:日|天)内/g)) words.push({ at: m.index, written: m[0], date: addDays(today, Number(m[1])) });
+  for (const m of text.matchAll(/(\d{1,3})\s*(?:日|天)内/g))
+    words.push({ at: m.index, written: m[0], date: addDays(today, Number(m[1])) });
   return words.sort((a, b) => a.at - b.at);
 }
 

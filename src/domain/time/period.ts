@@ -1,4 +1,4 @@
-import { addDays, fromLocal, toLocal, type LocalDate } from './zoned.js';
+import { addDays, fromLocal, type LocalDate, toLocal } from './zoned.js';
 
 /**
  * Calendar periods in which duties are counted: a patrol "at least once a quarter" means one
@@ -29,10 +29,16 @@ const MONTHS_PER_PERIOD: Record<PeriodKind, number> = { month: 1, quarter: 3, ye
 function build(kind: PeriodKind, year: number, index: number, timeZone: string): Period {
   const firstMonth = (index - 1) * MONTHS_PER_PERIOD[kind] + 1;
   const firstDay: LocalDate = { year, month: firstMonth, day: 1 };
-  const nextFirst = firstMonth + MONTHS_PER_PERIOD[kind] > 12
-    ? { year: year + 1, month: 1, day: 1 }
-    : { year, month: firstMonth + MONTHS_PER_PERIOD[kind], day: 1 };
-  const key = kind === 'year' ? `${year}` : kind === 'quarter' ? `${year}-Q${index}` : `${year}-${String(index).padStart(2, '0')}`;
+  const nextFirst =
+    firstMonth + MONTHS_PER_PERIOD[kind] > 12
+      ? { year: year + 1, month: 1, day: 1 }
+      : { year, month: firstMonth + MONTHS_PER_PERIOD[kind], day: 1 };
+  const key =
+    kind === 'year'
+      ? `${year}`
+      : kind === 'quarter'
+        ? `${year}-Q${index}`
+        : `${year}-${String(index).padStart(2, '0')}`;
   return {
     kind,
     year,

@@ -1,4 +1,4 @@
-import { addDays, compareLocalDates, formatLocalDate, weekday, type LocalDate } from './zoned.js';
+import { addDays, compareLocalDates, formatLocalDate, type LocalDate, weekday } from './zoned.js';
 
 /**
  * Which days count as working days: Monday to Friday, minus public holidays, plus the

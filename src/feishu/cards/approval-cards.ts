@@ -15,8 +15,14 @@ export const approvalCards: ApprovalCardPresenter = {
       subtitle: view.subtitle,
       color: view.published ? 'green' : view.lastReturn ? 'orange' : 'blue',
       body: view.body,
-      steps: joinMarkdown(view.steps.map((s) => md`${MARKS[s.state]} ${s.name}${s.note ? md`<font color='grey'>（${s.note}）</font>` : ''}`)),
-      returnText: view.lastReturn ? md`<font color='red'>**退回意见**（${view.lastReturn.byName}，${view.lastReturn.on}，${view.lastReturn.stepName}）：${view.lastReturn.comment}</font>` : '',
+      steps: joinMarkdown(
+        view.steps.map(
+          (s) => md`${MARKS[s.state]} ${s.name}${s.note ? md`<font color='grey'>（${s.note}）</font>` : ''}`,
+        ),
+      ),
+      returnText: view.lastReturn
+        ? md`<font color='red'>**退回意见**（${view.lastReturn.byName}，${view.lastReturn.on}，${view.lastReturn.stepName}）：${view.lastReturn.comment}</font>`
+        : '',
       canSubmit: view.canSubmit,
       canReturn: waiting && view.canReturn,
       publishOnly: waiting && !view.canReturn,

@@ -3,14 +3,15 @@
  * meet before Feishu accepts it. Pure; the fake Feishu refuses what this reports, and tests use
  * it to hold every card the bot renders to the platform. The rule tables live in conformance/.
  */
+
+export { validateCallbackAnswer } from './conformance/callback-answer.js';
 export {
   CardErrorCode,
   CardSubCode,
-  MAX_CARD_BYTES,
-  MAX_COMPONENTS,
+  type CardViolation,
   cardByteSize,
   componentCount,
+  MAX_CARD_BYTES,
+  MAX_COMPONENTS,
   validateCard,
-  type CardViolation,
 } from './conformance/card.js';
-export { validateCallbackAnswer } from './conformance/callback-answer.js';

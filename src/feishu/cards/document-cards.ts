@@ -1,8 +1,14 @@
 import { DOCUMENT_KIND_NAMES, DOCUMENT_STATE_NAMES } from '../../domain/documents/document.js';
-import type { DocumentCardPresenter, DocumentView, DraftFormView, ItemFormView, ScheduleFormView } from '../../workflows/documents/views.js';
+import type {
+  DocumentCardPresenter,
+  DocumentView,
+  DraftFormView,
+  ItemFormView,
+  ScheduleFormView,
+} from '../../workflows/documents/views.js';
 import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
-import { capped, clip, partName, PERSON_OPTIONS_CAP } from './limits.js';
+import { capped, clip, PERSON_OPTIONS_CAP, partName } from './limits.js';
 import { renderCard } from './template.js';
 
 /** Items shown per page with their buttons (each row is 8 components); the rest are a tap away. */
@@ -19,7 +25,9 @@ const STATE_COLORS = { drafting: 'blue', pendingApproval: 'orange', published: '
 function facts(view: DocumentView): Markdown {
   const meeting = view.meeting;
   return joinMarkdown([
-    meeting ? md`**会议**：${meeting.kindName}${meeting.convener ? md`（召集方：${meeting.convener}）` : ''}` : md`**文件**：${DOCUMENT_KIND_NAMES[view.kind]}`,
+    meeting
+      ? md`**会议**：${meeting.kindName}${meeting.convener ? md`（召集方：${meeting.convener}）` : ''}`
+      : md`**文件**：${DOCUMENT_KIND_NAMES[view.kind]}`,
     !!view.waterBodyName && md`**河湖**：${view.waterBodyName}`,
     !!meeting && md`**时间**：${meeting.when}`,
     !!meeting && md`**地点**：${meeting.place}`,
@@ -38,7 +46,13 @@ function participantsText(names: string): string {
  * The view cut to what one card can hold (30 KB, 200 components): one page of items, long
  * texts cut, list sections and attachments capped. The whole document is in its .docx.
  */
-function bounded(full: DocumentView): { view: DocumentView; page: number; pages: number; sectionsMore: number[]; attachmentsMore: number } {
+function bounded(full: DocumentView): {
+  view: DocumentView;
+  page: number;
+  pages: number;
+  sectionsMore: number[];
+  attachmentsMore: number;
+} {
   const pages = Math.max(1, Math.ceil(full.items.length / ITEMS_PER_PAGE));
   const page = Math.min(Math.max(1, full.page ?? 1), pages);
   const sections = full.sections.map((s) => capped(s.lines, SECTION_LINES));
@@ -47,8 +61,13 @@ function bounded(full: DocumentView): { view: DocumentView; page: number; pages:
     view: {
       ...full,
       meeting: full.meeting && { ...full.meeting, participants: participantsText(full.meeting.participants) },
-      items: full.items.slice((page - 1) * ITEMS_PER_PAGE, page * ITEMS_PER_PAGE).map((i) => ({ ...i, text: clip(i.text, ITEM_CHARS) })),
-      sections: full.sections.map((s, k) => ({ heading: s.heading, lines: (sections[k]?.shown ?? []).map((l) => clip(l, sectionLineChars(full))) })),
+      items: full.items
+        .slice((page - 1) * ITEMS_PER_PAGE, page * ITEMS_PER_PAGE)
+        .map((i) => ({ ...i, text: clip(i.text, ITEM_CHARS) })),
+      sections: full.sections.map((s, k) => ({
+        heading: s.heading,
+        lines: (sections[k]?.shown ?? []).map((l) => clip(l, sectionLineChars(full))),
+      })),
       attachments: attachments.shown.map((a) => clip(a, 60)),
     },
     page,
@@ -75,12 +94,14 @@ function footer(view: DocumentView, cancelled: boolean, drafting: boolean): stri
   const isMinutes = view.kind === 'minutes';
   if (cancelled) return '会议已取消。';
   if (drafting) {
-    if (isMinutes) return '会上或会后，在本卡片所在话题中以“议定：”开头回复即记录议定事项（一行一项，写明责任单位和完成时限）；也可发送“/议定 内容”。';
+    if (isMinutes)
+      return '会上或会后，在本卡片所在话题中以“议定：”开头回复即记录议定事项（一行一项，写明责任单位和完成时限）；也可发送“/议定 内容”。';
     if (view.kind === 'fourLists') return '在本卡片所在话题中以“任务：”开头回复即添加任务；上传文件即附在草稿中。';
     return '在本卡片所在话题中上传文件即附在草稿中。';
   }
   if (view.state === 'drafting') return `${view.drafterName}正在起草，起草完成后报${view.approverName}审定。`;
-  if (view.state === 'pendingApproval') return `草稿已提交${view.approverName}审定；审定通过后以区总河长办公室名义印发。`;
+  if (view.state === 'pendingApproval')
+    return `草稿已提交${view.approverName}审定；审定通过后以区总河长办公室名义印发。`;
   if (isMinutes || view.kind === 'fourLists') {
     return `已印发，每项${isMinutes ? '议定事项' : '任务'}已交办责任单位并跟踪督办，办结情况报告${view.approverName}，抄送区河长制办公室。`;
   }
@@ -110,7 +131,11 @@ export function documentCard(full: DocumentView): CardJson {
       text: itemLine(i),
       buttons: drafting
         ? [
-            { label: i.missing ? '补全' : '修改', style: i.missing ? 'primary' : 'default', value: item('doc.itemForm', i.n) },
+            {
+              label: i.missing ? '补全' : '修改',
+              style: i.missing ? 'primary' : 'default',
+              value: item('doc.itemForm', i.n),
+            },
             { label: '删除', style: 'danger', value: item('doc.removeItem', i.n) },
           ]
         : undefined,
@@ -119,7 +144,9 @@ export function documentCard(full: DocumentView): CardJson {
       pages > 1
         ? [
             ...(page > 1 ? [{ label: '上一页', value: { a: 'doc.view', id: view.id, p: page - 1 } }] : []),
-            ...(page < pages ? [{ label: `下一页（${page + 1}/${pages}）`, value: { a: 'doc.view', id: view.id, p: page + 1 } }] : []),
+            ...(page < pages
+              ? [{ label: `下一页（${page + 1}/${pages}）`, value: { a: 'doc.view', id: view.id, p: page + 1 } }]
+              : []),
           ]
         : undefined,
     sectionsText: joinMarkdown(
@@ -129,19 +156,32 @@ export function documentCard(full: DocumentView): CardJson {
         .map((s) =>
           joinMarkdown([
             md`**${s.heading}**\n${joinMarkdown(s.lines.map((l, k) => md`${k + 1}. ${l}`))}`,
-            s.more > 0 && md`<font color='grey'>另有 ${s.more} 项，${drafting ? '提交审定后随附的 .docx 文件中有全文' : '全文见随附的 .docx 文件'}</font>`,
+            s.more > 0 &&
+              md`<font color='grey'>另有 ${s.more} 项，${drafting ? '提交审定后随附的 .docx 文件中有全文' : '全文见随附的 .docx 文件'}</font>`,
           ]),
         ),
     ),
     attachments: `${view.attachments.join('、')}${attachmentsMore > 0 ? ` 等 ${view.attachments.length + attachmentsMore} 个` : ''}`,
     draftButtons: drafting
       ? [
-          { label: isMinutes ? '记录议定事项' : '添加任务', style: 'default', value: { a: 'doc.itemForm', id: view.id, v: view.version } },
+          {
+            label: isMinutes ? '记录议定事项' : '添加任务',
+            style: 'default',
+            value: { a: 'doc.itemForm', id: view.id, v: view.version },
+          },
           { label: '提交审定', style: 'primary', value: { a: 'doc.submit', id: view.id, v: view.version } },
-          ...(view.meeting?.upcoming ? [{ label: '取消会议', style: 'danger', value: { a: 'meeting.cancel', id: view.id } }] : []),
+          ...(view.meeting?.upcoming
+            ? [{ label: '取消会议', style: 'danger', value: { a: 'meeting.cancel', id: view.id } }]
+            : []),
         ]
       : undefined,
-    approval: view.state === 'pendingApproval' && view.approves ? { approve: { a: 'doc.approve', id: view.id, v: view.version }, return: { a: 'doc.return', id: view.id, v: view.version } } : undefined,
+    approval:
+      view.state === 'pendingApproval' && view.approves
+        ? {
+            approve: { a: 'doc.approve', id: view.id, v: view.version },
+            return: { a: 'doc.return', id: view.id, v: view.version },
+          }
+        : undefined,
     footer: footer(view, cancelled, drafting),
   });
 }
@@ -153,7 +193,13 @@ export function documentCard(full: DocumentView): CardJson {
  */
 export function meetingNoticeCard(view: DocumentView & { meeting: NonNullable<DocumentView['meeting']> }): CardJson {
   const meeting = view.meeting;
-  const stateName = meeting.cancelled ? '会议已取消' : meeting.upcoming ? '待召开' : view.state === 'pendingApproval' ? '纪要审定中' : '纪要起草中';
+  const stateName = meeting.cancelled
+    ? '会议已取消'
+    : meeting.upcoming
+      ? '待召开'
+      : view.state === 'pendingApproval'
+        ? '纪要审定中'
+        : '纪要起草中';
   return renderCard('meeting-notice', {
     title: `${meeting.title}通知`,
     subtitle: meeting.kindName,
@@ -207,7 +253,11 @@ const DRAFT_FIELDS = {
   fourLists: [
     { name: 'goals', label: '目标清单', placeholder: '一行一项，例如：水质稳定达到Ⅱ类' },
     { name: 'problems', label: '问题清单', placeholder: '一行一项，例如：滨河路段岸坡垮塌' },
-    { name: 'tasks', label: '任务清单', placeholder: '一行一项，写明责任单位和完成时限，例如：永和镇6月30日前完成岸坡修复' },
+    {
+      name: 'tasks',
+      label: '任务清单',
+      placeholder: '一行一项，写明责任单位和完成时限，例如：永和镇6月30日前完成岸坡修复',
+    },
     { name: 'responsibilities', label: '责任清单', placeholder: '一行一项，例如：区水务局负责河道管理范围划定' },
   ],
   waterBodyPlan: [{ name: 'body', label: '方案正文', placeholder: '管理保护目标、主要任务、保障措施……' }],

@@ -33,16 +33,26 @@ const ACTIONS: Record<IssueActionType, { label: string; style: 'primary' | 'defa
   confirm: { label: '保留', style: 'primary', form: false },
 };
 
-const STATE_COLORS = { reported: 'blue', assigned: 'orange', rectifying: 'orange', pendingVerification: 'purple', closed: 'green', withdrawn: 'grey' } as const;
+const STATE_COLORS = {
+  reported: 'blue',
+  assigned: 'orange',
+  rectifying: 'orange',
+  pendingVerification: 'purple',
+  closed: 'green',
+  withdrawn: 'grey',
+} as const;
 
 const mentions = (openIds: string[]) => joinMarkdown(openIds.map(mention), ' ');
 
-function facts(view: Pick<IssueView, 'waterBodyName' | 'townshipName' | 'place' | 'description'> & Partial<IssueView>): Markdown {
+function facts(
+  view: Pick<IssueView, 'waterBodyName' | 'townshipName' | 'place' | 'description'> & Partial<IssueView>,
+): Markdown {
   const where = [view.waterBodyName, view.townshipName, view.place].filter(Boolean).join(' · ');
   return joinMarkdown([
     md`**问题**：${view.description}`,
     where && md`**位置**：${where}`,
-    !!view.category && md`**类别**：${view.category} · **紧急程度**：${view.urgency ? URGENCY_NAMES[view.urgency] : ''}`,
+    !!view.category &&
+      md`**类别**：${view.category} · **紧急程度**：${view.urgency ? URGENCY_NAMES[view.urgency] : ''}`,
     !!view.sourceName && md`**来源**：${view.sourceName}（${view.foundByName}，${view.foundOn}）`,
     !!view.photos && md`**照片**：${view.photos} 张`,
   ]);
@@ -57,7 +67,10 @@ const HISTORY_CHARS = 120;
 /** The latest entries of a chronological list, each cut, after a line saying how many earlier ones there are. */
 function latestLines(entries: string[], max: number, chars: number, number: string): string[] {
   const { shown, earlier } = latest(entries, max);
-  return [...(earlier > 0 ? [`另有更早的 ${earlier} 条，见 /问题 ${number} 或 /导出`] : []), ...shown.map((e) => clip(e, chars))];
+  return [
+    ...(earlier > 0 ? [`另有更早的 ${earlier} 条，见 /问题 ${number} 或 /导出`] : []),
+    ...shown.map((e) => clip(e, chars)),
+  ];
 }
 
 export function issueCard(view: IssueView): CardJson {
@@ -88,16 +101,27 @@ export function issueCard(view: IssueView): CardJson {
     greeting: mentions(view.mentionOpenIds),
     facts: facts(view),
     assignment,
-    extension: view.pendingExtension ? `申请延期至 ${view.pendingExtension.until}（${view.pendingExtension.byName}）：${view.pendingExtension.reason}` : '',
+    extension: view.pendingExtension
+      ? `申请延期至 ${view.pendingExtension.until}（${view.pendingExtension.byName}）：${view.pendingExtension.reason}`
+      : '',
     progressText: joinMarkdown(
       latestLines(
-        view.progress.map((p) => `${p.when} ${p.byName}：${clip(p.note, NOTE_CHARS)}${p.photos ? `（照片 ${p.photos} 张）` : ''}`),
+        view.progress.map(
+          (p) => `${p.when} ${p.byName}：${clip(p.note, NOTE_CHARS)}${p.photos ? `（照片 ${p.photos} 张）` : ''}`,
+        ),
         LATEST_PROGRESS,
         NOTE_CHARS + 60,
         view.number,
       ),
     ),
-    historyText: joinMarkdown(latestLines(view.history.map((h) => `${h.when} ${h.byName} ${h.text}`), LATEST_HISTORY, HISTORY_CHARS, view.number)),
+    historyText: joinMarkdown(
+      latestLines(
+        view.history.map((h) => `${h.when} ${h.byName} ${h.text}`),
+        LATEST_HISTORY,
+        HISTORY_CHARS,
+        view.number,
+      ),
+    ),
     hasActions: actions.length > 0,
     actions,
     footer: returned
@@ -129,7 +153,11 @@ function formFields(view: IssueFormView) {
         hint: `交办后 ${view.returnWindowHours} 小时内可以退回，由区河长制办公室重新交办。`,
       };
     case 'progress':
-      return { title: '提交进展', text: { label: '整改进展', placeholder: '例如：已清运约一半，预计 3 日内完成', required: true }, submitLabel: '提交' };
+      return {
+        title: '提交进展',
+        text: { label: '整改进展', placeholder: '例如：已清运约一半，预计 3 日内完成', required: true },
+        submitLabel: '提交',
+      };
     case 'requestClose':
       return {
         title: '申请销号',
@@ -138,7 +166,11 @@ function formFields(view: IssueFormView) {
         hint: '整改前后的照片请回复在问题卡片所在话题中，核查时可以查看。',
       };
     case 'verifyFail':
-      return { title: '退回整改', text: { label: '退回理由', placeholder: '例如：现场仍有垃圾未清运', required: true }, submitLabel: '退回整改' };
+      return {
+        title: '退回整改',
+        text: { label: '退回理由', placeholder: '例如：现场仍有垃圾未清运', required: true },
+        submitLabel: '退回整改',
+      };
     case 'requestExtension':
       return {
         title: '申请延期',
@@ -147,7 +179,11 @@ function formFields(view: IssueFormView) {
         submitLabel: '提交申请',
       };
     case 'rejectExtension':
-      return { title: '不同意延期', text: { label: '理由', placeholder: '例如：请按原期限完成', required: true }, submitLabel: '确定' };
+      return {
+        title: '不同意延期',
+        text: { label: '理由', placeholder: '例如：请按原期限完成', required: true },
+        submitLabel: '确定',
+      };
     default:
       return { title: ACTIONS[view.action].label, submitLabel: ACTIONS[view.action].label };
   }
@@ -218,8 +254,19 @@ export function closingReportCard(view: ClosingReportView): CardJson {
     number: view.number,
     greeting: view.greetingOpenId ? md`${mention(view.greetingOpenId)} ` : '',
     message: `${view.waterBodyName ?? ''}的问题已整改到位，经${view.verifierName}核查销号${view.onTime === undefined ? '' : view.onTime ? '（按期完成）' : '（逾期完成）'}。`,
-    facts: joinMarkdown([facts({ description: view.description, waterBodyName: view.waterBodyName, place: view.place }), md`**来源**：${view.sourceName}`, md`**承办单位**：${view.assigneeName}`]),
-    timeline: joinMarkdown(latestLines(view.timeline.map((t) => `${t.when} ${t.text}`), LATEST_HISTORY, HISTORY_CHARS, view.number)),
+    facts: joinMarkdown([
+      facts({ description: view.description, waterBodyName: view.waterBodyName, place: view.place }),
+      md`**来源**：${view.sourceName}`,
+      md`**承办单位**：${view.assigneeName}`,
+    ]),
+    timeline: joinMarkdown(
+      latestLines(
+        view.timeline.map((t) => `${t.when} ${t.text}`),
+        LATEST_HISTORY,
+        HISTORY_CHARS,
+        view.number,
+      ),
+    ),
     footer: '报告河湖长，抄送区河长制办公室（协调机制第八条）。',
   });
 }

@@ -65,7 +65,8 @@ export function splitForInputs(text: string, parts: number, size = INPUT_MAX_CHA
 export const partName = (field: string, k: number) => (k === 1 ? field : `${field}_${k}`);
 
 /** The names of a field's `parts` inputs. */
-export const partNames = (field: string, parts: number) => Array.from({ length: parts }, (_, k) => partName(field, k + 1));
+export const partNames = (field: string, parts: number) =>
+  Array.from({ length: parts }, (_, k) => partName(field, k + 1));
 
 /** The parts of a text typed into several inputs, joined back (empty parts dropped). */
 export function joinInputs(parts: ReadonlyArray<string | undefined>): string {

@@ -1,6 +1,6 @@
 import { Markdown } from '../../workflows/markdown.js';
-import type { ListCardPresenter, ListView } from '../../workflows/queries/views.js';
 import type { CardJson } from '../../workflows/ports.js';
+import type { ListCardPresenter, ListView } from '../../workflows/queries/views.js';
 import { renderCard } from './template.js';
 
 /**
@@ -20,7 +20,10 @@ function fittingRows(rows: ListView['rows']): { shown: ListView['rows']; more: n
   let n = 0;
   for (const row of rows) {
     const text = row.text instanceof Markdown ? row.text.source : row.text;
-    const size = Buffer.byteLength(text, 'utf8') + ROW_FRAME_BYTES + (row.button ? BUTTON_BYTES + Buffer.byteLength(JSON.stringify(row.button.value), 'utf8') : 0);
+    const size =
+      Buffer.byteLength(text, 'utf8') +
+      ROW_FRAME_BYTES +
+      (row.button ? BUTTON_BYTES + Buffer.byteLength(JSON.stringify(row.button.value), 'utf8') : 0);
     const count = row.button ? 6 : 3;
     if (bytes + size > ROWS_BYTES || components + count > ROWS_COMPONENTS) break;
     bytes += size;
@@ -32,7 +35,9 @@ function fittingRows(rows: ListView['rows']): { shown: ListView['rows']; more: n
 
 export function listCard(view: ListView): CardJson {
   const { shown, more } = fittingRows(view.rows);
-  const footer = [more > 0 ? `另有 ${more} 项未列出，可发送 /导出 取得完整台账。` : '', view.footer ?? ''].filter(Boolean).join('\n');
+  const footer = [more > 0 ? `另有 ${more} 项未列出，可发送 /导出 取得完整台账。` : '', view.footer ?? '']
+    .filter(Boolean)
+    .join('\n');
   return renderCard('item-list', { ...view, rows: shown, footer });
 }
 

@@ -1,3 +1,5 @@
+import { recordersNote, roleOfDutyKey } from '../../domain/patrols/who-may-record.js';
+import { joinMarkdown, md, mention } from '../../workflows/markdown.js';
 import type {
   DutyListView,
   LiaisonRequestView,
@@ -7,8 +9,6 @@ import type {
   PatrolOverdueView,
   PatrolReminderView,
 } from '../../workflows/patrols/views.js';
-import { recordersNote, roleOfDutyKey } from '../../domain/patrols/who-may-record.js';
-import { joinMarkdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
 import { capped, clip } from './limits.js';
 import { renderCard } from './template.js';
@@ -71,7 +71,10 @@ export function overdueDigestCard(view: OverdueDigestView): CardJson {
   return renderCard('patrol-overdue-digest', {
     date: view.date,
     count: view.items.length,
-    itemsText: joinMarkdown([...shown.map((item) => md`- ${clip(item, ITEM_CHARS)}`), more > 0 && `另有 ${more} 项，见 /逾期 或 /导出 巡河台账`]),
+    itemsText: joinMarkdown([
+      ...shown.map((item) => md`- ${clip(item, ITEM_CHARS)}`),
+      more > 0 && `另有 ${more} 项，见 /逾期 或 /导出 巡河台账`,
+    ]),
   });
 }
 
@@ -96,7 +99,12 @@ export function patrolFormCard(view: PatrolFormView): CardJson {
 export function dutyListCard(view: DutyListView): CardJson {
   const duties = view.duties.map((d) => ({ ...d, buttonType: d.done ? 'default' : 'primary' }));
   const { shown, more } = capped(duties, DUTIES);
-  return renderCard('duty-list', { personName: view.personName, duties: shown, empty: duties.length === 0, more: more > 0 ? `另有 ${more} 项巡河职责未列出，可发送 /导出 巡河台账 查看` : '' });
+  return renderCard('duty-list', {
+    personName: view.personName,
+    duties: shown,
+    empty: duties.length === 0,
+    more: more > 0 ? `另有 ${more} 项巡河职责未列出，可发送 /导出 巡河台账 查看` : '',
+  });
 }
 
 /** 明查暗访 request to the liaison unit, then what it reported. */

@@ -1,4 +1,10 @@
-import type { AdmonitionFormView, AdmonitionStepFormView, NoticeFormView, SanctionCardPresenter, SanctionView } from '../../workflows/accountability/views.js';
+import type {
+  AdmonitionFormView,
+  AdmonitionStepFormView,
+  NoticeFormView,
+  SanctionCardPresenter,
+  SanctionView,
+} from '../../workflows/accountability/views.js';
 import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
 import { capped, clip, PERSON_OPTIONS_CAP } from './limits.js';
 import { renderCard } from './template.js';
@@ -11,7 +17,9 @@ function facts(view: SanctionView): Markdown {
     md`**${a ? '被约谈单位' : '单位'}**：${view.unitName}`,
     a ? md`**约谈对象**：${a.interviewee}` : undefined,
     md`**事由**：${view.reason}`,
-    a ? md`**发起人**：${a.initiatorName}（区河长制办公室组织）` : md`**发出**：${view.issuedByName} · ${view.issuedOn}`,
+    a
+      ? md`**发起人**：${a.initiatorName}（区河长制办公室组织）`
+      : md`**发出**：${view.issuedByName} · ${view.issuedOn}`,
     a ? md`**时间**：${a.when}` : undefined,
     a ? md`**地点**：${a.place}` : undefined,
     a?.participantNames ? md`**参加人员**：${a.participantNames}` : undefined,
@@ -25,8 +33,12 @@ function talk(view: SanctionView): Markdown | '' {
     md`**约谈记录**：${a.record ?? ''}`,
     md`**整改承诺**：${a.commitments ?? ''}`,
     md`**复核日期**：${a.reviewOn ?? ''}`,
-    a.review ? md`**复核结果**：${a.review.outcomeName}（${a.review.byName}，${a.review.on}）${a.review.note ? `\n${a.review.note}` : ''}` : undefined,
-    a.referral ? md`**问题线索**：${a.referral.on}移交${a.referral.body}（${a.referral.byName}记录）${a.referral.note ? `\n${a.referral.note}` : ''}` : undefined,
+    a.review
+      ? md`**复核结果**：${a.review.outcomeName}（${a.review.byName}，${a.review.on}）${a.review.note ? `\n${a.review.note}` : ''}`
+      : undefined,
+    a.referral
+      ? md`**问题线索**：${a.referral.on}移交${a.referral.body}（${a.referral.byName}记录）${a.referral.note ? `\n${a.referral.note}` : ''}`
+      : undefined,
   ]);
 }
 
@@ -34,7 +46,8 @@ function footer(view: SanctionView): string {
   const a = view.admonition;
   if (!a && view.praise) return `本次通报表扬计入${view.unitName}年度考核加分。`;
   if (!a) return `请${view.unitName}立即整改，并在相关问题卡片上报送进展。本次${view.kindName}计入年度考核扣分依据。`;
-  if (a.stage === 'scheduled') return '约谈后，由区河长制办公室点击“记录约谈情况”，写明记录、整改承诺和复核日期；复核日当天将提醒复核。';
+  if (a.stage === 'scheduled')
+    return '约谈后，由区河长制办公室点击“记录约谈情况”，写明记录、整改承诺和复核日期；复核日当天将提醒复核。';
   if (a.stage === 'held') return '复核日当天提醒区河长制办公室和发起人复核；确需问责的，由区河长制办公室移交问题线索。';
   return a.referral ? '约谈已复核，问题线索已移交。' : '约谈已复核。确需问责的，可移交问题线索。';
 }
@@ -55,7 +68,9 @@ function bounded(full: SanctionView): SanctionView & { moreIssues: number } {
     moreIssues: more,
     admonition: a && {
       ...a,
-      participantNames: names ? `${names.shown.join('、')}${names.more > 0 ? ` 等 ${names.shown.length + names.more} 人` : ''}` : '',
+      participantNames: names
+        ? `${names.shown.join('、')}${names.more > 0 ? ` 等 ${names.shown.length + names.more} 人` : ''}`
+        : '',
       record: a.record === undefined ? undefined : clip(a.record, RECORD_CHARS),
     },
   };
@@ -73,7 +88,10 @@ export const sanctionCards: SanctionCardPresenter = {
       subtitle: a ? a.stageName : view.issuedOn,
       color: view.praise ? 'green' : COLORS[view.kind],
       facts: facts(view),
-      issueLines: joinMarkdown([...view.issues.map((i) => `${i.number} ${i.description}（${i.stateName}）`), view.moreIssues > 0 && `另有 ${view.moreIssues} 个问题，见 /导出 问题台账`]),
+      issueLines: joinMarkdown([
+        ...view.issues.map((i) => `${i.number} ${i.description}（${i.stateName}）`),
+        view.moreIssues > 0 && `另有 ${view.moreIssues} 个问题，见 /导出 问题台账`,
+      ]),
       talk: talk(view),
       canRecord: a?.stage === 'scheduled',
       canReview: a?.stage === 'held',
@@ -82,7 +100,12 @@ export const sanctionCards: SanctionCardPresenter = {
     });
   },
   noticeForm(view: NoticeFormView) {
-    return renderCard('sanction-notice-form', { ...view, kindName: view.kind === 'prompt' ? '提示' : view.kind === 'praise' ? '通报表扬' : '通报', noUnit: !view.unit, reason: view.reason ?? '' });
+    return renderCard('sanction-notice-form', {
+      ...view,
+      kindName: view.kind === 'prompt' ? '提示' : view.kind === 'praise' ? '通报表扬' : '通报',
+      noUnit: !view.unit,
+      reason: view.reason ?? '',
+    });
   },
   admonitionForm(view: AdmonitionFormView) {
     // Each option of a person picker is a component: the directory's people are listed up to a

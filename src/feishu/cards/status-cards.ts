@@ -1,6 +1,6 @@
-import type { DigestView, StatusCardPresenter, StatusView } from '../../workflows/status/views.js';
 import { joinMarkdown, md } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
+import type { DigestView, StatusCardPresenter, StatusView } from '../../workflows/status/views.js';
 import { cappedLines } from './limits.js';
 import { renderCard } from './template.js';
 
@@ -59,7 +59,10 @@ function statusData(view: StatusView): Record<string, unknown> {
     color: view.issues.overdue > 0 || view.decisions.overdue > 0 ? 'orange' : 'blue',
     patrolText: view.patrols.length
       ? lines([
-          ...view.patrols.map((p) => `${p.roleName}：${p.periodName} ${p.fulfilled}/${p.required}（${percent(p.fulfilled, p.required)}）· ${view.yearName} ${percent(p.yearFulfilled, p.yearRequired)}`),
+          ...view.patrols.map(
+            (p) =>
+              `${p.roleName}：${p.periodName} ${p.fulfilled}/${p.required}（${percent(p.fulfilled, p.required)}）· ${view.yearName} ${percent(p.yearFulfilled, p.yearRequired)}`,
+          ),
           view.goLiveNote && `${view.yearName}比率${view.goLiveNote}计算。`,
         ])
       : '范围内没有巡河职责。',
@@ -74,9 +77,21 @@ function statusData(view: StatusView): Record<string, unknown> {
       md`未办结议定事项 **${view.decisions.open}** 项，逾期 ${view.decisions.overdue} 项，7 日内到期 ${view.decisions.dueWithinWeek} 项`,
       `待审定纪要和文件 ${view.approvalsWaiting} 份`,
     ]),
-    meetingText: view.meetings.length > 0 ? lines(cappedLines(view.meetings.map((m) => `${m.when} ${m.title}`), 10, 80, '发送 /会议 查看')) : '未来 30 天没有安排会议。',
+    meetingText:
+      view.meetings.length > 0
+        ? lines(
+            cappedLines(
+              view.meetings.map((m) => `${m.when} ${m.title}`),
+              10,
+              80,
+              '发送 /会议 查看',
+            ),
+          )
+        : '未来 30 天没有安排会议。',
     footer: '查看明细：/问题 逾期、/议定、/会议；导出台账：/导出。',
-    undeliveredText: view.undelivered ? md`<font color='orange'>**近 7 天未送达消息 ${view.undelivered} 条**</font>（见每日未送达汇总）` : undefined,
+    undeliveredText: view.undelivered
+      ? md`<font color='orange'>**近 7 天未送达消息 ${view.undelivered} 条**</font>（见每日未送达汇总）`
+      : undefined,
   };
 }
 
@@ -88,7 +103,12 @@ export function digestCard(view: DigestView): CardJson {
   return renderCard('status', {
     ...statusData(view),
     title: `河湖长制工作月度简报 · ${view.month}`,
-    notable: cappedLines(view.notable.map((n) => `· ${n}`), 15, 150, '见 /逾期、/问题').join('\n'),
+    notable: cappedLines(
+      view.notable.map((n) => `· ${n}`),
+      15,
+      150,
+      '见 /逾期、/问题',
+    ).join('\n'),
     footer: '每月第一个工作日发送；随时可发送 /简报 查看。查看明细：/逾期、/问题、/议定；导出台账：/导出。',
   });
 }

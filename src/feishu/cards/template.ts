@@ -20,9 +20,10 @@ import { endsLine, escapeMarkdown, isBlank, Markdown } from '../../workflows/mar
 export type TemplateData = Record<string, unknown>;
 
 /** cards/ at the project root, whether this file runs from src/ (tsx) or dist/src/ (built). */
-const CARDS_DIR = ['../../../cards/', '../../../../cards/']
-  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
-  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../../cards/', import.meta.url));
+const CARDS_DIR =
+  ['../../../cards/', '../../../../cards/']
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../../cards/', import.meta.url));
 const cache = new Map<string, unknown>();
 
 /** Loads `cards/<name>.json` once per process. */
@@ -90,7 +91,8 @@ export function fillTemplate(node: unknown, data: TemplateData): unknown {
         if (item.$each !== undefined) {
           const list = lookup(data, item.$each);
           if (!Array.isArray(list)) continue;
-          for (const element of list) out.push(fillTemplate(item.$do, { ...data, [item.$as ?? 'item']: element as unknown }));
+          for (const element of list)
+            out.push(fillTemplate(item.$do, { ...data, [item.$as ?? 'item']: element as unknown }));
         } else if (item.$if !== undefined && present(lookup(data, item.$if))) {
           out.push(fillTemplate(item.$do, data));
         }
@@ -104,7 +106,10 @@ export function fillTemplate(node: unknown, data: TemplateData): unknown {
     // A rich-text element's content is markdown; its other properties are not.
     const markdown = (node as { tag?: unknown }).tag === 'markdown';
     return Object.fromEntries(
-      Object.entries(node).map(([k, v]) => [k, markdown && k === 'content' && typeof v === 'string' ? fillString(v, data, true) : fillTemplate(v, data)]),
+      Object.entries(node).map(([k, v]) => [
+        k,
+        markdown && k === 'content' && typeof v === 'string' ? fillString(v, data, true) : fillTemplate(v, data),
+      ]),
     );
   }
   return node;

@@ -6,7 +6,7 @@
 
 export type FeishuAnswer<T> =
   | { ok: true; data: T }
-  | { ok: false; code?: number; msg: string; /** Scopes Feishu named in a 99991672 answer. */ scopes: string[] };
+  | { ok: false; code?: number; msg: string /** Scopes Feishu named in a 99991672 answer. */; scopes: string[] };
 
 /** Feishu's "access denied, scope required" code. https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-the-99991672-error */
 export const SCOPE_REQUIRED = 99991672;
@@ -18,22 +18,36 @@ interface Body {
 }
 
 async function readBody(data: unknown): Promise<Body | undefined> {
-  if (data && typeof data === 'object' && typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+  if (
+    data &&
+    typeof data === 'object' &&
+    typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  ) {
     const chunks: Buffer[] = [];
-    for await (const chunk of data as AsyncIterable<Buffer | string>) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    for await (const chunk of data as AsyncIterable<Buffer | string>)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     try {
       return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body;
     } catch {
       return undefined;
     }
   }
-  return data && typeof data === 'object' ? (data) : undefined;
+  return data && typeof data === 'object' ? data : undefined;
 }
 
 function refusal(body: Body | undefined, fallback: string): FeishuAnswer<never> {
   const named = body?.error?.permission_violations?.flatMap((v) => (v.subject ? [v.subject] : [])) ?? [];
-  const fromMsg = /\[([^\]]+)\]/.exec(body?.msg ?? '')?.[1]?.split(',').map((s) => s.trim()) ?? [];
-  return { ok: false, code: body?.code, msg: body?.msg ?? fallback, scopes: named.length > 0 ? named : body?.code === SCOPE_REQUIRED ? fromMsg : [] };
+  const fromMsg =
+    /\[([^\]]+)\]/
+      .exec(body?.msg ?? '')?.[1]
+      ?.split(',')
+      .map((s) => s.trim()) ?? [];
+  return {
+    ok: false,
+    code: body?.code,
+    msg: body?.msg ?? fallback,
+    scopes: named.length > 0 ? named : body?.code === SCOPE_REQUIRED ? fromMsg : [],
+  };
 }
 
 /** Runs one SDK call and returns its answer without throwing. */

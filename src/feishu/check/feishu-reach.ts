@@ -1,7 +1,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { DirectoryReach } from '../../workflows/directory/reach.js';
-import { ask, describeRefusal, SCOPE_REQUIRED } from './feishu-answer.js';
 import { pathParam } from '../ids.js';
+import { ask, describeRefusal, SCOPE_REQUIRED } from './feishu-answer.js';
 
 /** check_white_black_list takes at most 100 user ids per call. */
 const VISIBILITY_BATCH = 100;
@@ -29,7 +29,9 @@ export class FeishuReach implements DirectoryReach {
   ) {}
 
   async botInChat(chatId: string): Promise<boolean | { error: string }> {
-    const answer = await ask(() => this.client.im.v1.chatMembers.isInChat({ path: { chat_id: pathParam(chatId, 'chat_id') } }));
+    const answer = await ask(() =>
+      this.client.im.v1.chatMembers.isInChat({ path: { chat_id: pathParam(chatId, 'chat_id') } }),
+    );
     if (!answer.ok) return { error: scopeHint(answer) };
     return answer.data.data?.is_in_chat === true;
   }

@@ -2,11 +2,11 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Person, Unit, WaterBody } from '../../domain/directory/directory.js';
 import { checkDirectoryReach } from '../../workflows/directory/reach.js';
 import type { ContactDirectory } from '../../workflows/ports.js';
-import { ask, describeRefusal, SCOPE_REQUIRED, type FeishuAnswer } from './feishu-answer.js';
+import { pathParam } from '../ids.js';
+import { ask, describeRefusal, type FeishuAnswer, SCOPE_REQUIRED } from './feishu-answer.js';
 import { FeishuReach } from './feishu-reach.js';
 import { NEEDED_SCOPES, type NeededScope } from './needed-scopes.js';
-import { sampleCards, type SampleCard } from './sample-cards.js';
-import { pathParam } from '../ids.js';
+import { type SampleCard, sampleCards } from './sample-cards.js';
 
 /**
  * `npm run feishu:check`: asks a real tenant, item by item, whether the bot can work there.
@@ -48,7 +48,11 @@ const fail = (title: string, lines: string[]): CheckItem => ({ status: 'fail', t
 const warn = (title: string, lines: string[]): CheckItem => ({ status: 'warn', title, lines });
 
 async function credentials(options: CheckOptions): Promise<CheckItem> {
-  const answer = await ask(() => options.client.auth.v3.tenantAccessToken.internal({ data: { app_id: options.appId, app_secret: options.appSecret } }));
+  const answer = await ask(() =>
+    options.client.auth.v3.tenantAccessToken.internal({
+      data: { app_id: options.appId, app_secret: options.appSecret },
+    }),
+  );
   if (answer.ok) return pass(`应用凭证有效（App ID ${options.appId}），已取得 tenant_access_token`);
   return fail('应用凭证无效，无法取得 tenant_access_token', [
     describeRefusal(answer),
@@ -57,8 +61,14 @@ async function credentials(options: CheckOptions): Promise<CheckItem> {
 }
 
 async function botInfo(client: lark.Client): Promise<CheckItem> {
-  const answer = await ask(() => client.request<{ code?: number; msg?: string; bot?: { app_name?: string; open_id?: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' }));
-  if (answer.ok && answer.data.bot?.open_id) return pass(`机器人能力已启用：${answer.data.bot.app_name ?? ''}（${answer.data.bot.open_id}）`);
+  const answer = await ask(() =>
+    client.request<{ code?: number; msg?: string; bot?: { app_name?: string; open_id?: string } }>({
+      method: 'GET',
+      url: '/open-apis/bot/v3/info',
+    }),
+  );
+  if (answer.ok && answer.data.bot?.open_id)
+    return pass(`机器人能力已启用：${answer.data.bot.app_name ?? ''}（${answer.data.bot.open_id}）`);
   return fail('无法读取机器人信息，机器人能力可能未启用', [
     ...(answer.ok ? [] : [describeRefusal(answer)]),
     `请在 ${CONSOLE} › 添加应用能力 中添加“机器人”，并发布版本。`,
@@ -74,12 +84,21 @@ function probe(options: CheckOptions, kind: NonNullable<NeededScope['probe']>): 
       return ask(() => client.im.v1.chatMembers.isInChat({ path: { chat_id: pathParam(chatId, 'chat_id') } }));
     }
     case 'contactLookup':
-      return ask(() => client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data: { mobiles: ['13800000000'], include_resigned: false } }));
+      return ask(() =>
+        client.contact.v3.user.batchGetId({
+          params: { user_id_type: 'open_id' },
+          data: { mobiles: ['13800000000'], include_resigned: false },
+        }),
+      );
     case 'messageFiles':
       // No message is at hand, so the ids are made up: Feishu checks scopes before it looks
       // the message up, and a "not found" answer still shows the scope is there.
-      return ask(() =>
-        client.im.v1.messageResource.get({ path: { message_id: 'om_feishu_check_probe', file_key: 'file_feishu_check_probe' }, params: { type: 'file' } }) as Promise<{ code?: number }>,
+      return ask(
+        () =>
+          client.im.v1.messageResource.get({
+            path: { message_id: 'om_feishu_check_probe', file_key: 'file_feishu_check_probe' },
+            params: { type: 'file' },
+          }) as Promise<{ code?: number }>,
       );
   }
 }
@@ -92,10 +111,17 @@ async function scopes(options: CheckOptions): Promise<CheckItem[]> {
   const listed = await ask(() => options.client.application.v6.scope.list());
   const grant = new Map<string, number>();
   if (listed.ok) {
-    for (const s of listed.data.data?.scopes ?? []) if (s.scope_type !== 'user') grant.set(s.scope_name, s.grant_status);
+    for (const s of listed.data.data?.scopes ?? [])
+      if (s.scope_type !== 'user') grant.set(s.scope_name, s.grant_status);
   }
   const items: CheckItem[] = [];
-  if (!listed.ok) items.push(warn('无法读取应用的权限授予情况（查询租户授权状态）', [describeRefusal(listed), '以下只能通过实际调用核对部分权限。']));
+  if (!listed.ok)
+    items.push(
+      warn('无法读取应用的权限授予情况（查询租户授权状态）', [
+        describeRefusal(listed),
+        '以下只能通过实际调用核对部分权限。',
+      ]),
+    );
   for (const scope of NEEDED_SCOPES) {
     const title = `${scope.label}（${scope.anyOf[0]}）：${scope.why}${scope.checkOnly ? '（仅本检查与 org:import 使用）' : ''}`;
     const alternatives = scope.anyOf.length > 1 ? `（开通 ${scope.anyOf.join('、')} 任一即可）` : '';
@@ -115,7 +141,12 @@ async function scopes(options: CheckOptions): Promise<CheckItem[]> {
     } else if (granted) {
       items.push(pass(title));
     } else {
-      items.push(fail(title, [applied ? '已申请但尚未生效或未获管理员审核。' : '尚未申请此权限。', `请在 ${SCOPE_FIX}${alternatives}。`]));
+      items.push(
+        fail(title, [
+          applied ? '已申请但尚未生效或未获管理员审核。' : '尚未申请此权限。',
+          `请在 ${SCOPE_FIX}${alternatives}。`,
+        ]),
+      );
     }
   }
   return items;
@@ -129,12 +160,27 @@ async function resolvePeople(people: Person[], contacts: ContactDirectory | unde
     mobiles: needing.flatMap((p) => (p.mobile ? [p.mobile] : [])),
     emails: needing.flatMap((p) => (p.email ? [p.email.toLowerCase()] : [])),
   });
-  return people.map((p) => (p.openId ? p : { ...p, openId: (p.mobile && found.byMobile.get(p.mobile)) || (p.email && found.byEmail.get(p.email.toLowerCase())) || undefined }));
+  return people.map((p) =>
+    p.openId
+      ? p
+      : {
+          ...p,
+          openId:
+            (p.mobile && found.byMobile.get(p.mobile)) ||
+            (p.email && found.byEmail.get(p.email.toLowerCase())) ||
+            undefined,
+        },
+  );
 }
 
 async function directoryItems(options: CheckOptions): Promise<CheckItem[]> {
   const directory = options.directory;
-  if (!directory) return [warn('未检查名录中的群和人员', ['尚未导入组织名录：先运行 npm run org:import，或用 --directory 名录.yaml|名录.xlsx 指定名录文件。'])];
+  if (!directory)
+    return [
+      warn('未检查名录中的群和人员', [
+        '尚未导入组织名录：先运行 npm run org:import，或用 --directory 名录.yaml|名录.xlsx 指定名录文件。',
+      ]),
+    ];
   let people = directory.people;
   try {
     people = await resolvePeople(people, options.contacts);
@@ -143,13 +189,21 @@ async function directoryItems(options: CheckOptions): Promise<CheckItem[]> {
   }
   const report = await checkDirectoryReach({ ...directory, people }, new FeishuReach(options.client, options.appId));
   const items: CheckItem[] = [];
-  const chatLine = (c: (typeof report.chats)[number]) => `${c.usedBy.join('、')}（${c.chatId}）${c.detail ? `：${c.detail}` : ''}`;
+  const chatLine = (c: (typeof report.chats)[number]) =>
+    `${c.usedBy.join('、')}（${c.chatId}）${c.detail ? `：${c.detail}` : ''}`;
   const notMember = report.chats.filter((c) => c.status === 'notMember');
   const unknown = report.chats.filter((c) => c.status === 'unknown');
-  if (report.chats.length === 0) items.push(warn('名录中没有填写任何群（chatId），无法向群发送卡片', ['请在名录的单位和河湖中填写群 ID（oc_…）。']));
-  else if (notMember.length === 0 && unknown.length === 0) items.push(pass(`机器人在名录中的全部 ${report.chats.length} 个群中`));
+  if (report.chats.length === 0)
+    items.push(warn('名录中没有填写任何群（chatId），无法向群发送卡片', ['请在名录的单位和河湖中填写群 ID（oc_…）。']));
+  else if (notMember.length === 0 && unknown.length === 0)
+    items.push(pass(`机器人在名录中的全部 ${report.chats.length} 个群中`));
   if (notMember.length > 0) {
-    items.push(fail(`机器人不在 ${notMember.length} 个群中（发送会被拒绝，错误码 230002）`, [...notMember.map(chatLine), '请在这些群的 设置 › 群机器人 › 添加机器人 中添加本应用。']));
+    items.push(
+      fail(`机器人不在 ${notMember.length} 个群中（发送会被拒绝，错误码 230002）`, [
+        ...notMember.map(chatLine),
+        '请在这些群的 设置 › 群机器人 › 添加机器人 中添加本应用。',
+      ]),
+    );
   }
   if (unknown.length > 0) items.push(fail(`${unknown.length} 个群无法核对`, unknown.map(chatLine)));
 
@@ -184,29 +238,52 @@ async function directoryItems(options: CheckOptions): Promise<CheckItem[]> {
 
 async function cardItems(options: CheckOptions): Promise<CheckItem[]> {
   const chatId = options.testChat;
-  if (!chatId) return [warn('未发送测试卡片', ['加上 --chat oc_…（一个测试群的群 ID，机器人须在群中）即可把每种卡片发到该群，由飞书判定是否接受。'])];
+  if (!chatId)
+    return [
+      warn('未发送测试卡片', [
+        '加上 --chat oc_…（一个测试群的群 ID，机器人须在群中）即可把每种卡片发到该群，由飞书判定是否接受。',
+      ]),
+    ];
   const inChat = await new FeishuReach(options.client, options.appId).botInChat(chatId);
   if (inChat !== true) {
-    return [fail(`无法向测试群 ${chatId} 发送卡片`, [typeof inChat === 'object' ? inChat.error : '机器人不在该群中：请先在群设置 › 群机器人 中添加本应用。'])];
+    return [
+      fail(`无法向测试群 ${chatId} 发送卡片`, [
+        typeof inChat === 'object' ? inChat.error : '机器人不在该群中：请先在群设置 › 群机器人 中添加本应用。',
+      ]),
+    ];
   }
   const openIds = (options.directory?.people ?? []).flatMap((p) => (p.openId ? [p.openId] : []));
   const list = (options.cards ?? sampleCards)(openIds);
   await ask(() =>
     options.client.im.v1.message.create({
       params: { receive_id_type: 'chat_id' },
-      data: { receive_id: chatId, msg_type: 'text', content: JSON.stringify({ text: `以下 ${list.length} 张为 npm run feishu:check 发送的测试卡片，数据为虚构，点击按钮不会改动任何记录。` }) },
+      data: {
+        receive_id: chatId,
+        msg_type: 'text',
+        content: JSON.stringify({
+          text: `以下 ${list.length} 张为 npm run feishu:check 发送的测试卡片，数据为虚构，点击按钮不会改动任何记录。`,
+        }),
+      },
     }),
   );
   const refused: string[] = [];
   for (const sample of list) {
     await options.pace?.();
     const answer = await ask(() =>
-      options.client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(sample.card) } }),
+      options.client.im.v1.message.create({
+        params: { receive_id_type: 'chat_id' },
+        data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(sample.card) },
+      }),
     );
     if (!answer.ok) refused.push(`${sample.name}：${describeRefusal(answer)}`);
   }
   if (refused.length === 0) return [pass(`飞书接受了全部 ${list.length} 种卡片（已发到 ${chatId}）`)];
-  return [fail(`飞书拒绝了 ${refused.length} / ${list.length} 种卡片`, [...refused, '这是本程序的问题，请把以上内容反馈给开发者。'])];
+  return [
+    fail(`飞书拒绝了 ${refused.length} / ${list.length} 种卡片`, [
+      ...refused,
+      '这是本程序的问题，请把以上内容反馈给开发者。',
+    ]),
+  ];
 }
 
 /** Runs every check in order; later sections are skipped when the credentials do not work. */
@@ -237,7 +314,11 @@ export function formatCheckReport(sections: CheckSection[]): string {
   const items = sections.flatMap((s) => s.items);
   const failed = items.filter((i) => i.status === 'fail').length;
   const warned = items.filter((i) => i.status === 'warn').length;
-  out.push(failed === 0 ? `检查通过${warned > 0 ? `（${warned} 项提示）` : ''}。` : `发现 ${failed} 项问题${warned > 0 ? `、${warned} 项提示` : ''}，请按上面的说明处理后重新运行 npm run feishu:check。`);
+  out.push(
+    failed === 0
+      ? `检查通过${warned > 0 ? `（${warned} 项提示）` : ''}。`
+      : `发现 ${failed} 项问题${warned > 0 ? `、${warned} 项提示` : ''}，请按上面的说明处理后重新运行 npm run feishu:check。`,
+  );
   return out.join('\n');
 }
 

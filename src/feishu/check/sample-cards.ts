@@ -66,29 +66,59 @@ function patrolSamples(people: string[]): SampleCard[] {
     },
     {
       name: 'patrol-form（记录巡河）',
-      card: patrolCards.form({ chiefName: '李某某', waterBodyName: '大渡河（金口河段）', dutyKey: 'check-duty', periodKey: '2026-11', today: '2026-11-28', focus: ['核查上月交办的垃圾清运是否完成'] }),
+      card: patrolCards.form({
+        chiefName: '李某某',
+        waterBodyName: '大渡河（金口河段）',
+        dutyKey: 'check-duty',
+        periodKey: '2026-11',
+        today: '2026-11-28',
+        focus: ['核查上月交办的垃圾清运是否完成'],
+      }),
     },
     {
       name: 'patrol-overdue（巡河逾期）',
-      card: patrolCards.overdue({ chiefName: '李某某', waterBodyName: '大渡河（金口河段）', periodName: '2026年11月', dutyText: '区级河湖长每月至少巡河1次', dutyKey: 'check-duty', periodKey: '2026-11' }),
+      card: patrolCards.overdue({
+        chiefName: '李某某',
+        waterBodyName: '大渡河（金口河段）',
+        periodName: '2026年11月',
+        dutyText: '区级河湖长每月至少巡河1次',
+        dutyKey: 'check-duty',
+        periodKey: '2026-11',
+      }),
     },
     {
       name: 'patrol-overdue-digest（逾期汇总）',
       card: patrolCards.overdueDigest({
         date: '12月2日',
-        items: Array.from({ length: 12 }, (_, i) => `乡级河湖长 某某${i + 1} · ${waters[i % waters.length]?.label ?? ''} · 2026年11月未巡河`),
+        items: Array.from(
+          { length: 12 },
+          (_, i) => `乡级河湖长 某某${i + 1} · ${waters[i % waters.length]?.label ?? ''} · 2026年11月未巡河`,
+        ),
       }),
     },
     {
       name: 'duty-list（我的巡河任务）',
       card: patrolCards.dutyList({
         personName: '李某某',
-        duties: waters.slice(0, 4).map((w, i) => ({ label: `${w.label} · 每月1次`, status: i === 0 ? '本月已巡 1 次' : '本月未巡', dutyKey: `check-duty-${i}`, periodKey: '2026-11', done: i === 0 })),
+        duties: waters.slice(0, 4).map((w, i) => ({
+          label: `${w.label} · 每月1次`,
+          status: i === 0 ? '本月已巡 1 次' : '本月未巡',
+          dutyKey: `check-duty-${i}`,
+          periodKey: '2026-11',
+          done: i === 0,
+        })),
       }),
     },
     {
       name: 'liaison-request（联络员单位明查暗访）',
-      card: patrolCards.liaisonRequest({ unitName: '区水务局', chiefName: '李某某', waterBodyName: '大渡河（金口河段）', waterBodyId: 'check-water', periodKey: '2026-11', deadline: '11月20日' }),
+      card: patrolCards.liaisonRequest({
+        unitName: '区水务局',
+        chiefName: '李某某',
+        waterBodyName: '大渡河（金口河段）',
+        waterBodyId: 'check-water',
+        periodKey: '2026-11',
+        deadline: '11月20日',
+      }),
     },
   ];
 }
@@ -134,14 +164,38 @@ function issueSamples(people: string[]): SampleCard[] {
         returnWindowHours: 24,
       }),
     },
-    { name: 'issue-register（登记问题）', card: issueCards.register({ district: '金口河区', waterOptions: waters, townshipOptions: options(townships) }) },
+    {
+      name: 'issue-register（登记问题）',
+      card: issueCards.register({ district: '金口河区', waterOptions: waters, townshipOptions: options(townships) }),
+    },
     {
       name: 'issue-supervision（督办）',
-      card: issueCards.supervision({ kind: 'overdue', id: 'check-issue', number: issueBase.number, description: issueBase.description, waterBodyName: issueBase.waterBodyName, assigneeName: '永和镇', deadline: '12月13日', deadlineStatus: '已逾期2天', urgency: 'urgent', mentionOpenIds: people.slice(0, 1) }),
+      card: issueCards.supervision({
+        kind: 'overdue',
+        id: 'check-issue',
+        number: issueBase.number,
+        description: issueBase.description,
+        waterBodyName: issueBase.waterBodyName,
+        assigneeName: '永和镇',
+        deadline: '12月13日',
+        deadlineStatus: '已逾期2天',
+        urgency: 'urgent',
+        mentionOpenIds: people.slice(0, 1),
+      }),
     },
     {
       name: 'issue-escalation（逾期问题建议提示或通报）',
-      card: issueCards.escalation({ noticeKey: 'check-notice', issueId: 'check-issue', number: issueBase.number, description: issueBase.description, waterBodyName: issueBase.waterBodyName, assigneeName: '永和镇', deadline: '12月13日', daysOverdue: 16, suggest: 'bulletin' }),
+      card: issueCards.escalation({
+        noticeKey: 'check-notice',
+        issueId: 'check-issue',
+        number: issueBase.number,
+        description: issueBase.description,
+        waterBodyName: issueBase.waterBodyName,
+        assigneeName: '永和镇',
+        deadline: '12月13日',
+        daysOverdue: 16,
+        suggest: 'bulletin',
+      }),
     },
     {
       name: 'issue-closing-report（销号报告）',
@@ -182,7 +236,17 @@ function officeSamples(): SampleCard[] {
     },
     {
       name: 'directory-import（名录导入结果）',
-      card: directoryImportCard({ title: '组织名录已导入', fileName: '金口河区河湖长名录.xlsx', format: 'xlsx', ok: true, lines: ['人员：新增 12，变更 0，移除 0，未变 0', '单位：新增 13，变更 0，移除 0，未变 0', '河湖：新增 6，变更 0，移除 0，未变 0'] }),
+      card: directoryImportCard({
+        title: '组织名录已导入',
+        fileName: '金口河区河湖长名录.xlsx',
+        format: 'xlsx',
+        ok: true,
+        lines: [
+          '人员：新增 12，变更 0，移除 0，未变 0',
+          '单位：新增 13，变更 0，移除 0，未变 0',
+          '河湖：新增 6，变更 0，移除 0，未变 0',
+        ],
+      }),
     },
     {
       name: 'item-list（问题列表）',
@@ -223,7 +287,15 @@ function officeSamples(): SampleCard[] {
     },
     {
       name: 'plan-form（表扬激励方案）',
-      card: planCards.planForm({ kind: 'commendation', heading: '2026年度河湖长制工作表扬方案', year: 2026, title: '关于表扬2026年度河湖长制工作先进集体和个人的通报', plan: '根据年度考核结果，拟表扬先进集体 3 个、先进个人 5 名。', list: '永和镇\n吉星镇\n区水务局', listLabel: '拟表扬名单（每行一个）' }),
+      card: planCards.planForm({
+        kind: 'commendation',
+        heading: '2026年度河湖长制工作表扬方案',
+        year: 2026,
+        title: '关于表扬2026年度河湖长制工作先进集体和个人的通报',
+        plan: '根据年度考核结果，拟表扬先进集体 3 个、先进个人 5 名。',
+        list: '永和镇\n吉星镇\n区水务局',
+        listLabel: '拟表扬名单（每行一个）',
+      }),
     },
   ];
 }
@@ -237,8 +309,22 @@ function statusSamples(): SampleCard[] {
     yearName: '本年',
     goLiveNote: '',
     patrols: [
-      { roleName: '区级河湖长', periodName: '2026年11月', fulfilled: 5, required: 6, yearFulfilled: 60, yearRequired: 66 },
-      { roleName: '乡级河湖长', periodName: '2026年第四季度', fulfilled: 20, required: 24, yearFulfilled: 88, yearRequired: 96 },
+      {
+        roleName: '区级河湖长',
+        periodName: '2026年11月',
+        fulfilled: 5,
+        required: 6,
+        yearFulfilled: 60,
+        yearRequired: 66,
+      },
+      {
+        roleName: '乡级河湖长',
+        periodName: '2026年第四季度',
+        fulfilled: 20,
+        required: 24,
+        yearFulfilled: 88,
+        yearRequired: 96,
+      },
     ],
     issues: { open: 14, overdue: 3, openedThisMonth: 6, closedThisMonth: 9, awaitingAssignment: 1 },
     decisions: { open: 11, overdue: 2, dueWithinWeek: 4 },
@@ -261,7 +347,14 @@ function statusSamples(): SampleCard[] {
   };
   return [
     { name: 'status（/状态）', card: statusCards.status(status) },
-    { name: 'status（月度简报）', card: statusCards.digest({ ...status, month: '2026年11月', notable: ['大渡河岸坡垃圾问题按期销号', '白熊沟问题逾期16天，已建议通报'] }) },
+    {
+      name: 'status（月度简报）',
+      card: statusCards.digest({
+        ...status,
+        month: '2026年11月',
+        notable: ['大渡河岸坡垃圾问题按期销号', '白熊沟问题逾期16天，已建议通报'],
+      }),
+    },
   ];
 }
 
@@ -269,7 +362,12 @@ function accountabilitySamples(people: string[]): SampleCard[] {
   const unitOptions = options(units);
   // Built apart from the call: the form is moving from a static list of people to a person
   // picker, and a variable carrying both fields fits either shape of the view.
-  const admonitionView = { unitOptions, initiatorOptions: options(['钱某某', '孙某某']), personOptions: options(['王某某', '赵某某', '周某某']), personOpenIds: people };
+  const admonitionView = {
+    unitOptions,
+    initiatorOptions: options(['钱某某', '孙某某']),
+    personOptions: options(['王某某', '赵某某', '周某某']),
+    personOpenIds: people,
+  };
   return [
     {
       name: 'inspection（督查卡片）',
@@ -299,7 +397,14 @@ function accountabilitySamples(people: string[]): SampleCard[] {
     { name: 'inspection-form（发起督查）', card: inspectionCards.form({ waterOptions: waters, today: '2026-12-01' }) },
     {
       name: 'inspection-finding-form（记录督查发现）',
-      card: inspectionCards.findingForm({ id: 'check-inspection', version: 2, title: '2026年第四季度河湖长制工作督查', waterOptions: waters, townshipOptions: options(townships), departmentOptions: options(units.slice(6)) }),
+      card: inspectionCards.findingForm({
+        id: 'check-inspection',
+        version: 2,
+        title: '2026年第四季度河湖长制工作督查',
+        waterOptions: waters,
+        townshipOptions: options(townships),
+        departmentOptions: options(units.slice(6)),
+      }),
     },
     {
       name: 'sanction（约谈）',
@@ -313,13 +418,32 @@ function accountabilitySamples(people: string[]): SampleCard[] {
         reason: '白熊沟问题逾期 16 天未整改',
         issuedByName: '钱某某',
         issuedOn: '12月15日',
-        issues: [{ id: 'check-issue', number: issueBase.number, description: issueBase.description, stateName: '整改中' }],
-        admonition: { stage: 'scheduled', stageName: '已安排', initiatorName: '钱某某', interviewee: '永和镇镇长', when: '12月20日 10:00', place: '区水务局三楼会议室', participantNames: '钱某某、孙某某' },
+        issues: [
+          { id: 'check-issue', number: issueBase.number, description: issueBase.description, stateName: '整改中' },
+        ],
+        admonition: {
+          stage: 'scheduled',
+          stageName: '已安排',
+          initiatorName: '钱某某',
+          interviewee: '永和镇镇长',
+          when: '12月20日 10:00',
+          place: '区水务局三楼会议室',
+          participantNames: '钱某某、孙某某',
+        },
       }),
     },
     { name: 'sanction-notice-form（提示或通报）', card: sanctionCards.noticeForm({ kind: 'bulletin', unitOptions }) },
     { name: 'admonition-form（约谈表单）', card: sanctionCards.admonitionForm(admonitionView) },
-    { name: 'admonition-step-form（约谈记录）', card: sanctionCards.admonitionStep({ id: 'check-sanction', version: 2, step: 'record', heading: '记录约谈情况', unitName: '永和镇' }) },
+    {
+      name: 'admonition-step-form（约谈记录）',
+      card: sanctionCards.admonitionStep({
+        id: 'check-sanction',
+        version: 2,
+        step: 'record',
+        heading: '记录约谈情况',
+        unitName: '永和镇',
+      }),
+    },
   ];
 }
 
@@ -336,7 +460,13 @@ function documentSamples(people: string[]): SampleCard[] {
     cancelled: false,
     upcoming: false,
   };
-  const scheduleView = { kindOptions: options(['总河长会议', '巡河现场会', '流域会议']), waterOptions: waters, unitOptions: options(units), personOpenIds: people, today: '2026-12-01' };
+  const scheduleView = {
+    kindOptions: options(['总河长会议', '巡河现场会', '流域会议']),
+    waterOptions: waters,
+    unitOptions: options(units),
+    personOpenIds: people,
+    today: '2026-12-01',
+  };
   return [
     {
       name: 'document（会议纪要）',
@@ -349,7 +479,13 @@ function documentSamples(people: string[]): SampleCard[] {
         meeting,
         drafterName: '孙某某',
         approverName: '钱某某',
-        items: units.slice(0, 8).map((unitName, i) => ({ n: i + 1, text: `${unitName}于月底前完成辖区河湖“四乱”问题排查并报送清单。`, unitName, deadline: '12月31日', missing: false })),
+        items: units.slice(0, 8).map((unitName, i) => ({
+          n: i + 1,
+          text: `${unitName}于月底前完成辖区河湖“四乱”问题排查并报送清单。`,
+          unitName,
+          deadline: '12月31日',
+          missing: false,
+        })),
         sections: [{ heading: '会议议定', lines: ['各乡镇加强冬季巡河。'] }],
         attachments: [],
         drafts: false,
@@ -376,18 +512,40 @@ function documentSamples(people: string[]): SampleCard[] {
     },
     {
       name: 'document-item-form（议定事项）',
-      card: documentCards.itemForm({ id: 'check-document', version: 2, title: '区级河湖长制工作会议纪要', itemLabel: '议定事项', text: '', deadline: '2026-12-31', unitOptions: options(units) }),
+      card: documentCards.itemForm({
+        id: 'check-document',
+        version: 2,
+        title: '区级河湖长制工作会议纪要',
+        itemLabel: '议定事项',
+        text: '',
+        deadline: '2026-12-31',
+        unitOptions: options(units),
+      }),
     },
     {
       name: 'meeting-schedule（安排会议）',
       card: documentCards.scheduleForm(scheduleView),
     },
-    { name: 'document-draft-form（一河一策）', card: documentCards.draftForm({ kind: 'waterBodyPlan', waterBodyId: 'check-water', waterBodyName: '大渡河（金口河段）', year: 2026 }) },
+    {
+      name: 'document-draft-form（一河一策）',
+      card: documentCards.draftForm({
+        kind: 'waterBodyPlan',
+        waterBodyId: 'check-water',
+        waterBodyName: '大渡河（金口河段）',
+        year: 2026,
+      }),
+    },
   ];
 }
 
 /** Every card, in the order a district meets them; `openIds` are real people to mention and offer. */
 export function sampleCards(openIds: string[] = []): SampleCard[] {
   const people = openIds.slice(0, 3);
-  return [...patrolSamples(people), ...issueSamples(people), ...officeSamples(), ...accountabilitySamples(people), ...documentSamples(people)];
+  return [
+    ...patrolSamples(people),
+    ...issueSamples(people),
+    ...officeSamples(),
+    ...accountabilitySamples(people),
+    ...documentSamples(people),
+  ];
 }

@@ -1,9 +1,9 @@
 import {
   CardErrorCode,
   CardSubCode,
+  type CardViolation,
   validateCallbackAnswer,
   validateCard,
-  type CardViolation,
 } from '../cards/conformance.js';
 import { ErrorCode, fail, type RouteReply } from './feishu-replies.js';
 
@@ -33,12 +33,21 @@ export function refuseCard(content: unknown): RouteReply | undefined {
   if (isRecord(content) && content.type === 'template') {
     const data = content.data;
     if (isRecord(data) && typeof data.template_id === 'string' && data.template_id !== '') return undefined;
-    return fail(400, CardErrorCode.invalidCard, `Failed to create card content, ext=ErrCode: ${CardSubCode.schema}; ErrMsg: template card needs data.template_id;`);
+    return fail(
+      400,
+      CardErrorCode.invalidCard,
+      `Failed to create card content, ext=ErrCode: ${CardSubCode.schema}; ErrMsg: template card needs data.template_id;`,
+    );
   }
   const violations = validateCard(content);
   if (violations.length === 0) return undefined;
   const tooLarge = violations.find((v) => v.code === CardErrorCode.tooLarge);
-  if (tooLarge) return fail(400, ErrorCode.contentTooLong, `The length of the message content reaches its limit. ${tooLarge.message}`);
+  if (tooLarge)
+    return fail(
+      400,
+      ErrorCode.contentTooLong,
+      `The length of the message content reaches its limit. ${tooLarge.message}`,
+    );
   const sub = violations.some((v) => v.rule === 'component-limit') ? CardSubCode.limit : CardSubCode.schema;
   const first = violations[0];
   return fail(

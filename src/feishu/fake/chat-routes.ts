@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ok, validate, type RouteReply } from './feishu-replies.js';
+import { ok, type RouteReply, validate } from './feishu-replies.js';
 import type { Route, RouteDeps, RouteRequest } from './route-types.js';
 import { appliedScopes } from './scope-rules.js';
 
@@ -51,13 +51,23 @@ function visibility(req: RouteRequest, deps: RouteDeps): RouteReply {
   const type = query.data.user_id_type;
   const users = (body.data.user_ids ?? []).map((id) => {
     const openId = type === 'open_id' ? id : deps.store.userBy(type, id)?.openId;
-    return { user_id: id, in_white_list: openId !== undefined && deps.reach.isAvailable(openId), in_black_list: false, in_paid_list: false };
+    return {
+      user_id: id,
+      in_white_list: openId !== undefined && deps.reach.isAvailable(openId),
+      in_black_list: false,
+      in_paid_list: false,
+    };
   });
   return ok({ user_visibility_list: users, department_visibility_list: [], group_visibility_list: [] });
 }
 
 export const chatRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/open-apis\/im\/v1\/chats\/(?<chatId>[^/]+)\/members\/is_in_chat$/, authenticated: true, handle: isInChat },
+  {
+    method: 'GET',
+    pattern: /^\/open-apis\/im\/v1\/chats\/(?<chatId>[^/]+)\/members\/is_in_chat$/,
+    authenticated: true,
+    handle: isInChat,
+  },
   { method: 'GET', pattern: /^\/open-apis\/application\/v6\/scopes$/, authenticated: true, handle: scopeList },
   {
     method: 'POST',

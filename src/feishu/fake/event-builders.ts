@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../../domain/clock.js';
+import { type Clock, systemClock } from '../../domain/clock.js';
 import { computeSignature, encryptPayload } from '../transport/crypto.js';
 import { callbackTokenFor } from './callback-token.js';
 import { randomHex, userIdsFor } from './fake-ids.js';
@@ -22,7 +22,14 @@ export interface EnvelopeOptions {
 
 export interface V2Envelope<E> {
   schema: '2.0';
-  header: { event_id: string; event_type: string; create_time: string; token: string; app_id: string; tenant_key: string };
+  header: {
+    event_id: string;
+    event_type: string;
+    create_time: string;
+    token: string;
+    app_id: string;
+    tenant_key: string;
+  };
   event: E;
 }
 
@@ -114,7 +121,9 @@ function postContent(post: PostInput, taken: number): { content: string; mention
       switch (element.tag) {
         case 'img':
           flush();
-          paragraphs.push([{ tag: 'img', image_key: element.imageKey, width: element.width ?? 1280, height: element.height ?? 960 }]);
+          paragraphs.push([
+            { tag: 'img', image_key: element.imageKey, width: element.width ?? 1280, height: element.height ?? 960 },
+          ]);
           break;
         case 'media':
           flush();
@@ -141,7 +150,11 @@ function postContent(post: PostInput, taken: number): { content: string; mention
           words.push({ tag: 'emotion', emoji_type: element.emojiType });
           break;
         case 'code_block':
-          words.push({ tag: 'code_block', ...(element.language !== undefined && { language: element.language }), text: element.text });
+          words.push({
+            tag: 'code_block',
+            ...(element.language !== undefined && { language: element.language }),
+            text: element.text,
+          });
           break;
         case 'hr':
           words.push({ tag: 'hr' });

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../domain/clock.js';
+import { type Clock, systemClock } from '../../domain/clock.js';
 import type { Logger } from '../../log/logger.js';
-import { FakeReach, scopeRequired, type FakeChat } from './fake-reach.js';
+import type { CardViolation } from '../cards/conformance.js';
+import { assertCallbackAnswer, checkCallbackAnswer } from './card-checks.js';
+import { chatRoutes } from './chat-routes.js';
+import { type FakeChat, FakeReach, scopeRequired } from './fake-reach.js';
 import { FakeStore } from './fake-store.js';
 import type {
   FakeCardUpdate,
@@ -14,20 +17,25 @@ import type {
   MultipartSummary,
   RecordedCall,
 } from './fake-types.js';
-import { assertCallbackAnswer, checkCallbackAnswer } from './card-checks.js';
-import type { CardViolation } from '../cards/conformance.js';
-import { DEFAULT_RATE_LIMIT_HEADERS, ErrorCode, defaultFaultBody, fail, type RouteReply } from './feishu-replies.js';
-import { chatRoutes } from './chat-routes.js';
-import { messageRoutes } from './message-routes.js';
-import { multipartBoundary, parseMultipart, type MultipartPart } from './multipart.js';
-import { platformRoutes } from './platform-routes.js';
+import { DEFAULT_RATE_LIMIT_HEADERS, defaultFaultBody, ErrorCode, fail, type RouteReply } from './feishu-replies.js';
 import { inspectRoutes } from './inspect-routes.js';
+import { messageRoutes } from './message-routes.js';
+import { type MultipartPart, multipartBoundary, parseMultipart } from './multipart.js';
+import { platformRoutes } from './platform-routes.js';
 import type { Route, RouteDeps, RouteRequest } from './route-types.js';
 import { missingScopes } from './scope-rules.js';
 import { revokeTenantTokens, tenantTokenOwner } from './tenant-tokens.js';
 
 export type { FakeChat } from './fake-reach.js';
-export type { FakeCardUpdate, FakeMessage, FakeUpload, FakeUser, FaultRule, MessageFilter, RecordedCall } from './fake-types.js';
+export type {
+  FakeCardUpdate,
+  FakeMessage,
+  FakeUpload,
+  FakeUser,
+  FaultRule,
+  MessageFilter,
+  RecordedCall,
+} from './fake-types.js';
 
 export interface FakeFeishuOptions {
   /** 0 (an ephemeral port) when omitted. */
@@ -73,7 +81,13 @@ function summarise(parts: MultipartPart[]): MultipartSummary {
   const summary: MultipartSummary = { fields: {}, files: [] };
   for (const part of parts) {
     if (part.fileName === undefined && !part.contentType) summary.fields[part.name] = part.data.toString('utf8');
-    else summary.files.push({ field: part.name, fileName: part.fileName, contentType: part.contentType, size: part.data.length });
+    else
+      summary.files.push({
+        field: part.name,
+        fileName: part.fileName,
+        contentType: part.contentType,
+        size: part.data.length,
+      });
   }
   return summary;
 }
@@ -174,7 +188,15 @@ export class FakeFeishu {
    */
   addImage(bytes: Buffer, contentType = 'image/jpeg'): string {
     const key = this.store.nextUploadKey('image');
-    this.store.addUpload({ key, kind: 'image', bytes, type: 'message', contentType, fields: {}, createdAt: new Date() });
+    this.store.addUpload({
+      key,
+      kind: 'image',
+      bytes,
+      type: 'message',
+      contentType,
+      fields: {},
+      createdAt: new Date(),
+    });
     return key;
   }
 
@@ -284,7 +306,11 @@ export class FakeFeishu {
         finish();
         const calls = this.calls.map((c) => `  ${c.method} ${c.path} → ${c.status}${c.injected ? ' (injected)' : ''}`);
         const cause = lastError instanceof Error ? `\nlast predicate error: ${lastError.message}` : '';
-        reject(new Error(`waitFor timed out after ${timeoutMs} ms; ${calls.length} recorded call(s):\n${calls.join('\n')}${cause}`));
+        reject(
+          new Error(
+            `waitFor timed out after ${timeoutMs} ms; ${calls.length} recorded call(s):\n${calls.join('\n')}${cause}`,
+          ),
+        );
       }, timeoutMs);
       const finish = () => {
         clearInterval(poll);
@@ -322,7 +348,11 @@ export class FakeFeishu {
         recordedBody = json;
       }
     } catch (error) {
-      reply = fail(400, ErrorCode.fieldValidation, `malformed request body: ${error instanceof Error ? error.message : String(error)}`);
+      reply = fail(
+        400,
+        ErrorCode.fieldValidation,
+        `malformed request body: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
 
     const fault = this.takeFault(method, url.pathname);
@@ -330,7 +360,11 @@ export class FakeFeishu {
     reply ??= this.route({ method, path: url.pathname, params: {}, query, json, parts }, req.headers.authorization);
 
     this.logSeq += 1;
-    const headers = { 'content-type': 'application/json; charset=utf-8', 'x-tt-logid': `fake-${this.logSeq}`, ...reply.headers };
+    const headers = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-tt-logid': `fake-${this.logSeq}`,
+      ...reply.headers,
+    };
     res.writeHead(reply.status, headers);
     res.end(reply.raw ?? JSON.stringify(reply.body));
     this.record({
@@ -363,11 +397,19 @@ export class FakeFeishu {
   private checkToken(authorization: string | undefined): RouteReply | undefined {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) {
-      return fail(400, ErrorCode.missingAccessToken, 'Missing access token for authorization. Please make a request with token attached.');
+      return fail(
+        400,
+        ErrorCode.missingAccessToken,
+        'Missing access token for authorization. Please make a request with token attached.',
+      );
     }
     const owner = tenantTokenOwner(token);
     if (owner === undefined || (this.options.appId !== undefined && owner !== this.options.appId)) {
-      return fail(400, ErrorCode.invalidAccessToken, 'Invalid access token for authorization. Please make a request with token attached.');
+      return fail(
+        400,
+        ErrorCode.invalidAccessToken,
+        'Invalid access token for authorization. Please make a request with token attached.',
+      );
     }
     return undefined;
   }

@@ -89,11 +89,22 @@ export class FakeReach {
  */
 export function scopeRequired(anyOf: readonly string[], appId: string | undefined): RouteReply {
   const list = anyOf.join(', ');
-  return fail(400, ReachCode.scopeRequired, `Access denied. One of the following scopes is required: [${list}].应用未开通所需的权限：[${list}]`, {
-    message: 'Refer to the documentation to fix the error: https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-the-99991672-error',
-    permission_violations: anyOf.map((subject) => ({ type: 'action_scope_required', subject })),
-    helps: [{ url: `https://open.feishu.cn/app/${appId ?? 'cli_fake'}/auth?q=${anyOf.join(',')}&op_from=openapi`, description: `Learn more about scopes and how to add them: [${list}]` }],
-  });
+  return fail(
+    400,
+    ReachCode.scopeRequired,
+    `Access denied. One of the following scopes is required: [${list}].应用未开通所需的权限：[${list}]`,
+    {
+      message:
+        'Refer to the documentation to fix the error: https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-fix-the-99991672-error',
+      permission_violations: anyOf.map((subject) => ({ type: 'action_scope_required', subject })),
+      helps: [
+        {
+          url: `https://open.feishu.cn/app/${appId ?? 'cli_fake'}/auth?q=${anyOf.join(',')}&op_from=openapi`,
+          description: `Learn more about scopes and how to add them: [${list}]`,
+        },
+      ],
+    },
+  );
 }
 
 /**

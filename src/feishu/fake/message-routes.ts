@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { refuseCard } from './card-checks.js';
 import { messageIdFromCallbackToken } from './callback-token.js';
+import { refuseCard } from './card-checks.js';
 import { reachRefusal } from './fake-reach.js';
 import type { FakeMessage } from './fake-types.js';
-import { ErrorCode, fail, ok, validate, type RouteReply } from './feishu-replies.js';
+import { ErrorCode, fail, ok, type RouteReply, validate } from './feishu-replies.js';
 import type { Route, RouteDeps, RouteRequest } from './route-types.js';
 
 /**
@@ -57,12 +57,18 @@ type ParsedContent = { ok: true; content: unknown } | { ok: false; reply: RouteR
 
 function parseContent(msgType: string, raw: string): ParsedContent {
   if (Buffer.byteLength(raw, 'utf8') > contentLimit(msgType)) {
-    return { ok: false, reply: fail(400, ErrorCode.contentTooLong, 'The length of the message content reaches its limit.') };
+    return {
+      ok: false,
+      reply: fail(400, ErrorCode.contentTooLong, 'The length of the message content reaches its limit.'),
+    };
   }
   try {
     return { ok: true, content: JSON.parse(raw) as unknown };
   } catch {
-    return { ok: false, reply: fail(400, ErrorCode.invalidMessageRequest, 'invalid message content: content must be a JSON string') };
+    return {
+      ok: false,
+      reply: fail(400, ErrorCode.invalidMessageRequest, 'invalid message content: content must be a JSON string'),
+    };
   }
 }
 
@@ -143,7 +149,12 @@ function storeNewMessage(
 function resource(req: RouteRequest, deps: RouteDeps): RouteReply {
   const upload = deps.store.upload(req.params.fileKey ?? '');
   if (!upload) return fail(400, ErrorCode.resourceNotFound, 'resource not found');
-  return { status: 200, body: undefined, raw: upload.bytes, headers: { 'content-type': upload.contentType ?? 'application/octet-stream' } };
+  return {
+    status: 200,
+    body: undefined,
+    raw: upload.bytes,
+    headers: { 'content-type': upload.contentType ?? 'application/octet-stream' },
+  };
 }
 
 function reply(req: RouteRequest, deps: RouteDeps): RouteReply {
@@ -188,10 +199,18 @@ function patch(req: RouteRequest, deps: RouteDeps): RouteReply {
   const body = validate(PatchBody, req.json);
   if (!body.ok) return body.reply;
   if (deps.clock.now().getTime() - message.createdAt.getTime() > PATCH_WINDOW_MS) {
-    return fail(400, ErrorCode.messageExpired, 'Message has expired when updating message, ext=Message can only be updated within fourteen days.');
+    return fail(
+      400,
+      ErrorCode.messageExpired,
+      'Message has expired when updating message, ext=Message can only be updated within fourteen days.',
+    );
   }
   if (!deps.store.takePatchSlot(message.messageId, deps.rateNow(), PATCHES_PER_SECOND)) {
-    return fail(400, ErrorCode.frequencyLimited, 'request trigger frequency limit, ext=a message can be updated at most 5 times per second');
+    return fail(
+      400,
+      ErrorCode.frequencyLimited,
+      'request trigger frequency limit, ext=a message can be updated at most 5 times per second',
+    );
   }
   const parsed = parseContent(message.msgType, body.data.content);
   if (!parsed.ok) return parsed.reply;
@@ -242,10 +261,30 @@ const MESSAGE = '(?<messageId>[^/]+)';
 
 export const messageRoutes: Route[] = [
   { method: 'POST', pattern: /^\/open-apis\/im\/v1\/messages$/, authenticated: true, handle: create },
-  { method: 'GET', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/resources/(?<fileKey>[^/]+)$`), authenticated: true, handle: resource },
-  { method: 'POST', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/reply$`), authenticated: true, handle: reply },
-  { method: 'PATCH', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/urgent_app$`), authenticated: true, handle: urgent },
-  { method: 'PATCH', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}$`), authenticated: true, handle: patch },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/resources/(?<fileKey>[^/]+)$`),
+    authenticated: true,
+    handle: resource,
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/reply$`),
+    authenticated: true,
+    handle: reply,
+  },
+  {
+    method: 'PATCH',
+    pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}/urgent_app$`),
+    authenticated: true,
+    handle: urgent,
+  },
+  {
+    method: 'PATCH',
+    pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}$`),
+    authenticated: true,
+    handle: patch,
+  },
   { method: 'GET', pattern: new RegExp(`^/open-apis/im/v1/messages/${MESSAGE}$`), authenticated: true, handle: get },
   { method: 'POST', pattern: /^\/open-apis\/interactive\/v1\/card\/update$/, authenticated: true, handle: cardUpdate },
 ];

@@ -46,7 +46,8 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
   for (;;) {
     // After a boundary comes either "--" (the end) or CRLF and the next part's headers.
     if (body.subarray(cursor, cursor + 2).toString('latin1') === '--') return parts;
-    if (body.subarray(cursor, cursor + 2).toString('latin1') !== '\r\n') throw new Error('malformed multipart boundary');
+    if (body.subarray(cursor, cursor + 2).toString('latin1') !== '\r\n')
+      throw new Error('malformed multipart boundary');
     const headerStart = cursor + 2;
     const headerEnd = body.indexOf('\r\n\r\n', headerStart, 'latin1');
     if (headerEnd < 0) throw new Error('multipart part has no header terminator');

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { userIdsFor } from './fake-ids.js';
 import type { FakeUpload, FakeUser } from './fake-types.js';
-import { ErrorCode, fail, ok, validate, type RouteReply } from './feishu-replies.js';
+import { ErrorCode, fail, ok, type RouteReply, validate } from './feishu-replies.js';
 import type { MultipartPart } from './multipart.js';
 import type { Route, RouteDeps, RouteRequest } from './route-types.js';
-import { TOKEN_LIFETIME_SECONDS, issueTenantToken } from './tenant-tokens.js';
+import { issueTenantToken, TOKEN_LIFETIME_SECONDS } from './tenant-tokens.js';
 
 /**
  * Everything the bot calls besides messages: access tokens, image and file uploads,
@@ -20,7 +20,10 @@ const BatchGetIdBody = z.object({
 });
 
 /** Checks credentials; token answers put their fields at the top level, not under `data`. */
-function credentials(req: RouteRequest, deps: RouteDeps): { ok: true; appId: string } | { ok: false; reply: RouteReply } {
+function credentials(
+  req: RouteRequest,
+  deps: RouteDeps,
+): { ok: true; appId: string } | { ok: false; reply: RouteReply } {
   const body = TokenBody.safeParse(req.json);
   if (!body.success) return { ok: false, reply: fail(400, ErrorCode.invalidParam, 'invalid param') };
   if (deps.appId !== undefined && body.data.app_id !== deps.appId) {
@@ -52,7 +55,8 @@ function appToken(req: RouteRequest, deps: RouteDeps): RouteReply {
 
 function textFields(parts: MultipartPart[]): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const part of parts) if (part.fileName === undefined && !part.contentType) fields[part.name] = part.data.toString('utf8');
+  for (const part of parts)
+    if (part.fileName === undefined && !part.contentType) fields[part.name] = part.data.toString('utf8');
   return fields;
 }
 
@@ -125,10 +129,25 @@ function batchGetId(req: RouteRequest, deps: RouteDeps): RouteReply {
 }
 
 export const platformRoutes: Route[] = [
-  { method: 'POST', pattern: /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/, authenticated: false, handle: tenantToken },
-  { method: 'POST', pattern: /^\/open-apis\/auth\/v3\/app_access_token\/internal$/, authenticated: false, handle: appToken },
+  {
+    method: 'POST',
+    pattern: /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/,
+    authenticated: false,
+    handle: tenantToken,
+  },
+  {
+    method: 'POST',
+    pattern: /^\/open-apis\/auth\/v3\/app_access_token\/internal$/,
+    authenticated: false,
+    handle: appToken,
+  },
   { method: 'POST', pattern: /^\/open-apis\/im\/v1\/images$/, authenticated: true, handle: imageUpload },
   { method: 'POST', pattern: /^\/open-apis\/im\/v1\/files$/, authenticated: true, handle: fileUpload },
   { method: 'GET', pattern: /^\/open-apis\/bot\/v3\/info$/, authenticated: true, handle: botInfo },
-  { method: 'POST', pattern: /^\/open-apis\/contact\/v3\/users\/batch_get_id$/, authenticated: true, handle: batchGetId },
+  {
+    method: 'POST',
+    pattern: /^\/open-apis\/contact\/v3\/users\/batch_get_id$/,
+    authenticated: true,
+    handle: batchGetId,
+  },
 ];

@@ -8,7 +8,8 @@ import type { FakeMessage } from './fake-types.js';
 
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -142,7 +143,9 @@ function elementLines(el: unknown, depth: number): string[] {
       return children(el.elements, 0);
     case 'img':
     case 'image':
-      return lines(`[图片 ${asString(el.img_key) ?? asString(el.image_key) ?? '?'}${textOf(el.alt) ? ` ${textOf(el.alt)}` : ''}]`);
+      return lines(
+        `[图片 ${asString(el.img_key) ?? asString(el.image_key) ?? '?'}${textOf(el.alt) ? ` ${textOf(el.alt)}` : ''}]`,
+      );
     case 'person':
       return lines(`@${asString(el.user_id) ?? '?'}`);
     case 'table':
@@ -150,7 +153,8 @@ function elementLines(el: unknown, depth: number): string[] {
     default:
       // Containers we do not know still show what is inside them.
       if (Array.isArray(el.elements)) return children(el.elements, 0);
-      if (Array.isArray(el.columns)) return asArray(el.columns).flatMap((column) => (isRecord(column) ? children(column.elements, 0) : []));
+      if (Array.isArray(el.columns))
+        return asArray(el.columns).flatMap((column) => (isRecord(column) ? children(column.elements, 0) : []));
       return lines(textOf(el) ?? `[${tag}]`);
   }
 }
@@ -168,7 +172,9 @@ function cardLines(card: unknown): string[] {
     if (subtitle !== undefined) out.push(subtitle);
   }
   const body = isRecord(card.body) ? card.body.elements : undefined;
-  const i18n = isRecord(card.i18n_elements) ? (card.i18n_elements.zh_cn ?? Object.values(card.i18n_elements)[0]) : undefined;
+  const i18n = isRecord(card.i18n_elements)
+    ? (card.i18n_elements.zh_cn ?? Object.values(card.i18n_elements)[0])
+    : undefined;
   const elements = asArray(body ?? card.elements ?? i18n);
   out.push(...elements.flatMap((el) => elementLines(el, 0)));
   return out.length > 0 ? out : [compact(card)];

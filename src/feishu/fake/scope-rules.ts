@@ -28,7 +28,11 @@ const RULES: readonly ScopeRule[] = [
   // 上传图片 / 上传文件: https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/image/create
   { method: 'POST', pattern: /^\/open-apis\/im\/v1\/(images|files)$/, anyOf: ['im:resource', 'im:resource:upload'] },
   // 发送应用内加急: https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_app
-  { method: 'PATCH', pattern: /^\/open-apis\/im\/v1\/messages\/[^/]+\/urgent_app$/, anyOf: ['im:message.urgent', 'im:message.urgent:app_send'] },
+  {
+    method: 'PATCH',
+    pattern: /^\/open-apis\/im\/v1\/messages\/[^/]+\/urgent_app$/,
+    anyOf: ['im:message.urgent', 'im:message.urgent:app_send'],
+  },
   // 判断用户或机器人是否在群里: https://open.feishu.cn/document/server-docs/group/chat-member/is_in_chat
   {
     method: 'GET',
@@ -56,7 +60,11 @@ const RULES: readonly ScopeRule[] = [
  * only the scope list shows them.
  * https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/events/receive
  */
-const EVENT_SCOPES = ['im:message.p2p_msg:readonly', 'im:message.group_at_msg:readonly', 'im:message.group_msg'] as const;
+const EVENT_SCOPES = [
+  'im:message.p2p_msg:readonly',
+  'im:message.group_at_msg:readonly',
+  'im:message.group_msg',
+] as const;
 
 /** The scopes the fake app has applied for: every one an API above accepts, plus the event ones. */
 export function appliedScopes(reach: FakeReach): string[] {

@@ -22,7 +22,10 @@ const KIND_BY_CODE: Record<number, DeliveryFailureKind> = {
   11310: 'tooLarge',
 };
 
-export function classifyFailure(error: unknown, retryable: boolean): { kind: DeliveryFailureKind; code: number | null } {
+export function classifyFailure(
+  error: unknown,
+  retryable: boolean,
+): { kind: DeliveryFailureKind; code: number | null } {
   const code = error instanceof FeishuApiError ? (error.feishuCode ?? null) : null;
   const known = code === null ? undefined : KIND_BY_CODE[code];
   if (known) return { kind: known, code };

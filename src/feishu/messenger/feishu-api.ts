@@ -154,7 +154,8 @@ export class FeishuApi {
         }),
       );
       const fileKey = (reply.data as { file_key?: unknown } | undefined)?.file_key;
-      if (typeof fileKey !== 'string' || !fileKey) throw new FeishuApiError(200, reply.code, 'file upload returned no file_key');
+      if (typeof fileKey !== 'string' || !fileKey)
+        throw new FeishuApiError(200, reply.code, 'file upload returned no file_key');
       return fileKey;
     } catch (error) {
       throw toFeishuError(error);
@@ -162,12 +163,21 @@ export class FeishuApi {
   }
 
   /** Sends a file uploaded before as a file message. */
-  async sendUploadedFile(operation: Pick<SendFileOperation, 'receiveIdType' | 'receiveId'>, fileKey: string, uuid: string): Promise<Performed> {
+  async sendUploadedFile(
+    operation: Pick<SendFileOperation, 'receiveIdType' | 'receiveId'>,
+    fileKey: string,
+    uuid: string,
+  ): Promise<Performed> {
     try {
       const reply = checked(
         await this.client.im.v1.message.create({
           params: { receive_id_type: operation.receiveIdType },
-          data: { receive_id: operation.receiveId, msg_type: 'file', content: JSON.stringify({ file_key: fileKey }), uuid },
+          data: {
+            receive_id: operation.receiveId,
+            msg_type: 'file',
+            content: JSON.stringify({ file_key: fileKey }),
+            uuid,
+          },
         }),
       );
       return { messageId: messageIdOf(reply), chatId: chatIdOf(reply) };
@@ -180,7 +190,10 @@ export class FeishuApi {
   async botOpenId(): Promise<string> {
     try {
       const reply = checked(
-        await this.client.request<FeishuReply & { bot?: { open_id?: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' }),
+        await this.client.request<FeishuReply & { bot?: { open_id?: string } }>({
+          method: 'GET',
+          url: '/open-apis/bot/v3/info',
+        }),
       ) as FeishuReply & { bot?: { open_id?: string } };
       const openId = reply.bot?.open_id;
       if (!openId) throw new FeishuApiError(200, undefined, 'bot info has no open_id');

@@ -32,7 +32,10 @@ export class FeishuMessenger implements Messenger {
   ) {}
 
   async send(key: string, to: Recipient, body: MessageBody | OutgoingFile): Promise<void> {
-    const target = 'openId' in to ? { receiveIdType: 'open_id' as const, receiveId: to.openId } : { receiveIdType: 'chat_id' as const, receiveId: to.chatId };
+    const target =
+      'openId' in to
+        ? { receiveIdType: 'open_id' as const, receiveId: to.openId }
+        : { receiveIdType: 'chat_id' as const, receiveId: to.chatId };
     if (body.kind === 'file') {
       const file = { fileName: body.fileName, fileType: body.fileType, data: body.data.toString('base64') };
       await this.enqueue(key, { op: 'sendFile', ...target, ...file }, target.receiveId);
@@ -41,7 +44,12 @@ export class FeishuMessenger implements Messenger {
     await this.enqueue(key, { op: 'send', ...target, ...encode(body) }, target.receiveId);
   }
 
-  async reply(key: string, messageId: string, body: MessageBody, options: { inThread?: boolean; chatId?: string } = {}): Promise<void> {
+  async reply(
+    key: string,
+    messageId: string,
+    body: MessageBody,
+    options: { inThread?: boolean; chatId?: string } = {},
+  ): Promise<void> {
     await this.enqueue(
       key,
       { op: 'reply', messageId, ...encode(body), replyInThread: options.inThread ?? false },

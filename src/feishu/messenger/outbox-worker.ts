@@ -4,13 +4,13 @@ import { FeishuApiError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
 import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
+import { Semaphore } from '../../support/semaphore.js';
 import { CARD_REFRESH_AFTER_MS, CARD_TOO_OLD_CODE } from './card-window.js';
 import { classifyFailure } from './delivery-failure.js';
 import type { FeishuApi, Performed } from './feishu-api.js';
 import { messageUuid } from './message-uuid.js';
 import type { RateLane, RateLimiter } from './rate-limiter.js';
-import { DEFAULT_RETRY, giveUpAt, isTransient, retryDelayMs, type RetryPolicy } from './retry-policy.js';
-import { Semaphore } from '../../support/semaphore.js';
+import { DEFAULT_RETRY, giveUpAt, isTransient, type RetryPolicy, retryDelayMs } from './retry-policy.js';
 
 type PatchOperation = Extract<OutboxOperation, { op: 'patch' }>;
 type UrgentOperation = Extract<OutboxOperation, { op: 'urgent' }>;
@@ -103,7 +103,13 @@ export class OutboxWorker {
   async submit(key: string, operation: OutboxOperation, rateKey: string, copyOf?: string): Promise<boolean> {
     const now = this.clock.now().getTime();
     const wait = this.limiter.tryAcquire(lanesOf(operation, rateKey), now);
-    const record = await this.store.enqueue(key, operation, rateKey, wait === 0 ? { claimNow: true } : { notBefore: new Date(now + wait) }, copyOf);
+    const record = await this.store.enqueue(
+      key,
+      operation,
+      rateKey,
+      wait === 0 ? { claimNow: true } : { notBefore: new Date(now + wait) },
+      copyOf,
+    );
     if (!record) return false; // the same logical message was queued before
     if (wait > 0) {
       this.tally.deferred += 1;
@@ -180,7 +186,8 @@ export class OutboxWorker {
   private async recordSent(record: OutboxRecord, performed: Performed): Promise<void> {
     await this.store.markSent(record, performed.messageId, performed.chatId);
     // A fresh card sent in place of an old copy is that copy from now on.
-    if (record.copyOf && performed.messageId) await this.store.adoptFresh(record.copyOf, performed.messageId, this.clock.now());
+    if (record.copyOf && performed.messageId)
+      await this.store.adoptFresh(record.copyOf, performed.messageId, this.clock.now());
   }
 
   private async failedAttempt(record: OutboxRecord, error: unknown, log: Logger): Promise<Outcome> {
@@ -190,7 +197,10 @@ export class OutboxWorker {
     const deadline = giveUpAt(this.retry, record.createdAt);
     if (!retryable || now >= deadline) {
       await this.store.markFailed(record, reason, classifyFailure(error, retryable));
-      log.error({ err: error, attempts: record.attempts, queuedAt: record.createdAt }, 'message could not be delivered; kept as failed');
+      log.error(
+        { err: error, attempts: record.attempts, queuedAt: record.createdAt },
+        'message could not be delivered; kept as failed',
+      );
       return 'failed';
     }
     // The last attempt is made at the deadline itself, not skipped because a backoff overshoots it.
@@ -206,7 +216,11 @@ export class OutboxWorker {
    * longer lets be updated (older than CARD_REFRESH_AFTER_MS, or refused as too old) gets a
    * fresh card instead; a buzz waits for that fresh card rather than ring an old one.
    */
-  private async deliverToCopy(record: OutboxRecord, op: PatchOperation | UrgentOperation, copy: Copy): Promise<Outcome> {
+  private async deliverToCopy(
+    record: OutboxRecord,
+    op: PatchOperation | UrgentOperation,
+    copy: Copy,
+  ): Promise<Outcome> {
     const stale = this.clock.now().getTime() - copy.sentAt.getTime() >= CARD_REFRESH_AFTER_MS;
     if (op.op === 'urgent') {
       if (stale) return this.waitForFresh(record, true);
@@ -221,7 +235,8 @@ export class OutboxWorker {
       return 'sent';
     } catch (error) {
       // Our clock and Feishu's may disagree by a little: a refusal as too old is a stale copy too.
-      if (error instanceof FeishuApiError && error.feishuCode === CARD_TOO_OLD_CODE) return this.resendFresh(record, op, copy);
+      if (error instanceof FeishuApiError && error.feishuCode === CARD_TOO_OLD_CODE)
+        return this.resendFresh(record, op, copy);
       throw error;
     }
   }
@@ -238,10 +253,22 @@ export class OutboxWorker {
     let operation: OutboxOperation;
     let rateKey: string;
     if (original.op === 'send') {
-      operation = { op: 'send', receiveIdType: original.receiveIdType, receiveId: original.receiveId, msgType: 'interactive', content: op.content };
+      operation = {
+        op: 'send',
+        receiveIdType: original.receiveIdType,
+        receiveId: original.receiveId,
+        msgType: 'interactive',
+        content: op.content,
+      };
       rateKey = original.receiveId;
     } else if (original.op === 'reply' && copy.record.chatId) {
-      operation = { op: 'send', receiveIdType: 'chat_id', receiveId: copy.record.chatId, msgType: 'interactive', content: op.content };
+      operation = {
+        op: 'send',
+        receiveIdType: 'chat_id',
+        receiveId: copy.record.chatId,
+        msgType: 'interactive',
+        content: op.content,
+      };
       rateKey = copy.record.chatId;
     } else if (original.op === 'reply') {
       // Replied before chats were recorded: a fresh reply to the same message lands in the same place.
@@ -253,7 +280,10 @@ export class OutboxWorker {
     }
     if (await this.submit(freshKey, operation, rateKey, copyKey)) {
       await this.store.markSuperseded(record, freshKey);
-      this.logger.info({ outboxKey: record.key, copyKey, freshKey }, 'card copy too old to update; a fresh card is sent instead');
+      this.logger.info(
+        { outboxKey: record.key, copyKey, freshKey },
+        'card copy too old to update; a fresh card is sent instead',
+      );
       return 'sent';
     }
     // A fresh card for this old message is already on its way (an earlier update): this update
@@ -280,7 +310,13 @@ export class OutboxWorker {
 
   /** Uploads a file once per content (in this process and, through the store, across them) and sends it. */
   private async sendFile(op: SendFileOperation, uuid: string): Promise<Performed> {
-    const hash = createHash('sha256').update(op.fileType).update('\0').update(op.fileName).update('\0').update(op.data).digest('hex');
+    const hash = createHash('sha256')
+      .update(op.fileType)
+      .update('\0')
+      .update(op.fileName)
+      .update('\0')
+      .update(op.data)
+      .digest('hex');
     let upload = this.uploading.get(hash);
     if (!upload) {
       upload = (async () => {
@@ -303,7 +339,12 @@ export class OutboxWorker {
    */
   async housekeep(): Promise<number> {
     let moved = 0;
-    for (let batch = await this.store.housekeep(KEEP_FAILED_MS); batch > 0; batch = await this.store.housekeep(KEEP_FAILED_MS)) moved += batch;
+    for (
+      let batch = await this.store.housekeep(KEEP_FAILED_MS);
+      batch > 0;
+      batch = await this.store.housekeep(KEEP_FAILED_MS)
+    )
+      moved += batch;
     if (moved > 0) this.logger.info({ moved }, 'outbox records moved out of the hot collection');
     return moved;
   }

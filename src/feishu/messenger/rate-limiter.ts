@@ -86,7 +86,10 @@ export class RateLimiter {
    * free; otherwise takes none and says how long to wait.
    */
   tryAcquire(lanes: RateLane | RateLane[], now: number): number {
-    const windows = (Array.isArray(lanes) ? lanes : [lanes]).flatMap((lane) => [...this.appWindows(lane.api), ...this.keyWindows(lane)]);
+    const windows = (Array.isArray(lanes) ? lanes : [lanes]).flatMap((lane) => [
+      ...this.appWindows(lane.api),
+      ...this.keyWindows(lane),
+    ]);
     const wait = Math.max(0, ...windows.map((w) => w.waitMs(now)));
     if (wait > 0) return wait;
     for (const window of windows) window.record(now);

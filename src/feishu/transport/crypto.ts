@@ -27,7 +27,12 @@ export function encryptPayload(plaintext: string, encryptKey: string, iv: Buffer
 }
 
 /** hex(SHA-256(timestamp + nonce + encryptKey + rawBody)), over the bytes received. */
-export function computeSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer | string): string {
+export function computeSignature(
+  timestamp: string,
+  nonce: string,
+  encryptKey: string,
+  rawBody: Buffer | string,
+): string {
   return createHash('sha256')
     .update(timestamp, 'utf8')
     .update(nonce, 'utf8')

@@ -1,12 +1,12 @@
-import { TransportError } from '../../errors.js';
 import type { Clock } from '../../domain/clock.js';
+import { TransportError } from '../../errors.js';
 import { computeSignature, constantTimeEqual, decryptPayload } from './crypto.js';
 import {
   EncryptedBodySchema,
+  type InboundEvent,
   UrlVerificationSchema,
   V1EnvelopeSchema,
   V2EnvelopeSchema,
-  type InboundEvent,
 } from './envelope.js';
 
 /**

@@ -30,7 +30,10 @@ export function webhookHandler(deps: {
     } catch (error) {
       if (error instanceof TransportError) {
         // The reason goes to the log only; the caller learns the status and a generic code.
-        deps.logger.warn({ path: ctx.path, status: error.status, reason: error.reason, ip: ctx.ip }, 'webhook request rejected');
+        deps.logger.warn(
+          { path: ctx.path, status: error.status, reason: error.reason, ip: ctx.ip },
+          'webhook request rejected',
+        );
         ctx.status = error.status;
         ctx.body = { error: error.code };
         return;

@@ -14,7 +14,13 @@ export class LongConnection {
   private readonly client: lark.WSClient;
 
   constructor(
-    private readonly options: { appId: string; appSecret: string; domain: string; logger: Logger; sdkLogger: SdkLogger },
+    private readonly options: {
+      appId: string;
+      appSecret: string;
+      domain: string;
+      logger: Logger;
+      sdkLogger: SdkLogger;
+    },
     private readonly intake: EventIntake,
   ) {
     this.client = new lark.WSClient({
@@ -41,7 +47,10 @@ export class LongConnection {
  * What the WSClient calls with each event frame, already parsed from JSON. Frames need no
  * signature or token check: the connection itself is authenticated with the app secret.
  */
-export function longConnectionReceiver(intake: EventIntake, logger: Logger): { invoke(data: unknown): Promise<unknown> } {
+export function longConnectionReceiver(
+  intake: EventIntake,
+  logger: Logger,
+): { invoke(data: unknown): Promise<unknown> } {
   return {
     invoke: async (data: unknown): Promise<unknown> => {
       try {

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import type { ApprovalHistoryLine } from '../../domain/approvals/approval.js';
 import type { ApprovalKind, StepKind } from '../../domain/approvals/chain.js';
 import { perConnection } from './per-connection.js';

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import { perConnection } from './per-connection.js';
 
 /** Once-only operations (a notice's decision, a patrol's correction): the unique insert is the claim. */
@@ -13,7 +13,12 @@ export interface ClaimDoc {
   result?: string | null;
 }
 const ClaimSchema = new Schema<ClaimDoc>(
-  { _id: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true }, result: { type: String, default: null } },
+  {
+    _id: { type: String, required: true },
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+    result: { type: String, default: null },
+  },
   { versionKey: false, minimize: false, id: false, collection: 'claims' },
 );
 

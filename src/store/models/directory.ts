@@ -1,8 +1,8 @@
-import { Schema, type Connection } from 'mongoose';
-import { perConnection } from './per-connection.js';
+import { type Connection, Schema } from 'mongoose';
 import type { DutySettings, ReminderSettings, UnitKind } from '../../domain/directory/directory.js';
 import type { IssueSettings } from '../../domain/issues/supervision.js';
 import type { MeetingSettings } from '../../domain/meetings/meeting-settings.js';
+import { perConnection } from './per-connection.js';
 
 /**
  * The directory's records, keyed by the district's stable ids (`key`). A record removed from

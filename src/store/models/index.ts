@@ -1,20 +1,31 @@
 import type { Connection } from 'mongoose';
-import { directoryModels, type DirectoryModels } from './directory.js';
-import { patrolModels, type PatrolModels } from './patrol.js';
-import { claimModels, type ClaimModels } from './claim.js';
-import { issueModels, type IssueModels } from './issue.js';
-import { meetingModels, type MeetingModels } from './meeting.js';
-import { inspectionModels, type InspectionModels } from './inspection.js';
-import { approvalModels, type ApprovalModels } from './approval.js';
-import { sanctionModels, type SanctionModels } from './sanction.js';
-import { waterBodyNoteModels, type WaterBodyNoteModels } from './water-body-note.js';
-import { inboxModels, type InboxModels } from './inbox-event.js';
-import { outboxMessageModel, type OutboxMessageModel } from './outbox-message.js';
-import { outboxArchiveModels, type OutboxArchiveModels } from './outbox-archive.js';
-import { uploadedFileModel, type UploadedFileModel } from './uploaded-file.js';
+import { type ApprovalModels, approvalModels } from './approval.js';
+import { type ClaimModels, claimModels } from './claim.js';
+import { type DirectoryModels, directoryModels } from './directory.js';
+import { type InboxModels, inboxModels } from './inbox-event.js';
+import { type InspectionModels, inspectionModels } from './inspection.js';
+import { type IssueModels, issueModels } from './issue.js';
+import { type MeetingModels, meetingModels } from './meeting.js';
+import { type OutboxArchiveModels, outboxArchiveModels } from './outbox-archive.js';
+import { type OutboxMessageModel, outboxMessageModel } from './outbox-message.js';
+import { type PatrolModels, patrolModels } from './patrol.js';
+import { type SanctionModels, sanctionModels } from './sanction.js';
+import { type UploadedFileModel, uploadedFileModel } from './uploaded-file.js';
+import { type WaterBodyNoteModels, waterBodyNoteModels } from './water-body-note.js';
 
 /** Every model of the bot, bound to one connection. New aggregates are added here. */
-export interface Models extends DirectoryModels, PatrolModels, WaterBodyNoteModels, IssueModels, ClaimModels, MeetingModels, SanctionModels, InspectionModels, ApprovalModels, InboxModels, OutboxArchiveModels {
+export interface Models
+  extends DirectoryModels,
+    PatrolModels,
+    WaterBodyNoteModels,
+    IssueModels,
+    ClaimModels,
+    MeetingModels,
+    SanctionModels,
+    InspectionModels,
+    ApprovalModels,
+    InboxModels,
+    OutboxArchiveModels {
   outboxMessages: OutboxMessageModel;
   uploadedFiles: UploadedFileModel;
 }

@@ -1,8 +1,7 @@
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import type { IssueCategory, IssueHistoryLine, IssueSourceKind, Urgency } from '../../domain/issues/issue.js';
 import type { IssueState } from '../../domain/issues/lifecycle.js';
 import { perConnection } from './per-connection.js';
-
 
 /**
  * One problem (问题). `version` moves with every state change; see IssueHistoryDoc for why

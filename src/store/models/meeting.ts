@@ -1,5 +1,11 @@
-import { Schema, type Connection } from 'mongoose';
-import type { DocumentAttachment, DocumentHistoryLine, DocumentItem, DocumentKind, DocumentState } from '../../domain/documents/document.js';
+import { type Connection, Schema } from 'mongoose';
+import type {
+  DocumentAttachment,
+  DocumentHistoryLine,
+  DocumentItem,
+  DocumentKind,
+  DocumentState,
+} from '../../domain/documents/document.js';
 import type { MeetingKind, MeetingState } from '../../domain/meetings/meeting.js';
 import { perConnection } from './per-connection.js';
 

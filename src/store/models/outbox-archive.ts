@@ -1,6 +1,6 @@
-import { Schema, type Connection } from 'mongoose';
-import { perConnection } from './per-connection.js';
+import { type Connection, Schema } from 'mongoose';
 import { OUTBOX_FIELDS, type OutboxMessageDoc } from './outbox-message.js';
+import { perConnection } from './per-connection.js';
 
 /**
  * Where outbox messages go when they leave the hot collection, and the exclusive claims on

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import type { DeliveryFailureKind } from '../../domain/delivery/failure.js';
 import { perConnection } from './per-connection.js';
 
@@ -14,7 +14,14 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export type OutboxOperation =
   | { op: 'send'; receiveIdType: 'open_id' | 'chat_id'; receiveId: string; msgType: string; content: string }
   /** Uploads the file (base64 `data`), then sends it as a file message. */
-  | { op: 'sendFile'; receiveIdType: 'open_id' | 'chat_id'; receiveId: string; fileName: string; fileType: 'doc' | 'xls' | 'pdf' | 'stream'; data: string }
+  | {
+      op: 'sendFile';
+      receiveIdType: 'open_id' | 'chat_id';
+      receiveId: string;
+      fileName: string;
+      fileType: 'doc' | 'xls' | 'pdf' | 'stream';
+      data: string;
+    }
   | { op: 'reply'; messageId: string; msgType: string; content: string; replyInThread: boolean }
   /**
    * Replaces a card. With `copyKey` it updates a copy of a card (the message sent under that
@@ -92,7 +99,12 @@ export const OUTBOX_FIELDS = {
   reportedIn: { type: String, default: null },
 };
 
-const OutboxMessageSchema = new Schema<OutboxMessageDoc>(OUTBOX_FIELDS, { collection: 'outbox_messages', versionKey: false, minimize: false, id: false });
+const OutboxMessageSchema = new Schema<OutboxMessageDoc>(OUTBOX_FIELDS, {
+  collection: 'outbox_messages',
+  versionKey: false,
+  minimize: false,
+  id: false,
+});
 OutboxMessageSchema.index({ key: 1 }, { unique: true });
 // The worker claims due messages in order; the sweep finds abandoned claims.
 OutboxMessageSchema.index({ status: 1, nextAttemptAt: 1 });

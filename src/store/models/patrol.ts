@@ -1,7 +1,7 @@
-import { Schema, type Connection } from 'mongoose';
-import { perConnection } from './per-connection.js';
+import { type Connection, Schema } from 'mongoose';
 import type { ChiefRole } from '../../domain/patrols/obligation.js';
 import type { PatrolPeriods } from '../../domain/patrols/patrol.js';
+import { perConnection } from './per-connection.js';
 
 /** One patrol as recorded, with its history of corrections (never edited silently). */
 export interface PatrolDoc {
@@ -59,7 +59,14 @@ const PatrolSchema = new Schema<PatrolDoc>(
     late: { type: Boolean, default: false },
     lateReason: { type: String, default: null },
     history: {
-      type: [{ at: { type: Date, required: true }, by: { type: String, required: true }, action: { type: String, required: true }, note: { type: String, default: null } }],
+      type: [
+        {
+          at: { type: Date, required: true },
+          by: { type: String, required: true },
+          action: { type: String, required: true },
+          note: { type: String, default: null },
+        },
+      ],
       default: [],
       _id: false,
     },

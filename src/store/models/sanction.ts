@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import type { Admonition, SanctionKind } from '../../domain/accountability/sanction.js';
 import { perConnection } from './per-connection.js';
 

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import { perConnection } from './per-connection.js';
 
 /**

@@ -41,7 +41,8 @@ export async function readBackendRecord(dataDir: string): Promise<BackendRecord 
   }
   try {
     const parsed = JSON.parse(text) as Partial<BackendRecord>;
-    if (parsed.version === 1 && isBackend(parsed.backend) && typeof parsed.storeId === 'string') return parsed as BackendRecord;
+    if (parsed.version === 1 && isBackend(parsed.backend) && typeof parsed.storeId === 'string')
+      return parsed as BackendRecord;
   } catch {
     // fall through to the refusal
   }
@@ -60,7 +61,13 @@ export async function writeBackendRecord(dataDir: string, record: BackendRecord)
 }
 
 export function newRecord(backend: EmbeddedBackend, postgresDir?: string): BackendRecord {
-  return { version: 1, backend, storeId: randomUUID(), createdAt: new Date().toISOString(), ...(postgresDir ? { postgresDir } : {}) };
+  return {
+    version: 1,
+    backend,
+    storeId: randomUUID(),
+    createdAt: new Date().toISOString(),
+    ...(postgresDir ? { postgresDir } : {}),
+  };
 }
 
 /**
@@ -68,11 +75,18 @@ export function newRecord(backend: EmbeddedBackend, postgresDir?: string): Backe
  * undefined when it holds no data yet. Both present is ambiguous (the old silent switch wrote
  * some records to each); HEHU_EMBEDDED_BACKEND then says which one holds the district's data.
  */
-export async function detectExistingBackend(dataDir: string, legacyPostgresDir: string): Promise<EmbeddedBackend | undefined> {
+export async function detectExistingBackend(
+  dataDir: string,
+  legacyPostgresDir: string,
+): Promise<EmbeddedBackend | undefined> {
   const hasPostgres = existsSync(join(legacyPostgresDir, 'data', 'PG_VERSION'));
   const hasSqlite = await nonEmpty(join(dataDir, 'ferretdb', 'data'));
   const hasMongod = await nonEmpty(join(dataDir, 'mongod'));
-  const found: EmbeddedBackend[] = [...(hasPostgres ? ['postgres' as const] : []), ...(hasSqlite ? ['sqlite' as const] : []), ...(hasMongod ? ['mongod' as const] : [])];
+  const found: EmbeddedBackend[] = [
+    ...(hasPostgres ? ['postgres' as const] : []),
+    ...(hasSqlite ? ['sqlite' as const] : []),
+    ...(hasMongod ? ['mongod' as const] : []),
+  ];
   if (found.length <= 1) return found[0];
   const chosen = process.env.HEHU_EMBEDDED_BACKEND;
   if (isBackend(chosen) && found.includes(chosen)) return chosen;

@@ -58,7 +58,13 @@ export function ownerFile(dataDir: string): string {
 export async function claimDataDir(dataDir: string, role: OwnerRole, logger: Logger): Promise<Claim> {
   await mkdir(dataDir, { recursive: true });
   const file = ownerFile(dataDir);
-  const mine: OwnerRecord = { pid: process.pid, host: hostname(), procStart: procStart(process.pid), role, startedAt: new Date().toISOString() };
+  const mine: OwnerRecord = {
+    pid: process.pid,
+    host: hostname(),
+    procStart: procStart(process.pid),
+    role,
+    startedAt: new Date().toISOString(),
+  };
   let waitingSince: number | undefined;
   for (;;) {
     if (await createExclusive(file, mine)) return { kind: 'owned', owner: ownerHandle(file, mine) };
@@ -76,16 +82,21 @@ export async function claimDataDir(dataDir: string, role: OwnerRole, logger: Log
     if (!isAlive(current)) {
       const stale = await takeOver(file, mine, current, logger);
       if (stale === 'lost') continue;
-      logger.warn({ pid: current.pid, role: current.role }, 'the previous owner of the data directory is gone (killed?); taking over');
+      logger.warn(
+        { pid: current.pid, role: current.role },
+        'the previous owner of the data directory is gone (killed?); taking over',
+      );
       return { kind: 'owned', owner: ownerHandle(file, mine), stale: current };
     }
     if (role === 'bot' && current.role === 'bot') throw secondBot(dataDir, current);
-    if (role === 'script' && current.role === 'bot' && current.uri) return { kind: 'shared', record: { ...current, uri: current.uri } };
+    if (role === 'script' && current.role === 'bot' && current.uri)
+      return { kind: 'shared', record: { ...current, uri: current.uri } };
     // A command owns it (the bot waits for it to finish), or the bot is still starting (a command waits for its URI).
     waitingSince ??= Date.now();
     const limit = current.role === 'script' ? WAIT_FOR_SCRIPT_MS : WAIT_FOR_URI_MS;
     if (Date.now() - waitingSince > limit) throw busy(dataDir, current);
-    if (Date.now() - waitingSince < POLL_MS) logger.warn({ pid: current.pid, role: current.role }, 'the data directory is in use by another process; waiting');
+    if (Date.now() - waitingSince < POLL_MS)
+      logger.warn({ pid: current.pid, role: current.role }, 'the data directory is in use by another process; waiting');
     await delay(POLL_MS);
   }
 }
@@ -94,7 +105,12 @@ export async function claimDataDir(dataDir: string, role: OwnerRole, logger: Log
 export async function readOwner(file: string): Promise<OwnerRecord | undefined> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<OwnerRecord>;
-    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && (parsed.role === 'bot' || parsed.role === 'script')) return parsed as OwnerRecord;
+    if (
+      typeof parsed.pid === 'number' &&
+      typeof parsed.host === 'string' &&
+      (parsed.role === 'bot' || parsed.role === 'script')
+    )
+      return parsed as OwnerRecord;
   } catch {
     // absent or partial
   }
@@ -153,7 +169,12 @@ async function createExclusive(file: string, record: OwnerRecord): Promise<boole
  * Replaces a dead owner's record with ours under a mutex, so two processes that both found it
  * dead cannot both take over; 'lost' when someone else got there first.
  */
-async function takeOver(file: string, mine: OwnerRecord, seen: OwnerRecord | undefined, logger: Logger): Promise<'lost' | 'taken'> {
+async function takeOver(
+  file: string,
+  mine: OwnerRecord,
+  seen: OwnerRecord | undefined,
+  logger: Logger,
+): Promise<'lost' | 'taken'> {
   const mutex = `${file}.takeover`;
   try {
     await mkdir(mutex);

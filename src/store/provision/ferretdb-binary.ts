@@ -104,7 +104,10 @@ async function acquireLock(lockDir: string, binary: string, logger: Logger): Pro
   for (;;) {
     try {
       await mkdir(lockDir);
-      await writeFile(join(lockDir, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() }));
+      await writeFile(
+        join(lockDir, 'owner.json'),
+        JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() }),
+      );
       return () => rm(lockDir, { recursive: true, force: true });
     } catch (error) {
       if (!isErrnoException(error) || error.code !== 'EEXIST') throw error;
@@ -247,7 +250,8 @@ function runGo(go: string, args: readonly string[], cwd: string): Promise<void> 
 /** A binary without a valid embedded version panics at once; catch that before caching it. */
 async function checkRuns(binary: string): Promise<void> {
   const { stdout } = await execFileAsync(binary, ['--version'], { timeout: 30_000 });
-  if (!stdout.includes(FERRETDB_VERSION)) throw new Error(`built binary reports an unexpected version: ${stdout.trim()}`);
+  if (!stdout.includes(FERRETDB_VERSION))
+    throw new Error(`built binary reports an unexpected version: ${stdout.trim()}`);
 }
 
 function goEnv(): NodeJS.ProcessEnv {

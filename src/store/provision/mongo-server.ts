@@ -4,14 +4,22 @@
  * The bot's zero-config default and the test harness both need a real server, and no MongoDB
  * package is installable here, so FerretDB (built once with Go) is the last resort.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Logger } from '../../log/logger.js';
-import { backendFile, detectExistingBackend, newRecord, readBackendRecord, writeBackendRecord, type BackendRecord, type EmbeddedBackend } from './backend-record.js';
+import {
+  type BackendRecord,
+  backendFile,
+  detectExistingBackend,
+  type EmbeddedBackend,
+  newRecord,
+  readBackendRecord,
+  writeBackendRecord,
+} from './backend-record.js';
 import { claimDataDir, type OwnerRole } from './data-dir-owner.js';
 import { ensureFerretDbBinary, findExecutable } from './ferretdb-binary.js';
 import { choosePostgresDir, postgresPrograms, startPostgres } from './postgres.js';
@@ -105,7 +113,14 @@ async function openEmbedded(dataDir: string, options: ProvisionOptions): Promise
     const record = await readBackendRecord(dataDir);
     if (record) await ensureStoreIdentity(claim.record.uri, record.storeId, backendFile(dataDir));
     logger.info({ pid: claim.record.pid, uri: claim.record.uri }, "using the running bot's database");
-    return { uri: claim.record.uri, kind: claim.record.kind ?? 'ferretdb', storeId: record?.storeId, backend: record?.backend, shared: true, stop: () => Promise.resolve() };
+    return {
+      uri: claim.record.uri,
+      kind: claim.record.kind ?? 'ferretdb',
+      storeId: record?.storeId,
+      backend: record?.backend,
+      shared: true,
+      stop: () => Promise.resolve(),
+    };
   }
   const owner = claim.owner;
   let createdOutside: string | undefined;
@@ -119,7 +134,12 @@ async function openEmbedded(dataDir: string, options: ProvisionOptions): Promise
       await ensureStoreIdentity(server.uri, record.storeId, backendFile(dataDir));
       // Recorded only once the store has opened, so a failed first start leaves the choice open.
       if (unrecorded) await writeBackendRecord(dataDir, record);
-      await owner.update({ uri: server.uri, kind: server.kind, ferretdbPid: server.kind === 'ferretdb' ? server.pid : undefined, postgresPort: server.postgresPort });
+      await owner.update({
+        uri: server.uri,
+        kind: server.kind,
+        ferretdbPid: server.kind === 'ferretdb' ? server.pid : undefined,
+        postgresPort: server.postgresPort,
+      });
     } catch (error) {
       await server.stop();
       throw error;
@@ -144,19 +164,28 @@ async function openEmbedded(dataDir: string, options: ProvisionOptions): Promise
 
 /** Arguments by which our servers name this data directory (as given, and absolute). */
 function staleMarkers(given: string, absolute: string): string[] {
-  return [...new Set([given, absolute])].flatMap((dir) => [`--state-dir=${join(dir, 'ferretdb', 'state')}`, join(dir, 'mongod')]);
+  return [...new Set([given, absolute])].flatMap((dir) => [
+    `--state-dir=${join(dir, 'ferretdb', 'state')}`,
+    join(dir, 'mongod'),
+  ]);
 }
 
 /**
  * The recorded backend; for a directory made before records, the one its files show; for a
  * new one, HEHU_EMBEDDED_BACKEND or the best available (mongod, PostgreSQL, SQLite).
  */
-async function resolveBackend(dataDir: string, logger: Logger): Promise<{ record: BackendRecord; created: boolean; unrecorded: boolean }> {
+async function resolveBackend(
+  dataDir: string,
+  logger: Logger,
+): Promise<{ record: BackendRecord; created: boolean; unrecorded: boolean }> {
   const wanted = process.env.HEHU_EMBEDDED_BACKEND;
   const recorded = await readBackendRecord(dataDir);
   if (recorded) {
     if (wanted && wanted !== recorded.backend) {
-      logger.warn({ wanted, recorded: recorded.backend }, `HEHU_EMBEDDED_BACKEND is ignored: this data directory's records are in ${recorded.backend} (${backendFile(dataDir)})`);
+      logger.warn(
+        { wanted, recorded: recorded.backend },
+        `HEHU_EMBEDDED_BACKEND is ignored: this data directory's records are in ${recorded.backend} (${backendFile(dataDir)})`,
+      );
     }
     return { record: recorded, created: false, unrecorded: false };
   }
@@ -182,7 +211,12 @@ async function resolveBackend(dataDir: string, logger: Logger): Promise<{ record
   return { record, created: true, unrecorded: true };
 }
 
-async function startBackend(dataDir: string, record: BackendRecord, created: boolean, options: ProvisionOptions): Promise<StartedServer> {
+async function startBackend(
+  dataDir: string,
+  record: BackendRecord,
+  created: boolean,
+  options: ProvisionOptions,
+): Promise<StartedServer> {
   const { logger } = options;
   if (record.backend === 'mongod') {
     const mongod = await findExecutable('mongod');
@@ -207,7 +241,13 @@ async function startBackend(dataDir: string, record: BackendRecord, created: boo
   const stateDir = join(dataDir, 'ferretdb', 'state');
   await mkdir(stateDir, { recursive: true });
   if (record.backend === 'postgres') {
-    const postgres = await startPostgres({ clusterDir: record.postgresDir ?? join(dataDir, 'postgres'), dataDir, port: await freeLoopbackPort(), create: created, logger });
+    const postgres = await startPostgres({
+      clusterDir: record.postgresDir ?? join(dataDir, 'postgres'),
+      dataDir,
+      port: await freeLoopbackPort(),
+      create: created,
+      logger,
+    });
     try {
       const server = await startServer('ferretdb', logger, (port) => ({
         file: ferretdb,
@@ -221,7 +261,13 @@ async function startBackend(dataDir: string, record: BackendRecord, created: boo
   }
   // FerretDB's SQLite backend wants an existing directory, given as a URL ending in a slash.
   const sqliteDir = join(dataDir, 'ferretdb', 'data');
-  if (!created && !existsSync(sqliteDir)) throw missing('SQLite', dataDir, `数据目录登记的 SQLite 数据（${sqliteDir}）不存在。请从备份恢复`, `The SQLite data recorded for it (${sqliteDir}) is missing. Restore it from a backup`);
+  if (!created && !existsSync(sqliteDir))
+    throw missing(
+      'SQLite',
+      dataDir,
+      `数据目录登记的 SQLite 数据（${sqliteDir}）不存在。请从备份恢复`,
+      `The SQLite data recorded for it (${sqliteDir}) is missing. Restore it from a backup`,
+    );
   await mkdir(sqliteDir, { recursive: true });
   return startServer('ferretdb', logger, (port) => ({
     file: ferretdb,

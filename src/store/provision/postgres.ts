@@ -70,7 +70,10 @@ export async function choosePostgresDir(dataDir: string, storeId: string, logger
   await mkdir(outside, { mode: 0o700 });
   await chown(outside, uid, gid);
   await writeFile(join(outside, DATA_DIR_FILE), `${resolve(dataDir)}\n`);
-  logger.warn({ dir: outside }, `PostgreSQL's user cannot reach ${inside}; its cluster lives in ${outside} (recorded in backend.json)`);
+  logger.warn(
+    { dir: outside },
+    `PostgreSQL's user cannot reach ${inside}; its cluster lives in ${outside} (recorded in backend.json)`,
+  );
   return outside;
 }
 
@@ -101,7 +104,13 @@ async function claimCluster(clusterDir: string, dataDir: string): Promise<void> 
  * a server left running on it by a killed run is stopped first. Refuses, saying why, when
  * the recorded cluster is missing or cannot be started.
  */
-export async function startPostgres(options: { clusterDir: string; dataDir: string; port: number; create: boolean; logger: Logger }): Promise<PostgresHandle> {
+export async function startPostgres(options: {
+  clusterDir: string;
+  dataDir: string;
+  port: number;
+  create: boolean;
+  logger: Logger;
+}): Promise<PostgresHandle> {
   const { clusterDir, port, create, logger } = options;
   const programs = await postgresPrograms();
   if (!programs) {
@@ -131,7 +140,9 @@ export async function startPostgres(options: { clusterDir: string; dataDir: stri
     }
   }
   if (create && !existsSync(join(data, 'PG_VERSION'))) {
-    await run(...command(programs.initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-instructions']));
+    await run(
+      ...command(programs.initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-instructions']),
+    );
   }
   await stopStalePostgres(programs.pgCtl, data, logger);
   const log = join(clusterDir, 'postgres.log');
@@ -182,7 +193,10 @@ async function stopStalePostgres(pgCtl: string, data: string, logger: Logger): P
   const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
   const servesThis = argv.some((arg, i) => (arg === '-D' && argv[i + 1] === data) || arg === `-D${data}`);
   if (!servesThis) {
-    logger.warn({ pid, data }, 'postmaster.pid names a process that does not serve this cluster (a copied directory?); removing it');
+    logger.warn(
+      { pid, data },
+      'postmaster.pid names a process that does not serve this cluster (a copied directory?); removing it',
+    );
     await rm(pidFile, { force: true });
     return;
   }

@@ -3,7 +3,7 @@
  * another id, or a server that answers without it, has opened some other store, and says so
  * instead of serving the district from it.
  */
-import { MongoClient, type MongoClient as Client } from 'mongodb';
+import { type MongoClient as Client, MongoClient } from 'mongodb';
 import { StoreRefusal } from './store-refusal.js';
 
 const IDENTITY_DB = 'hehu_store';

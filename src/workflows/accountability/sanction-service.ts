@@ -1,5 +1,6 @@
 import {
   ADMONITION_STAGE_NAMES,
+  type AdmonitionAction,
   admonitionInitiators,
   admonitionTransition,
   mayInitiateAdmonition,
@@ -8,18 +9,17 @@ import {
   REVIEW_OUTCOME_NAMES,
   reviewDue,
   SANCTION_NAMES,
-  sanctionName,
-  type AdmonitionAction,
   type Sanction,
+  sanctionName,
 } from '../../domain/accountability/sanction.js';
 import type { Clock } from '../../domain/clock.js';
-import { isOffice, personName, unitName, type Directory, type Person } from '../../domain/directory/directory.js';
+import { type Directory, isOffice, type Person, personName, unitName } from '../../domain/directory/directory.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { parseIssueRef } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { meetingStart } from '../../domain/meetings/meeting-settings.js';
 import { matchName } from '../../domain/queries/arguments.js';
-import { fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { fromLocal, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
@@ -27,7 +27,15 @@ import type { IssueStore } from '../../store/issue-store.js';
 import type { SupervisionNoticeDoc } from '../../store/models/issue.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
-import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinations, unitDestinationsById, type Destination } from '../destinations.js';
+import {
+  type Destination,
+  distinctPlaces,
+  notify,
+  officeDestinations,
+  personDestination,
+  unitDestinations,
+  unitDestinationsById,
+} from '../destinations.js';
 import { fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
@@ -78,7 +86,11 @@ export interface Issued {
   unreachableUnit?: string;
 }
 
-const STEP_HEADINGS: Record<AdmonitionStep, string> = { record: '记录约谈情况', review: '约谈落实情况复核', refer: '移交问题线索' };
+const STEP_HEADINGS: Record<AdmonitionStep, string> = {
+  record: '记录约谈情况',
+  review: '约谈落实情况复核',
+  refer: '移交问题线索',
+};
 
 /**
  * 提示、通报、约谈 (seed art. 20–21): issued from a form or by confirming a supervision
@@ -93,18 +105,25 @@ export class SanctionService {
   async noticeForm(actorOpenId: string, kind: 'prompt' | 'bulletin', words = ''): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
-    if (!mayIssueNotice(directory, person.id)) throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[kind]}。`);
+    if (!mayIssueNotice(directory, person.id))
+      throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[kind]}。`);
     const [first = '', ...rest] = words.split(/\s+/).filter(Boolean);
     const named = first ? matchName(first, assignableUnits(directory)) : undefined;
     const unit = named?.kind === 'one' ? named.item.id : undefined;
-    return this.deps.cards.noticeForm({ kind, unitOptions: this.unitOptions(directory), unit, reason: unit ? rest.join(' ') : words.trim() || undefined });
+    return this.deps.cards.noticeForm({
+      kind,
+      unitOptions: this.unitOptions(directory),
+      unit,
+      reason: unit ? rest.join(' ') : words.trim() || undefined,
+    });
   }
 
   /** Issues a 提示 or 通报 from the form; `key` makes a retried submission issue it once. */
   async issueNotice(actorOpenId: string, input: NoticeInput, key: string): Promise<Issued> {
     const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
-    if (!mayIssueNotice(directory, person.id)) throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[input.kind]}。`);
+    if (!mayIssueNotice(directory, person.id))
+      throw new ForbiddenError(`只有区总河长办公室、区河长制办公室可以发出${SANCTION_NAMES[input.kind]}。`);
     const unit = assignableUnits(directory).find((u) => u.id === input.unitId);
     if (!unit) throw new UserInputError('请选择被提示或通报的单位');
     const issueIds = await this.issueIds(input.issueRefs);
@@ -158,8 +177,12 @@ export class SanctionService {
     const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
     this.mayArrange(directory, person);
-    if (!mayInitiateAdmonition(directory, input.initiatorId)) throw new UserInputError('约谈须由区总河长、区级河湖长或区总河长办公室、区河长制办公室负责人发起，请重新选择发起人');
-    if (!mayOrganiseAdmonition(directory, person.id) && input.initiatorId !== person.id) throw new ForbiddenError('您只能以本人名义发起约谈。');
+    if (!mayInitiateAdmonition(directory, input.initiatorId))
+      throw new UserInputError(
+        '约谈须由区总河长、区级河湖长或区总河长办公室、区河长制办公室负责人发起，请重新选择发起人',
+      );
+    if (!mayOrganiseAdmonition(directory, person.id) && input.initiatorId !== person.id)
+      throw new ForbiddenError('您只能以本人名义发起约谈。');
     const unit = assignableUnits(directory).find((u) => u.id === input.unitId);
     if (!unit) throw new UserInputError('请选择被约谈的单位');
     const startsAt = meetingStart(input.day, input.time, this.deps.timeZone);
@@ -197,7 +220,13 @@ export class SanctionService {
     const sanction = await this.load(id);
     this.mayOrganise(directory, person);
     if (sanction.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
-    return this.deps.cards.admonitionStep({ id, version, step, heading: STEP_HEADINGS[step], unitName: unitName(directory, sanction.unitId) });
+    return this.deps.cards.admonitionStep({
+      id,
+      version,
+      step,
+      heading: STEP_HEADINGS[step],
+      unitName: unitName(directory, sanction.unitId),
+    });
   }
 
   /** Records a step (the talk, its 复核, the referral); every copy of the card follows. */
@@ -212,17 +241,28 @@ export class SanctionService {
     const hour = directory.reminders.hour;
     const action: AdmonitionAction =
       input.step === 'record'
-        ? { type: 'record', record: input.record, commitments: input.commitments, reviewOn: fromLocal({ ...input.reviewOn, hour }, this.deps.timeZone) }
+        ? {
+            type: 'record',
+            record: input.record,
+            commitments: input.commitments,
+            reviewOn: fromLocal({ ...input.reviewOn, hour }, this.deps.timeZone),
+          }
         : input.step === 'review'
           ? { type: 'review', outcome: input.outcome, note: input.note }
           : { type: 'refer', body: input.body, on: fromLocal(input.on, this.deps.timeZone), note: input.note };
     const next = admonitionTransition(sanction.admonition, action, person.id, now);
     if ('refused' in next) throw new UserInputError(next.refused);
-    if (!(await this.deps.sanctions.updateAdmonition(sanction, next))) throw new StaleError('该约谈刚被他人更新，卡片已刷新。');
+    if (!(await this.deps.sanctions.updateAdmonition(sanction, next)))
+      throw new StaleError('该约谈刚被他人更新，卡片已刷新。');
     const updated = { ...sanction, admonition: next, version: sanction.version + 1 };
     this.deps.logger.info({ sanction: id, step: input.step, by: person.id }, 'admonition step recorded');
     const card = this.deps.cards.sanction(await this.view(directory, updated));
-    await updateDeliveredCards(this.deps.messenger, this.places(directory, updated).map((d) => `${id}:card:${d.place}`), `v${updated.version}`, card);
+    await updateDeliveredCards(
+      this.deps.messenger,
+      this.places(directory, updated).map((d) => `${id}:card:${d.place}`),
+      `v${updated.version}`,
+      card,
+    );
     if (input.step === 'refer') {
       await notify(this.deps.messenger, this.leaders(directory, updated), `${id}:referral`, {
         kind: 'text',
@@ -240,7 +280,8 @@ export class SanctionService {
     const concerned =
       mayIssueNotice(directory, person.id) ||
       directory.units.some((u) => u.id === sanction.unitId && u.members.includes(person.id)) ||
-      (!!sanction.admonition && [sanction.admonition.initiatorId, ...sanction.admonition.participants].includes(person.id));
+      (!!sanction.admonition &&
+        [sanction.admonition.initiatorId, ...sanction.admonition.participants].includes(person.id));
     if (!concerned) throw new ForbiddenError('您与该记录无关，无法查看。');
     return this.deps.cards.sanction(await this.view(directory, sanction));
   }
@@ -255,11 +296,19 @@ export class SanctionService {
       if (!admonition || !reviewDue(admonition, now) || !admonition.reviewOn) continue;
       const day = fullDate(admonition.reviewOn, this.deps.timeZone);
       const text = `约谈复核提醒：${unitName(directory, sanction.unitId)}（${admonition.interviewee}）的约谈承诺事项应于${day}复核。请核实落实情况，在约谈卡片上点击“复核”记录结果。\n承诺事项：${admonition.commitments ?? ''}`;
-      const places = distinctPlaces([...officeDestinations(directory), personDestination(directory, admonition.initiatorId)]);
+      const places = distinctPlaces([
+        ...officeDestinations(directory),
+        personDestination(directory, admonition.initiatorId),
+      ]);
       // The review is recorded on the 约谈 card, weeks after it was sent: a copy older than
       // Feishu's 14-day window is sent afresh so its “复核” button answers.
       const card = this.deps.cards.sanction(await this.view(directory, sanction));
-      await updateDeliveredCards(this.deps.messenger, places.map((d) => `${sanction.id}:card:${d.place}`), `review:${day}`, card);
+      await updateDeliveredCards(
+        this.deps.messenger,
+        places.map((d) => `${sanction.id}:card:${d.place}`),
+        `review:${day}`,
+        card,
+      );
       await notify(this.deps.messenger, places, `${sanction.id}:review-reminder:${day}`, { kind: 'text', text });
       sent += 1;
     }
@@ -272,10 +321,16 @@ export class SanctionService {
     const created = await this.deps.sanctions.create(sanction, year);
     const current = created ? sanction : ((await this.deps.sanctions.get(sanction.id)) ?? sanction);
     const card = this.deps.cards.sanction(await this.view(directory, current));
-    if (created) this.deps.logger.info({ sanction: sanction.id, kind: sanction.kind, unit: sanction.unitId }, 'sanction issued');
-    for (const d of this.places(directory, current)) await this.deps.messenger.send(`${current.id}:card:${d.place}`, d.to, { kind: 'card', card });
+    if (created)
+      this.deps.logger.info({ sanction: sanction.id, kind: sanction.kind, unit: sanction.unitId }, 'sanction issued');
+    for (const d of this.places(directory, current))
+      await this.deps.messenger.send(`${current.id}:card:${d.place}`, d.to, { kind: 'card', card });
     const unreachable = unitDestinationsById(directory, current.unitId).length === 0;
-    if (unreachable) this.deps.logger.warn({ sanction: current.id, unit: current.unitId }, 'sanction recorded, but the unit has no chat or members to receive it');
+    if (unreachable)
+      this.deps.logger.warn(
+        { sanction: current.id, unit: current.unitId },
+        'sanction recorded, but the unit has no chat or members to receive it',
+      );
     return { card, unreachableUnit: unreachable ? unitName(directory, current.unitId) : undefined };
   }
 
@@ -285,13 +340,20 @@ export class SanctionService {
     return distinctPlaces([
       ...unitDestinationsById(directory, sanction.unitId),
       ...offices.flatMap((u) => unitDestinations(directory, u)),
-      ...(sanction.admonition ? [sanction.admonition.initiatorId, ...sanction.admonition.participants].map((id) => personDestination(directory, id)) : []),
+      ...(sanction.admonition
+        ? [sanction.admonition.initiatorId, ...sanction.admonition.participants].map((id) =>
+            personDestination(directory, id),
+          )
+        : []),
     ]);
   }
 
   /** Who hears of a referral: the initiator and the offices. */
   private leaders(directory: Directory, sanction: Sanction): Destination[] {
-    return distinctPlaces([...officeDestinations(directory), personDestination(directory, sanction.admonition?.initiatorId)]);
+    return distinctPlaces([
+      ...officeDestinations(directory),
+      personDestination(directory, sanction.admonition?.initiatorId),
+    ]);
   }
 
   private async view(directory: Directory, sanction: Sanction): Promise<SanctionView> {
@@ -299,7 +361,13 @@ export class SanctionService {
     const issues = [];
     for (const issueId of sanction.issueIds) {
       const issue = await this.deps.issues.get(issueId);
-      if (issue) issues.push({ id: issue.id, number: issue.number, description: issue.description, stateName: STATE_NAMES[issue.state] });
+      if (issue)
+        issues.push({
+          id: issue.id,
+          number: issue.number,
+          description: issue.description,
+          stateName: STATE_NAMES[issue.state],
+        });
     }
     const a = sanction.admonition;
     return {
@@ -324,8 +392,18 @@ export class SanctionService {
         record: a.record,
         commitments: a.commitments,
         reviewOn: a.reviewOn && fullDate(a.reviewOn, tz),
-        review: a.review && { outcomeName: REVIEW_OUTCOME_NAMES[a.review.outcome], note: a.review.note, byName: personName(directory, a.review.by), on: fullDate(a.review.at, tz) },
-        referral: a.referral && { body: a.referral.body, on: fullDate(a.referral.on, tz), note: a.referral.note, byName: personName(directory, a.referral.by) },
+        review: a.review && {
+          outcomeName: REVIEW_OUTCOME_NAMES[a.review.outcome],
+          note: a.review.note,
+          byName: personName(directory, a.review.by),
+          on: fullDate(a.review.at, tz),
+        },
+        referral: a.referral && {
+          body: a.referral.body,
+          on: fullDate(a.referral.on, tz),
+          note: a.referral.note,
+          byName: personName(directory, a.referral.by),
+        },
       },
     };
   }
@@ -351,14 +429,16 @@ export class SanctionService {
     return sanction;
   }
 
-
   private mayArrange(directory: Directory, person: Person): void {
     if (!mayInitiateAdmonition(directory, person.id) && !mayOrganiseAdmonition(directory, person.id)) {
-      throw new ForbiddenError('约谈由区总河长、区级河湖长或区总河长办公室、区河长制办公室负责人发起，由区河长制办公室组织。');
+      throw new ForbiddenError(
+        '约谈由区总河长、区级河湖长或区总河长办公室、区河长制办公室负责人发起，由区河长制办公室组织。',
+      );
     }
   }
 
   private mayOrganise(directory: Directory, person: Person): void {
-    if (!mayOrganiseAdmonition(directory, person.id)) throw new ForbiddenError('约谈的记录、复核和移交由区河长制办公室办理。');
+    if (!mayOrganiseAdmonition(directory, person.id))
+      throw new ForbiddenError('约谈的记录、复核和移交由区河长制办公室办理。');
   }
 }

@@ -1,7 +1,19 @@
 import type { Approval } from '../../domain/approvals/approval.js';
-import { APPROVAL_KIND_NAMES, CHAINS, chainTransition, DRAFT, maySee, RETURN_NEEDS_COMMENT, STEP_NAMES, STEP_VERBS, stepActors, type ApprovalKind, type ChainAction } from '../../domain/approvals/chain.js';
+import {
+  APPROVAL_KIND_NAMES,
+  type ApprovalKind,
+  CHAINS,
+  type ChainAction,
+  chainTransition,
+  DRAFT,
+  maySee,
+  RETURN_NEEDS_COMMENT,
+  STEP_NAMES,
+  STEP_VERBS,
+  stepActors,
+} from '../../domain/approvals/chain.js';
 import type { Clock } from '../../domain/clock.js';
-import { personName, type Directory } from '../../domain/directory/directory.js';
+import { type Directory, personName } from '../../domain/directory/directory.js';
 import { documentNumber, numberPrefixFor } from '../../domain/documents/document.js';
 import { approvalNudge } from '../../domain/meetings/meeting-settings.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
@@ -12,7 +24,14 @@ import type { ApprovalStore } from '../../store/approval-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
-import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
+import {
+  type Destination,
+  distinctPlaces,
+  notify,
+  officeDestinations,
+  personDestination,
+  unitDestinations,
+} from '../destinations.js';
 import { fullDate } from '../documents/layouts.js';
 import type { Markdown } from '../markdown.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
@@ -99,7 +118,10 @@ export class ApprovalService {
     const outcome = { published: 0, nudges: 0 };
     const directory = await this.deps.directory.loadDirectory();
     if (!directory) return outcome;
-    const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    const calendar = new WorkCalendar({
+      holidays: directory.calendar.holidays,
+      makeUpWorkdays: directory.calendar.makeUpWorkdays,
+    });
     for (const approval of await this.deps.approvals.inProgress()) {
       const chain = CHAINS[approval.kind];
       const since = approval.history.at(-1)?.at ?? approval.createdAt;
@@ -107,19 +129,42 @@ export class ApprovalService {
         if (now.getTime() - since.getTime() < PUBLICATION_GRACE_MS) continue;
         await this.publish(directory, approval);
         const card = this.deps.cards.approval(this.view(directory, (await this.deps.approvals.get(approval.id))!));
-        await updateDeliveredCards(this.deps.messenger, await this.deps.approvals.cardKeys(approval.id), `v${approval.version}:published`, card);
+        await updateDeliveredCards(
+          this.deps.messenger,
+          await this.deps.approvals.cardKeys(approval.id),
+          `v${approval.version}:published`,
+          card,
+        );
         outcome.published++;
         continue;
       }
-      const nudge = approvalNudge(since, directory.meetings.approvalRemindAfterDays, calendar, directory.reminders.hour, now, this.deps.timeZone);
+      const nudge = approvalNudge(
+        since,
+        directory.meetings.approvalRemindAfterDays,
+        calendar,
+        directory.reminders.hour,
+        now,
+        this.deps.timeZone,
+      );
       if (nudge === undefined) continue;
       const step = chain[approval.position]!;
       const text = `${APPROVAL_KIND_NAMES[approval.kind]}“${approval.title}”已于${fullDate(since, this.deps.timeZone)}送“${STEP_NAMES[step]}”，尚待办理。请在卡片上${STEP_VERBS[step]}，或写明意见退回。`;
       const places = this.actorPlaces(directory, step);
       // The reminder sends the step's holder to the card: one older than Feishu's 14-day window is sent afresh.
-      const copies = (await this.deps.approvals.cardKeys(approval.id)).filter((k) => places.some((d) => k.endsWith(`:${d.place}`)));
-      if (copies.length > 0) await updateDeliveredCards(this.deps.messenger, copies, `v${approval.version}:nudge:${nudge}`, this.deps.cards.approval(this.view(directory, approval)));
-      await notify(this.deps.messenger, places, `${approval.id}:v${approval.version}:nudge:${nudge}`, { kind: 'text', text });
+      const copies = (await this.deps.approvals.cardKeys(approval.id)).filter((k) =>
+        places.some((d) => k.endsWith(`:${d.place}`)),
+      );
+      if (copies.length > 0)
+        await updateDeliveredCards(
+          this.deps.messenger,
+          copies,
+          `v${approval.version}:nudge:${nudge}`,
+          this.deps.cards.approval(this.view(directory, approval)),
+        );
+      await notify(this.deps.messenger, places, `${approval.id}:v${approval.version}:nudge:${nudge}`, {
+        kind: 'text',
+        text,
+      });
       outcome.nudges++;
     }
     return outcome;
@@ -142,28 +187,44 @@ export class ApprovalService {
     if (approval.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
     const next = chainTransition(directory, approval.kind, approval.position, action, person.id);
     // A missing comment is the person's input to fix; any other refusal is not theirs to do.
-    if ('refused' in next) throw next.refused === RETURN_NEEDS_COMMENT ? new UserInputError(next.refused) : new ForbiddenError(next.refused);
+    if ('refused' in next)
+      throw next.refused === RETURN_NEEDS_COMMENT ? new UserInputError(next.refused) : new ForbiddenError(next.refused);
     const chain = CHAINS[approval.kind];
     const step = approval.position >= 0 ? chain[approval.position] : undefined;
     const now = this.deps.clock.now();
-    const content = action.type === 'submit' ? await this.content(approval.kind).refresh?.(directory, approval) : undefined;
+    const content =
+      action.type === 'submit' ? await this.content(approval.kind).refresh?.(directory, approval) : undefined;
     const comment = action.type === 'return' ? action.comment.trim() : undefined;
     const moved = await this.deps.approvals.move(approval, {
       position: next.position,
       line: { at: now, by: person.id, action: action.type, step, comment },
       content,
-      lastReturn: action.type === 'return' && step ? { by: person.id, at: now, comment: comment ?? '', step } : action.type === 'submit' ? null : undefined,
+      lastReturn:
+        action.type === 'return' && step
+          ? { by: person.id, at: now, comment: comment ?? '', step }
+          : action.type === 'submit'
+            ? null
+            : undefined,
     });
     if (!moved) throw new StaleError('刚被他人办理，卡片已刷新。');
-    this.deps.logger.info({ approval: id, action: action.type, from: approval.position, to: next.position, by: person.id }, 'approval moved');
+    this.deps.logger.info(
+      { approval: id, action: action.type, from: approval.position, to: next.position, by: person.id },
+      'approval moved',
+    );
     let current = (await this.deps.approvals.get(id))!;
     if (next.position >= chain.length) current = await this.publish(directory, current);
 
     const card = this.deps.cards.approval(this.view(directory, current));
-    await updateDeliveredCards(this.deps.messenger, await this.deps.approvals.cardKeys(id), `v${current.version}`, card);
+    await updateDeliveredCards(
+      this.deps.messenger,
+      await this.deps.approvals.cardKeys(id),
+      `v${current.version}`,
+      card,
+    );
     if (next.position < chain.length) {
       // Back to the office while it drafts, else to whoever holds the next step (told why, on a return).
-      const to = next.position === DRAFT ? officeDestinations(directory) : this.actorPlaces(directory, chain[next.position]!);
+      const to =
+        next.position === DRAFT ? officeDestinations(directory) : this.actorPlaces(directory, chain[next.position]!);
       await this.deliver(current, directory, to);
       if (action.type === 'return') {
         const text = `${APPROVAL_KIND_NAMES[approval.kind]}“${approval.title}”在“${STEP_NAMES[step!]}”环节被退回：${comment}`;
@@ -179,14 +240,25 @@ export class ApprovalService {
     // Numbered in the year it is published (the 2026 assessment is published in 2027).
     const year = toLocal(now, this.deps.timeZone).year;
     const seq = await this.deps.documents.allocateNumber(approval.id, 'documents', year);
-    await this.deps.approvals.setPublished(approval.id, documentNumber(numberPrefixFor('documents', directory.district, directory.meetings), year, seq), now);
+    await this.deps.approvals.setPublished(
+      approval.id,
+      documentNumber(numberPrefixFor('documents', directory.district, directory.meetings), year, seq),
+      now,
+    );
     const published = (await this.deps.approvals.get(approval.id))!;
     const { text, files } = await this.content(published.kind).notice(directory, published);
-    const places = distinctPlaces([...directory.units.flatMap((u) => unitDestinations(directory, u)), personDestination(directory, directory.generalChief)]);
+    const places = distinctPlaces([
+      ...directory.units.flatMap((u) => unitDestinations(directory, u)),
+      personDestination(directory, directory.generalChief),
+    ]);
     const heading = `${published.number ?? ''}\n${text}`;
     await notify(this.deps.messenger, places, `${approval.id}:notice`, { kind: 'text', text: heading });
-    for (const [i, file] of files.entries()) await notify(this.deps.messenger, places, `${approval.id}:notice:file${i}`, file);
-    this.deps.logger.info({ approval: approval.id, number: published.number, places: places.length }, 'approval published');
+    for (const [i, file] of files.entries())
+      await notify(this.deps.messenger, places, `${approval.id}:notice:file${i}`, file);
+    this.deps.logger.info(
+      { approval: approval.id, number: published.number, places: places.length },
+      'approval published',
+    );
     return published;
   }
 
@@ -200,25 +272,47 @@ export class ApprovalService {
     const content = this.content(approval.kind);
     const published = approval.position >= chain.length;
     const step = approval.position >= 0 && !published ? chain[approval.position] : undefined;
-    const lastPass = (i: number) => [...approval.history].reverse().find((h) => h.action === 'pass' && h.step === chain[i]);
+    const lastPass = (i: number) =>
+      [...approval.history].reverse().find((h) => h.action === 'pass' && h.step === chain[i]);
     return {
       id: approval.id,
       version: approval.version,
       kindName: APPROVAL_KIND_NAMES[approval.kind],
       title: approval.title,
-      subtitle: published ? `${approval.number ?? ''}（${approval.publishedAt ? fullDate(approval.publishedAt, tz) : ''}印发）` : step ? `待${STEP_NAMES[step]}` : '区河长制办公室起草中',
+      subtitle: published
+        ? `${approval.number ?? ''}（${approval.publishedAt ? fullDate(approval.publishedAt, tz) : ''}印发）`
+        : step
+          ? `待${STEP_NAMES[step]}`
+          : '区河长制办公室起草中',
       body: content.body(directory, approval),
       steps: chain.map((s, i) => {
         const passed = i < approval.position ? lastPass(i) : undefined;
         return {
           name: STEP_NAMES[s],
-          state: i < approval.position ? ('done' as const) : i === approval.position ? ('current' as const) : ('todo' as const),
-          note: passed ? `${personName(directory, passed.by)} ${fullDate(passed.at, tz)}` : i === approval.position ? stepActors(directory, s).map((p) => personName(directory, p)).join('、') : undefined,
+          state:
+            i < approval.position
+              ? ('done' as const)
+              : i === approval.position
+                ? ('current' as const)
+                : ('todo' as const),
+          note: passed
+            ? `${personName(directory, passed.by)} ${fullDate(passed.at, tz)}`
+            : i === approval.position
+              ? stepActors(directory, s)
+                  .map((p) => personName(directory, p))
+                  .join('、')
+              : undefined,
         };
       }),
-      lastReturn: approval.lastReturn && !published
-        ? { byName: personName(directory, approval.lastReturn.by), on: fullDate(approval.lastReturn.at, tz), stepName: STEP_NAMES[approval.lastReturn.step], comment: approval.lastReturn.comment }
-        : undefined,
+      lastReturn:
+        approval.lastReturn && !published
+          ? {
+              byName: personName(directory, approval.lastReturn.by),
+              on: fullDate(approval.lastReturn.at, tz),
+              stepName: STEP_NAMES[approval.lastReturn.step],
+              comment: approval.lastReturn.comment,
+            }
+          : undefined,
       canSubmit: approval.position === DRAFT,
       passLabel: step ? STEP_VERBS[step] : undefined,
       canReturn: !!step && step !== 'publish',
@@ -228,7 +322,9 @@ export class ApprovalService {
         ? `已以区总河长办公室名义通报全区各乡镇、各部门。`
         : approval.position === DRAFT
           ? '区河长制办公室核对后点击“提交审核”。'
-          : `由${stepActors(directory, step!).map((p) => personName(directory, p)).join('、')}办理；退回须写明意见，退回上一环节。`,
+          : `由${stepActors(directory, step!)
+              .map((p) => personName(directory, p))
+              .join('、')}办理；退回须写明意见，退回上一环节。`,
     };
   }
 
@@ -243,5 +339,4 @@ export class ApprovalService {
     if (!approval) throw new UserInputError('找不到该记录，可能已被删除。');
     return approval;
   }
-
 }

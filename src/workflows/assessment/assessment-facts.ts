@@ -1,13 +1,13 @@
-import { sanctionName, type Sanction } from '../../domain/accountability/sanction.js';
-import type { UnitFacts, UnitGroup } from '../../domain/assessment/score.js';
+import { type Sanction, sanctionName } from '../../domain/accountability/sanction.js';
 import type { LateEntries } from '../../domain/assessment/scheme.js';
-import { chiefDuties, personName, type Directory } from '../../domain/directory/directory.js';
+import type { UnitFacts, UnitGroup } from '../../domain/assessment/score.js';
+import { chiefDuties, type Directory, personName } from '../../domain/directory/directory.js';
+import { countsAfterGoLive } from '../../domain/directory/go-live.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
-import { countsAfterGoLive } from '../../domain/directory/go-live.js';
-import { periodLabel, periodOf, periodsOfYear, type Period } from '../../domain/time/period.js';
-import { fromLocal, parseLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { type Period, periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
+import { fromLocal, type LocalDate, parseLocalDate, toLocal } from '../../domain/time/zoned.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
@@ -22,11 +22,19 @@ export interface FactSources {
 
 /** Townships, and the district departments (liaison units are departments too), in directory order. */
 export function assessedUnits(directory: Directory): Array<{ id: string; name: string; group: UnitGroup }> {
-  return assignableUnits(directory).map((u) => ({ id: u.id, name: u.name, group: u.kind === 'township' ? 'township' : 'department' }));
+  return assignableUnits(directory).map((u) => ({
+    id: u.id,
+    name: u.name,
+    group: u.kind === 'township' ? 'township' : 'department',
+  }));
 }
 
 const kindOf = (issue: Issue): 'ordinary' | 'inspection' | 'decision' =>
-  issue.source.kind === 'inspection' ? 'inspection' : issue.source.kind === 'decision' || issue.source.kind === 'task' ? 'decision' : 'ordinary';
+  issue.source.kind === 'inspection'
+    ? 'inspection'
+    : issue.source.kind === 'decision' || issue.source.kind === 'task'
+      ? 'decision'
+      : 'ordinary';
 
 /**
  * What a year's records say about each assessed unit, up to the cut-off (the year's end, or
@@ -45,7 +53,9 @@ export async function gatherFacts(
   const tz = sources.timeZone;
   const from = periodOf('year', year, 1, tz).start;
   const units = assessedUnits(directory);
-  const facts = new Map<string, UnitFacts>(units.map((u) => [u.id, { unitId: u.id, name: u.name, group: u.group, duties: [], problems: [], sanctions: [] }]));
+  const facts = new Map<string, UnitFacts>(
+    units.map((u) => [u.id, { unitId: u.id, name: u.name, group: u.group, duties: [], problems: [], sanctions: [] }]),
+  );
 
   // 乡级河湖长 duties belong to the township they are chief for (art. 22).
   const townshipDuties = chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => d.role === 'townshipChief');
@@ -56,14 +66,24 @@ export async function gatherFacts(
     // Only periods that have ended, and that began on or after the scheme's day counting
     // starts; without one, none that ended before the district went live (启用日期).
     const counted = (p: Period) => (first ? p.start.getTime() >= start : countsAfterGoLive(p, goLive));
-    for (const period of periodsOfYear(kind, year, tz).filter((p) => p.end.getTime() <= cutoff.getTime() && counted(p))) {
-      const counts = await sources.patrols.countsByDuty('townshipChief', kind, period.key, undefined, { withoutLate: lateEntries === 'ignore' });
+    for (const period of periodsOfYear(kind, year, tz).filter(
+      (p) => p.end.getTime() <= cutoff.getTime() && counted(p),
+    )) {
+      const counts = await sources.patrols.countsByDuty('townshipChief', kind, period.key, undefined, {
+        withoutLate: lateEntries === 'ignore',
+      });
       for (const duty of townshipDuties.filter((d) => d.obligation.period === kind)) {
         const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
-        const townships = Object.entries(water?.townshipChiefs ?? {}).filter(([, chief]) => chief === duty.personId).map(([t]) => t);
+        const townships = Object.entries(water?.townshipChiefs ?? {})
+          .filter(([, chief]) => chief === duty.personId)
+          .map(([t]) => t);
         const done = (counts.get(`${duty.personId}|${duty.waterBodyId ?? ''}`) ?? 0) >= duty.obligation.times;
         for (const township of townships) {
-          facts.get(township)?.duties.push({ record: `${personName(directory, duty.personId)}（${water?.name ?? ''}乡级河湖长）`, period: periodLabel(period, false), fulfilled: done });
+          facts.get(township)?.duties.push({
+            record: `${personName(directory, duty.personId)}（${water?.name ?? ''}乡级河湖长）`,
+            period: periodLabel(period, false),
+            fulfilled: done,
+          });
         }
       }
     }
@@ -92,5 +112,11 @@ export async function gatherFacts(
 
 function sanctionFact(s: Sanction, tz: string) {
   const on = toLocal(s.issuedAt, tz);
-  return { record: `${sanctionName(s)}（${on.month}月${on.day}日）`, kind: s.kind, praise: !!s.praise, day: fullDate(s.issuedAt, tz), reason: s.reason };
+  return {
+    record: `${sanctionName(s)}（${on.month}月${on.day}日）`,
+    kind: s.kind,
+    praise: !!s.praise,
+    day: fullDate(s.issuedAt, tz),
+    reason: s.reason,
+  };
 }

@@ -1,10 +1,16 @@
-import { goLiveDay, goLiveNote } from '../../domain/directory/go-live.js';
 import type { Approval } from '../../domain/approvals/approval.js';
 import { DRAFT, mayDraft, maySee } from '../../domain/approvals/chain.js';
-import { DEFAULT_SCHEME, defaultAssessedYear, fullMarks, MEASURE_NAMES, type AssessmentScheme } from '../../domain/assessment/scheme.js';
+import {
+  type AssessmentScheme,
+  DEFAULT_SCHEME,
+  defaultAssessedYear,
+  fullMarks,
+  MEASURE_NAMES,
+} from '../../domain/assessment/scheme.js';
 import { GROUP_NAMES, scoreAndRank, type UnitScore } from '../../domain/assessment/score.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Directory } from '../../domain/directory/directory.js';
+import { goLiveDay, goLiveNote } from '../../domain/directory/go-live.js';
 import { periodOf } from '../../domain/time/period.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
@@ -16,7 +22,7 @@ import { fullDate } from '../documents/layouts.js';
 import { joinMarkdown, type Markdown, md } from '../markdown.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
-import { gatherFacts, type FactSources } from './assessment-facts.js';
+import { type FactSources, gatherFacts } from './assessment-facts.js';
 
 /** What an assessment submitted for approval holds: the scheme and every score, frozen. */
 export interface AssessmentContent {
@@ -63,11 +69,23 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const y = year ?? defaultAssessedYear(toLocal(now, tz));
     const id = `assessment:${y}`;
     const existing = await this.deps.approvals.get<AssessmentContent>(id);
-    if (!this.visible(directory, person.id, existing)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
+    if (!this.visible(directory, person.id, existing))
+      throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
     if (!existing) {
       if (!mayDraft(directory, person.id)) throw new ForbiddenError(`尚未开展${y}年度考核，由区河长制办公室发起。`);
       const content = await this.compute(directory, y);
-      await this.deps.approvals.create({ id, kind: 'assessment', year: y, title: `${y}年度河湖长制工作考核结果`, position: DRAFT, content, history: [], createdBy: person.id, createdAt: now, version: 1 });
+      await this.deps.approvals.create({
+        id,
+        kind: 'assessment',
+        year: y,
+        title: `${y}年度河湖长制工作考核结果`,
+        position: DRAFT,
+        content,
+        history: [],
+        createdBy: person.id,
+        createdAt: now,
+        version: 1,
+      });
     } else if (existing.position === DRAFT) {
       // While drafting, the card always shows the records as they are now.
       const fresh = (await this.refresh(directory, existing))!;
@@ -88,8 +106,10 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const person = requirePerson(directory, actorOpenId);
     const approval = await this.deps.approvals.get<AssessmentContent>(id);
     if (!approval || approval.kind !== 'assessment') throw new UserInputError('找不到该考核。');
-    if (!this.visible(directory, person.id, approval)) throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
-    const content = approval.position === DRAFT ? ((await this.refresh(directory, approval)) ?? approval.content) : approval.content;
+    if (!this.visible(directory, person.id, approval))
+      throw new ForbiddenError('考核结果印发前，只有区河长制办公室、区总河长办公室和区级总河长可以查看。');
+    const content =
+      approval.position === DRAFT ? ((await this.refresh(directory, approval)) ?? approval.content) : approval.content;
     return this.file(approval, content);
   }
 
@@ -101,14 +121,22 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const { scores, scheme, cutoff } = approval.content;
     const tz = this.deps.timeZone;
     const short = (s: UnitScore) =>
-      [...s.items.map((i) => `${i.name} ${i.applicable ? `${points(i.points)}（${i.done}/${i.of}）` : '不适用'}`), s.bonus.points ? `加 ${points(s.bonus.points)}` : '', s.deduction.points ? `扣 ${points(s.deduction.points)}` : '']
+      [
+        ...s.items.map((i) => `${i.name} ${i.applicable ? `${points(i.points)}（${i.done}/${i.of}）` : '不适用'}`),
+        s.bonus.points ? `加 ${points(s.bonus.points)}` : '',
+        s.deduction.points ? `扣 ${points(s.deduction.points)}` : '',
+      ]
         .filter(Boolean)
         .join(' · ');
     const table = (group: 'township' | 'department') =>
       joinMarkdown(
         scores
           .filter((s) => s.group === group)
-          .map((s) => (s.assessed ? md`${s.rank}. **${s.name}** ${points(s.total)} 分\n<font color='grey'>${short(s)}</font>` : md`— ${s.name}<font color='grey'>：本年度无考核记录，不参与排名</font>`)),
+          .map((s) =>
+            s.assessed
+              ? md`${s.rank}. **${s.name}** ${points(s.total)} 分\n<font color='grey'>${short(s)}</font>`
+              : md`— ${s.name}<font color='grey'>：本年度无考核记录，不参与排名</font>`,
+          ),
       );
     const orNone = (m: Markdown) => (m.isEmpty ? '无' : m);
     return joinMarkdown(
@@ -123,7 +151,10 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     );
   }
 
-  async notice(directory: Directory, approval: Approval<AssessmentContent>): Promise<{ text: string; files: OutgoingFile[] }> {
+  async notice(
+    directory: Directory,
+    approval: Approval<AssessmentContent>,
+  ): Promise<{ text: string; files: OutgoingFile[] }> {
     const ranks = (group: 'township' | 'department') =>
       approval.content.scores
         .filter((s) => s.group === group && s.assessed)
@@ -153,16 +184,28 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
     const scheme = (await this.deps.approvals.schemeFor(year))?.scheme ?? DEFAULT_SCHEME;
     const goLive = goLiveDay(directory, tz);
     // Schemes stored before lateEntries existed count late entries, as the default does.
-    const facts = await gatherFacts(directory, year, cutoff, this.deps, scheme.countFrom, goLive, scheme.lateEntries ?? 'count');
+    const facts = await gatherFacts(
+      directory,
+      year,
+      cutoff,
+      this.deps,
+      scheme.countFrom,
+      goLive,
+      scheme.lateEntries ?? 'count',
+    );
     const countedFrom = scheme.countFrom ? '' : goLiveNote(goLive, { year, month: 1, day: 1 });
     return { scheme, cutoff, scores: scoreAndRank(facts, scheme), ...(countedFrom ? { countedFrom } : {}) };
   }
 
   private async file(approval: Approval<AssessmentContent>, content: AssessmentContent): Promise<OutgoingFile> {
     const fileName = `${approval.title}${approval.number ? `（${approval.number}）` : ''}.xlsx`;
-    return { kind: 'file', fileName, fileType: 'xls', data: await this.deps.renderWorkbook(sheets(approval, content, this.deps.timeZone)) };
+    return {
+      kind: 'file',
+      fileName,
+      fileType: 'xls',
+      data: await this.deps.renderWorkbook(sheets(approval, content, this.deps.timeZone)),
+    };
   }
-
 
   /** Before publication: the offices and whoever acts on a step; after: everyone in the directory. */
   private visible(directory: Directory, personId: string, approval: Approval | undefined): boolean {
@@ -187,7 +230,16 @@ export function sheets(approval: Approval, content: AssessmentContent, timeZone:
       { header: '扣分', width: 8 },
       { header: '总分', width: 8 },
     ],
-    rows: scores.map((s) => [GROUP_NAMES[s.group], s.assessed ? s.rank : '不参与排名', s.name, ...s.items.map((i) => (i.applicable ? i.points : '不适用')), s.itemPoints, s.bonus.points, s.deduction.points, s.total]),
+    rows: scores.map((s) => [
+      GROUP_NAMES[s.group],
+      s.assessed ? s.rank : '不参与排名',
+      s.name,
+      ...s.items.map((i) => (i.applicable ? i.points : '不适用')),
+      s.itemPoints,
+      s.bonus.points,
+      s.deduction.points,
+      s.total,
+    ]),
   };
   const items: Ledger = {
     sheetName: '评分明细',
@@ -202,9 +254,33 @@ export function sheets(approval: Approval, content: AssessmentContent, timeZone:
       { header: '得分', width: 8 },
     ],
     rows: scores.flatMap((s) => [
-      ...s.items.map((i) => [s.name, i.name, MEASURE_NAMES[i.measure], i.weight, i.done, i.of, i.applicable ? i.points : '不适用']),
-      [s.name, '加分', `每次通报表扬加 ${scheme.bonus.praiseBulletin} 分，最多 ${scheme.bonus.cap} 分`, scheme.bonus.cap, s.bonus.evidence.length, s.bonus.evidence.length, s.bonus.points],
-      [s.name, '扣分', `提示扣 ${scheme.deductions.prompt} 分、通报批评扣 ${scheme.deductions.bulletin} 分、约谈扣 ${scheme.deductions.admonition} 分，最多 ${scheme.deductions.cap} 分`, scheme.deductions.cap, s.deduction.evidence.length, s.deduction.evidence.length, -s.deduction.points],
+      ...s.items.map((i) => [
+        s.name,
+        i.name,
+        MEASURE_NAMES[i.measure],
+        i.weight,
+        i.done,
+        i.of,
+        i.applicable ? i.points : '不适用',
+      ]),
+      [
+        s.name,
+        '加分',
+        `每次通报表扬加 ${scheme.bonus.praiseBulletin} 分，最多 ${scheme.bonus.cap} 分`,
+        scheme.bonus.cap,
+        s.bonus.evidence.length,
+        s.bonus.evidence.length,
+        s.bonus.points,
+      ],
+      [
+        s.name,
+        '扣分',
+        `提示扣 ${scheme.deductions.prompt} 分、通报批评扣 ${scheme.deductions.bulletin} 分、约谈扣 ${scheme.deductions.admonition} 分，最多 ${scheme.deductions.cap} 分`,
+        scheme.deductions.cap,
+        s.deduction.evidence.length,
+        s.deduction.evidence.length,
+        -s.deduction.points,
+      ],
     ]),
   };
   const evidence: Ledger = {
@@ -220,7 +296,9 @@ export function sheets(approval: Approval, content: AssessmentContent, timeZone:
       { header: '加减分', width: 8 },
     ],
     rows: scores.flatMap((s) => [
-      ...s.items.flatMap((i) => i.evidence.map((e) => [s.name, i.name, e.record, e.day, e.detail, e.counts ? '是' : '否', ''])),
+      ...s.items.flatMap((i) =>
+        i.evidence.map((e) => [s.name, i.name, e.record, e.day, e.detail, e.counts ? '是' : '否', '']),
+      ),
       ...s.bonus.evidence.map((e) => [s.name, '加分', e.record, e.day, e.detail, '是', e.points ?? '']),
       ...s.deduction.evidence.map((e) => [s.name, '扣分', e.record, e.day, e.detail, '是', -(e.points ?? 0)]),
     ]),

@@ -1,13 +1,17 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { MEASURES, type AssessmentScheme } from '../../domain/assessment/scheme.js';
+import { type AssessmentScheme, MEASURES } from '../../domain/assessment/scheme.js';
 
 /**
  * The scoring scheme as the office keeps it (examples/assessment-scheme.yaml). Everything is
  * checked before it is stored; each problem is said in Chinese with where it is.
  */
 
-const points = (what: string) => z.number({ error: `${what}应为数字` }).min(0, `${what}不能为负数`).max(1000, `${what}过大`);
+const points = (what: string) =>
+  z
+    .number({ error: `${what}应为数字` })
+    .min(0, `${what}不能为负数`)
+    .max(1000, `${what}过大`);
 
 const SchemeFile = z.object({
   name: z.string({ error: '须填写考核细则名称（name）' }).trim().min(1, '须填写考核细则名称（name）').max(100),
@@ -15,9 +19,14 @@ const SchemeFile = z.object({
   items: z
     .array(
       z.object({
-        id: z.string({ error: '须填写项目编号（id）' }).regex(/^[A-Za-z0-9_-]{1,32}$/, '项目编号只能使用字母、数字、-、_'),
+        id: z
+          .string({ error: '须填写项目编号（id）' })
+          .regex(/^[A-Za-z0-9_-]{1,32}$/, '项目编号只能使用字母、数字、-、_'),
         name: z.string({ error: '须填写项目名称（name）' }).trim().min(1).max(50),
-        weight: z.number({ error: '分值（weight）应为数字' }).gt(0, '分值（weight）应大于 0').max(1000, '分值（weight）过大'),
+        weight: z
+          .number({ error: '分值（weight）应为数字' })
+          .gt(0, '分值（weight）应大于 0')
+          .max(1000, '分值（weight）过大'),
         measure: z.enum(MEASURES, { error: `计分方法（measure）应为 ${MEASURES.join('、')} 之一` }),
       }),
       { error: '须列出考核项目（items）' },
@@ -25,10 +34,18 @@ const SchemeFile = z.object({
     .min(1, '至少要有一个考核项目')
     .refine((items) => new Set(items.map((i) => i.id)).size === items.length, '项目编号（id）不能重复'),
   deductions: z.object(
-    { prompt: points('提示扣分（prompt）'), bulletin: points('通报批评扣分（bulletin）'), admonition: points('约谈扣分（admonition）'), cap: points('扣分上限（cap）') },
+    {
+      prompt: points('提示扣分（prompt）'),
+      bulletin: points('通报批评扣分（bulletin）'),
+      admonition: points('约谈扣分（admonition）'),
+      cap: points('扣分上限（cap）'),
+    },
     { error: '须填写扣分标准（deductions）' },
   ),
-  bonus: z.object({ praiseBulletin: points('通报表扬加分（praiseBulletin）'), cap: points('加分上限（cap）') }, { error: '须填写加分标准（bonus）' }),
+  bonus: z.object(
+    { praiseBulletin: points('通报表扬加分（praiseBulletin）'), cap: points('加分上限（cap）') },
+    { error: '须填写加分标准（bonus）' },
+  ),
   lateEntries: z
     .enum(['count', 'ignore'], { error: '补记的巡河是否计入考核（lateEntries）应为 count（计入）或 ignore（不计入）' })
     .default('count'),
@@ -38,8 +55,16 @@ const SchemeFile = z.object({
     .optional(),
   incentives: z
     .object({
-      townships: z.number({ error: '激励乡镇数（townships）应为整数' }).int('激励乡镇数（townships）应为整数').min(0).max(100),
-      departments: z.number({ error: '激励部门数（departments）应为整数' }).int('激励部门数（departments）应为整数').min(0).max(100),
+      townships: z
+        .number({ error: '激励乡镇数（townships）应为整数' })
+        .int('激励乡镇数（townships）应为整数')
+        .min(0)
+        .max(100),
+      departments: z
+        .number({ error: '激励部门数（departments）应为整数' })
+        .int('激励部门数（departments）应为整数')
+        .min(0)
+        .max(100),
     })
     .default({ townships: 3, departments: 2 }),
 });
@@ -64,7 +89,11 @@ export function parseSchemeYaml(text: string): SchemeParse {
     return { ok: false, problems: [`YAML 格式错误：${(error as Error).message.split('\n')[0] ?? ''}`] };
   }
   const parsed = SchemeFile.safeParse(doc);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}：` : ''}${i.message}`) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}：` : ''}${i.message}`),
+    };
   const { year, ...scheme } = parsed.data;
   return { ok: true, scheme, year };
 }

@@ -95,12 +95,22 @@ export class PlanService {
     this.drafter(directory, actorOpenId);
     const y = year ?? defaultAssessedYear(toLocal(this.deps.clock.now(), this.deps.timeZone));
     if (kind === 'commendation') {
-      return this.deps.cards.planForm({ kind, heading: '起草表彰工作方案和表彰名单', year: y, title: `${y}年度河湖长制工作表彰`, plan: '', list: '', listLabel: LIST_LABELS[kind] });
+      return this.deps.cards.planForm({
+        kind,
+        heading: '起草表彰工作方案和表彰名单',
+        year: y,
+        title: `${y}年度河湖长制工作表彰`,
+        plan: '',
+        list: '',
+        listLabel: LIST_LABELS[kind],
+      });
     }
     const assessment = await this.deps.approvals.get<AssessmentContent>(`assessment:${y}`);
-    if (!assessment || assessment.position < CHAINS.assessment.length) throw new UserInputError(`${y}年度考核结果尚未通报，通报后再按排名起草激励方案。`);
+    if (!assessment || assessment.position < CHAINS.assessment.length)
+      throw new UserInputError(`${y}年度考核结果尚未通报，通报后再按排名起草激励方案。`);
     const top = assessment.content.scheme.incentives ?? DEFAULT_SCHEME.incentives;
-    const pick = (group: 'township' | 'department', n: number) => assessment.content.scores.filter((s) => s.group === group && s.assessed && s.rank <= n);
+    const pick = (group: 'township' | 'department', n: number) =>
+      assessment.content.scores.filter((s) => s.group === group && s.assessed && s.rank <= n);
     const units = [...pick('township', top.townships), ...pick('department', top.departments)];
     return this.deps.cards.planForm({
       kind,
@@ -133,24 +143,47 @@ export class PlanService {
   }
 
   /** Saves the form: a new draft (once per form) or the draft being changed. */
-  async save(actorOpenId: string, input: { kind: PlanKind; year: number; title: string; plan: string; list: string; id?: string; version?: number }, key: string): Promise<CardJson> {
+  async save(
+    actorOpenId: string,
+    input: { kind: PlanKind; year: number; title: string; plan: string; list: string; id?: string; version?: number },
+    key: string,
+  ): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
     const person = this.drafter(directory, actorOpenId);
-    const content: PlanContent = { plan: input.plan, list: input.list.split('\n').map((l) => l.trim()).filter(Boolean) };
+    const content: PlanContent = {
+      plan: input.plan,
+      list: input.list
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    };
     if (content.list.length === 0) throw new UserInputError(`请填写${LIST_LABELS[input.kind]}，每行一个`);
     if (input.id) {
       const current = await this.load(input.id);
-      if (current.version !== input.version || !(await this.deps.approvals.updateDraft(current, input.title, content))) throw new StaleError('已被他人修改或已提交，卡片已刷新。');
+      if (current.version !== input.version || !(await this.deps.approvals.updateDraft(current, input.title, content)))
+        throw new StaleError('已被他人修改或已提交，卡片已刷新。');
       return this.deps.chain.card(actorOpenId, input.id);
     }
     const id = `${input.kind}:${input.year}:${key}`;
-    await this.deps.approvals.create({ id, kind: input.kind, year: input.year, title: input.title, position: DRAFT, content, history: [], createdBy: person.id, createdAt: this.deps.clock.now(), version: 1 });
+    await this.deps.approvals.create({
+      id,
+      kind: input.kind,
+      year: input.year,
+      title: input.title,
+      position: DRAFT,
+      content,
+      history: [],
+      createdBy: person.id,
+      createdAt: this.deps.clock.now(),
+      version: 1,
+    });
     return this.deps.chain.card(actorOpenId, id);
   }
 
   private async load(id: string): Promise<Approval<PlanContent>> {
     const approval = await this.deps.approvals.get<PlanContent>(id);
-    if (!approval || (approval.kind !== 'commendation' && approval.kind !== 'incentive')) throw new UserInputError('找不到该方案。');
+    if (!approval || (approval.kind !== 'commendation' && approval.kind !== 'incentive'))
+      throw new UserInputError('找不到该方案。');
     return approval;
   }
 

@@ -63,23 +63,44 @@ export class UndeliveredDigest {
     if (!directory) return 0;
     const tz = this.deps.timeZone;
     const today = toLocal(now, tz);
-    const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    const calendar = new WorkCalendar({
+      holidays: directory.calendar.holidays,
+      makeUpWorkdays: directory.calendar.makeUpWorkdays,
+    });
     if (!calendar.isWorkingDay(today) || today.hour < directory.reminders.hour) return 0;
     // Everything that failed before today's reminder hour: a rerun today reads the same set,
     // and later failures wait for tomorrow's card.
-    const cutoff = fromLocal({ year: today.year, month: today.month, day: today.day, hour: directory.reminders.hour }, tz);
-    const failures = await this.deps.failures.unreportedFailures(new Date(cutoff.getTime() - LOOKBACK_MS), cutoff, READ_LIMIT);
+    const cutoff = fromLocal(
+      { year: today.year, month: today.month, day: today.day, hour: directory.reminders.hour },
+      tz,
+    );
+    const failures = await this.deps.failures.unreportedFailures(
+      new Date(cutoff.getTime() - LOOKBACK_MS),
+      cutoff,
+      READ_LIMIT,
+    );
     if (failures.length === 0) return 0;
     const day = formatLocalDate(today);
     const news = failures.filter((f) => !f.key.startsWith(KEY_PREFIX));
     if (news.length > 0) {
       const rows = group(news).map((g) => ({ ...g, target: targetName(directory, g.target) }));
-      const view: UndeliveredView = { date: `${today.month}月${today.day}日`, total: news.length, rows: rows.slice(0, ROWS_SHOWN), more: Math.max(rows.length - ROWS_SHOWN, 0) };
+      const view: UndeliveredView = {
+        date: `${today.month}月${today.day}日`,
+        total: news.length,
+        rows: rows.slice(0, ROWS_SHOWN),
+        more: Math.max(rows.length - ROWS_SHOWN, 0),
+      };
       // Queued before the failures are marked: a crash in between resends nothing (same key) and loses nothing.
-      await notify(this.deps.messenger, officeDestinations(directory), `${KEY_PREFIX}${day}`, { kind: 'card', card: this.deps.render(view) });
+      await notify(this.deps.messenger, officeDestinations(directory), `${KEY_PREFIX}${day}`, {
+        kind: 'card',
+        card: this.deps.render(view),
+      });
       this.deps.logger.info({ failures: news.length, targets: rows.length }, 'undelivered digest sent');
     }
-    await this.deps.failures.markReported(failures.map((f) => f.key), day);
+    await this.deps.failures.markReported(
+      failures.map((f) => f.key),
+      day,
+    );
     return news.length;
   }
 }

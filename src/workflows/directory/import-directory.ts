@@ -1,6 +1,6 @@
-import { diffDirectory, isEmptyDiff, type DirectoryDiff } from '../../domain/directory/diff.js';
+import { type DirectoryDiff, diffDirectory, isEmptyDiff } from '../../domain/directory/diff.js';
 import type { Directory, DirectoryProblem, Person } from '../../domain/directory/directory.js';
-import { unreachable, type Unreachable } from '../../domain/directory/reachability.js';
+import { type Unreachable, unreachable } from '../../domain/directory/reachability.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ContactDirectory } from '../ports.js';
 import { checkDirectoryReach, type DirectoryReach, type ReachReport } from './reach.js';
@@ -30,7 +30,10 @@ export interface ImportDeps {
 }
 
 /** Fills in open_ids for people given by mobile or email; keeps ones given directly. */
-async function resolvePeople(directory: Directory, contacts: ContactDirectory | undefined): Promise<{ directory: Directory; unresolved: Person[] }> {
+async function resolvePeople(
+  directory: Directory,
+  contacts: ContactDirectory | undefined,
+): Promise<{ directory: Directory; unresolved: Person[] }> {
   const needing = directory.people.filter((p) => !p.openId);
   if (needing.length === 0 || !contacts) return { directory, unresolved: needing };
   const found = await contacts.openIdsFor({
@@ -40,7 +43,8 @@ async function resolvePeople(directory: Directory, contacts: ContactDirectory | 
   const unresolved: Person[] = [];
   const people = directory.people.map((p) => {
     if (p.openId) return p;
-    const openId = (p.mobile && found.byMobile.get(p.mobile)) || (p.email && found.byEmail.get(p.email.toLowerCase())) || undefined;
+    const openId =
+      (p.mobile && found.byMobile.get(p.mobile)) || (p.email && found.byEmail.get(p.email.toLowerCase())) || undefined;
     if (!openId) unresolved.push(p);
     return openId ? { ...p, openId } : p;
   });
@@ -54,7 +58,11 @@ async function resolvePeople(directory: Directory, contacts: ContactDirectory | 
  */
 export type DirectorySource = { format: 'yaml'; text: string } | { format: 'xlsx'; data: Buffer };
 
-export async function importDirectory(source: DirectorySource, deps: ImportDeps, options: { dryRun?: boolean } = {}): Promise<ImportOutcome> {
+export async function importDirectory(
+  source: DirectorySource,
+  deps: ImportDeps,
+  options: { dryRun?: boolean } = {},
+): Promise<ImportOutcome> {
   const parsed = source.format === 'yaml' ? parseYamlDirectory(source.text) : await parseWorkbookDirectory(source.data);
   if (!parsed.ok) return { ok: false, problems: parsed.problems, unreadable: parsed.unreadable };
   const { directory, unresolved } = await resolvePeople(parsed.directory, deps.contacts);

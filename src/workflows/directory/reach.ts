@@ -60,7 +60,8 @@ export async function checkDirectoryReach(directory: DirectoryParts, reach: Dire
   }
   const noAccount = directory.people.filter((p) => !p.openId);
   const withAccount = directory.people.filter((p): p is Person & { openId: string } => !!p.openId);
-  const range = withAccount.length === 0 ? new Map<string, boolean>() : await reach.availableTo(withAccount.map((p) => p.openId));
+  const range =
+    withAccount.length === 0 ? new Map<string, boolean>() : await reach.availableTo(withAccount.map((p) => p.openId));
   if (!(range instanceof Map)) return { chats, outsideRange: [], noAccount, rangeUnknown: range.error };
   return { chats, outsideRange: withAccount.filter((p) => range.get(p.openId) === false), noAccount };
 }
@@ -71,7 +72,9 @@ export function describeReach(report: ReachReport): string[] {
   const notMember = report.chats.filter((c) => c.status === 'notMember');
   const unknown = report.chats.filter((c) => c.status === 'unknown');
   if (notMember.length > 0) {
-    lines.push(`机器人不在以下 ${notMember.length} 个群中，发到这些群的提醒和卡片会失败（请在群设置 › 群机器人 中添加本应用机器人）：`);
+    lines.push(
+      `机器人不在以下 ${notMember.length} 个群中，发到这些群的提醒和卡片会失败（请在群设置 › 群机器人 中添加本应用机器人）：`,
+    );
     for (const c of notMember) lines.push(`  ${c.usedBy.join('、')}（${c.chatId}）`);
   }
   if (unknown.length > 0) {

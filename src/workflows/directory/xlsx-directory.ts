@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { DEFAULT_REMINDER_SETTINGS, type Directory } from '../../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../../domain/meetings/meeting-settings.js';
-import { toDirectory, type ParsedDirectory } from './yaml-directory.js';
+import { type ParsedDirectory, toDirectory } from './yaml-directory.js';
 
 /**
  * The directory as office staff keep it: an Excel workbook with one sheet per concept and
@@ -27,8 +27,27 @@ interface SheetSpec {
   columns: Array<[header: string, field: string]>;
 }
 
-const PEOPLE: SheetSpec = { name: '人员', columns: [['编号', 'id'], ['姓名', 'name'], ['手机号', 'mobile'], ['邮箱', 'email'], ['飞书open_id', 'openId']] };
-const UNITS: SheetSpec = { name: '单位', columns: [['编号', 'id'], ['名称', 'name'], ['类型', 'kind'], ['成员编号', 'members'], ['群聊ID', 'chat'], ['负责人编号', 'head']] };
+const PEOPLE: SheetSpec = {
+  name: '人员',
+  columns: [
+    ['编号', 'id'],
+    ['姓名', 'name'],
+    ['手机号', 'mobile'],
+    ['邮箱', 'email'],
+    ['飞书open_id', 'openId'],
+  ],
+};
+const UNITS: SheetSpec = {
+  name: '单位',
+  columns: [
+    ['编号', 'id'],
+    ['名称', 'name'],
+    ['类型', 'kind'],
+    ['成员编号', 'members'],
+    ['群聊ID', 'chat'],
+    ['负责人编号', 'head'],
+  ],
+};
 const WATERS: SheetSpec = {
   name: '河湖',
   columns: [
@@ -85,13 +104,21 @@ function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if ('richText' in value) return value.richText.map((r) => r.text).join('').trim();
+  if ('richText' in value)
+    return value.richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
   if ('text' in value && typeof value.text === 'string') return value.text.trim();
   if ('result' in value) return cellText(value.result);
   return '';
 }
 
-const list = (text: string) => text.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(/[,，、;；\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 function pairs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list(text)) {
@@ -142,7 +169,13 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
   } catch {
     return {
       ok: false,
-      problems: [{ where: '文件', message: '无法作为 Excel 工作簿打开（文件可能已损坏，或是 .xls 等其他格式）；请在 Excel 或 WPS 中“另存为 .xlsx 工作簿”后重新发送' }],
+      problems: [
+        {
+          where: '文件',
+          message:
+            '无法作为 Excel 工作簿打开（文件可能已损坏，或是 .xls 等其他格式）；请在 Excel 或 WPS 中“另存为 .xlsx 工作簿”后重新发送',
+        },
+      ],
       unreadable: WORKBOOK_UNREADABLE,
     };
   }
@@ -150,7 +183,11 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
   if (missing.length > 0) {
     return {
       ok: false,
-      problems: missing.map((name) => ({ where: `工作表「${name}」`, message: '缺少此工作表（工作表名须与模板一致）；请把工作表改回原名，或在名录模板（管理员用 npm run org:template 生成）中填写' })),
+      problems: missing.map((name) => ({
+        where: `工作表「${name}」`,
+        message:
+          '缺少此工作表（工作表名须与模板一致）；请把工作表改回原名，或在名录模板（管理员用 npm run org:template 生成）中填写',
+      })),
       unreadable: WORKBOOK_UNREADABLE,
     };
   }
@@ -186,21 +223,38 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
     district: optional(settings.district),
     goLiveOn: optional(settings.goLiveOn),
     generalChief: optional(settings.generalChief),
-    reminderDelivery: settings.reminderDelivery === '单聊' ? 'direct' : settings.reminderDelivery === '群聊' || !settings.reminderDelivery ? 'groupChat' : settings.reminderDelivery,
+    reminderDelivery:
+      settings.reminderDelivery === '单聊'
+        ? 'direct'
+        : settings.reminderDelivery === '群聊' || !settings.reminderDelivery
+          ? 'groupChat'
+          : settings.reminderDelivery,
     duties: {
-      townshipChief: { period: PERIODS[settings.townshipPeriod ?? '月'] ?? settings.townshipPeriod, times: Number(settings.townshipTimes || 1) },
-      villageChief: { period: PERIODS[settings.villagePeriod ?? '月'] ?? settings.villagePeriod, times: Number(settings.villageTimes || 1) },
+      townshipChief: {
+        period: PERIODS[settings.townshipPeriod ?? '月'] ?? settings.townshipPeriod,
+        times: Number(settings.townshipTimes || 1),
+      },
+      villageChief: {
+        period: PERIODS[settings.villagePeriod ?? '月'] ?? settings.villagePeriod,
+        times: Number(settings.villageTimes || 1),
+      },
     },
     calendar: { holidays, makeUpWorkdays },
     reminders: {
       hour: numberOr(settings.reminderHour, DEFAULT_REMINDER_SETTINGS.hour),
-      monthDaysBefore: settings.monthDaysBefore ? list(settings.monthDaysBefore).map(Number) : DEFAULT_REMINDER_SETTINGS.monthDaysBefore,
-      quarterDaysBefore: settings.quarterDaysBefore ? list(settings.quarterDaysBefore).map(Number) : DEFAULT_REMINDER_SETTINGS.quarterDaysBefore,
+      monthDaysBefore: settings.monthDaysBefore
+        ? list(settings.monthDaysBefore).map(Number)
+        : DEFAULT_REMINDER_SETTINGS.monthDaysBefore,
+      quarterDaysBefore: settings.quarterDaysBefore
+        ? list(settings.quarterDaysBefore).map(Number)
+        : DEFAULT_REMINDER_SETTINGS.quarterDaysBefore,
       liaisonDaysBefore: numberOr(settings.liaisonDaysBefore, DEFAULT_REMINDER_SETTINGS.liaisonDaysBefore),
     },
     issues: {
       numberPrefix: optional(settings.issuePrefix),
-      remindDaysBefore: settings.issueRemindDaysBefore ? list(settings.issueRemindDaysBefore).map(Number) : DEFAULT_ISSUE_SETTINGS.remindDaysBefore,
+      remindDaysBefore: settings.issueRemindDaysBefore
+        ? list(settings.issueRemindDaysBefore).map(Number)
+        : DEFAULT_ISSUE_SETTINGS.remindDaysBefore,
       promptAfterDays: numberOr(settings.promptAfterDays, DEFAULT_ISSUE_SETTINGS.promptAfterDays),
       bulletinAfterDays: numberOr(settings.bulletinAfterDays, DEFAULT_ISSUE_SETTINGS.bulletinAfterDays),
       returnWindowHours: numberOr(settings.returnWindowHours, DEFAULT_ISSUE_SETTINGS.returnWindowHours),
@@ -214,15 +268,35 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
     meetings: {
       minutesPrefix: optional(settings.minutesPrefix),
       documentPrefix: optional(settings.documentPrefix),
-      remindHoursBefore: settings.meetingRemindHoursBefore ? list(settings.meetingRemindHoursBefore).map(Number) : DEFAULT_MEETING_SETTINGS.remindHoursBefore,
-      approvalRemindAfterDays: numberOr(settings.approvalRemindAfterDays, DEFAULT_MEETING_SETTINGS.approvalRemindAfterDays),
+      remindHoursBefore: settings.meetingRemindHoursBefore
+        ? list(settings.meetingRemindHoursBefore).map(Number)
+        : DEFAULT_MEETING_SETTINGS.remindHoursBefore,
+      approvalRemindAfterDays: numberOr(
+        settings.approvalRemindAfterDays,
+        DEFAULT_MEETING_SETTINGS.approvalRemindAfterDays,
+      ),
       generalMeetingBy: optional(settings.generalMeetingBy) ?? DEFAULT_MEETING_SETTINGS.generalMeetingBy,
       jointMeetingRemindOn: optional(settings.jointMeetingRemindOn) ?? DEFAULT_MEETING_SETTINGS.jointMeetingRemindOn,
       fourListsDueOn: optional(settings.fourListsDueOn) ?? DEFAULT_MEETING_SETTINGS.fourListsDueOn,
-      fourListsRemindDaysBefore: settings.fourListsRemindDaysBefore ? list(settings.fourListsRemindDaysBefore).map(Number) : DEFAULT_MEETING_SETTINGS.fourListsRemindDaysBefore,
+      fourListsRemindDaysBefore: settings.fourListsRemindDaysBefore
+        ? list(settings.fourListsRemindDaysBefore).map(Number)
+        : DEFAULT_MEETING_SETTINGS.fourListsRemindDaysBefore,
     },
-    people: people.map((p) => ({ id: p.id, name: p.name, mobile: optional(p.mobile), email: optional(p.email), openId: optional(p.openId) })),
-    units: units.map((u) => ({ id: u.id, name: u.name, kind: UNIT_KINDS[u.kind ?? ''] ?? u.kind, members: list(u.members ?? ''), chat: optional(u.chat), head: optional(u.head) })),
+    people: people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      mobile: optional(p.mobile),
+      email: optional(p.email),
+      openId: optional(p.openId),
+    })),
+    units: units.map((u) => ({
+      id: u.id,
+      name: u.name,
+      kind: UNIT_KINDS[u.kind ?? ''] ?? u.kind,
+      members: list(u.members ?? ''),
+      chat: optional(u.chat),
+      head: optional(u.head),
+    })),
     waterBodies: waters.map((w) => ({
       id: w.id,
       name: w.name,
@@ -240,13 +314,24 @@ export async function parseWorkbookDirectory(data: Buffer | ArrayBuffer): Promis
 
   const locate = (path: ReadonlyArray<PropertyKey>): string => {
     const [section, index, field] = path;
-    const refs = section === 'people' ? peopleRefs : section === 'units' ? unitRefs : section === 'waterBodies' ? waterRefs : undefined;
+    const refs =
+      section === 'people'
+        ? peopleRefs
+        : section === 'units'
+          ? unitRefs
+          : section === 'waterBodies'
+            ? waterRefs
+            : undefined;
     if (refs && typeof index === 'number') {
       const ref = refs[index];
-      if (ref) return `「${ref.sheet}」第 ${ref.row} 行${typeof field === 'string' && ref.headers[field] ? `（${ref.headers[field]}）` : ''}`;
+      if (ref)
+        return `「${ref.sheet}」第 ${ref.row} 行${typeof field === 'string' && ref.headers[field] ? `（${ref.headers[field]}）` : ''}`;
     }
     if (refs) return `工作表「${refs === peopleRefs ? PEOPLE.name : refs === unitRefs ? UNITS.name : WATERS.name}」`;
-    const settingKey = section === 'duties' ? `${String(index).replace('Chief', '')}${field === 'times' ? 'Times' : 'Period'}` : String(section);
+    const settingKey =
+      section === 'duties'
+        ? `${String(index).replace('Chief', '')}${field === 'times' ? 'Times' : 'Period'}`
+        : String(section);
     const row = settingRows.get(settingKey);
     return row ? `「${SETTINGS_SHEET}」第 ${row} 行` : `工作表「${SETTINGS_SHEET}」`;
   };
@@ -302,18 +387,31 @@ export async function directoryToWorkbook(directory: Directory): Promise<Buffer>
   settings.getColumn(1).width = 36;
 
   const people = book.addWorksheet(PEOPLE.name);
-  header(people, PEOPLE.columns.map(([h]) => h));
+  header(
+    people,
+    PEOPLE.columns.map(([h]) => h),
+  );
   // Mobiles as text, so Excel keeps them whole.
   for (const p of directory.people) people.addRow([p.id, p.name, p.mobile ?? '', p.email ?? '', p.openId ?? '']);
   people.getColumn(3).numFmt = '@';
 
   const units = book.addWorksheet(UNITS.name);
-  header(units, UNITS.columns.map(([h]) => h));
-  for (const u of directory.units) units.addRow([u.id, u.name, kindNames[u.kind] ?? u.kind, u.members.join('、'), u.chatId ?? '', u.head ?? '']);
+  header(
+    units,
+    UNITS.columns.map(([h]) => h),
+  );
+  for (const u of directory.units)
+    units.addRow([u.id, u.name, kindNames[u.kind] ?? u.kind, u.members.join('、'), u.chatId ?? '', u.head ?? '']);
 
   const waters = book.addWorksheet(WATERS.name);
-  header(waters, WATERS.columns.map(([h]) => h));
-  const joinPairs = (record: Record<string, string>) => Object.entries(record).map(([k, v]) => `${k}:${v}`).join('、');
+  header(
+    waters,
+    WATERS.columns.map(([h]) => h),
+  );
+  const joinPairs = (record: Record<string, string>) =>
+    Object.entries(record)
+      .map(([k, v]) => `${k}:${v}`)
+      .join('、');
   for (const w of directory.waterBodies) {
     waters.addRow([
       w.id,

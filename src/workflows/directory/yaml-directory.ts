@@ -1,6 +1,11 @@
+import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { LineCounter, parseDocument, isNode } from 'yaml';
-import { checkDirectory, DEFAULT_REMINDER_SETTINGS, type Directory, type DirectoryProblem } from '../../domain/directory/directory.js';
+import {
+  checkDirectory,
+  DEFAULT_REMINDER_SETTINGS,
+  type Directory,
+  type DirectoryProblem,
+} from '../../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../../domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../../domain/meetings/meeting-settings.js';
 import { parseLocalDate } from '../../domain/time/zoned.js';
@@ -16,12 +21,19 @@ const id = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '编号只能使用字母、数字、-、_、.');
 const name = z.string({ error: '须填写名称' }).trim().min(1, '须填写名称');
-const chatId = z.string().trim().regex(/^oc_[A-Za-z0-9_]+$/, '群聊 ID 应形如 oc_xxxxxxxx');
+const chatId = z
+  .string()
+  .trim()
+  .regex(/^oc_[A-Za-z0-9_]+$/, '群聊 ID 应形如 oc_xxxxxxxx');
 
 /** Accepts 138-0000-0001, 138 0000 0001 and +86 13800000001; stores 13800000001. */
 export const MobileSchema = z
   .union([z.string(), z.number()])
-  .transform((v) => String(v).replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, ''))
+  .transform((v) =>
+    String(v)
+      .replace(/[\s-]/g, '')
+      .replace(/^(\+?86)(?=1\d{10}$)/, ''),
+  )
   .pipe(z.string().regex(/^1[3-9]\d{9}$/, '手机号格式不正确（应为 11 位中国大陆手机号）'));
 
 const ObligationSchema = z.object({
@@ -33,7 +45,11 @@ const PersonSchema = z
   .object({
     id,
     name,
-    openId: z.string().trim().regex(/^ou_[A-Za-z0-9_]+$/, '飞书 open_id 应形如 ou_xxxxxxxx').optional(),
+    openId: z
+      .string()
+      .trim()
+      .regex(/^ou_[A-Za-z0-9_]+$/, '飞书 open_id 应形如 ou_xxxxxxxx')
+      .optional(),
     mobile: MobileSchema.optional(),
     email: z.email('邮箱格式不正确').optional(),
   })
@@ -94,9 +110,20 @@ export const DirectoryFileSchema = z
       .default({ holidays: [], makeUpWorkdays: [] }),
     reminders: z
       .object({
-        hour: z.number().int().min(6, '提醒时间应在 6 点到 20 点之间').max(20, '提醒时间应在 6 点到 20 点之间').default(DEFAULT_REMINDER_SETTINGS.hour),
-        monthDaysBefore: z.array(z.number().int().min(1).max(28)).min(1).default(DEFAULT_REMINDER_SETTINGS.monthDaysBefore),
-        quarterDaysBefore: z.array(z.number().int().min(1).max(90)).min(1).default(DEFAULT_REMINDER_SETTINGS.quarterDaysBefore),
+        hour: z
+          .number()
+          .int()
+          .min(6, '提醒时间应在 6 点到 20 点之间')
+          .max(20, '提醒时间应在 6 点到 20 点之间')
+          .default(DEFAULT_REMINDER_SETTINGS.hour),
+        monthDaysBefore: z
+          .array(z.number().int().min(1).max(28))
+          .min(1)
+          .default(DEFAULT_REMINDER_SETTINGS.monthDaysBefore),
+        quarterDaysBefore: z
+          .array(z.number().int().min(1).max(90))
+          .min(1)
+          .default(DEFAULT_REMINDER_SETTINGS.quarterDaysBefore),
         liaisonDaysBefore: z.number().int().min(1).max(28).default(DEFAULT_REMINDER_SETTINGS.liaisonDaysBefore),
       })
       .strict()
@@ -104,10 +131,17 @@ export const DirectoryFileSchema = z
     issues: z
       .object({
         numberPrefix: z.string().trim().min(1).max(12).optional(),
-        remindDaysBefore: z.array(z.number().int().min(1, '提前天数至少为 1').max(30)).default(DEFAULT_ISSUE_SETTINGS.remindDaysBefore),
+        remindDaysBefore: z
+          .array(z.number().int().min(1, '提前天数至少为 1').max(30))
+          .default(DEFAULT_ISSUE_SETTINGS.remindDaysBefore),
         promptAfterDays: z.number().int().min(0).max(90).default(DEFAULT_ISSUE_SETTINGS.promptAfterDays),
         bulletinAfterDays: z.number().int().min(0).max(180).default(DEFAULT_ISSUE_SETTINGS.bulletinAfterDays),
-        returnWindowHours: z.number().int().min(1, '责任退回时限至少 1 小时').max(240).default(DEFAULT_ISSUE_SETTINGS.returnWindowHours),
+        returnWindowHours: z
+          .number()
+          .int()
+          .min(1, '责任退回时限至少 1 小时')
+          .max(240)
+          .default(DEFAULT_ISSUE_SETTINGS.returnWindowHours),
         deadlineWorkingDays: z
           .object({ normal: workingDays, expedited: workingDays, urgent: workingDays })
           .strict()
@@ -115,18 +149,30 @@ export const DirectoryFileSchema = z
         extensionWorkingDays: workingDays.default(DEFAULT_ISSUE_SETTINGS.extensionWorkingDays),
       })
       .strict()
-      .refine((s) => s.bulletinAfterDays > s.promptAfterDays, { message: '建议通报的逾期天数须大于建议提示的天数', path: ['bulletinAfterDays'] })
+      .refine((s) => s.bulletinAfterDays > s.promptAfterDays, {
+        message: '建议通报的逾期天数须大于建议提示的天数',
+        path: ['bulletinAfterDays'],
+      })
       .default(DEFAULT_ISSUE_SETTINGS),
     meetings: z
       .object({
         minutesPrefix: z.string().trim().min(1).max(16).optional(),
         documentPrefix: z.string().trim().min(1).max(16).optional(),
-        remindHoursBefore: z.array(z.number().int().min(1, '提前小时数至少为 1').max(240)).default(DEFAULT_MEETING_SETTINGS.remindHoursBefore),
-        approvalRemindAfterDays: z.number().int().min(1, '审定提醒间隔至少 1 个工作日').max(30).default(DEFAULT_MEETING_SETTINGS.approvalRemindAfterDays),
+        remindHoursBefore: z
+          .array(z.number().int().min(1, '提前小时数至少为 1').max(240))
+          .default(DEFAULT_MEETING_SETTINGS.remindHoursBefore),
+        approvalRemindAfterDays: z
+          .number()
+          .int()
+          .min(1, '审定提醒间隔至少 1 个工作日')
+          .max(30)
+          .default(DEFAULT_MEETING_SETTINGS.approvalRemindAfterDays),
         generalMeetingBy: monthDay.default(DEFAULT_MEETING_SETTINGS.generalMeetingBy),
         jointMeetingRemindOn: monthDay.default(DEFAULT_MEETING_SETTINGS.jointMeetingRemindOn),
         fourListsDueOn: monthDay.default(DEFAULT_MEETING_SETTINGS.fourListsDueOn),
-        fourListsRemindDaysBefore: z.array(z.number().int().min(1).max(120)).default(DEFAULT_MEETING_SETTINGS.fourListsRemindDaysBefore),
+        fourListsRemindDaysBefore: z
+          .array(z.number().int().min(1).max(120))
+          .default(DEFAULT_MEETING_SETTINGS.fourListsRemindDaysBefore),
       })
       .strict()
       .default(DEFAULT_MEETING_SETTINGS),
@@ -142,15 +188,27 @@ export type DirectoryFile = z.infer<typeof DirectoryFileSchema>;
  * `unreadable` says why only some problems could be found: the file could not be read as a
  * directory at all (broken YAML, not a workbook, sheets missing), so its content is unchecked.
  */
-export type ParsedDirectory = { ok: true; directory: Directory } | { ok: false; problems: DirectoryProblem[]; unreadable?: string };
+export type ParsedDirectory =
+  | { ok: true; directory: Directory }
+  | { ok: false; problems: DirectoryProblem[]; unreadable?: string };
 
-const YAML_UNREADABLE = '以上是文件的全部格式错误；格式有误时无法读出名录内容，改正后重新发送，机器人会一次列出内容中的所有问题。';
+const YAML_UNREADABLE =
+  '以上是文件的全部格式错误；格式有误时无法读出名录内容，改正后重新发送，机器人会一次列出内容中的所有问题。';
 
 function pathText(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
-const TYPE_NAMES: Record<string, string> = { array: '列表', string: '文字', number: '数字', boolean: 'true 或 false', object: '键值对' };
+const TYPE_NAMES: Record<string, string> = {
+  array: '列表',
+  string: '文字',
+  number: '数字',
+  boolean: 'true 或 false',
+  object: '键值对',
+};
 
 /** zod's own messages are English; the schema's custom ones are already Chinese. */
 function inChinese(issue: z.core.$ZodIssue): string {
@@ -215,7 +273,14 @@ function fromFile(file: DirectoryFile): Directory {
     issues: file.issues,
     meetings: file.meetings,
     people: file.people.map((p) => ({ id: p.id, name: p.name, openId: p.openId, mobile: p.mobile, email: p.email })),
-    units: file.units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, members: u.members, chatId: u.chat, head: u.head })),
+    units: file.units.map((u) => ({
+      id: u.id,
+      name: u.name,
+      kind: u.kind,
+      members: u.members,
+      chatId: u.chat,
+      head: u.head,
+    })),
     waterBodies: file.waterBodies.map((w) => ({
       id: w.id,
       name: w.name,
@@ -232,9 +297,11 @@ function fromFile(file: DirectoryFile): Directory {
   };
 }
 
-const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const items = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.map(record) : []);
-const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined;
 const texts = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((t): t is string => !!t) : []);
 const textRecord = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(record(v)).flatMap(([k, x]) => (text(x) ? [[k, text(x) as string]] : [])));
@@ -255,7 +322,13 @@ function salvage(raw: unknown): Directory {
     reminders: DEFAULT_REMINDER_SETTINGS,
     issues: DEFAULT_ISSUE_SETTINGS,
     meetings: DEFAULT_MEETING_SETTINGS,
-    people: items(file.people).map((p) => ({ id: text(p.id) ?? '', name: text(p.name) ?? text(p.id) ?? '', openId: text(p.openId), mobile: text(p.mobile), email: text(p.email) })),
+    people: items(file.people).map((p) => ({
+      id: text(p.id) ?? '',
+      name: text(p.name) ?? text(p.id) ?? '',
+      openId: text(p.openId),
+      mobile: text(p.mobile),
+      email: text(p.email),
+    })),
     units: items(file.units).map((u) => ({
       id: text(u.id) ?? '',
       name: text(u.name) ?? text(u.id) ?? '',

@@ -1,6 +1,12 @@
 import type { Clock } from '../../domain/clock.js';
-import { personName, unitName, type Directory, type Person } from '../../domain/directory/directory.js';
-import { DOCUMENT_KIND_NAMES, documentActor, LIST_NAMES, trackedItems, type OfficialDocument } from '../../domain/documents/document.js';
+import { type Directory, type Person, personName, unitName } from '../../domain/directory/directory.js';
+import {
+  DOCUMENT_KIND_NAMES,
+  documentActor,
+  LIST_NAMES,
+  type OfficialDocument,
+  trackedItems,
+} from '../../domain/documents/document.js';
 import type { DocumentLayout } from '../../domain/documents/layout.js';
 import { isUpcoming, MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
 import { toLocal } from '../../domain/time/zoned.js';
@@ -11,13 +17,20 @@ import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
-import { adoptedCopy, isCopy, placeOfTapped, splitPlace, updateDeliveredCards, type CopyRenderer } from '../card-copies.js';
+import {
+  adoptedCopy,
+  type CopyRenderer,
+  isCopy,
+  placeOfTapped,
+  splitPlace,
+  updateDeliveredCards,
+} from '../card-copies.js';
 import type { Destination } from '../destinations.js';
 import type { IssueService } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
 import { deadlineText, documentLayout, fullDate, meetingTime } from './layouts.js';
 import type { DocumentCardPresenter, DocumentView } from './views.js';
-import { requireDirectory, requirePerson } from '../require-directory.js';
 
 export interface DocumentDeps {
   directory: DirectoryStore;
@@ -68,7 +81,12 @@ export class DocumentContext {
   }
 
   /** The card's data as the people at no place in particular see it (see `viewer` for a copy's). */
-  async view(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined, page?: number): Promise<DocumentView> {
+  async view(
+    directory: Directory,
+    doc: OfficialDocument,
+    meeting: Meeting | undefined,
+    page?: number,
+  ): Promise<DocumentView> {
     const tz = this.deps.timeZone;
     const tracked = new Set(trackedItems(doc).map((i) => i.n));
     const numbers = new Map<string, string>();
@@ -118,12 +136,22 @@ export class DocumentContext {
         })),
       sections:
         doc.kind === 'fourLists'
-          ? (['goals', 'problems', 'responsibilities'] as const).map((list) => ({ heading: LIST_NAMES[list], lines: doc.items.filter((i) => i.list === list).map((i) => i.text) }))
+          ? (['goals', 'problems', 'responsibilities'] as const).map((list) => ({
+              heading: LIST_NAMES[list],
+              lines: doc.items.filter((i) => i.list === list).map((i) => i.text),
+            }))
           : doc.body.trim()
             ? [{ heading: DOCUMENT_KIND_NAMES[doc.kind], lines: doc.body.split('\n').filter((l) => l.trim()) }]
             : [],
       attachments: doc.attachments.map((a) => a.name),
-      lastReturn: doc.lastReturn && doc.state === 'drafting' ? { byName: personName(directory, doc.lastReturn.by), on: d(doc.lastReturn.at), comment: doc.lastReturn.comment } : undefined,
+      lastReturn:
+        doc.lastReturn && doc.state === 'drafting'
+          ? {
+              byName: personName(directory, doc.lastReturn.by),
+              on: d(doc.lastReturn.at),
+              comment: doc.lastReturn.comment,
+            }
+          : undefined,
       publishedOn: doc.publishedAt ? fullDate(doc.publishedAt, tz) : undefined,
       page,
       drafts: false,
@@ -136,7 +164,11 @@ export class DocumentContext {
    * drafting unit's chat and its members' direct chats draft, the approver's direct chat
    * approves; a water body's chat, another unit's, an attendee's, or no place, neither.
    */
-  viewer(directory: Directory, doc: OfficialDocument, place: string | undefined): Pick<DocumentView, 'drafts' | 'approves'> {
+  viewer(
+    directory: Directory,
+    doc: OfficialDocument,
+    place: string | undefined,
+  ): Pick<DocumentView, 'drafts' | 'approves'> {
     const { kind, id } = splitPlace(place);
     if (kind === 'unit') return { drafts: id === doc.drafterUnit, approves: false };
     if (kind === 'dm' && id) {
@@ -157,13 +189,20 @@ export class DocumentContext {
       const view = { ...base, ...this.viewer(directory, doc, place) };
       // The approver sees the minutes once they have come to him: to approve, or as he returned them.
       const acts = view.drafts || (view.approves && (view.state === 'pendingApproval' || !!view.lastReturn));
-      if (view.meeting && view.kind === 'minutes' && view.state !== 'published' && !acts) return this.deps.cards.meetingNotice({ ...view, meeting: view.meeting });
+      if (view.meeting && view.kind === 'minutes' && view.state !== 'published' && !acts)
+        return this.deps.cards.meetingNotice({ ...view, meeting: view.meeting });
       return this.deps.cards.document(view);
     };
   }
 
   /** The card for one place (see renderer). */
-  async card(directory: Directory, doc: OfficialDocument, place: string | undefined, meeting?: Meeting, page?: number): Promise<CardJson> {
+  async card(
+    directory: Directory,
+    doc: OfficialDocument,
+    place: string | undefined,
+    meeting?: Meeting,
+    page?: number,
+  ): Promise<CardJson> {
     return (await this.renderer(directory, doc, meeting, page))(place);
   }
 
@@ -179,14 +218,24 @@ export class DocumentContext {
    * publication's number), which would otherwise share their once-only keys.
    */
   async refreshCopies(doc: OfficialDocument, render: CopyRenderer, round = 'change'): Promise<void> {
-    await updateDeliveredCards(this.deps.messenger, doc.cardKeys, `${doc.version}:${round}:${this.deps.clock.now().getTime()}`, render);
+    await updateDeliveredCards(
+      this.deps.messenger,
+      doc.cardKeys,
+      `${doc.version}:${round}:${this.deps.clock.now().getTime()}`,
+      render,
+    );
   }
 
   /**
    * Posts the place's card there once and remembers the copy. `occasion` makes a new message
    * where a copy already is (publication is news, not just an update of the draft's card).
    */
-  async postCard(doc: OfficialDocument, destination: Destination, render: CopyRenderer, occasion = 'card'): Promise<void> {
+  async postCard(
+    doc: OfficialDocument,
+    destination: Destination,
+    render: CopyRenderer,
+    occasion = 'card',
+  ): Promise<void> {
     const key = `doc:${doc.id}:${occasion}:${destination.place}`;
     if (!doc.cardKeys.includes(key)) {
       await this.deps.documents.addCardKey(doc.id, key);

@@ -1,26 +1,34 @@
-import { unitName, type Directory, type Person } from '../../domain/directory/directory.js';
+import { type Directory, type Person, unitName } from '../../domain/directory/directory.js';
+import { unitReachable, unreachableReason } from '../../domain/directory/reachability.js';
 import {
   DOCUMENT_KIND_NAMES,
+  type DocumentAction,
+  type DocumentItem,
   documentActor,
   documentNumber,
   documentTransition,
   numberPrefixFor,
+  type OfficialDocument,
   seriesOf,
   trackedItems,
-  type DocumentAction,
-  type DocumentItem,
-  type OfficialDocument,
 } from '../../domain/documents/document.js';
 import { decisionLineText, parseItemLine } from '../../domain/documents/item-line.js';
-import type { Meeting } from '../../domain/meetings/meeting.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { deadlineDay, deadlineFor } from '../../domain/issues/supervision.js';
-import { compareLocalDates, formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import type { Meeting } from '../../domain/meetings/meeting.js';
+import { compareLocalDates, formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
-import { unitReachable, unreachableReason } from '../../domain/directory/reachability.js';
 import type { DocumentFields } from '../../store/document-store.js';
-import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById, waterBodyDestination, type Destination } from '../destinations.js';
 import type { CopyRenderer } from '../card-copies.js';
+import {
+  type Destination,
+  distinctPlaces,
+  notify,
+  officeDestinations,
+  personDestination,
+  unitDestinationsById,
+  waterBodyDestination,
+} from '../destinations.js';
 import type { CardJson } from '../ports.js';
 import { DocumentContext, type DocumentDeps } from './document-context.js';
 import { meetingTime } from './layouts.js';
@@ -55,7 +63,13 @@ export class DocumentService {
     const person = this.ctx.requirePerson(directory, actorOpenId);
     const doc = await this.ctx.load(id);
     await this.ctx.adopt(doc, tappedMessageId, person.id);
-    return this.ctx.card(directory, doc, await this.ctx.placeOfTapped(doc, tappedMessageId, person.id), undefined, page);
+    return this.ctx.card(
+      directory,
+      doc,
+      await this.ctx.placeOfTapped(doc, tappedMessageId, person.id),
+      undefined,
+      page,
+    );
   }
 
   /** The form to record a new item, or to complete or correct item `n`. */
@@ -78,16 +92,39 @@ export class DocumentService {
   }
 
   /** Records a new item or replaces item `n`, from the form; answers with the card for the tapped message. */
-  async saveItem(actorOpenId: string, id: string, version: number, input: ItemInput, tappedMessageId?: string): Promise<CardJson> {
+  async saveItem(
+    actorOpenId: string,
+    id: string,
+    version: number,
+    input: ItemInput,
+    tappedMessageId?: string,
+  ): Promise<CardJson> {
     const { directory, doc, person } = await this.editable(actorOpenId, id, version);
     const item = this.checkedItem(directory, doc, input, input.n ?? this.nextN(doc));
-    const items = input.n === undefined ? [...doc.items, item] : doc.items.map((i) => (i.n === input.n ? { ...item, list: i.list } : i));
-    if (input.n !== undefined && !doc.items.some((i) => i.n === input.n)) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
-    const { render } = await this.change(directory, person, doc, { type: 'edit' }, { items }, input.n === undefined ? `记录第${item.n}项` : `修改第${item.n}项`);
+    const items =
+      input.n === undefined
+        ? [...doc.items, item]
+        : doc.items.map((i) => (i.n === input.n ? { ...item, list: i.list } : i));
+    if (input.n !== undefined && !doc.items.some((i) => i.n === input.n))
+      throw new StaleError(DOCUMENT_ALREADY_HANDLED);
+    const { render } = await this.change(
+      directory,
+      person,
+      doc,
+      { type: 'edit' },
+      { items },
+      input.n === undefined ? `记录第${item.n}项` : `修改第${item.n}项`,
+    );
     return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
-  async removeItem(actorOpenId: string, id: string, version: number, n: number, tappedMessageId?: string): Promise<CardJson> {
+  async removeItem(
+    actorOpenId: string,
+    id: string,
+    version: number,
+    n: number,
+    tappedMessageId?: string,
+  ): Promise<CardJson> {
     const { directory, doc, person } = await this.editable(actorOpenId, id, version);
     if (!doc.items.some((i) => i.n === n)) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
     // Renumbered so the minutes read 一、二、三 without gaps.
@@ -103,22 +140,32 @@ export class DocumentService {
    */
   async addLines(actorOpenId: string, id: string, lines: string[]): Promise<string> {
     const texts = lines.map((l) => l.trim()).filter(Boolean);
-    if (texts.length === 0) throw new UserInputError('请写明议定事项，例如：议定：由永和镇负责，12月31日前完成滨河路段清淤');
+    if (texts.length === 0)
+      throw new UserInputError('请写明议定事项，例如：议定：由永和镇负责，12月31日前完成滨河路段清淤');
     // Taken on the current version; a concurrent edit makes it try again on the next one.
     for (let attempt = 0; ; attempt++) {
       const directory = await this.ctx.requireDirectory();
       const person = this.ctx.requirePerson(directory, actorOpenId);
       const doc = await this.ctx.load(id);
       if ((await this.ctx.meetingOf(doc))?.state === 'cancelled') throw new UserInputError('会议已取消。');
-      if (doc.kind !== 'minutes' && doc.kind !== 'fourLists') throw new UserInputError(`${DOCUMENT_KIND_NAMES[doc.kind]}请在表单中填写正文，或在卡片话题中上传文件。`);
+      if (doc.kind !== 'minutes' && doc.kind !== 'fourLists')
+        throw new UserInputError(`${DOCUMENT_KIND_NAMES[doc.kind]}请在表单中填写正文，或在卡片话题中上传文件。`);
       // Who may write and whether the meeting has begun come before what the words say.
-      const check = documentTransition(doc, { type: 'edit' }, documentActor(directory, person.id, doc), this.ctx.deps.clock.now(), await this.meetingStart(doc));
+      const check = documentTransition(
+        doc,
+        { type: 'edit' },
+        documentActor(directory, person.id, doc),
+        this.ctx.deps.clock.now(),
+        await this.meetingStart(doc),
+      );
       if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
       const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
       const units = assignableUnits(directory);
       const parsedLines = texts.map((line) => parseItemLine(line, units, today));
       // A date that cannot be the deadline is the writer's to fix; nothing is recorded meanwhile.
-      const dateProblems = parsedLines.flatMap((p, k) => (p.deadlineProblem ? [texts.length > 1 ? `第${k + 1}行：${p.deadlineProblem}` : p.deadlineProblem] : []));
+      const dateProblems = parsedLines.flatMap((p, k) =>
+        p.deadlineProblem ? [texts.length > 1 ? `第${k + 1}行：${p.deadlineProblem}` : p.deadlineProblem] : [],
+      );
       if (dateProblems.length > 0) throw new UserInputError(`${dateProblems.join('；')}。`);
       const added: DocumentItem[] = parsedLines.map((parsed, k) => {
         return {
@@ -130,12 +177,24 @@ export class DocumentService {
         };
       });
       try {
-        await this.change(directory, person, doc, { type: 'edit' }, { items: [...doc.items, ...added] }, `记录第${added.map((i) => i.n).join('、')}项`);
+        await this.change(
+          directory,
+          person,
+          doc,
+          { type: 'edit' },
+          { items: [...doc.items, ...added] },
+          `记录第${added.map((i) => i.n).join('、')}项`,
+        );
       } catch (error) {
         if (error instanceof StaleError && attempt < 3) continue;
         throw error;
       }
-      const missing = added.filter((i) => !i.unitId || !i.deadline).map((i) => `第${i.n}项缺少${!i.unitId && !i.deadline ? '责任单位和完成时限' : !i.unitId ? '责任单位' : '完成时限'}`);
+      const missing = added
+        .filter((i) => !i.unitId || !i.deadline)
+        .map(
+          (i) =>
+            `第${i.n}项缺少${!i.unitId && !i.deadline ? '责任单位和完成时限' : !i.unitId ? '责任单位' : '完成时限'}`,
+        );
       return `已记录${added.length}项${doc.kind === 'minutes' ? '议定事项' : '任务'}（第${added.map((i) => i.n).join('、')}项）。${missing.length > 0 ? `${missing.join('；')}，请在卡片上点“补全”。` : ''}`;
     }
   }
@@ -152,7 +211,8 @@ export class DocumentService {
       const person = this.ctx.requirePerson(directory, actorOpenId);
       const units = directory.units.filter((u) => u.members.includes(person.id)).map((u) => u.id);
       doc = await this.ctx.deps.documents.latestDraft('minutes', units);
-      if (!doc) throw new UserInputError('您所在单位没有正在起草的会议纪要。请在会议卡片所在话题中回复，或先发送 /安排会议。');
+      if (!doc)
+        throw new UserInputError('您所在单位没有正在起草的会议纪要。请在会议卡片所在话题中回复，或先发送 /安排会议。');
     }
     const answer = await this.addLines(actorOpenId, doc.id, lines);
     return inThread ? answer : `《${doc.title}》：${answer}`;
@@ -160,7 +220,10 @@ export class DocumentService {
 
   /** A reply in the thread of a document's card, if it is one: decisions from 议定： lines. */
   async linesFromThread(actorOpenId: string, rootMessageId: string, text: string): Promise<string | undefined> {
-    const lines = text.split('\n').map(decisionLineText).filter((l): l is string => l !== undefined);
+    const lines = text
+      .split('\n')
+      .map(decisionLineText)
+      .filter((l): l is string => l !== undefined);
     if (lines.length === 0) return undefined;
     const doc = await this.ctx.documentOfThread(rootMessageId);
     if (!doc) return undefined;
@@ -168,7 +231,11 @@ export class DocumentService {
   }
 
   /** A file sent in the thread of a draft's card is attached to it (a plan's text, a scan). */
-  async attachFromThread(actorOpenId: string, rootMessageId: string, file: { messageId: string; fileKey: string; name: string }): Promise<string | undefined> {
+  async attachFromThread(
+    actorOpenId: string,
+    rootMessageId: string,
+    file: { messageId: string; fileKey: string; name: string },
+  ): Promise<string | undefined> {
     const doc = await this.ctx.documentOfThread(rootMessageId);
     if (!doc) return undefined;
     return this.answer(async () => {
@@ -176,7 +243,14 @@ export class DocumentService {
       const person = this.ctx.requirePerson(directory, actorOpenId);
       const attachment = { ...file, by: person.id, at: this.ctx.deps.clock.now() };
       if (doc.attachments.some((a) => a.messageId === file.messageId)) return `已附上文件“${file.name}”。`;
-      await this.change(directory, person, doc, { type: 'edit' }, { attachments: [...doc.attachments, attachment] }, `附上文件：${file.name}`);
+      await this.change(
+        directory,
+        person,
+        doc,
+        { type: 'edit' },
+        { attachments: [...doc.attachments, attachment] },
+        `附上文件：${file.name}`,
+      );
       return `已将文件“${file.name}”附在${DOCUMENT_KIND_NAMES[doc.kind]}草稿中。`;
     });
   }
@@ -185,7 +259,13 @@ export class DocumentService {
   async submit(actorOpenId: string, id: string, version: number, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
     const now = this.ctx.deps.clock.now();
-    const { doc: updated, render } = await this.change(directory, person, doc, { type: 'submit' }, { submittedAt: now, lastReturn: undefined });
+    const { doc: updated, render } = await this.change(
+      directory,
+      person,
+      doc,
+      { type: 'submit' },
+      { submittedAt: now, lastReturn: undefined },
+    );
     const approver = personDestination(directory, updated.approverId);
     if (approver) {
       await this.ctx.postCard(updated, approver, render);
@@ -201,14 +281,31 @@ export class DocumentService {
   }
 
   /** 退回修改: back to the drafter with the approver's comment. */
-  async returnDraft(actorOpenId: string, id: string, version: number, comment: string, tappedMessageId?: string): Promise<CardJson> {
+  async returnDraft(
+    actorOpenId: string,
+    id: string,
+    version: number,
+    comment: string,
+    tappedMessageId?: string,
+  ): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
     const now = this.ctx.deps.clock.now();
-    const { doc: updated, render } = await this.change(directory, person, doc, { type: 'return', comment }, { lastReturn: { by: person.id, at: now, comment: comment.trim() } });
-    await notify(this.ctx.deps.messenger, unitDestinationsById(directory, updated.drafterUnit), `doc:${updated.id}:v${updated.version}:returned`, {
-      kind: 'text',
-      text: `${person.name}退回了《${updated.title}》，修改意见：${comment.trim()}。请修改后在卡片上重新提交审定。`,
-    });
+    const { doc: updated, render } = await this.change(
+      directory,
+      person,
+      doc,
+      { type: 'return', comment },
+      { lastReturn: { by: person.id, at: now, comment: comment.trim() } },
+    );
+    await notify(
+      this.ctx.deps.messenger,
+      unitDestinationsById(directory, updated.drafterUnit),
+      `doc:${updated.id}:v${updated.version}:returned`,
+      {
+        kind: 'text',
+        text: `${person.name}退回了《${updated.title}》，修改意见：${comment.trim()}。请修改后在卡片上重新提交审定。`,
+      },
+    );
     return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
@@ -216,7 +313,13 @@ export class DocumentService {
   async approve(actorOpenId: string, id: string, version: number, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
     // The approval is claimed first, so of two taps at once only one goes on to take a number.
-    const { doc: approved } = await this.change(directory, person, doc, { type: 'approve' }, { publishedAt: this.ctx.deps.clock.now(), pendingPublication: true });
+    const { doc: approved } = await this.change(
+      directory,
+      person,
+      doc,
+      { type: 'approve' },
+      { publishedAt: this.ctx.deps.clock.now(), pendingPublication: true },
+    );
     const render = await this.finishPublication(directory, approved);
     return render(await this.ctx.placeOfTapped(approved, tappedMessageId, person.id));
   }
@@ -231,7 +334,10 @@ export class DocumentService {
     if (!doc.number) {
       const series = seriesOf(doc.kind);
       const seq = await this.ctx.deps.documents.allocateNumber(doc.id, series, doc.year);
-      doc = { ...doc, number: documentNumber(numberPrefixFor(series, directory.district, directory.meetings), doc.year, seq) };
+      doc = {
+        ...doc,
+        number: documentNumber(numberPrefixFor(series, directory.district, directory.meetings), doc.year, seq),
+      };
       await this.ctx.deps.documents.setNumber(doc.id, doc.number ?? '');
     }
     const meeting = await this.ctx.meetingOf(doc);
@@ -251,15 +357,23 @@ export class DocumentService {
     for (const place of places) await this.ctx.postCard(tracked, place, render, 'published');
     await this.sendFile(directory, tracked, meeting, places, `doc:${doc.id}:published:file`);
     await this.ctx.deps.documents.publicationDone(doc.id);
-    this.ctx.deps.logger.info({ document: doc.id, number: doc.number, items: trackedItems(doc).length }, 'document published');
+    this.ctx.deps.logger.info(
+      { document: doc.id, number: doc.number, items: trackedItems(doc).length },
+      'document published',
+    );
     return render;
   }
 
   /** Each decision or task becomes a problem assigned to its unit with its deadline. */
-  private async track(directory: Directory, doc: OfficialDocument, foundAt: Date | undefined): Promise<OfficialDocument> {
+  private async track(
+    directory: Directory,
+    doc: OfficialDocument,
+    foundAt: Date | undefined,
+  ): Promise<OfficialDocument> {
     const items = [...doc.items];
     for (const [k, item] of items.entries()) {
-      if (item.issueId || !trackedItems({ kind: doc.kind, items: [item] }).length || !item.unitId || !item.deadline) continue;
+      if (item.issueId || !trackedItems({ kind: doc.kind, items: [item] }).length || !item.unitId || !item.deadline)
+        continue;
       const unit = directory.units.find((u) => u.id === item.unitId);
       const water = directory.waterBodies.find((w) => w.id === doc.waterBodyId);
       const issue = await this.ctx.deps.issues.reportAssigned(
@@ -275,7 +389,13 @@ export class DocumentService {
           foundAt: foundAt ?? doc.publishedAt ?? this.ctx.deps.clock.now(),
           reportedBy: doc.createdBy,
         },
-        { unit: item.unitId, deadline: item.deadline, requirement: `落实《${doc.title}》（${doc.number ?? ''}）第${item.n}项`, trackerUnit: doc.trackerUnit, assignedBy: doc.approverId },
+        {
+          unit: item.unitId,
+          deadline: item.deadline,
+          requirement: `落实《${doc.title}》（${doc.number ?? ''}）第${item.n}项`,
+          trackerUnit: doc.trackerUnit,
+          assignedBy: doc.approverId,
+        },
       );
       await this.ctx.deps.documents.linkItem(doc.id, item.n, issue.id);
       items[k] = { ...item, issueId: issue.id };
@@ -292,20 +412,36 @@ export class DocumentService {
   private async tellUnreached(directory: Directory, doc: OfficialDocument): Promise<void> {
     const lines = trackedItems(doc).flatMap((item) => {
       const unit = directory.units.find((u) => u.id === item.unitId);
-      return unit && !unitReachable(directory, unit) ? [`第${item.n}项交办${unit.name}：${unreachableReason(unit)}`] : [];
+      return unit && !unitReachable(directory, unit)
+        ? [`第${item.n}项交办${unit.name}：${unreachableReason(unit)}`]
+        : [];
     });
     if (lines.length === 0) return;
     await notify(
       this.ctx.deps.messenger,
       [...unitDestinationsById(directory, doc.trackerUnit), ...officeDestinations(directory)],
       `doc:${doc.id}:unreached`,
-      { kind: 'text', text: `《${doc.title}》已印发，但以下事项机器人无法送达，承办单位无人收到：\n${lines.join('\n')}\n请线下送达并跟踪；区河长制办公室在组织名录中为其填写成员或群聊 ID 后，督办提醒才能送到。` },
+      {
+        kind: 'text',
+        text: `《${doc.title}》已印发，但以下事项机器人无法送达，承办单位无人收到：\n${lines.join('\n')}\n请线下送达并跟踪；区河长制办公室在组织名录中为其填写成员或群聊 ID 后，督办提醒才能送到。`,
+      },
     );
   }
 
-  private async sendFile(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined, places: Destination[], key: string): Promise<void> {
+  private async sendFile(
+    directory: Directory,
+    doc: OfficialDocument,
+    meeting: Meeting | undefined,
+    places: Destination[],
+    key: string,
+  ): Promise<void> {
     const data = await this.ctx.deps.renderDocx(this.ctx.layout(directory, doc, meeting));
-    await notify(this.ctx.deps.messenger, places, key, { kind: 'file', fileName: this.ctx.fileName(doc), fileType: 'doc', data });
+    await notify(this.ctx.deps.messenger, places, key, {
+      kind: 'file',
+      fileName: this.ctx.fileName(doc),
+      fileType: 'doc',
+      data,
+    });
   }
 
   /** Applies one step for one person and saves it; every copy of the card then shows it. */
@@ -319,20 +455,39 @@ export class DocumentService {
   ): Promise<{ doc: OfficialDocument; render: CopyRenderer }> {
     const now = this.ctx.deps.clock.now();
     const meeting = await this.meetingStart(doc);
-    const result = documentTransition({ ...doc, ...fields, state: doc.state, version: doc.version }, action, documentActor(directory, person.id, doc), now, meeting);
+    const result = documentTransition(
+      { ...doc, ...fields, state: doc.state, version: doc.version },
+      action,
+      documentActor(directory, person.id, doc),
+      now,
+      meeting,
+    );
     if (!result.ok) throw result.forbidden ? new ForbiddenError(result.reason) : new UserInputError(result.reason);
     const entry = { ...result.entry, note: result.entry.note ?? note ?? null };
     const saved = await this.ctx.deps.documents.applyChange(doc, { ...fields, state: result.next.state }, entry);
     if (!saved) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
-    const updated: OfficialDocument = { ...doc, ...fields, state: result.next.state, version: result.next.version, history: [...doc.history, entry] };
-    this.ctx.deps.logger.info({ document: doc.id, action: action.type, by: person.id, to: updated.state }, 'document changed');
+    const updated: OfficialDocument = {
+      ...doc,
+      ...fields,
+      state: result.next.state,
+      version: result.next.version,
+      history: [...doc.history, entry],
+    };
+    this.ctx.deps.logger.info(
+      { document: doc.id, action: action.type, by: person.id, to: updated.state },
+      'document changed',
+    );
     const render = await this.ctx.renderer(directory, updated);
     await this.ctx.refreshCopies(updated, render);
     return { doc: updated, render };
   }
 
   /** A document as this person's card showed it, or why it cannot be acted on. */
-  private async current(actorOpenId: string, id: string, version: number): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
+  private async current(
+    actorOpenId: string,
+    id: string,
+    version: number,
+  ): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
     const [directory, doc] = await Promise.all([this.ctx.requireDirectory(), this.ctx.load(id)]);
     const person = this.ctx.requirePerson(directory, actorOpenId);
     if (doc.version !== version) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
@@ -341,9 +496,19 @@ export class DocumentService {
   }
 
   /** As `current`, and the person may edit it now (a form is refused before it is filled in). */
-  private async editable(actorOpenId: string, id: string, version: number): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
+  private async editable(
+    actorOpenId: string,
+    id: string,
+    version: number,
+  ): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
     const found = await this.current(actorOpenId, id, version);
-    const check = documentTransition(found.doc, { type: 'edit' }, documentActor(found.directory, found.person.id, found.doc), this.ctx.deps.clock.now(), await this.meetingStart(found.doc));
+    const check = documentTransition(
+      found.doc,
+      { type: 'edit' },
+      documentActor(found.directory, found.person.id, found.doc),
+      this.ctx.deps.clock.now(),
+      await this.meetingStart(found.doc),
+    );
     if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
     return found;
   }
@@ -351,17 +516,26 @@ export class DocumentService {
   /** The start of the meeting whose minutes these are, as the transition rules need it. */
   private async meetingStart(doc: OfficialDocument): Promise<{ startsAt: Date; when: string } | undefined> {
     const meeting = await this.ctx.meetingOf(doc);
-    return meeting ? { startsAt: meeting.startsAt, when: meetingTime(meeting.startsAt, this.ctx.deps.timeZone) } : undefined;
+    return meeting
+      ? { startsAt: meeting.startsAt, when: meetingTime(meeting.startsAt, this.ctx.deps.timeZone) }
+      : undefined;
   }
 
   private checkedItem(directory: Directory, doc: OfficialDocument, input: ItemInput, n: number): DocumentItem {
     const text = input.text.trim();
     if (!text) throw new UserInputError(`请填写${doc.kind === 'minutes' ? '议定事项' : '任务'}内容`);
-    if (!input.unitId || !assignableUnits(directory).some((u) => u.id === input.unitId)) throw new UserInputError('请选择责任单位');
+    if (!input.unitId || !assignableUnits(directory).some((u) => u.id === input.unitId))
+      throw new UserInputError('请选择责任单位');
     if (!input.deadline) throw new UserInputError('请选择完成时限');
     const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
     if (compareLocalDates(input.deadline, today) < 0) throw new UserInputError('完成时限不能早于今天');
-    return { n, text, unitId: input.unitId, deadline: deadlineFor(input.deadline, this.ctx.deps.timeZone), list: doc.kind === 'fourLists' ? 'tasks' : undefined };
+    return {
+      n,
+      text,
+      unitId: input.unitId,
+      deadline: deadlineFor(input.deadline, this.ctx.deps.timeZone),
+      list: doc.kind === 'fourLists' ? 'tasks' : undefined,
+    };
   }
 
   private nextN(doc: OfficialDocument): number {
@@ -373,9 +547,9 @@ export class DocumentService {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof ForbiddenError || error instanceof UserInputError || error instanceof StaleError) return error.userMessage;
+      if (error instanceof ForbiddenError || error instanceof UserInputError || error instanceof StaleError)
+        return error.userMessage;
       throw error;
     }
   }
 }
-

@@ -1,5 +1,10 @@
-import { personName, unitName, type Directory } from '../../domain/directory/directory.js';
-import { DOCUMENT_KIND_NAMES, LIST_NAMES, type ListName, type OfficialDocument } from '../../domain/documents/document.js';
+import { type Directory, personName, unitName } from '../../domain/directory/directory.js';
+import {
+  DOCUMENT_KIND_NAMES,
+  LIST_NAMES,
+  type ListName,
+  type OfficialDocument,
+} from '../../domain/documents/document.js';
 import type { DocumentLayout } from '../../domain/documents/layout.js';
 import { deadlineDay } from '../../domain/issues/supervision.js';
 import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
@@ -9,7 +14,6 @@ import { toLocal } from '../../domain/time/zoned.js';
  * A document's text from its records: the meeting's details, the decisions with their units
  * and deadlines, the lists. The card and the .docx are both rendered from this.
  */
-
 
 export function fullDate(at: Date, timeZone: string): string {
   const d = toLocal(at, timeZone);
@@ -38,7 +42,12 @@ export function deadlineText(deadline: Date, timeZone: string): string {
   return `${d.year}年${d.month}月${d.day}日`;
 }
 
-export function documentLayout(directory: Directory, doc: OfficialDocument, meeting: Meeting | undefined, timeZone: string): DocumentLayout {
+export function documentLayout(
+  directory: Directory,
+  doc: OfficialDocument,
+  meeting: Meeting | undefined,
+  timeZone: string,
+): DocumentLayout {
   // 区总河长办公室 of 金口河区 signs as 金口河区总河长办公室.
   const office = directory.units.find((u) => u.kind === 'generalChiefOffice')?.name ?? '区总河长办公室';
   const issuer = `${directory.district}${office.replace(/^区/, '')}`;
@@ -68,13 +77,16 @@ export function documentLayout(directory: Directory, doc: OfficialDocument, meet
     banner: '文件',
     number,
     title: doc.title,
-    opening: doc.kind === 'fourLists' ? `${water?.name ?? ''}${doc.year}年度河湖长制工作目标、问题、任务、责任清单如下：` : '',
+    opening:
+      doc.kind === 'fourLists' ? `${water?.name ?? ''}${doc.year}年度河湖长制工作目标、问题、任务、责任清单如下：` : '',
     items: [],
     sections:
       doc.kind === 'fourLists'
         ? lists.map((list) => ({
             heading: LIST_NAMES[list],
-            lines: doc.items.filter((i) => i.list === list).map((i, k) => `${k + 1}. ${list === 'tasks' ? itemText(directory, i, timeZone) : i.text}`),
+            lines: doc.items
+              .filter((i) => i.list === list)
+              .map((i, k) => `${k + 1}. ${list === 'tasks' ? itemText(directory, i, timeZone) : i.text}`),
           }))
         : [{ heading: DOCUMENT_KIND_NAMES[doc.kind], lines: doc.body.split('\n').filter((l) => l.trim()) }],
     attendance: [],

@@ -26,7 +26,15 @@ export interface DocumentView {
   waterBodyName?: string;
   drafterName: string;
   approverName: string;
-  items: Array<{ n: number; text: string; unitName?: string; deadline?: string; missing: boolean; listName?: string; issueNumber?: string }>;
+  items: Array<{
+    n: number;
+    text: string;
+    unitName?: string;
+    deadline?: string;
+    missing: boolean;
+    listName?: string;
+    issueNumber?: string;
+  }>;
   /** The untracked lists or the body. */
   sections: Array<{ heading: string; lines: string[] }>;
   attachments: string[];

@@ -1,17 +1,25 @@
-import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import type { Clock } from '../../domain/clock.js';
-import { unitName, type Directory, type Person } from '../../domain/directory/directory.js';
-import { checkFinding, FINDING_ASPECT_NAMES, inspectableWaters, inspectingUnit, mayRecordFindings, type FindingInput, type Inspection } from '../../domain/inspections/inspection.js';
+import { type Directory, type Person, unitName } from '../../domain/directory/directory.js';
+import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
+import {
+  checkFinding,
+  FINDING_ASPECT_NAMES,
+  type FindingInput,
+  type Inspection,
+  inspectableWaters,
+  inspectingUnit,
+  mayRecordFindings,
+} from '../../domain/inspections/inspection.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineFor } from '../../domain/issues/supervision.js';
-import { daysBetween, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { daysBetween, formatLocalDate, fromLocal, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { InspectionStore } from '../../store/inspection-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
-import { distinctPlaces, officeDestinations, unitDestinationsById, type Destination } from '../destinations.js';
+import { type Destination, distinctPlaces, officeDestinations, unitDestinationsById } from '../destinations.js';
 import { deadlineText, fullDate } from '../documents/layouts.js';
 import type { IssueService } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
@@ -68,7 +76,8 @@ export class InspectionService {
     const person = requirePerson(directory, actorOpenId);
     const unit = this.organiser(directory, person);
     const allowed = inspectableWaters(directory, unit);
-    if (input.waterBodyId && !allowed.includes(input.waterBodyId)) throw new UserInputError('只能督查本单位联系的河湖，请重新选择');
+    if (input.waterBodyId && !allowed.includes(input.waterBodyId))
+      throw new UserInputError('只能督查本单位联系的河湖，请重新选择');
     // The office may inspect the whole district; a liaison unit its own water bodies.
     const waterBodyIds = input.waterBodyId ? [input.waterBodyId] : unit.kind === 'riverChiefOffice' ? [] : allowed;
     if (daysBetween(input.from, input.to) < 0) throw new UserInputError('结束日期不能早于开始日期');
@@ -85,8 +94,11 @@ export class InspectionService {
       createdAt: this.deps.clock.now(),
       version: 1,
     };
-    if (await this.deps.inspections.create(inspection)) this.deps.logger.info({ inspection: inspection.id, unit: unit.id }, 'inspection opened');
-    return this.deps.cards.inspection(await this.view(directory, (await this.deps.inspections.get(inspection.id)) ?? inspection));
+    if (await this.deps.inspections.create(inspection))
+      this.deps.logger.info({ inspection: inspection.id, unit: unit.id }, 'inspection opened');
+    return this.deps.cards.inspection(
+      await this.view(directory, (await this.deps.inspections.get(inspection.id)) ?? inspection),
+    );
   }
 
   async card(actorOpenId: string, id: string): Promise<CardJson> {
@@ -101,15 +113,21 @@ export class InspectionService {
     const inspection = await this.load(id);
     this.mayRecord(directory, person, inspection);
     if (inspection.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
-    const waters = directory.waterBodies.filter((w) => inspection.waterBodyIds.length === 0 || inspection.waterBodyIds.includes(w.id));
+    const waters = directory.waterBodies.filter(
+      (w) => inspection.waterBodyIds.length === 0 || inspection.waterBodyIds.includes(w.id),
+    );
     const townships = new Set(waters.flatMap((w) => w.townships));
     return this.deps.cards.findingForm({
       id,
       version,
       title: inspection.title,
       waterOptions: waters.map((w) => ({ value: w.id, label: w.name })),
-      townshipOptions: directory.units.filter((u) => u.kind === 'township' && townships.has(u.id)).map((u) => ({ value: u.id, label: u.name })),
-      departmentOptions: directory.units.filter((u) => u.kind === 'department' || u.kind === 'liaisonUnit').map((u) => ({ value: u.id, label: u.name })),
+      townshipOptions: directory.units
+        .filter((u) => u.kind === 'township' && townships.has(u.id))
+        .map((u) => ({ value: u.id, label: u.name })),
+      departmentOptions: directory.units
+        .filter((u) => u.kind === 'department' || u.kind === 'liaisonUnit')
+        .map((u) => ({ value: u.id, label: u.name })),
     });
   }
 
@@ -148,7 +166,10 @@ export class InspectionService {
         deadline: deadlineFor(input.deadline, tz),
         requirement: input.requirement,
         // A liaison unit's own inspection: it follows the rectification too.
-        trackerUnit: inspection.organiserUnit === directory.units.find((u) => u.kind === 'riverChiefOffice')?.id ? undefined : inspection.organiserUnit,
+        trackerUnit:
+          inspection.organiserUnit === directory.units.find((u) => u.kind === 'riverChiefOffice')?.id
+            ? undefined
+            : inspection.organiserUnit,
         department: input.departmentId,
         assignedBy: person.id,
       },
@@ -165,7 +186,13 @@ export class InspectionService {
     });
     this.deps.logger.info({ inspection: id, issue: issue.id }, 'inspection finding recorded');
     const card = this.deps.cards.inspection(await this.view(directory, updated ?? inspection));
-    if (updated?.reportedAt) await updateDeliveredCards(this.deps.messenger, this.places(directory, updated).map((d) => `${id}:report:${d.place}`), `v${updated.version}`, card);
+    if (updated?.reportedAt)
+      await updateDeliveredCards(
+        this.deps.messenger,
+        this.places(directory, updated).map((d) => `${id}:report:${d.place}`),
+        `v${updated.version}`,
+        card,
+      );
     return card;
   }
 
@@ -184,7 +211,12 @@ export class InspectionService {
     const current = (await this.deps.inspections.get(id)) ?? inspection;
     const card = this.deps.cards.inspection(await this.view(directory, current));
     const places = this.places(directory, current);
-    await updateDeliveredCards(this.deps.messenger, places.map((d) => `${id}:report:${d.place}`), `v${current.version}:${now.getTime()}`, card);
+    await updateDeliveredCards(
+      this.deps.messenger,
+      places.map((d) => `${id}:report:${d.place}`),
+      `v${current.version}:${now.getTime()}`,
+      card,
+    );
     for (const d of places) await this.deps.messenger.send(`${id}:report:${d.place}`, d.to, { kind: 'card', card });
     return card;
   }
@@ -238,7 +270,6 @@ export class InspectionService {
     return inspection;
   }
 
-
   private organiser(directory: Directory, person: Person) {
     const unit = inspectingUnit(directory, person.id);
     if (!unit) throw new ForbiddenError('督查由区河长制办公室或区级河湖长联络员单位组织。');
@@ -248,6 +279,10 @@ export class InspectionService {
   private mayRecord(directory: Directory, person: Person, inspection: Inspection): void {
     if (mayRecordFindings(directory, person.id, inspection)) return;
     const organiser = directory.units.find((u) => u.id === inspection.organiserUnit);
-    throw new ForbiddenError(organiser?.kind === 'riverChiefOffice' ? '只有区河长制办公室可以记录本次督查。' : `只有${organiser?.name ?? ''}或区河长制办公室可以记录本次督查。`);
+    throw new ForbiddenError(
+      organiser?.kind === 'riverChiefOffice'
+        ? '只有区河长制办公室可以记录本次督查。'
+        : `只有${organiser?.name ?? ''}或区河长制办公室可以记录本次督查。`,
+    );
   }
 }

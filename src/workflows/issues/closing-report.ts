@@ -1,6 +1,6 @@
 import type { Directory } from '../../domain/directory/directory.js';
-import { SOURCE_NAMES, type Issue } from '../../domain/issues/issue.js';
-import type { IssueContext, Destination } from './issue-context.js';
+import { type Issue, SOURCE_NAMES } from '../../domain/issues/issue.js';
+import type { Destination, IssueContext } from './issue-context.js';
 
 /** The steps a closing report lists, in words; progress notes are left to the card's history. */
 const TIMELINE: Partial<Record<string, string>> = {
@@ -45,5 +45,8 @@ export async function sendClosingReport(ctx: IssueContext, directory: Directory,
     ...people.map((p) => ctx.personDestination(directory, p)).filter((d): d is Destination => !!d),
     ...ctx.officeDestinations(directory),
   ];
-  await ctx.notify(destinations, `issue:${issue.id}:closing`, { kind: 'card', card: ctx.deps.cards.closingReport(view) });
+  await ctx.notify(destinations, `issue:${issue.id}:closing`, {
+    kind: 'card',
+    card: ctx.deps.cards.closingReport(view),
+  });
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
-import { personName, unitName, type Directory, type Person, type Unit } from '../../domain/directory/directory.js';
-import { numberPrefix, SOURCE_NAMES, type Issue, type IssueHistoryLine } from '../../domain/issues/issue.js';
+import { type Directory, type Person, personName, type Unit, unitName } from '../../domain/directory/directory.js';
 import { issueActor, returnedBy, unitActor, unitsOf } from '../../domain/issues/involvement.js';
+import { type Issue, type IssueHistoryLine, numberPrefix, SOURCE_NAMES } from '../../domain/issues/issue.js';
 import { availableActions, type IssueActor, type IssueSnapshot } from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
@@ -11,11 +11,18 @@ import type { ClaimStore } from '../../store/claim-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
-import { adoptedCopy, isCopy, placeOfTapped, splitPlace, updateDeliveredCards, type CopyRenderer } from '../card-copies.js';
-import { notify, officeDestinations, personDestination, unitDestinations, type Destination } from '../destinations.js';
+import {
+  adoptedCopy,
+  type CopyRenderer,
+  isCopy,
+  placeOfTapped,
+  splitPlace,
+  updateDeliveredCards,
+} from '../card-copies.js';
+import { type Destination, notify, officeDestinations, personDestination, unitDestinations } from '../destinations.js';
 import type { CardJson, MessageBody, Messenger } from '../ports.js';
-import type { IssueCardPresenter, IssueView } from './views.js';
 import { requireDirectory } from '../require-directory.js';
+import type { IssueCardPresenter, IssueView } from './views.js';
 
 export interface IssueDeps {
   directory: DirectoryStore;
@@ -61,7 +68,10 @@ export class IssueContext {
   }
 
   numbering(directory: Directory, at: Date): { prefix: string; year: number } {
-    return { prefix: numberPrefix(directory.district, directory.issues.numberPrefix), year: toLocal(at, this.deps.timeZone).year };
+    return {
+      prefix: numberPrefix(directory.district, directory.issues.numberPrefix),
+      year: toLocal(at, this.deps.timeZone).year,
+    };
   }
 
   personName(directory: Directory, id: string | undefined): string {
@@ -88,13 +98,23 @@ export class IssueContext {
   }
 
   calendar(directory: Directory): WorkCalendar {
-    return new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    return new WorkCalendar({
+      holidays: directory.calendar.holidays,
+      makeUpWorkdays: directory.calendar.makeUpWorkdays,
+    });
   }
 
   /** When the supervision sweep should next look at a problem in this state, or null. */
   nextSupervisionAt(directory: Directory, issue: IssueSnapshot, now: Date): Date | null {
     if ((issue.state !== 'assigned' && issue.state !== 'rectifying') || !issue.deadline) return null;
-    const steps = supervisionSteps(issue.deadline, issue.deadlineSetAt ?? now, directory.issues, directory.reminders.hour, this.calendar(directory), this.deps.timeZone);
+    const steps = supervisionSteps(
+      issue.deadline,
+      issue.deadlineSetAt ?? now,
+      directory.issues,
+      directory.reminders.hour,
+      this.calendar(directory),
+      this.deps.timeZone,
+    );
     const { due, nextAt } = supervisionDue(steps, now);
     // Back in rectification after its deadline (退回整改): the due step is acted on at once.
     return due ? now : (nextAt ?? null);
@@ -126,9 +146,18 @@ export class IssueContext {
       overdue: !!issue.deadline && now.getTime() >= issue.deadline.getTime(),
       requirement: issue.requirement,
       pendingExtension: issue.pendingExtension
-        ? { until: this.deadlineText(issue.pendingExtension.until), reason: issue.pendingExtension.reason, byName: this.personName(directory, issue.pendingExtension.by) }
+        ? {
+            until: this.deadlineText(issue.pendingExtension.until),
+            reason: issue.pendingExtension.reason,
+            byName: this.personName(directory, issue.pendingExtension.by),
+          }
         : undefined,
-      progress: issue.progress.slice(-3).map((p) => ({ when: this.day(p.at), byName: this.personName(directory, p.by), note: p.note, photos: p.photos.length })),
+      progress: issue.progress.slice(-3).map((p) => ({
+        when: this.day(p.at),
+        byName: this.personName(directory, p.by),
+        note: p.note,
+        photos: p.photos.length,
+      })),
       history: history.map((h, i) => ({
         when: this.day(h.at),
         byName: this.personName(directory, h.by),
@@ -195,7 +224,14 @@ export class IssueContext {
     }
     if (!actor) return { actions: [] };
     const returned = actor.isOffice || actor.isSupervisor ? undefined : returnedBy(issue, units);
-    if (returned) return { actions: [], returned: { unitName: returned.facts?.unitName ?? this.unitName(directory, returned.facts?.unitId), on: this.day(returned.at) } };
+    if (returned)
+      return {
+        actions: [],
+        returned: {
+          unitName: returned.facts?.unitName ?? this.unitName(directory, returned.facts?.unitId),
+          on: this.day(returned.at),
+        },
+      };
     return { actions: availableActions(issue, actor) };
   }
 
@@ -218,7 +254,12 @@ export class IssueContext {
 
   /** Every copy of the problem's card shows its state now, each as its place sees it. */
   async refreshCopies(issue: Issue, render: CopyRenderer): Promise<void> {
-    await updateDeliveredCards(this.deps.messenger, issue.cardKeys, `${issue.version}:${this.deps.clock.now().getTime()}`, render);
+    await updateDeliveredCards(
+      this.deps.messenger,
+      issue.cardKeys,
+      `${issue.version}:${this.deps.clock.now().getTime()}`,
+      render,
+    );
   }
 
   /** Posts the place's card there once (the key makes a repeat a no-op) and remembers the copy. */

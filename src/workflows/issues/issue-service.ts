@@ -1,6 +1,5 @@
-import { NOT_IN_DIRECTORY } from '../require-directory.js';
 import type { Directory, Person } from '../../domain/directory/directory.js';
-import { parseIssueRef, shortNumber, type Issue, type IssueCategory, type IssueSourceKind, type Urgency } from '../../domain/issues/issue.js';
+import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import {
   assignableUnits,
   issueActor,
@@ -9,14 +8,30 @@ import {
   responsibleChief,
   supervisorsFor,
 } from '../../domain/issues/involvement.js';
-import { actionsForState, refusalFor, STATE_NAMES, transition, type HistoryEntry, type IssueAction, type IssueActor } from '../../domain/issues/lifecycle.js';
+import {
+  type Issue,
+  type IssueCategory,
+  type IssueSourceKind,
+  parseIssueRef,
+  shortNumber,
+  type Urgency,
+} from '../../domain/issues/issue.js';
+import {
+  actionsForState,
+  type HistoryEntry,
+  type IssueAction,
+  type IssueActor,
+  refusalFor,
+  STATE_NAMES,
+  transition,
+} from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineFor, proposedDeadline } from '../../domain/issues/supervision.js';
-import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
-import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
+import { formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
-import { md } from '../markdown.js';
 import type { CopyRenderer } from '../card-copies.js';
+import { md } from '../markdown.js';
 import type { CardJson } from '../ports.js';
+import { NOT_IN_DIRECTORY } from '../require-directory.js';
 import { sendClosingReport } from './closing-report.js';
 import { IssueContext, type IssueDeps } from './issue-context.js';
 import type { IssueActionType } from './views.js';
@@ -24,7 +39,19 @@ import type { IssueActionType } from './views.js';
 export const ALREADY_HANDLED = '该问题已被处理，卡片已刷新。';
 
 /** A problem as a source hands it in (a patrol, a meeting decision, an inspection, a person's form). */
-export type ReportInput = Pick<Issue, 'waterBodyId' | 'townshipId' | 'place' | 'description' | 'category' | 'urgency' | 'source' | 'foundBy' | 'foundAt' | 'reportedBy'> & {
+export type ReportInput = Pick<
+  Issue,
+  | 'waterBodyId'
+  | 'townshipId'
+  | 'place'
+  | 'description'
+  | 'category'
+  | 'urgency'
+  | 'source'
+  | 'foundBy'
+  | 'foundAt'
+  | 'reportedBy'
+> & {
   photos?: string[];
 };
 
@@ -86,7 +113,14 @@ export class IssueService {
    * A patrol's problem lines become problems (巡河发现), once each: a correction that adds a
    * line registers only the new one.
    */
-  async reportFromPatrol(patrol: { key: string; chiefId: string; recordedBy: string; waterBodyId?: string; patrolledAt: Date; problems: string[] }): Promise<Issue[]> {
+  async reportFromPatrol(patrol: {
+    key: string;
+    chiefId: string;
+    recordedBy: string;
+    waterBodyId?: string;
+    patrolledAt: Date;
+    problems: string[];
+  }): Promise<Issue[]> {
     const directory = await this.ctx.requireDirectory();
     const known = new Set((await this.ctx.deps.issues.findBySource(patrol.key)).map((i) => i.description));
     const water = directory.waterBodies.find((w) => w.id === patrol.waterBodyId);
@@ -128,32 +162,55 @@ export class IssueService {
 
   /** 撤销: the recorder of a withdrawn patrol finds a problem registered from it does not stand. */
   async withdrawFromPatrol(actorOpenId: string, issueId: string, version: number): Promise<CardJson> {
-    return this.decideFromPatrol(actorOpenId, issueId, version, { type: 'withdraw', reason: '所依据的巡河记录已撤回，记录人确认问题不成立' });
+    return this.decideFromPatrol(actorOpenId, issueId, version, {
+      type: 'withdraw',
+      reason: '所依据的巡河记录已撤回，记录人确认问题不成立',
+    });
   }
 
   /** 保留: the recorder of a withdrawn patrol confirms a problem registered from it is real. */
   async keepFromPatrol(actorOpenId: string, issueId: string, version: number): Promise<CardJson> {
-    return this.decideFromPatrol(actorOpenId, issueId, version, { type: 'confirm', note: '所依据的巡河记录已撤回，记录人确认问题属实' });
+    return this.decideFromPatrol(actorOpenId, issueId, version, {
+      type: 'confirm',
+      note: '所依据的巡河记录已撤回，记录人确认问题属实',
+    });
   }
 
-  private async decideFromPatrol(actorOpenId: string, issueId: string, version: number, action: IssueAction): Promise<CardJson> {
+  private async decideFromPatrol(
+    actorOpenId: string,
+    issueId: string,
+    version: number,
+    action: IssueAction,
+  ): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
     const issue = await this.load(issueId);
-    const patrol = issue.source.kind === 'patrol' && issue.source.ref ? await this.ctx.deps.patrols.findByKey(issue.source.ref) : null;
-    const actor = { ...issueActor(directory, person, issue), isWithdrawnPatrolRecorder: patrol?.status === 'withdrawn' && patrol.recordedBy === person.id };
+    const patrol =
+      issue.source.kind === 'patrol' && issue.source.ref
+        ? await this.ctx.deps.patrols.findByKey(issue.source.ref)
+        : null;
+    const actor = {
+      ...issueActor(directory, person, issue),
+      isWithdrawnPatrolRecorder: patrol?.status === 'withdrawn' && patrol.recordedBy === person.id,
+    };
     const refusal = refusalFor(action.type, actor);
     if (refusal) throw new ForbiddenError(refusal);
     if (issue.version !== version || decisionOf(issue)) throw new StaleError('该问题已处理，卡片已刷新。');
     await this.apply(directory, person, issue, action, `patrol-withdrawn:${issue.id}`, [], actor);
-    return (await this.withdrawalCard(patrol?.key ?? '')) ?? this.ctx.card(directory, await this.load(issueId), `dm:${person.id}`);
+    return (
+      (await this.withdrawalCard(patrol?.key ?? '')) ??
+      this.ctx.card(directory, await this.load(issueId), `dm:${person.id}`)
+    );
   }
 
   /** The withdrawn-patrol list a problem is on, as it now stands (a stale tap is answered with it). */
   async withdrawalCardOf(issueId: string): Promise<CardJson> {
     const issue = await this.load(issueId);
-    return (await this.withdrawalCard(issue.source.ref ?? '')) ?? this.ctx.card(await this.ctx.requireDirectory(), issue, undefined);
+    return (
+      (await this.withdrawalCard(issue.source.ref ?? '')) ??
+      this.ctx.card(await this.ctx.requireDirectory(), issue, undefined)
+    );
   }
 
   /** The list of a withdrawn patrol's problems as they now stand, or undefined when it had none open. */
@@ -168,7 +225,14 @@ export class IssueService {
     return this.ctx.deps.cards.withdrawnPatrolProblems({
       subject: [water ?? '全区', this.ctx.personName(directory, patrol.chiefId)].join(' · '),
       patrolDate: this.ctx.day(patrol.patrolledAt),
-      problems: problems.map((i) => ({ id: i.id, version: i.version, shortNumber: shortNumber(i.seq), description: i.description, stateName: STATE_NAMES[i.state], decision: decisionOf(i) })),
+      problems: problems.map((i) => ({
+        id: i.id,
+        version: i.version,
+        shortNumber: shortNumber(i.seq),
+        description: i.description,
+        stateName: STATE_NAMES[i.state],
+        decision: decisionOf(i),
+      })),
     });
   }
 
@@ -180,7 +244,14 @@ export class IssueService {
    */
   async reportAssigned(
     input: ReportInput & { source: { kind: 'decision' | 'task' | 'inspection'; ref: string } },
-    assignment: { unit: string; deadline: Date; requirement: string; trackerUnit?: string; department?: string; assignedBy: string },
+    assignment: {
+      unit: string;
+      deadline: Date;
+      requirement: string;
+      trackerUnit?: string;
+      department?: string;
+      assignedBy: string;
+    },
   ): Promise<Issue> {
     const directory = await this.ctx.requireDirectory();
     const existing = (await this.ctx.deps.issues.findBySource(input.source.ref))[0];
@@ -188,12 +259,21 @@ export class IssueService {
     const issue = existing ?? (await this.reportIn(directory, input, assignment.assignedBy));
     const by = directory.people.find((p) => p.id === assignment.assignedBy);
     if (!by) throw new UserInputError('审定人不在组织名录中');
-    const supervisors = [...new Set([assignment.trackerUnit, ...supervisorsFor(directory, issue.waterBodyId, assignment.department, assignment.unit)])].filter(
-      (u): u is string => !!u && u !== assignment.unit,
-    );
+    const supervisors = [
+      ...new Set([
+        assignment.trackerUnit,
+        ...supervisorsFor(directory, issue.waterBodyId, assignment.department, assignment.unit),
+      ]),
+    ].filter((u): u is string => !!u && u !== assignment.unit);
     // The tracking unit assigns on the chief's authority: the office's permission, the chief's name.
     const actor = { ...issueActor(directory, by, issue), isOffice: true };
-    const action: IssueAction = { type: 'assign', unit: assignment.unit, deadline: assignment.deadline, requirement: assignment.requirement, supervisors };
+    const action: IssueAction = {
+      type: 'assign',
+      unit: assignment.unit,
+      deadline: assignment.deadline,
+      requirement: assignment.requirement,
+      supervisors,
+    };
     return (await this.apply(directory, by, issue, action, `assign:${input.source.ref}`, [], actor)).issue;
   }
 
@@ -204,14 +284,23 @@ export class IssueService {
     return this.ctx.deps.cards.register({
       district: directory.district,
       waterOptions: directory.waterBodies.map((w) => ({ value: w.id, label: w.name })),
-      townshipOptions: directory.units.filter((u) => u.kind === 'township').map((u) => ({ value: u.id, label: u.name })),
+      townshipOptions: directory.units
+        .filter((u) => u.kind === 'township')
+        .map((u) => ({ value: u.id, label: u.name })),
     });
   }
 
   /** Registers from the form; the form turns into the problem's card. */
   async register(
     actorOpenId: string,
-    form: { waterBodyId: string; townshipId?: string; place: string; description: string; category: IssueCategory; urgency: Urgency },
+    form: {
+      waterBodyId: string;
+      townshipId?: string;
+      place: string;
+      description: string;
+      category: IssueCategory;
+      urgency: Urgency;
+    },
     tappedMessageId?: string,
   ): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
@@ -250,7 +339,8 @@ export class IssueService {
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
     const issue = await this.byRef(ref);
-    if (!mayViewIssue(directory, person, issue)) throw new ForbiddenError('该问题与您无关，无法查看。如需了解，请联系区河长制办公室。');
+    if (!mayViewIssue(directory, person, issue))
+      throw new ForbiddenError('该问题与您无关，无法查看。如需了解，请联系区河长制办公室。');
     // A reply to the command, not a copy: it offers what the person who asked may do.
     return { card: this.ctx.card(directory, issue, `dm:${person.id}`), issue };
   }
@@ -292,9 +382,22 @@ export class IssueService {
    * once applies; the other, and a tap on an outdated card, get ALREADY_HANDLED (the chat
    * layer answers with the fresh card). Returns the card as it now stands, for the tapped message's place.
    */
-  async act(actorOpenId: string, issueId: string, version: number, input: ActionInput, dedupe: string, tappedMessageId?: string): Promise<CardJson> {
+  async act(
+    actorOpenId: string,
+    issueId: string,
+    version: number,
+    input: ActionInput,
+    dedupe: string,
+    tappedMessageId?: string,
+  ): Promise<CardJson> {
     const { directory, issue, person } = await this.current(actorOpenId, issueId, version);
-    const { issue: updated, render } = await this.apply(directory, person, issue, this.toAction(directory, issue, input), dedupe);
+    const { issue: updated, render } = await this.apply(
+      directory,
+      person,
+      issue,
+      this.toAction(directory, issue, input),
+      dedupe,
+    );
     return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
@@ -302,7 +405,13 @@ export class IssueService {
    * `/进展 0042 内容`: a progress note from anywhere, with the photos typed into the same
    * rich-text message. Returns the acknowledgement.
    */
-  async progressByRef(actorOpenId: string, ref: string, note: string, dedupe: string, photos: string[] = []): Promise<string> {
+  async progressByRef(
+    actorOpenId: string,
+    ref: string,
+    note: string,
+    dedupe: string,
+    photos: string[] = [],
+  ): Promise<string> {
     const directory = await this.ctx.requireDirectory();
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
@@ -316,7 +425,12 @@ export class IssueService {
    * A reply in the thread of a problem's card (text or a photo) becomes a progress note.
    * Returns the acknowledgement, or undefined when the thread is not a problem's.
    */
-  async progressFromThread(senderOpenId: string, rootMessageId: string, content: ThreadContent, dedupe: string): Promise<string | undefined> {
+  async progressFromThread(
+    senderOpenId: string,
+    rootMessageId: string,
+    content: ThreadContent,
+    dedupe: string,
+  ): Promise<string | undefined> {
     const key = await this.ctx.deps.messenger.keyOfMessage(rootMessageId);
     const issueId = key ? /^issue:([^:]+):/.exec(key)?.[1] : undefined;
     if (!issueId) return undefined;
@@ -327,7 +441,14 @@ export class IssueService {
     if (!person) return NOT_IN_DIRECTORY;
     const text = content.text.trim();
     try {
-      await this.apply(directory, person, issue, { type: 'progress', note: text || PHOTO_NOTE }, dedupe, content.photos);
+      await this.apply(
+        directory,
+        person,
+        issue,
+        { type: 'progress', note: text || PHOTO_NOTE },
+        dedupe,
+        content.photos,
+      );
     } catch (error) {
       if (error instanceof ForbiddenError || error instanceof UserInputError) return error.userMessage;
       throw error;
@@ -368,18 +489,23 @@ export class IssueService {
     actor: IssueActor = issueActor(directory, person, issue),
   ): Promise<{ issue: Issue; render: CopyRenderer }> {
     const now = this.ctx.deps.clock.now();
-    const result = transition(issue, action, actor, now, { returnWindowMs: directory.issues.returnWindowHours * 3_600_000 });
+    const result = transition(issue, action, actor, now, {
+      returnWindowMs: directory.issues.returnWindowHours * 3_600_000,
+    });
     if (!result.ok) {
       if (refusalFor(action.type, actor)) throw new ForbiddenError(result.reason);
       throw new UserInputError(result.reason);
     }
     // The unit's name as it is today goes into the line, so a renamed unit does not rewrite it.
     const unitId = result.entry.facts?.unitId;
-    const entry: HistoryEntry = unitId ? { ...result.entry, facts: { ...result.entry.facts, unitName: this.ctx.unitName(directory, unitId) } } : result.entry;
+    const entry: HistoryEntry = unitId
+      ? { ...result.entry, facts: { ...result.entry.facts, unitName: this.ctx.unitName(directory, unitId) } }
+      : result.entry;
     let updated: Issue;
     if (action.type === 'progress') {
       // A retried message: recorded the first time.
-      if (!(await this.ctx.deps.issues.addProgress(issue, entry, dedupe, photos))) return { issue, render: this.ctx.renderer(directory, issue) };
+      if (!(await this.ctx.deps.issues.addProgress(issue, entry, dedupe, photos)))
+        return { issue, render: this.ctx.renderer(directory, issue) };
       updated = (await this.ctx.deps.issues.get(issue.id)) ?? issue;
     } else {
       const next = { ...result.next };
@@ -387,9 +513,17 @@ export class IssueService {
         nextSupervisionAt: this.ctx.nextSupervisionAt(directory, next, now),
       });
       if (!saved) throw new StaleError(ALREADY_HANDLED);
-      updated = { ...issue, ...next, closedAt: next.state === 'closed' ? now : undefined, history: [...issue.history, { ...entry, photos: [] }] };
+      updated = {
+        ...issue,
+        ...next,
+        closedAt: next.state === 'closed' ? now : undefined,
+        history: [...issue.history, { ...entry, photos: [] }],
+      };
     }
-    this.ctx.deps.logger.info({ issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state }, 'issue changed');
+    this.ctx.deps.logger.info(
+      { issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state },
+      'issue changed',
+    );
     // One state for every copy, the assignee's new copies and the tapped card; each offers its own place's buttons.
     const render = this.ctx.renderer(directory, updated);
     await this.ctx.refreshCopies(updated, render);
@@ -404,28 +538,58 @@ export class IssueService {
     const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
     const assigneeName = assignee?.name ?? '';
     const text = (t: string) => ({ kind: 'text' as const, text: t });
-    const supervisors = issue.supervisorUnits.flatMap((u) => this.ctx.unitDestinations(directory, directory.units.find((x) => x.id === u)));
+    const supervisors = issue.supervisorUnits.flatMap((u) =>
+      this.ctx.unitDestinations(
+        directory,
+        directory.units.find((x) => x.id === u),
+      ),
+    );
     switch (entry.action) {
       case 'assign': {
-        for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors]) await this.ctx.postCard(issue, place, render);
+        for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors])
+          await this.ctx.postCard(issue, place, render);
         return;
       }
       case 'returnResponsibility':
-        return this.ctx.notify(this.ctx.officeDestinations(directory), key, text(`${this.ctx.personName(directory, entry.by)}退回了${no}（${entry.note ?? ''}），请重新交办。`));
+        return this.ctx.notify(
+          this.ctx.officeDestinations(directory),
+          key,
+          text(`${this.ctx.personName(directory, entry.by)}退回了${no}（${entry.note ?? ''}），请重新交办。`),
+        );
       case 'requestClose':
-        return this.ctx.notify([...this.ctx.officeDestinations(directory), ...supervisors], key, text(`${assigneeName}已申请${no}销号，请核查：${entry.note ?? ''}`));
+        return this.ctx.notify(
+          [...this.ctx.officeDestinations(directory), ...supervisors],
+          key,
+          text(`${assigneeName}已申请${no}销号，请核查：${entry.note ?? ''}`),
+        );
       case 'verifyFail':
-        return this.ctx.notify(this.ctx.unitDestinations(directory, assignee), key, text(`${no}核查未通过，已退回整改：${entry.note ?? ''}`));
+        return this.ctx.notify(
+          this.ctx.unitDestinations(directory, assignee),
+          key,
+          text(`${no}核查未通过，已退回整改：${entry.note ?? ''}`),
+        );
       case 'requestExtension':
         return this.ctx.notify(
           this.ctx.officeDestinations(directory),
           key,
-          text(`${assigneeName}申请将${no}的整改期限延至${issue.pendingExtension ? this.ctx.deadlineText(issue.pendingExtension.until) : ''}：${entry.note ?? ''}。请在问题卡片上审批。`),
+          text(
+            `${assigneeName}申请将${no}的整改期限延至${issue.pendingExtension ? this.ctx.deadlineText(issue.pendingExtension.until) : ''}：${entry.note ?? ''}。请在问题卡片上审批。`,
+          ),
         );
       case 'approveExtension':
-        return this.ctx.notify(this.ctx.unitDestinations(directory, assignee), key, text(`区河长制办公室已同意${no}延期，新的整改期限为${issue.deadline ? this.ctx.deadlineText(issue.deadline) : ''}。`));
+        return this.ctx.notify(
+          this.ctx.unitDestinations(directory, assignee),
+          key,
+          text(
+            `区河长制办公室已同意${no}延期，新的整改期限为${issue.deadline ? this.ctx.deadlineText(issue.deadline) : ''}。`,
+          ),
+        );
       case 'rejectExtension':
-        return this.ctx.notify(this.ctx.unitDestinations(directory, assignee), key, text(`区河长制办公室不同意${no}延期：${entry.note ?? ''}。请按原期限完成整改。`));
+        return this.ctx.notify(
+          this.ctx.unitDestinations(directory, assignee),
+          key,
+          text(`区河长制办公室不同意${no}延期：${entry.note ?? ''}。请按原期限完成整改。`),
+        );
       case 'verifyPass':
         return sendClosingReport(this.ctx, directory, issue);
       case 'withdraw': {
@@ -451,7 +615,8 @@ export class IssueService {
         if (!unit) throw new UserInputError('请选择承办单位（乡镇或部门）');
         // Refused rather than recorded: a 交办 nobody receives would stand in the record as done.
         if (!unitReachable(directory, unit)) throw new UserInputError(unreachableRefusal(unit));
-        if (input.department && !units.some((u) => u.id === input.department && u.kind !== 'township')) throw new UserInputError('请选择有效的行业主管部门');
+        if (input.department && !units.some((u) => u.id === input.department && u.kind !== 'township'))
+          throw new UserInputError('请选择有效的行业主管部门');
         return {
           type: 'assign',
           unit: input.unit,
@@ -468,7 +633,11 @@ export class IssueService {
   }
 
   /** The problem as this person's card showed it, or the reason it cannot be acted on. */
-  private async current(actorOpenId: string, issueId: string, version: number): Promise<{ directory: Directory; issue: Issue; person: Person }> {
+  private async current(
+    actorOpenId: string,
+    issueId: string,
+    version: number,
+  ): Promise<{ directory: Directory; issue: Issue; person: Person }> {
     // Both reads are needed for every tap; in parallel they cost one round trip, not two.
     const [directory, issue] = await Promise.all([this.ctx.requireDirectory(), this.load(issueId)]);
     const person = this.ctx.person(directory, actorOpenId);
@@ -487,17 +656,21 @@ export class IssueService {
     const parsed = parseIssueRef(ref);
     if (!parsed) throw new UserInputError(`“${ref}”不是问题编号，请写成 0042 或 2026-0042 的样子`);
     const issue = await this.ctx.deps.issues.findByRef(parsed);
-    if (!issue) throw new UserInputError(`没有找到${parsed.year ? `${parsed.year}年` : ''}第${shortNumber(parsed.seq)}号问题`);
+    if (!issue)
+      throw new UserInputError(`没有找到${parsed.year ? `${parsed.year}年` : ''}第${shortNumber(parsed.seq)}号问题`);
     return issue;
   }
 
   /** Who registers, and the source the problem counts as on this water body (see registrationSource). */
-  private registrant(directory: Directory, actorOpenId: string, waterBodyId?: string): { person: Person; source: IssueSourceKind } {
+  private registrant(
+    directory: Directory,
+    actorOpenId: string,
+    waterBodyId?: string,
+  ): { person: Person; source: IssueSourceKind } {
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
     const source = registrationSource(directory, person, waterBodyId);
     if (!source) throw new ForbiddenError('只有区河长制办公室、联络员单位和河湖长可以登记问题。');
     return { person, source };
   }
-
 }

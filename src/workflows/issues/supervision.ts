@@ -1,13 +1,20 @@
-import { NOT_IN_DIRECTORY } from '../require-directory.js';
-import { inOffices, type Directory } from '../../domain/directory/directory.js';
-import type { Issue } from '../../domain/issues/issue.js';
+import { type Directory, inOffices } from '../../domain/directory/directory.js';
 import { townshipChiefFor } from '../../domain/issues/involvement.js';
-import { daysToDeadline, deadlineDay, deadlineStatus, supervisionDue, supervisionSteps, type SupervisionStep } from '../../domain/issues/supervision.js';
+import type { Issue } from '../../domain/issues/issue.js';
+import {
+  daysToDeadline,
+  deadlineDay,
+  deadlineStatus,
+  type SupervisionStep,
+  supervisionDue,
+  supervisionSteps,
+} from '../../domain/issues/supervision.js';
 import { formatLocalDate, fromLocal, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
 import type { SupervisionNoticeDoc } from '../../store/models/issue.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson } from '../ports.js';
+import { NOT_IN_DIRECTORY } from '../require-directory.js';
 import type { Destination, IssueContext } from './issue-context.js';
 import type { EscalationView } from './views.js';
 
@@ -34,7 +41,11 @@ export class IssueSupervision {
   constructor(
     private readonly ctx: IssueContext,
     /** A confirmed suggestion becomes the 提示/通报 it is: recorded for the assessment, sent to the unit. */
-    private readonly onConfirmed: (notice: SupervisionNoticeDoc, kind: 'prompt' | 'bulletin', by: string) => Promise<void>,
+    private readonly onConfirmed: (
+      notice: SupervisionNoticeDoc,
+      kind: 'prompt' | 'bulletin',
+      by: string,
+    ) => Promise<void>,
   ) {}
 
   async sweep(now: Date): Promise<SweepOutcome> {
@@ -44,7 +55,14 @@ export class IssueSupervision {
     for (const issue of await this.ctx.deps.issues.dueForSupervision(now, SWEEP_BATCH)) {
       try {
         const steps = issue.deadline
-          ? supervisionSteps(issue.deadline, issue.deadlineSetAt ?? issue.createdAt, directory.issues, directory.reminders.hour, this.ctx.calendar(directory), this.ctx.deps.timeZone)
+          ? supervisionSteps(
+              issue.deadline,
+              issue.deadlineSetAt ?? issue.createdAt,
+              directory.issues,
+              directory.reminders.hour,
+              this.ctx.calendar(directory),
+              this.ctx.deps.timeZone,
+            )
           : [];
         const { due, nextAt } = supervisionDue(steps, now);
         if (due) {
@@ -59,7 +77,8 @@ export class IssueSupervision {
       }
     }
     outcome.unassigned = await this.listUnassigned(directory, now);
-    if (outcome.reminders + outcome.overdue + outcome.escalations + outcome.unassigned > 0) this.ctx.deps.logger.info(outcome, 'issue supervision sent');
+    if (outcome.reminders + outcome.overdue + outcome.escalations + outcome.unassigned > 0)
+      this.ctx.deps.logger.info(outcome, 'issue supervision sent');
     return outcome;
   }
 
@@ -72,7 +91,10 @@ export class IssueSupervision {
     const today = toLocal(now, tz);
     if (!this.ctx.calendar(directory).isWorkingDay(today) || today.hour < directory.reminders.hour) return 0;
     const key = `issue-unassigned:${formatLocalDate(today)}`;
-    const waiting = await this.ctx.deps.issues.list({ states: ['reported'], reportedBefore: fromLocal({ year: today.year, month: today.month, day: today.day }, tz) }, UNASSIGNED_LISTED + 1);
+    const waiting = await this.ctx.deps.issues.list(
+      { states: ['reported'], reportedBefore: fromLocal({ year: today.year, month: today.month, day: today.day }, tz) },
+      UNASSIGNED_LISTED + 1,
+    );
     if (waiting.length === 0) return 0;
     const lines = waiting.slice(0, UNASSIGNED_LISTED).map((issue) => {
       const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name;
@@ -105,9 +127,20 @@ export class IssueSupervision {
       throw new StaleError('该建议已被处理，卡片已刷新。');
     }
     const kind = outcome === 'dismiss' ? notice.suggest : outcome;
-    await this.ctx.deps.issues.decideNotice(noticeKey, outcome === 'dismiss' ? 'dismissed' : 'confirmed', kind, person.id);
+    await this.ctx.deps.issues.decideNotice(
+      noticeKey,
+      outcome === 'dismiss' ? 'dismissed' : 'confirmed',
+      kind,
+      person.id,
+    );
     this.ctx.deps.logger.info({ notice: noticeKey, outcome, by: person.id }, 'supervision notice decided');
-    const decided = { ...notice, status: outcome === 'dismiss' ? 'dismissed' : 'confirmed', suggest: kind, decidedBy: person.id, decidedAt: this.ctx.deps.clock.now() } as const;
+    const decided = {
+      ...notice,
+      status: outcome === 'dismiss' ? 'dismissed' : 'confirmed',
+      suggest: kind,
+      decidedBy: person.id,
+      decidedAt: this.ctx.deps.clock.now(),
+    } as const;
     const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, decided));
     const copies = this.ctx.officeDestinations(directory).map((d) => `notice:${noticeKey}:${d.place}`);
     await updateDeliveredCards(this.ctx.deps.messenger, copies, 'decided', card);
@@ -134,10 +167,17 @@ export class IssueSupervision {
     if (step.kind === 'escalate') {
       const noticeKey = `${issue.id}:${formatLocalDate(deadlineDay(deadline, tz))}:${step.suggest}`;
       const reason = `${issue.number}问题逾期${-daysToDeadline(deadline, now, tz)}天未整改到位`;
-      await this.ctx.deps.issues.suggestNotice({ key: noticeKey, issueKey: issue.id, unitId: issue.assigneeUnit ?? '', suggest: step.suggest, reason });
+      await this.ctx.deps.issues.suggestNotice({
+        key: noticeKey,
+        issueKey: issue.id,
+        unitId: issue.assigneeUnit ?? '',
+        suggest: step.suggest,
+        reason,
+      });
       const notice = await this.ctx.deps.issues.notice(noticeKey);
       const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, notice));
-      for (const d of this.ctx.officeDestinations(directory)) await this.ctx.deps.messenger.send(`notice:${noticeKey}:${d.place}`, d.to, { kind: 'card', card });
+      for (const d of this.ctx.officeDestinations(directory))
+        await this.ctx.deps.messenger.send(`notice:${noticeKey}:${d.place}`, d.to, { kind: 'card', card });
       return;
     }
     const view = {
@@ -153,7 +193,10 @@ export class IssueSupervision {
     };
     const places: Destination[] = [...unitPlaces];
     if (step.kind === 'overdue') {
-      const chief = this.ctx.personDestination(directory, townshipChiefFor(directory, issue.waterBodyId, issue.assigneeUnit));
+      const chief = this.ctx.personDestination(
+        directory,
+        townshipChiefFor(directory, issue.waterBodyId, issue.assigneeUnit),
+      );
       if (chief) places.push(chief);
     }
     for (const d of places) {
@@ -165,12 +208,19 @@ export class IssueSupervision {
     // fresh card, and the buzz rings the fresh one.
     if (step.kind === 'overdue' && issue.urgency === 'urgent' && assignee) {
       const copies = unitPlaces.map((d) => ({ d, copyKey: `issue:${issue.id}:card:${d.place}` }));
-      await updateDeliveredCards(this.ctx.deps.messenger, copies.map((c) => c.copyKey), base, this.ctx.renderer(directory, issue));
+      await updateDeliveredCards(
+        this.ctx.deps.messenger,
+        copies.map((c) => c.copyKey),
+        base,
+        this.ctx.renderer(directory, issue),
+      );
       for (const { d, copyKey } of copies) {
         const openIds =
           'openId' in d.to
             ? [d.to.openId]
-            : assignee.members.map((m) => directory.people.find((p) => p.id === m)?.openId).filter((o): o is string => !!o);
+            : assignee.members
+                .map((m) => directory.people.find((p) => p.id === m)?.openId)
+                .filter((o): o is string => !!o);
         await this.ctx.deps.messenger.urgentCopy(`${base}:urgent:${d.place}`, copyKey, openIds);
       }
     }
@@ -192,7 +242,11 @@ export class IssueSupervision {
       suggest,
       decided:
         notice && notice.status !== 'suggested' && notice.decidedAt
-          ? { outcome: notice.status === 'dismissed' ? 'dismiss' : notice.suggest, byName: this.ctx.personName(directory, notice.decidedBy ?? undefined), on: this.ctx.day(notice.decidedAt) }
+          ? {
+              outcome: notice.status === 'dismissed' ? 'dismiss' : notice.suggest,
+              byName: this.ctx.personName(directory, notice.decidedBy ?? undefined),
+              on: this.ctx.day(notice.decidedAt),
+            }
           : undefined,
     };
   }

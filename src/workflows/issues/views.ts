@@ -119,7 +119,14 @@ export interface WithdrawnPatrolProblemsView {
   subject: string;
   /** `11月23日` */
   patrolDate: string;
-  problems: Array<{ id: string; version: number; shortNumber: string; description: string; stateName: string; decision?: 'kept' | 'withdrawn' }>;
+  problems: Array<{
+    id: string;
+    version: number;
+    shortNumber: string;
+    description: string;
+    stateName: string;
+    decision?: 'kept' | 'withdrawn';
+  }>;
 }
 
 export interface IssueCardPresenter {

@@ -1,24 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { unitName, type Directory, type Person, type WaterBody } from '../../domain/directory/directory.js';
-import { DOCUMENT_KIND_NAMES, LIST_NAMES, type DocumentItem, type DocumentKind, type ListName, type OfficialDocument } from '../../domain/documents/document.js';
+import { type Directory, type Person, unitName, type WaterBody } from '../../domain/directory/directory.js';
+import {
+  DOCUMENT_KIND_NAMES,
+  type DocumentItem,
+  type DocumentKind,
+  LIST_NAMES,
+  type ListName,
+  type OfficialDocument,
+} from '../../domain/documents/document.js';
 import { parseItemLine } from '../../domain/documents/item-line.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { deadlineFor } from '../../domain/issues/supervision.js';
 import {
+  jointParties,
   MEETING_KIND_NAMES,
   MEETING_KINDS,
-  jointParties,
+  type Meeting,
+  type MeetingKind,
   mayScheduleMeeting,
   meetingRoles,
   needsWaterBody,
   nextConvener,
-  type Meeting,
-  type MeetingKind,
 } from '../../domain/meetings/meeting.js';
 import { meetingStart } from '../../domain/meetings/meeting-settings.js';
-import { formatLocalDate, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import { formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
-import { distinctPlaces, notify, personDestination, unitDestinationsById, waterBodyDestination } from '../destinations.js';
+import {
+  distinctPlaces,
+  notify,
+  personDestination,
+  unitDestinationsById,
+  waterBodyDestination,
+} from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
 import { meetingTime } from '../documents/layouts.js';
 import type { CardJson } from '../ports.js';
@@ -44,7 +57,11 @@ export interface DraftInput {
   body?: string;
 }
 
-const lines = (text: string | undefined) => (text ?? '').split('\n').map((l) => l.replace(/^\s*(\d+[.、．]|[-•·])\s*/, '').trim()).filter(Boolean);
+const lines = (text: string | undefined) =>
+  (text ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*(\d+[.、．]|[-•·])\s*/, '').trim())
+    .filter(Boolean);
 
 /**
  * Scheduling meetings (art. 5, 7, 8, 10) and starting the documents of art. 12–13. A meeting
@@ -75,7 +92,9 @@ export class MeetingService {
     const directory = await this.ctx.requireDirectory();
     const person = this.ctx.requirePerson(directory, actorOpenId);
     const kindName = MEETING_KIND_NAMES[input.kind];
-    const water = needsWaterBody(input.kind) ? directory.waterBodies.find((w) => w.id === input.waterBodyId) : undefined;
+    const water = needsWaterBody(input.kind)
+      ? directory.waterBodies.find((w) => w.id === input.waterBodyId)
+      : undefined;
     const roles = meetingRoles(directory, input.kind, water?.id);
     if ('refusal' in roles) throw new UserInputError(roles.refusal);
     if (!mayScheduleMeeting(directory, person.id, roles)) {
@@ -96,8 +115,16 @@ export class MeetingService {
       ...input.people.map((openId) => byOpenId.get(openId)).filter((id): id is string => !!id),
     ];
     const year = toLocal(startsAt, this.ctx.deps.timeZone).year;
-    const convener = water && input.kind === 'jointMeeting' ? nextConvener(jointParties(directory, water.id), (await this.ctx.deps.meetings.lastJointMeeting(water.id))?.convener) : undefined;
-    const title = input.title?.trim() || `${input.kind === 'generalChiefMeeting' ? `${year}年` : ''}${water?.name ?? ''}${kindName}`;
+    const convener =
+      water && input.kind === 'jointMeeting'
+        ? nextConvener(
+            jointParties(directory, water.id),
+            (await this.ctx.deps.meetings.lastJointMeeting(water.id))?.convener,
+          )
+        : undefined;
+    const title =
+      input.title?.trim() ||
+      `${input.kind === 'generalChiefMeeting' ? `${year}年` : ''}${water?.name ?? ''}${kindName}`;
     const meeting: Meeting = {
       id: randomUUID(),
       kind: input.kind,
@@ -114,7 +141,17 @@ export class MeetingService {
       createdBy: person.id,
       createdAt: now,
     };
-    const minutes = this.newDocument({ id: meeting.minutesId, kind: 'minutes', title: `${title}纪要`, year, water, meetingId: meeting.id, person, roles, items: [] });
+    const minutes = this.newDocument({
+      id: meeting.minutesId,
+      kind: 'minutes',
+      title: `${title}纪要`,
+      year,
+      water,
+      meetingId: meeting.id,
+      person,
+      roles,
+      items: [],
+    });
     await this.ctx.deps.documents.create(minutes);
     await this.ctx.deps.meetings.create(meeting, year);
     this.ctx.deps.logger.info({ meeting: meeting.id, kind: meeting.kind, by: person.id }, 'meeting scheduled');
@@ -141,22 +178,32 @@ export class MeetingService {
     const meeting = await this.ctx.meetingOf(doc);
     if (!meeting) throw new UserInputError('找不到该会议。');
     const roles = meetingRoles(directory, meeting.kind, meeting.waterBodyId);
-    if ('refusal' in roles || !mayScheduleMeeting(directory, person.id, { ...roles, organiserUnit: meeting.organiserUnit })) {
+    if (
+      'refusal' in roles ||
+      !mayScheduleMeeting(directory, person.id, { ...roles, organiserUnit: meeting.organiserUnit })
+    ) {
       throw new ForbiddenError(`只有${unitName(directory, meeting.organiserUnit)}或区河长制办公室可以取消会议。`);
     }
     if (meeting.state === 'cancelled') throw new StaleError('会议已取消，卡片已刷新。');
-    if (meeting.startsAt.getTime() <= this.ctx.deps.clock.now().getTime()) throw new UserInputError('会议已经开始，不能取消。');
+    if (meeting.startsAt.getTime() <= this.ctx.deps.clock.now().getTime())
+      throw new UserInputError('会议已经开始，不能取消。');
     if (doc.state !== 'drafting') throw new UserInputError('纪要已提交审定，不能取消会议。');
-    if (!(await this.ctx.deps.claims.claim(`meeting:${meeting.id}:cancel`, person.id))) throw new StaleError('会议已取消，卡片已刷新。');
+    if (!(await this.ctx.deps.claims.claim(`meeting:${meeting.id}:cancel`, person.id)))
+      throw new StaleError('会议已取消，卡片已刷新。');
     await this.ctx.deps.meetings.cancel(meeting.id);
     const cancelled = { ...meeting, state: 'cancelled' as const };
     this.ctx.deps.logger.info({ meeting: meeting.id, by: person.id }, 'meeting cancelled');
     const render = await this.ctx.renderer(directory, doc, cancelled);
     await this.ctx.refreshCopies(doc, render);
-    await notify(this.ctx.deps.messenger, distinctPlaces(meeting.participants.map((p) => personDestination(directory, p))), `meeting:${meeting.id}:cancelled`, {
-      kind: 'text',
-      text: `原定${meetingTime(meeting.startsAt, this.ctx.deps.timeZone)}召开的${meeting.title}已取消。`,
-    });
+    await notify(
+      this.ctx.deps.messenger,
+      distinctPlaces(meeting.participants.map((p) => personDestination(directory, p))),
+      `meeting:${meeting.id}:cancelled`,
+      {
+        kind: 'text',
+        text: `原定${meetingTime(meeting.startsAt, this.ctx.deps.timeZone)}召开的${meeting.title}已取消。`,
+      },
+    );
     return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
@@ -166,11 +213,22 @@ export class MeetingService {
     const person = this.ctx.requirePerson(directory, actorOpenId);
     const water = this.findWater(directory, waterRef);
     this.draftRoles(directory, person, kind, water);
-    return this.ctx.deps.cards.draftForm({ kind, waterBodyId: water.id, waterBodyName: water.name, year: toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone).year });
+    return this.ctx.deps.cards.draftForm({
+      kind,
+      waterBodyId: water.id,
+      waterBodyName: water.name,
+      year: toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone).year,
+    });
   }
 
   /** Starts the draft from the form; its card goes to the drafting unit and the office. */
-  async createDraft(actorOpenId: string, kind: Exclude<DocumentKind, 'minutes'>, waterBodyId: string, input: DraftInput, tappedMessageId?: string): Promise<CardJson> {
+  async createDraft(
+    actorOpenId: string,
+    kind: Exclude<DocumentKind, 'minutes'>,
+    waterBodyId: string,
+    input: DraftInput,
+    tappedMessageId?: string,
+  ): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
     const person = this.ctx.requirePerson(directory, actorOpenId);
     const water = directory.waterBodies.find((w) => w.id === waterBodyId);
@@ -183,17 +241,26 @@ export class MeetingService {
     for (const list of lists) {
       for (const line of lines(input[list])) {
         const parsed = parseItemLine(line, units, today);
-        if (list === 'tasks' && parsed.deadlineProblem) throw new UserInputError(`${LIST_NAMES[list]}“${parsed.text}”：${parsed.deadlineProblem}。`);
+        if (list === 'tasks' && parsed.deadlineProblem)
+          throw new UserInputError(`${LIST_NAMES[list]}“${parsed.text}”：${parsed.deadlineProblem}。`);
         items.push({
           n: items.length + 1,
           text: parsed.text,
           list,
-          ...(list === 'tasks' ? { unitId: parsed.unitId, deadline: parsed.deadline ? deadlineFor(parsed.deadline, this.ctx.deps.timeZone) : undefined } : {}),
+          ...(list === 'tasks'
+            ? {
+                unitId: parsed.unitId,
+                deadline: parsed.deadline ? deadlineFor(parsed.deadline, this.ctx.deps.timeZone) : undefined,
+              }
+            : {}),
         });
       }
     }
     const body = (input.body ?? '').trim();
-    if (kind === 'fourLists' ? items.length === 0 : !body) throw new UserInputError(kind === 'fourLists' ? '请至少填写一张清单' : '请填写正文，或先建草稿再在卡片话题中上传文件');
+    if (kind === 'fourLists' ? items.length === 0 : !body)
+      throw new UserInputError(
+        kind === 'fourLists' ? '请至少填写一张清单' : '请填写正文，或先建草稿再在卡片话题中上传文件',
+      );
     const titles: Record<typeof kind, string> = {
       fourLists: `${water.name}${today.year}年度河湖长制工作“四张清单”`,
       waterBodyPlan: `${water.name}“一河（湖）一策”管理保护方案`,
@@ -204,7 +271,10 @@ export class MeetingService {
     this.ctx.deps.logger.info({ document: doc.id, kind, by: person.id }, 'document drafted');
     await this.ctx.adopt(doc, tappedMessageId, person.id);
     const render = await this.ctx.renderer(directory, doc);
-    for (const place of distinctPlaces([...unitDestinationsById(directory, roles.drafterUnit), ...unitDestinationsById(directory, directory.units.find((u) => u.kind === 'riverChiefOffice')?.id)])) {
+    for (const place of distinctPlaces([
+      ...unitDestinationsById(directory, roles.drafterUnit),
+      ...unitDestinationsById(directory, directory.units.find((u) => u.kind === 'riverChiefOffice')?.id),
+    ])) {
       await this.ctx.postCard(doc, place, render);
     }
     return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
@@ -218,19 +288,27 @@ export class MeetingService {
     if (exact) return exact;
     const matches = directory.waterBodies.filter((w) => w.name.includes(text));
     if (matches.length === 1 && matches[0]) return matches[0];
-    if (matches.length > 1) throw new UserInputError(`“${text}”对应多条河湖：${matches.map((w) => w.name).join('、')}，请写全称`);
+    if (matches.length > 1)
+      throw new UserInputError(`“${text}”对应多条河湖：${matches.map((w) => w.name).join('、')}，请写全称`);
     throw new UserInputError(`没有找到河湖“${text}”`);
   }
 
   /** Who drafts, approves and tracks a water body's document (art. 12–13), if this person may start it. */
   private draftRoles(directory: Directory, person: Person, kind: Exclude<DocumentKind, 'minutes'>, water: WaterBody) {
-    if (!water.districtChief || !water.liaisonUnit) throw new UserInputError(`${water.name}没有区级河湖长及联络员单位，无需编制${DOCUMENT_KIND_NAMES[kind]}。`);
-    if (kind === 'healthReport' && !water.crossBoundary) throw new UserInputError('健康评价报告只针对跨界的区级主要河流。');
+    if (!water.districtChief || !water.liaisonUnit)
+      throw new UserInputError(`${water.name}没有区级河湖长及联络员单位，无需编制${DOCUMENT_KIND_NAMES[kind]}。`);
+    if (kind === 'healthReport' && !water.crossBoundary)
+      throw new UserInputError('健康评价报告只针对跨界的区级主要河流。');
     const office = directory.units.find((u) => u.kind === 'riverChiefOffice');
     // Art. 12: the liaison unit drafts; art. 13: the River Chief Office drafts with the liaison unit.
     const drafterUnit = kind === 'healthReport' ? (office?.id ?? water.liaisonUnit) : water.liaisonUnit;
-    const mayDraft = directory.units.some((u) => (u.id === drafterUnit || u.id === water.liaisonUnit || u.kind === 'riverChiefOffice') && u.members.includes(person.id));
-    if (!mayDraft) throw new ForbiddenError(`${DOCUMENT_KIND_NAMES[kind]}由${unitName(directory, drafterUnit)}起草，您不能发起。`);
+    const mayDraft = directory.units.some(
+      (u) =>
+        (u.id === drafterUnit || u.id === water.liaisonUnit || u.kind === 'riverChiefOffice') &&
+        u.members.includes(person.id),
+    );
+    if (!mayDraft)
+      throw new ForbiddenError(`${DOCUMENT_KIND_NAMES[kind]}由${unitName(directory, drafterUnit)}起草，您不能发起。`);
     return { drafterUnit, approverId: water.districtChief, trackerUnit: water.liaisonUnit };
   }
 

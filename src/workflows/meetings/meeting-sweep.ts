@@ -1,10 +1,22 @@
 import { unitName } from '../../domain/directory/directory.js';
 import { goLiveDay, yearlyDeadlineCounts } from '../../domain/directory/go-live.js';
-import { MEETING_KIND_NAMES, jointParties, nextConvener } from '../../domain/meetings/meeting.js';
-import { approvalNudge, fourListsStage, meetingReminderStage, weeklyFrom, yearlyFrom } from '../../domain/meetings/meeting-settings.js';
+import { jointParties, MEETING_KIND_NAMES, nextConvener } from '../../domain/meetings/meeting.js';
+import {
+  approvalNudge,
+  fourListsStage,
+  meetingReminderStage,
+  weeklyFrom,
+  yearlyFrom,
+} from '../../domain/meetings/meeting-settings.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { updateDeliveredCards } from '../card-copies.js';
-import { distinctPlaces, notify, officeDestinations, personDestination, unitDestinationsById } from '../destinations.js';
+import {
+  distinctPlaces,
+  notify,
+  officeDestinations,
+  personDestination,
+  unitDestinationsById,
+} from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
 import type { DocumentService } from '../documents/document-service.js';
 import { fullDate, meetingTime } from '../documents/layouts.js';
@@ -32,13 +44,23 @@ export class MeetingSweep {
   ) {}
 
   async sweep(now: Date): Promise<MeetingSweepResult> {
-    const result: MeetingSweepResult = { meetingReminders: 0, approvalReminders: 0, annualMeeting: false, jointMeetings: 0, fourLists: 0, publicationsFinished: 0 };
+    const result: MeetingSweepResult = {
+      meetingReminders: 0,
+      approvalReminders: 0,
+      annualMeeting: false,
+      jointMeetings: 0,
+      fourLists: 0,
+      publicationsFinished: 0,
+    };
     const directory = await this.ctx.deps.directory.loadDirectory();
     if (!directory) return result;
     const { timeZone, messenger, meetings, documents } = this.ctx.deps;
     const settings = directory.meetings;
     const hour = directory.reminders.hour;
-    const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    const calendar = new WorkCalendar({
+      holidays: directory.calendar.holidays,
+      makeUpWorkdays: directory.calendar.makeUpWorkdays,
+    });
     const text = (t: string) => ({ kind: 'text' as const, text: t });
 
     // Approved documents whose publication was cut short (a crash, a restart) are finished.
@@ -53,7 +75,14 @@ export class MeetingSweep {
       const stage = meetingReminderStage(meeting.startsAt, settings.remindHoursBefore, now);
       if (stage === undefined) continue;
       const places = distinctPlaces(meeting.participants.map((p) => personDestination(directory, p)));
-      await notify(messenger, places, `meeting:${meeting.id}:remind:${stage}h`, text(`会议提醒：${meeting.title}将于${meetingTime(meeting.startsAt, timeZone)}在${meeting.place}召开，请准时参加。`));
+      await notify(
+        messenger,
+        places,
+        `meeting:${meeting.id}:remind:${stage}h`,
+        text(
+          `会议提醒：${meeting.title}将于${meetingTime(meeting.startsAt, timeZone)}在${meeting.place}召开，请准时参加。`,
+        ),
+      );
       result.meetingReminders++;
     }
 
@@ -65,8 +94,21 @@ export class MeetingSweep {
       if (nudge === undefined || !approver) continue;
       // The reminder sends the approver to the card: one older than Feishu's 14-day window is sent afresh.
       const copies = doc.cardKeys.filter((k) => k.endsWith(`:${approver.place}`));
-      if (copies.length > 0) await updateDeliveredCards(messenger, copies, `v${doc.version}:nudge:${nudge}`, await this.ctx.renderer(directory, doc));
-      await notify(messenger, [approver], `doc:${doc.id}:v${doc.version}:nudge:${nudge}`, text(`《${doc.title}》已于${fullDate(doc.submittedAt, timeZone)}提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`));
+      if (copies.length > 0)
+        await updateDeliveredCards(
+          messenger,
+          copies,
+          `v${doc.version}:nudge:${nudge}`,
+          await this.ctx.renderer(directory, doc),
+        );
+      await notify(
+        messenger,
+        [approver],
+        `doc:${doc.id}:v${doc.version}:nudge:${nudge}`,
+        text(
+          `《${doc.title}》已于${fullDate(doc.submittedAt, timeZone)}提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`,
+        ),
+      );
       result.approvalReminders++;
     }
 
@@ -74,9 +116,20 @@ export class MeetingSweep {
     // A yearly deadline that fell before the district went live (启用日期) is not held against it.
     const goLive = goLiveDay(directory, timeZone);
     const week = weeklyFrom(settings.generalMeetingBy, hour, calendar, now, timeZone);
-    if (week && yearlyDeadlineCounts(settings.generalMeetingBy, week.year, goLive) && (await meetings.ofKindInYear('generalChiefMeeting', week.year)).length === 0) {
+    if (
+      week &&
+      yearlyDeadlineCounts(settings.generalMeetingBy, week.year, goLive) &&
+      (await meetings.ofKindInYear('generalChiefMeeting', week.year)).length === 0
+    ) {
       const office = directory.units.find((u) => u.kind === 'generalChiefOffice');
-      await notify(messenger, unitDestinationsById(directory, office?.id), `annual-meeting:${week.year}:w${week.week}`, text(`${week.year}年尚未召开${MEETING_KIND_NAMES.generalChiefMeeting}。按照协调机制第五条，区级总河长每年至少召开1次总河长会议，请尽快安排（发送 /安排会议）。`));
+      await notify(
+        messenger,
+        unitDestinationsById(directory, office?.id),
+        `annual-meeting:${week.year}:w${week.week}`,
+        text(
+          `${week.year}年尚未召开${MEETING_KIND_NAMES.generalChiefMeeting}。按照协调机制第五条，区级总河长每年至少召开1次总河长会议，请尽快安排（发送 /安排会议）。`,
+        ),
+      );
       result.annualMeeting = true;
     }
 
@@ -85,14 +138,22 @@ export class MeetingSweep {
     if (jointYear !== undefined && yearlyDeadlineCounts(settings.jointMeetingRemindOn, jointYear, goLive)) {
       for (const water of directory.waterBodies.filter((w) => w.crossBoundary)) {
         if ((await meetings.ofKindInYear('jointMeeting', jointYear, water.id)).length > 0) continue;
-        const convener = nextConvener(jointParties(directory, water.id), (await meetings.lastJointMeeting(water.id))?.convener);
+        const convener = nextConvener(
+          jointParties(directory, water.id),
+          (await meetings.lastJointMeeting(water.id))?.convener,
+        );
         if (!convener) continue;
         const ours = convener === directory.district;
-        await notify(messenger, officeDestinations(directory), `joint-meeting:${water.id}:${jointYear}`, text(
-          ours
-            ? `${jointYear}年${water.name}跨界河湖联席会议轮到我区召集，请区河长制办公室商定时间并发送 /安排会议。`
-            : `${jointYear}年${water.name}跨界河湖联席会议由${convener}召集，请区河长制办公室与其对接，会议确定后发送 /安排会议 登记。`,
-        ));
+        await notify(
+          messenger,
+          officeDestinations(directory),
+          `joint-meeting:${water.id}:${jointYear}`,
+          text(
+            ours
+              ? `${jointYear}年${water.name}跨界河湖联席会议轮到我区召集，请区河长制办公室商定时间并发送 /安排会议。`
+              : `${jointYear}年${water.name}跨界河湖联席会议由${convener}召集，请区河长制办公室与其对接，会议确定后发送 /安排会议 登记。`,
+          ),
+        );
         result.jointMeetings++;
       }
     }
@@ -101,16 +162,26 @@ export class MeetingSweep {
     const stage = fourListsStage(settings, hour, calendar, now, timeZone);
     if (stage && yearlyDeadlineCounts(settings.fourListsDueOn, stage.year, goLive)) {
       for (const water of directory.waterBodies.filter((w) => w.districtChief && w.liaisonUnit)) {
-        const published = (await documents.ofKind('fourLists', stage.year, water.id)).some((d) => d.state === 'published');
+        const published = (await documents.ofKind('fourLists', stage.year, water.id)).some(
+          (d) => d.state === 'published',
+        );
         if (published) continue;
         const overdue = stage.daysBefore === 0;
-        const places = distinctPlaces([...unitDestinationsById(directory, water.liaisonUnit), ...(overdue ? officeDestinations(directory) : [])]);
+        const places = distinctPlaces([
+          ...unitDestinationsById(directory, water.liaisonUnit),
+          ...(overdue ? officeDestinations(directory) : []),
+        ]);
         const due = settings.fourListsDueOn.replace(/^0?(\d+)-0?(\d+)$/, '$1月$2日');
-        await notify(messenger, places, `four-lists:${water.id}:${stage.year}:${stage.daysBefore}`, text(
-          overdue
-            ? `${water.name}${stage.year}年度“四张清单”已超过印发期限（${due}），请${unitName(directory, water.liaisonUnit)}尽快起草报审（发送 /起草 四张清单 ${water.name}）。`
-            : `${water.name}${stage.year}年度“四张清单”须于${due}前印发，请${unitName(directory, water.liaisonUnit)}起草后报区级河湖长审定（发送 /起草 四张清单 ${water.name}）。`,
-        ));
+        await notify(
+          messenger,
+          places,
+          `four-lists:${water.id}:${stage.year}:${stage.daysBefore}`,
+          text(
+            overdue
+              ? `${water.name}${stage.year}年度“四张清单”已超过印发期限（${due}），请${unitName(directory, water.liaisonUnit)}尽快起草报审（发送 /起草 四张清单 ${water.name}）。`
+              : `${water.name}${stage.year}年度“四张清单”须于${due}前印发，请${unitName(directory, water.liaisonUnit)}起草后报区级河湖长审定（发送 /起草 四张清单 ${water.name}）。`,
+          ),
+        );
         result.fourLists++;
       }
     }

@@ -1,22 +1,34 @@
 import type { Clock } from '../../domain/clock.js';
-import { chiefDuties, type ChiefDuty, type Directory, type Person } from '../../domain/directory/directory.js';
+import { type ChiefDuty, chiefDuties, type Directory, type Person } from '../../domain/directory/directory.js';
+import { goLiveDay } from '../../domain/directory/go-live.js';
 import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS, yearProgress } from '../../domain/patrols/obligation.js';
-import { goLiveDay } from '../../domain/directory/go-live.js';
-import { DEFAULT_REMINDER_POLICIES, daysLeft, reminderStages, type ReminderPolicy } from '../../domain/patrols/reminder-plan.js';
-import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
-import { contains, parsePeriodKey, periodContaining, periodLabel, type Period, type PeriodKind } from '../../domain/time/period.js';
-import { WorkCalendar } from '../../domain/time/work-calendar.js';
-import { toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import {
+  DEFAULT_REMINDER_POLICIES,
+  daysLeft,
+  type ReminderPolicy,
+  reminderStages,
+} from '../../domain/patrols/reminder-plan.js';
 import { periodStanding } from '../../domain/patrols/standing.js';
+import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
+import {
+  contains,
+  type Period,
+  type PeriodKind,
+  parsePeriodKey,
+  periodContaining,
+  periodLabel,
+} from '../../domain/time/period.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import { type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson, Messenger, Recipient } from '../ports.js';
-import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
+import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
 
 export interface PatrolDeps {
   directory: DirectoryStore;
@@ -27,11 +39,17 @@ export interface PatrolDeps {
   timeZone: string;
   logger: Logger;
   /** Problems found on a patrol go on to be registered as problems (问题); wired by main. */
-  onProblems?: (patrol: { key: string; chiefId: string; recordedBy: string; waterBodyId?: string; patrolledAt: Date; problems: string[] }) => Promise<unknown>;
+  onProblems?: (patrol: {
+    key: string;
+    chiefId: string;
+    recordedBy: string;
+    waterBodyId?: string;
+    patrolledAt: Date;
+    problems: string[];
+  }) => Promise<unknown>;
   /** A patrol was withdrawn: the problems registered from it are put to its recorder; wired by main. */
   onWithdrawn?: (patrolKey: string) => Promise<unknown>;
 }
-
 
 /** The patrol times that count for a duty. */
 export function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
@@ -60,7 +78,10 @@ function patrolsByDuty(patrols: PatrolFact[]): (duty: ChiefDuty) => PatrolFact[]
     if (list) list.push(p);
     else byChief.set(p.chiefId, [p]);
   }
-  return (duty) => (byChief.get(duty.personId) ?? []).filter((p) => duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId);
+  return (duty) =>
+    (byChief.get(duty.personId) ?? []).filter(
+      (p) => duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId,
+    );
 }
 
 export const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
@@ -96,7 +117,9 @@ export class PatrolContext {
   /** The reminder card as it stands now (after 返回 from the form, or to refresh). */
   async currentCard(key: string, periodKey: string): Promise<CardJson> {
     const directory = await this.requireDirectory();
-    return this.deps.cards.reminder(await this.currentView(directory, this.findDuty(directory, key), this.period(periodKey)));
+    return this.deps.cards.reminder(
+      await this.currentView(directory, this.findDuty(directory, key), this.period(periodKey)),
+    );
   }
 
   /**
@@ -124,13 +147,27 @@ export class PatrolContext {
     const recordedByName = this.person(directory, latest.recordedBy)?.name ?? latest.recordedBy;
     const day = (at: Date) => monthDay(toLocal(at, this.deps.timeZone));
     // A 补记 says both when it happened and when it was entered.
-    const dateLabel = latest.late ? `${day(latest.patrolledAt)}巡河，${day(latest.enteredAt)}补记` : day(latest.patrolledAt);
-    return { ...view, recorded: { dateLabel, recordedByName, onBehalf: latest.recordedBy !== duty.personId, patrolId: latest.id, version: latest.version } };
+    const dateLabel = latest.late
+      ? `${day(latest.patrolledAt)}巡河，${day(latest.enteredAt)}补记`
+      : day(latest.patrolledAt);
+    return {
+      ...view,
+      recorded: {
+        dateLabel,
+        recordedByName,
+        onBehalf: latest.recordedBy !== duty.personId,
+        patrolId: latest.id,
+        version: latest.version,
+      },
+    };
   }
 
   /** The duty's recorded patrols this year (the card's year count and its period's standing). */
   async patrolsFor(duty: ChiefDuty, now: Date): Promise<PatrolFact[]> {
-    return dutyPatrols(await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]), duty);
+    return dutyPatrols(
+      await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]),
+      duty,
+    );
   }
 
   /** A member of the water body's liaison unit, or of the River Chief Office. */
@@ -144,7 +181,12 @@ export class PatrolContext {
     return { actor };
   }
 
-  liaisonView(directory: Directory, duty: ChiefDuty, period: Period, submitted: { items: string[]; byName: string } | undefined) {
+  liaisonView(
+    directory: Directory,
+    duty: ChiefDuty,
+    period: Period,
+    submitted: { items: string[]; byName: string } | undefined,
+  ) {
     const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
     const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
     if (!water || !unit) return undefined;
@@ -168,12 +210,16 @@ export class PatrolContext {
     const patrol = await this.deps.patrols.findByKey(patrolId);
     if (!patrol) throw new StaleError('找不到该巡河记录，卡片已刷新。');
     if (patrol.recordedBy !== actorId) throw new ForbiddenError('只有记录人本人可以更正或撤回这条巡河记录。');
-    if (patrol.status !== 'recorded' || patrol.version !== version) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
+    if (patrol.status !== 'recorded' || patrol.version !== version)
+      throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     return patrol;
   }
 
   calendar(directory: Directory): WorkCalendar {
-    return new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    return new WorkCalendar({
+      holidays: directory.calendar.holidays,
+      makeUpWorkdays: directory.calendar.makeUpWorkdays,
+    });
   }
 
   requireDirectory(): Promise<Directory> {
@@ -205,7 +251,10 @@ export class PatrolContext {
     const directory = await this.requireDirectory();
     const actor = requirePerson(directory, actorOpenId);
     const duty = this.findDuty(directory, key);
-    const right = mayRecordPatrol(directory, actor.id, { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId });
+    const right = mayRecordPatrol(directory, actor.id, {
+      chiefId: duty.personId,
+      waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId,
+    });
     if (!right.may) throw new ForbiddenError(right.reason);
     return { directory, duty, actor, onBehalf: right.onBehalf };
   }
@@ -213,7 +262,8 @@ export class PatrolContext {
   recipient(directory: Directory, duty: ChiefDuty): { to: Recipient; mention: string | undefined } | undefined {
     const chief = this.person(directory, duty.personId);
     const water = directory.waterBodies.find((w) => w.id === duty.waterBodyId);
-    if (directory.reminderDelivery === 'groupChat' && water?.chatId) return { to: { chatId: water.chatId }, mention: chief?.openId };
+    if (directory.reminderDelivery === 'groupChat' && water?.chatId)
+      return { to: { chatId: water.chatId }, mention: chief?.openId };
     if (chief?.openId) return { to: { openId: chief.openId }, mention: undefined };
     return water?.chatId ? { to: { chatId: water.chatId }, mention: undefined } : undefined;
   }
@@ -249,7 +299,12 @@ export class PatrolContext {
 
   /** Every reminder card already sent for this duty and period shows the same state. */
   async refreshCopies(directory: Directory, duty: ChiefDuty, period: Period, card: CardJson): Promise<void> {
-    const stages = reminderStages(period, this.policies(directory)[period.kind], this.calendar(directory), this.deps.timeZone);
+    const stages = reminderStages(
+      period,
+      this.policies(directory)[period.kind],
+      this.calendar(directory),
+      this.deps.timeZone,
+    );
     const keys = stages.map((stage) => reminderKey(duty, period.key, stage.stage));
     await updateDeliveredCards(this.deps.messenger, keys, String(this.deps.clock.now().getTime()), card);
   }

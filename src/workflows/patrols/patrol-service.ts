@@ -1,15 +1,22 @@
-import { requirePerson } from '../require-directory.js';
 import { chiefDuties } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { checkPatrolInput, isLateEntry, patrolPeriods } from '../../domain/patrols/patrol.js';
+import { periodStanding } from '../../domain/patrols/standing.js';
 import { attachmentRefusal, mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
-import { contains, parsePeriodKey, periodContaining, periodLabel, type Period, type PeriodKind } from '../../domain/time/period.js';
-import { compareLocalDates, formatLocalDate, fromLocal, toLocal, type LocalDate } from '../../domain/time/zoned.js';
+import {
+  contains,
+  type Period,
+  type PeriodKind,
+  parsePeriodKey,
+  periodContaining,
+  periodLabel,
+} from '../../domain/time/period.js';
+import { compareLocalDates, formatLocalDate, fromLocal, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { StaleError, UserInputError } from '../../errors.js';
 import type { CardJson } from '../ports.js';
+import { requirePerson } from '../require-directory.js';
 import { dutyPatrols, monthDay, PatrolContext, type PatrolDeps } from './patrol-context.js';
-import { periodStanding } from '../../domain/patrols/standing.js';
 import { sweepPatrols } from './reminder-sweep.js';
 
 /** What a person typed into the patrol form, already parsed from Feishu's form values. */
@@ -66,10 +73,10 @@ export class PatrolService {
       {
         chiefId: duty.personId,
         role: duty.role,
-      waterBodyId: duty.waterBodyId,
-      recordedBy: actor.id,
-      patrolledAt,
-      observations: input.observations.trim(),
+        waterBodyId: duty.waterBodyId,
+        recordedBy: actor.id,
+        patrolledAt,
+        observations: input.observations.trim(),
         problems: input.problems,
         photoKeys: [],
         ...late,
@@ -79,7 +86,10 @@ export class PatrolService {
     this.ctx.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
     await this.registerProblems(saved.id, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     // The card tells the period's standing, which this patrol may or may not change.
-    const card = this.ctx.deps.cards.reminder({ ...(await this.ctx.currentView(directory, duty, period)), entryNote: this.entryNote(patrolledAt, period, duty.obligation.period) });
+    const card = this.ctx.deps.cards.reminder({
+      ...(await this.ctx.currentView(directory, duty, period)),
+      entryNote: this.entryNote(patrolledAt, period, duty.obligation.period),
+    });
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
@@ -97,15 +107,27 @@ export class PatrolService {
       const batch = await this.ctx.deps.patrols.withoutPeriods(500);
       if (batch.length === 0) return filled;
       for (const p of batch) {
-        const duty = duties.find((d) => d.personId === p.chiefId && (d.waterBodyId ?? null) === (p.waterBodyId ?? null));
-        await this.ctx.deps.patrols.setDerived(p.key, duty?.role ?? null, patrolPeriods(p.patrolledAt, this.ctx.deps.timeZone));
+        const duty = duties.find(
+          (d) => d.personId === p.chiefId && (d.waterBodyId ?? null) === (p.waterBodyId ?? null),
+        );
+        await this.ctx.deps.patrols.setDerived(
+          p.key,
+          duty?.role ?? null,
+          patrolPeriods(p.patrolledAt, this.ctx.deps.timeZone),
+        );
         filled++;
       }
     }
   }
 
   /** 更正: the form again, filled with the patrol as recorded; only whoever recorded it may. */
-  async openCorrection(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number): Promise<CardJson> {
+  async openCorrection(
+    actorOpenId: string,
+    key: string,
+    periodKey: string,
+    patrolId: string,
+    version: number,
+  ): Promise<CardJson> {
     const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
     const patrol = await this.ctx.ownPatrol(patrolId, version, actor.id);
     return this.ctx.deps.cards.form({
@@ -115,12 +137,25 @@ export class PatrolService {
       dutyKey: key,
       periodKey,
       today: formatLocalDate(toLocal(patrol.patrolledAt, this.ctx.deps.timeZone)),
-      correcting: { patrolId, version, observations: patrol.observations, problems: patrol.problems.join('\n'), lateReason: patrol.lateReason ?? '' },
+      correcting: {
+        patrolId,
+        version,
+        observations: patrol.observations,
+        problems: patrol.problems.join('\n'),
+        lateReason: patrol.lateReason ?? '',
+      },
     });
   }
 
   /** Saves a correction; the card shows the corrected record. */
-  async correct(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number, input: PatrolFormInput): Promise<CardJson> {
+  async correct(
+    actorOpenId: string,
+    key: string,
+    periodKey: string,
+    patrolId: string,
+    version: number,
+    input: PatrolFormInput,
+  ): Promise<CardJson> {
     const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
     const patrol = await this.ctx.ownPatrol(patrolId, version, actor.id);
     // A correction keeps the patrol's entry time: whether it is a 补记 is judged against when it was first entered.
@@ -128,19 +163,35 @@ export class PatrolService {
     const late = this.lateEntry(patrolledAt, duty.obligation.period, input, patrol.createdAt);
     const changed = await this.ctx.deps.patrols.change(patrolId, version, actor.id, {
       action: 'corrected',
-      set: { patrolledAt, observations: input.observations.trim(), problems: input.problems, periods: patrolPeriods(patrolledAt, this.ctx.deps.timeZone), late: late.late, lateReason: late.lateReason ?? null },
+      set: {
+        patrolledAt,
+        observations: input.observations.trim(),
+        problems: input.problems,
+        periods: patrolPeriods(patrolledAt, this.ctx.deps.timeZone),
+        late: late.late,
+        lateReason: late.lateReason ?? null,
+      },
     });
     if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
     await this.registerProblems(patrolId, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     const period = this.ctx.period(periodKey);
-    const card = this.ctx.deps.cards.reminder({ ...(await this.ctx.currentView(directory, duty, period)), entryNote: this.entryNote(patrolledAt, period, duty.obligation.period, patrol.createdAt) });
+    const card = this.ctx.deps.cards.reminder({
+      ...(await this.ctx.currentView(directory, duty, period)),
+      entryNote: this.entryNote(patrolledAt, period, duty.obligation.period, patrol.createdAt),
+    });
     await this.ctx.refreshCopies(directory, duty, period, card);
     return card;
   }
 
   /** 撤回: the patrol no longer counts; its history stays. The card returns to its reminder state. */
-  async withdraw(actorOpenId: string, key: string, periodKey: string, patrolId: string, version: number): Promise<CardJson> {
+  async withdraw(
+    actorOpenId: string,
+    key: string,
+    periodKey: string,
+    patrolId: string,
+    version: number,
+  ): Promise<CardJson> {
     const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
     await this.ctx.ownPatrol(patrolId, version, actor.id);
     if (!(await this.ctx.deps.patrols.change(patrolId, version, actor.id, { action: 'withdrawn' }))) {
@@ -158,27 +209,45 @@ export class PatrolService {
    * 明查暗访 report from the liaison unit (or the River Chief Office, which works with it,
    * art. 9): shown on the chief's reminder card and form as 本次巡河关注事项.
    */
-  async submitFocus(actorOpenId: string, waterBodyId: string, periodKey: string, clues: string[], requests: string[]): Promise<CardJson> {
+  async submitFocus(
+    actorOpenId: string,
+    waterBodyId: string,
+    periodKey: string,
+    clues: string[],
+    requests: string[],
+  ): Promise<CardJson> {
     const directory = await this.ctx.requireDirectory();
     const { actor } = this.ctx.liaisonActor(directory, actorOpenId, waterBodyId);
     const items = [...clues.map((c) => `问题线索：${c}`), ...requests.map((r) => `乡镇诉求：${r}`)];
     if (items.length === 0) throw new UserInputError('请至少填写一条问题线索或乡镇需协调解决的事项');
     const period = this.ctx.period(periodKey);
-    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => d.role === 'riverChief' && d.waterBodyId === waterBodyId);
+    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find(
+      (d) => d.role === 'riverChief' && d.waterBodyId === waterBodyId,
+    );
     if (!duty) throw new StaleError('该河湖已没有区级河湖长，无需报送。');
     await this.ctx.deps.patrols.setNote(waterBodyId, 'focus', period.key, items, actor.id);
-    await this.ctx.refreshCopies(directory, duty, period, this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period)));
+    await this.ctx.refreshCopies(
+      directory,
+      duty,
+      period,
+      this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period)),
+    );
     const view = this.ctx.liaisonView(directory, duty, period, { items, byName: actor.name });
     if (!view) throw new StaleError('该河湖已没有联络员单位。');
     return this.ctx.deps.cards.liaisonRequest(view);
   }
 
   /** 重难点问题 (art. 9): the liaison unit's standing list for a water body, found by any unique part of its name. */
-  async setKeyProblems(actorOpenId: string, waterQuery: string, items: string[]): Promise<{ waterBodyName: string; count: number }> {
+  async setKeyProblems(
+    actorOpenId: string,
+    waterQuery: string,
+    items: string[],
+  ): Promise<{ waterBodyName: string; count: number }> {
     const directory = await this.ctx.requireDirectory();
     const matches = directory.waterBodies.filter((w) => w.id === waterQuery || w.name.includes(waterQuery));
     if (matches.length === 0) throw new UserInputError(`没有找到河湖“${waterQuery}”`);
-    if (matches.length > 1) throw new UserInputError(`“${waterQuery}”对应多条河湖：${matches.map((w) => w.name).join('、')}，请写得更完整些`);
+    if (matches.length > 1)
+      throw new UserInputError(`“${waterQuery}”对应多条河湖：${matches.map((w) => w.name).join('、')}，请写得更完整些`);
     const water = matches[0]!;
     const { actor } = this.ctx.liaisonActor(directory, actorOpenId, water.id);
     await this.ctx.deps.patrols.setNote(water.id, 'keyProblems', undefined, items, actor.id);
@@ -204,14 +273,24 @@ export class PatrolService {
     const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === match[1]);
     const period = parsePeriodKey(match[2], this.ctx.deps.timeZone);
     if (!duty || !period) return undefined;
-    const recorded = { chiefId: duty.personId, waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId };
+    const recorded = {
+      chiefId: duty.personId,
+      waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId,
+    };
     if (!mayRecordPatrol(directory, actor.id, recorded).may) return attachmentRefusal(directory, recorded);
-    const patrol = await this.ctx.deps.patrols.latestIn(duty.personId, duty.role === 'generalChief' ? undefined : duty.waterBodyId, period.start, period.end);
+    const patrol = await this.ctx.deps.patrols.latestIn(
+      duty.personId,
+      duty.role === 'generalChief' ? undefined : duty.waterBodyId,
+      period.start,
+      period.end,
+    );
     if (!patrol) return '请先点击卡片上的“记录巡河”提交本次巡河，再发送照片或位置。';
     await this.ctx.deps.patrols.attach(patrol.key, attachment);
     const day = monthDay(toLocal(patrol.patrolledAt, this.ctx.deps.timeZone));
     if ('location' in attachment) return `已将位置“${attachment.location.name}”附到${day}的巡河记录。`;
-    return attachment.photos.length > 1 ? `已将${attachment.photos.length}张照片附到${day}的巡河记录。` : `已将照片附到${day}的巡河记录。`;
+    return attachment.photos.length > 1
+      ? `已将${attachment.photos.length}张照片附到${day}的巡河记录。`
+      : `已将照片附到${day}的巡河记录。`;
   }
 
   /** 已安排: the chief plans a day; reminders wait until then. */
@@ -242,20 +321,32 @@ export class PatrolService {
       // The same computation as the reminder card's (periodStanding).
       const { done } = periodStanding(dutyPatrols(patrols, duty), period, duty.obligation.times);
       const label = this.ctx.waterName(directory, duty) ?? '全区（区级总河长）';
-      const status = done ? `${periodLabel(period, true)}已巡河 ✓` : `${periodLabel(period, true)}尚未巡河，截止${monthDay(period.lastDay)}`;
+      const status = done
+        ? `${periodLabel(period, true)}已巡河 ✓`
+        : `${periodLabel(period, true)}尚未巡河，截止${monthDay(period.lastDay)}`;
       return { label, status, dutyKey: dutyKey(duty), periodKey: period.key, done };
     });
     return this.ctx.deps.cards.dutyList({ personName: person.name, duties });
   }
 
   /** Whether a patrol is a 补记, with its reason (kept only then). */
-  private lateEntry(patrolledAt: Date, dutyPeriod: PeriodKind, input: PatrolFormInput, enteredAt = this.ctx.deps.clock.now()): { late: boolean; lateReason?: string } {
+  private lateEntry(
+    patrolledAt: Date,
+    dutyPeriod: PeriodKind,
+    input: PatrolFormInput,
+    enteredAt = this.ctx.deps.clock.now(),
+  ): { late: boolean; lateReason?: string } {
     const late = isLateEntry(patrolledAt, enteredAt, dutyPeriod, this.ctx.deps.timeZone);
     return late ? { late, lateReason: input.lateReason?.trim() } : { late };
   }
 
   /** What the card of one period says of a patrol just entered for another (补记): when it happened, when entered, where it counts. */
-  private entryNote(patrolledAt: Date, cardPeriod: Period, dutyPeriod: PeriodKind, enteredAt = this.ctx.deps.clock.now()): string | undefined {
+  private entryNote(
+    patrolledAt: Date,
+    cardPeriod: Period,
+    dutyPeriod: PeriodKind,
+    enteredAt = this.ctx.deps.clock.now(),
+  ): string | undefined {
     if (contains(cardPeriod, patrolledAt)) return undefined;
     const tz = this.ctx.deps.timeZone;
     const counted = periodLabel(periodContaining(dutyPeriod, patrolledAt, tz), false);
@@ -263,18 +354,40 @@ export class PatrolService {
   }
 
   /** Problem lines on a patrol become problems (问题) to assign; a corrected patrol adds only new lines. */
-  private async registerProblems(key: string, chiefId: string, recordedBy: string, waterBodyId: string | undefined, patrolledAt: Date, problems: string[]) {
-    if (problems.length > 0) await this.ctx.deps.onProblems?.({ key, chiefId, recordedBy, waterBodyId, patrolledAt, problems });
+  private async registerProblems(
+    key: string,
+    chiefId: string,
+    recordedBy: string,
+    waterBodyId: string | undefined,
+    patrolledAt: Date,
+    problems: string[],
+  ) {
+    if (problems.length > 0)
+      await this.ctx.deps.onProblems?.({ key, chiefId, recordedBy, waterBodyId, patrolledAt, problems });
   }
 
   /**
    * The patrol time a form's day stands for, after checking what the person entered. A form
    * gives a day; the patrol is placed at local noon so it sits inside that day in any report.
    */
-  private checkedPatrolTime(input: PatrolFormInput, dutyPeriod: PeriodKind, enteredAt = this.ctx.deps.clock.now()): Date {
+  private checkedPatrolTime(
+    input: PatrolFormInput,
+    dutyPeriod: PeriodKind,
+    enteredAt = this.ctx.deps.clock.now(),
+  ): Date {
     const tz = this.ctx.deps.timeZone;
     const patrolledAt = fromLocal({ ...input.day, hour: 12 }, tz);
-    const errors = checkPatrolInput({ patrolledAt, observations: input.observations, problems: input.problems, lateReason: input.lateReason, dutyPeriod }, enteredAt, tz);
+    const errors = checkPatrolInput(
+      {
+        patrolledAt,
+        observations: input.observations,
+        problems: input.problems,
+        lateReason: input.lateReason,
+        dutyPeriod,
+      },
+      enteredAt,
+      tz,
+    );
     if (errors.length > 0) throw new UserInputError(errors.map((e) => e.message).join('；'), errors);
     return patrolledAt;
   }

@@ -1,14 +1,12 @@
-import { chiefDuties, type ChiefDuty } from '../../domain/directory/directory.js';
-import { decideReminders, type DutyState } from '../../domain/patrols/decide-reminders.js';
-import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
-import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
-import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
-import { overdueDuties } from '../../domain/patrols/overdue.js';
+import { type ChiefDuty, chiefDuties } from '../../domain/directory/directory.js';
 import { goLiveDay } from '../../domain/directory/go-live.js';
-import { periodContaining, periodLabel, previousPeriod, type PeriodKind } from '../../domain/time/period.js';
+import { type DutyState, decideReminders } from '../../domain/patrols/decide-reminders.js';
+import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
+import { CHIEF_ROLE_NAMES, SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { overdueDuties } from '../../domain/patrols/overdue.js';
+import { type PeriodKind, periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
-import { monthDay, patrolIndex, type PatrolContext } from './patrol-context.js';
-
+import { monthDay, type PatrolContext, patrolIndex } from './patrol-context.js';
 
 const PERIOD_WORDS: Record<PeriodKind, string> = { month: '每月', quarter: '每季度', year: '每年' };
 
@@ -22,7 +20,10 @@ function dutyText(duty: ChiefDuty): string {
  * and stage), then overdue notices to chiefs whose last period ended unmet (once each) and
  * the office's daily digest of them. Nothing goes out on non-working days or before the hour.
  */
-export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ reminders: number; overdue: number; digest: boolean }> {
+export async function sweepPatrols(
+  ctx: PatrolContext,
+  now: Date,
+): Promise<{ reminders: number; overdue: number; digest: boolean }> {
   const directory = await ctx.deps.directory.loadDirectory();
   if (!directory) return { reminders: 0, overdue: 0, digest: false };
   const tz = ctx.deps.timeZone;
@@ -33,17 +34,36 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
   const patrolsOf = patrolIndex(await ctx.deps.patrols.factsSince(since));
   const planKeys = duties.map((d) => `${dutyKey(d)}:${periodContaining(d.obligation.period, now, tz).key}`);
   const plans = await ctx.deps.patrols.plans(planKeys);
-  const states: DutyState[] = duties.map((duty, i) => ({ duty, patrolTimes: patrolsOf(duty), plannedDay: plans.get(planKeys[i] ?? '') }));
+  const states: DutyState[] = duties.map((duty, i) => ({
+    duty,
+    patrolTimes: patrolsOf(duty),
+    plannedDay: plans.get(planKeys[i] ?? ''),
+  }));
 
   let reminders = 0;
-  for (const decision of decideReminders(states, { now, timeZone: tz, calendar, policies: ctx.policies(directory), goLive: goLiveDay(directory, tz) })) {
+  for (const decision of decideReminders(states, {
+    now,
+    timeZone: tz,
+    calendar,
+    policies: ctx.policies(directory),
+    goLive: goLiveDay(directory, tz),
+  })) {
     const target = ctx.recipient(directory, decision.duty);
     if (!target) {
       ctx.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
       continue;
     }
     const notes = await ctx.notesFor(decision.duty, decision.period);
-    const view = ctx.reminderView(directory, decision.duty, decision.period, now, patrolsOf(decision.duty), undefined, target.mention, notes);
+    const view = ctx.reminderView(
+      directory,
+      decision.duty,
+      decision.period,
+      now,
+      patrolsOf(decision.duty),
+      undefined,
+      target.mention,
+      notes,
+    );
     await ctx.deps.messenger.send(reminderKey(decision.duty, decision.period.key, decision.stage.stage), target.to, {
       kind: 'card',
       card: ctx.deps.cards.reminder(view),
@@ -52,17 +72,28 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
   }
 
   // Art. 6: the liaison unit is asked for its 明查暗访 ahead of its district river chief's patrol.
-  const riverDuties = states.filter((st) => st.duty.role === 'riverChief').map((st) => ({ duty: st.duty, patrolTimes: st.patrolTimes }));
-  for (const decision of decideReminders(riverDuties, { now, timeZone: tz, calendar, policies: ctx.liaisonPolicies(directory) })) {
+  const riverDuties = states
+    .filter((st) => st.duty.role === 'riverChief')
+    .map((st) => ({ duty: st.duty, patrolTimes: st.patrolTimes }));
+  for (const decision of decideReminders(riverDuties, {
+    now,
+    timeZone: tz,
+    calendar,
+    policies: ctx.liaisonPolicies(directory),
+  })) {
     const water = directory.waterBodies.find((w) => w.id === decision.duty.waterBodyId);
     const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
     if (!water || !unit?.chatId) continue;
     const view = ctx.liaisonView(directory, decision.duty, decision.period, undefined);
     if (!view) continue;
-    await ctx.deps.messenger.send(`liaison-request:${water.id}:${decision.period.key}`, { chatId: unit.chatId }, {
-      kind: 'card',
-      card: ctx.deps.cards.liaisonRequest(view),
-    });
+    await ctx.deps.messenger.send(
+      `liaison-request:${water.id}:${decision.period.key}`,
+      { chatId: unit.chatId },
+      {
+        kind: 'card',
+        card: ctx.deps.cards.liaisonRequest(view),
+      },
+    );
   }
 
   const today = toLocal(now, tz);
@@ -74,29 +105,38 @@ export async function sweepPatrols(ctx: PatrolContext, now: Date): Promise<{ rem
     // Told privately: an overdue patrol is not announced in the water body's group.
     const chief = ctx.person(directory, item.duty.personId);
     if (!chief?.openId) continue;
-    await ctx.deps.messenger.send(`patrol-overdue:${dutyKey(item.duty)}:${item.period.key}`, { openId: chief.openId }, {
-      kind: 'card',
-      card: ctx.deps.cards.overdue({
-        chiefName: chief.name,
-        waterBodyName: ctx.waterName(directory, item.duty),
-        periodName: periodLabel(item.period, false),
-        dutyText: dutyText(item.duty),
-        dutyKey: dutyKey(item.duty),
-        periodKey: item.period.key,
-      }),
-    });
+    await ctx.deps.messenger.send(
+      `patrol-overdue:${dutyKey(item.duty)}:${item.period.key}`,
+      { openId: chief.openId },
+      {
+        kind: 'card',
+        card: ctx.deps.cards.overdue({
+          chiefName: chief.name,
+          waterBodyName: ctx.waterName(directory, item.duty),
+          periodName: periodLabel(item.period, false),
+          dutyText: dutyText(item.duty),
+          dutyKey: dutyKey(item.duty),
+          periodKey: item.period.key,
+        }),
+      },
+    );
     notices += 1;
   }
-  const officeChat = overdue.length > 0 ? directory.units.find((u) => u.kind === 'riverChiefOffice')?.chatId : undefined;
+  const officeChat =
+    overdue.length > 0 ? directory.units.find((u) => u.kind === 'riverChiefOffice')?.chatId : undefined;
   if (officeChat) {
     const items = overdue.map((item) => {
       const name = ctx.person(directory, item.duty.personId)?.name ?? item.duty.personId;
       return `${CHIEF_ROLE_NAMES[item.duty.role]} ${name} · ${ctx.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
     });
-    await ctx.deps.messenger.send(`patrol-overdue-digest:${formatLocalDate(today)}`, { chatId: officeChat }, {
-      kind: 'card',
-      card: ctx.deps.cards.overdueDigest({ date: monthDay(today), items }),
-    });
+    await ctx.deps.messenger.send(
+      `patrol-overdue-digest:${formatLocalDate(today)}`,
+      { chatId: officeChat },
+      {
+        kind: 'card',
+        card: ctx.deps.cards.overdueDigest({ date: monthDay(today), items }),
+      },
+    );
   }
   return { reminders, overdue: notices, digest: officeChat !== undefined };
 }

@@ -29,7 +29,8 @@ export async function dutyStanding(
     // Every duty of a role has the same obligation (seed art. 4, 6; the directory's settings).
     const { over, required } = periodFor(first.obligation);
     const counts = await patrols.countsByDuty(role, over.kind, over.key, waterBodyIds);
-    for (const duty of ofRole) out.push({ duty, over, required, done: counts.get(`${duty.personId}|${duty.waterBodyId ?? ''}`) ?? 0 });
+    for (const duty of ofRole)
+      out.push({ duty, over, required, done: counts.get(`${duty.personId}|${duty.waterBodyId ?? ''}`) ?? 0 });
   }
   return out;
 }

@@ -1,12 +1,12 @@
-import { personName, unitName, type Directory } from '../../domain/directory/directory.js';
-import { SOURCE_NAMES, URGENCY_NAMES, type Issue } from '../../domain/issues/issue.js';
-import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
+import { type Directory, personName, unitName } from '../../domain/directory/directory.js';
 import type { OfficialDocument } from '../../domain/documents/document.js';
+import { type Issue, SOURCE_NAMES, URGENCY_NAMES } from '../../domain/issues/issue.js';
+import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
+import { deadlineDay } from '../../domain/issues/supervision.js';
+import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
 import type { Ledger } from '../../export/ledger-xlsx.js';
 import type { PatrolDoc } from '../../store/models/patrol.js';
-import { deadlineDay } from '../../domain/issues/supervision.js';
-import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 
 /**
  * The three ledgers offices keep (巡河台账、问题台账、议定事项台账), with the columns they
@@ -15,11 +15,16 @@ import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 
 export type LedgerKind = 'patrols' | 'issues' | 'decisions';
 
-export const LEDGER_NAMES: Record<LedgerKind, string> = { patrols: '巡河台账', issues: '问题台账', decisions: '议定事项台账' };
+export const LEDGER_NAMES: Record<LedgerKind, string> = {
+  patrols: '巡河台账',
+  issues: '问题台账',
+  decisions: '议定事项台账',
+};
 
 const name = personName;
 const unit = unitName;
-const water = (directory: Directory, id: string | null | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
+const water = (directory: Directory, id: string | null | undefined) =>
+  directory.waterBodies.find((w) => w.id === id)?.name ?? '';
 
 function chiefRole(directory: Directory, patrol: PatrolDoc): string {
   if (patrol.role) return CHIEF_ROLE_NAMES[patrol.role];
@@ -64,7 +69,8 @@ export function patrolLedger(directory: Directory, title: string, patrols: Patro
 function deadlineCells(issue: Issue, timeZone: string): [string, string, string, string] {
   const due = issue.deadline ? formatLocalDate(deadlineDay(issue.deadline, timeZone)) : '';
   const closed = issue.closedAt ? formatLocalDate(toLocal(issue.closedAt, timeZone)) : '';
-  const onTime = issue.closedAt && issue.deadline ? (issue.closedAt.getTime() < issue.deadline.getTime() ? '是' : '否') : '';
+  const onTime =
+    issue.closedAt && issue.deadline ? (issue.closedAt.getTime() < issue.deadline.getTime() ? '是' : '否') : '';
   return [due, STATE_NAMES[issue.state], closed, onTime];
 }
 
@@ -109,7 +115,13 @@ export function issueLedger(directory: Directory, title: string, issues: Issue[]
   };
 }
 
-export function decisionLedger(directory: Directory, title: string, issues: Issue[], documents: Map<string, OfficialDocument>, timeZone: string): Ledger {
+export function decisionLedger(
+  directory: Directory,
+  title: string,
+  issues: Issue[],
+  documents: Map<string, OfficialDocument>,
+  timeZone: string,
+): Ledger {
   return {
     sheetName: LEDGER_NAMES.decisions,
     title,
@@ -130,7 +142,19 @@ export function decisionLedger(directory: Directory, title: string, issues: Issu
       const [, docId = '', n = ''] = /^doc:([^#]+)#(\d+)$/.exec(i.source.ref ?? '') ?? [];
       const doc = documents.get(docId);
       const [due, state, closed, onTime] = deadlineCells(i, timeZone);
-      return [doc?.number ?? '', doc?.title ?? '', Number(n) || '', i.description, unit(directory, i.assigneeUnit), i.supervisorUnits.map((u) => unit(directory, u)).join('、'), due, state, closed, onTime, i.number];
+      return [
+        doc?.number ?? '',
+        doc?.title ?? '',
+        Number(n) || '',
+        i.description,
+        unit(directory, i.assigneeUnit),
+        i.supervisorUnits.map((u) => unit(directory, u)).join('、'),
+        due,
+        state,
+        closed,
+        onTime,
+        i.number,
+      ];
     }),
   };
 }

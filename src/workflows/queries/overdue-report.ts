@@ -1,22 +1,22 @@
 import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf } from '../../domain/access/visibility.js';
 import { APPROVAL_KIND_NAMES, CHAINS, STEP_NAMES } from '../../domain/approvals/chain.js';
-import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
-import { workingDaysSince } from '../../domain/meetings/meeting-settings.js';
+import { inOffices, personName } from '../../domain/directory/directory.js';
+import { countsAfterGoLive, goLiveDay } from '../../domain/directory/go-live.js';
+import { unreachable, unreachableReason } from '../../domain/directory/reachability.js';
 import { shortNumber } from '../../domain/issues/issue.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
-import { countsAfterGoLive, goLiveDay } from '../../domain/directory/go-live.js';
+import { workingDaysSince } from '../../domain/meetings/meeting-settings.js';
+import { CHIEF_ROLE_NAMES } from '../../domain/patrols/obligation.js';
 import { periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
-import { inOffices, personName } from '../../domain/directory/directory.js';
-import { unreachable, unreachableReason } from '../../domain/directory/reachability.js';
 import { ForbiddenError } from '../../errors.js';
 import type { IssueFilter } from '../../store/issue-store.js';
 import { fullDate } from '../documents/layouts.js';
+import { joinMarkdown, md } from '../markdown.js';
 import type { CardJson } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import { dutyStanding } from './duty-standing.js';
 import type { QueryDeps } from './query-service.js';
-import { joinMarkdown, md } from '../markdown.js';
 import type { ListView } from './views.js';
 
 /** Problems listed per unit before “等” (the rest are counted). */
@@ -36,7 +36,8 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   const now = deps.clock.now();
   const tz = deps.timeZone;
   const name = (id: string) => personName(directory, id);
-  const unitOf = (id: string | undefined) => (id ? (directory.units.find((u) => u.id === id)?.name ?? '未交办') : '未交办');
+  const unitOf = (id: string | undefined) =>
+    id ? (directory.units.find((u) => u.id === id)?.name ?? '未交办') : '未交办';
   const waterName = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
   const rows: ListView['rows'] = [];
 
@@ -52,12 +53,19 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   const goLive = goLiveDay(directory, tz);
   const missed = standing
     .filter((s) => s.done < s.required && countsAfterGoLive(s.over, goLive))
-    .map(({ duty: d, over, done, required }) => `${CHIEF_ROLE_NAMES[d.role]} ${name(d.personId)}${d.waterBodyId ? `（${waterName(d.waterBodyId)}）` : ''}：${periodLabel(over, false)}巡河 ${done}/${required} 次`);
-  if (missed.length > 0) rows.push({ text: md`**巡河未完成（上一周期）** ${missed.length} 项\n${joinMarkdown(missed.slice(0, 20))}${missed.length > 20 ? `\n等 ${missed.length} 项` : ''}` });
+    .map(
+      ({ duty: d, over, done, required }) =>
+        `${CHIEF_ROLE_NAMES[d.role]} ${name(d.personId)}${d.waterBodyId ? `（${waterName(d.waterBodyId)}）` : ''}：${periodLabel(over, false)}巡河 ${done}/${required} 次`,
+    );
+  if (missed.length > 0)
+    rows.push({
+      text: md`**巡河未完成（上一周期）** ${missed.length} 项\n${joinMarkdown(missed.slice(0, 20))}${missed.length > 20 ? `\n等 ${missed.length} 项` : ''}`,
+    });
 
   // Problems and decisions past their deadline, per responsible unit.
   const filter: IssueFilter = { overdueAt: now };
-  if (!visibility.district) filter.visibleTo = { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
+  if (!visibility.district)
+    filter.visibleTo = { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
   const late = await deps.issues.list(filter, OVERDUE_LIMIT, 'deadline');
   for (const [title, items] of [
     ['问题逾期', late.filter((i) => i.source.kind !== 'decision' && i.source.kind !== 'task')],
@@ -66,7 +74,13 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     const byUnit = new Map<string, typeof items>();
     for (const i of items) byUnit.set(i.assigneeUnit ?? '', [...(byUnit.get(i.assigneeUnit ?? '') ?? []), i]);
     for (const [unit, list] of [...byUnit.entries()].sort(([, a], [, b]) => b.length - a.length)) {
-      const shown = joinMarkdown(list.slice(0, PER_UNIT).map((i) => `${shortNumber(i.seq)} ${i.description}（${i.deadline ? deadlineStatus(i.deadline, now, tz) : ''}）`));
+      const shown = joinMarkdown(
+        list
+          .slice(0, PER_UNIT)
+          .map(
+            (i) => `${shortNumber(i.seq)} ${i.description}（${i.deadline ? deadlineStatus(i.deadline, now, tz) : ''}）`,
+          ),
+      );
       rows.push({
         text: md`**${title} · ${unitOf(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
         button: { label: '查看', value: { a: 'query.issues', q: `${unitOf(unit)} 逾期` } },
@@ -75,7 +89,10 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   }
 
   // Drafts left with their approver past the reminder interval.
-  const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+  const calendar = new WorkCalendar({
+    holidays: directory.calendar.holidays,
+    makeUpWorkdays: directory.calendar.makeUpWorkdays,
+  });
   const waiting = (await deps.documents.pendingApproval()).filter(
     (d) =>
       !!d.submittedAt &&
@@ -84,7 +101,10 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   );
   for (const d of waiting) {
     const days = d.submittedAt ? workingDaysSince(d.submittedAt, calendar, now, tz) : 0;
-    rows.push({ text: md`**待审定 · ${name(d.approverId)}** 《${d.title}》，${d.submittedAt ? fullDate(d.submittedAt, tz) : ''}提交，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'doc.view', id: d.id } } });
+    rows.push({
+      text: md`**待审定 · ${name(d.approverId)}** 《${d.title}》，${d.submittedAt ? fullDate(d.submittedAt, tz) : ''}提交，已 ${days} 个工作日`,
+      button: { label: '查看', value: { a: 'doc.view', id: d.id } },
+    });
   }
 
   // The offices' own overdue work: approval-chain steps and 约谈 reviews (district viewers only).
@@ -97,13 +117,19 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
       const days = workingDaysSince(since, calendar, now, tz);
       if (!step || days < directory.meetings.approvalRemindAfterDays) continue;
       chainSteps.push(a.id);
-      rows.push({ text: md`**待${STEP_NAMES[step]}** ${APPROVAL_KIND_NAMES[a.kind]}“${a.title}”，${fullDate(since, tz)}送达，已 ${days} 个工作日`, button: { label: '查看', value: { a: 'approval.view', id: a.id } } });
+      rows.push({
+        text: md`**待${STEP_NAMES[step]}** ${APPROVAL_KIND_NAMES[a.kind]}“${a.title}”，${fullDate(since, tz)}送达，已 ${days} 个工作日`,
+        button: { label: '查看', value: { a: 'approval.view', id: a.id } },
+      });
     }
     for (const s of await deps.sanctions.reviewsDue(now)) {
       const a = s.admonition;
       if (!a?.reviewOn) continue;
       reviews.push(s.id);
-      rows.push({ text: md`**约谈待复核 · ${unitOf(s.unitId)}** ${a.interviewee}，应于${fullDate(a.reviewOn, tz)}复核：${a.commitments ?? ''}`, button: { label: '查看', value: { a: 'sanction.view', id: s.id } } });
+      rows.push({
+        text: md`**约谈待复核 · ${unitOf(s.unitId)}** ${a.interviewee}，应于${fullDate(a.reviewOn, tz)}复核：${a.commitments ?? ''}`,
+        button: { label: '查看', value: { a: 'sanction.view', id: s.id } },
+      });
     }
   }
 
@@ -115,7 +141,9 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
       ...unreached.units.map((u) => `${u.name}：${unreachableReason(u)}，不能交办`),
       ...unreached.waterBodies.map((w) => `${w.name}：没有群聊，河湖长也都没有飞书账号，提醒无人收到`),
     ];
-    rows.push({ text: md`**名录待补全 · 无法送达** ${unreachedCount} 个单位或河湖\n${joinMarkdown(lines)}\n请在组织名录中填写成员或群聊 ID 后重新导入。` });
+    rows.push({
+      text: md`**名录待补全 · 无法送达** ${unreachedCount} 个单位或河湖\n${joinMarkdown(lines)}\n请在组织名录中填写成员或群聊 ID 后重新导入。`,
+    });
   }
 
   const total = missed.length + late.length + waiting.length + chainSteps.length + reviews.length + unreachedCount;

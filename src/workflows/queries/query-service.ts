@@ -1,35 +1,42 @@
+import {
+  type Audience,
+  audiencesOf,
+  dutiesInView,
+  NOTHING_TO_SEE,
+  sees,
+  type Visibility,
+  visibilityOf,
+} from '../../domain/access/visibility.js';
 import type { Clock } from '../../domain/clock.js';
-import { personName, type Directory, type Person } from '../../domain/directory/directory.js';
-import { assignableUnits } from '../../domain/issues/involvement.js';
-import { audiencesOf, dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Audience, type Visibility } from '../../domain/access/visibility.js';
-import { CHIEF_ROLE_NAMES, owedOver } from '../../domain/patrols/obligation.js';
+import { type Directory, type Person, personName } from '../../domain/directory/directory.js';
 import { goLiveDay } from '../../domain/directory/go-live.js';
-import { shortNumber, type Issue } from '../../domain/issues/issue.js';
-import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
+import type { OfficialDocument } from '../../domain/documents/document.js';
+import { assignableUnits } from '../../domain/issues/involvement.js';
+import { type Issue, shortNumber } from '../../domain/issues/issue.js';
+import { ISSUE_STATES, STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineStatus } from '../../domain/issues/supervision.js';
 import { isUpcoming, MEETING_KIND_NAMES } from '../../domain/meetings/meeting.js';
-import { matchName, stateWord, type Named, type StateWord } from '../../domain/queries/arguments.js';
+import { CHIEF_ROLE_NAMES, owedOver } from '../../domain/patrols/obligation.js';
+import { matchName, type Named, type StateWord, stateWord } from '../../domain/queries/arguments.js';
+import { parsePeriodWord } from '../../domain/queries/period-words.js';
+import { periodContaining, periodLabel } from '../../domain/time/period.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
-import type { DirectoryStore } from '../../store/directory-store.js';
+import type { Ledger } from '../../export/ledger-xlsx.js';
 import type { ApprovalStore } from '../../store/approval-store.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
-import type { SanctionStore } from '../../store/sanction-store.js';
 import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
-import type { Ledger } from '../../export/ledger-xlsx.js';
-import type { OfficialDocument } from '../../domain/documents/document.js';
-import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
-import { parsePeriodWord } from '../../domain/queries/period-words.js';
-import { periodContaining, periodLabel } from '../../domain/time/period.js';
-import { decisionLedger, issueLedger, LEDGER_NAMES, patrolLedger, type LedgerKind } from './ledger-rows.js';
+import type { SanctionStore } from '../../store/sanction-store.js';
 import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
+import { md } from '../markdown.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import { dutyStanding } from './duty-standing.js';
-import { md } from '../markdown.js';
-import type { ListCardPresenter, ListView } from './views.js';
+import { decisionLedger, issueLedger, LEDGER_NAMES, type LedgerKind, patrolLedger } from './ledger-rows.js';
 import { overdueReport } from './overdue-report.js';
+import type { ListCardPresenter, ListView } from './views.js';
 
 export interface QueryDeps {
   directory: DirectoryStore;
@@ -75,12 +82,18 @@ export class QueryService {
         state = words;
         continue;
       }
-      const place = this.place(directory, term, (item) => ({ a: 'query.issues', q: [item.name, ...terms.filter((_, k) => k !== index)].join(' ') }));
+      const place = this.place(directory, term, (item) => ({
+        a: 'query.issues',
+        q: [item.name, ...terms.filter((_, k) => k !== index)].join(' '),
+      }));
       if ('card' in place) return place.card;
       if (place.kind === 'water') filter.waterBodyId = place.id;
       else filter.assigneeUnit = place.id;
       labels.push(place.name);
-      if (!visibility.district && !(place.kind === 'water' ? visibility.waterBodyIds.has(place.id) : visibility.unitIds.has(place.id))) {
+      if (
+        !visibility.district &&
+        !(place.kind === 'water' ? visibility.waterBodyIds.has(place.id) : visibility.unitIds.has(place.id))
+      ) {
         throw new ForbiddenError(`您无权查看${place.name}的问题。如需了解，请联系区河长制办公室。`);
       }
     }
@@ -115,7 +128,9 @@ export class QueryService {
   async meetings(actorOpenId: string): Promise<CardJson> {
     const { directory, person, visibility } = await this.asker(actorOpenId);
     const now = this.deps.clock.now();
-    const scheduled = (await this.deps.meetings.startingBetween(now, new Date(now.getTime() + MEETINGS_AHEAD_DAYS * 86_400_000))).filter((m) =>
+    const scheduled = (
+      await this.deps.meetings.startingBetween(now, new Date(now.getTime() + MEETINGS_AHEAD_DAYS * 86_400_000))
+    ).filter((m) =>
       sees(visibility, { waterBodyId: m.waterBodyId, units: [m.organiserUnit], people: m.participants }, person.id),
     );
     const upcoming: typeof scheduled = [];
@@ -149,7 +164,10 @@ export class QueryService {
    * `/导出 [台账] [范围] [河湖|单位]`: 巡河台账, 问题台账 or 议定事项台账 for a period (this year
    * by default), as an .xlsx in the layout offices use; only what the person may see.
    */
-  async exportLedger(actorOpenId: string, args: string): Promise<{ file: OutgoingFile; summary: string } | { choices: CardJson }> {
+  async exportLedger(
+    actorOpenId: string,
+    args: string,
+  ): Promise<{ file: OutgoingFile; summary: string } | { choices: CardJson }> {
     const { directory, person, visibility } = await this.asker(actorOpenId);
     const now = this.deps.clock.now();
     let kind: LedgerKind = 'issues';
@@ -168,9 +186,15 @@ export class QueryService {
         continue;
       }
       // An ambiguous name: a choice card whose buttons export with the name chosen.
-      const found = this.place(directory, term, (item) => ({ a: 'query.export', q: terms.map((t) => (t === term ? item.name : t)).join(' ') }));
+      const found = this.place(directory, term, (item) => ({
+        a: 'query.export',
+        q: terms.map((t) => (t === term ? item.name : t)).join(' '),
+      }));
       if ('card' in found) return { choices: found.card };
-      if (!visibility.district && !(found.kind === 'water' ? visibility.waterBodyIds.has(found.id) : visibility.unitIds.has(found.id))) {
+      if (
+        !visibility.district &&
+        !(found.kind === 'water' ? visibility.waterBodyIds.has(found.id) : visibility.unitIds.has(found.id))
+      ) {
         throw new ForbiddenError(`您无权导出${found.name}的台账。如需了解，请联系区河长制办公室。`);
       }
       place = found;
@@ -181,8 +205,17 @@ export class QueryService {
     let ledger: Ledger;
     if (kind === 'patrols') {
       if (place?.kind === 'unit') throw new UserInputError('巡河台账按河湖导出，例如：/导出 巡河台账 本月 大渡河');
-      const scope = place ? { waterBodyIds: [place.id] } : visibility.district ? {} : { waterBodyIds: [...visibility.waterBodyIds], chiefIds: [person.id] };
-      ledger = patrolLedger(directory, title, await this.deps.patrols.recordedBetween(period.start, period.end, scope, LEDGER_ROWS), tz);
+      const scope = place
+        ? { waterBodyIds: [place.id] }
+        : visibility.district
+          ? {}
+          : { waterBodyIds: [...visibility.waterBodyIds], chiefIds: [person.id] };
+      ledger = patrolLedger(
+        directory,
+        title,
+        await this.deps.patrols.recordedBetween(period.start, period.end, scope, LEDGER_ROWS),
+        tz,
+      );
     } else {
       const filter: IssueFilter = { states: ISSUE_STATES, reportedFrom: period.start, reportedBefore: period.end };
       if (kind === 'decisions') filter.sourceKinds = ['decision', 'task'];
@@ -192,7 +225,11 @@ export class QueryService {
       const issues = await this.deps.issues.list(filter, LEDGER_ROWS);
       if (kind === 'issues') ledger = issueLedger(directory, title, issues, tz);
       else {
-        const ids = [...new Set(issues.map((i) => /^doc:([^#]+)#/.exec(i.source.ref ?? '')?.[1]).filter((id): id is string => !!id))];
+        const ids = [
+          ...new Set(
+            issues.map((i) => /^doc:([^#]+)#/.exec(i.source.ref ?? '')?.[1]).filter((id): id is string => !!id),
+          ),
+        ];
         const docs = new Map<string, OfficialDocument>();
         for (const id of ids) {
           const doc = await this.deps.documents.get(id);
@@ -227,7 +264,9 @@ export class QueryService {
         period = named;
         continue;
       }
-      const chiefs = directory.people.filter((p) => duties.some((d) => d.personId === p.id)).map((p) => ({ id: p.id, name: p.name, kind: 'person' as const }));
+      const chiefs = directory.people
+        .filter((p) => duties.some((d) => d.personId === p.id))
+        .map((p) => ({ id: p.id, name: p.name, kind: 'person' as const }));
       const waters = directory.waterBodies.map((w) => ({ id: w.id, name: w.name, kind: 'water' as const }));
       const match = matchName(term, [...waters, ...chiefs]);
       if (match.kind === 'suggest') throw new UserInputError(`没有找到“${term}”。您是不是要找“${match.item.name}”？`);
@@ -238,13 +277,19 @@ export class QueryService {
       if (match.kind === 'none') throw new UserInputError(`没有找到河湖或河湖长“${term}”。`);
       const item = match.item;
       duties = duties.filter((d) => (item.kind === 'water' ? d.waterBodyId === item.id : d.personId === item.id));
-      if (duties.length === 0) throw new ForbiddenError(`您无权查看${item.name}的巡河情况。如需了解，请联系区河长制办公室。`);
+      if (duties.length === 0)
+        throw new ForbiddenError(`您无权查看${item.name}的巡河情况。如需了解，请联系区河长制办公室。`);
       labels.push(item.name);
     }
     // A duty is counted over the asked period, or over its own longer period containing it (a quarter's duty in a month);
     // nothing is owed for periods that ended before the district went live.
     const goLive = goLiveDay(directory, tz);
-    const standing = await dutyStanding(this.deps.patrols, duties, (o) => owedOver(o, period, tz, goLive), visibility.district ? undefined : [...visibility.waterBodyIds]);
+    const standing = await dutyStanding(
+      this.deps.patrols,
+      duties,
+      (o) => owedOver(o, period, tz, goLive),
+      visibility.district ? undefined : [...visibility.waterBodyIds],
+    );
     const owed = standing.filter((s) => s.required > 0);
     if (standing.length > 0 && owed.length === 0) {
       return this.deps.cards.list({
@@ -259,7 +304,10 @@ export class QueryService {
     const rows = owed.map(({ duty: d, over, done, required }) => {
       const water = directory.waterBodies.find((w) => w.id === d.waterBodyId)?.name ?? '全区';
       const met = done >= required;
-      return { met, text: `${met ? '✅' : '❌'} ${water} · ${CHIEF_ROLE_NAMES[d.role]} ${personName(directory, d.personId)}：${done}/${required} 次${over.key !== period.key ? `（${periodLabel(over, false)}）` : ''}` };
+      return {
+        met,
+        text: `${met ? '✅' : '❌'} ${water} · ${CHIEF_ROLE_NAMES[d.role]} ${personName(directory, d.personId)}：${done}/${required} 次${over.key !== period.key ? `（${periodLabel(over, false)}）` : ''}`,
+      };
     });
     rows.sort((a, b) => Number(a.met) - Number(b.met));
     const met = rows.filter((r) => r.met).length;
@@ -267,7 +315,10 @@ export class QueryService {
       title: '巡河情况',
       subtitle: [...labels, periodLabel(period, false)].join(' · '),
       color: met < rows.length ? 'orange' : 'blue',
-      summary: rows.length === 0 ? '范围内没有巡河职责。' : md`已完成 **${met}** / ${rows.length} 项巡河职责${rows.length > ROWS * 2 ? `，未完成的排在前面，显示前 ${ROWS * 2} 项` : ''}。`,
+      summary:
+        rows.length === 0
+          ? '范围内没有巡河职责。'
+          : md`已完成 **${met}** / ${rows.length} 项巡河职责${rows.length > ROWS * 2 ? `，未完成的排在前面，显示前 ${ROWS * 2} 项` : ''}。`,
       rows: rows.slice(0, ROWS * 2).map((r) => ({ text: r.text })),
       footer: '可按河湖、河湖长和时间查询，例如：/巡河 大渡河 上季度、/巡河 李某某 2026年。记录本人巡河：/巡河。',
     });
@@ -306,7 +357,8 @@ export class QueryService {
 
   /** Narrows a filter to what the person may see. */
   private limit(filter: IssueFilter, visibility: Visibility): void {
-    if (!visibility.district) filter.visibleTo = { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
+    if (!visibility.district)
+      filter.visibleTo = { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
   }
 
   /**
@@ -333,7 +385,11 @@ export class QueryService {
     }
   }
 
-  private async issueList(directory: Directory, filter: IssueFilter, text: { title: string; subtitle: string; empty: string; hint: string }): Promise<CardJson> {
+  private async issueList(
+    directory: Directory,
+    filter: IssueFilter,
+    text: { title: string; subtitle: string; empty: string; hint: string },
+  ): Promise<CardJson> {
     const now = this.deps.clock.now();
     const [items, total, overdue] = await Promise.all([
       this.deps.issues.list(filter, ROWS, 'deadline'),
@@ -343,9 +399,13 @@ export class QueryService {
     const unit = (id: string | undefined) => directory.units.find((u) => u.id === id)?.name ?? '';
     const water = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
     const row = (i: Issue) => {
-      const late = !!i.deadline && i.deadline.getTime() <= now.getTime() && (i.state === 'assigned' || i.state === 'rectifying');
+      const late =
+        !!i.deadline && i.deadline.getTime() <= now.getTime() && (i.state === 'assigned' || i.state === 'rectifying');
       const status = deadlineStatus(i.deadline ?? now, now, this.deps.timeZone);
-      const due = i.deadline && i.state !== 'closed' ? md` · ${deadlineText(i.deadline, this.deps.timeZone)}（${late ? md`<font color='red'>${status}</font>` : status}）` : '';
+      const due =
+        i.deadline && i.state !== 'closed'
+          ? md` · ${deadlineText(i.deadline, this.deps.timeZone)}（${late ? md`<font color='red'>${status}</font>` : status}）`
+          : '';
       return {
         text: md`**${shortNumber(i.seq)}** ${i.description}\n<font color='grey'>${STATE_NAMES[i.state]}${water(i.waterBodyId) ? ` · ${water(i.waterBodyId)}` : ''}${i.assigneeUnit ? ` · ${unit(i.assigneeUnit)}` : ''}</font>${due}`,
         button: { label: '查看', value: { a: 'issue.view', id: i.id } },
@@ -355,7 +415,10 @@ export class QueryService {
       title: text.title,
       subtitle: text.subtitle,
       color: overdue > 0 ? 'red' : 'blue',
-      summary: total === 0 ? text.empty : md`共 **${total}** 条${overdue > 0 ? md`，其中逾期 **${overdue}** 条` : ''}${total > ROWS ? `，按期限先后显示前 ${ROWS} 条` : ''}。`,
+      summary:
+        total === 0
+          ? text.empty
+          : md`共 **${total}** 条${overdue > 0 ? md`，其中逾期 **${overdue}** 条` : ''}${total > ROWS ? `，按期限先后显示前 ${ROWS} 条` : ''}。`,
       rows: items.map(row),
       footer: text.hint,
     });

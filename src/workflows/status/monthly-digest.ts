@@ -1,6 +1,6 @@
-import { inOffices, type Directory } from '../../domain/directory/directory.js';
+import { type Directory, inOffices } from '../../domain/directory/directory.js';
 import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
-import { periodContaining, periodLabel, previousPeriod, type Period } from '../../domain/time/period.js';
+import { type Period, periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError } from '../../errors.js';
@@ -9,7 +9,6 @@ import type { CardJson, Messenger } from '../ports.js';
 import { requireDirectory } from '../require-directory.js';
 import type { StatusService } from './status-service.js';
 import type { DigestView } from './views.js';
-
 
 /**
  * 月度简报: the district's status with last month's notable items, sent to the River Chief
@@ -28,7 +27,10 @@ export class MonthlyDigest {
     const directory = await deps.directory.loadDirectory();
     if (!directory) return false;
     const local = toLocal(now, deps.timeZone);
-    const calendar = new WorkCalendar({ holidays: directory.calendar.holidays, makeUpWorkdays: directory.calendar.makeUpWorkdays });
+    const calendar = new WorkCalendar({
+      holidays: directory.calendar.holidays,
+      makeUpWorkdays: directory.calendar.makeUpWorkdays,
+    });
     const month = periodContaining('month', now, deps.timeZone);
     const firstWorkingDay = calendar.workingDayOnOrAfter(month.firstDay, month.lastDay);
     if (!firstWorkingDay || firstWorkingDay.day !== local.day || local.hour < directory.reminders.hour) return false;
@@ -43,7 +45,10 @@ export class MonthlyDigest {
     const deps = this.status.deps;
     const directory = await requireDirectory(deps.directory);
     const person = directory.people.find((p) => p.openId === actorOpenId);
-    if (!person || !(inOffices(directory, person.id) || directory.generalChief === person.id)) throw new ForbiddenError('月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。');
+    if (!person || !(inOffices(directory, person.id) || directory.generalChief === person.id))
+      throw new ForbiddenError(
+        '月度简报供区河长制办公室、区总河长办公室和区级总河长查看；您可以发送 /状态 查看您负责的范围。',
+      );
     const last = previousPeriod(periodContaining('month', deps.clock.now(), deps.timeZone), deps.timeZone);
     return deps.cards.digest(await this.view(directory, last));
   }
@@ -51,7 +56,12 @@ export class MonthlyDigest {
   private async view(directory: Directory, month: Period): Promise<DigestView> {
     const deps = this.status.deps;
     // The month's own figures, not the current month's under its title.
-    const status = await this.status.view(directory, { district: true, waterBodyIds: new Set(), unitIds: new Set() }, '', month);
+    const status = await this.status.view(
+      directory,
+      { district: true, waterBodyIds: new Set(), unitIds: new Set() },
+      '',
+      month,
+    );
     const [opened, closed, published, meetings] = await Promise.all([
       deps.issues.count({ states: ISSUE_STATES, reportedFrom: month.start, reportedBefore: month.end }),
       deps.issues.count({ states: ['closed'], closedBetween: { from: month.start, to: month.end } }),

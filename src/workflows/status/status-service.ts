@@ -1,9 +1,9 @@
+import { dutiesInView, NOTHING_TO_SEE, sees, type Visibility, visibilityOf } from '../../domain/access/visibility.js';
 import type { Clock } from '../../domain/clock.js';
-import { dutiesInView, NOTHING_TO_SEE, sees, visibilityOf, type Visibility } from '../../domain/access/visibility.js';
 import type { ChiefDuty, Directory } from '../../domain/directory/directory.js';
-import { CHIEF_ROLE_NAMES, CHIEF_ROLES, type PatrolObligation } from '../../domain/patrols/obligation.js';
 import { countsAfterGoLive, goLiveDay, goLiveNote } from '../../domain/directory/go-live.js';
-import { periodContaining, periodLabel, periodOf, periodsOfYear, type Period } from '../../domain/time/period.js';
+import { CHIEF_ROLE_NAMES, CHIEF_ROLES, type PatrolObligation } from '../../domain/patrols/obligation.js';
+import { type Period, periodContaining, periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
 import type { LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError } from '../../errors.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
@@ -64,7 +64,9 @@ export class StatusService {
     const tz = this.deps.timeZone;
     const at = ofMonth ? new Date(ofMonth.end.getTime() - 1) : now;
     const waters = visibility.district ? undefined : [...visibility.waterBodyIds];
-    const scope: IssueFilter = visibility.district ? {} : { visibleTo: { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] } };
+    const scope: IssueFilter = visibility.district
+      ? {}
+      : { visibleTo: { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] } };
     const month = periodContaining('month', at, tz);
     const year = periodContaining('year', at, tz);
     const goLive = goLiveDay(directory, tz);
@@ -72,7 +74,12 @@ export class StatusService {
     const monthsSoFar = periodsOfYear('month', year.year, tz).filter((m) => m.index <= month.index);
     const [patrols, counts, approvals, meetings] = await Promise.all([
       this.patrolFulfilment(directory, visibility, personId, waters, at, !ofMonth, goLive),
-      this.deps.issues.statusCounts(scope.visibleTo, now, monthsSoFar.map((m) => m.key), new Date(now.getTime() + WEEK_MS)),
+      this.deps.issues.statusCounts(
+        scope.visibleTo,
+        now,
+        monthsSoFar.map((m) => m.key),
+        new Date(now.getTime() + WEEK_MS),
+      ),
       this.deps.documents.pendingApproval(),
       this.deps.meetings.startingBetween(now, new Date(now.getTime() + 30 * 86_400_000)),
     ]);
@@ -93,10 +100,18 @@ export class StatusService {
         closedThisMonth: counts.closedByMonth.get(month.key) ?? 0,
         awaitingAssignment: counts.awaitingAssignment,
       },
-      decisions: { open: counts.decisionsOpen, overdue: counts.decisionsOverdue, dueWithinWeek: counts.decisionsDueSoon },
-      approvalsWaiting: approvals.filter((d) => sees(visibility, { waterBodyId: d.waterBodyId, units: [d.drafterUnit], people: [d.approverId] }, personId)).length,
+      decisions: {
+        open: counts.decisionsOpen,
+        overdue: counts.decisionsOverdue,
+        dueWithinWeek: counts.decisionsDueSoon,
+      },
+      approvalsWaiting: approvals.filter((d) =>
+        sees(visibility, { waterBodyId: d.waterBodyId, units: [d.drafterUnit], people: [d.approverId] }, personId),
+      ).length,
       meetings: meetings
-        .filter((m) => sees(visibility, { waterBodyId: m.waterBodyId, units: [m.organiserUnit], people: m.participants }, personId))
+        .filter((m) =>
+          sees(visibility, { waterBodyId: m.waterBodyId, units: [m.organiserUnit], people: m.participants }, personId),
+        )
         .slice(0, 3)
         .map((m) => ({ when: meetingTime(m.startsAt, tz), title: m.title })),
       charts: {
@@ -110,7 +125,11 @@ export class StatusService {
           .sort(([x, a], [y, b]) => b - a || order.indexOf(x) - order.indexOf(y))
           .slice(0, 12)
           .flatMap(([id, open]) => [
-            { township: townships.get(id) ?? id, kind: '在办' as const, count: open - (counts.overdueByUnit.get(id) ?? 0) },
+            {
+              township: townships.get(id) ?? id,
+              kind: '在办' as const,
+              count: open - (counts.overdueByUnit.get(id) ?? 0),
+            },
             { township: townships.get(id) ?? id, kind: '逾期' as const, count: counts.overdueByUnit.get(id) ?? 0 },
           ]),
       },
@@ -118,7 +137,15 @@ export class StatusService {
   }
 
   /** Duties in view, per role: counted from the directory; fulfilment counted by the database. */
-  private async patrolFulfilment(directory: Directory, visibility: Visibility, personId: string, waters: string[] | undefined, at: Date, current: boolean, goLive: LocalDate | undefined) {
+  private async patrolFulfilment(
+    directory: Directory,
+    visibility: Visibility,
+    personId: string,
+    waters: string[] | undefined,
+    at: Date,
+    current: boolean,
+    goLive: LocalDate | undefined,
+  ) {
     const tz = this.deps.timeZone;
     const year = periodContaining('year', at, tz);
     const duties = dutiesInView(directory, visibility, personId);
@@ -126,18 +153,28 @@ export class StatusService {
     const rates: StatusView['charts']['patrolRates'] = [];
     // One aggregation per level, run together: FerretDB groups slowly when a pass has many
     // groups, so per-level passes (fewer groups each) in parallel beat one combined pass.
-    const levels = CHIEF_ROLES.map((role) => ({ role, ofRole: duties.filter((d) => d.role === role) })).filter((l) => l.ofRole.length > 0);
+    const levels = CHIEF_ROLES.map((role) => ({ role, ofRole: duties.filter((d) => d.role === role) })).filter(
+      (l) => l.ofRole.length > 0,
+    );
     const counted = await Promise.all(
       levels.map(({ role, ofRole }) => {
         const obligation = this.obligationOf(ofRole);
-        return this.deps.patrols.fulfilledByPeriod(role, obligation.period, String(year.year), obligation.times, role === 'generalChief' ? undefined : waters);
+        return this.deps.patrols.fulfilledByPeriod(
+          role,
+          obligation.period,
+          String(year.year),
+          obligation.times,
+          role === 'generalChief' ? undefined : waters,
+        );
       }),
     );
     levels.forEach(({ role, ofRole }, i) => {
       const obligation = this.obligationOf(ofRole);
       const fulfilled = counted[i] ?? new Map<string, number>();
       const period = periodContaining(obligation.period, at, tz);
-      const elapsed = periodsOfYear(obligation.period, year.year, tz).filter((p) => p.index <= period.index && countsAfterGoLive(p, goLive));
+      const elapsed = periodsOfYear(obligation.period, year.year, tz).filter(
+        (p) => p.index <= period.index && countsAfterGoLive(p, goLive),
+      );
       rows.push({
         roleName: CHIEF_ROLE_NAMES[role],
         periodName: periodLabel(period, current),
@@ -151,7 +188,11 @@ export class StatusService {
         // The chart starts with the go-live month: earlier months had no records to show.
         if (!countsAfterGoLive(monthPeriod, goLive)) continue;
         const p = periodContaining(obligation.period, monthPeriod.start, tz);
-        rates.push({ month: `${m}月`, level: CHIEF_ROLE_NAMES[role], rate: Math.round(((fulfilled.get(p.key) ?? 0) / ofRole.length) * 100) });
+        rates.push({
+          month: `${m}月`,
+          level: CHIEF_ROLE_NAMES[role],
+          rate: Math.round(((fulfilled.get(p.key) ?? 0) / ofRole.length) * 100),
+        });
       }
     });
     return { rows, rates };
@@ -167,4 +208,3 @@ export class StatusService {
     return [...names, ...units].slice(0, 3).join('、') + (names.length + units.length > 3 ? '等' : '');
   }
 }
-

@@ -10,8 +10,21 @@ export interface StatusView {
   yearName: string;
   /** 自启用日（12月2日）起 when the go-live day cuts the year's figures; empty otherwise. */
   goLiveNote: string;
-  patrols: Array<{ roleName: string; periodName: string; fulfilled: number; required: number; yearFulfilled: number; yearRequired: number }>;
-  issues: { open: number; overdue: number; openedThisMonth: number; closedThisMonth: number; awaitingAssignment: number };
+  patrols: Array<{
+    roleName: string;
+    periodName: string;
+    fulfilled: number;
+    required: number;
+    yearFulfilled: number;
+    yearRequired: number;
+  }>;
+  issues: {
+    open: number;
+    overdue: number;
+    openedThisMonth: number;
+    closedThisMonth: number;
+    awaitingAssignment: number;
+  };
   decisions: { open: number; overdue: number; dueWithinWeek: number };
   approvalsWaiting: number;
   /** Messages the bot could not deliver in the last 7 days (未送达); set for office staff only. */

@@ -1,4 +1,4 @@
-import { CardErrorCode, validateCard, type CardViolation } from './card.js';
+import { CardErrorCode, type CardViolation, validateCard } from './card.js';
 
 /**
  * The answer to a `card.action.trigger` callback: `{}`, or `{ toast?, card? }` where `card`
@@ -26,7 +26,8 @@ export function validateCallbackAnswer(answer: unknown): CardViolation[] {
     return out;
   }
   for (const key of Object.keys(answer)) {
-    if (key !== 'toast' && key !== 'card') bad(key, 'unknown-property', `a callback answer has only "toast" and "card", not "${key}"`);
+    if (key !== 'toast' && key !== 'card')
+      bad(key, 'unknown-property', `a callback answer has only "toast" and "card", not "${key}"`);
   }
   if (answer.toast !== undefined) checkToast(answer.toast, bad);
   if (answer.card !== undefined) out.push(...checkCard(answer.card, bad));
@@ -41,8 +42,10 @@ function checkToast(toast: unknown, bad: (path: string, rule: string, message: s
   if (!TOAST_TYPES.includes(toast.type as (typeof TOAST_TYPES)[number])) {
     bad('toast.type', 'enum', `toast type must be ${TOAST_TYPES.join(', ')}, got ${JSON.stringify(toast.type)}`);
   }
-  if (typeof toast.content !== 'string' && !isRecord(toast.i18n)) bad('toast.content', 'missing-property', 'toast needs "content"');
-  if (toast.i18n !== undefined && !isRecord(toast.i18n)) bad('toast.i18n', 'type', 'toast i18n is an object of locale → text');
+  if (typeof toast.content !== 'string' && !isRecord(toast.i18n))
+    bad('toast.content', 'missing-property', 'toast needs "content"');
+  if (toast.i18n !== undefined && !isRecord(toast.i18n))
+    bad('toast.i18n', 'type', 'toast i18n is an object of locale → text');
 }
 
 function checkCard(card: unknown, bad: (path: string, rule: string, message: string) => void): CardViolation[] {
@@ -51,11 +54,16 @@ function checkCard(card: unknown, bad: (path: string, rule: string, message: str
     return [];
   }
   if (card.type === undefined && ('schema' in card || 'body' in card || 'elements' in card || 'header' in card)) {
-    bad('card', 'callback-card-shape', 'the card JSON must be wrapped as { type: "raw", data: <card> }, not placed bare under "card"');
+    bad(
+      'card',
+      'callback-card-shape',
+      'the card JSON must be wrapped as { type: "raw", data: <card> }, not placed bare under "card"',
+    );
     return [];
   }
   for (const key of Object.keys(card)) {
-    if (key !== 'type' && key !== 'data') bad(`card.${key}`, 'unknown-property', `card has only "type" and "data", not "${key}"`);
+    if (key !== 'type' && key !== 'data')
+      bad(`card.${key}`, 'unknown-property', `card has only "type" and "data", not "${key}"`);
   }
   if (card.type === 'raw') {
     // The raw card must itself be a card Feishu can render; otherwise the tapper sees 200673.
@@ -72,11 +80,15 @@ function checkCard(card: unknown, bad: (path: string, rule: string, message: str
       return [];
     }
     for (const key of Object.keys(data)) {
-      if (!['template_id', 'template_version_name', 'template_variable'].includes(key)) bad(`card.data.${key}`, 'unknown-property', `a template card has no "${key}"`);
+      if (!['template_id', 'template_version_name', 'template_variable'].includes(key))
+        bad(`card.data.${key}`, 'unknown-property', `a template card has no "${key}"`);
     }
-    if (typeof data.template_id !== 'string' || data.template_id === '') bad('card.data.template_id', 'missing-property', 'template_id is required');
-    if (data.template_version_name !== undefined && typeof data.template_version_name !== 'string') bad('card.data.template_version_name', 'type', 'template_version_name is a string');
-    if (data.template_variable !== undefined && !isRecord(data.template_variable)) bad('card.data.template_variable', 'type', 'template_variable is an object');
+    if (typeof data.template_id !== 'string' || data.template_id === '')
+      bad('card.data.template_id', 'missing-property', 'template_id is required');
+    if (data.template_version_name !== undefined && typeof data.template_version_name !== 'string')
+      bad('card.data.template_version_name', 'type', 'template_version_name is a string');
+    if (data.template_variable !== undefined && !isRecord(data.template_variable))
+      bad('card.data.template_variable', 'type', 'template_variable is an object');
     return [];
   }
   bad('card.type', 'enum', `card type must be "raw" or "template", got ${JSON.stringify(card.type)}`);

@@ -1,5 +1,5 @@
-import { BEHAVIOR_SHAPES, TEXT_PROPS, type PropRule } from './rules.js';
 import { BODY_PROPS, CARD_LINK, COMPONENTS, CONFIG, HEADER, TOP_LEVEL_KEYS } from './components.js';
+import { BEHAVIOR_SHAPES, type PropRule, TEXT_PROPS } from './rules.js';
 
 /**
  * Feishu card JSON 2.0 conformance: the documented rules a card must meet before Feishu
@@ -90,14 +90,27 @@ function kind(value: unknown): string {
   return Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
 }
 
-function report(walk: Walk, path: string, rule: string, message: string, code: number = CardErrorCode.invalidCard): void {
+function report(
+  walk: Walk,
+  path: string,
+  rule: string,
+  message: string,
+  code: number = CardErrorCode.invalidCard,
+): void {
   walk.out.push({ path, rule, message, code });
 }
 
 /** Reports keys the table does not list: 2.0 refuses unsupported properties (版本更新说明). */
-function checkKeys(walk: Walk, node: Record<string, unknown>, allowed: Record<string, unknown>, path: string, what: string): void {
+function checkKeys(
+  walk: Walk,
+  node: Record<string, unknown>,
+  allowed: Record<string, unknown>,
+  path: string,
+  what: string,
+): void {
   for (const key of Object.keys(node)) {
-    if (!(key in allowed)) report(walk, join(path, key), 'unknown-property', `${what} has no property "${key}" in card JSON 2.0`);
+    if (!(key in allowed))
+      report(walk, join(path, key), 'unknown-property', `${what} has no property "${key}" in card JSON 2.0`);
   }
 }
 
@@ -112,8 +125,10 @@ function checkProp(walk: Walk, value: unknown, rule: PropRule, path: string, for
       return;
     case 'string':
       if (typeof value !== 'string') return report(walk, path, 'type', `expected a string, got ${kind(value)}`);
-      if (rule.oneOf && !rule.oneOf.includes(value)) return report(walk, path, 'enum', `"${value}" is not one of ${rule.oneOf.join(', ')}`);
-      if (rule.pattern && !rule.pattern.test(value)) return report(walk, path, 'format', `"${value}" is not ${rule.patternHint ?? rule.pattern.source}`);
+      if (rule.oneOf && !rule.oneOf.includes(value))
+        return report(walk, path, 'enum', `"${value}" is not one of ${rule.oneOf.join(', ')}`);
+      if (rule.pattern && !rule.pattern.test(value))
+        return report(walk, path, 'format', `"${value}" is not ${rule.patternHint ?? rule.pattern.source}`);
       return;
     case 'boolean':
       if (typeof value !== 'boolean') report(walk, path, 'type', `expected a boolean, got ${kind(value)}`);
@@ -121,7 +136,12 @@ function checkProp(walk: Walk, value: unknown, rule: PropRule, path: string, for
     case 'int':
     case 'number':
       if (typeof value !== 'number' || (rule.kind === 'int' && !Number.isInteger(value))) {
-        return report(walk, path, 'type', `expected ${rule.kind === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
+        return report(
+          walk,
+          path,
+          'type',
+          `expected ${rule.kind === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`,
+        );
       }
       if ((rule.min !== undefined && value < rule.min) || (rule.max !== undefined && value > rule.max)) {
         report(walk, path, 'range', `${value} is outside ${rule.min ?? '-∞'}–${rule.max ?? '∞'}`);
@@ -131,13 +151,27 @@ function checkProp(walk: Walk, value: unknown, rule: PropRule, path: string, for
       if (!isRecord(value)) return report(walk, path, 'type', `expected a text object, got ${kind(value)}`);
       checkKeys(walk, value, TEXT_PROPS, path, 'a text object');
       if (typeof value.tag !== 'string' || !rule.tags.includes(value.tag)) {
-        report(walk, join(path, 'tag'), 'enum', `text tag must be ${rule.tags.join(' or ')}, got ${JSON.stringify(value.tag)}`);
+        report(
+          walk,
+          join(path, 'tag'),
+          'enum',
+          `text tag must be ${rule.tags.join(' or ')}, got ${JSON.stringify(value.tag)}`,
+        );
       }
       if (typeof value.content !== 'string' && !isRecord(value.i18n_content)) {
         return report(walk, join(path, 'content'), 'missing-property', 'a text object needs "content"');
       }
-      if (typeof value.content === 'string' && rule.maxChars !== undefined && [...value.content].length > rule.maxChars) {
-        report(walk, join(path, 'content'), 'range', `text is ${[...value.content].length} characters, at most ${rule.maxChars}`);
+      if (
+        typeof value.content === 'string' &&
+        rule.maxChars !== undefined &&
+        [...value.content].length > rule.maxChars
+      ) {
+        report(
+          walk,
+          join(path, 'content'),
+          'range',
+          `text is ${[...value.content].length} characters, at most ${rule.maxChars}`,
+        );
       }
       return;
     }
@@ -166,7 +200,8 @@ function checkProp(walk: Walk, value: unknown, rule: PropRule, path: string, for
       if (!isRecord(value)) report(walk, path, 'type', `expected a JSON object, got ${kind(value)}`);
       return;
     case 'stringOrObject':
-      if (typeof value !== 'string' && !isRecord(value)) report(walk, path, 'type', `expected a string or object, got ${kind(value)}`);
+      if (typeof value !== 'string' && !isRecord(value))
+        report(walk, path, 'type', `expected a string or object, got ${kind(value)}`);
       return;
     case 'behaviors':
       checkBehaviors(walk, value, path);
@@ -180,7 +215,13 @@ function checkBehaviors(walk: Walk, value: unknown, path: string): void {
     const at = join(path, i);
     if (!isRecord(behavior)) return report(walk, at, 'type', `expected a behavior object, got ${kind(behavior)}`);
     const shape = typeof behavior.type === 'string' ? BEHAVIOR_SHAPES[behavior.type] : undefined;
-    if (!shape) return report(walk, join(at, 'type'), 'enum', `behavior type must be ${Object.keys(BEHAVIOR_SHAPES).join(' or ')}, got ${JSON.stringify(behavior.type)}`);
+    if (!shape)
+      return report(
+        walk,
+        join(at, 'type'),
+        'enum',
+        `behavior type must be ${Object.keys(BEHAVIOR_SHAPES).join(' or ')}, got ${JSON.stringify(behavior.type)}`,
+      );
     checkKeys(walk, behavior, shape.props, at, `a ${String(behavior.type)} behavior`);
     for (const key of shape.required) {
       if (behavior[key] === undefined) report(walk, join(at, key), 'missing-property', `"${key}" is required`);
@@ -191,11 +232,17 @@ function checkBehaviors(walk: Walk, value: unknown, path: string): void {
   });
 }
 
-function checkComponent(walk: Walk, node: unknown, path: string, where: { form: FormScope | undefined; atBodyRoot: boolean }): void {
+function checkComponent(
+  walk: Walk,
+  node: unknown,
+  path: string,
+  where: { form: FormScope | undefined; atBodyRoot: boolean },
+): void {
   if (!isRecord(node)) return report(walk, path, 'type', `expected a component object, got ${kind(node)}`);
   const tag = node.tag;
   const spec = typeof tag === 'string' ? COMPONENTS[tag] : undefined;
-  if (typeof tag !== 'string' || !spec) return report(walk, join(path, 'tag'), 'unknown-tag', `"${String(tag)}" is not a card JSON 2.0 component`);
+  if (typeof tag !== 'string' || !spec)
+    return report(walk, join(path, 'tag'), 'unknown-tag', `"${String(tag)}" is not a card JSON 2.0 component`);
   checkKeys(walk, node, spec.props, path, `${tag}`);
   for (const key of spec.required ?? []) {
     if (node[key] === undefined) report(walk, join(path, key), 'missing-property', `${tag} needs "${key}"`);
@@ -212,8 +259,15 @@ function checkComponent(walk: Walk, node: unknown, path: string, where: { form: 
   if (spec.interactive && where.form) {
     // Inside a form every interactive component needs a name, unique in the whole card (输入框 name).
     const name = node.name;
-    if (typeof name !== 'string' || name === '') report(walk, join(path, 'name'), 'form-name-missing', `${tag} inside a form needs a "name"`);
-    else if (walk.names.has(name)) report(walk, join(path, 'name'), 'form-name-duplicate', `name "${name}" is already used at ${walk.names.get(name)}`);
+    if (typeof name !== 'string' || name === '')
+      report(walk, join(path, 'name'), 'form-name-missing', `${tag} inside a form needs a "name"`);
+    else if (walk.names.has(name))
+      report(
+        walk,
+        join(path, 'name'),
+        'form-name-duplicate',
+        `name "${name}" is already used at ${walk.names.get(name)}`,
+      );
     else walk.names.set(name, path);
     if (tag === 'button' && node.form_action_type === 'submit') where.form.hasSubmit = true;
   }
@@ -237,7 +291,8 @@ export function validateCard(card: unknown): CardViolation[] {
     return walk.out;
   }
   // JSON 2.0 must be declared explicitly; without it Feishu reads the card as 1.0.
-  if (card.schema !== '2.0') report(walk, 'schema', 'schema', `schema must be "2.0", got ${JSON.stringify(card.schema)}`);
+  if (card.schema !== '2.0')
+    report(walk, 'schema', 'schema', `schema must be "2.0", got ${JSON.stringify(card.schema)}`);
   const allowed = Object.fromEntries(TOP_LEVEL_KEYS.map((k) => [k, true]));
   checkKeys(walk, card, allowed, '', 'a 2.0 card');
   if (card.config !== undefined) {
@@ -249,23 +304,29 @@ export function validateCard(card: unknown): CardViolation[] {
   }
   if (card.card_link !== undefined) checkProp(walk, card.card_link, CARD_LINK, 'card_link', undefined);
   if (card.header !== undefined) checkProp(walk, card.header, HEADER, 'header', undefined);
-  if (card.i18n_header !== undefined) checkProp(walk, card.i18n_header, { kind: 'freeObject' }, 'i18n_header', undefined);
+  if (card.i18n_header !== undefined)
+    checkProp(walk, card.i18n_header, { kind: 'freeObject' }, 'i18n_header', undefined);
   if (card.body !== undefined) {
     if (!isRecord(card.body)) report(walk, 'body', 'type', `expected an object, got ${kind(card.body)}`);
     else {
       checkKeys(walk, card.body, BODY_PROPS, 'body', 'body');
       for (const [key, rule] of Object.entries(BODY_PROPS)) {
-        if (key !== 'elements' && card.body[key] !== undefined) checkProp(walk, card.body[key], rule, join('body', key), undefined);
+        if (key !== 'elements' && card.body[key] !== undefined)
+          checkProp(walk, card.body[key], rule, join('body', key), undefined);
       }
       const list = card.body.elements;
-      if (list !== undefined && !Array.isArray(list)) report(walk, 'body.elements', 'type', `expected a list of components, got ${kind(list)}`);
-      if (Array.isArray(list)) list.forEach((child, i) => checkComponent(walk, child, `body.elements[${i}]`, { form: undefined, atBodyRoot: true }));
+      if (list !== undefined && !Array.isArray(list))
+        report(walk, 'body.elements', 'type', `expected a list of components, got ${kind(list)}`);
+      if (Array.isArray(list))
+        list.forEach((child, i) =>
+          checkComponent(walk, child, `body.elements[${i}]`, { form: undefined, atBodyRoot: true }),
+        );
     }
   }
   const count = componentCount(card);
   if (count > MAX_COMPONENTS) report(walk, '', 'component-limit', `${count} components, at most ${MAX_COMPONENTS}`);
   const bytes = cardByteSize(card);
-  if (bytes > MAX_CARD_BYTES) report(walk, '', 'size-limit', `${bytes} bytes of JSON, at most ${MAX_CARD_BYTES}`, CardErrorCode.tooLarge);
+  if (bytes > MAX_CARD_BYTES)
+    report(walk, '', 'size-limit', `${bytes} bytes of JSON, at most ${MAX_CARD_BYTES}`, CardErrorCode.tooLarge);
   return walk.out;
 }
-

@@ -1,25 +1,25 @@
 import {
-  BOX,
-  CONFIRM,
-  DIRECTION,
-  H_ALIGN,
-  ICON,
-  SPACING,
-  V_ALIGN,
-  WIDTH,
   anyText,
   arr,
+  BOX,
   behaviors,
   bool,
+  CONFIRM,
+  DIRECTION,
   elements,
   freeObject,
+  H_ALIGN,
+  ICON,
   int,
   obj,
+  type PropRule,
   pattern,
   plainText,
+  SPACING,
   str,
   stringOrObject,
-  type PropRule,
+  V_ALIGN,
+  WIDTH,
 } from './rules.js';
 
 /**
@@ -41,7 +41,11 @@ export interface ComponentSpec {
 const DOCS = 'https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components';
 
 /** Every 2.0 component carries an optional id and (most) a margin. */
-const COMMON: Record<string, PropRule> = { tag: str(), element_id: pattern(/^[A-Za-z][A-Za-z0-9_]{0,19}$/, 'a letter then ≤19 letters, digits or _'), margin: BOX };
+const COMMON: Record<string, PropRule> = {
+  tag: str(),
+  element_id: pattern(/^[A-Za-z][A-Za-z0-9_]{0,19}$/, 'a letter then ≤19 letters, digits or _'),
+  margin: BOX,
+};
 
 /** Fields shared by the interactive components (name, required, disabled, confirm, behaviors). */
 const INTERACTIVE: Record<string, PropRule> = {
@@ -76,7 +80,21 @@ const LAYOUT: Record<string, PropRule> = {
  * text_tag colours; `grey` is a header template colour, not a tag colour.
  * https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/content-components/title
  */
-export const TEXT_TAG_COLORS = ['neutral', 'blue', 'turquoise', 'lime', 'orange', 'violet', 'indigo', 'wathet', 'green', 'yellow', 'red', 'purple', 'carmine'] as const;
+export const TEXT_TAG_COLORS = [
+  'neutral',
+  'blue',
+  'turquoise',
+  'lime',
+  'orange',
+  'violet',
+  'indigo',
+  'wathet',
+  'green',
+  'yellow',
+  'red',
+  'purple',
+  'carmine',
+] as const;
 
 export const COMPONENTS: Record<string, ComponentSpec> = {
   markdown: {
@@ -106,7 +124,14 @@ export const COMPONENTS: Record<string, ComponentSpec> = {
   },
   person: {
     doc: `${DOCS}/content-components/user-profile`,
-    props: { ...COMMON, user_id: str(), size: str(['extra_small', 'small', 'medium', 'large']), show_avatar: bool, show_name: bool, style: str(['normal', 'capsule']) },
+    props: {
+      ...COMMON,
+      user_id: str(),
+      size: str(['extra_small', 'small', 'medium', 'large']),
+      show_avatar: bool,
+      show_name: bool,
+      style: str(['normal', 'capsule']),
+    },
     required: ['user_id'],
   },
   chart: {
@@ -180,7 +205,17 @@ export const COMPONENTS: Record<string, ComponentSpec> = {
     doc: `${DOCS}/interactive-components/button`,
     props: {
       ...INTERACTIVE,
-      type: str(['default', 'primary', 'danger', 'text', 'primary_text', 'danger_text', 'primary_filled', 'danger_filled', 'laser']),
+      type: str([
+        'default',
+        'primary',
+        'danger',
+        'text',
+        'primary_text',
+        'danger_text',
+        'primary_filled',
+        'danger_filled',
+        'laser',
+      ]),
       size: str(['tiny', 'small', 'medium', 'large']),
       text: plainText(100),
       icon: ICON,
@@ -209,13 +244,24 @@ export const COMPONENTS: Record<string, ComponentSpec> = {
   select_static: {
     // At least one option, each { text: plain_text, value }.
     doc: `${DOCS}/interactive-components/single-select-dropdown-menu`,
-    props: { ...INTERACTIVE, type: str(['default', 'text']), initial_index: int(1), initial_option: str(), options: arr(STATIC_OPTION, 1) },
+    props: {
+      ...INTERACTIVE,
+      type: str(['default', 'text']),
+      initial_index: int(1),
+      initial_option: str(),
+      options: arr(STATIC_OPTION, 1),
+    },
     required: ['options'],
     interactive: true,
   },
   multi_select_static: {
     doc: `${DOCS}/interactive-components/multi-select-dropdown-menu`,
-    props: { ...INTERACTIVE, type: str(['default', 'text']), selected_values: arr(str()), options: arr(STATIC_OPTION, 1) },
+    props: {
+      ...INTERACTIVE,
+      type: str(['default', 'text']),
+      selected_values: arr(str()),
+      options: arr(STATIC_OPTION, 1),
+    },
     required: ['options'],
     interactive: true,
     formOnly: true,
@@ -253,8 +299,25 @@ export const COMPONENTS: Record<string, ComponentSpec> = {
  * The header: title required; subtitle plain_text; suffix tags; template colour enum.
  * https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/content-components/title
  */
-export const HEADER_TEMPLATES = ['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey', 'default'] as const;
-const TEXT_TAG = obj({ tag: str(['text_tag']), element_id: str(), text: plainText(), color: str(TEXT_TAG_COLORS) }, ['tag', 'text']);
+export const HEADER_TEMPLATES = [
+  'blue',
+  'wathet',
+  'turquoise',
+  'green',
+  'yellow',
+  'orange',
+  'red',
+  'carmine',
+  'violet',
+  'purple',
+  'indigo',
+  'grey',
+  'default',
+] as const;
+const TEXT_TAG = obj({ tag: str(['text_tag']), element_id: str(), text: plainText(), color: str(TEXT_TAG_COLORS) }, [
+  'tag',
+  'text',
+]);
 export const HEADER = obj(
   {
     title: anyText,

@@ -32,7 +32,11 @@ export const num = (min?: number, max?: number): PropRule => ({ kind: 'number', 
 export const plainText = (maxChars?: number): PropRule => ({ kind: 'text', tags: ['plain_text'], maxChars });
 export const anyText: PropRule = { kind: 'text', tags: ['plain_text', 'lark_md'] };
 export const elements: PropRule = { kind: 'elements' };
-export const obj = (props: Record<string, PropRule>, required?: readonly string[]): PropRule => ({ kind: 'object', props, required });
+export const obj = (props: Record<string, PropRule>, required?: readonly string[]): PropRule => ({
+  kind: 'object',
+  props,
+  required,
+});
 export const arr = (of: PropRule, minItems?: number): PropRule => ({ kind: 'array', of, minItems });
 export const freeObject: PropRule = { kind: 'freeObject' };
 export const stringOrObject: PropRule = { kind: 'stringOrObject' };
@@ -40,7 +44,10 @@ export const behaviors: PropRule = { kind: 'behaviors' };
 export const anything: PropRule = { kind: 'any' };
 
 /** Spacing: a named size or `[0,99]px`. */
-export const SPACING = pattern(/^(small|medium|large|extra_large|\d{1,2}px)$/, 'small|medium|large|extra_large|[0,99]px');
+export const SPACING = pattern(
+  /^(small|medium|large|extra_large|\d{1,2}px)$/,
+  'small|medium|large|extra_large|[0,99]px',
+);
 /** Margin / padding: one to four `[-99,99]px` values. */
 export const BOX = pattern(/^-?\d{1,2}(px)?( -?\d{1,2}(px)?){0,3}$/, '1–4 values in [-99,99]px');
 /** Component widths that take `default`, `fill` or a pixel value. */
@@ -73,7 +80,10 @@ export const CONFIRM = obj({ title: plainText(), text: plainText() }, ['title', 
  * Icons (standard_icon with a token, or custom_icon with an img_key).
  * https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/content-components/title
  */
-export const ICON = obj({ tag: str(['standard_icon', 'custom_icon']), token: str(), color: str(), img_key: str(), size: str() }, ['tag']);
+export const ICON = obj(
+  { tag: str(['standard_icon', 'custom_icon']), token: str(), color: str(), img_key: str(), size: str() },
+  ['tag'],
+);
 
 /**
  * `behaviors` entries the bot may use: a server callback whose value is a JSON object (the
