@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
+import type { ChiefDuty } from '../domain/directory/directory.js';
 import type { ChiefRole } from '../domain/patrols/obligation.js';
 import type { PatrolPeriods, PatrolRecord } from '../domain/patrols/patrol.js';
 import type { PeriodKind } from '../domain/time/period.js';
 import { formatLocalDate, type LocalDate, parseLocalDate } from '../domain/time/zoned.js';
 import { ClaimStore } from './claim-store.js';
+import {
+  type PackedCounts,
+  type PatrolSheet,
+  patrolCountsByDuty,
+  readPackedCounts,
+  readPatrolSheet,
+  refOfPatrol,
+  refreshPatrolFigures,
+} from './figures/patrol-figures.js';
 import type { ClaimModels } from './models/claim.js';
 import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
 import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
@@ -54,6 +64,15 @@ export class PatrolStore {
       history: [{ at: now, by: input.recordedBy, action: 'recorded', note: null }],
       createdAt: now,
     });
+    // The duty's figures follow in the same path (read model, see patrol-figures.ts).
+    await refreshPatrolFigures(this.models, [
+      refOfPatrol({
+        role: input.role ?? null,
+        chiefId: input.chiefId,
+        waterBodyId: input.waterBodyId ?? null,
+        periods: periods ?? null,
+      }),
+    ]);
     return { ...input, id: key, status: 'recorded', version: 1 };
   }
 
@@ -159,7 +178,8 @@ export class PatrolStore {
 
   /**
    * Patrols per duty (`chief|water`; the general chief's without water) in one period;
-   * without late entries (补记) when the assessment scheme says they do not count.
+   * without late entries (补记) when the assessment scheme says they do not count. Read from
+   * the patrol figures (one sheet per duty holder), not from the patrols.
    */
   async countsByDuty(
     role: ChiefRole,
@@ -168,22 +188,10 @@ export class PatrolStore {
     waterBodyIds?: string[],
     options: { withoutLate?: boolean } = {},
   ): Promise<Map<string, number>> {
-    const match: Record<string, unknown> = { role, [`periods.${kind}`]: periodKey, status: 'recorded' };
-    // `$ne: true` also matches patrols stored before the flag was kept.
-    if (options.withoutLate) match.late = { $ne: true };
-    if (waterBodyIds && role !== 'generalChief') match.waterBodyId = { $in: waterBodyIds };
-    const rows = await this.models.patrols
-      .aggregate<{ _id: { chief: string; water?: string | null }; n: number }>([
-        { $match: match },
-        {
-          $group: {
-            _id: role === 'generalChief' ? { chief: '$chiefId' } : { chief: '$chiefId', water: '$waterBodyId' },
-            n: { $sum: 1 },
-          },
-        },
-      ])
-      .exec();
-    return new Map(rows.map((r) => [`${r._id.chief}|${role === 'generalChief' ? '' : (r._id.water ?? '')}`, r.n]));
+    // Period keys are `2026`, `2026-Q4`, `2026-03` (see period.ts).
+    const year = Number(periodKey.slice(0, 4));
+    const index = kind === 'year' ? 1 : Number(periodKey.slice(kind === 'quarter' ? 6 : 5));
+    return patrolCountsByDuty(this.models, role, { kind, index, year }, { waterBodyIds, ...options });
   }
 
   /** Patrols recorded before role and period keys were kept on them. */
@@ -199,6 +207,17 @@ export class PatrolStore {
 
   async setDerived(key: string, role: ChiefRole | null, periods: PatrolPeriods): Promise<void> {
     await this.models.patrols.updateOne({ key }, { $set: { role, periods } }).exec();
+    // Now that it has a duty and periods, it counts: its sheet is recomputed.
+    const patrol = await this.figureFacts(key);
+    await refreshPatrolFigures(this.models, [patrol ? refOfPatrol(patrol) : undefined]);
+  }
+
+  /** What says which figures a patrol counts in. */
+  private figureFacts(key: string) {
+    return this.models.patrols
+      .findOne({ key }, { role: 1, chiefId: 1, waterBodyId: 1, periods: 1, _id: 0 })
+      .lean<Pick<PatrolDoc, 'role' | 'chiefId' | 'waterBodyId' | 'periods'>>()
+      .exec();
   }
 
   async findByKey(key: string): Promise<PatrolDoc | null> {
@@ -223,6 +242,8 @@ export class PatrolStore {
     // The claim makes one of two simultaneous changes win on FerretDB too, whose
     // conditional updates are not atomic.
     if (!(await this.claims.claim(`patrol:${key}@${version}`, by))) return false;
+    // A correction may move the patrol to another period or year: both sheets are recomputed.
+    const before = await this.figureFacts(key);
     const set = change.action === 'withdrawn' ? { status: 'withdrawn' } : change.set;
     const result = await this.models.patrols.updateOne(
       { key, version, status: 'recorded' },
@@ -232,7 +253,13 @@ export class PatrolStore {
         $push: { history: { at: this.clock.now(), by, action: change.action, note: null } },
       },
     );
-    return result.modifiedCount === 1;
+    if (result.modifiedCount !== 1) return false;
+    const after = await this.figureFacts(key);
+    await refreshPatrolFigures(this.models, [
+      before ? refOfPatrol(before) : undefined,
+      after ? refOfPatrol(after) : undefined,
+    ]);
+    return true;
   }
 
   /** Replaces a water body's note (重难点问题, or a period's 关注事项). */
@@ -283,10 +310,64 @@ export class PatrolStore {
     return this.models.patrols.find({ chiefId }).sort({ patrolledAt: 1 }).lean<PatrolDoc[]>().exec();
   }
 
-  /** 已安排: remembers the planned day for a duty's period; a later plan replaces it. */
+  /** 已安排: remembers the planned day for a duty's period (`<duty key>:<period key>`); a later plan replaces it. */
   async setPlan(planKey: string, day: LocalDate, by: string): Promise<void> {
-    const fields = { plannedDay: formatLocalDate(day), by, at: this.clock.now() };
+    const periodKey = planKey.slice(planKey.lastIndexOf(':') + 1);
+    const fields = { periodKey, plannedDay: formatLocalDate(day), by, at: this.clock.now() };
     await upsertByKey(this.models.patrolPlans, planKey, fields);
+  }
+
+  /**
+   * Planned days by plan key for whole periods (the sweep's): one equality query per period,
+   * plus plans kept before their period was stored, from `since` on.
+   */
+  async plansOfPeriods(periodKeys: string[], since: Date): Promise<Map<string, LocalDate>> {
+    const parts = await Promise.all([
+      ...periodKeys.map((periodKey) =>
+        this.models.patrolPlans.find({ periodKey }, { key: 1, plannedDay: 1, _id: 0 }).lean<PatrolPlanDoc[]>().exec(),
+      ),
+      this.models.patrolPlans
+        .find({ periodKey: null, at: { $gte: since } }, { key: 1, plannedDay: 1, _id: 0 })
+        .lean<PatrolPlanDoc[]>()
+        .exec(),
+    ]);
+    const out = new Map<string, LocalDate>();
+    for (const doc of parts.flat()) {
+      const day = parseLocalDate(doc.plannedDay);
+      if (day) out.set(doc.key, day);
+    }
+    return out;
+  }
+
+  /**
+   * Notes of many water bodies at once (the sweep's reminders): every standing 重难点问题, and
+   * the 关注事项 kept since `since` (a period's are written during it); two queries, not one per card.
+   */
+  async notesSince(
+    since: Date,
+  ): Promise<(waterBodyId: string, periodKey: string) => { keyProblems: string[]; focus: string[] }> {
+    const [standing, focus] = await Promise.all([
+      this.models.waterBodyNotes.find({ kind: 'keyProblems' }).lean<WaterBodyNoteDoc[]>().exec(),
+      this.models.waterBodyNotes
+        .find({ kind: 'focus', at: { $gte: since } })
+        .lean<WaterBodyNoteDoc[]>()
+        .exec(),
+    ]);
+    const byKey = new Map([...standing, ...focus].map((d) => [d.key, d.items]));
+    return (waterBodyId, periodKey) => ({
+      keyProblems: byKey.get(`${waterBodyId}:keyProblems`) ?? [],
+      focus: byKey.get(`${waterBodyId}:focus:${periodKey}`) ?? [],
+    });
+  }
+
+  /** The patrol figures of some years (one packed sheet per duty holder), for the reminder sweep. */
+  packedCounts(years: number[]): Promise<Map<string, PackedCounts>> {
+    return readPackedCounts(this.models, years);
+  }
+
+  /** One duty's patrol figures of a year (the card's 本年已巡河). */
+  sheetOf(duty: ChiefDuty, year: number): Promise<PatrolSheet | undefined> {
+    return readPatrolSheet(this.models, duty, year);
   }
 
   /** Planned days by plan key, for the given keys. */

@@ -1,15 +1,16 @@
 import type { ChiefDuty } from '../directory/directory.js';
-import { contains, type Period, type PeriodKind, periodContaining } from '../time/period.js';
+import { type Period, type PeriodKind, periodContaining } from '../time/period.js';
 import type { WorkCalendar } from '../time/work-calendar.js';
 import { compareLocalDates, type LocalDate, toLocal } from '../time/zoned.js';
 import { yearProgress } from './obligation.js';
+import { countIn, type PatrolCounts } from './patrol-counts.js';
 import { daysLeft, type ReminderPolicy, type ReminderStage, reminderStages } from './reminder-plan.js';
 
 /** What the sweep knows of one duty: the chief's patrol times this year and any plan. */
 export interface DutyState {
   duty: ChiefDuty;
-  /** Patrols counting for this duty, any order; those outside this year are ignored. */
-  patrolTimes: readonly Date[];
+  /** Patrols counting for this duty (times in any order, or counts per period); those outside this year are ignored. */
+  patrolTimes: PatrolCounts;
   /** 已安排: the chief plans to patrol on this day; no reminder until then. */
   plannedDay?: LocalDate;
 }
@@ -64,7 +65,7 @@ export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext):
     const { period, stage, daysLeft: left } = forKind(state.duty.obligation.period);
     if (!stage) continue;
     if (state.plannedDay && compareLocalDates(state.plannedDay, today) >= 0) continue;
-    const inPeriod = state.patrolTimes.filter((t) => contains(period, t)).length;
+    const inPeriod = countIn(state.patrolTimes, period);
     if (inPeriod >= state.duty.obligation.times) continue;
     const year = yearProgress(state.duty.obligation, ctx.now, state.patrolTimes, ctx.timeZone, ctx.goLive);
     decisions.push({

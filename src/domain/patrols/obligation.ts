@@ -8,6 +8,7 @@ import {
   periodsOfYear,
 } from '../time/period.js';
 import type { LocalDate } from '../time/zoned.js';
+import { countIn, type PatrolCounts } from './patrol-counts.js';
 
 /**
  * 巡河频次要求 (patrolObligation): how often a role must patrol each water body it leads.
@@ -72,14 +73,15 @@ export function currentFulfilment(
 export function yearProgress(
   obligation: PatrolObligation,
   now: Date,
-  patrolTimes: readonly Date[],
+  patrolTimes: PatrolCounts,
   timeZone: string,
   goLive?: LocalDate,
 ): { done: number; target: number } {
   const year = periodContaining('year', now, timeZone);
   const owed = periodsOfYear(obligation.period, year.year, timeZone).filter((p) => countsAfterGoLive(p, goLive));
   return {
-    done: patrolTimes.filter((t) => owed.some((p) => contains(p, t))).length,
+    // The duty's periods do not overlap, so the year's count is the sum over the owed ones.
+    done: owed.reduce((sum, p) => sum + countIn(patrolTimes, p), 0),
     target: owed.length * obligation.times,
   };
 }

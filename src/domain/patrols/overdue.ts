@@ -1,7 +1,8 @@
 import type { ChiefDuty } from '../directory/directory.js';
 import { countsAfterGoLive } from '../directory/go-live.js';
-import { contains, type Period, type PeriodKind, periodContaining, previousPeriod } from '../time/period.js';
+import { type Period, type PeriodKind, periodContaining, previousPeriod } from '../time/period.js';
 import type { LocalDate } from '../time/zoned.js';
+import { countIn, type PatrolCounts } from './patrol-counts.js';
 
 /** How long after a period ends the office digest keeps listing its unmet duties. */
 export const OVERDUE_DIGEST_DAYS = 7;
@@ -18,7 +19,7 @@ export interface OverdueDuty {
  * window. The chief is told once; the office digest lists them on working days in the window.
  */
 export function overdueDuties(
-  states: Iterable<{ duty: ChiefDuty; patrolTimes: readonly Date[] }>,
+  states: Iterable<{ duty: ChiefDuty; patrolTimes: PatrolCounts }>,
   now: Date,
   timeZone: string,
   goLive?: LocalDate,
@@ -37,7 +38,7 @@ export function overdueDuties(
   for (const { duty, patrolTimes } of states) {
     const period = endedPeriod(duty.obligation.period);
     if (!period) continue;
-    const done = patrolTimes.filter((t) => contains(period, t)).length;
+    const done = countIn(patrolTimes, period);
     if (done < duty.obligation.times) out.push({ duty, period, done });
   }
   return out;

@@ -34,6 +34,8 @@ export interface PatrolDoc {
 /** 已安排: a chief's planned patrol day for one duty and period; reminders wait until then. */
 export interface PatrolPlanDoc {
   key: string;
+  /** The duty period it is for (`2026-11`), so the sweep reads a period's plans by equality; absent on older plans. */
+  periodKey?: string | null;
   plannedDay: string;
   by: string;
   at: Date;
@@ -85,6 +87,7 @@ PatrolSchema.index({ role: 1, 'periods.year': 1, status: 1 });
 const PatrolPlanSchema = new Schema<PatrolPlanDoc>(
   {
     key: { type: String, required: true },
+    periodKey: { type: String, default: null },
     plannedDay: { type: String, required: true },
     by: { type: String, required: true },
     at: { type: Date, required: true },
@@ -92,6 +95,7 @@ const PatrolPlanSchema = new Schema<PatrolPlanDoc>(
   { ...options, collection: 'patrol_plans' },
 );
 PatrolPlanSchema.index({ key: 1 }, { unique: true });
+PatrolPlanSchema.index({ periodKey: 1 });
 
 function build(connection: Connection) {
   return {

@@ -24,6 +24,7 @@ import { type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
+import { countsOf, figureKey, refOfDuty } from '../../store/figures/patrol-figures.js';
 import type { PatrolFact, PatrolStore } from '../../store/patrol-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import type { CardJson, Messenger, Recipient } from '../ports.js';
@@ -51,26 +52,15 @@ export interface PatrolDeps {
   onWithdrawn?: (patrolKey: string) => Promise<unknown>;
 }
 
-/** The patrol times that count for a duty. */
-export function facts(patrols: PatrolFact[], duty: ChiefDuty): Date[] {
-  return patrolIndex(patrols)(duty);
-}
-
 /** The patrols that count for a duty. */
 export function dutyPatrols(patrols: PatrolFact[], duty: ChiefDuty): PatrolFact[] {
   return patrolsByDuty(patrols)(duty);
 }
 
 /**
- * Groups patrols by chief and water body once, so the sweep finds each duty's patrols
- * without scanning every patrol per duty. The general chief's duty is district-wide; other
- * duties count patrols on their own water body.
+ * Groups patrols by chief and water body once. The general chief's duty is district-wide;
+ * other duties count patrols on their own water body.
  */
-export function patrolIndex(patrols: PatrolFact[]): (duty: ChiefDuty) => Date[] {
-  const byDuty = patrolsByDuty(patrols);
-  return (duty) => byDuty(duty).map((p) => p.patrolledAt);
-}
-
 function patrolsByDuty(patrols: PatrolFact[]): (duty: ChiefDuty) => PatrolFact[] {
   const byChief = new Map<string, PatrolFact[]>();
   for (const p of patrols) {
@@ -130,14 +120,21 @@ export class PatrolContext {
   async currentView(directory: Directory, duty: ChiefDuty, period: Period): Promise<PatrolReminderView> {
     const now = this.deps.clock.now();
     const planKey = `${dutyKey(duty)}:${period.key}`;
-    const plans = await this.deps.patrols.plans([planKey]);
-    const patrols = await this.patrolsFor(duty, now);
+    const tz = this.deps.timeZone;
+    const year = periodContaining('year', now, tz).year;
+    const [plans, patrols, sheet] = await Promise.all([
+      this.deps.patrols.plans([planKey]),
+      this.patrolsFor(duty, period),
+      this.deps.patrols.sheetOf(duty, year),
+    ]);
+    // 本年已巡河 from the patrol figures; the card's own period from its patrols (it shows the latest, to correct or withdraw).
+    const sheets = new Map(sheet ? [[figureKey(refOfDuty(duty, year)), sheet]] : []);
     const view = this.reminderView(
       directory,
       duty,
       period,
       now,
-      patrols.map((p) => p.patrolledAt),
+      yearProgress(duty.obligation, now, countsOf(sheets, duty), tz, goLiveDay(directory, tz)),
       plans.get(planKey),
       this.recipient(directory, duty)?.mention,
       await this.notesFor(duty, period),
@@ -162,12 +159,9 @@ export class PatrolContext {
     };
   }
 
-  /** The duty's recorded patrols this year (the card's year count and its period's standing). */
-  async patrolsFor(duty: ChiefDuty, now: Date): Promise<PatrolFact[]> {
-    return dutyPatrols(
-      await this.deps.patrols.factsSince(periodContaining('year', now, this.deps.timeZone).start, [duty.personId]),
-      duty,
-    );
+  /** The duty's recorded patrols from the start of a period on (its standing, and the latest to show). */
+  async patrolsFor(duty: ChiefDuty, period: Period): Promise<PatrolFact[]> {
+    return dutyPatrols(await this.deps.patrols.factsSince(period.start, [duty.personId]), duty);
   }
 
   /** A member of the water body's liaison unit, or of the River Chief Office. */
@@ -273,13 +267,13 @@ export class PatrolContext {
     duty: ChiefDuty,
     period: Period,
     now: Date,
-    patrolTimes: Date[],
+    /** 本年已巡河 against the year's duty (yearProgress). */
+    year: { done: number; target: number },
     plannedDay: LocalDate | undefined,
     mentionOpenId: string | undefined,
     notes: { keyProblems: string[]; focus: string[] },
   ): PatrolReminderView {
     const tz = this.deps.timeZone;
-    const year = yearProgress(duty.obligation, now, patrolTimes, tz, goLiveDay(directory, tz));
     return {
       chiefName: this.person(directory, duty.personId)?.name ?? duty.personId,
       mentionOpenId,

@@ -1,12 +1,13 @@
 import { type ChiefDuty, chiefDuties } from '../../domain/directory/directory.js';
 import { goLiveDay } from '../../domain/directory/go-live.js';
-import { type DutyState, decideReminders } from '../../domain/patrols/decide-reminders.js';
+import { decideReminders } from '../../domain/patrols/decide-reminders.js';
 import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
 import { CHIEF_ROLE_NAMES, SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { overdueDuties } from '../../domain/patrols/overdue.js';
-import { type PeriodKind, periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
+import { type PeriodKind, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
-import { monthDay, type PatrolContext, patrolIndex } from './patrol-context.js';
+import { dutyStates } from './duty-states.js';
+import { monthDay, type PatrolContext } from './patrol-context.js';
 
 const PERIOD_WORDS: Record<PeriodKind, string> = { month: '每月', quarter: '每季度', year: '每年' };
 
@@ -29,16 +30,10 @@ export async function sweepPatrols(
   const tz = ctx.deps.timeZone;
   const calendar = ctx.calendar(directory);
   const duties = chiefDuties(directory, SEED_OBLIGATIONS);
-  // This year and the previous period (possibly last year's last month or quarter).
-  const since = previousPeriod(periodContaining('quarter', now, tz), tz).start;
-  const patrolsOf = patrolIndex(await ctx.deps.patrols.factsSince(since));
-  const planKeys = duties.map((d) => `${dutyKey(d)}:${periodContaining(d.obligation.period, now, tz).key}`);
-  const plans = await ctx.deps.patrols.plans(planKeys);
-  const states: DutyState[] = duties.map((duty, i) => ({
-    duty,
-    patrolTimes: patrolsOf(duty),
-    plannedDay: plans.get(planKeys[i] ?? ''),
-  }));
+  // From the patrol figures: a bounded number of queries, whatever the number of chiefs.
+  const states = [...(await dutyStates(ctx.deps.patrols, duties, now, tz))];
+  const since = Math.min(...duties.map((d) => periodContaining(d.obligation.period, now, tz).start.getTime()));
+  const notesOf = await ctx.deps.patrols.notesSince(new Date(since));
 
   let reminders = 0;
   for (const decision of decideReminders(states, {
@@ -53,13 +48,15 @@ export async function sweepPatrols(
       ctx.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
       continue;
     }
-    const notes = await ctx.notesFor(decision.duty, decision.period);
+    const notes = decision.duty.waterBodyId
+      ? notesOf(decision.duty.waterBodyId, decision.period.key)
+      : { keyProblems: [], focus: [] };
     const view = ctx.reminderView(
       directory,
       decision.duty,
       decision.period,
       now,
-      patrolsOf(decision.duty),
+      { done: decision.yearDone, target: decision.yearTarget },
       undefined,
       target.mention,
       notes,
