@@ -2,7 +2,7 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, type Job } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Logger } from '../log/logger.js';
-import { JOB_DEFINITIONS, type JobBodies, type JobDefinition } from './definitions.js';
+import type { JobDefinition } from './definitions.js';
 
 const JOBS_COLLECTION = 'agenda_jobs';
 /** One record per job and due time, inserted before the body runs: the run's claim. */
@@ -15,8 +15,8 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 /**
- * Agenda on the bot's own database. Every job is defined in definitions.ts; this file only
- * starts, stops and reports on the scheduler.
+ * Agenda on the bot's own database. It runs the jobs it is given (each feature declares its
+ * own); this file only starts, stops and reports on the scheduler.
  *
  * Agenda locks and creates its job documents with findOneAndUpdate, which the embedded
  * FerretDB does not apply atomically across connections: two instances could both lock one
@@ -33,10 +33,16 @@ export class Scheduler {
 
   constructor(
     private readonly db: Db,
-    private readonly bodies: JobBodies,
+    /** Every job the features declare: the catalogue. */
+    readonly jobs: readonly JobDefinition[],
     private readonly logger: Logger,
     private readonly options: { timezone: string; processEvery?: string | number; name?: string },
   ) {
+    const names = new Set<string>();
+    for (const job of jobs) {
+      if (names.has(job.name)) throw new Error(`job ${job.name} is declared twice`);
+      names.add(job.name);
+    }
     this.agenda = new Agenda({
       backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION }),
       processEvery: options.processEvery ?? '10 seconds',
@@ -51,7 +57,7 @@ export class Scheduler {
   }
 
   async start(): Promise<void> {
-    for (const definition of JOB_DEFINITIONS) {
+    for (const definition of this.jobs) {
       this.agenda.define(definition.name, async (job: Job) => {
         // Agenda has already moved nextRunAt to the occurrence after this one when the body
         // runs. For a cron schedule that is the same instant on every instance that runs
@@ -63,7 +69,7 @@ export class Scheduler {
     }
     await this.oneDocumentPerJob();
     await this.agenda.start();
-    for (const definition of JOB_DEFINITIONS) {
+    for (const definition of this.jobs) {
       if (definition.every) await this.schedule(definition.name, definition.every);
     }
     this.started = true;
@@ -75,14 +81,14 @@ export class Scheduler {
    */
   async runDue(definition: JobDefinition | string, occurrence: Date, dueAt: Date): Promise<boolean> {
     const name = typeof definition === 'string' ? definition : definition.name;
-    const job = JOB_DEFINITIONS.find((d) => d.name === name);
+    const job = this.jobs.find((d) => d.name === name);
     if (!job) throw new Error(`no job named ${name}`);
     const log = this.logger.child({ job: job.name });
     if (job.once !== false && !(await this.claimRun(job.name, occurrence))) {
       log.info({ occurrence }, 'job occurrence already run by another instance');
       return false;
     }
-    const result = await job.run(this.bodies, dueAt);
+    const result = await job.run(dueAt);
     log.debug({ result }, 'job done');
     return true;
   }
@@ -125,7 +131,7 @@ export class Scheduler {
    */
   private async oneDocumentPerJob(): Promise<void> {
     const jobs = this.db.collection(JOBS_COLLECTION);
-    const names = new Set(JOB_DEFINITIONS.map((d) => d.name));
+    const names = new Set(this.jobs.map((d) => d.name));
     const seen = new Set<string>();
     for (const doc of await jobs
       .find({}, { projection: { _id: 1, name: 1 } })

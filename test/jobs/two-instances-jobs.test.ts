@@ -1,7 +1,6 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
-import { JOB_DEFINITIONS, type JobBodies } from '../../src/jobs/definitions.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { startTestBot, TEST_APP, type TestBot } from '../helpers/bot.js';
@@ -34,6 +33,9 @@ afterAll(async () => {
   await db?.close();
 });
 
+/** The recurring jobs the features declare: the scheduler's catalogue. */
+const recurring = () => a.bot.scheduler.jobs.filter((d) => d.every);
+
 describe('scheduled jobs across two instances', () => {
   it('keeps one job document per job', async () => {
     const docs = await db.connection
@@ -42,7 +44,7 @@ describe('scheduled jobs across two instances', () => {
       .toArray();
     const names = docs.map((d) => String(d.name)).sort();
     expect(names).toEqual(
-      JOB_DEFINITIONS.filter((d) => d.every)
+      recurring()
         .map((d) => d.name)
         .sort(),
     );
@@ -50,7 +52,7 @@ describe('scheduled jobs across two instances', () => {
 
   it('keeps one job document per job however often two schedulers start at the same moment', async () => {
     const other = await mongoose.createConnection(db.uri).asPromise();
-    const idle = new Proxy({} as JobBodies, { get: () => () => Promise.resolve(0) });
+    const idle = a.bot.scheduler.jobs.map((job) => ({ ...job, run: () => Promise.resolve(0) }));
     try {
       for (let round = 0; round < 5; round++) {
         await db.connection.collection('agenda_jobs').drop();
@@ -64,9 +66,7 @@ describe('scheduled jobs across two instances', () => {
         );
         await Promise.all(schedulers.map((s) => s.start()));
         await Promise.all(schedulers.map((s) => s.stop()));
-        expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(
-          JOB_DEFINITIONS.filter((d) => d.every).length,
-        );
+        expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(recurring().length);
       }
     } finally {
       await other.close();
@@ -76,13 +76,11 @@ describe('scheduled jobs across two instances', () => {
   it('keeps one job document when a third instance starts beside them', async () => {
     const c = await startTestBot({ mongoUri: db.uri, fake, name: 'c' });
     await c.close();
-    expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(
-      JOB_DEFINITIONS.filter((d) => d.every).length,
-    );
+    expect(await db.connection.collection('agenda_jobs').countDocuments()).toBe(recurring().length);
   });
 
   it('runs each job once per due time when both instances run it at once', async () => {
-    const once = JOB_DEFINITIONS.filter((d) => d.once !== false);
+    const once = a.bot.scheduler.jobs.filter((d) => d.once !== false);
     for (let round = 0; round < 10; round++) {
       const occurrence = new Date(Date.UTC(2026, 0, 5, 1, round * 10));
       for (const job of once) {

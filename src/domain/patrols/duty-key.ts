@@ -1,4 +1,3 @@
-import { messageKey } from '../delivery/message-keys.js';
 import type { ChiefDuty } from '../directory/directory.js';
 
 /**
@@ -15,5 +14,5 @@ export function reminderKey(
   periodKey: string,
   stage: string,
 ): string {
-  return messageKey('patrolReminder', { dutyKey: dutyKey(duty), periodKey, stage });
+  return `patrol-reminder:${dutyKey(duty)}:${periodKey}:${stage}`;
 }

@@ -1,4 +1,3 @@
-import { messageKey } from '../../domain/delivery/message-keys.js';
 import type { Directory } from '../../domain/directory/directory.js';
 import { type Issue, SOURCE_NAMES } from '../../domain/issues/issue.js';
 import type { Destination, IssueContext } from './issue-context.js';
@@ -46,7 +45,7 @@ export async function sendClosingReport(ctx: IssueContext, directory: Directory,
     ...people.map((p) => ctx.personDestination(directory, p)).filter((d): d is Destination => !!d),
     ...ctx.officeDestinations(directory),
   ];
-  await ctx.notify(destinations, messageKey('issueClosing', { issueId: issue.id }), {
+  await ctx.notify(destinations, `issue:${issue.id}:closing`, {
     kind: 'card',
     card: ctx.deps.cards.closingReport(view),
   });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, unitName, type WaterBody } from '../../domain/directory/directory.js';
 import {
   DOCUMENT_KIND_NAMES,
@@ -24,7 +23,6 @@ import {
   nextConvener,
 } from '../../domain/meetings/meeting.js';
 import { meetingStart } from '../../domain/meetings/meeting-settings.js';
-import { meetingTime } from '../../domain/time/format.js';
 import { formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import {
@@ -35,6 +33,7 @@ import {
   waterBodyDestination,
 } from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
+import { meetingTime } from '../documents/layouts.js';
 import type { CardJson } from '../ports.js';
 
 export interface ScheduleInput {
@@ -199,7 +198,7 @@ export class MeetingService {
     await notify(
       this.ctx.deps.messenger,
       distinctPlaces(meeting.participants.map((p) => personDestination(directory, p))),
-      messageKey('meetingCancelled', { meetingId: meeting.id }),
+      `meeting:${meeting.id}:cancelled`,
       {
         kind: 'text',
         text: `原定${meetingTime(meeting.startsAt, this.ctx.deps.timeZone)}召开的${meeting.title}已取消。`,

@@ -1,0 +1,46 @@
+import { issueCommand, progressCommand, registerCommand, registerIssueActions } from '../../chat/issue-actions.js';
+import { IssueThreadReplies } from '../../chat/issue-thread.js';
+import { issueCards } from '../../feishu/cards/issue-cards.js';
+import { issueMonthsMigration } from '../../store/migrations/issue-months.js';
+import { IssueService } from '../../workflows/issues/issue-service.js';
+import { IssueSupervision } from '../../workflows/issues/supervision.js';
+import { accountabilityModule } from '../accountability/module.js';
+import type { FeatureModule } from '../feature.js';
+import { queriesModule } from '../queries/module.js';
+
+/** 问题交办、督办与销号: /登记, /进展, /问题, the problem card's buttons, thread replies, 督办. */
+export const issuesModule: FeatureModule<{ issues: IssueService; supervision: IssueSupervision }> = (infra, use) => {
+  const { stores } = infra;
+  const issues = new IssueService({
+    directory: stores.directory,
+    issues: stores.issues,
+    claims: stores.claims,
+    patrols: stores.patrols,
+    messenger: infra.messenger,
+    cards: issueCards,
+    clock: infra.clock,
+    timeZone: infra.timeZone,
+    logger: infra.logger.child({ component: 'issues' }),
+  });
+  const { sanctions } = use(accountabilityModule);
+  // A 督办 suggestion the office confirms becomes the 提示 or 通报 it proposed.
+  const supervision = new IssueSupervision(issues.ctx, (notice, kind, by) =>
+    sanctions.fromSupervision(notice, kind, by),
+  );
+  const { queries } = use(queriesModule);
+  return {
+    exports: { issues, supervision },
+    commands: [registerCommand(issues), progressCommand(issues), issueCommand(issues, queries)],
+    cardActions: (router) => registerIssueActions(router, issues, supervision),
+    messageHandlers: [new IssueThreadReplies(issues)],
+    jobs: [
+      {
+        name: 'issue.supervision',
+        // Steps fall due at the reminder hour; only problems whose next step is due are read.
+        every: '*/10 * * * *',
+        run: (dueAt) => supervision.sweep(dueAt),
+      },
+    ],
+    migrations: [issueMonthsMigration(stores.issues)],
+  };
+};

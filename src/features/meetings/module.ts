@@ -1,0 +1,61 @@
+import {
+  DocumentThreadReplies,
+  decideCommand,
+  draftCommand,
+  registerDocumentActions,
+  scheduleCommand,
+} from '../../chat/document-actions.js';
+import { renderDocx } from '../../export/document-docx.js';
+import { documentCards } from '../../feishu/cards/document-cards.js';
+import { DocumentService } from '../../workflows/documents/document-service.js';
+import { MeetingService } from '../../workflows/meetings/meeting-service.js';
+import { MeetingSweep } from '../../workflows/meetings/meeting-sweep.js';
+import type { FeatureModule } from '../feature.js';
+import { issuesModule } from '../issues/module.js';
+import { queriesModule } from '../queries/module.js';
+
+export interface MeetingsExports {
+  documents: DocumentService;
+  meetings: MeetingService;
+  meetingSweep: MeetingSweep;
+}
+
+/**
+ * 会议、纪要与文件: /安排会议, /议定, /起草, the minutes' and documents' buttons, replies and
+ * files sent in their threads, and the meeting and yearly-document reminders.
+ */
+export const meetingsModule: FeatureModule<MeetingsExports> = (infra, use) => {
+  const { stores } = infra;
+  const { issues } = use(issuesModule);
+  const documents = new DocumentService({
+    directory: stores.directory,
+    documents: stores.documents,
+    meetings: stores.meetings,
+    claims: stores.claims,
+    issueStore: stores.issues,
+    issues,
+    messenger: infra.messenger,
+    cards: documentCards,
+    renderDocx,
+    clock: infra.clock,
+    timeZone: infra.timeZone,
+    logger: infra.logger.child({ component: 'documents' }),
+  });
+  const meetings = new MeetingService(documents.ctx);
+  const meetingSweep = new MeetingSweep(documents.ctx, documents);
+  const { queries } = use(queriesModule);
+  return {
+    exports: { documents, meetings, meetingSweep },
+    commands: [scheduleCommand(meetings), decideCommand(documents, queries), draftCommand(meetings)],
+    cardActions: (router) => registerDocumentActions(router, documents, meetings),
+    messageHandlers: [new DocumentThreadReplies(documents)],
+    jobs: [
+      {
+        name: 'meeting.reminders',
+        // Meeting reminders are hours before a start; the yearly ones fall due at the reminder hour.
+        every: '*/10 * * * *',
+        run: (dueAt) => meetingSweep.sweep(dueAt),
+      },
+    ],
+  };
+};

@@ -1,0 +1,34 @@
+import { digestCommand, statusCommand } from '../../chat/status-command.js';
+import { statusCards } from '../../feishu/cards/status-cards.js';
+import { MonthlyDigest } from '../../workflows/status/monthly-digest.js';
+import { StatusService } from '../../workflows/status/status-service.js';
+import type { FeatureModule } from '../feature.js';
+
+/** 一览 and the monthly digest: /状态, /简报, and the digest sent on the month's first working day. */
+export const statusModule: FeatureModule<{ status: StatusService; digest: MonthlyDigest }> = (infra) => {
+  const { stores } = infra;
+  const status = new StatusService({
+    directory: stores.directory,
+    patrols: stores.patrols,
+    issues: stores.issues,
+    meetings: stores.meetings,
+    documents: stores.documents,
+    cards: statusCards,
+    clock: infra.clock,
+    timeZone: infra.timeZone,
+    undelivered: infra.outbox,
+  });
+  const digest = new MonthlyDigest(status, infra.messenger);
+  return {
+    exports: { status, digest },
+    commands: [statusCommand(status), digestCommand(digest)],
+    jobs: [
+      {
+        name: 'status.digest',
+        // Hourly is enough: it goes out at the reminder hour of the month's first working day.
+        every: '5 * * * *',
+        run: (dueAt) => digest.sendIfDue(dueAt),
+      },
+    ],
+  };
+};
