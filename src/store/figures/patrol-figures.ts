@@ -211,6 +211,8 @@ const MAX_ROUNDS = 5;
 export async function refreshPatrolFigures(
   models: PatrolFigureSource,
   refs: ReadonlyArray<PatrolFigureRef | undefined>,
+  /** Holds the writer between reading the patrols and writing, the window a concurrent change falls into (tests). */
+  hooks: { beforeWrite?: () => Promise<void> } = {},
 ): Promise<void> {
   const figures = await modelsOf(models);
   const unique = new Map<string, PatrolFigureRef>();
@@ -218,6 +220,7 @@ export async function refreshPatrolFigures(
   for (const ref of unique.values()) {
     let sheet = await computeSheet(models, ref);
     for (let round = 0; round < MAX_ROUNDS; round++) {
+      await hooks.beforeWrite?.();
       await writeSheet(figures, sheet);
       const again = await computeSheet(models, ref);
       if (isDeepStrictEqual(again, sheet)) break;

@@ -1,0 +1,255 @@
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { ChiefRole } from '../../src/domain/patrols/obligation.js';
+import { isLateEntry, patrolPeriods } from '../../src/domain/patrols/patrol.js';
+import {
+  readPatrolSheets,
+  rebuildPatrolFigures,
+  refOfDuty,
+  refreshPatrolFigures,
+} from '../../src/store/figures/patrol-figures.js';
+import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
+import type { PatrolDoc } from '../../src/store/models/patrol.js';
+import { PatrolStore } from '../../src/store/patrol-store.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+/**
+ * Property (issue 18): whatever sequence of patrols recorded, withdrawn (已撤销), corrected and
+ * entered late (补记), concurrent ones and ones from two instances included, every patrol
+ * figure equals a recomputation from the patrols themselves.
+ */
+
+const TZ = 'Asia/Shanghai';
+const clock = new ManualClock('2026-12-10T10:00:00+08:00');
+let db: TestDatabase;
+let second: mongoose.Connection;
+let a: { models: Models; store: PatrolStore };
+let b: { models: Models; store: PatrolStore };
+
+interface Duty {
+  role: ChiefRole;
+  chiefId: string;
+  waterBodyId?: string;
+}
+const DUTIES: Duty[] = [
+  { role: 'generalChief', chiefId: 'zhang' },
+  { role: 'riverChief', chiefId: 'li', waterBodyId: 'dadu' },
+  { role: 'riverChief', chiefId: 'wang', waterBodyId: 'yeniu' },
+  { role: 'townshipChief', chiefId: 'wu', waterBodyId: 'dadu' },
+  // One chief on two water bodies: two sheets.
+  { role: 'townshipChief', chiefId: 'wu', waterBodyId: 'hongxi' },
+  { role: 'villageChief', chiefId: 'chen', waterBodyId: 'dadu' },
+];
+
+/** A deterministic pseudo-random stream, so a failing seed can be replayed. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  second = await mongoose.createConnection(db.uri).asPromise();
+  const modelsA = bindModels(db.connection);
+  await ensureIndexes(modelsA);
+  const modelsB = bindModels(second);
+  a = { models: modelsA, store: new PatrolStore(modelsA, clock) };
+  b = { models: modelsB, store: new PatrolStore(modelsB, clock) };
+});
+afterAll(async () => {
+  await second?.close();
+  await db?.close();
+});
+
+/** The figures as the patrols say, computed here independently: per sheet, per month, quarter and year. */
+async function expectedFigures(models: Models) {
+  const patrols = await models.patrols.find({ status: 'recorded' }).lean<PatrolDoc[]>();
+  const out = new Map<string, { months: number[]; quarters: number[]; total: number; late: number; last: number }>();
+  for (const p of patrols) {
+    const key = `${p.role}|${p.chiefId}|${p.role === 'generalChief' ? '' : (p.waterBodyId ?? '')}|${p.periods?.year}`;
+    const sheet = out.get(key) ?? {
+      months: Array.from({ length: 12 }, () => 0),
+      quarters: Array.from({ length: 4 }, () => 0),
+      total: 0,
+      late: 0,
+      last: 0,
+    };
+    const month = Number(p.periods?.month.slice(5));
+    sheet.months[month - 1]! += 1;
+    sheet.quarters[Math.ceil(month / 3) - 1]! += 1;
+    sheet.total += 1;
+    sheet.late += p.late ? 1 : 0;
+    sheet.last = Math.max(sheet.last, p.patrolledAt.getTime());
+    out.set(key, sheet);
+  }
+  return out;
+}
+
+async function expectFiguresTrue(year: string) {
+  const expected = await expectedFigures(a.models);
+  const sheets = await readPatrolSheets(a.models, year);
+  for (const [key, want] of expected) {
+    if (!key.endsWith(`|${year}`)) continue;
+    const got = sheets.get(key);
+    expect({
+      key,
+      ...(got && {
+        months: got.months,
+        quarters: got.quarters,
+        total: got.total,
+        late: got.totalLate,
+        last: got.last?.getTime(),
+      }),
+    }).toEqual({ key, ...want });
+  }
+  // A sheet whose patrols were all withdrawn is kept, and says nothing was done.
+  for (const [key, got] of sheets) if (!expected.has(key)) expect({ key, total: got.total }).toEqual({ key, total: 0 });
+  // The nightly rebuild, recomputing every sheet from its patrols, finds nothing to correct.
+  expect(await rebuildPatrolFigures(a.models)).toBe(0);
+}
+
+function dateIn(rnd: () => number): Date {
+  // Mostly 2026 (the year being counted), now and then the end of 2025.
+  const year = rnd() < 0.1 ? 2025 : 2026;
+  const month = year === 2025 ? 12 : 1 + Math.floor(rnd() * 12);
+  const day = 1 + Math.floor(rnd() * 28);
+  return new Date(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T12:00:00+08:00`);
+}
+
+async function record(instance: typeof a, duty: Duty, at: Date) {
+  // 补记 exactly as the form decides it: dated in an earlier month than the one it is entered in.
+  const late = isLateEntry(at, clock.now(), 'month', TZ);
+  return instance.store.record(
+    {
+      chiefId: duty.chiefId,
+      role: duty.role,
+      waterBodyId: duty.waterBodyId,
+      recordedBy: duty.chiefId,
+      patrolledAt: at,
+      observations: '正常',
+      problems: [],
+      photoKeys: [],
+      ...(late ? { late, lateReason: '当时未能录入' } : {}),
+    },
+    patrolPeriods(at, TZ),
+  );
+}
+
+async function someRecorded(rnd: () => number): Promise<PatrolDoc | undefined> {
+  const recorded = await a.models.patrols.find({ status: 'recorded' }).lean<PatrolDoc[]>();
+  return recorded[Math.floor(rnd() * recorded.length)];
+}
+
+async function step(rnd: () => number) {
+  const instance = rnd() < 0.5 ? a : b;
+  const other = instance === a ? b : a;
+  const duty = DUTIES[Math.floor(rnd() * DUTIES.length)]!;
+  const roll = rnd();
+  if (roll < 0.35) {
+    await record(instance, duty, dateIn(rnd));
+  } else if (roll < 0.5) {
+    // A burst: both instances record for one duty at the same moments, each recomputing its sheet.
+    const dates = Array.from({ length: 6 }, () => dateIn(rnd));
+    await Promise.all(dates.map((at, k) => record(k % 2 === 0 ? a : b, duty, at)));
+  } else if (roll < 0.65) {
+    const p = await someRecorded(rnd);
+    if (p) await instance.store.change(p.key, p.version, p.recordedBy, { action: 'withdrawn' });
+  } else if (roll < 0.75) {
+    // The same withdrawal tapped on both instances at once: one wins, the figures count it once.
+    const p = await someRecorded(rnd);
+    if (p)
+      await Promise.all([
+        a.store.change(p.key, p.version, p.recordedBy, { action: 'withdrawn' }),
+        b.store.change(p.key, p.version, p.recordedBy, { action: 'withdrawn' }),
+      ]);
+  } else if (roll < 0.9) {
+    // A correction moving the patrol to another month (or year), possibly making it a 补记.
+    const p = await someRecorded(rnd);
+    if (p) {
+      const at = dateIn(rnd);
+      const late = isLateEntry(at, p.createdAt, 'month', TZ);
+      await instance.store.change(p.key, p.version, p.recordedBy, {
+        action: 'corrected',
+        set: {
+          patrolledAt: at,
+          observations: '更正',
+          problems: [],
+          periods: patrolPeriods(at, TZ),
+          late,
+          lateReason: late ? '更正日期' : null,
+        },
+      });
+    }
+  } else {
+    // A record on one instance while the other withdraws a patrol of the same duty.
+    const p = await a.models.patrols
+      .findOne({ chiefId: duty.chiefId, role: duty.role, status: 'recorded' })
+      .lean<PatrolDoc>();
+    await Promise.all([
+      record(instance, duty, dateIn(rnd)),
+      p ? other.store.change(p.key, p.version, p.recordedBy, { action: 'withdrawn' }) : Promise.resolve(false),
+    ]);
+  }
+}
+
+describe('patrol figures', () => {
+  it.each([11, 2026, 90_210])(
+    'equal a recomputation from the patrols after a random sequence of changes on two instances (seed %i)',
+    async (seed) => {
+      const rnd = random(seed);
+      for (let i = 0; i < 30; i++) {
+        // Entered on a day in December or, for a few, back in November (corrections keep their entry day).
+        clock.set(rnd() < 0.2 ? '2026-11-20T10:00:00+08:00' : '2026-12-10T10:00:00+08:00');
+        await step(rnd);
+      }
+      await expectFiguresTrue('2026');
+      await expectFiguresTrue('2025');
+    },
+    120_000,
+  );
+
+  it('stay true when a writer that read the patrols before another instance’s change writes after it', async () => {
+    const duty = DUTIES[2]!;
+    await record(a, duty, new Date('2026-12-01T12:00:00+08:00'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atWrite = new Promise<void>((resolve) => (reached = resolve));
+    let first = true;
+    // Instance A has read one patrol and is about to write its sheet...
+    const slow = refreshPatrolFigures(
+      a.models,
+      [refOfDuty({ role: duty.role, personId: duty.chiefId, waterBodyId: duty.waterBodyId }, 2026)],
+      {
+        beforeWrite: async () => {
+          if (!first) return;
+          first = false;
+          reached();
+          await held;
+        },
+      },
+    );
+    await atWrite;
+    // ...when instance B records a second patrol and writes the sheet with two.
+    await record(b, duty, new Date('2026-12-02T12:00:00+08:00'));
+    release();
+    await slow;
+    const sheets = await readPatrolSheets(a.models, 2026, { role: duty.role });
+    expect(sheets.get('riverChief|wang|yeniu|2026')?.months[11]).toBe(2);
+    await expectFiguresTrue('2026');
+  });
+
+  it('rebuild reports and repairs a sheet that drifted or went missing', async () => {
+    await record(a, DUTIES[1]!, new Date('2026-12-03T12:00:00+08:00'));
+    const figures = a.models.patrols.db.collection('patrol_figures');
+    await figures.updateOne({ key: 'riverChief|li|dadu|2026' }, { $inc: { total: 5 } });
+    await figures.deleteOne({ key: 'villageChief|chen|dadu|2026' });
+    const missing = (await expectedFigures(a.models)).has('villageChief|chen|dadu|2026') ? 1 : 0;
+    expect(await rebuildPatrolFigures(a.models)).toBe(1 + missing);
+    await expectFiguresTrue('2026');
+  });
+});
