@@ -4,7 +4,7 @@ import type {
   NumberSeries,
   OfficialDocument,
 } from '../domain/documents/document.js';
-import type { DocumentChangeDoc, DocumentDoc, MeetingModels } from './models/meeting.js';
+import type { DocumentChangeDoc, DocumentDoc, DocumentModels } from './models/document.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
 
@@ -55,7 +55,7 @@ function stored(fields: DocumentFields): Record<string, unknown> {
 
 /** Minutes, plans, four lists and health reports, with their once-only changes and numbers. */
 export class DocumentStore {
-  constructor(private readonly models: MeetingModels) {}
+  constructor(private readonly models: DocumentModels) {}
 
   async create(doc: OfficialDocument): Promise<void> {
     await this.models.documents.create({

@@ -3,6 +3,7 @@ import { type ApprovalModels, approvalModels } from './approval.js';
 import { type ClaimModels, claimModels } from './claim.js';
 import { type DirectoryModels, directoryModels } from './directory.js';
 import { type InboxModels, inboxModels } from './inbox-event.js';
+import { type DocumentModels, documentModels } from './document.js';
 import { type InspectionModels, inspectionModels } from './inspection.js';
 import { type IssueModels, issueModels } from './issue.js';
 import { type MeetingModels, meetingModels } from './meeting.js';
@@ -22,6 +23,7 @@ export interface Models
     ClaimModels,
     MeetingModels,
     SanctionModels,
+    DocumentModels,
     InspectionModels,
     ApprovalModels,
     InboxModels,
@@ -44,6 +46,7 @@ export function bindModels(connection: Connection): Models {
     ...meetingModels(connection),
     ...sanctionModels(connection),
     ...inspectionModels(connection),
+    ...documentModels(connection),
     ...approvalModels(connection),
   };
 }
