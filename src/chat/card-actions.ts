@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { messageKey } from '../domain/delivery/message-keys.js';
 import { parseLocalDate } from '../domain/time/zoned.js';
 import { AppError, StaleError, UserInputError } from '../errors.js';
 import type { CardActionInput, CardActionResponse, EventContext } from '../feishu/inbound.js';
@@ -124,7 +125,7 @@ function submissionKey(input: CardActionInput, messageId: string): string {
   const digest = createHash('sha256')
     .update(canonical({ by: input.operatorOpenId, value: input.value, form: input.formValue }))
     .digest('base64url');
-  return `form:${messageId}:${digest}`;
+  return messageKey('privateForm', { messageId, digest });
 }
 
 /**
@@ -203,14 +204,14 @@ export class CardActionRouter {
   ): Promise<CardActionResponse> {
     if (form) {
       await this.messenger.send(
-        `form:${ctx.eventId}`,
+        messageKey('tapForm', { eventId: ctx.eventId }),
         { openId: input.operatorOpenId },
         { kind: 'card', card: form.card },
       );
       return { toast: { type: 'info', content: REPLIES.formSentPrivately(form.title) } };
     }
     if (answer.card && input.messageId && (await this.messenger.keyOfMessage(input.messageId)) !== undefined) {
-      await this.messenger.updateCard(`tap:${ctx.eventId}`, input.messageId, answer.card);
+      await this.messenger.updateCard(messageKey('tapCard', { eventId: ctx.eventId }), input.messageId, answer.card);
     }
     return answer;
   }

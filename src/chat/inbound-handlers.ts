@@ -1,3 +1,4 @@
+import { messageKey } from '../domain/delivery/message-keys.js';
 import type { CardActionInput, EventContext, InboundHandlers, IncomingMessage, MenuTap } from '../feishu/inbound.js';
 import type { Messenger } from '../workflows/ports.js';
 import type { CardActionRouter } from './card-actions.js';
@@ -31,7 +32,7 @@ export class ChatHandlers implements InboundHandlers {
     const command = this.commands.find(tap.eventKey);
     if (!command) {
       await this.messenger.send(
-        `menu:${ctx.eventId}`,
+        messageKey('menuReply', { eventId: ctx.eventId }),
         { openId: tap.operatorOpenId },
         { kind: 'text', text: REPLIES.unknownMenu },
       );
@@ -55,11 +56,23 @@ export class ChatHandlers implements InboundHandlers {
       args: '',
       log: ctx.log.child({ command: command.name, via: 'menu' }),
       reply: (body, part = 'main') =>
-        this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, body),
+        this.messenger.send(
+          messageKey('menuPart', { eventId: ctx.eventId, part }),
+          { openId: tap.operatorOpenId },
+          body,
+        ),
       sendFile: (file, part = 'file') =>
-        this.messenger.send(`menu:${ctx.eventId}:${part}`, { openId: tap.operatorOpenId }, file),
+        this.messenger.send(
+          messageKey('menuPart', { eventId: ctx.eventId, part }),
+          { openId: tap.operatorOpenId },
+          file,
+        ),
       replyForm: (_title, card) =>
-        this.messenger.send(`menu:${ctx.eventId}:form`, { openId: tap.operatorOpenId }, { kind: 'card', card }),
+        this.messenger.send(
+          messageKey('menuPart', { eventId: ctx.eventId, part: 'form' }),
+          { openId: tap.operatorOpenId },
+          { kind: 'card', card },
+        ),
     });
   }
 }

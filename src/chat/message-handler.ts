@@ -1,3 +1,4 @@
+import { messageKey } from '../domain/delivery/message-keys.js';
 import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
 import type { CardJson, MessageBody, Messenger, OutgoingFile } from '../workflows/ports.js';
 import type { CommandContext } from './commands/command.js';
@@ -26,7 +27,9 @@ export class MessageHandler {
 
   async handle(message: IncomingMessage, ctx: EventContext): Promise<void> {
     const reply = (body: MessageBody, part = 'main') =>
-      this.deps.messenger.reply(`reply:${ctx.eventId}:${part}`, message.messageId, body, { chatId: message.chatId });
+      this.deps.messenger.reply(messageKey('reply', { eventId: ctx.eventId, part }), message.messageId, body, {
+        chatId: message.chatId,
+      });
     // Files and thread replies (a roster, patrol photos) need no @-mention; each handler
     // decides whether the message is one it takes.
     for (const handler of this.deps.fileHandlers ?? []) {
@@ -52,11 +55,11 @@ export class MessageHandler {
     }
     // A file cannot be a reply in Feishu: it goes to the same conversation as a new message.
     const sendFile = (file: OutgoingFile, part = 'file') =>
-      this.deps.messenger.send(`reply:${ctx.eventId}:${part}`, { chatId: message.chatId }, file);
+      this.deps.messenger.send(messageKey('reply', { eventId: ctx.eventId, part }), { chatId: message.chatId }, file);
     const replyForm = async (title: string, card: CardJson) => {
       if (message.chatType === 'p2p') return reply({ kind: 'card', card }, 'form');
       await this.deps.messenger.send(
-        `reply:${ctx.eventId}:form`,
+        messageKey('reply', { eventId: ctx.eventId, part: 'form' }),
         { openId: message.senderOpenId },
         { kind: 'card', card },
       );

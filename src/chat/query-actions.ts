@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageKey } from '../domain/delivery/message-keys.js';
 import type { Messenger } from '../workflows/ports.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import { ActionValueSchema, type CardActionRouter, cardValue } from './card-actions.js';
@@ -22,7 +23,11 @@ export function registerQueryActions(router: CardActionRouter, queries: QuerySer
     const answer = await queries.exportLedger(input.operatorOpenId, v.q);
     if ('choices' in answer) return { card: answer.choices };
     const to = input.chatId ? { chatId: input.chatId } : { openId: input.operatorOpenId };
-    await messenger.send(`export:${input.messageId ?? input.operatorOpenId}:${v.q}`, to, answer.file);
+    await messenger.send(
+      messageKey('ledgerExport', { ref: input.messageId ?? input.operatorOpenId, query: v.q }),
+      to,
+      answer.file,
+    );
     return { toast: { type: 'success', content: answer.summary } };
   });
 }

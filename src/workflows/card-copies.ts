@@ -1,4 +1,7 @@
+import { messageKey, parseCopy, placeKey, placeOfKey } from '../domain/delivery/message-keys.js';
 import type { CardJson, Messenger } from './ports.js';
+
+export { adoptedCopy, parseCopy, splitPlace } from '../domain/delivery/message-keys.js';
 
 /**
  * A card for the people at one place (`dm:<person>`, `unit:<unit>`, `water:<water body>`, see
@@ -6,35 +9,6 @@ import type { CardJson, Messenger } from './ports.js';
  * only the buttons its people may use.
  */
 export type CopyRenderer = (place: string | undefined) => CardJson;
-
-const PLACE = /:((?:dm|unit|water):[^:@]+)$/;
-const ADOPTED = /^(.+)@((?:dm|unit|water):[^:@]+)$/;
-
-/** A place's kind and the id it names: `unit:jinhe` → `{ kind: 'unit', id: 'jinhe' }`. */
-export function splitPlace(place: string | undefined): { kind?: 'dm' | 'unit' | 'water'; id?: string } {
-  const match = place ? /^(dm|unit|water):(.+)$/.exec(place) : null;
-  return match ? { kind: match[1] as 'dm' | 'unit' | 'water', id: match[2] } : {};
-}
-
-/**
- * A copy as recorded among a record's card keys. A copy the bot posted ends in its place
- * (`issue:<id>:card:unit:jinhe`); a message a person tapped elsewhere and that became a copy
- * (a form in their direct chat, a list's 查看) is recorded as `<its key>@<place>`, the place
- * being the tapper's own direct chat, since that is whose card it showed.
- */
-export function parseCopy(entry: string): { key: string; place: string | undefined } {
-  const adopted = ADOPTED.exec(entry);
-  if (adopted?.[1] && adopted[2]) return { key: adopted[1], place: adopted[2] };
-  return { key: entry, place: PLACE.exec(entry)?.[1] };
-}
-
-/**
- * How a message a person tapped is recorded as a copy (see parseCopy): a message the bot sent
- * to a place keeps that place; any other shows what its tapper may do.
- */
-export function adoptedCopy(key: string, tapperId: string): string {
-  return PLACE.test(key) ? key : `${key}@dm:${tapperId}`;
-}
 
 /** Whether a message is already among the copies, however it was recorded. */
 export function isCopy(entries: Iterable<string>, key: string): boolean {
@@ -52,10 +26,10 @@ export function placeOfTapped(entries: Iterable<string>, key: string | undefined
       const copy = parseCopy(entry);
       if (copy.key === key && copy.place) return copy.place;
     }
-    const place = PLACE.exec(key)?.[1];
+    const place = placeOfKey(key);
     if (place) return place;
   }
-  return `dm:${tapperId}`;
+  return placeKey('dm', tapperId);
 }
 
 /**
@@ -74,6 +48,10 @@ export async function updateDeliveredCards(
 ): Promise<void> {
   for (const entry of entries) {
     const { key, place } = parseCopy(entry);
-    await messenger.updateCopy(`${key}:update:${stamp}`, key, typeof card === 'function' ? card(place) : card);
+    await messenger.updateCopy(
+      messageKey('cardUpdate', { key, stamp }),
+      key,
+      typeof card === 'function' ? card(place) : card,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { placeKey, toPlace } from '../domain/delivery/message-keys.js';
 import type { Directory, Person, Unit } from '../domain/directory/directory.js';
 import type { MessageBody, Messenger, OutgoingFile, Recipient } from './ports.js';
 
@@ -10,7 +11,7 @@ export interface Destination {
 /** A unit's chat, or each member by direct message when it has none. */
 export function unitDestinations(directory: Directory, unit: Unit | undefined): Destination[] {
   if (!unit) return [];
-  if (unit.chatId) return [{ to: { chatId: unit.chatId }, place: `unit:${unit.id}` }];
+  if (unit.chatId) return [{ to: { chatId: unit.chatId }, place: placeKey('unit', unit.id) }];
   return unit.members.map((id) => personDestination(directory, id)).filter((d): d is Destination => !!d);
 }
 
@@ -30,12 +31,12 @@ export function officeDestinations(directory: Directory): Destination[] {
 
 export function personDestination(directory: Directory, personId: string | undefined): Destination | undefined {
   const person = directory.people.find((p): p is Person & { openId: string } => p.id === personId && !!p.openId);
-  return person ? { to: { openId: person.openId }, place: `dm:${person.id}` } : undefined;
+  return person ? { to: { openId: person.openId }, place: placeKey('dm', person.id) } : undefined;
 }
 
 export function waterBodyDestination(directory: Directory, waterBodyId: string | undefined): Destination | undefined {
   const water = directory.waterBodies.find((w) => w.id === waterBodyId);
-  return water?.chatId ? { to: { chatId: water.chatId }, place: `water:${water.id}` } : undefined;
+  return water?.chatId ? { to: { chatId: water.chatId }, place: placeKey('water', water.id) } : undefined;
 }
 
 /** Each place once, in order: a person reached directly and through a chat gets both. */
@@ -55,5 +56,5 @@ export async function notify(
   key: string,
   body: MessageBody | OutgoingFile,
 ): Promise<void> {
-  for (const d of distinctPlaces(destinations)) await messenger.send(`${key}:${d.place}`, d.to, body);
+  for (const d of distinctPlaces(destinations)) await messenger.send(toPlace(key, d.place), d.to, body);
 }

@@ -1,3 +1,4 @@
+import { monthDay } from '../time/format.js';
 import type { Period } from '../time/period.js';
 import { compareLocalDates, type LocalDate, parseLocalDate, toLocal } from '../time/zoned.js';
 import type { Directory } from './directory.js';
@@ -34,5 +35,5 @@ export function yearlyDeadlineCounts(monthDay: string, year: number, goLive: Loc
 /** `自启用日（12月2日）起` when the go-live day cuts a span that starts on `from`; empty otherwise. */
 export function goLiveNote(goLive: LocalDate | undefined, from: LocalDate): string {
   if (!goLive || compareLocalDates(goLive, from) <= 0) return '';
-  return `自启用日（${goLive.month}月${goLive.day}日）起`;
+  return `自启用日（${monthDay(goLive)}）起`;
 }

@@ -1,3 +1,4 @@
+import { messageKey } from '../delivery/message-keys.js';
 import type { ChiefDuty } from '../directory/directory.js';
 
 /**
@@ -14,5 +15,5 @@ export function reminderKey(
   periodKey: string,
   stage: string,
 ): string {
-  return `patrol-reminder:${dutyKey(duty)}:${periodKey}:${stage}`;
+  return messageKey('patrolReminder', { dutyKey: dutyKey(duty), periodKey, stage });
 }

@@ -1,3 +1,4 @@
+import { monthDay } from '../time/format.js';
 import { type PeriodKind, periodContaining, periodLabel } from '../time/period.js';
 import { toLocal } from '../time/zoned.js';
 import type { ChiefRole } from './obligation.js';
@@ -77,7 +78,7 @@ export function checkPatrolInput(input: PatrolInput, now: Date, timeZone: string
     const current = periodLabel(periodContaining(input.dutyPeriod, now, timeZone), false);
     errors.push({
       field: 'lateReason',
-      message: `巡河日期${day.month}月${day.day}日不在本期（${current}）内，属于补记，请填写补记说明`,
+      message: `巡河日期${monthDay(day)}不在本期（${current}）内，属于补记，请填写补记说明`,
     });
   }
   if ((input.lateReason?.length ?? 0) > 200) errors.push({ field: 'lateReason', message: '补记说明不超过 200 字' });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../domain/clock.js';
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { FeishuApiError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
@@ -248,7 +249,7 @@ export class OutboxWorker {
    */
   private async resendFresh(record: OutboxRecord, op: PatchOperation, copy: Copy): Promise<Outcome> {
     const copyKey = op.copyKey!;
-    const freshKey = `${copyKey}:fresh:${copy.messageId}`;
+    const freshKey = messageKey('freshCopy', { key: copyKey, messageId: copy.messageId });
     const original = copy.record.operation;
     let operation: OutboxOperation;
     let rateKey: string;

@@ -13,12 +13,14 @@ import {
   sanctionName,
 } from '../../domain/accountability/sanction.js';
 import type { Clock } from '../../domain/clock.js';
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, isOffice, type Person, personName, unitName } from '../../domain/directory/directory.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { parseIssueRef } from '../../domain/issues/issue.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { meetingStart } from '../../domain/meetings/meeting-settings.js';
 import { matchName } from '../../domain/queries/arguments.js';
+import { fullDate, meetingTime } from '../../domain/time/format.js';
 import { fromLocal, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -36,7 +38,6 @@ import {
   unitDestinations,
   unitDestinationsById,
 } from '../destinations.js';
-import { fullDate, meetingTime } from '../documents/layouts.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
 import type { AdmonitionStep, SanctionCardPresenter, SanctionView } from './views.js';
@@ -259,15 +260,20 @@ export class SanctionService {
     const card = this.deps.cards.sanction(await this.view(directory, updated));
     await updateDeliveredCards(
       this.deps.messenger,
-      this.places(directory, updated).map((d) => `${id}:card:${d.place}`),
+      this.places(directory, updated).map((d) => messageKey('sanctionCard', { sanctionId: id, place: d.place })),
       `v${updated.version}`,
       card,
     );
     if (input.step === 'refer') {
-      await notify(this.deps.messenger, this.leaders(directory, updated), `${id}:referral`, {
-        kind: 'text',
-        text: `${unitName(directory, updated.unitId)}约谈事项的问题线索已于${fullDate(action.type === 'refer' ? action.on : now, this.deps.timeZone)}移交${input.body}。`,
-      });
+      await notify(
+        this.deps.messenger,
+        this.leaders(directory, updated),
+        messageKey('sanctionReferral', { sanctionId: id }),
+        {
+          kind: 'text',
+          text: `${unitName(directory, updated.unitId)}约谈事项的问题线索已于${fullDate(action.type === 'refer' ? action.on : now, this.deps.timeZone)}移交${input.body}。`,
+        },
+      );
     }
     return card;
   }
@@ -305,11 +311,16 @@ export class SanctionService {
       const card = this.deps.cards.sanction(await this.view(directory, sanction));
       await updateDeliveredCards(
         this.deps.messenger,
-        places.map((d) => `${sanction.id}:card:${d.place}`),
+        places.map((d) => messageKey('sanctionCard', { sanctionId: sanction.id, place: d.place })),
         `review:${day}`,
         card,
       );
-      await notify(this.deps.messenger, places, `${sanction.id}:review-reminder:${day}`, { kind: 'text', text });
+      await notify(
+        this.deps.messenger,
+        places,
+        messageKey('sanctionReviewReminder', { sanctionId: sanction.id, day }),
+        { kind: 'text', text },
+      );
       sent += 1;
     }
     if (sent > 0) this.deps.logger.info({ reviews: sent }, 'admonition review reminders sent');
@@ -324,7 +335,10 @@ export class SanctionService {
     if (created)
       this.deps.logger.info({ sanction: sanction.id, kind: sanction.kind, unit: sanction.unitId }, 'sanction issued');
     for (const d of this.places(directory, current))
-      await this.deps.messenger.send(`${current.id}:card:${d.place}`, d.to, { kind: 'card', card });
+      await this.deps.messenger.send(messageKey('sanctionCard', { sanctionId: current.id, place: d.place }), d.to, {
+        kind: 'card',
+        card,
+      });
     const unreachable = unitDestinationsById(directory, current.unitId).length === 0;
     if (unreachable)
       this.deps.logger.warn(

@@ -13,9 +13,11 @@ import {
   stepActors,
 } from '../../domain/approvals/chain.js';
 import type { Clock } from '../../domain/clock.js';
+import { isSentTo, messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, personName } from '../../domain/directory/directory.js';
 import { documentNumber, numberPrefixFor } from '../../domain/documents/document.js';
 import { approvalNudge } from '../../domain/meetings/meeting-settings.js';
+import { fullDate } from '../../domain/time/format.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
@@ -32,7 +34,6 @@ import {
   personDestination,
   unitDestinations,
 } from '../destinations.js';
-import { fullDate } from '../documents/layouts.js';
 import type { Markdown } from '../markdown.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
@@ -152,7 +153,7 @@ export class ApprovalService {
       const places = this.actorPlaces(directory, step);
       // The reminder sends the step's holder to the card: one older than Feishu's 14-day window is sent afresh.
       const copies = (await this.deps.approvals.cardKeys(approval.id)).filter((k) =>
-        places.some((d) => k.endsWith(`:${d.place}`)),
+        places.some((d) => isSentTo(k, d.place)),
       );
       if (copies.length > 0)
         await updateDeliveredCards(
@@ -161,10 +162,15 @@ export class ApprovalService {
           `v${approval.version}:nudge:${nudge}`,
           this.deps.cards.approval(this.view(directory, approval)),
         );
-      await notify(this.deps.messenger, places, `${approval.id}:v${approval.version}:nudge:${nudge}`, {
-        kind: 'text',
-        text,
-      });
+      await notify(
+        this.deps.messenger,
+        places,
+        messageKey('approvalNudge', { approvalId: approval.id, version: approval.version, nudge }),
+        {
+          kind: 'text',
+          text,
+        },
+      );
       outcome.nudges++;
     }
     return outcome;
@@ -174,7 +180,7 @@ export class ApprovalService {
   private async deliver(approval: Approval, directory: Directory, places: Destination[]): Promise<void> {
     const card = this.deps.cards.approval(this.view(directory, approval));
     for (const d of distinctPlaces(places)) {
-      const key = `${approval.id}:v${approval.version}:${d.place}`;
+      const key = messageKey('approvalCard', { approvalId: approval.id, version: approval.version, place: d.place });
       await this.deps.approvals.addCardKey(approval.id, key);
       await this.deps.messenger.send(key, d.to, { kind: 'card', card });
     }
@@ -228,7 +234,12 @@ export class ApprovalService {
       await this.deliver(current, directory, to);
       if (action.type === 'return') {
         const text = `${APPROVAL_KIND_NAMES[approval.kind]}“${approval.title}”在“${STEP_NAMES[step!]}”环节被退回：${comment}`;
-        await notify(this.deps.messenger, to, `${id}:returned:v${current.version}`, { kind: 'text', text });
+        await notify(
+          this.deps.messenger,
+          to,
+          messageKey('approvalReturned', { approvalId: id, version: current.version }),
+          { kind: 'text', text },
+        );
       }
     }
     return card;
@@ -252,9 +263,17 @@ export class ApprovalService {
       personDestination(directory, directory.generalChief),
     ]);
     const heading = `${published.number ?? ''}\n${text}`;
-    await notify(this.deps.messenger, places, `${approval.id}:notice`, { kind: 'text', text: heading });
+    await notify(this.deps.messenger, places, messageKey('approvalNotice', { approvalId: approval.id }), {
+      kind: 'text',
+      text: heading,
+    });
     for (const [i, file] of files.entries())
-      await notify(this.deps.messenger, places, `${approval.id}:notice:file${i}`, file);
+      await notify(
+        this.deps.messenger,
+        places,
+        messageKey('approvalNoticeFile', { approvalId: approval.id, index: i }),
+        file,
+      );
     this.deps.logger.info(
       { approval: approval.id, number: published.number, places: places.length },
       'approval published',

@@ -6,12 +6,13 @@ import { countsAfterGoLive } from '../../domain/directory/go-live.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
+import { fullDate, shortDate } from '../../domain/time/format.js';
 import { type Period, periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
-import { fromLocal, type LocalDate, parseLocalDate, toLocal } from '../../domain/time/zoned.js';
+import { fromLocal, type LocalDate, parseLocalDate } from '../../domain/time/zoned.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
-import { deadlineText, fullDate } from '../documents/layouts.js';
+import { deadlineText } from '../documents/layouts.js';
 
 export interface FactSources {
   issues: IssueStore;
@@ -111,9 +112,8 @@ export async function gatherFacts(
 }
 
 function sanctionFact(s: Sanction, tz: string) {
-  const on = toLocal(s.issuedAt, tz);
   return {
-    record: `${sanctionName(s)}（${on.month}月${on.day}日）`,
+    record: `${sanctionName(s)}（${shortDate(s.issuedAt, tz)}）`,
     kind: s.kind,
     praise: !!s.praise,
     day: fullDate(s.issuedAt, tz),

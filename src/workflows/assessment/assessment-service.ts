@@ -9,8 +9,10 @@ import {
 } from '../../domain/assessment/scheme.js';
 import { GROUP_NAMES, scoreAndRank, type UnitScore } from '../../domain/assessment/score.js';
 import type { Clock } from '../../domain/clock.js';
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import type { Directory } from '../../domain/directory/directory.js';
 import { goLiveDay, goLiveNote } from '../../domain/directory/go-live.js';
+import { fullDate } from '../../domain/time/format.js';
 import { periodOf } from '../../domain/time/period.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
@@ -18,7 +20,6 @@ import type { Ledger } from '../../export/ledger-xlsx.js';
 import type { ApprovalStore } from '../../store/approval-store.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { ApprovalContent, ApprovalService } from '../approvals/approval-service.js';
-import { fullDate } from '../documents/layouts.js';
 import { joinMarkdown, type Markdown, md } from '../markdown.js';
 import type { CardJson, Messenger, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
@@ -97,7 +98,11 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
   /** Sends the workbook to the person who asked, by direct message; `key` makes a retry send it once. */
   async sendWorkbook(actorOpenId: string, id: string, key: string): Promise<void> {
     const file = await this.workbook(actorOpenId, id);
-    await this.deps.messenger.send(`${id}:workbook:${key}`, { openId: actorOpenId }, file);
+    await this.deps.messenger.send(
+      messageKey('assessmentWorkbook', { approvalId: id, request: key }),
+      { openId: actorOpenId },
+      file,
+    );
   }
 
   /** The assessment workbook (results, items, evidence), for those who may see the card. */

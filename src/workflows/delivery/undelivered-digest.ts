@@ -1,5 +1,7 @@
 import type { DeliveryFailureKind, DeliveryTarget, FailedDelivery } from '../../domain/delivery/failure.js';
+import { isUndeliveredDigestKey, messageKey } from '../../domain/delivery/message-keys.js';
 import type { Directory } from '../../domain/directory/directory.js';
+import { monthDay } from '../../domain/time/format.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { formatLocalDate, fromLocal, toLocal } from '../../domain/time/zoned.js';
 import type { Logger } from '../../log/logger.js';
@@ -39,8 +41,6 @@ export interface UndeliveredDigestDeps {
   logger: Logger;
 }
 
-/** The digest's own key: its failures (the office chat unreachable) are not reported to that chat again. */
-const KEY_PREFIX = 'undelivered:';
 /** How far back a digest looks: failures older than this were reported, or are no longer news. */
 const LOOKBACK_MS = 8 * 24 * 3_600_000;
 /** Failures read per digest; more wait for the next day's. */
@@ -81,17 +81,18 @@ export class UndeliveredDigest {
     );
     if (failures.length === 0) return 0;
     const day = formatLocalDate(today);
-    const news = failures.filter((f) => !f.key.startsWith(KEY_PREFIX));
+    // The digest's own failures (the office chat unreachable) are not reported to that chat again.
+    const news = failures.filter((f) => !isUndeliveredDigestKey(f.key));
     if (news.length > 0) {
       const rows = group(news).map((g) => ({ ...g, target: targetName(directory, g.target) }));
       const view: UndeliveredView = {
-        date: `${today.month}月${today.day}日`,
+        date: monthDay(today),
         total: news.length,
         rows: rows.slice(0, ROWS_SHOWN),
         more: Math.max(rows.length - ROWS_SHOWN, 0),
       };
       // Queued before the failures are marked: a crash in between resends nothing (same key) and loses nothing.
-      await notify(this.deps.messenger, officeDestinations(directory), `${KEY_PREFIX}${day}`, {
+      await notify(this.deps.messenger, officeDestinations(directory), messageKey('undeliveredDigest', { day }), {
         kind: 'card',
         card: this.deps.render(view),
       });

@@ -1,4 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
+import { documentIdOfKey, messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, personName, unitName } from '../../domain/directory/directory.js';
 import {
   DOCUMENT_KIND_NAMES,
@@ -9,7 +10,7 @@ import {
 } from '../../domain/documents/document.js';
 import type { DocumentLayout } from '../../domain/documents/layout.js';
 import { isUpcoming, MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
-import { toLocal } from '../../domain/time/zoned.js';
+import { fullDate, meetingTime, shortDate } from '../../domain/time/format.js';
 import { UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { ClaimStore } from '../../store/claim-store.js';
@@ -29,7 +30,7 @@ import type { Destination } from '../destinations.js';
 import type { IssueService } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
-import { deadlineText, documentLayout, fullDate, meetingTime } from './layouts.js';
+import { deadlineText, documentLayout } from './layouts.js';
 import type { DocumentCardPresenter, DocumentView } from './views.js';
 
 export interface DocumentDeps {
@@ -95,10 +96,7 @@ export class DocumentContext {
       const issue = await this.deps.issueStore.get(item.issueId);
       if (issue) numbers.set(item.issueId, issue.number);
     }
-    const d = (at: Date) => {
-      const l = toLocal(at, tz);
-      return `${l.month}月${l.day}日`;
-    };
+    const d = (at: Date) => shortDate(at, tz);
     return {
       id: doc.id,
       version: doc.version,
@@ -236,7 +234,7 @@ export class DocumentContext {
     render: CopyRenderer,
     occasion = 'card',
   ): Promise<void> {
-    const key = `doc:${doc.id}:${occasion}:${destination.place}`;
+    const key = messageKey('documentCard', { documentId: doc.id, occasion, place: destination.place });
     if (!doc.cardKeys.includes(key)) {
       await this.deps.documents.addCardKey(doc.id, key);
       doc.cardKeys.push(key);
@@ -257,7 +255,7 @@ export class DocumentContext {
   /** The document a thread belongs to: the root message is a copy of its card. */
   async documentOfThread(rootMessageId: string): Promise<OfficialDocument | undefined> {
     const key = await this.deps.messenger.keyOfMessage(rootMessageId);
-    const id = key ? /^doc:([^:]+):/.exec(key)?.[1] : undefined;
+    const id = key ? documentIdOfKey(key) : undefined;
     return id ? this.deps.documents.get(id) : undefined;
   }
 }

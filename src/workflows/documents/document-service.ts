@@ -1,3 +1,4 @@
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, unitName } from '../../domain/directory/directory.js';
 import { unitReachable, unreachableReason } from '../../domain/directory/reachability.js';
 import {
@@ -16,6 +17,7 @@ import { decisionLineText, parseItemLine } from '../../domain/documents/item-lin
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { deadlineDay, deadlineFor } from '../../domain/issues/supervision.js';
 import type { Meeting } from '../../domain/meetings/meeting.js';
+import { meetingTime } from '../../domain/time/format.js';
 import { compareLocalDates, formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { DocumentFields } from '../../store/document-store.js';
@@ -31,7 +33,6 @@ import {
 } from '../destinations.js';
 import type { CardJson } from '../ports.js';
 import { DocumentContext, type DocumentDeps } from './document-context.js';
-import { meetingTime } from './layouts.js';
 
 export const DOCUMENT_ALREADY_HANDLED = '该文件已被处理，卡片已刷新。';
 
@@ -270,12 +271,22 @@ export class DocumentService {
     if (approver) {
       await this.ctx.postCard(updated, approver, render);
       const meeting = await this.ctx.meetingOf(updated);
-      const key = `doc:${updated.id}:v${updated.version}:submitted`;
-      await notify(this.ctx.deps.messenger, [approver], `${key}:text`, {
-        kind: 'text',
-        text: `${unitName(directory, updated.drafterUnit)}已提交《${updated.title}》，请您审定：在卡片上点“审定通过”，或写明意见后点“退回修改”。草稿见附件。`,
-      });
-      await this.sendFile(directory, updated, meeting, [approver], `${key}:file`);
+      await notify(
+        this.ctx.deps.messenger,
+        [approver],
+        messageKey('documentSubmittedText', { documentId: updated.id, version: updated.version }),
+        {
+          kind: 'text',
+          text: `${unitName(directory, updated.drafterUnit)}已提交《${updated.title}》，请您审定：在卡片上点“审定通过”，或写明意见后点“退回修改”。草稿见附件。`,
+        },
+      );
+      await this.sendFile(
+        directory,
+        updated,
+        meeting,
+        [approver],
+        messageKey('documentSubmittedFile', { documentId: updated.id, version: updated.version }),
+      );
     }
     return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
   }
@@ -300,7 +311,7 @@ export class DocumentService {
     await notify(
       this.ctx.deps.messenger,
       unitDestinationsById(directory, updated.drafterUnit),
-      `doc:${updated.id}:v${updated.version}:returned`,
+      messageKey('documentReturned', { documentId: updated.id, version: updated.version }),
       {
         kind: 'text',
         text: `${person.name}退回了《${updated.title}》，修改意见：${comment.trim()}。请修改后在卡片上重新提交审定。`,
@@ -355,7 +366,13 @@ export class DocumentService {
     const render = await this.ctx.renderer(directory, tracked, meeting);
     await this.ctx.refreshCopies(tracked, render, 'published');
     for (const place of places) await this.ctx.postCard(tracked, place, render, 'published');
-    await this.sendFile(directory, tracked, meeting, places, `doc:${doc.id}:published:file`);
+    await this.sendFile(
+      directory,
+      tracked,
+      meeting,
+      places,
+      messageKey('documentPublishedFile', { documentId: doc.id }),
+    );
     await this.ctx.deps.documents.publicationDone(doc.id);
     this.ctx.deps.logger.info(
       { document: doc.id, number: doc.number, items: trackedItems(doc).length },
@@ -420,7 +437,7 @@ export class DocumentService {
     await notify(
       this.ctx.deps.messenger,
       [...unitDestinationsById(directory, doc.trackerUnit), ...officeDestinations(directory)],
-      `doc:${doc.id}:unreached`,
+      messageKey('documentUnreached', { documentId: doc.id }),
       {
         kind: 'text',
         text: `《${doc.title}》已印发，但以下事项机器人无法送达，承办单位无人收到：\n${lines.join('\n')}\n请线下送达并跟踪；区河长制办公室在组织名录中为其填写成员或群聊 ID 后，督办提醒才能送到。`,

@@ -8,25 +8,12 @@ import {
 import type { DocumentLayout } from '../../domain/documents/layout.js';
 import { deadlineDay } from '../../domain/issues/supervision.js';
 import { MEETING_KIND_NAMES, type Meeting } from '../../domain/meetings/meeting.js';
-import { toLocal } from '../../domain/time/zoned.js';
+import { fullDate, fullDay, meetingTime } from '../../domain/time/format.js';
 
 /**
  * A document's text from its records: the meeting's details, the decisions with their units
  * and deadlines, the lists. The card and the .docx are both rendered from this.
  */
-
-export function fullDate(at: Date, timeZone: string): string {
-  const d = toLocal(at, timeZone);
-  return `${d.year}年${d.month}月${d.day}日`;
-}
-
-/** 2026年12月3日上午9时30分 */
-export function meetingTime(at: Date, timeZone: string): string {
-  const d = toLocal(at, timeZone);
-  const half = d.hour < 12 ? '上午' : '下午';
-  const hour = d.hour > 12 ? d.hour - 12 : d.hour;
-  return `${d.year}年${d.month}月${d.day}日${half}${hour}时${d.minute ? `${d.minute}分` : ''}`;
-}
 
 function itemText(directory: Directory, item: OfficialDocument['items'][number], timeZone: string): string {
   const parts = [
@@ -38,8 +25,7 @@ function itemText(directory: Directory, item: OfficialDocument['items'][number],
 }
 
 export function deadlineText(deadline: Date, timeZone: string): string {
-  const d = deadlineDay(deadline, timeZone);
-  return `${d.year}年${d.month}月${d.day}日`;
+  return fullDay(deadlineDay(deadline, timeZone));
 }
 
 export function documentLayout(

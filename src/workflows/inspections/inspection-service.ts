@@ -1,4 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, unitName } from '../../domain/directory/directory.js';
 import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../../domain/inspections/inspection.js';
 import { STATE_NAMES } from '../../domain/issues/lifecycle.js';
 import { deadlineFor } from '../../domain/issues/supervision.js';
+import { fullDate } from '../../domain/time/format.js';
 import { daysBetween, formatLocalDate, fromLocal, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -20,7 +22,7 @@ import type { InspectionStore } from '../../store/inspection-store.js';
 import type { IssueStore } from '../../store/issue-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import { type Destination, distinctPlaces, officeDestinations, unitDestinationsById } from '../destinations.js';
-import { deadlineText, fullDate } from '../documents/layouts.js';
+import { deadlineText } from '../documents/layouts.js';
 import type { IssueService } from '../issues/issue-service.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
@@ -189,7 +191,9 @@ export class InspectionService {
     if (updated?.reportedAt)
       await updateDeliveredCards(
         this.deps.messenger,
-        this.places(directory, updated).map((d) => `${id}:report:${d.place}`),
+        this.places(directory, updated).map((d) =>
+          messageKey('inspectionReport', { inspectionId: id, place: d.place }),
+        ),
         `v${updated.version}`,
         card,
       );
@@ -213,11 +217,15 @@ export class InspectionService {
     const places = this.places(directory, current);
     await updateDeliveredCards(
       this.deps.messenger,
-      places.map((d) => `${id}:report:${d.place}`),
+      places.map((d) => messageKey('inspectionReport', { inspectionId: id, place: d.place })),
       `v${current.version}:${now.getTime()}`,
       card,
     );
-    for (const d of places) await this.deps.messenger.send(`${id}:report:${d.place}`, d.to, { kind: 'card', card });
+    for (const d of places)
+      await this.deps.messenger.send(messageKey('inspectionReport', { inspectionId: id, place: d.place }), d.to, {
+        kind: 'card',
+        card,
+      });
     return card;
   }
 

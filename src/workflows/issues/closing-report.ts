@@ -1,3 +1,4 @@
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import type { Directory } from '../../domain/directory/directory.js';
 import { type Issue, SOURCE_NAMES } from '../../domain/issues/issue.js';
 import type { Destination, IssueContext } from './issue-context.js';
@@ -45,7 +46,7 @@ export async function sendClosingReport(ctx: IssueContext, directory: Directory,
     ...people.map((p) => ctx.personDestination(directory, p)).filter((d): d is Destination => !!d),
     ...ctx.officeDestinations(directory),
   ];
-  await ctx.notify(destinations, `issue:${issue.id}:closing`, {
+  await ctx.notify(destinations, messageKey('issueClosing', { issueId: issue.id }), {
     kind: 'card',
     card: ctx.deps.cards.closingReport(view),
   });

@@ -1,9 +1,11 @@
 import type { Clock } from '../../domain/clock.js';
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, personName, type Unit, unitName } from '../../domain/directory/directory.js';
 import { issueActor, returnedBy, unitActor, unitsOf } from '../../domain/issues/involvement.js';
 import { type Issue, type IssueHistoryLine, numberPrefix, SOURCE_NAMES } from '../../domain/issues/issue.js';
 import { availableActions, type IssueActor, type IssueSnapshot } from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineStatus, supervisionDue, supervisionSteps } from '../../domain/issues/supervision.js';
+import { monthDay, shortDate } from '../../domain/time/format.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import type { Logger } from '../../log/logger.js';
@@ -87,14 +89,12 @@ export class IssueContext {
   }
 
   day(at: Date): string {
-    const d = toLocal(at, this.deps.timeZone);
-    return `${d.month}月${d.day}日`;
+    return shortDate(at, this.deps.timeZone);
   }
 
   /** The deadline as the day it stands for: `12月4日`. */
   deadlineText(deadline: Date): string {
-    const d = deadlineDay(deadline, this.deps.timeZone);
-    return `${d.month}月${d.day}日`;
+    return monthDay(deadlineDay(deadline, this.deps.timeZone));
   }
 
   calendar(directory: Directory): WorkCalendar {
@@ -264,7 +264,7 @@ export class IssueContext {
 
   /** Posts the place's card there once (the key makes a repeat a no-op) and remembers the copy. */
   async postCard(issue: Issue, destination: Destination, render: CopyRenderer): Promise<void> {
-    const key = `issue:${issue.id}:card:${destination.place}`;
+    const key = messageKey('issueCard', { issueId: issue.id, place: destination.place });
     await this.deps.issues.addCardKey(issue.id, key);
     if (!issue.cardKeys.includes(key)) issue.cardKeys.push(key);
     await this.deps.messenger.send(key, destination.to, { kind: 'card', card: render(destination.place) });

@@ -1,3 +1,4 @@
+import { issueIdOfKey, messageKey, placeKey } from '../../domain/delivery/message-keys.js';
 import type { Directory, Person } from '../../domain/directory/directory.js';
 import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import {
@@ -157,7 +158,7 @@ export class IssueService {
     const directory = await this.ctx.requireDirectory();
     const patrol = await this.ctx.deps.patrols.findByKey(patrolKey);
     const to = this.ctx.personDestination(directory, patrol?.recordedBy);
-    if (to) await this.ctx.notify([to], `patrol:${patrolKey}:withdrawn-problems`, { kind: 'card', card });
+    if (to) await this.ctx.notify([to], messageKey('patrolWithdrawnProblems', { patrolKey }), { kind: 'card', card });
   }
 
   /** 撤销: the recorder of a withdrawn patrol finds a problem registered from it does not stand. */
@@ -200,7 +201,7 @@ export class IssueService {
     await this.apply(directory, person, issue, action, `patrol-withdrawn:${issue.id}`, [], actor);
     return (
       (await this.withdrawalCard(patrol?.key ?? '')) ??
-      this.ctx.card(directory, await this.load(issueId), `dm:${person.id}`)
+      this.ctx.card(directory, await this.load(issueId), placeKey('dm', person.id))
     );
   }
 
@@ -342,7 +343,7 @@ export class IssueService {
     if (!mayViewIssue(directory, person, issue))
       throw new ForbiddenError('该问题与您无关，无法查看。如需了解，请联系区河长制办公室。');
     // A reply to the command, not a copy: it offers what the person who asked may do.
-    return { card: this.ctx.card(directory, issue, `dm:${person.id}`), issue };
+    return { card: this.ctx.card(directory, issue, placeKey('dm', person.id)), issue };
   }
 
   /** The form an action needs (交办, 申请销号 …), if this person may take it on this card. */
@@ -432,7 +433,7 @@ export class IssueService {
     dedupe: string,
   ): Promise<string | undefined> {
     const key = await this.ctx.deps.messenger.keyOfMessage(rootMessageId);
-    const issueId = key ? /^issue:([^:]+):/.exec(key)?.[1] : undefined;
+    const issueId = key ? issueIdOfKey(key) : undefined;
     if (!issueId) return undefined;
     const directory = await this.ctx.requireDirectory();
     const issue = await this.ctx.deps.issues.get(issueId);
@@ -473,7 +474,7 @@ export class IssueService {
     const render = this.ctx.renderer(directory, issue);
     const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId);
     const places = [...this.ctx.officeDestinations(directory)];
-    if (water?.chatId) places.push({ to: { chatId: water.chatId }, place: `water:${water.id}` });
+    if (water?.chatId) places.push({ to: { chatId: water.chatId }, place: placeKey('water', water.id) });
     for (const place of places) await this.ctx.postCard(issue, place, render);
     return issue;
   }
@@ -534,7 +535,7 @@ export class IssueService {
   /** Who hears of a change beyond the card updating in place. */
   private async tell(directory: Directory, issue: Issue, entry: HistoryEntry, render: CopyRenderer): Promise<void> {
     const no = `${issue.number}问题`;
-    const key = `issue:${issue.id}:v${issue.version}:${entry.action}`;
+    const key = messageKey('issueChange', { issueId: issue.id, version: issue.version, action: entry.action });
     const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
     const assigneeName = assignee?.name ?? '';
     const text = (t: string) => ({ kind: 'text' as const, text: t });

@@ -1,3 +1,4 @@
+import { messageKey, toPlace } from '../../domain/delivery/message-keys.js';
 import { type Directory, inOffices } from '../../domain/directory/directory.js';
 import { townshipChiefFor } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
@@ -90,7 +91,7 @@ export class IssueSupervision {
     const tz = this.ctx.deps.timeZone;
     const today = toLocal(now, tz);
     if (!this.ctx.calendar(directory).isWorkingDay(today) || today.hour < directory.reminders.hour) return 0;
-    const key = `issue-unassigned:${formatLocalDate(today)}`;
+    const key = messageKey('issuesUnassigned', { day: formatLocalDate(today) });
     const waiting = await this.ctx.deps.issues.list(
       { states: ['reported'], reportedBefore: fromLocal({ year: today.year, month: today.month, day: today.day }, tz) },
       UNASSIGNED_LISTED + 1,
@@ -142,7 +143,9 @@ export class IssueSupervision {
       decidedAt: this.ctx.deps.clock.now(),
     } as const;
     const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, decided));
-    const copies = this.ctx.officeDestinations(directory).map((d) => `notice:${noticeKey}:${d.place}`);
+    const copies = this.ctx
+      .officeDestinations(directory)
+      .map((d) => messageKey('supervisionNotice', { noticeKey, place: d.place }));
     await updateDeliveredCards(this.ctx.deps.messenger, copies, 'decided', card);
     // The confirmed 提示/通报 is recorded and its card reaches the unit (see SanctionService).
     if (outcome !== 'dismiss') await this.onConfirmed(notice, kind, person.id);
@@ -161,7 +164,8 @@ export class IssueSupervision {
   private async act(directory: Directory, issue: Issue, step: SupervisionStep, now: Date): Promise<void> {
     const tz = this.ctx.deps.timeZone;
     const deadline = issue.deadline!;
-    const base = `issue:${issue.id}:sup:${formatLocalDate(deadlineDay(deadline, tz))}:${step.name}`;
+    const supervision = { issueId: issue.id, day: formatLocalDate(deadlineDay(deadline, tz)), step: step.name };
+    const base = messageKey('issueSupervision', supervision);
     const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
     const unitPlaces = this.ctx.unitDestinations(directory, assignee);
     if (step.kind === 'escalate') {
@@ -177,7 +181,10 @@ export class IssueSupervision {
       const notice = await this.ctx.deps.issues.notice(noticeKey);
       const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, notice));
       for (const d of this.ctx.officeDestinations(directory))
-        await this.ctx.deps.messenger.send(`notice:${noticeKey}:${d.place}`, d.to, { kind: 'card', card });
+        await this.ctx.deps.messenger.send(messageKey('supervisionNotice', { noticeKey, place: d.place }), d.to, {
+          kind: 'card',
+          card,
+        });
       return;
     }
     const view = {
@@ -201,13 +208,16 @@ export class IssueSupervision {
     }
     for (const d of places) {
       const card = this.ctx.deps.cards.supervision({ ...view, mentionOpenIds: [] });
-      await this.ctx.deps.messenger.send(`${base}:${d.place}`, d.to, { kind: 'card', card });
+      await this.ctx.deps.messenger.send(toPlace(base, d.place), d.to, { kind: 'card', card });
     }
     // 紧急: buzz the responsible people on the problem's card where they have it (urgent_app).
     // Feishu lets a card be acted on for 14 days only: a copy older than that first gets a
     // fresh card, and the buzz rings the fresh one.
     if (step.kind === 'overdue' && issue.urgency === 'urgent' && assignee) {
-      const copies = unitPlaces.map((d) => ({ d, copyKey: `issue:${issue.id}:card:${d.place}` }));
+      const copies = unitPlaces.map((d) => ({
+        d,
+        copyKey: messageKey('issueCard', { issueId: issue.id, place: d.place }),
+      }));
       await updateDeliveredCards(
         this.ctx.deps.messenger,
         copies.map((c) => c.copyKey),
@@ -221,7 +231,11 @@ export class IssueSupervision {
             : assignee.members
                 .map((m) => directory.people.find((p) => p.id === m)?.openId)
                 .filter((o): o is string => !!o);
-        await this.ctx.deps.messenger.urgentCopy(`${base}:urgent:${d.place}`, copyKey, openIds);
+        await this.ctx.deps.messenger.urgentCopy(
+          messageKey('issueSupervisionUrgent', { ...supervision, place: d.place }),
+          copyKey,
+          openIds,
+        );
       }
     }
   }

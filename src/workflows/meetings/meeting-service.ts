@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, unitName, type WaterBody } from '../../domain/directory/directory.js';
 import {
   DOCUMENT_KIND_NAMES,
@@ -23,6 +24,7 @@ import {
   nextConvener,
 } from '../../domain/meetings/meeting.js';
 import { meetingStart } from '../../domain/meetings/meeting-settings.js';
+import { meetingTime } from '../../domain/time/format.js';
 import { formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import {
@@ -33,7 +35,6 @@ import {
   waterBodyDestination,
 } from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
-import { meetingTime } from '../documents/layouts.js';
 import type { CardJson } from '../ports.js';
 
 export interface ScheduleInput {
@@ -198,7 +199,7 @@ export class MeetingService {
     await notify(
       this.ctx.deps.messenger,
       distinctPlaces(meeting.participants.map((p) => personDestination(directory, p))),
-      `meeting:${meeting.id}:cancelled`,
+      messageKey('meetingCancelled', { meetingId: meeting.id }),
       {
         kind: 'text',
         text: `原定${meetingTime(meeting.startsAt, this.ctx.deps.timeZone)}召开的${meeting.title}已取消。`,

@@ -1,3 +1,4 @@
+import { isSentTo, messageKey } from '../../domain/delivery/message-keys.js';
 import { unitName } from '../../domain/directory/directory.js';
 import { goLiveDay, yearlyDeadlineCounts } from '../../domain/directory/go-live.js';
 import { jointParties, MEETING_KIND_NAMES, nextConvener } from '../../domain/meetings/meeting.js';
@@ -8,6 +9,7 @@ import {
   weeklyFrom,
   yearlyFrom,
 } from '../../domain/meetings/meeting-settings.js';
+import { fullDate, meetingTime } from '../../domain/time/format.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import {
@@ -19,7 +21,6 @@ import {
 } from '../destinations.js';
 import type { DocumentContext } from '../documents/document-context.js';
 import type { DocumentService } from '../documents/document-service.js';
-import { fullDate, meetingTime } from '../documents/layouts.js';
 
 export interface MeetingSweepResult {
   meetingReminders: number;
@@ -78,7 +79,7 @@ export class MeetingSweep {
       await notify(
         messenger,
         places,
-        `meeting:${meeting.id}:remind:${stage}h`,
+        messageKey('meetingReminder', { meetingId: meeting.id, hours: stage }),
         text(
           `会议提醒：${meeting.title}将于${meetingTime(meeting.startsAt, timeZone)}在${meeting.place}召开，请准时参加。`,
         ),
@@ -93,7 +94,7 @@ export class MeetingSweep {
       const approver = personDestination(directory, doc.approverId);
       if (nudge === undefined || !approver) continue;
       // The reminder sends the approver to the card: one older than Feishu's 14-day window is sent afresh.
-      const copies = doc.cardKeys.filter((k) => k.endsWith(`:${approver.place}`));
+      const copies = doc.cardKeys.filter((k) => isSentTo(k, approver.place));
       if (copies.length > 0)
         await updateDeliveredCards(
           messenger,
@@ -104,7 +105,7 @@ export class MeetingSweep {
       await notify(
         messenger,
         [approver],
-        `doc:${doc.id}:v${doc.version}:nudge:${nudge}`,
+        messageKey('documentNudge', { documentId: doc.id, version: doc.version, nudge }),
         text(
           `《${doc.title}》已于${fullDate(doc.submittedAt, timeZone)}提交审定，尚待您审定。请在卡片上审定通过，或写明意见退回修改。`,
         ),
@@ -125,7 +126,7 @@ export class MeetingSweep {
       await notify(
         messenger,
         unitDestinationsById(directory, office?.id),
-        `annual-meeting:${week.year}:w${week.week}`,
+        messageKey('annualMeetingReminder', { year: week.year, week: week.week }),
         text(
           `${week.year}年尚未召开${MEETING_KIND_NAMES.generalChiefMeeting}。按照协调机制第五条，区级总河长每年至少召开1次总河长会议，请尽快安排（发送 /安排会议）。`,
         ),
@@ -147,7 +148,7 @@ export class MeetingSweep {
         await notify(
           messenger,
           officeDestinations(directory),
-          `joint-meeting:${water.id}:${jointYear}`,
+          messageKey('jointMeetingReminder', { waterId: water.id, year: jointYear }),
           text(
             ours
               ? `${jointYear}年${water.name}跨界河湖联席会议轮到我区召集，请区河长制办公室商定时间并发送 /安排会议。`
@@ -175,7 +176,7 @@ export class MeetingSweep {
         await notify(
           messenger,
           places,
-          `four-lists:${water.id}:${stage.year}:${stage.daysBefore}`,
+          messageKey('fourListsReminder', { waterId: water.id, year: stage.year, daysBefore: stage.daysBefore }),
           text(
             overdue
               ? `${water.name}${stage.year}年度“四张清单”已超过印发期限（${due}），请${unitName(directory, water.liaisonUnit)}尽快起草报审（发送 /起草 四张清单 ${water.name}）。`

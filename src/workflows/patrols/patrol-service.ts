@@ -1,9 +1,11 @@
+import { patrolReminderOfKey } from '../../domain/delivery/message-keys.js';
 import { chiefDuties } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { checkPatrolInput, isLateEntry, patrolPeriods } from '../../domain/patrols/patrol.js';
 import { periodStanding } from '../../domain/patrols/standing.js';
 import { attachmentRefusal, mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
+import { monthDay } from '../../domain/time/format.js';
 import {
   contains,
   type Period,
@@ -17,7 +19,7 @@ import { StaleError, UserInputError } from '../../errors.js';
 import { fillPatrolPeriods } from '../../store/migrations/patrol-periods.js';
 import type { CardJson } from '../ports.js';
 import { requirePerson } from '../require-directory.js';
-import { dutyPatrols, monthDay, PatrolContext, type PatrolDeps } from './patrol-context.js';
+import { dutyPatrols, PatrolContext, type PatrolDeps } from './patrol-context.js';
 import { sweepPatrols } from './reminder-sweep.js';
 
 /** What a person typed into the patrol form, already parsed from Feishu's form values. */
@@ -249,13 +251,13 @@ export class PatrolService {
     attachment: { photos: string[] } | { location: { name: string; latitude: string; longitude: string } },
   ): Promise<string | undefined> {
     const key = await this.ctx.deps.messenger.keyOfMessage(rootMessageId);
-    const match = key ? /^patrol-reminder:(.+):([^:]+):d\d+$/.exec(key) : null;
-    if (!match?.[1] || !match[2]) return undefined;
+    const reminder = key ? patrolReminderOfKey(key) : undefined;
+    if (!reminder) return undefined;
     const directory = await this.ctx.requireDirectory();
     const actor = directory.people.find((p) => p.openId === senderOpenId);
     if (!actor) return undefined;
-    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === match[1]);
-    const period = parsePeriodKey(match[2], this.ctx.deps.timeZone);
+    const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === reminder.dutyKey);
+    const period = parsePeriodKey(reminder.periodKey, this.ctx.deps.timeZone);
     if (!duty || !period) return undefined;
     const recorded = {
       chiefId: duty.personId,

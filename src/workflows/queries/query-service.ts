@@ -19,6 +19,7 @@ import { isUpcoming, MEETING_KIND_NAMES } from '../../domain/meetings/meeting.js
 import { CHIEF_ROLE_NAMES, owedOver } from '../../domain/patrols/obligation.js';
 import { matchName, type Named, type StateWord, stateWord } from '../../domain/queries/arguments.js';
 import { parsePeriodWord } from '../../domain/queries/period-words.js';
+import { fullDate, meetingTime, monthDay } from '../../domain/time/format.js';
 import { periodContaining, periodLabel } from '../../domain/time/period.js';
 import { ForbiddenError, UserInputError } from '../../errors.js';
 import type { Ledger } from '../../export/ledger-xlsx.js';
@@ -29,7 +30,7 @@ import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
-import { deadlineText, fullDate, meetingTime } from '../documents/layouts.js';
+import { deadlineText } from '../documents/layouts.js';
 import { md } from '../markdown.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
@@ -296,7 +297,7 @@ export class QueryService {
         title: '巡河情况',
         subtitle: [...labels, periodLabel(period, false)].join(' · '),
         color: 'blue',
-        summary: md`${periodLabel(period, false)}在启用日（${goLive ? `${goLive.month}月${goLive.day}日` : ''}）之前，不计巡河职责。`,
+        summary: md`${periodLabel(period, false)}在启用日（${goLive ? monthDay(goLive) : ''}）之前，不计巡河职责。`,
         rows: [],
         footer: '可按河湖、河湖长和时间查询，例如：/巡河 大渡河 上季度、/巡河 李某某 2026年。记录本人巡河：/巡河。',
       });

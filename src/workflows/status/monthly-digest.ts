@@ -1,3 +1,4 @@
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, inOffices } from '../../domain/directory/directory.js';
 import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
 import { type Period, periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
@@ -36,7 +37,10 @@ export class MonthlyDigest {
     if (!firstWorkingDay || firstWorkingDay.day !== local.day || local.hour < directory.reminders.hour) return false;
     const last = previousPeriod(month, deps.timeZone);
     const card = deps.cards.digest(await this.view(directory, last));
-    await notify(this.messenger, officeDestinations(directory), `digest:${last.key}`, { kind: 'card', card });
+    await notify(this.messenger, officeDestinations(directory), messageKey('monthlyDigest', { periodKey: last.key }), {
+      kind: 'card',
+      card,
+    });
     return true;
   }
 
