@@ -11,6 +11,7 @@ import { loadConfigOrExit } from '../src/config/load-or-exit.js';
 import { systemClock } from '../src/domain/clock.js';
 import { type CheckOptions, checkFailed, formatCheckReport, runFeishuCheck } from '../src/feishu/check/run-check.js';
 import { FeishuContacts } from '../src/feishu/contacts.js';
+import { feishuClient } from '../src/feishu/sdk-client.js';
 import { createLogger } from '../src/log/logger.js';
 import { sdkLogger } from '../src/main/sdk-logger.js';
 import { connectDatabase } from '../src/store/connection.js';
@@ -42,7 +43,7 @@ if (values.chat !== undefined && !values.chat.startsWith('oc_')) {
 }
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-const client = new lark.Client({
+const client = feishuClient({
   appId: credentials.appId,
   appSecret: credentials.appSecret,
   domain: config.feishu.domain,
