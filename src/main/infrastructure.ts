@@ -10,6 +10,7 @@ import { FeishuApi } from '../feishu/messenger/feishu-api.js';
 import { FeishuMessenger } from '../feishu/messenger/feishu-messenger.js';
 import { DEFAULT_RETRY, OutboxWorker } from '../feishu/messenger/outbox-worker.js';
 import { RateLimiter } from '../feishu/messenger/rate-limiter.js';
+import { feishuClient } from '../feishu/sdk-client.js';
 import type { Logger } from '../log/logger.js';
 import { connectDatabase } from '../store/connection.js';
 import { bindModels, ensureIndexes, type Models } from '../store/models/index.js';
@@ -48,7 +49,7 @@ export function buildInfrastructure(input: {
   logger: Logger;
 }): { infra: Infrastructure; worker: OutboxWorker } {
   const { config, credentials, models, clock, logger } = input;
-  const client = new lark.Client({
+  const client = feishuClient({
     appId: credentials.appId,
     appSecret: credentials.appSecret,
     domain: config.feishu.domain,
