@@ -7,7 +7,9 @@
  *   npm run bench:card-action [-- --rate 200 --seconds 5 --concurrency 16]
  *
  * Prints the open loop at `rate`/s (latency from the scheduled send time), the closed-loop
- * ceiling, and the same action called in-process without HTTP, to show where time goes.
+ * ceiling, and the same action called in-process without HTTP, to show where time goes; then
+ * the database commands per tap of the open loop, by operation and collection, and one tap's
+ * commands in order.
  */
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +25,8 @@ import { startBot } from '../src/main/start-bot.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
-import { agent, ask, closedLoop, line, openLoop, percentile, type Sealed } from './load.js';
+import { attachTrace, traceLines, tracedUri } from './db-trace.js';
+import { agent, ask, closedLoop, line, openLoop, percentile, post, type Sealed } from './load.js';
 import { seedAssignedProblems } from './seed-problems.js';
 
 const WARM_UP = 100;
@@ -38,7 +41,7 @@ async function serve(problems: number): Promise<void> {
   const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
   const bot = await startBot({
     config: loadConfig({
-      MONGODB_URI: process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_card_action`,
+      MONGODB_URI: tracedUri(process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_card_action`, true),
       PORT: '0',
       FEISHU_APP_ID: TEST_APP.appId,
       FEISHU_APP_SECRET: TEST_APP.appSecret,
@@ -53,9 +56,21 @@ async function serve(problems: number): Promise<void> {
   await bot.models.issueHistory.deleteMany({});
   await importExampleDistrict(fake, bot.models, { now: () => new Date() });
   await seedAssignedProblems(bot.models, problems, 'bench', 4);
+  const trace = attachTrace(bot.connection.getClient());
+  let recording: ReturnType<typeof trace.recordOne> | undefined;
   process.send?.({ ready: true, port: bot.port });
 
-  process.on('message', (msg: { cmd?: string }) => {
+  process.on('message', (msg: { cmd?: string; taps?: number }) => {
+    if (msg.cmd === 'traceReset') {
+      trace.reset();
+      process.send?.({ traceReset: true });
+    }
+    if (msg.cmd === 'trace') process.send?.({ trace: traceLines(trace, msg.taps ?? 0) });
+    if (msg.cmd === 'recordOne') {
+      recording = trace.recordOne();
+      process.send?.({ recordOne: true });
+    }
+    if (msg.cmd === 'recorded') process.send?.({ recorded: recording?.stop() ?? [] });
     if (msg.cmd === 'direct') {
       void (async () => {
         const from = problems - DIRECT;
@@ -128,11 +143,24 @@ async function main(): Promise<void> {
   );
 
   await openLoop(port, '/webhook/card', 50, WARM_UP / 50, nextTap);
+  // Let the warm-up's background work (card patches through the outbox) settle before counting.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await ask(child, 'traceReset', 'traceReset');
   console.log(
     `Card-action bench: 接收 taps on ${problems} assigned problems; open loop at ${rate}/s for ${seconds}s, closed loop with ${concurrency} in flight.`,
   );
   const open = await openLoop(port, '/webhook/card', rate, seconds, nextTap);
   console.error(`open loop done: ${open.ok} ok, ${open.errors} errors`);
+  // Commands the open loop's taps caused, the outbox's card patches included (drained first).
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const perTap = await askWith<string[]>(child, { cmd: 'trace', taps: open.ok }, 'trace');
+  // One tap alone, its commands in order.
+  await ask(child, 'recordOne', 'recordOne');
+  const oneStart = performance.now();
+  await post(port, '/webhook/card', nextTap());
+  const oneMs = performance.now() - oneStart;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const one = await ask<Array<{ key: string; ms: number }>>(child, 'recorded', 'recorded');
   // The in-process taps use the last DIRECT problems, so the closed loop stops short of them.
   const closed = await closedLoop(port, '/webhook/card', concurrency, seconds, nextTap);
   if (next > problems - DIRECT) throw new Error(`the closed loop used ${next} problems; seed more`);
@@ -148,12 +176,22 @@ async function main(): Promise<void> {
   console.log(
     `  p50 ${percentile(direct, 50).toFixed(1)} ms  p99 ${percentile(direct, 99).toFixed(1)} ms  max ${(direct.at(-1) ?? NaN).toFixed(1)} ms`,
   );
+  console.log(`\ndatabase commands per tap in the open loop (answer and background card patch together)`);
+  for (const text of perTap) console.log(`  ${text}`);
+  console.log(`\none tap alone: ${oneMs.toFixed(1)} ms end to end; its database commands in order (and the patch after it)`);
+  for (const [i, c] of one.entries()) console.log(`  ${String(i + 1).padStart(2)}. ${c.ms.toFixed(1).padStart(6)} ms  ${c.key}`);
   console.log(
     `\n${stats.accepted} problems moved to 整改中 with ${stats.claims} history claims (one per accepted tap).`,
   );
   child.send({ cmd: 'stop' });
   await new Promise((resolve) => child.once('exit', resolve));
   agent.destroy();
+}
+
+function askWith<T>(child: ReturnType<typeof fork>, msg: Record<string, unknown>, key: string): Promise<T> {
+  const answer = ask<T>(child, '', key);
+  child.send(msg);
+  return answer;
 }
 
 const serveAt = process.argv.indexOf('--serve');

@@ -209,10 +209,18 @@ export class IssueStore {
     throw new Error(`could not allocate a problem number for ${year} after ${NUMBER_ATTEMPTS} attempts`);
   }
 
-  /** A problem by its key, with any change that was claimed but not yet written repaired. */
-  async get(key: string): Promise<Issue | undefined> {
-    const doc = await this.models.issues.findOne({ _id: key }).lean<IssueDoc>().exec();
-    return doc ? this.repaired(doc) : undefined;
+  /**
+   * A problem by its key, with any change that was claimed but not yet written repaired.
+   * A tap names the version its card showed: the claim a change from that version would
+   * have left is read beside the problem, not after it (one round trip instead of two).
+   */
+  async get(key: string, expectedVersion?: number): Promise<Issue | undefined> {
+    const [doc, ahead] = await Promise.all([
+      this.models.issues.findOne({ _id: key }).lean<IssueDoc>().exec(),
+      expectedVersion === undefined ? undefined : this.claimFrom(key, expectedVersion),
+    ]);
+    if (!doc) return undefined;
+    return this.repaired(doc, doc.version === expectedVersion ? ahead : undefined);
   }
 
   /** A problem by what people type: the year is optional (the latest year with that number). */
@@ -260,7 +268,8 @@ export class IssueStore {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    await this.models.issues.updateOne({ key: from.id }, { $set: fields, $push: { history: line } }).exec();
+    // By `_id`: on the embedded database any other filter reads every problem there is.
+    await this.models.issues.updateOne({ _id: from.id }, { $set: fields, $push: { history: line } }).exec();
     return true;
   }
 
@@ -289,7 +298,7 @@ export class IssueStore {
     };
     const update: Record<string, unknown> = { $set: set, $push: { history: line } };
     if (photos.length > 0) update.$addToSet = { photos: { $each: photos } };
-    await this.models.issues.updateOne({ key: issue.id }, update).exec();
+    await this.models.issues.updateOne({ _id: issue.id }, update).exec();
     return true;
   }
 
@@ -421,7 +430,7 @@ export class IssueStore {
 
   /** Remembers an outbox key under which a copy of the problem's card was sent. */
   async addCardKey(key: string, cardKey: string): Promise<void> {
-    await this.models.issues.updateOne({ key }, { $addToSet: { cardKeys: cardKey } }).exec();
+    await this.models.issues.updateOne({ _id: key }, { $addToSet: { cardKeys: cardKey } }).exec();
   }
 
   /** Open, assigned problems whose supervision is due, oldest first. */
@@ -436,7 +445,7 @@ export class IssueStore {
   }
 
   async setNextSupervision(key: string, at: Date | null): Promise<void> {
-    await this.models.issues.updateOne({ key }, { $set: { nextSupervisionAt: at } }).exec();
+    await this.models.issues.updateOne({ _id: key }, { $set: { nextSupervisionAt: at } }).exec();
   }
 
   /** Records a suggested 提示/通报 once per key; false if it already exists. */
@@ -627,13 +636,12 @@ export class IssueStore {
    * Applies a claimed change whose document write did not happen (the process died between
    * them): the next change from this version is the claim `<key>@<version>`.
    */
-  private async repaired(doc: IssueDoc): Promise<Issue> {
+  private async repaired(doc: IssueDoc, prefetched?: IssueHistoryDoc | null): Promise<Issue> {
     let current = doc;
+    let known = prefetched;
     for (;;) {
-      const ahead = await this.models.issueHistory
-        .findOne({ _id: `${current._id}@${current.version}` })
-        .lean<IssueHistoryDoc>()
-        .exec();
+      const ahead = known === undefined ? await this.claimFrom(current._id, current.version) : known;
+      known = undefined;
       if (!ahead?.after) return toIssue(current);
       const line: IssueHistoryLine = {
         at: ahead.at,
@@ -646,9 +654,14 @@ export class IssueStore {
         facts: ahead.facts ?? null,
       };
       await this.models.issues
-        .updateOne({ key: current.key, version: current.version }, { $set: ahead.after, $push: { history: line } })
+        .updateOne({ _id: current._id, version: current.version }, { $set: ahead.after, $push: { history: line } })
         .exec();
       current = { ...current, ...(ahead.after as Partial<IssueDoc>), history: [...current.history, line] };
     }
+  }
+
+  /** The claim of the change made from `version`, if one was made: `<key>@<version>`. */
+  private claimFrom(key: string, version: number): Promise<IssueHistoryDoc | null> {
+    return this.models.issueHistory.findOne({ _id: `${key}@${version}` }).lean<IssueHistoryDoc>().exec();
   }
 }

@@ -640,15 +640,15 @@ export class IssueService {
     version: number,
   ): Promise<{ directory: Directory; issue: Issue; person: Person }> {
     // Both reads are needed for every tap; in parallel they cost one round trip, not two.
-    const [directory, issue] = await Promise.all([this.ctx.requireDirectory(), this.load(issueId)]);
+    const [directory, issue] = await Promise.all([this.ctx.requireDirectory(), this.load(issueId, version)]);
     const person = this.ctx.person(directory, actorOpenId);
     if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
     if (issue.version !== version) throw new StaleError(ALREADY_HANDLED);
     return { directory, issue, person };
   }
 
-  private async load(issueId: string): Promise<Issue> {
-    const issue = await this.ctx.deps.issues.get(issueId);
+  private async load(issueId: string, version?: number): Promise<Issue> {
+    const issue = await this.ctx.deps.issues.get(issueId, version);
     if (!issue) throw new UserInputError('找不到该问题，可能已被删除。');
     return issue;
   }
