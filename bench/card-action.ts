@@ -25,7 +25,7 @@ import { startBot } from '../src/main/start-bot.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
-import { attachTrace, traceLines, tracedUri } from './db-trace.js';
+import { attachTrace, tracedUri, traceLines } from './db-trace.js';
 import { agent, ask, closedLoop, line, openLoop, percentile, post, type Sealed } from './load.js';
 import { seedAssignedProblems } from './seed-problems.js';
 
@@ -178,8 +178,11 @@ async function main(): Promise<void> {
   );
   console.log(`\ndatabase commands per tap in the open loop (answer and background card patch together)`);
   for (const text of perTap) console.log(`  ${text}`);
-  console.log(`\none tap alone: ${oneMs.toFixed(1)} ms end to end; its database commands in order (and the patch after it)`);
-  for (const [i, c] of one.entries()) console.log(`  ${String(i + 1).padStart(2)}. ${c.ms.toFixed(1).padStart(6)} ms  ${c.key}`);
+  console.log(
+    `\none tap alone: ${oneMs.toFixed(1)} ms end to end; its database commands in order (and the patch after it)`,
+  );
+  for (const [i, c] of one.entries())
+    console.log(`  ${String(i + 1).padStart(2)}. ${c.ms.toFixed(1).padStart(6)} ms  ${c.key}`);
   console.log(
     `\n${stats.accepted} problems moved to 整改中 with ${stats.claims} history claims (one per accepted tap).`,
   );

@@ -79,8 +79,7 @@ export function traceLines(trace: DbTrace, requests: number, top = 30): string[]
     ...rows
       .slice(0, top)
       .map(
-        (r) =>
-          `${per(r.n)}  ${(r.ms / r.n).toFixed(1).padStart(5)} ms  ${r.ms.toFixed(0).padStart(5)} ms  ${r.key}`,
+        (r) => `${per(r.n)}  ${(r.ms / r.n).toFixed(1).padStart(5)} ms  ${r.ms.toFixed(0).padStart(5)} ms  ${r.key}`,
       ),
     `${per(total.n)}  ${(total.n ? total.ms / total.n : 0).toFixed(1).padStart(5)} ms  ${total.ms.toFixed(0).padStart(5)} ms  all database commands (${total.n} for ${requests} requests)`,
   ];

@@ -25,6 +25,7 @@ import { startBot } from '../src/main/start-bot.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
+import { attachTrace, tracedUri, traceLines } from './db-trace.js';
 import { agent, ask, line, percentile, post, type Sealed } from './load.js';
 import { seedAssignedProblems } from './seed-problems.js';
 
@@ -49,9 +50,7 @@ async function serve(problems: number): Promise<void> {
   const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
   const bot = await startBot({
     config: loadConfig({
-      MONGODB_URI:
-        (process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_load`) +
-        (process.env.BENCH_TRACE ? '?monitorCommands=true' : ''),
+      MONGODB_URI: tracedUri(process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_load`, !!process.env.BENCH_TRACE),
       PORT: '0',
       FEISHU_APP_ID: TEST_APP.appId,
       FEISHU_APP_SECRET: TEST_APP.appSecret,
@@ -64,27 +63,7 @@ async function serve(problems: number): Promise<void> {
   });
   await bot.models.issues.deleteMany({});
   // BENCH_TRACE=1: count database commands and their time per collection, to see where time goes.
-  const trace = new Map<string, { n: number; ms: number }>();
-  const pending = new Map<number, { key: string; at: number }>();
-  if (process.env.BENCH_TRACE) {
-    const client = bot.connection.getClient();
-    client.on('commandStarted', (e) => {
-      const target = (e.command as Record<string, unknown>)[e.commandName];
-      pending.set(e.requestId, {
-        key: `${e.commandName} ${typeof target === 'string' ? target : ''}`,
-        at: performance.now(),
-      });
-    });
-    client.on('commandSucceeded', (e) => {
-      const p = pending.get(e.requestId);
-      if (!p) return;
-      pending.delete(e.requestId);
-      const t = trace.get(p.key) ?? { n: 0, ms: 0 };
-      t.n += 1;
-      t.ms += performance.now() - p.at;
-      trace.set(p.key, t);
-    });
-  }
+  const trace = process.env.BENCH_TRACE ? attachTrace(bot.connection.getClient()) : undefined;
   await importExampleDistrict(fake, bot.models, { now: () => new Date() });
   await seedAssignedProblems(bot.models, problems, 'load', 5);
   process.send?.({ ready: true, port: bot.port });
@@ -103,20 +82,9 @@ async function serve(problems: number): Promise<void> {
       })();
     }
     // Setup (import, seeded problems) is not part of the load: count from its first event.
-    if (msg.cmd === 'traceReset') trace.clear();
+    if (msg.cmd === 'traceReset') trace?.reset();
     if (msg.cmd === 'stop') {
-      if (process.env.BENCH_TRACE) {
-        const rows = [...trace.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
-        for (const [key, t] of rows)
-          console.error(
-            `${t.n.toString().padStart(7)} × ${(t.ms / t.n).toFixed(1).padStart(7)} ms  ${t.ms.toFixed(0).padStart(8)} ms  ${key}`,
-          );
-        const total = [...trace.values()].reduce((sum, t) => ({ n: sum.n + t.n, ms: sum.ms + t.ms }), { n: 0, ms: 0 });
-        const events = msg.events ?? 0;
-        console.error(
-          `${total.n.toString().padStart(7)} database commands, ${total.ms.toFixed(0)} ms in all${events ? `; ${(total.n / events).toFixed(1)} per event (${events} events)` : ''}`,
-        );
-      }
+      if (trace) for (const text of traceLines(trace, msg.events ?? 0)) console.error(text);
       void (async () => {
         await bot.stop();
         await fake.stop();
