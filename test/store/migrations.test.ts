@@ -15,11 +15,12 @@ afterAll(async () => {
   await db?.close();
 });
 
-function counting(id: string, results: Array<{ changed: number; complete: boolean }>) {
+function counting(id: string, results: Array<{ changed: number; complete: boolean }>, order: string[] = []) {
   const runs: number[] = [];
   const migration: Migration = {
     id,
     run: () => {
+      order.push(id);
       const result = results[runs.length] ?? { changed: 0, complete: true };
       runs.push(result.changed);
       return Promise.resolve(result);
@@ -29,17 +30,20 @@ function counting(id: string, results: Array<{ changed: number; complete: boolea
 }
 
 describe('migrations', () => {
-  it('run once, in order, and are recorded with what they changed', async () => {
-    const first = counting('first', [{ changed: 3, complete: true }]);
-    const second = counting('second', [{ changed: 0, complete: true }]);
-    const run = () => runMigrations(db.connection.db!, [first.migration, second.migration], clock, silentLogger());
+  it('run once, in the order of their ids, and are recorded with what they changed', async () => {
+    const order: string[] = [];
+    const first = counting('2026-11-01-first', [{ changed: 3, complete: true }], order);
+    const second = counting('2026-12-01-second', [{ changed: 0, complete: true }], order);
+    // Declared out of order (by two features), run by id.
+    const run = () => runMigrations(db.connection.db!, [second.migration, first.migration], clock, silentLogger());
     await run();
     await run();
+    expect(order).toEqual(['2026-11-01-first', '2026-12-01-second']);
     expect([first.runs, second.runs]).toEqual([[3], [0]]);
     const record = await db.connection.collection('migrations').find({}).sort({ _id: 1 }).toArray();
     expect(record).toEqual([
-      { _id: 'first', at: clock.now(), changed: 3 },
-      { _id: 'second', at: clock.now(), changed: 0 },
+      { _id: '2026-11-01-first', at: clock.now(), changed: 3 },
+      { _id: '2026-12-01-second', at: clock.now(), changed: 0 },
     ]);
   });
 

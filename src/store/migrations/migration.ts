@@ -11,7 +11,11 @@ const MIGRATIONS_COLLECTION = 'migrations';
  * must be safe to run again: two instances starting together may both run it.
  */
 export interface Migration {
-  /** Stable id, kept in the record: never rename one that has run. */
+  /**
+   * Stable id, kept in the record: never rename one that has run. It starts with the day it
+   * was written (`2026-11-29-…`): migrations run in the order of their ids, so one that reads
+   * what an earlier one fills in runs after it, whichever feature declares it.
+   */
   id: string;
   /**
    * Makes the change; `changed` counts the records it touched. `complete: false` leaves it
@@ -20,7 +24,7 @@ export interface Migration {
   run(): Promise<{ changed: number; complete: boolean }>;
 }
 
-/** Runs, in order, each migration not yet recorded, and records those that completed. */
+/** Runs, in the order of their ids, each migration not yet recorded, and records those that completed. */
 export async function runMigrations(
   db: Db,
   migrations: readonly Migration[],
@@ -29,7 +33,12 @@ export async function runMigrations(
 ): Promise<void> {
   const record = db.collection<{ _id: string; at: Date; changed: number }>(MIGRATIONS_COLLECTION);
   const ran = new Set((await record.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
-  for (const migration of migrations) {
+  const ids = new Set<string>();
+  for (const { id } of migrations) {
+    if (ids.has(id)) throw new Error(`migration ${id} is declared twice`);
+    ids.add(id);
+  }
+  for (const migration of [...migrations].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     if (ran.has(migration.id)) continue;
     const { changed, complete } = await migration.run();
     logger.info({ migration: migration.id, changed, complete }, 'migration ran');

@@ -35,5 +35,5 @@ export function patrolPeriodsMigration(
   patrols: Pick<PatrolStore, 'withoutPeriods' | 'setDerived'>,
   timeZone: string,
 ): Migration {
-  return { id: '2026-patrol-periods', run: () => fillPatrolPeriods(directory, patrols, timeZone) };
+  return { id: '2026-11-29-patrol-periods', run: () => fillPatrolPeriods(directory, patrols, timeZone) };
 }
