@@ -106,8 +106,14 @@ export class DirectoryStore {
       .findById('current', { revision: 1 })
       .lean<{ revision?: string | null }>()
       .exec();
-    const revision = head?.revision ?? undefined;
+    let revision = head?.revision ?? undefined;
     if (revision && this.cached?.revision === revision) return this.cached.directory;
+    // A directory imported before revisions were kept gets one now, or every tap would read it
+    // whole until the next import. Two instances doing this at once merely read it once more.
+    if (head && !revision) {
+      revision = randomUUID();
+      await this.models.settings.updateOne({ _id: 'current', revision: null }, { $set: { revision } }).exec();
+    }
     const active = await this.loadActive();
     if (!active.settings) return undefined;
     const directory: Directory = {
