@@ -11,6 +11,12 @@ import {
 import { CHAINS, chainTransition, DRAFT, stepActors } from '../../src/domain/approvals/chain.js';
 import { parseYamlDirectory } from '../../src/workflows/directory/yaml-directory.js';
 
+/** The 约谈 after an allowed step (a refusal fails the test with its reason). */
+function next(result: ReturnType<typeof admonitionTransition>): Admonition {
+  if (!result.ok) throw new Error(result.reason);
+  return result.next;
+}
+
 /** Who may do what in art. 16–21, as tables over the example district (with office heads set). */
 
 const yaml = readFileSync(new URL('../../examples/jinkouhe.yaml', import.meta.url), 'utf8').replace(
@@ -61,35 +67,28 @@ describe('a 约谈', () => {
 
   it('is recorded after it starts, reviewed after it is recorded, referred once after it is held', () => {
     expect(admonitionTransition(scheduled, { type: 'review', outcome: 'fulfilled', note: '' }, 'qian', after)).toEqual({
-      refused: '请先记录约谈情况，再复核。',
+      ok: false,
+      reason: '请先记录约谈情况，再复核。',
+      forbidden: false,
     });
     expect(
       admonitionTransition(scheduled, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after),
-    ).toEqual({ refused: '约谈后方可移交问题线索。' });
-    const held = admonitionTransition(
-      scheduled,
-      { type: 'record', record: '记录', commitments: '承诺', reviewOn },
-      'qian',
-      after,
-    ) as Admonition;
+    ).toEqual({ ok: false, reason: '约谈后方可移交问题线索。', forbidden: false });
+    const held = next(
+      admonitionTransition(scheduled, { type: 'record', record: '记录', commitments: '承诺', reviewOn }, 'qian', after),
+    );
     expect(held.stage).toBe('held');
     expect(reviewDue(held, new Date('2026-12-20T08:59:00+08:00'))).toBe(false);
     expect(reviewDue(held, reviewOn)).toBe(true);
-    const referred = admonitionTransition(
-      held,
-      { type: 'refer', body: '纪委', on: after, note: '' },
-      'qian',
-      after,
-    ) as Admonition;
-    expect(admonitionTransition(referred, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after)).toEqual(
-      { refused: '问题线索已移交。' },
+    const referred = next(
+      admonitionTransition(held, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after),
     );
-    const reviewed = admonitionTransition(
-      referred,
-      { type: 'review', outcome: 'unfulfilled', note: '未拆除' },
-      'qian',
-      after,
-    ) as Admonition;
+    expect(admonitionTransition(referred, { type: 'refer', body: '纪委', on: after, note: '' }, 'qian', after)).toEqual(
+      { ok: false, reason: '问题线索已移交。', forbidden: false },
+    );
+    const reviewed = next(
+      admonitionTransition(referred, { type: 'review', outcome: 'unfulfilled', note: '未拆除' }, 'qian', after),
+    );
     expect([reviewed.stage, reviewDue(reviewed, reviewOn)]).toEqual(['reviewed', false]);
   });
 });
@@ -105,7 +104,7 @@ describe('the approval chains (art. 16, 18)', () => {
     ]);
     for (let position = 0; position < chain.length; position++) {
       const allowed = PEOPLE.filter(
-        (id) => 'position' in chainTransition(directory, 'assessment', position, { type: 'pass' }, id),
+        (id) => chainTransition(directory, 'assessment', position, { type: 'pass' }, id).ok,
       );
       expect(allowed).toEqual(
         stepActors(directory, chain[position]!)
@@ -115,21 +114,29 @@ describe('the approval chains (art. 16, 18)', () => {
     }
     expect(
       chainTransition(directory, 'assessment', 2, { type: 'return', comment: '核实' }, 'zhang-zonghezhang'),
-    ).toEqual({ position: 1 });
-    expect(chainTransition(directory, 'assessment', 0, { type: 'return', comment: '核实' }, 'qian-hezhangban')).toEqual(
-      { position: DRAFT },
-    );
+    ).toMatchObject({ ok: true, next: 1 });
+    expect(
+      chainTransition(directory, 'assessment', 0, { type: 'return', comment: '核实' }, 'qian-hezhangban'),
+    ).toMatchObject({ ok: true, next: DRAFT });
     expect(chainTransition(directory, 'assessment', 2, { type: 'return', comment: ' ' }, 'zhang-zonghezhang')).toEqual({
-      refused: '请写明退回意见。',
+      ok: false,
+      reason: '请写明退回意见。',
+      forbidden: false,
     });
     expect(chainTransition(directory, 'assessment', 3, { type: 'return', comment: '核实' }, 'zhao-zhuren')).toEqual({
-      refused: '已经区级总河长审定，不能退回。',
+      ok: false,
+      reason: '已经区级总河长审定，不能退回。',
+      forbidden: true,
     });
     expect(chainTransition(directory, 'assessment', DRAFT, { type: 'submit' }, 'zhao-zhuren')).toEqual({
-      refused: '由区河长制办公室提交。',
+      ok: false,
+      reason: '由区河长制办公室提交。',
+      forbidden: true,
     });
     expect(chainTransition(directory, 'assessment', 4, { type: 'pass' }, 'zhao-zhuren')).toEqual({
-      refused: '已印发，不能再更改。',
+      ok: false,
+      reason: '已印发，不能再更改。',
+      forbidden: true,
     });
     expect(CHAINS.commendation).toEqual(['directorsMeeting', 'generalChief', 'publish']);
   });

@@ -64,25 +64,30 @@ describe('issue lifecycle', () => {
     expect(transition(reported, assign, township, now)).toEqual({
       ok: false,
       reason: '只有区河长制办公室可以进行此操作。',
+      forbidden: true,
     });
     expect(transition(reported, { type: 'accept' }, township, now)).toEqual({
       ok: false,
       reason: '该问题当前为“登记”，不能进行此操作。',
+      forbidden: false,
     });
     const assigned = apply(reported, assign, office);
     expect(transition(assigned, { type: 'accept' }, liaison, now)).toEqual({
       ok: false,
       reason: '只有承办单位可以进行此操作。',
+      forbidden: true,
     });
     const rectifying = apply(assigned, { type: 'accept' }, township);
     expect(transition(rectifying, { type: 'progress', note: '路过看了看' }, stranger, now)).toEqual({
       ok: false,
       reason: '您不是该问题的承办或督办单位，进展未记录。',
+      forbidden: true,
     });
     const pending = apply(rectifying, { type: 'requestClose', evidence: '已整改' }, township);
     expect(transition(pending, { type: 'verifyPass' }, township, now)).toEqual({
       ok: false,
       reason: '只有区河长制办公室或联络员单位可以核查销号。',
+      forbidden: true,
     });
   });
 
@@ -95,6 +100,7 @@ describe('issue lifecycle', () => {
     expect(transition(issue, { type: 'verifyFail', reason: '' }, office, now)).toEqual({
       ok: false,
       reason: '请说明退回整改的理由。',
+      forbidden: false,
     });
     issue = apply(issue, { type: 'verifyFail', reason: '仍有垃圾未清运' }, office);
     expect(issue.state).toBe('rectifying');
@@ -112,6 +118,7 @@ describe('issue lifecycle', () => {
     expect(transition(assigned, { type: 'returnResponsibility', reason: '不归我们' }, township, later(25))).toEqual({
       ok: false,
       reason: '已超过交办后 24 小时的责任退回时限，请联系区河长制办公室。',
+      forbidden: false,
     });
   });
 
@@ -122,6 +129,7 @@ describe('issue lifecycle', () => {
     ).toEqual({
       ok: false,
       reason: '延期后的期限须晚于原整改期限。',
+      forbidden: false,
     });
     const requested = apply(
       rectifying,
@@ -136,6 +144,7 @@ describe('issue lifecycle', () => {
     expect(transition(approved, { type: 'approveExtension' }, office, now)).toEqual({
       ok: false,
       reason: '没有待审批的延期申请。',
+      forbidden: false,
     });
   });
 
@@ -143,10 +152,12 @@ describe('issue lifecycle', () => {
     expect(transition(reported, { ...assign, deadline: now }, office, now)).toEqual({
       ok: false,
       reason: '整改期限须晚于现在。',
+      forbidden: false,
     });
     expect(transition(reported, { ...assign, requirement: ' ' }, office, now)).toEqual({
       ok: false,
       reason: '请填写整改要求。',
+      forbidden: false,
     });
   });
 
@@ -171,6 +182,7 @@ describe('details before assignment', () => {
     expect(transition(reported, { type: 'progress', note: '我也看到了' }, stranger, now)).toEqual({
       ok: false,
       reason: '您不是该问题的承办或督办单位，进展未记录。',
+      forbidden: true,
     });
     // The card offers no button for it: replies in the card's thread carry details.
     expect(availableActions(reported, reporter)).toEqual([]);

@@ -1,5 +1,6 @@
 import { type Directory, inOffices, isOffice } from '../directory/directory.js';
 import { isOfficeStaff } from '../issues/involvement.js';
+import { allowed, refused, type Transition } from '../transition.js';
 
 /**
  * 提示、通报、约谈 (seed art. 20–21): the mechanism's three ways of holding a unit to account.
@@ -101,38 +102,56 @@ export type AdmonitionAction =
   | { type: 'review'; outcome: ReviewOutcome; note: string }
   | { type: 'refer'; body: string; on: Date; note: string };
 
+/** What a step of a 约谈 records besides the 约谈 itself: which step, by whom, when. */
+export interface AdmonitionStep {
+  step: AdmonitionAction['type'];
+  by: string;
+  at: Date;
+}
+
 /**
  * The next state of a 约谈, or why not: the talk is recorded once it has started, with a
  * review date after it; the review follows the record; a referral needs the talk held and is
- * recorded once.
+ * recorded once. Every refusal is about the order of the steps, the person's to wait for or fix.
  */
 export function admonitionTransition(
   current: Admonition,
   action: AdmonitionAction,
   by: string,
   now: Date,
-): Admonition | { refused: string } {
+): Transition<Admonition, AdmonitionStep> {
+  const entry: AdmonitionStep = { step: action.type, by, at: now };
+  const refuse = (reason: string) => refused(reason, false);
   switch (action.type) {
     case 'record':
-      if (current.stage !== 'scheduled') return { refused: '约谈情况已记录。' };
-      if (now.getTime() < current.startsAt.getTime()) return { refused: '约谈尚未开始，开始后再记录约谈情况。' };
-      if (action.reviewOn.getTime() <= now.getTime()) return { refused: '复核日期应在今天之后。' };
-      return {
-        ...current,
-        stage: 'held',
-        record: action.record,
-        commitments: action.commitments,
-        reviewOn: action.reviewOn,
-        heldAt: now,
-      };
+      if (current.stage !== 'scheduled') return refuse('约谈情况已记录。');
+      if (now.getTime() < current.startsAt.getTime()) return refuse('约谈尚未开始，开始后再记录约谈情况。');
+      if (action.reviewOn.getTime() <= now.getTime()) return refuse('复核日期应在今天之后。');
+      return allowed(
+        {
+          ...current,
+          stage: 'held',
+          record: action.record,
+          commitments: action.commitments,
+          reviewOn: action.reviewOn,
+          heldAt: now,
+        },
+        entry,
+      );
     case 'review':
-      if (current.stage === 'scheduled') return { refused: '请先记录约谈情况，再复核。' };
-      if (current.stage === 'reviewed') return { refused: '该约谈已复核。' };
-      return { ...current, stage: 'reviewed', review: { outcome: action.outcome, note: action.note, by, at: now } };
+      if (current.stage === 'scheduled') return refuse('请先记录约谈情况，再复核。');
+      if (current.stage === 'reviewed') return refuse('该约谈已复核。');
+      return allowed(
+        { ...current, stage: 'reviewed', review: { outcome: action.outcome, note: action.note, by, at: now } },
+        entry,
+      );
     case 'refer':
-      if (current.stage === 'scheduled') return { refused: '约谈后方可移交问题线索。' };
-      if (current.referral) return { refused: '问题线索已移交。' };
-      return { ...current, referral: { body: action.body, on: action.on, note: action.note, by, at: now } };
+      if (current.stage === 'scheduled') return refuse('约谈后方可移交问题线索。');
+      if (current.referral) return refuse('问题线索已移交。');
+      return allowed(
+        { ...current, referral: { body: action.body, on: action.on, note: action.note, by, at: now } },
+        entry,
+      );
   }
 }
 

@@ -1,5 +1,6 @@
 import { type Directory, inOffices } from '../directory/directory.js';
 import { isOfficeStaff } from '../issues/involvement.js';
+import { allowed, refused, type Transition } from '../transition.js';
 
 /**
  * The approval chains of seed art. 16 and 18: the assessment is reviewed at a 区河长制办公室
@@ -89,29 +90,45 @@ export const RETURN_NEEDS_COMMENT = '请写明退回意见。';
 
 export type ChainAction = { type: 'submit' } | { type: 'pass' } | { type: 'return'; comment: string };
 
-/** The next position, or why the person may not move it. */
+/** What a move records: the action, the step acted on (none for a submission), a return's comment. */
+export interface ChainStep {
+  action: ChainAction['type'];
+  step: StepKind | undefined;
+  comment: string | undefined;
+}
+
+/**
+ * The next position, or why the person may not move it. Only a missing comment is theirs to
+ * fix; any other refusal is not theirs to do (`forbidden`).
+ */
 export function chainTransition(
   directory: Directory,
   kind: ApprovalKind,
   position: Position,
   action: ChainAction,
   personId: string,
-): { position: Position } | { refused: string } {
+): Transition<Position, ChainStep> {
   const chain = CHAINS[kind];
-  if (position >= chain.length) return { refused: '已印发，不能再更改。' };
+  const refuse = (reason: string) => refused(reason, reason !== RETURN_NEEDS_COMMENT);
+  const move = (to: Position) =>
+    allowed(to, {
+      action: action.type,
+      step: position >= 0 ? chain[position] : undefined,
+      comment: action.type === 'return' ? action.comment.trim() : undefined,
+    });
+  if (position >= chain.length) return refuse('已印发，不能再更改。');
   if (action.type === 'submit') {
-    if (position !== DRAFT) return { refused: '已提交审核。' };
-    if (!mayDraft(directory, personId)) return { refused: '由区河长制办公室提交。' };
-    return { position: 0 };
+    if (position !== DRAFT) return refuse('已提交审核。');
+    if (!mayDraft(directory, personId)) return refuse('由区河长制办公室提交。');
+    return move(0);
   }
-  if (position === DRAFT) return { refused: '尚未提交审核。' };
+  if (position === DRAFT) return refuse('尚未提交审核。');
   const step = chain[position] as StepKind;
-  if (!stepActors(directory, step).includes(personId))
-    return { refused: `当前为“${STEP_NAMES[step]}”环节，您不能办理。` };
+  if (!stepActors(directory, step).includes(personId)) return refuse(`当前为“${STEP_NAMES[step]}”环节，您不能办理。`);
   if (action.type === 'return') {
-    if (step === 'publish') return { refused: '已经区级总河长审定，不能退回。' };
-    if (!action.comment.trim()) return { refused: RETURN_NEEDS_COMMENT };
-    return { position: position - 1 };
+    if (step === 'publish') return refuse('已经区级总河长审定，不能退回。');
+    if (!action.comment.trim()) return refuse(RETURN_NEEDS_COMMENT);
+    return move(position - 1);
   }
-  return { position: position + 1 };
+  return move(position + 1);
 }

@@ -1,4 +1,5 @@
 import type { Directory } from '../directory/directory.js';
+import { allowed, refused, type Transition } from '../transition.js';
 
 /**
  * Documents that are drafted, approved (审定) by a chief and published (印发) in the name of
@@ -141,11 +142,9 @@ export function draftProblem(
   return undefined;
 }
 
-export type DocumentTransition =
-  | { ok: true; next: Pick<OfficialDocument, 'state' | 'version'>; entry: DocumentHistoryLine }
-  | { ok: false; reason: string; forbidden: boolean };
+export type DocumentTransition = Transition<Pick<OfficialDocument, 'state' | 'version'>, DocumentHistoryLine>;
 
-const refuse = (reason: string, forbidden = false): DocumentTransition => ({ ok: false, reason, forbidden });
+const refuse = (reason: string, forbidden = false) => refused(reason, forbidden);
 
 /**
  * One step of the approval flow, for one person. Editing (items, body, files) and submitting
@@ -167,11 +166,11 @@ export function documentTransition(
   if (doc.kind === 'minutes' && meeting && at.getTime() < meeting.startsAt.getTime()) {
     return refuse(`会议定于${meeting.when}召开，会议开始后才能记录议定事项、提交和审定纪要。`);
   }
-  const step = (to: DocumentState, note: string | null = null): DocumentTransition => ({
-    ok: true,
-    next: { state: to, version: doc.version + 1 },
-    entry: { at, by: actor.personId, action: action.type, from: doc.state, to, note },
-  });
+  const step = (to: DocumentState, note: string | null = null): DocumentTransition =>
+    allowed(
+      { state: to, version: doc.version + 1 },
+      { at, by: actor.personId, action: action.type, from: doc.state, to, note },
+    );
   switch (action.type) {
     case 'edit':
     case 'submit': {

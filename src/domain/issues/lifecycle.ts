@@ -1,3 +1,5 @@
+import { allowed, refused, type Transition } from '../transition.js';
+
 /**
  * The problem (问题, `issue`) lifecycle as one state machine (seed art. 4, 5, 8, 14, 15):
  * 登记 → 已交办 → 整改中 → 待核查 → 已销号, with 退回整改, 责任退回 and 延期. Each action says who may
@@ -98,7 +100,8 @@ export interface HistoryEntry {
   facts?: HistoryFacts;
 }
 
-export type TransitionResult = { ok: true; next: IssueSnapshot; entry: HistoryEntry } | { ok: false; reason: string };
+/** A refusal is `forbidden` when this person may not take the action at all, whatever the state. */
+export type TransitionResult = Transition<IssueSnapshot, HistoryEntry>;
 
 export interface LifecyclePolicy {
   /** 责任退回 is allowed this long after assignment (default 24 h). */
@@ -106,8 +109,6 @@ export interface LifecyclePolicy {
 }
 
 export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = { returnWindowMs: 24 * 60 * 60_000 };
-
-const refuse = (reason: string): TransitionResult => ({ ok: false, reason });
 
 /** Which states each action starts from. */
 const FROM: Record<IssueAction['type'], readonly IssueState[]> = {
@@ -166,6 +167,7 @@ export function transition(
   now: Date,
   policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY,
 ): TransitionResult {
+  const refuse = (reason: string) => refused(reason, permitted(action.type, actor) !== undefined);
   if (!FROM[action.type].includes(issue.state))
     return refuse(`该问题当前为“${STATE_NAMES[issue.state]}”，不能进行此操作。`);
   const denied = permitted(action.type, actor);
@@ -284,7 +286,7 @@ export function transition(
     note,
     ...(facts && { facts: withoutUndefined(facts) }),
   };
-  return { ok: true, next, entry };
+  return allowed(next, entry);
 }
 
 /** The actions that make sense in this state, whoever asks: the buttons a shared card shows. */

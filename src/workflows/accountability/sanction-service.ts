@@ -251,8 +251,9 @@ export class SanctionService {
         : input.step === 'review'
           ? { type: 'review', outcome: input.outcome, note: input.note }
           : { type: 'refer', body: input.body, on: fromLocal(input.on, this.deps.timeZone), note: input.note };
-    const next = admonitionTransition(sanction.admonition, action, person.id, now);
-    if ('refused' in next) throw new UserInputError(next.refused);
+    const result = admonitionTransition(sanction.admonition, action, person.id, now);
+    if (!result.ok) throw result.forbidden ? new ForbiddenError(result.reason) : new UserInputError(result.reason);
+    const next = result.next;
     if (!(await this.deps.sanctions.updateAdmonition(sanction, next)))
       throw new StaleError('该约谈刚被他人更新，卡片已刷新。');
     const updated = { ...sanction, admonition: next, version: sanction.version + 1 };

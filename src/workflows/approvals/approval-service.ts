@@ -7,7 +7,6 @@ import {
   chainTransition,
   DRAFT,
   maySee,
-  RETURN_NEEDS_COMMENT,
   STEP_NAMES,
   STEP_VERBS,
   stepActors,
@@ -191,17 +190,15 @@ export class ApprovalService {
     const person = requirePerson(directory, actorOpenId);
     const approval = await this.load(id);
     if (approval.version !== version) throw new StaleError('卡片已过期，已刷新为最新内容。');
-    const next = chainTransition(directory, approval.kind, approval.position, action, person.id);
-    // A missing comment is the person's input to fix; any other refusal is not theirs to do.
-    if ('refused' in next)
-      throw next.refused === RETURN_NEEDS_COMMENT ? new UserInputError(next.refused) : new ForbiddenError(next.refused);
+    const moved = chainTransition(directory, approval.kind, approval.position, action, person.id);
+    if (!moved.ok) throw moved.forbidden ? new ForbiddenError(moved.reason) : new UserInputError(moved.reason);
+    const next = { position: moved.next };
+    const { step, comment } = moved.entry;
     const chain = CHAINS[approval.kind];
-    const step = approval.position >= 0 ? chain[approval.position] : undefined;
     const now = this.deps.clock.now();
     const content =
       action.type === 'submit' ? await this.content(approval.kind).refresh?.(directory, approval) : undefined;
-    const comment = action.type === 'return' ? action.comment.trim() : undefined;
-    const moved = await this.deps.approvals.move(approval, {
+    const saved = await this.deps.approvals.move(approval, {
       position: next.position,
       line: { at: now, by: person.id, action: action.type, step, comment },
       content,
@@ -212,7 +209,7 @@ export class ApprovalService {
             ? null
             : undefined,
     });
-    if (!moved) throw new StaleError('刚被他人办理，卡片已刷新。');
+    if (!saved) throw new StaleError('刚被他人办理，卡片已刷新。');
     this.deps.logger.info(
       { approval: id, action: action.type, from: approval.position, to: next.position, by: person.id },
       'approval moved',

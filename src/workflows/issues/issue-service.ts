@@ -493,10 +493,7 @@ export class IssueService {
     const result = transition(issue, action, actor, now, {
       returnWindowMs: directory.issues.returnWindowHours * 3_600_000,
     });
-    if (!result.ok) {
-      if (refusalFor(action.type, actor)) throw new ForbiddenError(result.reason);
-      throw new UserInputError(result.reason);
-    }
+    if (!result.ok) throw result.forbidden ? new ForbiddenError(result.reason) : new UserInputError(result.reason);
     // The unit's name as it is today goes into the line, so a renamed unit does not rewrite it.
     const unitId = result.entry.facts?.unitId;
     const entry: HistoryEntry = unitId
