@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { PipelineStage } from 'mongoose';
 import type { Clock } from '../domain/clock.js';
 import {
   type Issue,
@@ -10,7 +9,9 @@ import {
 } from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
 import { periodContaining } from '../domain/time/period.js';
-import { equalityBranches } from './equality-branches.js';
+import { type FigureRow, inBucket } from './figures/problem-buckets.js';
+import type { ProblemFigureModels } from './figures/problem-figure-model.js';
+import { figureRow, ProblemFigures, type StatusCounts } from './figures/problem-figures.js';
 import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
@@ -109,27 +110,35 @@ function snapshotFields(next: IssueSnapshot): Record<string, unknown> {
   };
 }
 
-/** What /状态 needs from problems, counted on the database. */
-export interface StatusCounts {
-  open: number;
-  awaitingAssignment: number;
-  openedByMonth: Map<string, number>;
-  closedByMonth: Map<string, number>;
-  overdue: number;
-  overdueByUnit: Map<string, number>;
-  openByUnit: Map<string, number>;
-  decisionsOpen: number;
-  decisionsOverdue: number;
-  decisionsDueSoon: number;
-}
+export type { StatusCounts };
 
 export class IssueStore {
+  /** The read model /状态, /逾期 and /简报 count from, kept here on every change. */
+  readonly figures: ProblemFigures;
+
   constructor(
-    private readonly models: IssueModels,
+    private readonly models: IssueModels & ProblemFigureModels,
     private readonly clock: Clock,
     /** The district's zone, for the month keys overviews group by. */
     private readonly timeZone = 'Asia/Shanghai',
-  ) {}
+  ) {
+    this.figures = new ProblemFigures(models, clock);
+  }
+
+  /** A problem as the figures see it (months derived as the documents store them). */
+  private rowOf(issue: Issue): FigureRow {
+    return {
+      key: issue.id,
+      waterBodyId: issue.waterBodyId ?? null,
+      assigneeUnit: issue.assigneeUnit ?? null,
+      supervisorUnits: issue.supervisorUnits,
+      state: issue.state,
+      deadline: issue.deadline ?? null,
+      createdMonth: this.monthOf(issue.createdAt),
+      closedMonth: issue.closedAt ? this.monthOf(issue.closedAt) : null,
+      kind: issue.source.kind,
+    };
+  }
 
   private monthOf(at: Date): string {
     return periodContaining('month', at, this.timeZone).key;
@@ -204,6 +213,7 @@ export class IssueStore {
         throw error;
       }
       await this.models.issueHistory.create({ _id: `${key}@0`, issueKey: key, version: 1, ...reported, after: null });
+      await this.figures.refresh(undefined, figureRow(doc));
       return toIssue(doc);
     }
     throw new Error(`could not allocate a problem number for ${year} after ${NUMBER_ATTEMPTS} attempts`);
@@ -270,6 +280,14 @@ export class IssueStore {
     }
     // By `_id`: on the embedded database any other filter reads every problem there is.
     await this.models.issues.updateOne({ _id: from.id }, { $set: fields, $push: { history: line } }).exec();
+    await this.figures.refresh(this.rowOf(from), {
+      ...this.rowOf(from),
+      state: next.state,
+      assigneeUnit: next.assigneeUnit ?? null,
+      supervisorUnits: next.supervisorUnits,
+      deadline: next.deadline ?? null,
+      closedMonth: fields.closedMonth as string | null,
+    });
     return true;
   }
 
@@ -313,26 +331,22 @@ export class IssueStore {
         .exec();
       if (docs.length === 0) return filled;
       for (const d of docs) {
-        await this.models.issues
-          .updateOne(
-            { _id: d._id },
-            {
-              $set: {
-                createdMonth: this.monthOf(d.createdAt),
-                closedMonth: d.closedAt ? this.monthOf(d.closedAt) : null,
-              },
-            },
-          )
-          .exec();
+        const months = {
+          createdMonth: this.monthOf(d.createdAt),
+          closedMonth: d.closedAt ? this.monthOf(d.closedAt) : null,
+        };
+        await this.models.issues.updateOne({ _id: d._id }, { $set: months }).exec();
+        const row = await this.models.issues.findOne({ _id: d._id }).lean<IssueDoc>().exec();
+        if (row)
+          await this.figures.refresh({ ...figureRow(row), createdMonth: null, closedMonth: null }, figureRow(row));
         filled++;
       }
     }
   }
 
   /**
-   * Everything /状态 counts, in two aggregations instead of a count per number: problems
-   * open or opened or closed this year by state, months, unit and source; and open ones due
-   * within the week by unit, source and deadline (overdue is told apart here, by `now`).
+   * Everything /状态 counts, read from the problem figures: one bucket per unit for the
+   * district, the groups in view otherwise; overdue is told apart here, by `now`.
    */
   async statusCounts(
     visibleTo: IssueFilter['visibleTo'],
@@ -340,92 +354,27 @@ export class IssueStore {
     months: string[],
     weekAhead: Date,
   ): Promise<StatusCounts> {
-    // A scoped viewer's part is read one water body or unit at a time (see equalityBranches).
-    const branches = visibleTo
-      ? equalityBranches([
-          ...visibleTo.waterBodyIds.map((w): [string, string] => ['waterBodyId', w]),
-          ...visibleTo.unitIds.map((u): [string, string] => ['assigneeUnit', u]),
-          ...visibleTo.unitIds.map((u): [string, string] => ['supervisorUnits', u]),
-        ])
-      : [{}];
-    const group = async <T>(match: Record<string, unknown>, id: unknown): Promise<T[]> => {
-      const parts = await Promise.all(
-        branches.map((branch) =>
-          this.models.issues
-            .aggregate<T>([
-              { $match: { ...branch, ...match } },
-              { $group: { _id: id, n: { $sum: 1 } } },
-            ] as PipelineStage[])
-            .exec(),
-        ),
-      );
-      return parts.flat();
-    };
-    // Two passes instead of one per figure: each pass costs a scan on FerretDB.
-    const [byState, dated] = await Promise.all([
-      group<{
-        _id: { state: IssueState; cm: string | null; xm: string | null; unit: string | null; kind: IssueSourceKind };
-        n: number;
-      }>(
-        { $or: [{ createdMonth: { $in: months } }, { closedMonth: { $in: months } }, { state: { $in: OPEN } }] },
-        { state: '$state', cm: '$createdMonth', xm: '$closedMonth', unit: '$assigneeUnit', kind: '$source.kind' },
-      ),
-      group<{ _id: { unit: string | null; kind: IssueSourceKind; deadline: Date }; n: number }>(
-        { state: { $in: ['assigned', 'rectifying'] }, deadline: { $lt: weekAhead } },
-        { unit: '$assigneeUnit', kind: '$source.kind', deadline: '$deadline' },
-      ),
-    ]);
-    const tracked = (kind: IssueSourceKind) => kind === 'decision' || kind === 'task';
-    const sum = <T>(rows: T[], n: (r: T) => number) => rows.reduce((total, r) => total + n(r), 0);
-    const byUnit = <T extends { _id: { unit: string | null }; n: number }>(rows: T[]) =>
-      rows.reduce(
-        (map, r) => map.set(r._id.unit ?? '', (map.get(r._id.unit ?? '') ?? 0) + r.n),
-        new Map<string, number>(),
-      );
-    const open = byState.filter((r) => OPEN.includes(r._id.state));
-    const late = dated.filter((r) => new Date(r._id.deadline).getTime() < now.getTime());
-    const soon = dated.filter((r) => new Date(r._id.deadline).getTime() >= now.getTime());
-    return {
-      open: sum(open, (r) => r.n),
-      awaitingAssignment: sum(
-        open.filter((r) => r._id.state === 'reported'),
-        (r) => r.n,
-      ),
-      // A problem withdrawn as registered in error (已撤销) was never a problem: not counted as new.
-      openedByMonth: new Map(
-        months.map((m) => [
-          m,
-          sum(
-            byState.filter((r) => r._id.cm === m && r._id.state !== 'withdrawn'),
-            (r) => r.n,
-          ),
-        ]),
-      ),
-      closedByMonth: new Map(
-        months.map((m) => [
-          m,
-          sum(
-            byState.filter((r) => r._id.xm === m),
-            (r) => r.n,
-          ),
-        ]),
-      ),
-      overdue: sum(late, (r) => r.n),
-      overdueByUnit: byUnit(late),
-      openByUnit: byUnit(open),
-      decisionsOpen: sum(
-        open.filter((r) => tracked(r._id.kind)),
-        (r) => r.n,
-      ),
-      decisionsOverdue: sum(
-        late.filter((r) => tracked(r._id.kind)),
-        (r) => r.n,
-      ),
-      decisionsDueSoon: sum(
-        soon.filter((r) => tracked(r._id.kind)),
-        (r) => r.n,
-      ),
-    };
+    return this.figures.statusCounts(visibleTo, now, months, weekAhead);
+  }
+
+  /**
+   * Problems past their deadline at `now` in a viewer's part, soonest deadline first: the
+   * figures name the buckets holding an overdue deadline, and only their open problems of
+   * that state are read (never the closed history).
+   */
+  async overdue(visibleTo: IssueFilter['visibleTo'], now: Date, limit: number): Promise<Issue[]> {
+    const sources = await this.figures.overdueSources(visibleTo, now);
+    const parts = await Promise.all(
+      sources.map(async ({ filter, bucket }) => {
+        const docs = await this.models.issues.find(filter).lean<IssueDoc[]>().exec();
+        return docs.filter(
+          (d) => !!d.deadline && d.deadline.getTime() < now.getTime() && inBucket(bucket, figureRow(d)),
+        );
+      }),
+    );
+    const unique = [...new Map(parts.flat().map((d) => [d._id, d])).values()];
+    unique.sort((a, b) => (a.deadline?.getTime() ?? 0) - (b.deadline?.getTime() ?? 0) || a.seq - b.seq);
+    return unique.slice(0, limit).map(toIssue);
   }
 
   /** Remembers an outbox key under which a copy of the problem's card was sent. */
@@ -656,12 +605,17 @@ export class IssueStore {
       await this.models.issues
         .updateOne({ _id: current._id, version: current.version }, { $set: ahead.after, $push: { history: line } })
         .exec();
+      const before = current;
       current = { ...current, ...(ahead.after as Partial<IssueDoc>), history: [...current.history, line] };
+      await this.figures.refresh(figureRow(before), figureRow(current));
     }
   }
 
   /** The claim of the change made from `version`, if one was made: `<key>@<version>`. */
   private claimFrom(key: string, version: number): Promise<IssueHistoryDoc | null> {
-    return this.models.issueHistory.findOne({ _id: `${key}@${version}` }).lean<IssueHistoryDoc>().exec();
+    return this.models.issueHistory
+      .findOne({ _id: `${key}@${version}` })
+      .lean<IssueHistoryDoc>()
+      .exec();
   }
 }

@@ -41,6 +41,14 @@ export const issuesModule: FeatureModule<{ issues: IssueService; supervision: Is
         run: (dueAt) => supervision.sweep(dueAt),
       },
     ],
-    migrations: [issueMonthsMigration(stores.issues)],
+    // Districts upgrading from a version without the problem figures get them built once, after
+    // the month keys they group by are filled in.
+    migrations: [
+      issueMonthsMigration(stores.issues),
+      {
+        id: '2026-problem-figures',
+        run: async () => ({ changed: (await stores.issues.figures.rebuild()).corrected, complete: true }),
+      },
+    ],
   };
 };

@@ -1,5 +1,6 @@
 import { digestCommand, statusCommand } from '../../chat/status-command.js';
 import { statusCards } from '../../feishu/cards/status-cards.js';
+import { correctedIn, rebuildFigures } from '../../store/figures/rebuild-figures.js';
 import { MonthlyDigest } from '../../workflows/status/monthly-digest.js';
 import { StatusService } from '../../workflows/status/status-service.js';
 import type { FeatureModule } from '../feature.js';
@@ -28,6 +29,18 @@ export const statusModule: FeatureModule<{ status: StatusService; digest: Monthl
         // Hourly is enough: it goes out at the reminder hour of the month's first working day.
         every: '5 * * * *',
         run: (dueAt) => digest.sendIfDue(dueAt),
+      },
+      {
+        name: 'figures.rebuild',
+        // Nightly: recomputes every read model from its records and reports what it corrected.
+        every: '40 2 * * *',
+        run: async () => {
+          const report = await rebuildFigures(infra.models, infra.clock);
+          const corrected = correctedIn(report);
+          if (corrected > 0) infra.logger.warn({ report }, 'figures rebuild corrected read-model sections');
+          else infra.logger.info({ report }, 'figures rebuild found every read model correct');
+          return report;
+        },
       },
     ],
   };

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { type ProblemFigureModels, problemFigureModels } from '../figures/problem-figure-model.js';
 import { type ApprovalModels, approvalModels } from './approval.js';
 import { type ClaimModels, claimModels } from './claim.js';
 import { type DirectoryModels, directoryModels } from './directory.js';
@@ -27,7 +28,8 @@ export interface Models
     InspectionModels,
     ApprovalModels,
     InboxModels,
-    OutboxArchiveModels {
+    OutboxArchiveModels,
+    ProblemFigureModels {
   outboxMessages: OutboxMessageModel;
   uploadedFiles: UploadedFileModel;
 }
@@ -48,6 +50,7 @@ export function bindModels(connection: Connection): Models {
     ...inspectionModels(connection),
     ...documentModels(connection),
     ...approvalModels(connection),
+    ...problemFigureModels(connection),
   };
 }
 

@@ -63,10 +63,11 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     });
 
   // Problems and decisions past their deadline, per responsible unit.
-  const filter: IssueFilter = { overdueAt: now };
-  if (!visibility.district)
-    filter.visibleTo = { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
-  const late = await deps.issues.list(filter, OVERDUE_LIMIT, 'deadline');
+  // Found through the problem figures: only buckets holding an overdue deadline are read.
+  const scope: IssueFilter['visibleTo'] = visibility.district
+    ? undefined
+    : { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
+  const late = await deps.issues.overdue(scope, now, OVERDUE_LIMIT);
   for (const [title, items] of [
     ['问题逾期', late.filter((i) => i.source.kind !== 'decision' && i.source.kind !== 'task')],
     ['议定事项逾期', late.filter((i) => i.source.kind === 'decision' || i.source.kind === 'task')],

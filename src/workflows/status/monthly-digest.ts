@@ -1,6 +1,5 @@
 import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, inOffices } from '../../domain/directory/directory.js';
-import { ISSUE_STATES } from '../../domain/issues/lifecycle.js';
 import { type Period, periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
@@ -66,9 +65,8 @@ export class MonthlyDigest {
       '',
       month,
     );
-    const [opened, closed, published, meetings] = await Promise.all([
-      deps.issues.count({ states: ISSUE_STATES, reportedFrom: month.start, reportedBefore: month.end }),
-      deps.issues.count({ states: ['closed'], closedBetween: { from: month.start, to: month.end } }),
+    const [{ opened, closed }, published, meetings] = await Promise.all([
+      deps.issues.figures.monthTotals(month.key),
       deps.documents.publishedBetween(month.start, month.end),
       deps.meetings.startingBetween(month.start, month.end),
     ]);

@@ -1,0 +1,451 @@
+import type { AnyBulkWriteOperation } from 'mongoose';
+import type { Clock } from '../../domain/clock.js';
+import type { IssueDoc, IssueModels } from '../models/issue.js';
+import { isDuplicateKey } from '../mongo-errors.js';
+import {
+  type BucketRef,
+  canonical,
+  dirtySections,
+  districtMonth,
+  type FigureRow,
+  inBucket,
+  isEmptySection,
+  isTimed,
+  type MonthFigures,
+  monthFigures,
+  OPEN_STATES,
+  type OpenFigures,
+  openFigures,
+  type SectionFigures,
+  type SectionRef,
+  sectionId,
+  sectionsFromRows,
+  TIMED_STATES,
+} from './problem-buckets.js';
+import type { ProblemFigureModels, ProblemMonthDoc, ProblemOpenDoc } from './problem-figure-model.js';
+
+/** What /状态 needs from problems, read from the figures. */
+export interface StatusCounts {
+  open: number;
+  awaitingAssignment: number;
+  openedByMonth: Map<string, number>;
+  closedByMonth: Map<string, number>;
+  overdue: number;
+  overdueByUnit: Map<string, number>;
+  openByUnit: Map<string, number>;
+  decisionsOpen: number;
+  decisionsOverdue: number;
+  decisionsDueSoon: number;
+}
+
+/** Who sees what: these water bodies, or problems assigned to or supervised by these units. */
+export interface FigureScope {
+  waterBodyIds: string[];
+  unitIds: string[];
+}
+
+/**
+ * How often a section is recomputed and checked before the change gives up on it (the nightly
+ * rebuild then corrects it). Two rounds settle it unless writers keep racing.
+ */
+const SETTLE_ROUNDS = 6;
+const REBUILD_BATCH = 1_000;
+
+const ROW_FIELDS = {
+  _id: 1,
+  waterBodyId: 1,
+  assigneeUnit: 1,
+  supervisorUnits: 1,
+  state: 1,
+  deadline: 1,
+  createdMonth: 1,
+  closedMonth: 1,
+  'source.kind': 1,
+} as const;
+
+type RowDoc = Pick<
+  IssueDoc,
+  '_id' | 'waterBodyId' | 'assigneeUnit' | 'supervisorUnits' | 'state' | 'deadline' | 'createdMonth' | 'closedMonth'
+> & { source: { kind: IssueDoc['source']['kind'] } };
+
+export function figureRow(doc: RowDoc): FigureRow {
+  return {
+    key: doc._id,
+    waterBodyId: doc.waterBodyId ?? null,
+    assigneeUnit: doc.assigneeUnit ?? null,
+    supervisorUnits: doc.supervisorUnits ?? [],
+    state: doc.state,
+    deadline: doc.deadline ? new Date(doc.deadline) : null,
+    createdMonth: doc.createdMonth ?? null,
+    closedMonth: doc.closedMonth ?? null,
+    kind: doc.source.kind,
+  };
+}
+
+/**
+ * The problem read model (问题 and 议定事项 figures per unit, state and month): kept by the
+ * issue store on every change, read by /状态, /逾期 and /简报. Every write recomputes the
+ * sections a change can alter from the problems themselves, by equality queries on the
+ * bucket's unit (and water body) and a state or a month, then checks the stored section
+ * against a fresh recomputation until they agree; so a retried, concurrent or repeated change
+ * cannot skew a figure, and nothing is ever incremented.
+ *
+ * Overdue is counted when read, from each open section's short list of deadlines (each
+ * distinct deadline with its number of problems): it changes with time, not with writes, and
+ * counting it at read time needs no sweep and is exact at any instant (the tests' settable
+ * clocks included); a sweep that rewrote buckets as deadlines pass would be stale between runs.
+ */
+export class ProblemFigures {
+  private readonly inFlight = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
+
+  constructor(
+    private readonly models: IssueModels & ProblemFigureModels,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Brings every section a change from `before` to `after` can alter up to date. */
+  async refresh(before: FigureRow | undefined, after: FigureRow | undefined): Promise<void> {
+    const sections = dirtySections(before, after);
+    await Promise.all(sections.filter((s) => s.kind !== 'districtMonth').map((s) => this.settle(s)));
+    // The district's months add up the units' months: recomputed once those are settled.
+    await Promise.all(sections.filter((s) => s.kind === 'districtMonth').map((s) => this.settle(s)));
+  }
+
+  /**
+   * Settles a section once more after this call, joining a settle that is queued but not yet
+   * started in this process: a burst of changes to one unit costs one or two recomputations,
+   * not one per change. (Across instances each settles on its own; the check makes that safe.)
+   */
+  private settle(section: SectionRef): Promise<void> {
+    const id = `${section.kind}/${sectionId(section)}`;
+    const entry = this.inFlight.get(id) ?? {};
+    if (entry.queued) return entry.queued;
+    this.inFlight.set(id, entry);
+    const run: Promise<void> = (entry.running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        entry.queued = undefined;
+        entry.running = run;
+        return this.settleNow(section);
+      })
+      .finally(() => {
+        if (entry.running === run && !entry.queued) this.inFlight.delete(id);
+      });
+    entry.queued = run;
+    return run;
+  }
+
+  /**
+   * Writes the section recomputed, then recomputes and compares with what is stored until
+   * they agree: a writer that counted before another change and wrote after it is caught by
+   * its own check, which comes after its write.
+   */
+  private async settleNow(section: SectionRef): Promise<void> {
+    let fresh = await this.compute(section);
+    await this.write(section, fresh);
+    for (let round = 1; round < SETTLE_ROUNDS; round++) {
+      const [now, stored] = await Promise.all([this.compute(section), this.stored(section)]);
+      if (canonical(section, now) === canonical(section, stored)) return;
+      fresh = now;
+      await this.write(section, fresh);
+    }
+  }
+
+  /** A section from its problems (or, for the district's months, from the units' months). */
+  private async compute(section: SectionRef): Promise<SectionFigures> {
+    if (section.kind === 'districtMonth') {
+      const units = await this.models.problemFiguresByMonth
+        .find({ by: 'unit', month: section.month })
+        .lean<ProblemMonthDoc[]>()
+        .exec();
+      return districtMonth(units);
+    }
+    const { bucket } = section;
+    const where: Record<string, unknown> = { assigneeUnit: bucket.assigneeUnit };
+    if (bucket.by === 'group') where.waterBodyId = bucket.waterBodyId;
+    const filters =
+      section.kind === 'open'
+        ? OPEN_STATES.map((state) => ({ ...where, state }))
+        : [
+            { ...where, createdMonth: section.month },
+            { ...where, closedMonth: section.month },
+          ];
+    const parts = await Promise.all(filters.map((f) => this.models.issues.find(f, ROW_FIELDS).lean<RowDoc[]>().exec()));
+    const rows = [...new Map(parts.flat().map((d) => [d._id, figureRow(d)])).values()].filter((r) =>
+      inBucket(bucket, r),
+    );
+    return section.kind === 'open' ? openFigures(rows) : monthFigures(section.month, rows);
+  }
+
+  /** The section's collection (one model type: the three share how they are read and written). */
+  private model(section: SectionRef): ProblemFigureModels['problemFiguresByMonth'] {
+    if (section.kind !== 'open') return this.models.problemFiguresByMonth;
+    const model = section.bucket.by === 'unit' ? this.models.problemFiguresByUnit : this.models.problemFiguresByGroup;
+    return model as unknown as ProblemFigureModels['problemFiguresByMonth'];
+  }
+
+  private async stored(section: SectionRef): Promise<Partial<OpenFigures & MonthFigures> | undefined> {
+    const doc = await this.model(section)
+      .findOne({ _id: sectionId(section) })
+      .lean<ProblemOpenDoc>()
+      .exec();
+    return doc ?? undefined;
+  }
+
+  private async write(section: SectionRef, figures: SectionFigures): Promise<void> {
+    const doc = documentOf(section, figures);
+    const model = this.model(section);
+    try {
+      await model.replaceOne({ _id: doc._id }, doc, { upsert: true }).exec();
+    } catch (error) {
+      // Two writers created the section at once: the loser writes over the winner's document.
+      if (!isDuplicateKey(error)) throw error;
+      await model.replaceOne({ _id: doc._id }, doc).exec();
+    }
+  }
+
+  /** The open sections a viewer sees: every unit's for the district, else the groups in view. */
+  async openInView(scope?: FigureScope): Promise<ProblemOpenDoc[]> {
+    if (!scope) return this.models.problemFiguresByUnit.find({}).lean<ProblemOpenDoc[]>().exec();
+    return this.inView(scope, (f) => this.models.problemFiguresByGroup.find(f).lean<ProblemOpenDoc[]>().exec());
+  }
+
+  /** A year's month sections a viewer sees: the district's twelve, else the groups' in view. */
+  async monthsInView(year: number, scope?: FigureScope): Promise<ProblemMonthDoc[]> {
+    if (!scope)
+      return this.models.problemFiguresByMonth.find({ by: 'district', year }).lean<ProblemMonthDoc[]>().exec();
+    return this.inView(scope, (f) =>
+      this.models.problemFiguresByMonth
+        .find({ ...f, by: 'group', year })
+        .lean<ProblemMonthDoc[]>()
+        .exec(),
+    );
+  }
+
+  /** Documents of the groups in view, one equality per water body or unit, without repeats. */
+  private async inView<T extends { _id: string }>(
+    scope: FigureScope,
+    find: (filter: Record<string, string>) => Promise<T[]>,
+  ): Promise<T[]> {
+    const filters: Array<Record<string, string>> = [
+      ...scope.waterBodyIds.map((w) => ({ waterBodyId: w })),
+      ...scope.unitIds.flatMap((u): Array<Record<string, string>> => [{ assigneeUnit: u }, { supervisorUnits: u }]),
+    ];
+    const parts = await Promise.all(filters.map((f) => find(f)));
+    return [...new Map(parts.flat().map((d) => [d._id, d])).values()];
+  }
+
+  /** /状态's problem and decision figures; overdue and due-soon counted at `now`. */
+  async statusCounts(
+    scope: FigureScope | undefined,
+    now: Date,
+    months: string[],
+    weekAhead: Date,
+  ): Promise<StatusCounts> {
+    const years = [...new Set(months.map((m) => Number(m.slice(0, 4))))];
+    const [open, ...monthDocs] = await Promise.all([
+      this.openInView(scope),
+      ...years.map((y) => this.monthsInView(y, scope)),
+    ]);
+    return statusCountsOf(open, monthDocs.flat(), now, months, weekAhead);
+  }
+
+  /** Problems registered in a month (withdrawn ones included) and closed in it, district-wide. */
+  async monthTotals(month: string): Promise<{ opened: number; closed: number }> {
+    const doc = await this.models.problemFiguresByMonth
+      .findOne({ _id: sectionId({ kind: 'districtMonth', month }) })
+      .lean<ProblemMonthDoc>()
+      .exec();
+    return { opened: doc?.opened.n ?? 0, closed: doc?.closed.n ?? 0 };
+  }
+
+  /**
+   * The equality filters that find every problem overdue at `now` in a viewer's part: one per
+   * open section holding an overdue deadline in a state, with the bucket to check rows against.
+   */
+  async overdueSources(
+    scope: FigureScope | undefined,
+    now: Date,
+  ): Promise<Array<{ filter: Record<string, unknown>; bucket: BucketRef }>> {
+    const out: Array<{ filter: Record<string, unknown>; bucket: BucketRef }> = [];
+    for (const doc of await this.openInView(scope)) {
+      const bucket: BucketRef = scope
+        ? {
+            by: 'group',
+            waterBodyId: doc.waterBodyId ?? null,
+            assigneeUnit: doc.assigneeUnit ?? null,
+            supervisorUnits: doc.supervisorUnits ?? [],
+          }
+        : { by: 'unit', assigneeUnit: doc.assigneeUnit ?? null };
+      for (const state of TIMED_STATES) {
+        if (!doc.open?.[state]?.deadlines?.some((x) => new Date(x.at).getTime() < now.getTime())) continue;
+        const filter: Record<string, unknown> = { assigneeUnit: bucket.assigneeUnit, state };
+        if (bucket.by === 'group') filter.waterBodyId = bucket.waterBodyId;
+        out.push({ filter, bucket });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Recomputes every section from a scan of all problems and corrects those that differ;
+   * returns how many sections there are and how many it corrected. Problems changed while it
+   * ran (their `updatedAt` from its start on) have their sections recomputed again by
+   * equality afterwards, so a write of the scan's older view never stands.
+   */
+  async rebuild(): Promise<{ sections: number; corrected: number }> {
+    const since = this.clock.now();
+    const kinds = [
+      this.models.problemFiguresByUnit,
+      this.models.problemFiguresByGroup,
+      this.models.problemFiguresByMonth,
+    ];
+    const stored = new Map<string, Partial<OpenFigures & MonthFigures>>();
+    for (const model of kinds) {
+      for (const doc of await (model as typeof this.models.problemFiguresByMonth).find({}).lean<ProblemMonthDoc[]>())
+        stored.set(`${model.collection.name}/${doc._id}`, doc);
+    }
+    const rows = new Map<string, FigureRow>();
+    for await (const doc of this.models.issues.find({}, ROW_FIELDS).lean<RowDoc>().cursor())
+      rows.set(doc._id, figureRow(doc));
+    const expected = sectionsFromRows([...rows.values()]);
+    const writes = new Map<
+      ProblemFigureModels['problemFiguresByMonth'],
+      Array<AnyBulkWriteOperation<ProblemMonthDoc>>
+    >();
+    let corrected = 0;
+    const correct = (section: SectionRef, figures: SectionFigures) => {
+      corrected++;
+      const model = this.model(section);
+      const doc = documentOf(section, figures);
+      writes.set(model, [
+        ...(writes.get(model) ?? []),
+        { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } },
+      ]);
+    };
+    for (const { section, figures } of expected.values()) {
+      const key = `${this.model(section).collection.name}/${sectionId(section)}`;
+      const have = stored.get(key);
+      stored.delete(key);
+      if (canonical(section, have) !== canonical(section, figures)) correct(section, figures);
+    }
+    // Sections no problem belongs to any more must hold nothing: those that show figures go.
+    for (const [key, have] of stored) {
+      const [collection = '', id = ''] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+      const section = sectionOfDoc(collection, have as ProblemMonthDoc);
+      if (isEmptySection(section, have)) continue;
+      corrected++;
+      const model = this.model(section);
+      writes.set(model, [...(writes.get(model) ?? []), { deleteOne: { filter: { _id: id } } }]);
+    }
+    for (const [model, ops] of writes) {
+      for (let i = 0; i < ops.length; i += REBUILD_BATCH) {
+        await model.bulkWrite(ops.slice(i, i + REBUILD_BATCH), { ordered: false }).catch((error: unknown) => {
+          if (!allDuplicates(error)) throw error;
+        });
+      }
+    }
+    const changed = await this.models.issues
+      .find({ updatedAt: { $gte: since } }, ROW_FIELDS)
+      .lean<RowDoc[]>()
+      .exec();
+    for (const doc of changed) await this.refresh(rows.get(doc._id), figureRow(doc));
+    return { sections: expected.size, corrected };
+  }
+}
+
+function documentOf(section: SectionRef, figures: SectionFigures): ProblemMonthDoc & ProblemOpenDoc {
+  const bucket = section.kind === 'districtMonth' ? undefined : section.bucket;
+  const base = {
+    _id: sectionId(section),
+    waterBodyId: bucket?.by === 'group' ? bucket.waterBodyId : null,
+    assigneeUnit: bucket?.assigneeUnit ?? null,
+    supervisorUnits: bucket?.by === 'group' ? bucket.supervisorUnits : [],
+  };
+  if (section.kind === 'open') return { ...base, ...(figures as OpenFigures) } as ProblemMonthDoc & ProblemOpenDoc;
+  return {
+    ...base,
+    ...(figures as MonthFigures),
+    by: bucket?.by ?? 'district',
+    month: section.month,
+    year: Number(section.month.slice(0, 4)),
+  } as ProblemMonthDoc & ProblemOpenDoc;
+}
+
+/** The section a stored document is, from its collection and fields. */
+function sectionOfDoc(collection: string, doc: ProblemMonthDoc): SectionRef {
+  const bucket: BucketRef =
+    collection === 'problem_figures_unit' || doc.by === 'unit'
+      ? { by: 'unit', assigneeUnit: doc.assigneeUnit ?? null }
+      : {
+          by: 'group',
+          waterBodyId: doc.waterBodyId ?? null,
+          assigneeUnit: doc.assigneeUnit ?? null,
+          supervisorUnits: doc.supervisorUnits ?? [],
+        };
+  if (collection !== 'problem_figures_month') return { kind: 'open', bucket };
+  return doc.by === 'district'
+    ? { kind: 'districtMonth', month: doc.month }
+    : { kind: 'month', bucket, month: doc.month };
+}
+
+function allDuplicates(error: unknown): boolean {
+  const errors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  if (!errors) return isDuplicateKey(error);
+  return errors.every((e) => (e.code ?? e.err?.code) === 11000);
+}
+
+const sum = <T>(items: T[], n: (item: T) => number) => items.reduce((total, item) => total + n(item), 0);
+
+/** /状态's counts from the open and month sections a viewer sees. */
+export function statusCountsOf(
+  open: Array<Partial<OpenFigures> & { assigneeUnit: string | null }>,
+  months: Array<Partial<MonthFigures> & { month: string }>,
+  now: Date,
+  monthKeys: string[],
+  weekAhead: Date,
+): StatusCounts {
+  const t = now.getTime();
+  const parts = (b: Partial<OpenFigures>) => OPEN_STATES.map((s) => b.open?.[s]).filter((p) => !!p && p.n > 0);
+  const deadlines = (b: Partial<OpenFigures>) =>
+    TIMED_STATES.flatMap((s) => (isTimed(s) ? (b.open?.[s]?.deadlines ?? []) : []));
+  const at = (x: { at: Date }) => new Date(x.at).getTime();
+  const byUnit = (n: (b: Partial<OpenFigures>) => number) => {
+    const out = new Map<string, number>();
+    for (const b of open) {
+      const v = n(b);
+      if (v > 0) out.set(b.assigneeUnit ?? '', (out.get(b.assigneeUnit ?? '') ?? 0) + v);
+    }
+    return out;
+  };
+  const overdueOf = (b: Partial<OpenFigures>) =>
+    sum(
+      deadlines(b).filter((x) => at(x) < t),
+      (x) => x.n,
+    );
+  const openOf = (b: Partial<OpenFigures>) => sum(parts(b), (p) => p?.n ?? 0);
+  const ofMonth = (m: string) => months.filter((d) => d.month === m);
+  return {
+    open: sum(open, openOf),
+    awaitingAssignment: sum(open, (b) => b.open?.reported?.n ?? 0),
+    // A problem withdrawn as registered in error (已撤销) was never a problem: not counted as new.
+    openedByMonth: new Map(monthKeys.map((m) => [m, sum(ofMonth(m), (d) => (d.opened?.n ?? 0) - (d.opened?.w ?? 0))])),
+    closedByMonth: new Map(monthKeys.map((m) => [m, sum(ofMonth(m), (d) => d.closed?.n ?? 0)])),
+    overdue: sum(open, overdueOf),
+    overdueByUnit: byUnit(overdueOf),
+    openByUnit: byUnit(openOf),
+    decisionsOpen: sum(open, (b) => sum(parts(b), (p) => p?.d ?? 0)),
+    decisionsOverdue: sum(open, (b) =>
+      sum(
+        deadlines(b).filter((x) => at(x) < t),
+        (x) => x.d,
+      ),
+    ),
+    decisionsDueSoon: sum(open, (b) =>
+      sum(
+        deadlines(b).filter((x) => at(x) >= t && at(x) < weekAhead.getTime()),
+        (x) => x.d,
+      ),
+    ),
+  };
+}
