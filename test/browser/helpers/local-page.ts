@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { loadConfig } from '../../../src/config/env.js';
 import { type LocalMode, startLocalMode } from '../../../src/local/local-mode.js';
 import { openTestDatabase, type TestDatabase } from '../../helpers/database.js';
@@ -24,6 +24,9 @@ export const CHROMIUM = {
     '--no-first-run',
   ],
 };
+
+/** A whole journey through the page: many round trips through the bot, each answered in well under a second. */
+export const BROWSER_TEST_TIMEOUT = 120_000;
 
 /** How long a page assertion waits for the bot and the page to catch up. */
 export const eventually = { timeout: 15_000, interval: 100 };
@@ -95,6 +98,12 @@ export function useLocalPage(): LocalPage {
     browser = await launchChromium();
     page = (await newPage(browser)).page;
     page.setDefaultTimeout(15_000);
+  });
+  afterEach(async (context) => {
+    // A failed test leaves its screen behind, to see what the page showed.
+    if (context.task.result?.state !== 'fail' || !page) return;
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, `failed-${context.task.name.slice(0, 40)}.png`) });
   });
   afterAll(async () => {
     await browser?.close();

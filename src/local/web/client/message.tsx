@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Message } from './api.js';
 import { Card } from './card/card.js';
 import { isObject, type Json, list, str } from './card/json.js';
@@ -23,17 +24,8 @@ export function MessageContent({ message }: { message: Message }) {
       );
     case 'post':
       return <Post post={content} />;
-    case 'file': {
-      const key = str(content.file_key) ?? '';
-      const name = str(content.file_name) ?? key;
-      return (
-        <a class="file-bubble" href={api.fileUrl(key)} download={name} data-testid="file">
-          <span class="file-icon">{fileIcon(name)}</span>
-          <span class="file-name">{name}</span>
-          <span class="file-action">下载</span>
-        </a>
-      );
-    }
+    case 'file':
+      return <FileMessage fileKey={str(content.file_key) ?? ''} fileName={str(content.file_name)} />;
     case 'image':
       return <div class="bubble placeholder">[图片]</div>;
     case 'location':
@@ -47,6 +39,34 @@ export function MessageContent({ message }: { message: Message }) {
     default:
       return <div class="bubble placeholder">[{message.msgType} 消息]</div>;
   }
+}
+
+/**
+ * A file message: its name (a message the bot sent carries only the file key, so the name comes
+ * from the download's content-disposition) and a link that downloads the real bytes.
+ */
+function FileMessage({ fileKey, fileName }: { fileKey: string; fileName: string | undefined }) {
+  const [name, setName] = useState(fileName);
+  useEffect(() => {
+    if (fileName) return;
+    void fetch(api.fileUrl(fileKey), { method: 'HEAD' }).then((response) => {
+      const disposition = response.headers.get('content-disposition') ?? '';
+      const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+      const plain = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+      if (encoded) setName(decodeURIComponent(encoded));
+      else if (plain) setName(plain);
+    });
+  }, [fileKey, fileName]);
+  const shown = name ?? fileKey;
+  return (
+    <a class="file-bubble" href={api.fileUrl(fileKey)} download={shown} data-testid="file">
+      <span class="file-icon">{fileIcon(shown)}</span>
+      <span class="file-name" title={shown}>
+        {shown}
+      </span>
+      <span class="file-action">下载</span>
+    </a>
+  );
 }
 
 function fileIcon(name: string): string {
