@@ -210,6 +210,8 @@ export interface CardActionInput extends Omit<EnvelopeOptions, 'token'> {
   formValue?: Record<string, unknown>;
   inputValue?: string;
   option?: string;
+  /** A multi-select's chosen options. */
+  options?: string[];
   /** The component's `name`. */
   name?: string;
   messageId: string;
@@ -228,6 +230,7 @@ export function cardAction(input: CardActionInput) {
   if (tag === undefined) {
     if (input.formValue === undefined && input.inputValue !== undefined) tag = 'input';
     else if (input.formValue === undefined && input.option !== undefined) tag = 'select_static';
+    else if (input.formValue === undefined && input.options !== undefined) tag = 'multi_select_static';
     else tag = 'button';
   }
   return envelope(
@@ -243,6 +246,7 @@ export function cardAction(input: CardActionInput) {
         ...(input.formValue !== undefined && { form_value: input.formValue }),
         ...(input.inputValue !== undefined && { input_value: input.inputValue }),
         ...(input.option !== undefined && { option: input.option }),
+        ...(input.options !== undefined && { options: input.options }),
       },
       host: 'im_message',
       context: { open_message_id: input.messageId, open_chat_id: input.chatId },

@@ -59,6 +59,22 @@ export interface FakeFeishuOptions {
   availability?: 'all' | string[];
   /** Scopes the tenant granted (see grantScopes); all when omitted. */
   grantedScopes?: 'all' | string[];
+  /**
+   * Local mode: every mobile and email is someone's account (open_id `ou_m<digits>` or
+   * `ou_e_<email>`), so contact look-ups resolve a directory nobody arranged.
+   */
+  everyoneHasAnAccount?: boolean;
+}
+
+/** A message a person sends in a chat (local mode), as the event the bot receives describes it. */
+export interface PersonMessage {
+  senderOpenId: string;
+  chatId: string;
+  msgType: string;
+  content: unknown;
+  rootId?: string;
+  parentId?: string;
+  mentions?: Array<{ key: string; openId: string; name: string }>;
 }
 
 interface ActiveRule {
@@ -116,6 +132,7 @@ export class FakeFeishu {
     this.url = url;
     this.botOpenId = options.botOpenId ?? 'ou_fake_bot';
     for (const chat of options.chats ?? []) this.reach.addChat(chat);
+    this.store.everyoneHasAnAccount = options.everyoneHasAnAccount === true;
     if (options.availability !== undefined) this.reach.setAvailability(options.availability);
     if (options.grantedScopes !== undefined) this.reach.grantScopes(options.grantedScopes);
     this.deps = {
@@ -198,6 +215,55 @@ export class FakeFeishu {
       createdAt: new Date(),
     });
     return key;
+  }
+
+  /**
+   * Keeps a message a person sent (local mode), so the chat shows it and the bot's replies to
+   * it land in its chat and thread; returns it with its new `message_id`, which the caller
+   * puts in the `im.message.receive_v1` event it posts to the bot.
+   */
+  receivePersonMessage(input: PersonMessage): FakeMessage {
+    const parent = input.parentId === undefined ? undefined : this.store.message(input.parentId);
+    // A reply in a thread continues the thread its parent is in, or opens one on the parent.
+    let threadId = parent?.threadId;
+    if (parent && threadId === undefined) {
+      threadId = this.store.nextThreadId();
+      parent.threadId = threadId;
+    }
+    const message: FakeMessage = {
+      messageId: this.store.nextMessageId(),
+      senderOpenId: input.senderOpenId,
+      mentions: input.mentions,
+      chatId: input.chatId,
+      rootId: input.rootId,
+      parentId: input.parentId,
+      threadId,
+      replyInThread: input.parentId !== undefined ? true : undefined,
+      msgType: input.msgType,
+      content: input.content,
+      rawContent: JSON.stringify(input.content),
+      createdAt: this.deps.clock.now(),
+      updates: [],
+      urgentTo: [],
+    };
+    this.store.addMessage(message);
+    this.deps.notify(message);
+    return message;
+  }
+
+  /**
+   * Applies the card in a bot's answer to a tap: Feishu replaces the tapped card with it at
+   * once (立即更新卡片, 处理卡片回调:
+   * https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/handle-card-callbacks).
+   * Returns false when the message is unknown or the answer carries no card.
+   */
+  applyCallbackAnswer(messageId: string, answer: unknown): boolean {
+    const card = (answer as { card?: { type?: unknown; data?: unknown } } | undefined)?.card;
+    const message = this.store.message(messageId);
+    if (!message || !card || card.type !== 'raw' || card.data === undefined) return false;
+    this.store.updateContent(message, card.data, JSON.stringify(card.data));
+    this.deps.notify(message);
+    return true;
   }
 
   /** The image or file stored under an `image_key` / `file_key`. */

@@ -20,3 +20,8 @@ export function userIdsFor(openId: string, overrides: { unionId?: string; userId
   const bare = openId.replace(/^ou_/, '');
   return { open_id: openId, union_id: overrides.unionId ?? `on_${bare}`, user_id: overrides.userId ?? bare };
 }
+
+/** The id the fake gives the bot's direct (p2p) chat with a person. */
+export function p2pChatIdFor(openId: string): string {
+  return `oc_fake_p2p_${openId}`;
+}

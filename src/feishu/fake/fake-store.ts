@@ -11,6 +11,11 @@ export class FakeStore {
   private readonly uploadsByKey = new Map<string, FakeUpload>();
   private readonly callbackTokens = new Map<string, string>();
   private readonly users: FakeUser[] = [];
+  /**
+   * Local mode's tenant: every mobile and email belongs to someone, whose open_id is derived
+   * from it (stable across restarts), so an example directory works without real accounts.
+   */
+  everyoneHasAnAccount = false;
   readonly cardUpdates: FakeCardUpdate[] = [];
   private readonly patchTimes = new Map<string, number[]>();
   // Counters survive reset() so an id held from before a reset never names a new message.
@@ -116,12 +121,21 @@ export class FakeStore {
 
   userByMobile(mobile: string): FakeUser | undefined {
     const wanted = normaliseMobile(mobile);
-    return this.users.find((u) => u.mobile !== undefined && normaliseMobile(u.mobile) === wanted);
+    const found = this.users.find((u) => u.mobile !== undefined && normaliseMobile(u.mobile) === wanted);
+    if (found || !this.everyoneHasAnAccount || !/^\d{5,}$/.test(wanted)) return found;
+    return this.enrol({ openId: `ou_m${wanted}`, name: mobile, mobile });
   }
 
   userByEmail(email: string): FakeUser | undefined {
     const wanted = email.trim().toLowerCase();
-    return this.users.find((u) => u.email?.trim().toLowerCase() === wanted);
+    const found = this.users.find((u) => u.email?.trim().toLowerCase() === wanted);
+    if (found || !this.everyoneHasAnAccount || !wanted.includes('@')) return found;
+    return this.enrol({ openId: `ou_e_${wanted.replace(/[^a-z0-9]+/g, '_')}`, name: email, email: wanted });
+  }
+
+  private enrol(user: FakeUser): FakeUser {
+    this.users.push(user);
+    return user;
   }
 
   /** Forgets messages, uploads, tokens and card updates; the directory stays, as tests seed it once. */

@@ -3,9 +3,16 @@
  * renderer and the tests that read it back.
  */
 
-/** One message the bot sent (create or reply), with everything later done to it. */
+/**
+ * One message in a chat: one the bot sent (create or reply), with everything later done to
+ * it, or one a person sent (local mode keeps those too, so a chat shows both sides).
+ */
 export interface FakeMessage {
   messageId: string;
+  /** Set when a person sent it (local mode); undefined for the bot's own messages. */
+  senderOpenId?: string;
+  /** The @-mentions of a person's message, keyed as its text writes them (`@_user_1`). */
+  mentions?: Array<{ key: string; openId: string; name: string }>;
   /** Set for `create`: how `receiveId` was addressed (open_id, chat_id, …). */
   receiveIdType?: string;
   receiveId?: string;

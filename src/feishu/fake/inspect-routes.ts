@@ -15,7 +15,14 @@ export const inspectRoutes: Route[] = [
     handle(req, deps) {
       const all = deps.store.messages();
       const since = Math.max(0, Number(req.query.since ?? 0) || 0);
-      const items = all.slice(since).map((m) => ({ messageId: m.messageId, text: describeMessage(m) }));
+      const items = all.slice(since).map((m) => ({
+        messageId: m.messageId,
+        chatId: m.chatId,
+        fromPerson: m.senderOpenId !== undefined,
+        msgType: m.msgType,
+        content: m.content,
+        text: describeMessage(m),
+      }));
       return ok({ items, next: all.length });
     },
   },

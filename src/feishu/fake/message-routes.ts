@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { messageIdFromCallbackToken } from './callback-token.js';
 import { refuseCard } from './card-checks.js';
+import { p2pChatIdFor } from './fake-ids.js';
 import { reachRefusal } from './fake-reach.js';
 import type { FakeMessage } from './fake-types.js';
 import { ErrorCode, fail, ok, type RouteReply, validate } from './feishu-replies.js';
@@ -90,7 +91,10 @@ export function messageView(m: FakeMessage, deps: RouteDeps): Record<string, unk
     deleted: false,
     updated: m.updates.length > 0,
     chat_id: m.chatId,
-    sender: { id: deps.appId ?? 'cli_fake', id_type: 'app_id', sender_type: 'app', tenant_key: deps.tenantKey },
+    sender:
+      m.senderOpenId === undefined
+        ? { id: deps.appId ?? 'cli_fake', id_type: 'app_id', sender_type: 'app', tenant_key: deps.tenantKey }
+        : { id: m.senderOpenId, id_type: 'open_id', sender_type: 'user', tenant_key: deps.tenantKey },
     body: { content: m.rawContent },
     mentions: [],
   };
@@ -120,7 +124,7 @@ function create(req: RouteRequest, deps: RouteDeps): RouteReply {
     receiveIdType,
     receiveId,
     // A message to a person lands in the bot's p2p chat with them; give that chat a stable id.
-    chatId: receiveIdType === 'chat_id' ? receiveId : `oc_fake_p2p_${receiveId}`,
+    chatId: receiveIdType === 'chat_id' ? receiveId : p2pChatIdFor(receiveId),
     msgType,
     content: parsed.content,
     rawContent: raw,

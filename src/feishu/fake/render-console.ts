@@ -48,7 +48,9 @@ const KIND: Record<string, string> = {
 function headline(m: FakeMessage): string {
   const kind = KIND[m.msgType] ?? m.msgType;
   let target: string;
-  if (m.parentId !== undefined) {
+  if (m.senderOpenId !== undefined) {
+    target = `← 用户 ${m.senderOpenId}${m.parentId !== undefined ? ` 回复 ${m.parentId}` : ''}`;
+  } else if (m.parentId !== undefined) {
     target = `↩ 回复 ${m.parentId}${m.replyInThread || m.threadId ? '（话题内）' : ''}`;
   } else if (m.receiveIdType === 'chat_id') {
     target = `→ 群 ${m.receiveId ?? '?'}`;
@@ -168,7 +170,12 @@ function cardLines(card: unknown): string[] {
   if (isRecord(card.header)) {
     const title = textOf(card.header.title);
     const subtitle = textOf(card.header.subtitle);
-    if (title !== undefined) out.push(`【${title}】`);
+    // A card's state (待交办, 已办结, …) sits in the header's tag list.
+    const tags = asArray(card.header.text_tag_list)
+      .map((tag) => (isRecord(tag) ? textOf(tag.text) : undefined))
+      .filter((tag): tag is string => !!tag);
+    if (title !== undefined) out.push(`【${title}】${tags.map((tag) => `〔${tag}〕`).join('')}`);
+    else if (tags.length > 0) out.push(tags.map((tag) => `〔${tag}〕`).join(''));
     if (subtitle !== undefined) out.push(subtitle);
   }
   const body = isRecord(card.body) ? card.body.elements : undefined;
