@@ -1,6 +1,5 @@
 import { loadConfigOrExit } from './config/load-or-exit.js';
-import type { FakeFeishu } from './feishu/fake/fake-feishu.js';
-import { startLocalFeishu, writeLocalSession } from './local/local-feishu.js';
+import { type LocalMode, startLocalMode } from './local/local-mode.js';
 import { createLogger } from './log/logger.js';
 import { type RunningBot, startBot } from './main/start-bot.js';
 import { isStoreRefusal } from './store/provision/store-refusal.js';
@@ -13,29 +12,28 @@ async function main(): Promise<void> {
   const level = localMode && !process.env.LOG_LEVEL ? 'warn' : config.logLevel;
   const logger = createLogger({ level });
 
-  let fake: FakeFeishu | undefined;
+  let local: LocalMode | undefined;
   let bot: RunningBot;
   if (config.feishu.credentials) {
     bot = await startBot({ config, logger });
   } else {
-    const local = await startLocalFeishu(config.dataDir, logger);
-    fake = local.fake;
-    bot = await startBot({
-      config: { ...config, feishu: { ...config.feishu, domain: local.fake.url, transport: 'webhook' } },
-      credentials: local.credentials,
-      logger,
-    });
-    await writeLocalSession(config.dataDir, { ...local.session, botUrl: bot.url });
-    process.stdout.write(
-      [
-        '',
-        '河湖长助手 正以本地模式运行（未配置飞书凭证，使用内置的模拟飞书）。',
-        `Local mode: webhook at ${bot.url}/webhook/event, fake Feishu at ${local.fake.url}.`,
-        '在另一个终端中以任意身份与机器人对话，例如：',
-        '  npm run chat -- --as ou_example_zhang "/帮助"',
-        '',
-      ].join('\n'),
+    local = await startLocalMode({ config, logger, console: true, importExample: true });
+    bot = local.bot;
+    const page = `http://localhost:${bot.port}/`;
+    const lines = [
+      '',
+      '河湖长助手 正以本地模式运行（未配置飞书凭证，使用内置的模拟飞书）。',
+      `本地体验页面：${page}  （选择身份，像在飞书里一样对话、点卡片、拨时钟）`,
+      `Local mode: page at ${page}, webhook at ${bot.url}/webhook/event, fake Feishu at ${local.fake.url}.`,
+      `机器人的时间：${local.clock.now().toISOString()}（${config.timezone}）；机器人发出的文件保存在 ${config.dataDir}/files/。`,
+    ];
+    if (local.exampleImported) lines.push(`已导入示例名录 examples/jinkouhe.yaml：${local.exampleImported.title}`);
+    lines.push(
+      '也可以在另一个终端中以任意身份与机器人对话（--as 可以是姓名、名录中的人员 ID 或 open_id），例如：',
+      '  npm run chat -- --as 钱某某 "/帮助"',
+      '',
     );
+    process.stdout.write(lines.join('\n'));
   }
 
   // One Ctrl-C or systemd stop often arrives twice (to the process group, and relayed by tsx),
@@ -54,7 +52,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     void bot
       .stop()
-      .then(() => fake?.stop())
+      .then(() => local?.stop())
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -8,6 +8,8 @@ export interface HttpAppDeps {
   webhook: (ctx: Koa.Context) => Promise<void>;
   /** Database reachable and scheduler running. */
   readiness: () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
+  /** Local mode's trial page and API; absent (so `/` and `/local/api/*` are 404) with Feishu credentials. */
+  local?: Koa.Middleware;
 }
 
 /** The Koa app: Feishu's two URLs, health and readiness, and one error handler. */
@@ -38,6 +40,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   });
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (deps.local) app.use(deps.local);
   // Koa's own error events are already logged above; keep it from printing to stderr.
   app.silent = true;
   return app;

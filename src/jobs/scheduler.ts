@@ -36,7 +36,13 @@ export class Scheduler {
     /** Every job the features declare: the catalogue. */
     readonly jobs: readonly JobDefinition[],
     private readonly logger: Logger,
-    private readonly options: { timezone: string; processEvery?: string | number; name?: string },
+    private readonly options: {
+      timezone: string;
+      processEvery?: string | number;
+      name?: string;
+      /** Local mode only: how far the bot's clock runs ahead of the system clock (Agenda keeps system time). */
+      shiftMs?: () => number;
+    },
   ) {
     const names = new Set<string>();
     for (const job of jobs) {
@@ -62,8 +68,9 @@ export class Scheduler {
         // Agenda has already moved nextRunAt to the occurrence after this one when the body
         // runs. For a cron schedule that is the same instant on every instance that runs
         // this occurrence, so it names the occurrence.
-        const occurrence = job.attrs.nextRunAt ?? job.attrs.lastRunAt ?? new Date();
-        const dueAt = job.attrs.lastRunAt ?? new Date();
+        const shift = this.options.shiftMs?.() ?? 0;
+        const occurrence = new Date((job.attrs.nextRunAt ?? job.attrs.lastRunAt ?? new Date()).getTime() + shift);
+        const dueAt = new Date((job.attrs.lastRunAt ?? new Date()).getTime() + shift);
         await this.runDue(definition, occurrence, dueAt);
       });
     }
@@ -91,6 +98,14 @@ export class Scheduler {
     const result = await job.run(dueAt);
     log.debug({ result }, 'job done');
     return true;
+  }
+
+  /**
+   * Runs every job's body as at `now`, once per job and instant: local mode calls it after
+   * moving its clock, so what falls due at the new time is sent without waiting for Agenda.
+   */
+  async runAll(now: Date): Promise<void> {
+    for (const definition of this.jobs) await this.runDue(definition, now, now);
   }
 
   get isRunning(): boolean {

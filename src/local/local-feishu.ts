@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeishuCredentials } from '../config/env.js';
+import type { Clock } from '../domain/clock.js';
 import { FakeFeishu } from '../feishu/fake/fake-feishu.js';
-import { describeMessage } from '../feishu/fake/render-console.js';
+import type { FakeMessage } from '../feishu/fake/fake-types.js';
 import type { Logger } from '../log/logger.js';
 
 /**
@@ -38,10 +39,15 @@ export async function writeLocalSession(dataDir: string, session: LocalSession):
   await writeFile(sessionFile(dataDir), JSON.stringify(session, null, 2), { mode: 0o600 });
 }
 
-/** Starts the fake platform with credentials kept in the data dir across restarts. */
+/**
+ * Starts the fake platform with credentials kept in the data dir across restarts. It keeps the
+ * bot's clock (a card's 14-day window is judged on the time the bot lives in) and treats every
+ * mobile and email as someone's account, so any directory can be tried without Feishu.
+ */
 export async function startLocalFeishu(
   dataDir: string,
   logger: Logger,
+  options: { clock?: Clock; onMessage?: (message: FakeMessage) => void } = {},
 ): Promise<{ fake: FakeFeishu; credentials: FeishuCredentials; session: LocalSession }> {
   const previous = await readLocalSession(dataDir);
   const secrets = {
@@ -54,7 +60,9 @@ export async function startLocalFeishu(
     appId: secrets.appId,
     appSecret: secrets.appSecret,
     logger: logger.child({ component: 'local-feishu' }),
-    onMessage: (message) => console.log(`\n${describeMessage(message)}\n`),
+    clock: options.clock,
+    everyoneHasAnAccount: true,
+    onMessage: options.onMessage,
   });
   const session: LocalSession = { ...secrets, fakeUrl: fake.url, botUrl: '', botOpenId: fake.botOpenId };
   return { fake, credentials: secrets, session };

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
 import type { Connection } from 'mongoose';
 import type { Config, FeishuCredentials } from '../config/env.js';
 import type { Clock } from '../domain/clock.js';
@@ -30,10 +31,13 @@ export async function listen(input: {
   clock: Clock;
   logger: Logger;
   shutdown: Shutdown;
+  /** Local mode only: the trial page and its API. */
+  localRoutes?: Koa.Middleware;
 }): Promise<number> {
   const { config, credentials, intake, scheduler, connection, dbServer, clock, logger, shutdown } = input;
   const app = createHttpApp({
     logger,
+    local: input.localRoutes,
     webhook: webhookHandler({
       secrets: {
         verificationToken: credentials.verificationToken,

@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import type { Connection } from 'mongoose';
 import type { CardActionRouter } from '../chat/card-actions.js';
 import type { CommandRegistry } from '../chat/commands/registry.js';
@@ -29,6 +30,10 @@ export interface StartBotOptions {
   schedulerProcessEvery?: string | number;
   /** A name for this instance in logs and Agenda locks. */
   instanceName?: string;
+  /** Local mode only: the trial page and its API, served by the bot's own HTTP app. */
+  localRoutes?: Koa.Middleware;
+  /** Local mode only: how far its settable clock runs ahead of the system clock, for Agenda's runs. */
+  schedulerShiftMs?: () => number;
 }
 
 /** Everything a running bot exposes to main, local mode, tests and benches. */
@@ -72,6 +77,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         timezone: config.timezone,
         processEvery: options.schedulerProcessEvery,
         name: options.instanceName,
+        shiftMs: options.schedulerShiftMs,
       },
     );
     await scheduler.start();
@@ -81,6 +87,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
     const port = await listen({
       ...{ config, credentials, host: options.host, intake: inbound.intake, scheduler, clock, logger, shutdown },
+      localRoutes: options.localRoutes,
       ...{ connection: db.connection, dbServer: db.server },
     });
     logger.info({ port, transport: config.feishu.transport, domain: config.feishu.domain }, 'bot started');
