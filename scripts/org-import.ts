@@ -12,6 +12,7 @@ import { systemClock } from '../src/domain/clock.js';
 import { FeishuReach } from '../src/feishu/check/feishu-reach.js';
 import { FeishuContacts } from '../src/feishu/contacts.js';
 import { feishuClient } from '../src/feishu/sdk-client.js';
+import { importThroughLocalBot } from '../src/local/import-through-bot.js';
 import { createLogger } from '../src/log/logger.js';
 import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
@@ -41,6 +42,21 @@ const source: DirectorySource = /\.xlsx$/i.test(file)
   ? { format: 'xlsx', data }
   : { format: 'yaml', text: data.toString('utf8') };
 
+// Local mode (no credentials) with the bot running on this data directory: import through it,
+// so the running bot sees the directory and its fake Feishu resolves mobiles and emails.
+if (!config.feishu.credentials) {
+  const through = await importThroughLocalBot(config.dataDir, file, data, values['dry-run']).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+  if (through) {
+    console.log(`本地模式的机器人正在运行（${through.botUrl}，数据目录 ${config.dataDir}）：名录通过它导入。`);
+    console.log(through.title);
+    for (const line of through.lines) console.log(line);
+    process.exit(through.ok ? 0 : 2);
+  }
+}
+
 // While the bot runs, its own server (recorded in BOT_DATA_DIR/db/owner.json) is used, so the
 // bot sees the import at once; otherwise this command starts the recorded store itself.
 const server = config.mongodbUri
@@ -67,7 +83,7 @@ async function run(): Promise<number> {
   const reach = client && credentials ? new FeishuReach(client, credentials.appId) : undefined;
   if (!contacts)
     console.warn(
-      '未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号，也无法核对机器人是否在各群中、能否给每个人发消息。',
+      '未配置飞书凭证：以手机号或邮箱给出的人员将无法解析为飞书账号，也无法核对机器人是否在各群中、能否给每个人发消息。本地体验时请先运行 npm start，再运行本命令：名录将通过本地模式的机器人导入，手机号和邮箱由模拟飞书解析。',
     );
   const outcome = await importDirectory(
     source,
