@@ -20,8 +20,9 @@ export type MessageBody = { kind: 'text'; text: string } | { kind: 'card'; card:
 
 /**
  * Sends messages on the bot's behalf. Every call carries a `key` naming the logical message
- * (e.g. `help:<event id>`, `reminder:<person>:<period>:<stage>`): the same key is delivered
- * once, however often it is asked for. Calls return once the message is safely queued.
+ * (built only by domain/delivery/message-keys.ts, e.g. `reply:<event id>:main`,
+ * `patrol-reminder:<duty>:<period>:<stage>`): the same key is delivered once, however often
+ * it is asked for. Calls return once the message is safely queued.
  */
 export interface Messenger {
   send(key: string, to: Recipient, body: MessageBody | OutgoingFile): Promise<void>;
