@@ -132,7 +132,15 @@ if (values.tap) {
   });
   if (answer.toast?.content) console.log(`〔提示〕${answer.toast.content}`);
   if (answer.card !== undefined) {
-    const shown = { messageId: values.tap, msgType: 'interactive', content: answer.card, updates: [answer.card] };
+    const group = !chatId.startsWith('oc_fake_p2p_');
+    const shown = {
+      messageId: values.tap,
+      receiveIdType: group ? 'chat_id' : 'open_id',
+      receiveId: group ? chatId : speaker,
+      msgType: 'interactive',
+      content: answer.card,
+      updates: [answer.card],
+    };
     console.log(
       `${describeMessage({ ...shown, rawContent: '', createdAt: new Date(), urgentTo: [] } satisfies FakeMessage)}\n`,
     );

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       '河湖长助手 正以本地模式运行（未配置飞书凭证，使用内置的模拟飞书）。',
       `本地体验页面：${page}  （选择身份，像在飞书里一样对话、点卡片、拨时钟）`,
       `Local mode: page at ${page}, webhook at ${bot.url}/webhook/event, fake Feishu at ${local.fake.url}.`,
-      `机器人的时间：${local.clock.now().toISOString()}（${config.timezone}）；机器人发出的文件保存在 ${config.dataDir}/files/。`,
+      `机器人的时间：${local.clock.now().toLocaleString('zh-CN', { timeZone: config.timezone })}（${config.timezone}，可在页面上向后拨）；机器人发出的文件保存在 ${config.dataDir}/files/。`,
     ];
     if (local.exampleImported) lines.push(`已导入示例名录 examples/jinkouhe.yaml：${local.exampleImported.title}`);
     lines.push(

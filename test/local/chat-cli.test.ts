@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useLocalTrial } from './local-trial.js';
+import { buttonValue, reminderDay, useLocalTrial } from './local-trial.js';
 
 const t = useLocalTrial();
 
@@ -105,5 +105,56 @@ describe('npm run org:import while a local bot runs', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`本地模式的机器人正在运行（${t.url}`);
+  });
+});
+
+describe('npm run chat with a form', () => {
+  it('opens the patrol form from a reminder card and submits it with --form', async () => {
+    const now = new Date((await t.get<{ now: string }>('/local/api/clock')).body.now);
+    const day = reminderDay(now);
+    expect((await t.post('/local/api/clock', { to: day.toISOString() })).status).toBe(200);
+    const group = (
+      await t.get<{ items: Array<{ messageId: string; msgType: string; content: unknown }> }>(
+        '/local/api/messages?chat=oc_example_yeniu',
+      )
+    ).body.items;
+    const reminder = group.find((i) => i.msgType === 'interactive' && JSON.stringify(i.content).includes('巡河'));
+    const open = await chat(
+      '--as',
+      '王某某',
+      '--tap',
+      reminder?.messageId ?? '',
+      JSON.stringify(buttonValue(reminder?.content, /记录|巡河/)),
+    );
+    expect(open.code, open.stderr).toBe(0);
+    const formId = /┌─ 卡片 (om_fake_\d+) → 用户/.exec(open.stdout)?.[1];
+    expect(formId, open.stdout).toBeDefined();
+    expect(open.stdout).toContain('表单');
+    const direct = (
+      await t.get<{ items: Array<{ messageId: string; content: unknown }> }>(
+        '/local/api/messages?chat=oc_fake_p2p_ou_m13800000003',
+      )
+    ).body.items;
+    const form = direct.find((i) => i.messageId === formId);
+    const submit = await chat(
+      '--as',
+      '王某某',
+      '--tap',
+      formId ?? '',
+      '--form',
+      JSON.stringify({ date: `${day.toISOString().slice(0, 10)} +0800`, observations: '河面整洁' }),
+      JSON.stringify(buttonValue(form?.content, /提交/)),
+    );
+    expect(submit.code, submit.stderr).toBe(0);
+    // The answer replaces the form in place: the patrol is recorded, no inputs left.
+    expect(submit.stdout).toContain(`┌─ 卡片 ${formId}`);
+    expect(submit.stdout).toContain('巡河已记录');
+    expect(submit.stdout).not.toContain('[输入框');
+  });
+
+  it('says --form needs --tap', async () => {
+    const result = await chat('--as', '王某某', '--form', '{}');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--form 要和 --tap 一起用');
   });
 });

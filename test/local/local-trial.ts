@@ -60,3 +60,34 @@ export function useLocalTrial(): LocalTrial {
     },
   });
 }
+
+/** The callback value of the card's first button whose label matches. */
+export function buttonValue(card: unknown, label: RegExp): Record<string, unknown> | undefined {
+  if (Array.isArray(card)) {
+    for (const child of card) {
+      const found = buttonValue(child, label);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof card !== 'object' || card === null) return undefined;
+  const node = card as Record<string, unknown>;
+  const text = (node.text as { content?: string } | undefined)?.content ?? '';
+  if (node.tag === 'button' && label.test(text)) {
+    const behaviors = (node.behaviors ?? []) as Array<{ type: string; value?: Record<string, unknown> }>;
+    return behaviors.find((b) => b.type === 'callback')?.value ?? {};
+  }
+  for (const child of Object.values(node)) {
+    const found = buttonValue(child, label);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The first working weekday on or after the 24th of next month, 10:00 Shanghai time: a monthly reminder is due. */
+export function reminderDay(now: Date): Date {
+  for (let day = 24; ; day++) {
+    const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, day, 2, 0));
+    if (at.getUTCDay() !== 0 && at.getUTCDay() !== 6) return at;
+  }
+}
