@@ -28,6 +28,8 @@ test(
     await form.getByRole('button', { name: '提交' }).click();
     await form.getByText('请填写此项').waitFor();
     await form.getByLabel('巡河情况').fill('河面整洁，水质清澈，未见排污口');
+    await form.scrollIntoViewIfNeeded();
+    await t.screenshot('patrol-form');
     await form.getByRole('button', { name: '提交' }).click();
 
     // The form card is answered with the recorded card in place, with a toast.

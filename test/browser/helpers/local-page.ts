@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
@@ -159,6 +159,12 @@ export function useLocalPage(): LocalPage {
       await mkdir(ARTIFACTS_DIR, { recursive: true });
       const path = join(ARTIFACTS_DIR, `${name}.png`);
       await p().screenshot({ path });
+      // `npm run screenshots` sets this to keep the README's pictures current.
+      const docs = process.env.SCREENSHOTS_DIR;
+      if (docs) {
+        await mkdir(docs, { recursive: true });
+        await copyFile(path, join(docs, `${name}.png`));
+      }
       return path;
     },
   };
@@ -172,9 +178,10 @@ export function useLocalPage(): LocalPage {
 export async function advanceWorkdaysUntil(page: Page, until: () => Promise<boolean>, maxDays = 31): Promise<void> {
   for (let day = 0; day < maxDays; day++) {
     if (await until()) return;
-    const before = await page.getByTestId('clock-now').textContent();
+    const moves = Number(await page.getByTestId('clock').getAttribute('data-moves'));
     await page.getByRole('button', { name: '下一个工作日 9:00' }).click();
-    await expect.poll(() => page.getByTestId('clock-now').textContent(), eventually).not.toBe(before);
+    // The open chat has fetched what that day's jobs sent once it reports the move as synced.
+    await page.locator(`[data-testid="messages"][data-synced-moves="${moves + 1}"]`).waitFor();
   }
   if (!(await until())) throw new Error(`nothing happened within ${maxDays} working days`);
 }

@@ -31,6 +31,8 @@ export function App() {
   const [chatId, setChatId] = useState<string | undefined>(initial.chat);
   const [clock, setClock] = useState<ClockState | undefined>();
   const [picking, setPicking] = useState(false);
+  /** Counts clock moves: the open chat fetches at once what the jobs sent, and says when it has. */
+  const [moves, setMoves] = useState(0);
 
   useEffect(() => {
     void api.people().then(setPeople);
@@ -69,7 +71,15 @@ export function App() {
           <div class="brand">
             河湖长助手 <span class="brand-sub">本地体验 · 模拟飞书</span>
           </div>
-          <ClockPanel clock={clock} onMoved={(c) => setClock(c)} />
+          <ClockPanel
+            clock={clock}
+            moves={moves}
+            onMoved={(c) => {
+              setClock(c);
+              setMoves((n) => n + 1);
+              loadChats();
+            }}
+          />
         </header>
         <div class="workspace">
           <aside class="sidebar">
@@ -115,6 +125,7 @@ export function App() {
                 me={person}
                 chat={chat}
                 clock={clock}
+                moves={moves}
                 onActivity={loadChats}
               />
             ) : (

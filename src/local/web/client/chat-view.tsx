@@ -14,8 +14,16 @@ const POLL_MS = 1000;
  * started it, a composer that sends as that person (in a thread when replying), and cards that
  * answer taps and update in place.
  */
-export function ChatView(props: { me: Person; chat: Chat; clock: ClockState | undefined; onActivity: () => void }) {
-  const { me, chat, clock, onActivity } = props;
+export function ChatView(props: {
+  me: Person;
+  chat: Chat;
+  clock: ClockState | undefined;
+  /** How often the clock was moved; each move fetches what the scheduled jobs sent. */
+  moves: number;
+  onActivity: () => void;
+}) {
+  const { me, chat, clock, moves, onActivity } = props;
+  const [syncedMoves, setSyncedMoves] = useState(moves);
   const [messages, setMessages] = useState(new Map<string, Message>());
   const [replyTo, setReplyTo] = useState<Message | undefined>();
   const cursor = useRef(0);
@@ -53,15 +61,26 @@ export function ChatView(props: { me: Person; chat: Chat; clock: ClockState | un
     return () => clearInterval(timer);
   }, [poll]);
 
+  useEffect(() => {
+    void poll().then(() => setSyncedMoves(moves));
+  }, [moves, poll]);
+
   const ordered = useMemo(() => [...messages.values()].sort((a, b) => a.index - b.index), [messages]);
   const count = ordered.length;
   useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [count]);
 
+  // A reply in a thread (话题) sits under the message that started it; a plain reply (the bot
+  // answering a command) stays in the chat's stream with a quote of what it answers, as in Feishu.
+  // A person replying from this page always replies in the thread (README-api: `rootId`).
   const { roots, threads } = useMemo(() => {
+    const threadRoots = new Set(
+      ordered.filter((m) => m.rootId && (m.threadId || m.sender.kind === 'user')).map((m) => m.rootId as string),
+    );
     const threads = new Map<string, Message[]>();
     const roots: Message[] = [];
     for (const m of ordered) {
-      if (m.rootId && messages.has(m.rootId)) threads.set(m.rootId, [...(threads.get(m.rootId) ?? []), m]);
+      if (m.rootId && messages.has(m.rootId) && threadRoots.has(m.rootId))
+        threads.set(m.rootId, [...(threads.get(m.rootId) ?? []), m]);
       else roots.push(m);
     }
     return { roots, threads };
@@ -92,6 +111,7 @@ export function ChatView(props: { me: Person; chat: Chat; clock: ClockState | un
     <MessageRow
       key={`${m.messageId}:${m.updatedAt}:${JSON.stringify(m.content).length}`}
       message={m}
+      quoted={!inThread && m.parentId ? messages.get(m.parentId) : undefined}
       clock={clock}
       env={env(m)}
       onReply={inThread ? undefined : () => setReplyTo(m)}
@@ -104,7 +124,7 @@ export function ChatView(props: { me: Person; chat: Chat; clock: ClockState | un
         <span class="chat-title">{chat.name}</span>
         <span class="chat-kind">{chat.kind === 'p2p' ? '单聊' : '群聊'}</span>
       </header>
-      <div class="message-list" data-testid="messages">
+      <div class="message-list" data-testid="messages" data-synced-moves={syncedMoves}>
         {roots.length === 0 && <div class="empty">还没有消息。发送 /帮助 看看机器人能做什么。</div>}
         {roots.map((root) => {
           const replies = threads.get(root.messageId) ?? [];
@@ -139,13 +159,17 @@ export function ChatView(props: { me: Person; chat: Chat; clock: ClockState | un
   );
 }
 
-function MessageRow(props: { message: Message; clock: ClockState | undefined; env: CardEnv; onReply?: () => void }) {
-  const { message, clock, env, onReply } = props;
+function MessageRow(props: {
+  message: Message;
+  quoted?: Message;
+  clock: ClockState | undefined;
+  env: CardEnv;
+  onReply?: () => void;
+}) {
+  const { message, quoted, clock, env, onReply } = props;
   const people = usePeople();
   const fromBot = message.sender.kind === 'bot';
-  const name = fromBot
-    ? '河湖长助手'
-    : (message.sender.name ?? (message.sender.openId ? nameOf(people, message.sender.openId) : '成员'));
+  const name = senderName(message, people);
   return (
     <div class={`message ${fromBot ? 'from-bot' : 'from-user'}`} data-testid="message" data-msg-type={message.msgType}>
       <div class={`avatar${fromBot ? ' bot' : ''}`}>{fromBot ? '河' : name.slice(-2)}</div>
@@ -160,6 +184,11 @@ function MessageRow(props: { message: Message; clock: ClockState | undefined; en
             </span>
           )}
         </div>
+        {quoted && (
+          <div class="quote">
+            回复 {senderName(quoted, people)}：{summary(quoted)}
+          </div>
+        )}
         <CardEnvContext.Provider value={env}>
           <MessageContent message={message} />
         </CardEnvContext.Provider>
@@ -171,6 +200,11 @@ function MessageRow(props: { message: Message; clock: ClockState | undefined; en
       </div>
     </div>
   );
+}
+
+function senderName(message: Message, people: Map<string, Person>): string {
+  if (message.sender.kind === 'bot') return '河湖长助手';
+  return message.sender.name ?? (message.sender.openId ? nameOf(people, message.sender.openId) : '成员');
 }
 
 /** A short line naming the message being replied to. */

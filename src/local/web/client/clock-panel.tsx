@@ -7,7 +7,8 @@ import { showToast } from './toast.js';
  * The bot's clock (local mode only): shows its time and moves it forward to a chosen time or
  * to the next working day at 09:00; the bot then runs every scheduled job as at that time.
  */
-export function ClockPanel({ clock, onMoved }: { clock: ClockState | undefined; onMoved: (c: ClockState) => void }) {
+export function ClockPanel(props: { clock: ClockState | undefined; moves: number; onMoved: (c: ClockState) => void }) {
+  const { clock, moves, onMoved } = props;
   const [target, setTarget] = useState('');
   const [busy, setBusy] = useState(false);
   const move = async (body: { to: string } | { nextWorkday9: true }) => {
@@ -24,7 +25,7 @@ export function ClockPanel({ clock, onMoved }: { clock: ClockState | undefined; 
   };
   if (!clock) return <div class="clock-panel">…</div>;
   return (
-    <div class="clock-panel" data-testid="clock">
+    <div class="clock-panel" data-testid="clock" data-moves={moves}>
       <span class="clock-label">机器人时间</span>
       <span class="clock-now" data-testid="clock-now">
         {formatTime(clock.now, clock.timeZone)} {weekday(clock.now, clock.timeZone)}
