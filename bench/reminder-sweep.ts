@@ -1,17 +1,75 @@
 /**
- * Time and peak memory to decide the day's patrol reminders for 10,000 and 100,000 chiefs,
- * each with a realistic year of patrols (most monthly chiefs patrol about once a month,
- * some lag behind). Prints one line per size; growth should be no worse than linear.
+ * The patrol reminder sweep at scale, from the patrol figures (issue 18).
+ *
+ * 1. Deciding a day's reminders for N chiefs from the read model: the sweep's own reads
+ *    (one query per year of figures, one per period kind for 已安排 plans) and the domain's
+ *    decision, timed with the process's peak memory, at growing sizes so linearity shows.
+ *    The figures are seeded with bulk inserts (insertMany, ordered: false, 10,000 a batch).
+ * 2. The whole sweep with sending through the outbox to the fake Feishu: the example district,
+ *    and a directory of 10,000 chiefs: time to decide and enqueue, and until the outbox drained.
  *
  *   npm run bench:reminders
+ *   npm run bench:reminders -- --sizes 10000,100000,1200000 --sweep-chiefs 10000
+ *
+ * Uses MONGODB_URI when set (a real MongoDB), else the embedded database.
  */
-import { type DutyState, decideReminders } from '../src/domain/patrols/decide-reminders.js';
-import { SEED_OBLIGATIONS } from '../src/domain/patrols/obligation.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Connection } from 'mongoose';
+import { loadConfig } from '../src/config/env.js';
+import { diffDirectory } from '../src/domain/directory/diff.js';
+import {
+  type ChiefDuty,
+  DEFAULT_REMINDER_SETTINGS,
+  type Directory,
+  type Person,
+  type WaterBody,
+} from '../src/domain/directory/directory.js';
+import { DEFAULT_ISSUE_SETTINGS } from '../src/domain/issues/supervision.js';
+import { DEFAULT_MEETING_SETTINGS } from '../src/domain/meetings/meeting-settings.js';
+import { decideReminders } from '../src/domain/patrols/decide-reminders.js';
+import { dutyKey } from '../src/domain/patrols/duty-key.js';
+import type { PatrolObligation } from '../src/domain/patrols/obligation.js';
 import { DEFAULT_REMINDER_POLICIES } from '../src/domain/patrols/reminder-plan.js';
 import { WorkCalendar } from '../src/domain/time/work-calendar.js';
+import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
+import { silentLogger } from '../src/log/logger.js';
+import { startBot } from '../src/main/start-bot.js';
+import { connectDatabase } from '../src/store/connection.js';
+import { DirectoryStore } from '../src/store/directory-store.js';
+import { figureKey, packCounts, rebuildPatrolFigures, refOfDuty } from '../src/store/figures/patrol-figures.js';
+import { bindModels, ensureIndexes } from '../src/store/models/index.js';
+import { PatrolStore } from '../src/store/patrol-store.js';
+import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
+import { dutyStates } from '../src/workflows/patrols/duty-states.js';
+import { TEST_APP } from '../test/helpers/bot.js';
+import { importExampleDistrict } from '../test/helpers/district.js';
 
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,50000,100000,200000' },
+    'sweep-chiefs': { type: 'string', default: '10000' },
+    part: { type: 'string', default: 'decide,sweep' },
+  },
+});
+const SIZES = values.sizes
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+  .sort((a, b) => a - b);
+const SWEEP_CHIEFS = Number(values['sweep-chiefs']);
+const PARTS = new Set(values.part.split(','));
 const TZ = 'Asia/Shanghai';
-const NOW = new Date('2026-11-27T09:30:00+08:00'); // a reminder day: d2 of November
+const NOW = new Date('2026-11-27T09:30:00+08:00'); // a reminder day: d2 of November, Q4's d5 nearby
+const clock = { now: () => NOW };
+/** For the bot that sends: time runs on from NOW, so the outbox's pacing and retries come due. */
+const started = performance.now();
+const runningClock = { now: () => new Date(NOW.getTime() + (performance.now() - started)) };
+const MONTHLY: PatrolObligation = { period: 'month', times: 1 };
+const QUARTERLY: PatrolObligation = { period: 'quarter', times: 1 };
+const BATCH = 10_000;
 
 /** A deterministic pseudo-random stream, so every run measures the same data. */
 function random(seed: number): () => number {
@@ -22,57 +80,271 @@ function random(seed: number): () => number {
   };
 }
 
-function makeStates(chiefs: number): DutyState[] {
-  const rnd = random(chiefs);
-  const states: DutyState[] = [];
-  for (let i = 0; i < chiefs; i++) {
-    const quarterly = i % 50 === 0;
-    const patrolTimes: Date[] = [];
-    const diligence = rnd();
-    for (let month = 0; month < 11; month++) {
-      if (rnd() < 0.6 + diligence * 0.4) {
-        patrolTimes.push(new Date(Date.UTC(2026, month, 1 + Math.floor(rnd() * 27), 2 + Math.floor(rnd() * 8))));
+/** Chief i: a monthly duty on its own water body, one in 50 a quarterly one (township duties in some provinces). */
+function dutyOf(i: number): ChiefDuty {
+  return i % 50 === 0
+    ? { personId: `p${i}`, role: 'townshipChief', waterBodyId: `w${i}`, obligation: QUARTERLY }
+    : { personId: `p${i}`, role: 'villageChief', waterBodyId: `w${i}`, obligation: MONTHLY };
+}
+
+/**
+ * A realistic year of patrols for chiefs [from, to) as figure sheets (most monthly chiefs
+ * patrol about once a month, some lag behind; a fifth have no patrol yet in November, and
+ * some none at all this year: no sheet), and 已安排 plans for one in twenty.
+ */
+async function seedFigures(connection: Connection, from: number, to: number): Promise<void> {
+  const rnd = random(from + 1);
+  const figures = connection.collection('patrol_figures');
+  const plans = connection.collection('patrol_plans');
+  for (let start = from; start < to; start += BATCH) {
+    const sheets: Array<Record<string, unknown>> = [];
+    const planned: Array<Record<string, unknown>> = [];
+    for (let i = start; i < Math.min(to, start + BATCH); i++) {
+      const duty = dutyOf(i);
+      const diligence = rnd();
+      const months = Array.from({ length: 12 }, () => 0);
+      const monthsLast: Array<Date | null> = Array.from({ length: 12 }, () => null);
+      for (let m = 0; m < 11; m++) {
+        if (rnd() < (m === 10 ? 0.8 : 0.6 + diligence * 0.4)) {
+          months[m] = 1;
+          monthsLast[m] = new Date(Date.UTC(2026, m, 1 + Math.floor(rnd() * 26), 4));
+        }
       }
+      if (rnd() < 0.05)
+        planned.push({
+          key: `${dutyKey(duty)}:2026-11`,
+          periodKey: '2026-11',
+          plannedDay: '2026-11-30',
+          by: duty.personId,
+          at: NOW,
+        });
+      const total = months.reduce((a, b) => a + b, 0);
+      if (total === 0) continue;
+      const quarters = [0, 1, 2, 3].map((q) => months.slice(q * 3, q * 3 + 3).reduce((a, b) => a + b, 0));
+      const quartersLast = [0, 1, 2, 3].map(
+        (q) => monthsLast.slice(q * 3, q * 3 + 3).findLast((d) => d !== null) ?? null,
+      );
+      const ref = refOfDuty(duty, 2026);
+      sheets.push({
+        key: figureKey(ref),
+        ...ref,
+        months,
+        quarters,
+        total,
+        monthsLate: Array.from({ length: 12 }, () => 0),
+        quartersLate: [0, 0, 0, 0],
+        totalLate: 0,
+        monthsLast,
+        quartersLast,
+        last: monthsLast.findLast((d) => d !== null) ?? null,
+        packed: packCounts({ months, quarters, total }),
+      });
     }
-    states.push({
-      duty: quarterly
-        ? { personId: `p${i}`, role: 'generalChief', obligation: SEED_OBLIGATIONS.generalChief }
-        : { personId: `p${i}`, role: 'riverChief', waterBodyId: `w${i}`, obligation: SEED_OBLIGATIONS.riverChief },
-      patrolTimes,
-      plannedDay: rnd() < 0.05 ? { year: 2026, month: 11, day: 30 } : undefined,
+    if (sheets.length > 0) await figures.insertMany(sheets, { ordered: false });
+    if (planned.length > 0) await plans.insertMany(planned, { ordered: false });
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** Samples the process's memory while `work` runs: peak RSS and peak heap. */
+async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {
+  let rss = process.memoryUsage().rss;
+  let heap = process.memoryUsage().heapUsed;
+  const sample = () => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  };
+  const timer = setInterval(sample, 20);
+  try {
+    const result = await work();
+    sample();
+    return { result, rss, heap };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function decidePart(uri: string): Promise<void> {
+  const connection = await connectDatabase(`${uri}bench_reminders`);
+  const models = bindModels(connection);
+  await connection.dropDatabase();
+  await ensureIndexes(models);
+  await rebuildPatrolFigures(models); // creates the figures' collection and indexes
+  const store = new PatrolStore(models, clock);
+  console.log('Deciding the day’s patrol reminders from the patrol figures (reads + decision):');
+  let seeded = 0;
+  for (const size of SIZES) {
+    const seedStart = performance.now();
+    await seedFigures(connection, seeded, size);
+    const seedMs = performance.now() - seedStart;
+    const seededNow = size - seeded;
+    seeded = size;
+    const duties = Array.from({ length: size }, (_, i) => dutyOf(i));
+    globalThis.gc?.();
+    const readsStart = performance.now();
+    let readMs = 0;
+    const {
+      result: decided,
+      rss,
+      heap,
+    } = await peakMemory(async () => {
+      const states = await dutyStates(store, duties, NOW, TZ);
+      readMs = performance.now() - readsStart;
+      return decideReminders(states, {
+        now: NOW,
+        timeZone: TZ,
+        calendar: new WorkCalendar(),
+        policies: DEFAULT_REMINDER_POLICIES,
+      }).length;
+    });
+    const totalMs = performance.now() - readsStart;
+    console.log(
+      `${String(size).padStart(9)} chiefs: ${(totalMs / 1000).toFixed(2)} s (reading figures and plans ${(readMs / 1000).toFixed(2)} s, deciding ${((totalMs - readMs) / 1000).toFixed(2)} s; ` +
+        `${((totalMs / size) * 1000).toFixed(1)} µs a chief), ${decided} reminders due, peak RSS ${mib(rss)}, peak heap ${mib(heap)}; ` +
+        `seeded ${seededNow} chiefs' figures in ${(seedMs / 1000).toFixed(1)} s`,
+    );
+  }
+  await connection.dropDatabase();
+  await connection.close();
+}
+
+/** A directory of `chiefs` chiefs: a general chief, and per water body one district river chief and village chiefs. */
+function largeDirectory(chiefs: number, fake: FakeFeishu): Directory {
+  const people: Person[] = [{ id: 'general', name: '总河长', openId: 'ou_general' }];
+  const waterBodies: WaterBody[] = [];
+  const perWater = 10;
+  for (let w = 0; people.length < chiefs; w++) {
+    const villageChiefs: Record<string, string> = {};
+    people.push({ id: `r${w}`, name: `河长${w}`, openId: `ou_r${w}` });
+    for (let v = 0; v < perWater - 1 && people.length < chiefs; v++) {
+      const id = `v${w}-${v}`;
+      people.push({ id, name: `村级${w}-${v}`, openId: `ou_${id}` });
+      villageChiefs[`村${v}`] = id;
+    }
+    waterBodies.push({
+      id: `w${w}`,
+      name: `河流${w}`,
+      kind: 'river',
+      districtChief: `r${w}`,
+      townships: [],
+      townshipChiefs: {},
+      villageChiefs,
+      crossBoundary: false,
+      neighbours: [],
     });
   }
-  return states;
+  for (const p of people) if (p.openId) fake.addUser({ openId: p.openId, name: p.name });
+  return {
+    district: '某市',
+    generalChief: 'general',
+    people,
+    units: [
+      { id: 'gco', name: '区总河长办公室', kind: 'generalChiefOffice', members: [] },
+      { id: 'rco', name: '区河长制办公室', kind: 'riverChiefOffice', members: [] },
+    ],
+    waterBodies,
+    duties: { townshipChief: MONTHLY, villageChief: MONTHLY },
+    reminderDelivery: 'direct',
+    calendar: { holidays: [], makeUpWorkdays: [] },
+    reminders: DEFAULT_REMINDER_SETTINGS,
+    issues: DEFAULT_ISSUE_SETTINGS,
+    meetings: DEFAULT_MEETING_SETTINGS,
+  };
 }
 
-function measure(chiefs: number): void {
-  const states = makeStates(chiefs);
-  globalThis.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let peak = heapBefore;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 1);
-  const runs: number[] = [];
-  let decided = 0;
-  for (let run = 0; run < 5; run++) {
+async function sweepPart(uri: string, label: string, chiefs: number | 'district'): Promise<void> {
+  const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, clock: runningClock });
+  const dbName = `bench_sweep_${chiefs}`;
+  const bot = await startBot({
+    config: loadConfig({
+      MONGODB_URI: `${uri}${dbName}`,
+      PORT: '0',
+      FEISHU_APP_ID: TEST_APP.appId,
+      FEISHU_APP_SECRET: TEST_APP.appSecret,
+      FEISHU_VERIFICATION_TOKEN: TEST_APP.verificationToken,
+      FEISHU_ENCRYPT_KEY: TEST_APP.encryptKey,
+      FEISHU_DOMAIN: fake.url,
+    }),
+    logger: silentLogger(),
+    host: '127.0.0.1',
+    clock: runningClock,
+  });
+  try {
+    if (chiefs === 'district') await importExampleDistrict(fake, bot.models, clock);
+    else {
+      const directory = largeDirectory(chiefs, fake);
+      await new DirectoryStore(bot.models, clock).apply(
+        directory,
+        diffDirectory({ people: [], units: [], waterBodies: [], settings: undefined }, directory),
+      );
+      // Patrols as figures: the monthly duties' sheets, seeded in bulk like part 1.
+      await rebuildPatrolFigures(bot.models);
+      const rnd = random(7);
+      const sheets = directory.waterBodies.flatMap((w) =>
+        [w.districtChief, ...Object.values(w.villageChiefs)]
+          .filter((id): id is string => id !== undefined && rnd() < 0.75)
+          .map((id) => {
+            const role = id === w.districtChief ? 'riverChief' : 'villageChief';
+            const ref = refOfDuty({ role, personId: id, waterBodyId: w.id }, 2026);
+            const months = Array.from({ length: 12 }, (_, m) => (m < 11 ? 1 : 0));
+            return {
+              key: figureKey(ref),
+              ...ref,
+              months,
+              quarters: [3, 3, 3, 2],
+              total: 11,
+              monthsLate: Array.from({ length: 12 }, () => 0),
+              quartersLate: [0, 0, 0, 0],
+              totalLate: 0,
+              monthsLast: months.map((n, m) => (n ? new Date(Date.UTC(2026, m, 10, 4)) : null)),
+              quartersLast: [0, 1, 2, 3].map((q) => new Date(Date.UTC(2026, q * 3 + 2, 10, 4))),
+              last: new Date(Date.UTC(2026, 10, 10, 4)),
+              packed: packCounts({ months, quarters: [3, 3, 3, 2], total: 11 }),
+            };
+          }),
+      );
+      for (let i = 0; i < sheets.length; i += BATCH)
+        await bot.connection.collection('patrol_figures').insertMany(sheets.slice(i, i + BATCH), { ordered: false });
+    }
+    const before = fake.messages().length;
     const start = performance.now();
-    decided = decideReminders(states, {
-      now: NOW,
-      timeZone: TZ,
-      calendar: new WorkCalendar(),
-      policies: DEFAULT_REMINDER_POLICIES,
-    }).length;
-    runs.push(performance.now() - start);
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    const outcome = await bot.patrols.sweep(NOW);
+    const swept = performance.now() - start;
+    // Until every message queued has gone out (the outbox paces itself to Feishu's limits).
+    while ((await bot.models.outboxMessages.countDocuments({})) > 0 && performance.now() - start < 900_000) {
+      await bot.outbox.worker.drain();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const drained = performance.now() - start;
+    const sent = fake.messages().length - before;
+    console.log(
+      `${label}: decided and enqueued ${outcome.reminders} reminders in ${(swept / 1000).toFixed(2)} s; ` +
+        `outbox drained after ${(drained / 1000).toFixed(1)} s (${sent} messages at the fake Feishu, ${(sent / (drained / 1000)).toFixed(0)}/s)`,
+    );
+  } finally {
+    await bot.connection.dropDatabase();
+    await bot.stop();
+    await fake.stop();
   }
-  clearInterval(sampler);
-  runs.sort((a, b) => a - b);
-  const rss = process.memoryUsage().rss;
-  console.log(
-    `${String(chiefs).padStart(7)} chiefs: median ${runs[2]?.toFixed(1)} ms (min ${runs[0]?.toFixed(1)}, max ${runs[4]?.toFixed(1)}), ` +
-      `${decided} reminders due, heap for the decision ${((peak - heapBefore) / 2 ** 20).toFixed(1)} MiB, process RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
-  );
 }
 
-console.log('Deciding the day’s patrol reminders (in memory; loading the records is measured with the store).');
-measure(10_000);
-measure(100_000);
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hehu-bench-reminders-'));
+  const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir, logger: silentLogger() });
+  const uri = process.env.MONGODB_URI ? process.env.MONGODB_URI.replace(/[^/]*$/, '') : (db?.uri ?? '');
+  try {
+    if (PARTS.has('decide')) await decidePart(uri);
+    if (PARTS.has('sweep')) {
+      console.log('The whole sweep, sending through the outbox to the fake Feishu:');
+      await sweepPart(uri, 'the example district (8 monthly duties unmet)', 'district');
+      await sweepPart(uri, `${SWEEP_CHIEFS} chiefs`, SWEEP_CHIEFS);
+    }
+  } finally {
+    await db?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

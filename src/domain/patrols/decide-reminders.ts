@@ -2,7 +2,7 @@ import type { ChiefDuty } from '../directory/directory.js';
 import { type Period, type PeriodKind, periodContaining } from '../time/period.js';
 import type { WorkCalendar } from '../time/work-calendar.js';
 import { compareLocalDates, type LocalDate, toLocal } from '../time/zoned.js';
-import { yearProgress } from './obligation.js';
+import { owedThisYear, progressOver } from './obligation.js';
 import { countIn, type PatrolCounts } from './patrol-counts.js';
 import { daysLeft, type ReminderPolicy, type ReminderStage, reminderStages } from './reminder-plan.js';
 
@@ -46,7 +46,10 @@ export interface SweepContext {
 export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext): ReminderDecision[] {
   const today = toLocal(ctx.now, ctx.timeZone);
   if (!ctx.calendar.isWorkingDay(today)) return [];
-  const perKind = new Map<PeriodKind, { period: Period; stage: ReminderStage | undefined; daysLeft: number }>();
+  const perKind = new Map<
+    PeriodKind,
+    { period: Period; stage: ReminderStage | undefined; daysLeft: number; owed: Period[] }
+  >();
   const forKind = (kind: PeriodKind) => {
     let entry = perKind.get(kind);
     if (!entry) {
@@ -54,7 +57,12 @@ export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext):
       const due = reminderStages(period, ctx.policies[kind], ctx.calendar, ctx.timeZone).filter(
         (s) => s.at.getTime() <= ctx.now.getTime(),
       );
-      entry = { period, stage: due.at(-1), daysLeft: daysLeft(period, ctx.now, ctx.timeZone) };
+      entry = {
+        period,
+        stage: due.at(-1),
+        daysLeft: daysLeft(period, ctx.now, ctx.timeZone),
+        owed: owedThisYear(kind, ctx.now, ctx.timeZone, ctx.goLive),
+      };
       perKind.set(kind, entry);
     }
     return entry;
@@ -62,12 +70,12 @@ export function decideReminders(states: Iterable<DutyState>, ctx: SweepContext):
 
   const decisions: ReminderDecision[] = [];
   for (const state of states) {
-    const { period, stage, daysLeft: left } = forKind(state.duty.obligation.period);
+    const { period, stage, daysLeft: left, owed } = forKind(state.duty.obligation.period);
     if (!stage) continue;
     if (state.plannedDay && compareLocalDates(state.plannedDay, today) >= 0) continue;
     const inPeriod = countIn(state.patrolTimes, period);
     if (inPeriod >= state.duty.obligation.times) continue;
-    const year = yearProgress(state.duty.obligation, ctx.now, state.patrolTimes, ctx.timeZone, ctx.goLive);
+    const year = progressOver(state.duty.obligation, owed, state.patrolTimes);
     decisions.push({
       duty: state.duty,
       period,

@@ -77,8 +77,24 @@ export function yearProgress(
   timeZone: string,
   goLive?: LocalDate,
 ): { done: number; target: number } {
+  return progressOver(obligation, owedThisYear(obligation.period, now, timeZone, goLive), patrolTimes);
+}
+
+/** The duty's periods of the year containing `now` that are owed: not ended before the go-live day. */
+export function owedThisYear(kind: PeriodKind, now: Date, timeZone: string, goLive?: LocalDate): Period[] {
   const year = periodContaining('year', now, timeZone);
-  const owed = periodsOfYear(obligation.period, year.year, timeZone).filter((p) => countsAfterGoLive(p, goLive));
+  return periodsOfYear(kind, year.year, timeZone).filter((p) => countsAfterGoLive(p, goLive));
+}
+
+/**
+ * yearProgress over owed periods already worked out (owedThisYear): the reminder sweep works
+ * them out once per period kind, not once per chief, which at a million chiefs is most of its time.
+ */
+export function progressOver(
+  obligation: PatrolObligation,
+  owed: readonly Period[],
+  patrolTimes: PatrolCounts,
+): { done: number; target: number } {
   return {
     // The duty's periods do not overlap, so the year's count is the sum over the owed ones.
     done: owed.reduce((sum, p) => sum + countIn(patrolTimes, p), 0),
