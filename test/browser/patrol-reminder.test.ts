@@ -43,6 +43,14 @@ test(
     const patched = t.cards('@吴某某').filter({ hasText: '大渡河（金口河段）' }).first();
     await expect.poll(() => textOf(patched), eventually).toContain('巡河已记录');
     expect(await patched.getByRole('button', { name: '记录巡河' }).count()).toBe(0);
+    // 撤回 asks first, in Feishu's confirmation dialog; 取消 leaves the record alone.
+    await patched.getByRole('button', { name: '撤回' }).click();
+    const confirm = page.getByRole('dialog', { name: '撤回这次巡河记录？' });
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('撤回后这次巡河不再计入');
+    await confirm.getByRole('button', { name: '取消' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await textOf(patched)).toContain('巡河已记录');
     await patched.scrollIntoViewIfNeeded();
     await t.screenshot('patrol-reminder');
   },
