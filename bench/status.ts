@@ -5,10 +5,13 @@
  * office (the whole province) and for one district river chief, many times each, through the
  * same StatusService the bot uses.
  *
- *   npm run bench:status [-- --runs 30 --chiefs 50000 --patrols 500000 --problems 200000 --viewers office,chief]
+ *   npm run bench:status [-- --runs 30 --scales district,province --viewers office,chief]
+ *   npm run bench:status [-- --scales custom --chiefs 5000 --patrols 50000 --problems 20000]
  *
- * Prints seeding time, then p50 / p95 / max per viewer. Uses MONGODB_URI when set (a real
- * MongoDB), else the embedded database.
+ * Each scale is seeded in bulk (insertMany, unordered, large batches), then the read models
+ * are built by the same rebuild `npm run figures:rebuild` runs. Prints seeding and rebuild
+ * times, then p50 / p95 / max per viewer, for the whole card and for its problem figures
+ * alone. Uses MONGODB_URI when set (a real MongoDB), else the embedded database.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +35,7 @@ import { silentLogger } from '../src/log/logger.js';
 import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
 import { DocumentStore } from '../src/store/document-store.js';
+import { rebuildFigures } from '../src/store/figures/rebuild-figures.js';
 import { IssueStore } from '../src/store/issue-store.js';
 import { MeetingStore } from '../src/store/meeting-store.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
@@ -45,6 +49,8 @@ import { percentile } from './load.js';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '30' },
+    // district: 126 chiefs, 1,500 patrols, 500 problems; province: the figures below.
+    scales: { type: 'string', default: 'district,province' },
     chiefs: { type: 'string', default: '50000' },
     patrols: { type: 'string', default: '500000' },
     problems: { type: 'string', default: '200000' },
@@ -53,9 +59,15 @@ const { values } = parseArgs({
   },
 });
 const RUNS = Number(values.runs);
-const CHIEFS = Number(values.chiefs);
-const PATROLS = Number(values.patrols);
-const PROBLEMS = Number(values.problems);
+const SCALES: Record<string, { chiefs: number; patrols: number; problems: number }> = {
+  district: { chiefs: 126, patrols: 1_500, problems: 500 },
+  province: { chiefs: 50_000, patrols: 500_000, problems: 200_000 },
+  custom: { chiefs: Number(values.chiefs), patrols: Number(values.patrols), problems: Number(values.problems) },
+};
+let CHIEFS = 0;
+let PATROLS = 0;
+let PROBLEMS = 0;
+const BATCH = 10_000;
 const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-20T10:00:00+08:00');
 const clock = { now: () => NOW };
@@ -150,7 +162,18 @@ async function main(): Promise<void> {
   const db = process.env.MONGODB_URI
     ? undefined
     : await provisionMongoServer({ dataDir: await mkdtemp(join(tmpdir(), 'hehu-bench-status-')), logger });
-  const connection = await connectDatabase(process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_status`);
+  for (const scale of values.scales.split(',')) {
+    const size = SCALES[scale];
+    if (!size) throw new Error(`unknown scale ${scale}: district, province or custom`);
+    ({ chiefs: CHIEFS, patrols: PATROLS, problems: PROBLEMS } = size);
+    console.log(`— ${scale}: ${CHIEFS} chiefs, ${PATROLS} patrols, ${PROBLEMS} problems`);
+    await measure(`${process.env.MONGODB_URI ?? db?.uri ?? ''}`, `bench_status_${scale}`);
+  }
+  await db?.stop();
+}
+
+async function measure(uri: string, dbName: string): Promise<void> {
+  const connection = await connectDatabase(process.env.MONGODB_URI ?? `${uri}${dbName}`);
   const models = bindModels(connection);
   await connection.dropDatabase();
   await ensureIndexes(models);
@@ -164,9 +187,9 @@ async function main(): Promise<void> {
   );
   const year = Date.UTC(2026, 0, 1) - 8 * 3_600_000;
   const span = NOW.getTime() - year;
-  for (let i = 0; i < PATROLS; i += 5_000) {
+  for (let i = 0; i < PATROLS; i += BATCH) {
     const batch: PatrolDoc[] = [];
-    for (let k = i; k < Math.min(PATROLS, i + 5_000); k++) {
+    for (let k = i; k < Math.min(PATROLS, i + BATCH); k++) {
       const duty = pick(duties);
       const at = new Date(year + rnd() * span);
       batch.push({
@@ -190,9 +213,9 @@ async function main(): Promise<void> {
     await models.patrols.insertMany(batch, { ordered: false });
   }
   const states = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed'] as const;
-  for (let i = 0; i < PROBLEMS; i += 5_000) {
+  for (let i = 0; i < PROBLEMS; i += BATCH) {
     const batch: IssueDoc[] = [];
-    for (let k = i; k < Math.min(PROBLEMS, i + 5_000); k++) {
+    for (let k = i; k < Math.min(PROBLEMS, i + BATCH); k++) {
       const water = pick(directory.waterBodies);
       const created = new Date(year + rnd() * span);
       const state = pick(states);
@@ -243,14 +266,22 @@ async function main(): Promise<void> {
   console.log(
     `seeded ${directory.people.length} people, ${duties.length} duties, ${PATROLS} patrols, ${PROBLEMS} problems in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
   );
+  // The read models, built as npm run figures:rebuild builds them.
+  const rebuildStart = performance.now();
+  const report = await rebuildFigures(models, clock, TZ);
+  console.log(
+    `read models built in ${((performance.now() - rebuildStart) / 1000).toFixed(1)} s: ${report.problems.sections} problem sections, ${report.patrols.corrected} patrol sheets`,
+  );
 
+  const issues = new IssueStore(models, clock);
   const status = new StatusService({
     directory: store,
     patrols: new PatrolStore(models, clock),
-    issues: new IssueStore(models, clock),
-    meetings: new MeetingStore(models),
+    issues,
+    meetings: new MeetingStore(models, TZ),
     documents: new DocumentStore(models),
     cards: statusCards,
+    patrolFigures: models,
     clock,
     timeZone: TZ,
   });
@@ -274,9 +305,23 @@ async function main(): Promise<void> {
     console.log(
       `/状态 for ${who}: p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms over ${RUNS} runs`,
     );
+    // The problem and decision figures alone (the rest of the card is patrol fulfilment).
+    const scope = visibility.district
+      ? undefined
+      : { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
+    const months = Array.from({ length: 11 }, (_, m) => `2026-${String(m + 1).padStart(2, '0')}`);
+    const figureTimes: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const start = performance.now();
+      await issues.statusCounts(scope, NOW, months, new Date(NOW.getTime() + 7 * 86_400_000));
+      figureTimes.push(performance.now() - start);
+    }
+    figureTimes.sort((a, b) => a - b);
+    console.log(
+      `  of which problem figures: p50 ${percentile(figureTimes, 50).toFixed(0)} ms, p95 ${percentile(figureTimes, 95).toFixed(0)} ms`,
+    );
   }
   await connection.close();
-  await db?.stop();
 }
 
 await main();

@@ -35,11 +35,13 @@ try {
   const models = bindModels(connection);
   await ensureIndexes(models);
   const started = performance.now();
-  const report = await rebuildFigures(models, systemClock);
+  const report = await rebuildFigures(models, systemClock, config.timezone);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `问题和议定事项统计：共 ${report.problems.sections} 项，更正 ${report.problems.corrected} 项（用时 ${seconds} 秒）。`,
   );
+  console.log(`会议统计：共 ${report.meetings.sections} 个月，更正 ${report.meetings.corrected} 个月。`);
+  console.log(`巡河履职统计：更正 ${report.patrols.corrected} 项。`);
   console.log(
     correctedIn(report) === 0
       ? '所有统计与原始记录一致。'

@@ -31,7 +31,7 @@ export function buildSharedStores(models: Models, clock: Clock, timeZone: string
     directory: new DirectoryStore(models, clock),
     issues: new IssueStore(models, clock, timeZone),
     patrols: new PatrolStore(models, clock),
-    meetings: new MeetingStore(models),
+    meetings: new MeetingStore(models, timeZone),
     documents: new DocumentStore(models),
     approvals: new ApprovalStore(models),
     sanctions: new SanctionStore(models),

@@ -1,4 +1,5 @@
 import type { Meeting, MeetingKind } from '../domain/meetings/meeting.js';
+import { type MeetingFigureModels, MeetingFigures } from './figures/meeting-figures.js';
 import type { MeetingDoc, MeetingModels } from './models/meeting.js';
 import { orUndefined } from './nullable.js';
 
@@ -23,7 +24,16 @@ function toMeeting(doc: MeetingDoc): Meeting {
 
 /** Meetings: scheduling, their card copies and the reads reminders need. */
 export class MeetingStore {
-  constructor(private readonly models: MeetingModels) {}
+  /** The months' scheduled meetings, kept here on every change; lists by time read them. */
+  readonly figures: MeetingFigures;
+
+  constructor(
+    private readonly models: MeetingModels & MeetingFigureModels,
+    /** The district's zone, for the months the figures keep. */
+    timeZone = 'Asia/Shanghai',
+  ) {
+    this.figures = new MeetingFigures(models, timeZone);
+  }
 
   async create(meeting: Meeting, year: number): Promise<void> {
     await this.models.meetings.create({
@@ -33,6 +43,7 @@ export class MeetingStore {
       convener: meeting.convener ?? null,
       year,
     });
+    await this.figures.refresh(meeting.startsAt);
   }
 
   async get(id: string): Promise<Meeting | undefined> {
@@ -43,16 +54,21 @@ export class MeetingStore {
   /** Marks a meeting cancelled (the caller holds the once-only claim). */
   async cancel(id: string): Promise<void> {
     await this.models.meetings.updateOne({ _id: id }, { $set: { state: 'cancelled' }, $inc: { version: 1 } }).exec();
+    const meeting = await this.models.meetings.findOne({ _id: id }, { startsAt: 1 }).lean<MeetingDoc>().exec();
+    if (meeting) await this.figures.refresh(new Date(meeting.startsAt));
   }
 
-  /** Scheduled meetings starting in [from, to), soonest first. */
+  /**
+   * Scheduled meetings starting in [from, to), soonest first: the figures name them, and only
+   * they are read, by `_id` (a range on the embedded database reads every meeting there is).
+   */
   async startingBetween(from: Date, to: Date): Promise<Meeting[]> {
-    const docs = await this.models.meetings
-      .find({ state: 'scheduled', startsAt: { $gte: from, $lt: to } })
-      .sort({ startsAt: 1 })
-      .lean<MeetingDoc[]>()
-      .exec();
-    return docs.map(toMeeting);
+    const ids = await this.figures.startingBetween(from, to);
+    const docs = await Promise.all(
+      ids.map((id) => this.models.meetings.findOne({ _id: id }).lean<MeetingDoc>().exec()),
+    );
+    // A meeting cancelled since its month was written is left out.
+    return docs.filter((d): d is MeetingDoc => !!d && d.state === 'scheduled').map(toMeeting);
   }
 
   /** Meetings of a kind in a local year that were not cancelled, in order. */

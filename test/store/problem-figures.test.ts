@@ -7,6 +7,7 @@ import { canonical, type FigureRow, sectionsFromRows } from '../../src/store/fig
 import type { ProblemMonthDoc, ProblemOpenDoc } from '../../src/store/figures/problem-figure-model.js';
 import { figureRow, statusCountsOf } from '../../src/store/figures/problem-figures.js';
 import { IssueStore, type NewIssue } from '../../src/store/issue-store.js';
+import { MeetingStore } from '../../src/store/meeting-store.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { IssueDoc } from '../../src/store/models/issue.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -225,5 +226,48 @@ describe('problem figures', () => {
     expect(await store.figures.rebuild()).toMatchObject({ corrected: 3 });
     await expectSectionsMatchProblems();
     expect(await store.figures.rebuild()).toMatchObject({ corrected: 0 });
+  }, 120_000);
+});
+
+describe('meeting figures', () => {
+  it('list exactly the scheduled meetings of a window after concurrent scheduling and cancelling on two instances', async () => {
+    const rnd = random(11);
+    const meetings = [new MeetingStore(models), new MeetingStore(bindModels(second))];
+    const ids: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const batch = Array.from({ length: 6 }, (_, i) => `m${round}-${i}`);
+      ids.push(...batch);
+      await Promise.all(
+        batch.map((id, i) => {
+          const startsAt = new Date(Date.UTC(2026, Math.floor(rnd() * 4), 1 + Math.floor(rnd() * 27), 2));
+          return meetings[i % 2]!.create(
+            {
+              id,
+              kind: 'basinMeeting',
+              title: `会议${id}`,
+              startsAt,
+              place: '会议室',
+              participants: [],
+              organiserUnit: 'rco',
+              minutesId: `doc-${id}`,
+              state: 'scheduled',
+              version: 1,
+              createdBy: 'qian',
+              createdAt: clock.now(),
+            },
+            2026,
+          );
+        }),
+      );
+      await Promise.all(ids.filter(() => rnd() < 0.2).map((id, i) => meetings[i % 2]!.cancel(id)));
+    }
+    const from = new Date('2026-02-10T00:00:00+08:00');
+    const to = new Date('2026-04-05T00:00:00+08:00');
+    const direct = await models.meetings
+      .find({ state: 'scheduled', startsAt: { $gte: from, $lt: to } })
+      .sort({ startsAt: 1, _id: 1 })
+      .lean();
+    expect((await meetings[1]!.startingBetween(from, to)).map((m) => m.id)).toEqual(direct.map((m) => m._id));
+    expect(await meetings[0]!.figures.rebuild()).toMatchObject({ corrected: 0 });
   }, 120_000);
 });

@@ -57,5 +57,11 @@ export const meetingsModule: FeatureModule<MeetingsExports> = (infra, use) => {
         run: (dueAt) => meetingSweep.sweep(dueAt),
       },
     ],
+    // Districts upgrading from a version without the meeting figures get them built once.
+    migrations: [{ id: '2026-meeting-figures', run: meetingFiguresMigration(infra.stores.meetings) }],
   };
 };
+
+function meetingFiguresMigration(store: { figures: { rebuild(): Promise<{ corrected: number }> } }) {
+  return async () => ({ changed: (await store.figures.rebuild()).corrected, complete: true });
+}

@@ -18,6 +18,7 @@ export const statusModule: FeatureModule<{ status: StatusService; digest: Monthl
     clock: infra.clock,
     timeZone: infra.timeZone,
     undelivered: infra.outbox,
+    patrolFigures: infra.models,
   });
   const digest = new MonthlyDigest(status, infra.messenger);
   return {
@@ -35,7 +36,7 @@ export const statusModule: FeatureModule<{ status: StatusService; digest: Monthl
         // Nightly: recomputes every read model from its records and reports what it corrected.
         every: '40 2 * * *',
         run: async () => {
-          const report = await rebuildFigures(infra.models, infra.clock);
+          const report = await rebuildFigures(infra.models, infra.clock, infra.timeZone);
           const corrected = correctedIn(report);
           if (corrected > 0) infra.logger.warn({ report }, 'figures rebuild corrected read-model sections');
           else infra.logger.info({ report }, 'figures rebuild found every read model correct');

@@ -1,10 +1,15 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Models } from '../models/index.js';
+import { MeetingFigures } from './meeting-figures.js';
+import { rebuildPatrolFigures } from './patrol-figures.js';
 import { ProblemFigures } from './problem-figures.js';
 
 /** What a rebuild found: per read model, how many sections it holds and how many were wrong. */
 export interface FiguresRebuildReport {
   problems: { sections: number; corrected: number };
+  meetings: { sections: number; corrected: number };
+  /** Patrol fulfilment sheets corrected. */
+  patrols: { corrected: number };
 }
 
 /**
@@ -13,11 +18,15 @@ export interface FiguresRebuildReport {
  * correction means a change's own update was lost (a process killed between writing a record
  * and its figures), so the count is reported.
  */
-export async function rebuildFigures(models: Models, clock: Clock): Promise<FiguresRebuildReport> {
-  return { problems: await new ProblemFigures(models, clock).rebuild() };
+export async function rebuildFigures(models: Models, clock: Clock, timeZone: string): Promise<FiguresRebuildReport> {
+  return {
+    problems: await new ProblemFigures(models, clock).rebuild(),
+    meetings: await new MeetingFigures(models, timeZone).rebuild(),
+    patrols: { corrected: await rebuildPatrolFigures(models) },
+  };
 }
 
 /** The number of corrected sections over all read models. */
 export function correctedIn(report: FiguresRebuildReport): number {
-  return report.problems.corrected;
+  return report.problems.corrected + report.meetings.corrected + report.patrols.corrected;
 }

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { type MeetingFigureModels, meetingFigureModels } from '../figures/meeting-figures.js';
 import { type ProblemFigureModels, problemFigureModels } from '../figures/problem-figure-model.js';
 import { type ApprovalModels, approvalModels } from './approval.js';
 import { type ClaimModels, claimModels } from './claim.js';
@@ -29,7 +30,8 @@ export interface Models
     ApprovalModels,
     InboxModels,
     OutboxArchiveModels,
-    ProblemFigureModels {
+    ProblemFigureModels,
+    MeetingFigureModels {
   outboxMessages: OutboxMessageModel;
   uploadedFiles: UploadedFileModel;
 }
@@ -51,6 +53,7 @@ export function bindModels(connection: Connection): Models {
     ...documentModels(connection),
     ...approvalModels(connection),
     ...problemFigureModels(connection),
+    ...meetingFigureModels(connection),
   };
 }
 

@@ -9,6 +9,7 @@ import type { LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError } from '../../errors.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
+import { countFulfilledDuties, type PatrolFigureSource } from '../../store/figures/patrol-figures.js';
 import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
@@ -25,6 +26,8 @@ export interface StatusDeps {
   cards: StatusCardPresenter;
   clock: Clock;
   timeZone: string;
+  /** The patrol read model: fulfilment per level is read from it when given (else aggregated from patrols). */
+  patrolFigures?: PatrolFigureSource;
   /** Failed outbox messages, counted for the office's /状态. */
   undelivered?: { failedSince(since: Date): Promise<number> };
 }
@@ -159,6 +162,15 @@ export class StatusService {
     const counted = await Promise.all(
       levels.map(({ role, ofRole }) => {
         const obligation = this.obligationOf(ofRole);
+        if (this.deps.patrolFigures)
+          return countFulfilledDuties(
+            this.deps.patrolFigures,
+            role,
+            periodsOfYear(obligation.period, year.year, tz),
+            year.year,
+            obligation.times,
+            role === 'generalChief' ? undefined : waters,
+          );
         return this.deps.patrols.fulfilledByPeriod(
           role,
           obligation.period,
