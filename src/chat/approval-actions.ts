@@ -2,26 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parsePeriodWord } from '../domain/queries/period-words.js';
 import { UserInputError } from '../errors.js';
+import { approvalButtons, planButtons } from '../feishu/cards/buttons/approval-buttons.js';
 import { joinInputs, partNames } from '../feishu/cards/limits.js';
 import { PLAN_INPUT_PARTS } from '../feishu/cards/plan-cards.js';
 import type { ApprovalService } from '../workflows/approvals/approval-service.js';
 import type { AssessmentService } from '../workflows/assessment/assessment-service.js';
 import type { PlanService } from '../workflows/commendations/plan-service.js';
-import {
-  ActionValueSchema,
-  type CardActionRouter,
-  cardValue,
-  done,
-  formOf,
-  privateForm,
-  refreshedOnStale,
-  type TapAnswer,
-} from './card-actions.js';
+import { type CardActionRouter, done, formOf, privateForm, refreshedOnStale, type TapAnswer } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
-const id = z.string().min(1).max(128);
-const StepButton = ActionValueSchema.extend({ id, v: z.number().int().positive() });
-const ViewButton = ActionValueSchema.extend({ id });
 const CommentForm = z.object({
   comment: z.string().trim().max(1000, '意见过长，请精简到 1000 字以内').optional().default(''),
 });
@@ -35,33 +24,24 @@ export function registerApprovalActions(
   const refreshed = (operator: string, approvalId: string, work: () => Promise<TapAnswer>) =>
     refreshedOnStale(work, () => chain.card(operator, approvalId));
 
-  router.register('approval.submit', async (input) => {
-    const v = cardValue(StepButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () =>
-      done('已提交审核', await chain.submit(input.operatorOpenId, v.id, v.v)),
-    );
-  });
-  router.register('approval.pass', async (input) => {
-    const v = cardValue(StepButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () =>
-      done('已通过', await chain.pass(input.operatorOpenId, v.id, v.v)),
-    );
-  });
-  router.register('approval.return', async (input) => {
-    const v = cardValue(StepButton, input.action);
-    const f = formOf(CommentForm, input.formValue);
-    return refreshed(input.operatorOpenId, v.id, async () =>
-      done('已退回上一环节', await chain.return(input.operatorOpenId, v.id, v.v, f.comment)),
-    );
-  });
-  router.register('approval.view', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    return { card: await chain.card(input.operatorOpenId, v.id) };
-  });
-  router.register('assessment.export', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    await assessment.sendWorkbook(input.operatorOpenId, v.id, input.messageId ?? v.id);
-    return { toast: { type: 'success', content: '考核明细已发送到您的单聊' } };
+  router.wire(approvalButtons, {
+    submit: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, async () =>
+        done('已提交审核', await chain.submit(tap.operatorOpenId, v.id, v.v)),
+      ),
+    pass: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, async () => done('已通过', await chain.pass(tap.operatorOpenId, v.id, v.v))),
+    return: (v, tap) => {
+      const f = formOf(CommentForm, tap.formValue);
+      return refreshed(tap.operatorOpenId, v.id, async () =>
+        done('已退回上一环节', await chain.return(tap.operatorOpenId, v.id, v.v, f.comment)),
+      );
+    },
+    view: async (v, tap) => ({ card: await chain.card(tap.operatorOpenId, v.id) }),
+    exportAssessment: async (v, tap) => {
+      await assessment.sendWorkbook(tap.operatorOpenId, v.id, tap.messageId ?? v.id);
+      return { toast: { type: 'success', content: '考核明细已发送到您的单聊' } };
+    },
   });
 }
 
@@ -83,12 +63,6 @@ export function assessmentCommand(assessment: AssessmentService, timeZone: strin
   };
 }
 
-const PlanSave = ActionValueSchema.extend({
-  k: z.enum(['commendation', 'incentive']),
-  y: z.number().int().min(2000).max(2100),
-  id: id.optional(),
-  v: z.number().int().positive().optional(),
-});
 /** The plan and the list each come in several inputs of ≤ 1000 characters (`plan`, `plan_2` …), joined here. */
 const part = z.string().trim().max(1000, '每栏最多 1000 字，请接着写在下一栏').optional();
 const PlanForm = z
@@ -108,19 +82,17 @@ const PlanForm = z
 
 /** The commendation and incentive plan forms. */
 export function registerPlanActions(router: CardActionRouter, plans: PlanService): void {
-  router.register('plan.save', async (input) => {
-    const v = cardValue(PlanSave, input.action);
-    const f = formOf(PlanForm, input.formValue);
-    const card = await plans.save(
-      input.operatorOpenId,
-      { kind: v.k, year: v.y, title: f.title, plan: f.plan, list: f.list, id: v.id, version: v.v },
-      input.messageId ?? randomUUID(),
-    );
-    return { toast: { type: 'success', content: '草稿已保存' }, card };
-  });
-  router.register('plan.edit', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    return privateForm(await plans.editForm(input.operatorOpenId, v.id));
+  router.wire(planButtons, {
+    save: async (v, tap) => {
+      const f = formOf(PlanForm, tap.formValue);
+      const card = await plans.save(
+        tap.operatorOpenId,
+        { kind: v.k, year: v.y, title: f.title, plan: f.plan, list: f.list, id: v.id, version: v.v },
+        tap.messageId ?? randomUUID(),
+      );
+      return done('草稿已保存', card);
+    },
+    edit: async (v, tap) => privateForm(await plans.editForm(tap.operatorOpenId, v.id)),
   });
 }
 

@@ -3,21 +3,19 @@ import { z } from 'zod';
 import { messageKey } from '../domain/delivery/message-keys.js';
 import { parseLocalDate } from '../domain/time/zoned.js';
 import { AppError, StaleError, UserInputError } from '../errors.js';
+import {
+  type ActionValue,
+  ActionValueSchema,
+  type Button,
+  type ButtonCatalogue,
+  type ValueOf,
+} from '../feishu/cards/buttons/button.js';
 import type { CardActionInput, CardActionResponse, EventContext } from '../feishu/inbound.js';
 import type { CardJson, Messenger } from '../workflows/ports.js';
+import { type Interaction, tapInteraction } from './interaction.js';
 import { REPLIES } from './replies.js';
 
-/**
- * Every button carries a small versioned value, `{ "a": "issue.assign", "id": "…", "v": 3 }`:
- * `a` names the action, `id` the record, `v` the record version the card showed, so a stale
- * card can be refused. Handlers validate the rest with their own schema.
- */
-export const ActionValueSchema = z.looseObject({
-  a: z.string().min(1).max(64),
-  id: z.string().max(128).optional(),
-  v: z.number().int().nonnegative().optional(),
-});
-export type ActionValue = z.infer<typeof ActionValueSchema>;
+export { type ActionValue, ActionValueSchema } from '../feishu/cards/buttons/button.js';
 
 /** Feishu's date picker gives `2026-11-28 +0800`; the day is what counts. */
 export const PickedDaySchema = z
@@ -69,10 +67,27 @@ export async function refreshedOnStale(
  */
 export type TapAnswer = CardActionResponse & { form?: { card: CardJson; title: string } };
 
+/** A handler bound by name alone, for tests of the transport; features declare buttons and `wire` them. */
 export type CardActionHandler = (
   input: CardActionInput & { action: ActionValue },
   ctx: EventContext,
 ) => Promise<TapAnswer>;
+
+/**
+ * What a declared button does when tapped: its value as its schema parsed it, the tap (form
+ * values, the tapped message, a picker's option) and the interaction (who, the event, a
+ * logger, how to answer).
+ */
+export type ButtonHandler<V> = (value: V, tap: CardActionInput, ctx: Interaction) => Promise<TapAnswer>;
+
+/**
+ * A handler for every button of a catalogue, under the same names: a button declared without
+ * a handler, or a handler for no declared button, does not compile. `once` marks a form's
+ * submit that records something (see HandlerOptions).
+ */
+export type ButtonHandlers<C extends ButtonCatalogue> = {
+  [K in keyof C]: ButtonHandler<ValueOf<C[K]>> | ({ run: ButtonHandler<ValueOf<C[K]>> } & HandlerOptions);
+};
 
 /** A form that opens in the tapper's own chat with the bot, named by its card's title. */
 export function privateForm(card: CardJson): TapAnswer {
@@ -138,12 +153,15 @@ function submissionKey(input: CardActionInput, messageId: string): string {
 export class CardActionRouter {
   private readonly handlers = new Map<string, CardActionHandler>();
   private readonly once = new Set<string>();
+  /** The declared value schema of each wired button. */
+  private readonly schemas = new Map<string, z.ZodType>();
 
   constructor(
     private readonly messenger: Messenger,
     private readonly submissions: FormSubmissions,
   ) {}
 
+  /** Binds a handler to an action name alone; features use `wire`, which checks names and values. */
   register(name: string, handler: CardActionHandler, options: HandlerOptions = {}): this {
     if (this.handlers.has(name)) throw new Error(`card action ${name} is registered twice`);
     this.handlers.set(name, handler);
@@ -151,9 +169,38 @@ export class CardActionRouter {
     return this;
   }
 
+  /**
+   * Binds every button a feature declares to its handler. The value is parsed by the button's
+   * schema before the handler runs: a card too old or altered is refused politely.
+   */
+  wire<C extends ButtonCatalogue>(catalogue: C, handlers: ButtonHandlers<C>): this {
+    for (const [key, declared] of Object.entries(catalogue) as Array<[keyof C & string, Button]>) {
+      const bound = handlers[key] as ButtonHandler<unknown> | ({ run: ButtonHandler<unknown> } & HandlerOptions);
+      const { run, ...options } = typeof bound === 'function' ? { run: bound } : bound;
+      this.schemas.set(declared.name, declared.schema);
+      this.register(
+        declared.name,
+        (input, ctx) => run(cardValue(declared.schema, input.value), input, tapInteraction(this.messenger, input, ctx)),
+        options,
+      );
+    }
+    return this;
+  }
+
   /** Every registered action name. */
   names(): string[] {
     return [...this.handlers.keys()];
+  }
+
+  /**
+   * Whether a button value would reach a handler that takes it: `unknown` when no handler has
+   * its name, `refused` when its button's schema does not accept it.
+   */
+  check(value: unknown): 'ok' | 'unknown' | 'refused' {
+    const parsed = ActionValueSchema.safeParse(value);
+    if (!parsed.success || !this.handlers.has(parsed.data.a)) return 'unknown';
+    const schema = this.schemas.get(parsed.data.a);
+    return !schema || schema.safeParse(value).success ? 'ok' : 'refused';
   }
 
   async handle(input: CardActionInput, ctx: EventContext): Promise<CardActionResponse> {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { inOffices } from '../domain/directory/directory.js';
 import { directoryImportCard } from '../feishu/cards/directory-import-card.js';
-import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { IncomingMessage } from '../feishu/inbound.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { type DirectorySource, importDirectory } from '../workflows/directory/import-directory.js';
 import { summariseImport } from '../workflows/directory/import-summary.js';
-import type { ContactDirectory, MessageBody, MessageFiles } from '../workflows/ports.js';
+import type { ContactDirectory, MessageFiles } from '../workflows/ports.js';
+import type { Interaction } from './interaction.js';
 
 const FileContentSchema = z.object({ file_key: z.string().min(1), file_name: z.string().default('') });
 
@@ -33,11 +34,7 @@ export class DirectoryUpload {
   ) {}
 
   /** Handles a file message if it is a roster; returns false for anything else. */
-  async handle(
-    message: IncomingMessage,
-    reply: (body: MessageBody) => Promise<void>,
-    ctx: EventContext,
-  ): Promise<boolean> {
+  async handle(message: IncomingMessage, ctx: Interaction): Promise<boolean> {
     if (message.messageType !== 'file' || message.chatType !== 'p2p') return false;
     const content = FileContentSchema.safeParse(message.content);
     if (!content.success) return false;
@@ -51,7 +48,7 @@ export class DirectoryUpload {
       // directly that reaches here is one nothing takes: say which files the bot does take.
       if (message.rootId) return false;
       ctx.log.info({ fileName: name }, 'file of an unsupported type');
-      await reply({
+      await ctx.reply({
         kind: 'text',
         text: directory && sender && inOffices(directory, sender.id) ? filesTaken(name) : OTHER_FILES,
       });
@@ -59,7 +56,7 @@ export class DirectoryUpload {
     }
     if (!directory || !sender || !inOffices(directory, sender.id)) {
       ctx.log.info({ fileName: name }, 'roster upload refused: not office staff');
-      await reply({ kind: 'text', text: OFFICE_ONLY });
+      await ctx.reply({ kind: 'text', text: OFFICE_ONLY });
       return true;
     }
     const data = await this.deps.files.download(message.messageId, content.data.file_key, 'file');
@@ -67,7 +64,10 @@ export class DirectoryUpload {
     const outcome = await importDirectory(source, { store: this.deps.store, contacts: this.deps.contacts });
     const summary = summariseImport(outcome);
     ctx.log.info({ fileName: name, ok: outcome.ok, by: sender.id }, 'roster upload processed');
-    await reply({ kind: 'card', card: directoryImportCard({ ...summary, ok: outcome.ok, fileName: name, format }) });
+    await ctx.reply({
+      kind: 'card',
+      card: directoryImportCard({ ...summary, ok: outcome.ok, fileName: name, format }),
+    });
     return true;
   }
 }

@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { MEETING_KIND_NAMES, MEETING_KINDS, type MeetingKind } from '../domain/meetings/meeting.js';
 import { UserInputError } from '../errors.js';
+import { DRAFT_KINDS, documentButtons } from '../feishu/cards/buttons/document-buttons.js';
 import { DRAFT_INPUT_PARTS } from '../feishu/cards/document-cards.js';
 import { joinInputs, partNames } from '../feishu/cards/limits.js';
-import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { IncomingMessage } from '../feishu/inbound.js';
 import type { DocumentService } from '../workflows/documents/document-service.js';
 import type { MeetingService } from '../workflows/meetings/meeting-service.js';
-import type { MessageBody } from '../workflows/ports.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import {
-  ActionValueSchema,
   type CardActionRouter,
-  cardValue,
   done,
   formOf,
   PickedDaySchema,
@@ -20,16 +18,7 @@ import {
   type TapAnswer,
 } from './card-actions.js';
 import type { Command } from './commands/command.js';
-
-const id = z.string().min(1).max(64);
-const DocButton = ActionValueSchema.extend({ id, v: z.number().int().positive() });
-const ItemButton = DocButton.extend({ n: z.number().int().positive() });
-const OptionalItemButton = DocButton.extend({ n: z.number().int().positive().optional() });
-const ViewButton = ActionValueSchema.extend({ id });
-/** 上一页 / 下一页 on a document's card carry the page of items to show. */
-const PageButton = ViewButton.extend({ p: z.number().int().positive().max(1000).optional() });
-const DRAFT_KINDS = ['fourLists', 'waterBodyPlan', 'healthReport'] as const;
-const CreateButton = ActionValueSchema.extend({ k: z.enum(DRAFT_KINDS), w: id });
+import type { Interaction } from './interaction.js';
 
 const optionalText = z.string().trim().max(1000, '每栏最多 1000 字，请接着写在下一栏').optional();
 const ItemForm = z.object({
@@ -82,98 +71,81 @@ export function registerDocumentActions(
   const refreshed = (operator: string, docId: string, messageId: string | undefined, work: () => Promise<TapAnswer>) =>
     refreshedOnStale(work, () => documents.view(operator, docId, messageId));
 
-  router.register('doc.view', async (input) => {
-    const v = cardValue(PageButton, input.action);
-    return { card: await documents.view(input.operatorOpenId, v.id, input.messageId, v.p) };
-  });
-  router.register('doc.itemForm', async (input) => {
-    const v = cardValue(OptionalItemButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      privateForm(await documents.itemForm(input.operatorOpenId, v.id, v.v, v.n)),
-    );
-  });
-  router.register(
-    'doc.saveItem',
-    async (input) => {
-      const v = cardValue(OptionalItemButton, input.action);
-      const f = formOf(ItemForm, input.formValue);
-      return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-        done(
-          '已保存',
-          await documents.saveItem(
-            input.operatorOpenId,
-            v.id,
-            v.v,
-            { n: v.n, text: f.text, unitId: f.unit, deadline: f.date },
-            input.messageId,
+  router.wire(documentButtons, {
+    view: async (v, tap) => ({ card: await documents.view(tap.operatorOpenId, v.id, tap.messageId, v.p) }),
+    itemForm: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+        privateForm(await documents.itemForm(tap.operatorOpenId, v.id, v.v, v.n)),
+      ),
+    saveItem: {
+      once: true,
+      run: (v, tap) => {
+        const f = formOf(ItemForm, tap.formValue);
+        return refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+          done(
+            '已保存',
+            await documents.saveItem(
+              tap.operatorOpenId,
+              v.id,
+              v.v,
+              { n: v.n, text: f.text, unitId: f.unit, deadline: f.date },
+              tap.messageId,
+            ),
           ),
-        ),
+        );
+      },
+    },
+    removeItem: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+        done('已删除', await documents.removeItem(tap.operatorOpenId, v.id, v.v, v.n, tap.messageId)),
+      ),
+    submit: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+        done('已提交审定', await documents.submit(tap.operatorOpenId, v.id, v.v, tap.messageId)),
+      ),
+    approve: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+        done('已审定通过并印发', await documents.approve(tap.operatorOpenId, v.id, v.v, tap.messageId)),
+      ),
+    return: (v, tap) => {
+      const f = formOf(ReturnForm, tap.formValue);
+      return refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+        done('已退回修改', await documents.returnDraft(tap.operatorOpenId, v.id, v.v, f.comment, tap.messageId)),
       );
     },
-    { once: true },
-  );
-  router.register('doc.removeItem', async (input) => {
-    const v = cardValue(ItemButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      done('已删除', await documents.removeItem(input.operatorOpenId, v.id, v.v, v.n, input.messageId)),
-    );
-  });
-  router.register('doc.submit', async (input) => {
-    const v = cardValue(DocButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      done('已提交审定', await documents.submit(input.operatorOpenId, v.id, v.v, input.messageId)),
-    );
-  });
-  router.register('doc.approve', async (input) => {
-    const v = cardValue(DocButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      done('已审定通过并印发', await documents.approve(input.operatorOpenId, v.id, v.v, input.messageId)),
-    );
-  });
-  router.register('doc.return', async (input) => {
-    const v = cardValue(DocButton, input.action);
-    const f = formOf(ReturnForm, input.formValue);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      done('已退回修改', await documents.returnDraft(input.operatorOpenId, v.id, v.v, f.comment, input.messageId)),
-    );
-  });
-  router.register(
-    'doc.create',
-    async (input) => {
-      const v = cardValue(CreateButton, input.action);
-      const f = formOf(DraftForm, input.formValue);
-      return done('草稿已生成', await meetings.createDraft(input.operatorOpenId, v.k, v.w, f, input.messageId));
+    create: {
+      once: true,
+      run: async (v, tap) => {
+        const f = formOf(DraftForm, tap.formValue);
+        return done('草稿已生成', await meetings.createDraft(tap.operatorOpenId, v.k, v.w, f, tap.messageId));
+      },
     },
-    { once: true },
-  );
-  router.register('meeting.cancel', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      done('会议已取消，已通知参会人员', await meetings.cancel(input.operatorOpenId, v.id, input.messageId)),
-    );
-  });
-  router.register(
-    'meeting.create',
-    async (input) => {
-      const f = formOf(ScheduleForm, input.formValue);
-      const card = await meetings.schedule(
-        input.operatorOpenId,
-        {
-          kind: f.kind,
-          waterBodyId: f.water || undefined,
-          title: f.title,
-          day: f.date,
-          time: f.time,
-          place: f.place,
-          units: f.units,
-          people: f.people,
-        },
-        input.messageId,
-      );
-      return done('会议通知已发出', card);
+    cancelMeeting: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+        done('会议已取消，已通知参会人员', await meetings.cancel(tap.operatorOpenId, v.id, tap.messageId)),
+      ),
+    createMeeting: {
+      once: true,
+      run: async (_v, tap) => {
+        const f = formOf(ScheduleForm, tap.formValue);
+        const card = await meetings.schedule(
+          tap.operatorOpenId,
+          {
+            kind: f.kind,
+            waterBodyId: f.water || undefined,
+            title: f.title,
+            day: f.date,
+            time: f.time,
+            place: f.place,
+            units: f.units,
+            people: f.people,
+          },
+          tap.messageId,
+        );
+        return done('会议通知已发出', card);
+      },
     },
-    { once: true },
-  );
+  });
 }
 
 const KIND_BY_NAME = new Map<string, MeetingKind>(
@@ -278,11 +250,7 @@ const FileSchema = z.object({ file_key: z.string().min(1), file_name: z.string()
 export class DocumentThreadReplies {
   constructor(private readonly documents: DocumentService) {}
 
-  async handle(
-    message: IncomingMessage,
-    reply: (body: MessageBody) => Promise<void>,
-    ctx: EventContext,
-  ): Promise<boolean> {
+  async handle(message: IncomingMessage, ctx: Interaction): Promise<boolean> {
     if (!message.rootId) return false;
     let answer: string | undefined;
     if (message.messageType === 'file') {
@@ -299,7 +267,7 @@ export class DocumentThreadReplies {
     }
     if (answer === undefined) return false;
     ctx.log.info({ kind: message.messageType }, 'document thread reply handled');
-    await reply({ kind: 'text', text: answer });
+    await ctx.reply({ kind: 'text', text: answer });
     return true;
   }
 }

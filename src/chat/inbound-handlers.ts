@@ -4,6 +4,7 @@ import type { Messenger } from '../workflows/ports.js';
 import type { CardActionRouter } from './card-actions.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { runCommand } from './commands/run-command.js';
+import { menuInteraction } from './interaction.js';
 import type { MessageHandler } from './message-handler.js';
 import { REPLIES } from './replies.js';
 
@@ -39,6 +40,7 @@ export class ChatHandlers implements InboundHandlers {
       return;
     }
     // A menu tap is a command typed in the person's direct chat with the bot.
+    const interaction = menuInteraction(this.messenger, tap.operatorOpenId, ctx);
     await runCommand(command, {
       message: {
         messageId: '',
@@ -54,25 +56,9 @@ export class ChatHandlers implements InboundHandlers {
         parentId: undefined,
       },
       args: '',
+      ...interaction,
       log: ctx.log.child({ command: command.name, via: 'menu' }),
-      reply: (body, part = 'main') =>
-        this.messenger.send(
-          messageKey('menuPart', { eventId: ctx.eventId, part }),
-          { openId: tap.operatorOpenId },
-          body,
-        ),
-      sendFile: (file, part = 'file') =>
-        this.messenger.send(
-          messageKey('menuPart', { eventId: ctx.eventId, part }),
-          { openId: tap.operatorOpenId },
-          file,
-        ),
-      replyForm: (_title, card) =>
-        this.messenger.send(
-          messageKey('menuPart', { eventId: ctx.eventId, part: 'form' }),
-          { openId: tap.operatorOpenId },
-          { kind: 'card', card },
-        ),
+      replyForm: (_title, card) => interaction.send({ kind: 'card', card }, 'form'),
     });
   }
 }

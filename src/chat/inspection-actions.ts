@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FINDING_ASPECTS } from '../domain/inspections/inspection.js';
+import { inspectionButtons } from '../feishu/cards/buttons/inspection-buttons.js';
 import type { InspectionService } from '../workflows/inspections/inspection-service.js';
 import {
-  ActionValueSchema,
   type CardActionRouter,
-  cardValue,
   done,
   formOf,
   PickedDaySchema,
@@ -15,9 +14,6 @@ import {
 } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
-const id = z.string().min(1).max(128);
-const ViewButton = ActionValueSchema.extend({ id });
-const VersionedButton = ActionValueSchema.extend({ id, v: z.number().int().positive() });
 const CreateForm = z.object({
   title: z.string({ error: '请填写督查名称' }).trim().min(1, '请填写督查名称').max(100),
   water: z.string().optional(),
@@ -43,50 +39,41 @@ export function registerInspectionActions(router: CardActionRouter, inspections:
   const refreshed = (operator: string, inspectionId: string, work: () => Promise<TapAnswer>) =>
     refreshedOnStale(work, () => inspections.card(operator, inspectionId));
 
-  router.register(
-    'inspection.create',
-    async (input) => {
-      const f = formOf(CreateForm, input.formValue);
-      const card = await inspections.create(
-        input.operatorOpenId,
-        { title: f.title, waterBodyId: f.water || undefined, from: f.from, to: f.to },
-        input.messageId ?? randomUUID(),
-      );
-      return done('督查已开始', card);
+  router.wire(inspectionButtons, {
+    create: {
+      once: true,
+      run: async (_v, tap) => {
+        const f = formOf(CreateForm, tap.formValue);
+        const card = await inspections.create(
+          tap.operatorOpenId,
+          { title: f.title, waterBodyId: f.water || undefined, from: f.from, to: f.to },
+          tap.messageId ?? randomUUID(),
+        );
+        return done('督查已开始', card);
+      },
     },
-    { once: true },
-  );
-  router.register('inspection.view', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    return { card: await inspections.card(input.operatorOpenId, v.id) };
-  });
-  router.register('inspection.findingForm', async (input) => {
-    const v = cardValue(VersionedButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () =>
-      privateForm(await inspections.findingForm(input.operatorOpenId, v.id, v.v)),
-    );
-  });
-  router.register(
-    'inspection.addFinding',
-    async (input) => {
-      const v = cardValue(VersionedButton, input.action);
-      const f = formOf(FindingForm, input.formValue);
-      const card = await inspections.addFinding(input.operatorOpenId, v.id, v.v, {
-        aspect: f.aspect,
-        text: f.text,
-        waterBodyId: f.water,
-        townshipId: f.township,
-        departmentId: f.department || undefined,
-        deadline: f.date,
-        requirement: f.requirement || '按期整改到位并报送整改情况',
-      });
-      return done('已交办乡镇整改', card);
+    view: async (v, tap) => ({ card: await inspections.card(tap.operatorOpenId, v.id) }),
+    findingForm: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, async () =>
+        privateForm(await inspections.findingForm(tap.operatorOpenId, v.id, v.v)),
+      ),
+    addFinding: {
+      once: true,
+      run: async (v, tap) => {
+        const f = formOf(FindingForm, tap.formValue);
+        const card = await inspections.addFinding(tap.operatorOpenId, v.id, v.v, {
+          aspect: f.aspect,
+          text: f.text,
+          waterBodyId: f.water,
+          townshipId: f.township,
+          departmentId: f.department || undefined,
+          deadline: f.date,
+          requirement: f.requirement || '按期整改到位并报送整改情况',
+        });
+        return done('已交办乡镇整改', card);
+      },
     },
-    { once: true },
-  );
-  router.register('inspection.report', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    return done('督查报告已报送', await inspections.report(input.operatorOpenId, v.id));
+    report: async (v, tap) => done('督查报告已报送', await inspections.report(tap.operatorOpenId, v.id)),
   });
 }
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ISSUE_CATEGORIES, parseIssueRef } from '../domain/issues/issue.js';
 import { UserInputError } from '../errors.js';
+import { ISSUE_STEPS, type IssueStep, issueButtons } from '../feishu/cards/buttons/issue-buttons.js';
 import type { ActionInput, IssueService } from '../workflows/issues/issue-service.js';
 import type { IssueSupervision } from '../workflows/issues/supervision.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import {
-  ActionValueSchema,
   type CardActionRouter,
-  cardValue,
+  done,
   formOf,
   PickedDaySchema,
   privateForm,
@@ -16,33 +16,6 @@ import {
 } from './card-actions.js';
 import type { Command } from './commands/command.js';
 import { photosOf } from './message-photos.js';
-
-const ACTION_TYPES = [
-  'assign',
-  'accept',
-  'returnResponsibility',
-  'progress',
-  'requestClose',
-  'verifyPass',
-  'verifyFail',
-  'requestExtension',
-  'approveExtension',
-  'rejectExtension',
-] as const;
-
-/** `{ a, id: problem key, v: version the card showed, t: action }` on every problem button. */
-const IssueButtonSchema = ActionValueSchema.extend({
-  id: z.string().min(1).max(64),
-  v: z.number().int().positive(),
-  t: z.enum(ACTION_TYPES),
-});
-const ViewSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64) });
-/** `{ a, id: problem key, v: version the list showed }` on the withdrawn patrol's problem list. */
-const DecisionSchema = ActionValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive() });
-const NoticeSchema = ActionValueSchema.extend({
-  id: z.string().min(1).max(200),
-  k: z.enum(['prompt', 'bulletin', 'dismiss']),
-});
 
 const text = (message: string) =>
   z.string({ error: message }).trim().min(1, message).max(1000, '内容过长，请精简到 1000 字以内');
@@ -64,7 +37,7 @@ const FORMS = {
 };
 
 /** The action a button and its form stand for. */
-function actionInput(type: (typeof ACTION_TYPES)[number], formValue: Record<string, unknown> | undefined): ActionInput {
+function actionInput(type: IssueStep, formValue: Record<string, unknown> | undefined): ActionInput {
   switch (type) {
     case 'assign': {
       const f = formOf(FORMS.assign, formValue);
@@ -96,19 +69,6 @@ const RegisterSchema = z.object({
   urgency: z.enum(['normal', 'expedited', 'urgent'], { error: '请选择紧急程度' }).default('normal'),
 });
 
-const DONE: Partial<Record<(typeof ACTION_TYPES)[number], string>> = {
-  assign: '已交办',
-  accept: '已接收，请抓紧整改',
-  returnResponsibility: '已退回区河长制办公室',
-  progress: '进展已记录',
-  requestClose: '已申请销号，等待核查',
-  verifyPass: '已核查销号，已报告河湖长',
-  verifyFail: '已退回整改',
-  requestExtension: '延期申请已提交',
-  approveExtension: '已同意延期',
-  rejectExtension: '已答复不同意延期',
-};
-
 /** The buttons on problem cards, the registration form, and the office's 提示/通报 decision. */
 export function registerIssueActions(
   router: CardActionRouter,
@@ -118,79 +78,61 @@ export function registerIssueActions(
   // A stale or concurrent tap is refused with the card as it now stands.
   const refreshed = (operator: string, id: string, messageId: string | undefined, work: () => Promise<TapAnswer>) =>
     refreshedOnStale(work, () => issues.view(operator, id, messageId));
-  router.register('issue.view', async (input) => {
-    const v = cardValue(ViewSchema, input.action);
-    return { card: await issues.view(input.operatorOpenId, v.id, input.messageId) };
-  });
-  router.register('issue.form', async (input) => {
-    const v = cardValue(IssueButtonSchema, input.action);
-    return refreshed(input.operatorOpenId, v.id, input.messageId, async () =>
-      privateForm(await issues.openForm(input.operatorOpenId, v.id, v.v, v.t)),
-    );
-  });
-  router.register(
-    'issue.act',
-    async (input, ctx) => {
-      const v = cardValue(IssueButtonSchema, input.action);
-      const action = actionInput(v.t, input.formValue);
-      return refreshed(input.operatorOpenId, v.id, input.messageId, async () => ({
-        toast: { type: 'success', content: DONE[v.t] ?? '已处理' },
-        card: await issues.act(input.operatorOpenId, v.id, v.v, action, ctx.eventId, input.messageId),
-      }));
-      // Buttons without a form (接收, 核查通过) carry no form values and are not claimed.
+  router.wire(issueButtons, {
+    view: async (v, tap) => ({ card: await issues.view(tap.operatorOpenId, v.id, tap.messageId) }),
+    form: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+        privateForm(await issues.openForm(tap.operatorOpenId, v.id, v.v, v.t)),
+      ),
+    // Steps without a form (接收, 核查通过) carry no form values and are not claimed.
+    act: {
+      once: true,
+      run: (v, tap, ctx) => {
+        const action = actionInput(v.t, tap.formValue);
+        return refreshed(tap.operatorOpenId, v.id, tap.messageId, async () =>
+          done(ISSUE_STEPS[v.t].done, await issues.act(ctx.operator, v.id, v.v, action, ctx.eventId, tap.messageId)),
+        );
+      },
     },
-    { once: true },
-  );
-  router.register(
-    'issue.create',
-    async (input) => {
-      const f = formOf(RegisterSchema, input.formValue);
-      const card = await issues.register(
-        input.operatorOpenId,
-        {
-          waterBodyId: f.water,
-          townshipId: f.township || undefined,
-          place: f.place,
-          description: f.description,
-          category: f.category,
-          urgency: f.urgency,
-        },
-        input.messageId,
-      );
-      return { toast: { type: 'success', content: '问题已登记，已送区河长制办公室交办' }, card };
+    create: {
+      once: true,
+      run: async (_v, tap) => {
+        const f = formOf(RegisterSchema, tap.formValue);
+        const card = await issues.register(
+          tap.operatorOpenId,
+          {
+            waterBodyId: f.water,
+            townshipId: f.township || undefined,
+            place: f.place,
+            description: f.description,
+            category: f.category,
+            urgency: f.urgency,
+          },
+          tap.messageId,
+        );
+        return done('问题已登记，已送区河长制办公室交办', card);
+      },
     },
-    { once: true },
-  );
-  // A withdrawn patrol's problems, on the card listing them to its recorder: the list answers.
-  router.register('issue.withdrawFromPatrol', async (input) => {
-    const v = cardValue(DecisionSchema, input.action);
-    return refreshedOnStale(
-      async () => ({
-        toast: { type: 'success', content: '问题已撤销' },
-        card: await issues.withdrawFromPatrol(input.operatorOpenId, v.id, v.v),
-      }),
-      () => issues.withdrawalCardOf(v.id),
-    );
-  });
-  router.register('issue.keepFromPatrol', async (input) => {
-    const v = cardValue(DecisionSchema, input.action);
-    return refreshedOnStale(
-      async () => ({
-        toast: { type: 'success', content: '问题已保留，继续办理' },
-        card: await issues.keepFromPatrol(input.operatorOpenId, v.id, v.v),
-      }),
-      () => issues.withdrawalCardOf(v.id),
-    );
-  });
-  router.register('notice.decide', async (input) => {
-    const v = cardValue(NoticeSchema, input.action);
-    return refreshedOnStale(
-      async () => ({
-        toast: { type: 'success', content: v.k === 'dismiss' ? '已记录：暂不处理' : '已确认，计入年度考核' },
-        card: await supervision.decide(input.operatorOpenId, v.id, v.k),
-      }),
-      () => supervision.card(v.id),
-    );
+    // A withdrawn patrol's problems, on the card listing them to its recorder: the list answers.
+    withdrawFromPatrol: (v, tap) =>
+      refreshedOnStale(
+        async () => done('问题已撤销', await issues.withdrawFromPatrol(tap.operatorOpenId, v.id, v.v)),
+        () => issues.withdrawalCardOf(v.id),
+      ),
+    keepFromPatrol: (v, tap) =>
+      refreshedOnStale(
+        async () => done('问题已保留，继续办理', await issues.keepFromPatrol(tap.operatorOpenId, v.id, v.v)),
+        () => issues.withdrawalCardOf(v.id),
+      ),
+    decideNotice: (v, tap) =>
+      refreshedOnStale(
+        async () =>
+          done(
+            v.k === 'dismiss' ? '已记录：暂不处理' : '已确认，计入年度考核',
+            await supervision.decide(tap.operatorOpenId, v.id, v.k),
+          ),
+        () => supervision.card(v.id),
+      ),
   });
 }
 

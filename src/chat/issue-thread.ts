@@ -1,7 +1,7 @@
-import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { IncomingMessage } from '../feishu/inbound.js';
 import type { IssueService } from '../workflows/issues/issue-service.js';
-import type { MessageBody } from '../workflows/ports.js';
 import { parseCommandLine } from './commands/parse.js';
+import type { Interaction } from './interaction.js';
 import { photosOf } from './message-photos.js';
 
 /** Kinds of reply that can carry words or photos. */
@@ -15,11 +15,7 @@ const PROGRESS_KINDS = new Set(['text', 'image', 'post']);
 export class IssueThreadReplies {
   constructor(private readonly issues: IssueService) {}
 
-  async handle(
-    message: IncomingMessage,
-    reply: (body: MessageBody) => Promise<void>,
-    ctx: EventContext,
-  ): Promise<boolean> {
+  async handle(message: IncomingMessage, ctx: Interaction): Promise<boolean> {
     if (!message.rootId || !PROGRESS_KINDS.has(message.messageType)) return false;
     const text = message.text.trim();
     if (parseCommandLine(text) || (!text && message.images.length === 0)) return false;
@@ -32,7 +28,7 @@ export class IssueThreadReplies {
     );
     if (answer === undefined) return false;
     ctx.log.info({ kind: message.messageType, photos: photos.length }, 'issue thread reply handled');
-    await reply({ kind: 'text', text: answer });
+    await ctx.reply({ kind: 'text', text: answer });
     return true;
   }
 }

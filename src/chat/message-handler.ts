@@ -1,10 +1,11 @@
 import { messageKey } from '../domain/delivery/message-keys.js';
 import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
-import type { CardJson, MessageBody, Messenger, OutgoingFile } from '../workflows/ports.js';
+import type { CardJson, Messenger } from '../workflows/ports.js';
 import type { CommandContext } from './commands/command.js';
 import { parseCommandLine } from './commands/parse.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { runCommand } from './commands/run-command.js';
+import { type Interaction, messageInteraction } from './interaction.js';
 import { REPLIES } from './replies.js';
 
 export interface MessageHandlerDeps {
@@ -13,9 +14,13 @@ export interface MessageHandlerDeps {
   /** The bot's own open_id, to tell whether a group message @-mentions it. */
   botOpenId: () => Promise<string | undefined>;
   /** Handlers for files people send (e.g. a roster workbook); each says whether it took the message. */
-  fileHandlers?: Array<{
-    handle(message: IncomingMessage, reply: (body: MessageBody) => Promise<void>, ctx: EventContext): Promise<boolean>;
-  }>;
+  fileHandlers?: InboundMessageHandler[];
+}
+
+/** Takes messages that are not commands (a roster file, a reply in a card's thread). */
+export interface InboundMessageHandler {
+  /** Handles the message if it is one it takes; says whether it did. */
+  handle(message: IncomingMessage, ctx: Interaction): Promise<boolean>;
 }
 
 /**
@@ -26,14 +31,12 @@ export class MessageHandler {
   constructor(private readonly deps: MessageHandlerDeps) {}
 
   async handle(message: IncomingMessage, ctx: EventContext): Promise<void> {
-    const reply = (body: MessageBody, part = 'main') =>
-      this.deps.messenger.reply(messageKey('reply', { eventId: ctx.eventId, part }), message.messageId, body, {
-        chatId: message.chatId,
-      });
+    const interaction = messageInteraction(this.deps.messenger, message, ctx);
+    const reply = interaction.reply;
     // Files and thread replies (a roster, patrol photos) need no @-mention; each handler
     // decides whether the message is one it takes.
     for (const handler of this.deps.fileHandlers ?? []) {
-      if (await handler.handle(message, (body) => reply(body), ctx)) return;
+      if (await handler.handle(message, interaction)) return;
     }
     if (!(await this.isAddressedToBot(message))) {
       ctx.log.debug('group message not addressed to the bot');
@@ -53,9 +56,6 @@ export class MessageHandler {
       await reply({ kind: 'text', text });
       return;
     }
-    // A file cannot be a reply in Feishu: it goes to the same conversation as a new message.
-    const sendFile = (file: OutgoingFile, part = 'file') =>
-      this.deps.messenger.send(messageKey('reply', { eventId: ctx.eventId, part }), { chatId: message.chatId }, file);
     const replyForm = async (title: string, card: CardJson) => {
       if (message.chatType === 'p2p') return reply({ kind: 'card', card }, 'form');
       await this.deps.messenger.send(
@@ -66,11 +66,10 @@ export class MessageHandler {
       await reply({ kind: 'text', text: REPLIES.formSentPrivately(title) }, 'form-notice');
     };
     const commandCtx: CommandContext = {
+      ...interaction,
+      log: ctx.log.child({ command: command.name }),
       message,
       args: parsed.args,
-      log: ctx.log.child({ command: command.name }),
-      reply,
-      sendFile,
       replyForm,
     };
     await runCommand(command, commandCtx);

@@ -1,20 +1,19 @@
 import { z } from 'zod';
-import { StaleError, UserInputError } from '../errors.js';
+import { monthDay } from '../domain/time/format.js';
+import { UserInputError } from '../errors.js';
+import { patrolButtons } from '../feishu/cards/buttons/patrol-buttons.js';
 import type { PatrolService } from '../workflows/patrols/patrol-service.js';
-import type { Messenger } from '../workflows/ports.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
 import {
-  ActionValueSchema,
   type CardActionRouter,
   cardValue,
+  done,
   PickedDaySchema,
   privateForm,
+  refreshedOnStale,
   type TapAnswer,
 } from './card-actions.js';
 import type { Command } from './commands/command.js';
-
-/** `{ a, d: duty key, p: period key }` on every patrol button. */
-const PatrolValueSchema = ActionValueSchema.extend({ d: z.string().min(1).max(200), p: z.string().min(4).max(10) });
 
 const PatrolFormSchema = z.object({
   date: PickedDaySchema,
@@ -23,9 +22,6 @@ const PatrolFormSchema = z.object({
   /** 补记说明: required by the workflow when the date is outside the current period. */
   lateReason: z.string().default(''),
 });
-
-/** A correction or withdrawal names the patrol and the version the card showed. */
-const RecordValueSchema = PatrolValueSchema.extend({ id: z.string().min(1).max(64), v: z.number().int().positive() });
 
 const lines = (text: string) =>
   text
@@ -44,83 +40,51 @@ function formInput(formValue: Record<string, unknown> | undefined) {
   };
 }
 
-const FocusValueSchema = ActionValueSchema.extend({ w: z.string().min(1).max(64), p: z.string().min(4).max(10) });
 const FocusFormSchema = z.object({ clues: z.string().default(''), requests: z.string().default('') });
 
 /** The buttons on patrol reminder cards (记录巡河, 已安排, 查看责任河湖) and the form they open. */
-export function registerPatrolActions(router: CardActionRouter, patrols: PatrolService, messenger: Messenger): void {
-  router.register('patrol.form', async (input) => {
-    const v = cardValue(PatrolValueSchema, input.action);
-    return privateForm(await patrols.openForm(input.operatorOpenId, v.d, v.p));
-  });
-  router.register('patrol.reminder', async (input) => {
-    const v = cardValue(PatrolValueSchema, input.action);
-    return { card: await patrols.currentCard(v.d, v.p) };
-  });
-  router.register(
-    'patrol.submit',
-    async (input) => {
-      const v = cardValue(PatrolValueSchema, input.action);
-      const card = await patrols.submit(input.operatorOpenId, v.d, v.p, formInput(input.formValue));
-      return { toast: { type: 'success', content: '巡河已记录' }, card };
-    },
-    { once: true },
-  );
+export function registerPatrolActions(router: CardActionRouter, patrols: PatrolService): void {
   // A stale correction or withdrawal is refused with the card as it now stands.
-  const refreshed = async (v: { d: string; p: string }, work: () => Promise<TapAnswer>): Promise<TapAnswer> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StaleError)
-        return { toast: { type: 'warning', content: error.userMessage }, card: await patrols.currentCard(v.d, v.p) };
-      throw error;
-    }
-  };
-  router.register('patrol.edit', async (input) => {
-    const v = cardValue(RecordValueSchema, input.action);
-    return refreshed(v, async () =>
-      privateForm(await patrols.openCorrection(input.operatorOpenId, v.d, v.p, v.id, v.v)),
-    );
-  });
-  router.register(
-    'patrol.correct',
-    async (input) => {
-      const v = cardValue(RecordValueSchema, input.action);
-      return refreshed(v, async () => ({
-        toast: { type: 'success', content: '巡河记录已更正' },
-        card: await patrols.correct(input.operatorOpenId, v.d, v.p, v.id, v.v, formInput(input.formValue)),
-      }));
+  const refreshed = (v: { d: string; p: string }, work: () => Promise<TapAnswer>) =>
+    refreshedOnStale(work, () => patrols.currentCard(v.d, v.p));
+  router.wire(patrolButtons, {
+    form: async (v, tap) => privateForm(await patrols.openForm(tap.operatorOpenId, v.d, v.p)),
+    reminder: async (v) => ({ card: await patrols.currentCard(v.d, v.p) }),
+    submit: {
+      once: true,
+      run: async (v, tap) =>
+        done('巡河已记录', await patrols.submit(tap.operatorOpenId, v.d, v.p, formInput(tap.formValue))),
     },
-    { once: true },
-  );
-  router.register('patrol.withdraw', async (input) => {
-    const v = cardValue(RecordValueSchema, input.action);
-    return refreshed(v, async () => ({
-      toast: { type: 'success', content: '巡河记录已撤回' },
-      card: await patrols.withdraw(input.operatorOpenId, v.d, v.p, v.id, v.v),
-    }));
-  });
-  router.register('patrol.plan', async (input) => {
-    const v = cardValue(PatrolValueSchema, input.action);
-    const day = PickedDaySchema.safeParse(input.option ?? '');
-    if (!day.success) throw new UserInputError('请选择计划巡河的日期');
-    const card = await patrols.plan(input.operatorOpenId, v.d, v.p, day.data);
-    return {
-      toast: { type: 'success', content: `已安排于${day.data.month}月${day.data.day}日巡河，届时前不再提醒` },
-      card,
-    };
-  });
-  router.register('patrol.focus', async (input) => {
-    const v = cardValue(FocusValueSchema, input.action);
-    const form = cardValue(FocusFormSchema, input.formValue ?? {});
-    const card = await patrols.submitFocus(input.operatorOpenId, v.w, v.p, lines(form.clues), lines(form.requests));
-    return { toast: { type: 'success', content: '已报送，将显示在河湖长的巡河提醒上' }, card };
-  });
-  router.register('patrol.duties', async (input, ctx) => {
-    // Sent privately: in a group the reminder card must stay as it is for everyone else.
-    const card = await patrols.dutyList(input.operatorOpenId);
-    await messenger.send(`duties:${ctx.eventId}`, { openId: input.operatorOpenId }, { kind: 'card', card });
-    return { toast: { type: 'info', content: '已私信发送您的责任河湖' } };
+    edit: (v, tap) =>
+      refreshed(v, async () => privateForm(await patrols.openCorrection(tap.operatorOpenId, v.d, v.p, v.id, v.v))),
+    correct: {
+      once: true,
+      run: (v, tap) =>
+        refreshed(v, async () =>
+          done(
+            '巡河记录已更正',
+            await patrols.correct(tap.operatorOpenId, v.d, v.p, v.id, v.v, formInput(tap.formValue)),
+          ),
+        ),
+    },
+    withdraw: (v, tap) =>
+      refreshed(v, async () => done('巡河记录已撤回', await patrols.withdraw(tap.operatorOpenId, v.d, v.p, v.id, v.v))),
+    plan: async (v, tap) => {
+      const day = PickedDaySchema.safeParse(tap.option ?? '');
+      if (!day.success) throw new UserInputError('请选择计划巡河的日期');
+      const card = await patrols.plan(tap.operatorOpenId, v.d, v.p, day.data);
+      return done(`已安排于${monthDay(day.data)}巡河，届时前不再提醒`, card);
+    },
+    focus: async (v, tap) => {
+      const form = cardValue(FocusFormSchema, tap.formValue ?? {});
+      const card = await patrols.submitFocus(tap.operatorOpenId, v.w, v.p, lines(form.clues), lines(form.requests));
+      return done('已报送，将显示在河湖长的巡河提醒上', card);
+    },
+    duties: async (_v, _tap, ctx) => {
+      // Sent privately: in a group the reminder card must stay as it is for everyone else.
+      await ctx.send({ kind: 'card', card: await patrols.dutyList(ctx.operator) }, 'duties');
+      return { toast: { type: 'info', content: '已私信发送您的责任河湖' } };
+    },
   });
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { IncomingMessage } from '../feishu/inbound.js';
 import type { PatrolService } from '../workflows/patrols/patrol-service.js';
-import type { MessageBody } from '../workflows/ports.js';
 import { parseCommandLine } from './commands/parse.js';
+import type { Interaction } from './interaction.js';
 import { photosOf } from './message-photos.js';
 
 const LocationSchema = z.object({
@@ -19,11 +19,7 @@ const LocationSchema = z.object({
 export class PatrolAttachments {
   constructor(private readonly patrols: PatrolService) {}
 
-  async handle(
-    message: IncomingMessage,
-    reply: (body: MessageBody) => Promise<void>,
-    ctx: EventContext,
-  ): Promise<boolean> {
+  async handle(message: IncomingMessage, ctx: Interaction): Promise<boolean> {
     if (!message.rootId) return false;
     let attachment: Parameters<PatrolService['attachFromThread']>[2];
     if (message.messageType === 'image' || message.messageType === 'post') {
@@ -39,7 +35,7 @@ export class PatrolAttachments {
     const answer = await this.patrols.attachFromThread(message.senderOpenId, message.rootId, attachment);
     if (answer === undefined) return false;
     ctx.log.info({ kind: message.messageType }, 'patrol attachment handled');
-    await reply({ kind: 'text', text: answer });
+    await ctx.reply({ kind: 'text', text: answer });
     return true;
   }
 }

@@ -1,34 +1,20 @@
-import { z } from 'zod';
-import { messageKey } from '../domain/delivery/message-keys.js';
-import type { Messenger } from '../workflows/ports.js';
+import { queryButtons } from '../feishu/cards/buttons/query-buttons.js';
 import type { QueryService } from '../workflows/queries/query-service.js';
-import { ActionValueSchema, type CardActionRouter, cardValue } from './card-actions.js';
+import type { CardActionRouter } from './card-actions.js';
 import type { Command } from './commands/command.js';
 
 /** A choice on an ambiguous-name card runs the query again with the chosen name. */
-const QueryButton = ActionValueSchema.extend({ q: z.string().max(200) });
-
-export function registerQueryActions(router: CardActionRouter, queries: QueryService, messenger: Messenger): void {
-  router.register('query.issues', async (input) => {
-    const v = cardValue(QueryButton, input.action);
-    return { card: await queries.issues(input.operatorOpenId, v.q) };
-  });
-  router.register('query.patrols', async (input) => {
-    const v = cardValue(QueryButton, input.action);
-    return { card: await queries.patrols(input.operatorOpenId, v.q) };
-  });
-  // The ledger goes to the conversation the choice card is in, as `/导出` would have sent it.
-  router.register('query.export', async (input) => {
-    const v = cardValue(QueryButton, input.action);
-    const answer = await queries.exportLedger(input.operatorOpenId, v.q);
-    if ('choices' in answer) return { card: answer.choices };
-    const to = input.chatId ? { chatId: input.chatId } : { openId: input.operatorOpenId };
-    await messenger.send(
-      messageKey('ledgerExport', { ref: input.messageId ?? input.operatorOpenId, query: v.q }),
-      to,
-      answer.file,
-    );
-    return { toast: { type: 'success', content: answer.summary } };
+export function registerQueryActions(router: CardActionRouter, queries: QueryService): void {
+  router.wire(queryButtons, {
+    issues: async (v, tap) => ({ card: await queries.issues(tap.operatorOpenId, v.q) }),
+    patrols: async (v, tap) => ({ card: await queries.patrols(tap.operatorOpenId, v.q) }),
+    // The ledger goes to the conversation the choice card is in, as `/导出` would have sent it.
+    export: async (v, tap, ctx) => {
+      const answer = await queries.exportLedger(tap.operatorOpenId, v.q);
+      if ('choices' in answer) return { card: answer.choices };
+      await ctx.sendFile(answer.file, v.q);
+      return { toast: { type: 'success', content: answer.summary } };
+    },
   });
 }
 

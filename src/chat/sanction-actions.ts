@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { sanctionButtons } from '../feishu/cards/buttons/sanction-buttons.js';
 import { joinInputs } from '../feishu/cards/limits.js';
 import type { Issued, SanctionService } from '../workflows/accountability/sanction-service.js';
 import {
-  ActionValueSchema,
   type CardActionRouter,
-  cardValue,
   done,
   formOf,
   PickedDaySchema,
@@ -14,11 +13,6 @@ import {
   type TapAnswer,
 } from './card-actions.js';
 import type { Command } from './commands/command.js';
-
-const id = z.string().min(1).max(128);
-const ViewButton = ActionValueSchema.extend({ id });
-const STEPS = ['record', 'review', 'refer'] as const;
-const StepButton = ActionValueSchema.extend({ id, v: z.number().int().positive(), s: z.enum(STEPS) });
 
 const text = (name: string, max: number) =>
   z
@@ -79,64 +73,60 @@ export function registerSanctionActions(router: CardActionRouter, sanctions: San
         }
       : done(content, issued.card);
 
-  router.register('sanction.issue', async (input) => {
-    const f = formOf(NoticeForm, input.formValue);
-    const kind = f.kind === 'praise' ? 'bulletin' : f.kind;
-    const issued = await sanctions.issueNotice(
-      input.operatorOpenId,
-      { kind, praise: f.kind === 'praise', unitId: f.unit, reason: f.reason, issueRefs: f.issues },
-      input.messageId ?? randomUUID(),
-    );
-    return answer(issued, f.kind === 'prompt' ? '提示已发出' : '通报已发出');
-  });
-  router.register('sanction.view', async (input) => {
-    const v = cardValue(ViewButton, input.action);
-    return { card: await sanctions.card(input.operatorOpenId, v.id) };
-  });
-  router.register('admonition.schedule', async (input) => {
-    const f = formOf(AdmonitionForm, input.formValue);
-    const issued = await sanctions.scheduleAdmonition(
-      input.operatorOpenId,
-      {
-        unitId: f.unit,
-        initiatorId: f.initiator,
-        interviewee: f.interviewee,
-        reason: f.reason,
-        issueRefs: f.issues,
-        day: f.date,
-        time: f.time,
-        place: f.place,
-        participants: f.people,
-      },
-      input.messageId ?? randomUUID(),
-    );
-    return answer(issued, '约谈通知已发出');
-  });
-  router.register('admonition.stepForm', async (input) => {
-    const v = cardValue(StepButton, input.action);
-    return refreshed(input.operatorOpenId, v.id, async () =>
-      privateForm(await sanctions.stepForm(input.operatorOpenId, v.id, v.v, v.s)),
-    );
-  });
-  router.register('admonition.step', async (input) => {
-    const v = cardValue(StepButton, input.action);
-    const step = () => {
-      if (v.s === 'record') {
-        const f = formOf(RecordForm, input.formValue);
-        return { step: 'record' as const, record: f.record, commitments: f.commitments, reviewOn: f.date };
-      }
-      if (v.s === 'review') {
-        const f = formOf(ReviewForm, input.formValue);
-        return { step: 'review' as const, outcome: f.outcome, note: f.note };
-      }
-      const f = formOf(ReferForm, input.formValue);
-      return { step: 'refer' as const, body: f.body, on: f.date, note: f.note };
-    };
-    const parsed = step();
-    const toast = { record: '约谈情况已记录', review: '复核结果已记录', refer: '问题线索移交已记录' }[v.s];
-    return refreshed(input.operatorOpenId, v.id, async () =>
-      done(toast, await sanctions.step(input.operatorOpenId, v.id, v.v, parsed)),
-    );
+  router.wire(sanctionButtons, {
+    issue: async (_v, tap) => {
+      const f = formOf(NoticeForm, tap.formValue);
+      const kind = f.kind === 'praise' ? 'bulletin' : f.kind;
+      const issued = await sanctions.issueNotice(
+        tap.operatorOpenId,
+        { kind, praise: f.kind === 'praise', unitId: f.unit, reason: f.reason, issueRefs: f.issues },
+        tap.messageId ?? randomUUID(),
+      );
+      return answer(issued, f.kind === 'prompt' ? '提示已发出' : '通报已发出');
+    },
+    view: async (v, tap) => ({ card: await sanctions.card(tap.operatorOpenId, v.id) }),
+    scheduleAdmonition: async (_v, tap) => {
+      const f = formOf(AdmonitionForm, tap.formValue);
+      const issued = await sanctions.scheduleAdmonition(
+        tap.operatorOpenId,
+        {
+          unitId: f.unit,
+          initiatorId: f.initiator,
+          interviewee: f.interviewee,
+          reason: f.reason,
+          issueRefs: f.issues,
+          day: f.date,
+          time: f.time,
+          place: f.place,
+          participants: f.people,
+        },
+        tap.messageId ?? randomUUID(),
+      );
+      return answer(issued, '约谈通知已发出');
+    },
+    stepForm: (v, tap) =>
+      refreshed(tap.operatorOpenId, v.id, async () =>
+        privateForm(await sanctions.stepForm(tap.operatorOpenId, v.id, v.v, v.s)),
+      ),
+    step: (v, tap) => {
+      const step = () => {
+        if (v.s === 'record') {
+          const f = formOf(RecordForm, tap.formValue);
+          return { step: 'record' as const, record: f.record, commitments: f.commitments, reviewOn: f.date };
+        }
+        if (v.s === 'review') {
+          const f = formOf(ReviewForm, tap.formValue);
+          return { step: 'review' as const, outcome: f.outcome, note: f.note };
+        }
+        const f = formOf(ReferForm, tap.formValue);
+        return { step: 'refer' as const, body: f.body, on: f.date, note: f.note };
+      };
+      const parsed = step();
+      const toast = { record: '约谈情况已记录', review: '复核结果已记录', refer: '问题线索移交已记录' }[v.s];
+      return refreshed(tap.operatorOpenId, v.id, async () =>
+        done(toast, await sanctions.step(tap.operatorOpenId, v.id, v.v, parsed)),
+      );
+    },
   });
 }
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { fullMarks } from '../domain/assessment/scheme.js';
 import type { Clock } from '../domain/clock.js';
-import type { EventContext, IncomingMessage } from '../feishu/inbound.js';
+import type { IncomingMessage } from '../feishu/inbound.js';
 import type { ApprovalStore } from '../store/approval-store.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { looksLikeScheme, parseSchemeYaml } from '../workflows/assessment/scheme-yaml.js';
-import type { MessageBody, MessageFiles } from '../workflows/ports.js';
+import type { MessageFiles } from '../workflows/ports.js';
+import type { Interaction } from './interaction.js';
 
 const FileContentSchema = z.object({ file_key: z.string().min(1), file_name: z.string().default('') });
 
@@ -18,18 +19,14 @@ export class SchemeUpload {
     private readonly deps: { directory: DirectoryStore; approvals: ApprovalStore; files: MessageFiles; clock: Clock },
   ) {}
 
-  async handle(
-    message: IncomingMessage,
-    reply: (body: MessageBody) => Promise<void>,
-    ctx: EventContext,
-  ): Promise<boolean> {
+  async handle(message: IncomingMessage, ctx: Interaction): Promise<boolean> {
     if (message.messageType !== 'file' || message.chatType !== 'p2p') return false;
     const content = FileContentSchema.safeParse(message.content);
     if (!content.success || !/(考核|assessment).*\.ya?ml$/i.test(content.data.file_name)) return false;
     const directory = await this.deps.directory.loadDirectory();
     const sender = directory?.people.find((p) => p.openId === message.senderOpenId);
     if (!sender || !directory?.units.some((u) => u.kind === 'riverChiefOffice' && u.members.includes(sender.id))) {
-      await reply({ kind: 'text', text: '只有区河长制办公室人员可以设置考核细则。' });
+      await ctx.reply({ kind: 'text', text: '只有区河长制办公室人员可以设置考核细则。' });
       return true;
     }
     const text = (await this.deps.files.download(message.messageId, content.data.file_key, 'file')).toString('utf8');
@@ -37,7 +34,7 @@ export class SchemeUpload {
     const parsed = parseSchemeYaml(text);
     if (!parsed.ok) {
       ctx.log.info({ fileName: content.data.file_name, problems: parsed.problems }, 'assessment scheme refused');
-      await reply({
+      await ctx.reply({
         kind: 'text',
         text: `考核细则未导入，请修改后重新发送：\n${parsed.problems.slice(0, 10).join('\n')}`,
       });
@@ -53,7 +50,7 @@ export class SchemeUpload {
     });
     ctx.log.info({ fileName: content.data.file_name, year: parsed.year, by: sender.id }, 'assessment scheme stored');
     const s = parsed.scheme;
-    await reply({
+    await ctx.reply({
       kind: 'text',
       text: [
         `已导入考核细则“${s.name}”，适用于${parsed.year ? `${parsed.year}年度` : '此后各年度'}：`,

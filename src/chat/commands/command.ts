@@ -1,18 +1,13 @@
 import type { Audience } from '../../domain/access/visibility.js';
 import type { IncomingMessage } from '../../feishu/inbound.js';
-import type { Logger } from '../../log/logger.js';
-import type { CardJson, MessageBody, OutgoingFile } from '../../workflows/ports.js';
+import type { CardJson } from '../../workflows/ports.js';
+import type { Interaction } from '../interaction.js';
 
-/** What a command gets to do its work: who asked, where, and how to answer. */
-export interface CommandContext {
+/** What a command gets to do its work: the interaction (who asked, how to answer), the message and its words. */
+export interface CommandContext extends Interaction {
   message: IncomingMessage;
   /** The arguments after the command word, already trimmed. */
   args: string;
-  log: Logger;
-  /** Answers in the conversation the command came from; once per `part`. */
-  reply(body: MessageBody, part?: string): Promise<void>;
-  /** Sends a file (an exported ledger) to the conversation the command came from; once per `part`. */
-  sendFile(file: OutgoingFile, part?: string): Promise<void>;
   /**
    * Opens a form for the person who typed the command, in their direct chat with the bot: a
    * form answered into a group would be shared by everyone in it (Card JSON 2.0 cards are).

@@ -27,7 +27,7 @@ export const patrolsModule: FeatureModule<{ patrols: PatrolService }> = (infra, 
   return {
     exports: { patrols },
     commands: [patrolCommand(patrols, queries), keyProblemsCommand(patrols)],
-    cardActions: (router) => registerPatrolActions(router, patrols, infra.messenger),
+    cardActions: (router) => registerPatrolActions(router, patrols),
     messageHandlers: [new PatrolAttachments(patrols)],
     jobs: [
       {

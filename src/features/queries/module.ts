@@ -24,6 +24,6 @@ export const queriesModule: FeatureModule<{ queries: QueryService }> = (infra) =
   return {
     exports: { queries },
     commands: [meetingsCommand(queries), exportCommand(queries), overdueCommand(queries)],
-    cardActions: (router) => registerQueryActions(router, queries, infra.messenger),
+    cardActions: (router) => registerQueryActions(router, queries),
   };
 };

@@ -1,5 +1,6 @@
 import type { ApprovalCardPresenter, ApprovalView } from '../../workflows/approvals/views.js';
 import { joinMarkdown, md } from '../../workflows/markdown.js';
+import { valueOf } from './buttons/intents.js';
 import { renderCard } from './template.js';
 
 const MARKS = { done: '✅', current: '👉', todo: '⬜' } as const;
@@ -27,7 +28,7 @@ export const approvalCards: ApprovalCardPresenter = {
       canReturn: waiting && view.canReturn,
       publishOnly: waiting && !view.canReturn,
       passLabel: view.passLabel ?? '',
-      extras: view.extras,
+      extras: view.extras.map((b) => ({ label: b.label, value: valueOf(b.intent) })),
       footer: view.footer,
     });
   },

@@ -8,6 +8,7 @@ import type {
 } from '../../workflows/documents/views.js';
 import { joinMarkdown, type Markdown, md } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
+import { DRAFT_KINDS, documentButtons } from './buttons/document-buttons.js';
 import { capped, clip, PERSON_OPTIONS_CAP, partName } from './limits.js';
 import { renderCard } from './template.js';
 
@@ -115,7 +116,6 @@ export function documentCard(full: DocumentView): CardJson {
   const drafting = view.state === 'drafting' && !cancelled && view.drafts;
   const isMinutes = view.kind === 'minutes';
   const itemName = isMinutes ? '议定事项' : '任务清单';
-  const item = (type: string, n: number) => ({ a: type, id: view.id, v: view.version, n });
   return renderCard('document', {
     title: view.title,
     subtitle: view.number ?? DOCUMENT_KIND_NAMES[view.kind],
@@ -134,18 +134,27 @@ export function documentCard(full: DocumentView): CardJson {
             {
               label: i.missing ? '补全' : '修改',
               style: i.missing ? 'primary' : 'default',
-              value: item('doc.itemForm', i.n),
+              value: documentButtons.itemForm.value({ id: view.id, v: view.version, n: i.n }),
             },
-            { label: '删除', style: 'danger', value: item('doc.removeItem', i.n) },
+            {
+              label: '删除',
+              style: 'danger',
+              value: documentButtons.removeItem.value({ id: view.id, v: view.version, n: i.n }),
+            },
           ]
         : undefined,
     })),
     pager:
       pages > 1
         ? [
-            ...(page > 1 ? [{ label: '上一页', value: { a: 'doc.view', id: view.id, p: page - 1 } }] : []),
+            ...(page > 1 ? [{ label: '上一页', value: documentButtons.view.value({ id: view.id, p: page - 1 }) }] : []),
             ...(page < pages
-              ? [{ label: `下一页（${page + 1}/${pages}）`, value: { a: 'doc.view', id: view.id, p: page + 1 } }]
+              ? [
+                  {
+                    label: `下一页（${page + 1}/${pages}）`,
+                    value: documentButtons.view.value({ id: view.id, p: page + 1 }),
+                  },
+                ]
               : []),
           ]
         : undefined,
@@ -167,19 +176,23 @@ export function documentCard(full: DocumentView): CardJson {
           {
             label: isMinutes ? '记录议定事项' : '添加任务',
             style: 'default',
-            value: { a: 'doc.itemForm', id: view.id, v: view.version },
+            value: documentButtons.itemForm.value({ id: view.id, v: view.version }),
           },
-          { label: '提交审定', style: 'primary', value: { a: 'doc.submit', id: view.id, v: view.version } },
+          {
+            label: '提交审定',
+            style: 'primary',
+            value: documentButtons.submit.value({ id: view.id, v: view.version }),
+          },
           ...(view.meeting?.upcoming
-            ? [{ label: '取消会议', style: 'danger', value: { a: 'meeting.cancel', id: view.id } }]
+            ? [{ label: '取消会议', style: 'danger', value: documentButtons.cancelMeeting.value({ id: view.id }) }]
             : []),
         ]
       : undefined,
     approval:
       view.state === 'pendingApproval' && view.approves
         ? {
-            approve: { a: 'doc.approve', id: view.id, v: view.version },
-            return: { a: 'doc.return', id: view.id, v: view.version },
+            approve: documentButtons.approve.value({ id: view.id, v: view.version }),
+            return: documentButtons.return.value({ id: view.id, v: view.version }),
           }
         : undefined,
     footer: footer(view, cancelled, drafting),
@@ -231,7 +244,11 @@ export function itemFormCard(view: ItemFormView): CardJson {
     noUnit: !view.unit,
     deadline: view.deadline,
     unitOptions: view.unitOptions,
-    submitValue: { a: 'doc.saveItem', id: view.id, v: view.version, ...(view.n === undefined ? {} : { n: view.n }) },
+    submitValue: documentButtons.saveItem.value({
+      id: view.id,
+      v: view.version,
+      ...(view.n === undefined ? {} : { n: view.n }),
+    }),
   });
 }
 
@@ -273,6 +290,12 @@ const PART_NUMBERS = ['一', '二', '三', '四', '五'];
  */
 export const DRAFT_INPUT_PARTS = { goals: 2, problems: 2, tasks: 2, responsibilities: 2, body: 5 } as const;
 
+/** Minutes are drafted from their meeting's card, never from the drafting form. */
+function draftKind(kind: DraftFormView['kind']): (typeof DRAFT_KINDS)[number] {
+  if (kind === 'minutes') throw new TypeError('minutes are drafted from their meeting, not the drafting form');
+  return kind;
+}
+
 export function draftFormCard(view: DraftFormView): CardJson {
   const kind = view.kind === 'minutes' ? 'waterBodyPlan' : view.kind;
   const parts = (n: number) => (kind === 'healthReport' ? Math.min(n, 2) : n);
@@ -289,7 +312,7 @@ export function draftFormCard(view: DraftFormView): CardJson {
     waterBodyName: view.waterBodyName,
     year: view.year,
     fields,
-    submitValue: { a: 'doc.create', k: view.kind, w: view.waterBodyId },
+    submitValue: documentButtons.create.value({ k: draftKind(view.kind), w: view.waterBodyId }),
     hint:
       view.kind === 'fourLists'
         ? '每栏最多 1000 字，写不下的接着写在下一栏。任务清单中的每项任务印发后都将交办责任单位并跟踪督办，请写明责任单位和完成时限；缺少的可在草稿卡片上补全；生成草稿后还可在卡片话题中以“任务：”开头逐条补充任务，或上传完整文件。'

@@ -13,25 +13,34 @@ import type {
 } from '../../workflows/issues/views.js';
 import { joinMarkdown, type Markdown, md, mention } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
+import { ISSUE_STEPS, type IssueStep, issueButtons } from './buttons/issue-buttons.js';
 import { capped, clip, latest } from './limits.js';
 import { renderCard } from './template.js';
 
-/** Button label, style, and whether the action needs a form first. */
-const ACTIONS: Record<IssueActionType, { label: string; style: 'primary' | 'default' | 'danger'; form: boolean }> = {
-  assign: { label: '交办', style: 'primary', form: true },
-  accept: { label: '接收', style: 'primary', form: false },
-  returnResponsibility: { label: '责任退回', style: 'default', form: true },
-  progress: { label: '提交进展', style: 'default', form: true },
-  requestClose: { label: '申请销号', style: 'primary', form: true },
-  verifyPass: { label: '核查通过', style: 'primary', form: false },
-  verifyFail: { label: '退回整改', style: 'danger', form: true },
-  requestExtension: { label: '申请延期', style: 'default', form: true },
-  approveExtension: { label: '同意延期', style: 'primary', form: false },
-  rejectExtension: { label: '不同意延期', style: 'danger', form: true },
-  // Only on the card listing a withdrawn patrol's problems to its recorder (withdrawnPatrolProblemsCard).
-  withdraw: { label: '撤销', style: 'danger', form: false },
-  confirm: { label: '保留', style: 'primary', form: false },
+/**
+ * Button label and style of every action: the problem card's steps as the catalogue declares
+ * them, and the two that are only on the card listing a withdrawn patrol's problems to its
+ * recorder (withdrawnPatrolProblemsCard). A step missing from ISSUE_STEPS does not compile here.
+ */
+const ACTIONS: Record<IssueActionType, { label: string; style: 'primary' | 'default' | 'danger' }> = {
+  ...ISSUE_STEPS,
+  withdraw: { label: '撤销', style: 'danger' },
+  confirm: { label: '保留', style: 'primary' },
 };
+
+const isStep = (type: IssueActionType): type is IssueStep => type in ISSUE_STEPS;
+
+/** The step a problem card's button or form takes; 撤销 and 保留 are never offered there (lifecycle.ts). */
+function stepOf(type: IssueActionType): IssueStep {
+  if (!isStep(type)) throw new TypeError(`${type} is not a step of the problem card`);
+  return type;
+}
+
+/** Steps on a problem card: those with a form open it first, the rest are taken at once. */
+function stepButton(view: Pick<IssueView, 'id' | 'version'>, type: IssueActionType) {
+  const value = { id: view.id, v: view.version, t: stepOf(type) };
+  return ISSUE_STEPS[value.t].form ? issueButtons.form.value(value) : issueButtons.act.value(value);
+}
 
 const STATE_COLORS = {
   reported: 'blue',
@@ -88,7 +97,7 @@ export function issueCard(view: IssueView): CardJson {
   const actions = view.actions.map((type) => ({
     label: ACTIONS[type].label,
     style: ACTIONS[type].style,
-    value: { a: ACTIONS[type].form ? 'issue.form' : 'issue.act', id: view.id, v: view.version, t: type },
+    value: stepButton(view, type),
   }));
   return renderCard('issue', {
     title: `${view.urgency === 'normal' ? '' : `【${URGENCY_NAMES[view.urgency]}】`}${view.waterBodyName ?? ''}问题`,
@@ -195,7 +204,7 @@ export function issueFormCard(view: IssueFormView): CardJson {
     id: view.id,
     number: view.number,
     summary: view.summary,
-    submitValue: { a: 'issue.act', id: view.id, v: view.version, t: view.action },
+    submitValue: issueButtons.act.value({ id: view.id, v: view.version, t: stepOf(view.action) }),
   });
 }
 
@@ -283,8 +292,8 @@ export function withdrawnPatrolProblemsCard(view: WithdrawnPatrolProblemsView): 
       line: md`**${p.shortNumber}** ${clip(p.description, WITHDRAWN_DESCRIPTION_CHARS)}（${p.stateName}）`,
       outcome: p.decision === 'kept' ? '已保留，继续办理' : p.decision === 'withdrawn' ? '已撤销' : '',
       open: !p.decision,
-      keep: { a: 'issue.keepFromPatrol', id: p.id, v: p.version },
-      withdraw: { a: 'issue.withdrawFromPatrol', id: p.id, v: p.version },
+      keep: issueButtons.keepFromPatrol.value({ id: p.id, v: p.version }),
+      withdraw: issueButtons.withdrawFromPatrol.value({ id: p.id, v: p.version }),
     })),
     more: more > 0 ? `另有 ${more} 个问题未列出，可发送 /问题 编号 逐一查看` : '',
   });

@@ -1,6 +1,7 @@
 import { Markdown } from '../../workflows/markdown.js';
 import type { CardJson } from '../../workflows/ports.js';
 import type { ListCardPresenter, ListView } from '../../workflows/queries/views.js';
+import { valueOf } from './buttons/intents.js';
 import { renderCard } from './template.js';
 
 /**
@@ -23,7 +24,7 @@ function fittingRows(rows: ListView['rows']): { shown: ListView['rows']; more: n
     const size =
       Buffer.byteLength(text, 'utf8') +
       ROW_FRAME_BYTES +
-      (row.button ? BUTTON_BYTES + Buffer.byteLength(JSON.stringify(row.button.value), 'utf8') : 0);
+      (row.button ? BUTTON_BYTES + Buffer.byteLength(JSON.stringify(valueOf(row.button.intent)), 'utf8') : 0);
     const count = row.button ? 6 : 3;
     if (bytes + size > ROWS_BYTES || components + count > ROWS_COMPONENTS) break;
     bytes += size;
@@ -38,7 +39,10 @@ export function listCard(view: ListView): CardJson {
   const footer = [more > 0 ? `另有 ${more} 项未列出，可发送 /导出 取得完整台账。` : '', view.footer ?? '']
     .filter(Boolean)
     .join('\n');
-  return renderCard('item-list', { ...view, rows: shown, footer });
+  const rows = shown.map((row) =>
+    row.button ? { ...row, button: { label: row.button.label, value: valueOf(row.button.intent) } } : row,
+  );
+  return renderCard('item-list', { ...view, rows, footer });
 }
 
 export const listCards: ListCardPresenter = { list: listCard };

@@ -10,6 +10,7 @@ import type {
   PatrolReminderView,
 } from '../../workflows/patrols/views.js';
 import type { CardJson } from '../../workflows/ports.js';
+import { patrolButtons } from './buttons/patrol-buttons.js';
 import { capped, clip } from './limits.js';
 import { renderCard } from './template.js';
 
@@ -91,8 +92,8 @@ export function patrolFormCard(view: PatrolFormView): CardJson {
     dutyKey: view.dutyKey,
     periodKey: view.periodKey,
     submitValue: c
-      ? { a: 'patrol.correct', d: view.dutyKey, p: view.periodKey, id: c.patrolId, v: c.version }
-      : { a: 'patrol.submit', d: view.dutyKey, p: view.periodKey },
+      ? patrolButtons.correct.value({ d: view.dutyKey, p: view.periodKey, id: c.patrolId, v: c.version })
+      : patrolButtons.submit.value({ d: view.dutyKey, p: view.periodKey }),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { PlanCardPresenter, PlanFormView } from '../../workflows/commendations/plan-service.js';
+import { planButtons } from './buttons/approval-buttons.js';
 import { partName, splitForInputs } from './limits.js';
 import { renderCard } from './template.js';
 
@@ -21,9 +22,9 @@ function parts(field: keyof typeof PLAN_INPUT_PARTS, label: string, text: string
 /** The commendation and incentive plan form (cards/plan-form.json). */
 export const planCards: PlanCardPresenter = {
   planForm(view: PlanFormView) {
-    const submitValue = view.id
-      ? { a: 'plan.save', k: view.kind, y: view.year, id: view.id, v: view.version }
-      : { a: 'plan.save', k: view.kind, y: view.year };
+    const submitValue = planButtons.save.value(
+      view.id ? { k: view.kind, y: view.year, id: view.id, v: view.version } : { k: view.kind, y: view.year },
+    );
     return renderCard('plan-form', {
       heading: view.heading,
       title: view.title,

@@ -257,7 +257,7 @@ function officeSamples(): SampleCard[] {
         summary: '共 8 项逾期，其中 3 项逾期超过 15 天。',
         rows: Array.from({ length: 8 }, (_, i) => ({
           text: `金口河〔2026〕第00${40 + i}号 · ${townships[i % townships.length] ?? ''} · 已逾期${i + 2}天`,
-          button: { label: '查看', value: { a: 'issue.show', id: `check-issue-${i}`, v: 1 } },
+          button: { label: '查看', intent: { view: 'issue', id: `check-issue-${i}` } },
         })),
         footer: '另有 0 项，见 /导出',
       }),

@@ -1,3 +1,4 @@
+import type { OfferedButton } from '../intents.js';
 import type { Markdown } from '../markdown.js';
 import type { CardJson } from '../ports.js';
 
@@ -20,7 +21,7 @@ export interface ApprovalView {
   canReturn: boolean;
   published: boolean;
   /** Further buttons the kind offers (导出考核明细). */
-  extras: Array<{ label: string; value: Record<string, unknown> }>;
+  extras: OfferedButton[];
   footer: string;
 }
 

@@ -178,7 +178,7 @@ export class AssessmentService implements ApprovalContent<AssessmentContent> {
   }
 
   extras(approval: Approval<AssessmentContent>) {
-    return [{ label: '导出考核明细', value: { a: 'assessment.export', id: approval.id } }];
+    return [{ label: '导出考核明细', intent: { export: 'assessment' as const, id: approval.id } }];
   }
 
   private async compute(directory: Directory, year: number): Promise<AssessmentContent> {

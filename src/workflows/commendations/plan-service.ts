@@ -74,7 +74,7 @@ class PlanKindContent implements ApprovalContent<PlanContent> {
   }
 
   extras(approval: Approval<PlanContent>) {
-    return approval.position === DRAFT ? [{ label: '修改', value: { a: 'plan.edit', id: approval.id } }] : [];
+    return approval.position === DRAFT ? [{ label: '修改', intent: { edit: 'plan' as const, id: approval.id } }] : [];
   }
 }
 

@@ -84,7 +84,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
       );
       rows.push({
         text: md`**${title} · ${unitOf(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
-        button: { label: '查看', value: { a: 'query.issues', q: `${unitOf(unit)} 逾期` } },
+        button: { label: '查看', intent: { ask: 'issues', words: `${unitOf(unit)} 逾期` } },
       });
     }
   }
@@ -104,7 +104,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     const days = d.submittedAt ? workingDaysSince(d.submittedAt, calendar, now, tz) : 0;
     rows.push({
       text: md`**待审定 · ${name(d.approverId)}** 《${d.title}》，${d.submittedAt ? fullDate(d.submittedAt, tz) : ''}提交，已 ${days} 个工作日`,
-      button: { label: '查看', value: { a: 'doc.view', id: d.id } },
+      button: { label: '查看', intent: { view: 'document', id: d.id } },
     });
   }
 
@@ -120,7 +120,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
       chainSteps.push(a.id);
       rows.push({
         text: md`**待${STEP_NAMES[step]}** ${APPROVAL_KIND_NAMES[a.kind]}“${a.title}”，${fullDate(since, tz)}送达，已 ${days} 个工作日`,
-        button: { label: '查看', value: { a: 'approval.view', id: a.id } },
+        button: { label: '查看', intent: { view: 'approval', id: a.id } },
       });
     }
     for (const s of await deps.sanctions.reviewsDue(now)) {
@@ -129,7 +129,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
       reviews.push(s.id);
       rows.push({
         text: md`**约谈待复核 · ${unitOf(s.unitId)}** ${a.interviewee}，应于${fullDate(a.reviewOn, tz)}复核：${a.commitments ?? ''}`,
-        button: { label: '查看', value: { a: 'sanction.view', id: s.id } },
+        button: { label: '查看', intent: { view: 'sanction', id: s.id } },
       });
     }
   }

@@ -31,6 +31,7 @@ import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 import type { SanctionStore } from '../../store/sanction-store.js';
 import { deadlineText } from '../documents/layouts.js';
+import type { Intent } from '../intents.js';
 import { md } from '../markdown.js';
 import type { CardJson, OutgoingFile } from '../ports.js';
 import { requireDirectory, requirePerson } from '../require-directory.js';
@@ -84,8 +85,8 @@ export class QueryService {
         continue;
       }
       const place = this.place(directory, term, (item) => ({
-        a: 'query.issues',
-        q: [item.name, ...terms.filter((_, k) => k !== index)].join(' '),
+        ask: 'issues',
+        words: [item.name, ...terms.filter((_, k) => k !== index)].join(' '),
       }));
       if ('card' in place) return place.card;
       if (place.kind === 'water') filter.waterBodyId = place.id;
@@ -144,11 +145,11 @@ export class QueryService {
     const rows: ListView['rows'] = [
       ...upcoming.slice(0, ROWS).map((m) => ({
         text: md`**${meetingTime(m.startsAt, this.deps.timeZone)}** ${m.title}\n<font color='grey'>${MEETING_KIND_NAMES[m.kind]}${water(m.waterBodyId) ? ` · ${water(m.waterBodyId)}` : ''} · ${m.place}</font>`,
-        button: { label: '查看', value: { a: 'doc.view', id: m.minutesId } },
+        button: { label: '查看', intent: { view: 'document' as const, id: m.minutesId } },
       })),
       ...waiting.slice(0, ROWS).map((d) => ({
         text: md`**待审定** ${d.title}\n<font color='grey'>审定人：${name(d.approverId)}${d.submittedAt ? ` · ${fullDate(d.submittedAt, this.deps.timeZone)}提交` : ''}</font>`,
-        button: { label: '查看', value: { a: 'doc.view', id: d.id } },
+        button: { label: '查看', intent: { view: 'document' as const, id: d.id } },
       })),
     ];
     return this.deps.cards.list({
@@ -188,8 +189,8 @@ export class QueryService {
       }
       // An ambiguous name: a choice card whose buttons export with the name chosen.
       const found = this.place(directory, term, (item) => ({
-        a: 'query.export',
-        q: terms.map((t) => (t === term ? item.name : t)).join(' '),
+        ask: 'export',
+        words: terms.map((t) => (t === term ? item.name : t)).join(' '),
       }));
       if ('card' in found) return { choices: found.card };
       if (
@@ -273,7 +274,7 @@ export class QueryService {
       if (match.kind === 'suggest') throw new UserInputError(`没有找到“${term}”。您是不是要找“${match.item.name}”？`);
       if (match.kind === 'several') {
         const rest = terms.filter((_, k) => k !== index);
-        return this.choices(term, match.items, (item) => ({ a: 'query.patrols', q: [item.name, ...rest].join(' ') }));
+        return this.choices(term, match.items, (item) => ({ ask: 'patrols', words: [item.name, ...rest].join(' ') }));
       }
       if (match.kind === 'none') throw new UserInputError(`没有找到河湖或河湖长“${term}”。`);
       const item = match.item;
@@ -338,13 +339,13 @@ export class QueryService {
   }
 
   /** The choice card for a name that fits several: each button runs the query with one of them. */
-  private choices(term: string, items: Named[], choose: (item: Named) => Record<string, unknown>): CardJson {
+  private choices(term: string, items: Named[], choose: (item: Named) => Intent): CardJson {
     return this.deps.cards.list({
       title: `“${term}”对应多个`,
       subtitle: '请选择',
       color: 'orange',
       summary: '请点选要查询的一个：',
-      rows: items.slice(0, ROWS).map((item) => ({ text: item.name, button: { label: '选择', value: choose(item) } })),
+      rows: items.slice(0, ROWS).map((item) => ({ text: item.name, button: { label: '选择', intent: choose(item) } })),
     });
   }
 
@@ -369,7 +370,7 @@ export class QueryService {
   private place(
     directory: Directory,
     term: string,
-    choose: (item: Named) => Record<string, unknown>,
+    choose: (item: Named) => Intent,
   ): { kind: 'water' | 'unit'; id: string; name: string } | { card: CardJson } {
     const waters = directory.waterBodies.map((w) => ({ id: w.id, name: w.name, kind: 'water' as const }));
     const units = assignableUnits(directory).map((u) => ({ id: u.id, name: u.name, kind: 'unit' as const }));
@@ -409,7 +410,7 @@ export class QueryService {
           : '';
       return {
         text: md`**${shortNumber(i.seq)}** ${i.description}\n<font color='grey'>${STATE_NAMES[i.state]}${water(i.waterBodyId) ? ` · ${water(i.waterBodyId)}` : ''}${i.assigneeUnit ? ` · ${unit(i.assigneeUnit)}` : ''}</font>${due}`,
-        button: { label: '查看', value: { a: 'issue.view', id: i.id } },
+        button: { label: '查看', intent: { view: 'issue' as const, id: i.id } },
       };
     };
     return this.deps.cards.list({

@@ -1,3 +1,4 @@
+import type { OfferedButton } from '../intents.js';
 import type { Markdown } from '../markdown.js';
 import type { CardJson } from '../ports.js';
 
@@ -8,7 +9,7 @@ export interface ListView {
   color: 'blue' | 'orange' | 'red' | 'grey';
   /** Card markdown; a plain string is shown exactly as written. */
   summary: Markdown | string;
-  rows: Array<{ text: Markdown | string; button?: { label: string; value: Record<string, unknown> } }>;
+  rows: Array<{ text: Markdown | string; button?: OfferedButton }>;
   footer?: string;
 }
 
