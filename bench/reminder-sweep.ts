@@ -22,6 +22,7 @@ import { loadConfig } from '../src/config/env.js';
 import { diffDirectory } from '../src/domain/directory/diff.js';
 import {
   type ChiefDuty,
+  chiefDuties,
   DEFAULT_REMINDER_SETTINGS,
   type Directory,
   type Person,
@@ -31,7 +32,7 @@ import { DEFAULT_ISSUE_SETTINGS } from '../src/domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../src/domain/meetings/meeting-settings.js';
 import { decideReminders } from '../src/domain/patrols/decide-reminders.js';
 import { dutyKey } from '../src/domain/patrols/duty-key.js';
-import type { PatrolObligation } from '../src/domain/patrols/obligation.js';
+import { type PatrolObligation, SEED_OBLIGATIONS } from '../src/domain/patrols/obligation.js';
 import { DEFAULT_REMINDER_POLICIES } from '../src/domain/patrols/reminder-plan.js';
 import { WorkCalendar } from '../src/domain/time/work-calendar.js';
 import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
@@ -39,7 +40,14 @@ import { silentLogger } from '../src/log/logger.js';
 import { startBot } from '../src/main/start-bot.js';
 import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
-import { figureKey, packCounts, rebuildPatrolFigures, refOfDuty } from '../src/store/figures/patrol-figures.js';
+import {
+  figureKey,
+  PackedCounts,
+  packCounts,
+  packedCountsOf,
+  rebuildPatrolFigures,
+  refOfDuty,
+} from '../src/store/figures/patrol-figures.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
 import { PatrolStore } from '../src/store/patrol-store.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
@@ -51,7 +59,8 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,50000,100000,200000' },
     'sweep-chiefs': { type: 'string', default: '10000' },
-    part: { type: 'string', default: 'decide,sweep' },
+    part: { type: 'string', default: 'memory,decide,sweep' },
+    'memory-chiefs': { type: 'string', default: '1200000' },
   },
 });
 const SIZES = values.sizes
@@ -61,6 +70,7 @@ const SIZES = values.sizes
   .sort((a, b) => a - b);
 const SWEEP_CHIEFS = Number(values['sweep-chiefs']);
 const PARTS = new Set(values.part.split(','));
+const MEMORY_CHIEFS = Number(values['memory-chiefs']);
 const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-27T09:30:00+08:00'); // a reminder day: d2 of November, Q4's d5 nearby
 const clock = { now: () => NOW };
@@ -164,6 +174,43 @@ async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; rss: 
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * The sweep's work after its reads, at the country's size: the packed figures readPackedCounts
+ * builds (filled here from the same synthetic year, without the database) and the decision,
+ * with the process's peak memory. The database's part is measured by decidePart.
+ */
+async function memoryPart(): Promise<void> {
+  const rnd = random(3);
+  const duties = Array.from({ length: MEMORY_CHIEFS }, (_, i) => dutyOf(i));
+  globalThis.gc?.();
+  const start = performance.now();
+  const { result, rss, heap } = await peakMemory(async () => {
+    // Yield once so the memory sampler runs while the figures are packed.
+    await new Promise((resolve) => setImmediate(resolve));
+    const counts = new PackedCounts();
+    const cells = new Array<number>(17).fill(0);
+    for (const duty of duties) {
+      const diligence = rnd();
+      cells.fill(0);
+      for (let m = 0; m < 11; m++) if (rnd() < (m === 10 ? 0.8 : 0.6 + diligence * 0.4)) cells[m] = 1;
+      for (let q = 0; q < 4; q++)
+        cells[12 + q] = (cells[q * 3] ?? 0) + (cells[q * 3 + 1] ?? 0) + (cells[q * 3 + 2] ?? 0);
+      cells[16] = cells.slice(0, 12).reduce((a, b) => a + b, 0);
+      if (cells[16]) counts.set(figureKey(refOfDuty(duty, 2026)), cells);
+    }
+    const filled = performance.now();
+    const due = decideReminders(
+      duties.map((duty) => ({ duty, patrolTimes: packedCountsOf(counts, duty) })),
+      { now: NOW, timeZone: TZ, calendar: new WorkCalendar(), policies: DEFAULT_REMINDER_POLICIES },
+    ).length;
+    return { due, fillMs: filled - start, decideMs: performance.now() - filled };
+  });
+  console.log(
+    `In memory, ${MEMORY_CHIEFS} chiefs: packing their figures ${(result.fillMs / 1000).toFixed(2)} s, deciding ${(result.decideMs / 1000).toFixed(2)} s, ` +
+      `${result.due} reminders due; peak RSS ${mib(rss)}, peak heap ${mib(heap)} (the duties included)`,
+  );
 }
 
 async function decidePart(uri: string): Promise<void> {
@@ -308,6 +355,16 @@ async function sweepPart(uri: string, label: string, chiefs: number | 'district'
       for (let i = 0; i < sheets.length; i += BATCH)
         await bot.connection.collection('patrol_figures').insertMany(sheets.slice(i, i + BATCH), { ordered: false });
     }
+    // The decision alone (what part 1 measures), then the whole sweep that also renders and sends.
+    const directory = await new DirectoryStore(bot.models, clock).loadDirectory();
+    const decideStart = performance.now();
+    const due = directory
+      ? decideReminders(
+          await dutyStates(new PatrolStore(bot.models, clock), chiefDuties(directory, SEED_OBLIGATIONS), NOW, TZ),
+          { now: NOW, timeZone: TZ, calendar: new WorkCalendar(), policies: DEFAULT_REMINDER_POLICIES },
+        ).length
+      : 0;
+    const decided = performance.now() - decideStart;
     const before = fake.messages().length;
     const start = performance.now();
     const outcome = await bot.patrols.sweep(NOW);
@@ -320,7 +377,7 @@ async function sweepPart(uri: string, label: string, chiefs: number | 'district'
     const drained = performance.now() - start;
     const sent = fake.messages().length - before;
     console.log(
-      `${label}: decided and enqueued ${outcome.reminders} reminders in ${(swept / 1000).toFixed(2)} s; ` +
+      `${label}: deciding ${due} reminders from the figures ${(decided / 1000).toFixed(2)} s; the sweep decided, rendered and sent ${outcome.reminders} in ${(swept / 1000).toFixed(2)} s; ` +
         `outbox drained after ${(drained / 1000).toFixed(1)} s (${sent} messages at the fake Feishu, ${(sent / (drained / 1000)).toFixed(0)}/s)`,
     );
   } finally {
@@ -335,6 +392,7 @@ async function main(): Promise<void> {
   const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir, logger: silentLogger() });
   const uri = process.env.MONGODB_URI ? process.env.MONGODB_URI.replace(/[^/]*$/, '') : (db?.uri ?? '');
   try {
+    if (PARTS.has('memory')) await memoryPart();
     if (PARTS.has('decide')) await decidePart(uri);
     if (PARTS.has('sweep')) {
       console.log('The whole sweep, sending through the outbox to the fake Feishu:');

@@ -7,7 +7,7 @@ import type { PeriodKind } from '../domain/time/period.js';
 import { formatLocalDate, type LocalDate, parseLocalDate } from '../domain/time/zoned.js';
 import { ClaimStore } from './claim-store.js';
 import {
-  type PackedCounts,
+  PackedCounts,
   type PatrolSheet,
   patrolCountsByDuty,
   readPackedCounts,
@@ -361,7 +361,7 @@ export class PatrolStore {
   }
 
   /** The patrol figures of some years (one packed sheet per duty holder), for the reminder sweep. */
-  packedCounts(years: number[]): Promise<Map<string, PackedCounts>> {
+  packedCounts(years: number[]): Promise<PackedCounts> {
     return readPackedCounts(this.models, years);
   }
 

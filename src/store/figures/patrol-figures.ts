@@ -411,16 +411,46 @@ export function countsOf(sheets: ReadonlyMap<string, PatrolSheet>, duty: ChiefDu
   };
 }
 
-/**
- * A sheet's counts only, packed (months 1–12, quarters 1–4, the year): what the reminder
- * sweep keeps for every duty holder, about 100 bytes each, so a country's 1.2 million chiefs fit.
- */
-export type PackedCounts = Uint16Array;
+const PACKED = 17;
 
-function packedCell(counts: PackedCounts, period: Pick<Period, 'kind' | 'index'>): number {
-  if (period.kind === 'month') return counts[period.index - 1] ?? 0;
-  if (period.kind === 'quarter') return counts[12 + period.index - 1] ?? 0;
-  return counts[16] ?? 0;
+/**
+ * Every sheet's counts only (months 1–12, quarters 1–4, the year), packed into one typed
+ * array with a key index: what the reminder sweep keeps for every duty holder, about 60
+ * bytes each plus its key, so a country's 1.2 million chiefs fit in well under a gigabyte.
+ */
+export class PackedCounts {
+  private readonly slots = new Map<string, number>();
+  private data = new Uint16Array(PACKED * 1024);
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Keeps one sheet's counts (figureKey names it), in the `packed` order. */
+  set(key: string, counts: ArrayLike<number>): void {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+      if ((slot + 1) * PACKED > this.data.length) {
+        const grown = new Uint16Array(this.data.length * 2);
+        grown.set(this.data);
+        this.data = grown;
+      }
+    }
+    for (let i = 0; i < PACKED; i++) this.data[slot * PACKED + i] = counts[i] ?? 0;
+  }
+
+  /** The slot of a sheet, or undefined when it has none (no patrol that year). */
+  slotOf(key: string): number | undefined {
+    return this.slots.get(key);
+  }
+
+  /** A period's count in a slot. */
+  cell(slot: number, period: Pick<Period, 'kind' | 'index'>): number {
+    const offset = period.kind === 'month' ? period.index - 1 : period.kind === 'quarter' ? 11 + period.index : 16;
+    return this.data[slot * PACKED + offset] ?? 0;
+  }
 }
 
 /**
@@ -430,36 +460,36 @@ function packedCell(counts: PackedCounts, period: Pick<Period, 'kind' | 'index'>
 export async function readPackedCounts(
   models: PatrolFigureSource,
   years: ReadonlyArray<number | string>,
-): Promise<Map<string, PackedCounts>> {
+): Promise<PackedCounts> {
   const figures = await modelsOf(models);
-  const out = new Map<string, PackedCounts>();
+  const out = new PackedCounts();
+  const counts = new Array<number>(PACKED);
   for (const year of new Set(years.map(String))) {
     const cursor = figures
       .find({ year }, { _id: 0, key: 1, packed: 1 })
       .lean<Array<Pick<PatrolFigureDoc, 'key' | 'packed'>>>()
       .cursor({ batchSize: 10_000 });
     for await (const doc of cursor) {
-      const packed = new Uint16Array(17);
       const parts = doc.packed.split(',');
-      for (let i = 0; i < 17; i++) packed[i] = Number(parts[i]) || 0;
-      out.set(doc.key, packed);
+      for (let i = 0; i < PACKED; i++) counts[i] = Number(parts[i]) || 0;
+      out.set(doc.key, counts);
     }
   }
   return out;
 }
 
 /** A duty's patrols per period from packed counts, as the domain rules count them. */
-export function packedCountsOf(counts: ReadonlyMap<string, PackedCounts>, duty: ChiefDuty): PatrolCounts {
+export function packedCountsOf(counts: PackedCounts, duty: ChiefDuty): PatrolCounts {
   // The rules ask about one year at a time: the sheet is looked up once per year, not per period.
   let year: number | undefined;
-  let sheet: PackedCounts | undefined;
+  let slot: number | undefined;
   return {
     countIn(period: Period) {
       if (period.year !== year) {
         year = period.year;
-        sheet = counts.get(figureKey(refOfDuty(duty, year)));
+        slot = counts.slotOf(figureKey(refOfDuty(duty, year)));
       }
-      return sheet ? packedCell(sheet, period) : 0;
+      return slot === undefined ? 0 : counts.cell(slot, period);
     },
   };
 }
