@@ -1,6 +1,7 @@
 import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../../chat/patrol-actions.js';
 import { PatrolAttachments } from '../../chat/patrol-attachments.js';
 import { patrolCards } from '../../feishu/cards/patrol-cards.js';
+import { patrolFiguresMigration } from '../../store/figures/patrol-figures.js';
 import { patrolPeriodsMigration } from '../../store/migrations/patrol-periods.js';
 import { PatrolService } from '../../workflows/patrols/patrol-service.js';
 import type { FeatureModule } from '../feature.js';
@@ -37,6 +38,11 @@ export const patrolsModule: FeatureModule<{ patrols: PatrolService }> = (infra, 
         run: (dueAt) => patrols.sweep(dueAt),
       },
     ],
-    migrations: [patrolPeriodsMigration(stores.directory, stores.patrols, infra.timeZone)],
+    migrations: [
+      patrolPeriodsMigration(stores.directory, stores.patrols, infra.timeZone),
+      // Patrols recorded before the figures existed: build them once on upgrade, or the first
+      // sweep would see no patrols and remind every chief.
+      patrolFiguresMigration(infra.models),
+    ],
   };
 };
