@@ -77,7 +77,12 @@ describe('a Feishu call that hangs', () => {
     const { store, worker, messenger } = outboxThroughNetwork('cli_timeout_request');
     network.stall({ method: 'POST', path: REPLY, times: 1, lose: 'request' });
     const started = performance.now();
-    await messenger.reply('hang:request', 'om_user_hang_1', { kind: 'text', text: '已收到，正在处理' }, { chatId: 'oc_hang_1' });
+    await messenger.reply(
+      'hang:request',
+      'om_user_hang_1',
+      { kind: 'text', text: '已收到，正在处理' },
+      { chatId: 'oc_hang_1' },
+    );
 
     const { attempts } = await deliver(worker, 'hang:request');
 
@@ -93,7 +98,12 @@ describe('a Feishu call that hangs', () => {
     const { store, worker, messenger } = outboxThroughNetwork('cli_timeout_answer');
     network.stall({ method: 'POST', path: REPLY, times: 1, lose: 'answer' });
     const before = fake.callsTo(REPLY).length;
-    await messenger.reply('hang:answer', 'om_user_hang_2', { kind: 'text', text: '整改已完成' }, { chatId: 'oc_hang_2' });
+    await messenger.reply(
+      'hang:answer',
+      'om_user_hang_2',
+      { kind: 'text', text: '整改已完成' },
+      { chatId: 'oc_hang_2' },
+    );
 
     await deliver(worker, 'hang:answer');
 
@@ -110,7 +120,12 @@ describe('a Feishu call that hangs', () => {
   it('gives up on a hung token request too, and sends with the next token', { timeout: 20_000 }, async () => {
     const { store, worker, messenger } = outboxThroughNetwork('cli_timeout_token');
     network.stall({ method: 'POST', path: TOKEN, times: 1, lose: 'request' });
-    await messenger.reply('hang:token', 'om_user_hang_3', { kind: 'text', text: '请于本周内完成巡河' }, { chatId: 'oc_hang_3' });
+    await messenger.reply(
+      'hang:token',
+      'om_user_hang_3',
+      { kind: 'text', text: '请于本周内完成巡河' },
+      { chatId: 'oc_hang_3' },
+    );
 
     const { attempts } = await deliver(worker, 'hang:token');
 

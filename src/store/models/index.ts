@@ -4,8 +4,8 @@ import { type ProblemFigureModels, problemFigureModels } from '../figures/proble
 import { type ApprovalModels, approvalModels } from './approval.js';
 import { type ClaimModels, claimModels } from './claim.js';
 import { type DirectoryModels, directoryModels } from './directory.js';
-import { type InboxModels, inboxModels } from './inbox-event.js';
 import { type DocumentModels, documentModels } from './document.js';
+import { type InboxModels, inboxModels } from './inbox-event.js';
 import { type InspectionModels, inspectionModels } from './inspection.js';
 import { type IssueModels, issueModels } from './issue.js';
 import { type MeetingModels, meetingModels } from './meeting.js';

@@ -11,6 +11,7 @@ import {
 } from '../../domain/patrols/reminder-plan.js';
 import { periodStanding } from '../../domain/patrols/standing.js';
 import { mayRecordPatrol } from '../../domain/patrols/who-may-record.js';
+import { monthDay } from '../../domain/time/format.js';
 import {
   contains,
   type Period,
@@ -73,8 +74,6 @@ function patrolsByDuty(patrols: PatrolFact[]): (duty: ChiefDuty) => PatrolFact[]
       (p) => duty.role === 'generalChief' || p.waterBodyId === duty.waterBodyId,
     );
 }
-
-export const monthDay = (day: LocalDate) => `${day.month}月${day.day}日`;
 
 /**
  * What the patrol workflows share: the directory and records as one person's action or the

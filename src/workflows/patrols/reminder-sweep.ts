@@ -1,13 +1,15 @@
+import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type ChiefDuty, chiefDuties } from '../../domain/directory/directory.js';
 import { goLiveDay } from '../../domain/directory/go-live.js';
 import { decideReminders } from '../../domain/patrols/decide-reminders.js';
 import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
 import { CHIEF_ROLE_NAMES, SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { overdueDuties } from '../../domain/patrols/overdue.js';
+import { monthDay } from '../../domain/time/format.js';
 import { type PeriodKind, periodContaining, periodLabel } from '../../domain/time/period.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
 import { dutyStates } from './duty-states.js';
-import { monthDay, type PatrolContext } from './patrol-context.js';
+import type { PatrolContext } from './patrol-context.js';
 
 const PERIOD_WORDS: Record<PeriodKind, string> = { month: '每月', quarter: '每季度', year: '每年' };
 
@@ -84,7 +86,7 @@ export async function sweepPatrols(
     const view = ctx.liaisonView(directory, decision.duty, decision.period, undefined);
     if (!view) continue;
     await ctx.deps.messenger.send(
-      `liaison-request:${water.id}:${decision.period.key}`,
+      messageKey('liaisonRequest', { waterId: water.id, periodKey: decision.period.key }),
       { chatId: unit.chatId },
       {
         kind: 'card',
@@ -103,7 +105,7 @@ export async function sweepPatrols(
     const chief = ctx.person(directory, item.duty.personId);
     if (!chief?.openId) continue;
     await ctx.deps.messenger.send(
-      `patrol-overdue:${dutyKey(item.duty)}:${item.period.key}`,
+      messageKey('patrolOverdue', { dutyKey: dutyKey(item.duty), periodKey: item.period.key }),
       { openId: chief.openId },
       {
         kind: 'card',
@@ -127,7 +129,7 @@ export async function sweepPatrols(
       return `${CHIEF_ROLE_NAMES[item.duty.role]} ${name} · ${ctx.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
     });
     await ctx.deps.messenger.send(
-      `patrol-overdue-digest:${formatLocalDate(today)}`,
+      messageKey('patrolOverdueDigest', { day: formatLocalDate(today) }),
       { chatId: officeChat },
       {
         kind: 'card',
