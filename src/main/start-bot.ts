@@ -10,6 +10,7 @@ import type { FeishuMessenger } from '../feishu/messenger/feishu-messenger.js';
 import type { OutboxWorker } from '../feishu/messenger/outbox-worker.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log/logger.js';
+import type { ProblemFigures } from '../store/figures/problem-figures.js';
 import { runMigrations } from '../store/migrations/migration.js';
 import type { Models } from '../store/models/index.js';
 import type { OutboxStore } from '../store/outbox-store.js';
@@ -48,6 +49,8 @@ export interface RunningBot extends FeatureServices {
   scheduler: Scheduler;
   commands: CommandRegistry;
   cardActions: CardActionRouter;
+  /** The problem figures' refresher: `drain()` recomputes every section still marked. */
+  problemFigures: ProblemFigures;
   stop(): Promise<void>;
 }
 
@@ -84,6 +87,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     shutdown.push(() => scheduler.stop());
     worker.start();
     shutdown.push(() => worker.stop());
+    // Problem figures are recomputed off the request path: changes only mark their sections.
+    const problemFigures = infra.stores.issues.figures;
+    problemFigures.start();
+    shutdown.push(() => problemFigures.stop());
 
     const port = await listen({
       ...{ config, credentials, host: options.host, intake: inbound.intake, scheduler, clock, logger, shutdown },
@@ -105,6 +112,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       scheduler,
       commands: infra.commands,
       cardActions: features.cardActions,
+      problemFigures,
       stop: () => (stopping ??= shutdown.run().then(() => logger.info('bot stopped'))),
     };
   } catch (error) {

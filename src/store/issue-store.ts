@@ -12,6 +12,7 @@ import { periodContaining } from '../domain/time/period.js';
 import { type FigureRow, inBucket } from './figures/problem-buckets.js';
 import type { ProblemFigureModels } from './figures/problem-figure-model.js';
 import { figureRow, ProblemFigures, type StatusCounts } from './figures/problem-figures.js';
+import type { ClaimModels } from './models/claim.js';
 import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
@@ -113,11 +114,14 @@ function snapshotFields(next: IssueSnapshot): Record<string, unknown> {
 export type { StatusCounts };
 
 export class IssueStore {
-  /** The read model /状态, /逾期 and /简报 count from, kept here on every change. */
+  /**
+   * The read model /状态, /逾期 and /简报 count from: every change here marks the sections it
+   * alters, and the figures' refresher (or the next read of them) recomputes them.
+   */
   readonly figures: ProblemFigures;
 
   constructor(
-    private readonly models: IssueModels & ProblemFigureModels,
+    private readonly models: IssueModels & ProblemFigureModels & ClaimModels,
     private readonly clock: Clock,
     /** The district's zone, for the month keys overviews group by. */
     private readonly timeZone = 'Asia/Shanghai',
@@ -213,7 +217,7 @@ export class IssueStore {
         throw error;
       }
       await this.models.issueHistory.create({ _id: `${key}@0`, issueKey: key, version: 1, ...reported, after: null });
-      await this.figures.refresh(undefined, figureRow(doc));
+      await this.figures.mark(undefined, figureRow(doc));
       return toIssue(doc);
     }
     throw new Error(`could not allocate a problem number for ${year} after ${NUMBER_ATTEMPTS} attempts`);
@@ -280,7 +284,7 @@ export class IssueStore {
     }
     // By `_id`: on the embedded database any other filter reads every problem there is.
     await this.models.issues.updateOne({ _id: from.id }, { $set: fields, $push: { history: line } }).exec();
-    await this.figures.refresh(this.rowOf(from), {
+    await this.figures.mark(this.rowOf(from), {
       ...this.rowOf(from),
       state: next.state,
       assigneeUnit: next.assigneeUnit ?? null,
@@ -337,8 +341,7 @@ export class IssueStore {
         };
         await this.models.issues.updateOne({ _id: d._id }, { $set: months }).exec();
         const row = await this.models.issues.findOne({ _id: d._id }).lean<IssueDoc>().exec();
-        if (row)
-          await this.figures.refresh({ ...figureRow(row), createdMonth: null, closedMonth: null }, figureRow(row));
+        if (row) await this.figures.mark({ ...figureRow(row), createdMonth: null, closedMonth: null }, figureRow(row));
         filled++;
       }
     }
@@ -607,7 +610,7 @@ export class IssueStore {
         .exec();
       const before = current;
       current = { ...current, ...(ahead.after as Partial<IssueDoc>), history: [...current.history, line] };
-      await this.figures.refresh(figureRow(before), figureRow(current));
+      await this.figures.mark(figureRow(before), figureRow(current));
     }
   }
 

@@ -74,6 +74,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     settle: async () => {
       await bot.intake.idle();
       await bot.outbox.worker.drain();
+      await bot.problemFigures.drain();
     },
     close: async () => {
       await bot.stop();

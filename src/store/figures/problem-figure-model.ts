@@ -1,6 +1,6 @@
 import { type Connection, Schema } from 'mongoose';
 import { perConnection } from '../models/per-connection.js';
-import type { MonthFigures, OpenFigures } from './problem-buckets.js';
+import type { MonthFigures, OpenFigures, SectionRef } from './problem-buckets.js';
 
 /** A bucket's open section (see problem-buckets.ts): one per unit, or per group. */
 export interface ProblemOpenDoc extends OpenFigures {
@@ -20,6 +20,19 @@ export interface ProblemMonthDoc extends MonthFigures {
   /** `2026-11`, and its year, so a view reads one year's months by equality. */
   month: string;
   year: number;
+}
+
+/**
+ * A section some change has altered and whose figures are not yet recomputed: written by the
+ * change (an upsert by the section's `_id`, so a burst of changes leaves one mark), cleared by
+ * whoever recomputes it only while `v` is still the value it read before recomputing.
+ */
+export interface ProblemFigureMarkDoc {
+  _id: string;
+  section: SectionRef;
+  /** A fresh value on every mark: a mark re-made during a recomputation is not cleared by it. */
+  v: string;
+  at: Date;
 }
 
 const options = { versionKey: false, minimize: false, id: false } as const;
@@ -64,12 +77,24 @@ Months.index({ waterBodyId: 1, year: 1 });
 Months.index({ assigneeUnit: 1, year: 1 });
 Months.index({ supervisorUnits: 1, year: 1 });
 
+const Marks = new Schema<ProblemFigureMarkDoc>(
+  {
+    _id: { type: String, required: true },
+    section: { type: Mixed, required: true },
+    v: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { ...options, collection: 'problem_figure_marks' },
+);
+
 function build(connection: Connection) {
   return {
     // Per assigned unit: the district's view reads these, one per unit.
     problemFiguresByUnit: connection.model('ProblemFiguresByUnit', openSchema('problem_figures_unit')),
     problemFiguresByGroup: connection.model('ProblemFiguresByGroup', OpenByGroup),
     problemFiguresByMonth: connection.model('ProblemFiguresByMonth', Months),
+    // Few documents (only sections waiting for the refresher): read whole, never by a field.
+    problemFigureMarks: connection.model('ProblemFigureMark', Marks),
   };
 }
 

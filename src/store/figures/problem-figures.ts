@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { Clock } from '../../domain/clock.js';
+import { ClaimStore } from '../claim-store.js';
+import type { ClaimModels } from '../models/claim.js';
 import type { IssueDoc, IssueModels } from '../models/issue.js';
 import { isDuplicateKey } from '../mongo-errors.js';
 import {
@@ -22,7 +25,12 @@ import {
   sectionsFromRows,
   TIMED_STATES,
 } from './problem-buckets.js';
-import type { ProblemFigureModels, ProblemMonthDoc, ProblemOpenDoc } from './problem-figure-model.js';
+import type {
+  ProblemFigureMarkDoc,
+  ProblemFigureModels,
+  ProblemMonthDoc,
+  ProblemOpenDoc,
+} from './problem-figure-model.js';
 
 /** What /状态 needs from problems, read from the figures. */
 export interface StatusCounts {
@@ -50,6 +58,16 @@ export interface FigureScope {
  */
 const SETTLE_ROUNDS = 6;
 const REBUILD_BATCH = 1_000;
+/** How often an idle refresher looks for marks left by other instances (its own wake it at once). */
+const POLL_MS = 2_000;
+/** A short wait after a pass that found work, so a burst of changes to one unit is one recomputation. */
+const COALESCE_MS = 100;
+/** Marks taken per pass; the rest wait for the next one. */
+const PASS_LIMIT = 200;
+/** Sections recomputed at once by the refresher, so it never crowds out the taps. */
+const PASS_CONCURRENCY = 2;
+/** A refresher's lease on a section, taken over when its instance died midway. */
+const LEASE_MS = 60_000;
 
 const ROW_FIELDS = {
   _id: 1,
@@ -83,12 +101,18 @@ export function figureRow(doc: RowDoc): FigureRow {
 }
 
 /**
- * The problem read model (问题 and 议定事项 figures per unit, state and month): kept by the
- * issue store on every change, read by /状态, /逾期 and /简报. Every write recomputes the
- * sections a change can alter from the problems themselves, by equality queries on the
- * bucket's unit (and water body) and a state or a month, then checks the stored section
- * against a fresh recomputation until they agree; so a retried, concurrent or repeated change
- * cannot skew a figure, and nothing is ever incremented.
+ * The problem read model (问题 and 议定事项 figures per unit, state and month): marked by the
+ * issue store on every change, recomputed off the request path, read by /状态, /逾期 and /简报.
+ *
+ * A change only marks the sections it can alter (one upsert per section, in one command):
+ * recomputing a unit's section reads every open problem of the unit, far too slow for a
+ * card tap. The refresher (started with the bot) recomputes marked sections from the problems
+ * themselves, by equality queries on the bucket's unit (and water body) and a state or a
+ * month, then checks the stored section against a fresh recomputation until they agree; so a
+ * retried, concurrent or repeated change cannot skew a figure, and nothing is ever
+ * incremented. A reader first recomputes the marked sections it is about to read, so it
+ * never shows figures older than the changes before it. A process killed between a change and
+ * its mark is put right by the nightly rebuild.
  *
  * Overdue is counted when read, from each open section's short list of deadlines (each
  * distinct deadline with its number of problems): it changes with time, not with writes, and
@@ -97,18 +121,152 @@ export function figureRow(doc: RowDoc): FigureRow {
  */
 export class ProblemFigures {
   private readonly inFlight = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
+  private readonly leases: ClaimStore;
+  private readonly instance = randomUUID();
+  private loop?: Promise<void>;
+  private running = false;
+  private wake?: () => void;
 
   constructor(
-    private readonly models: IssueModels & ProblemFigureModels,
+    private readonly models: IssueModels & ProblemFigureModels & ClaimModels,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.leases = new ClaimStore(models, clock);
+  }
 
-  /** Brings every section a change from `before` to `after` can alter up to date. */
+  /**
+   * Marks the sections a change from `before` to `after` can alter, for the refresher: one
+   * command, whatever the size of the unit. Idempotent (a mark per section).
+   */
+  async mark(before: FigureRow | undefined, after: FigureRow | undefined): Promise<void> {
+    await this.markSections(dirtySections(before, after));
+    this.wake?.();
+  }
+
+  private async markSections(sections: SectionRef[]): Promise<void> {
+    if (sections.length === 0) return;
+    const at = this.clock.now();
+    const ops = sections.map((section) => ({
+      updateOne: {
+        filter: { _id: sectionId(section) },
+        update: { $set: { section, v: randomUUID(), at } },
+        upsert: true,
+      },
+    }));
+    try {
+      await this.models.problemFigureMarks.bulkWrite(ops, { ordered: false });
+    } catch (error) {
+      // Two changes created one mark at once: it exists now, so marking again updates it.
+      if (!allDuplicates(error)) throw error;
+      await this.models.problemFigureMarks.bulkWrite(ops, { ordered: false });
+    }
+  }
+
+  /** Brings every section a change from `before` to `after` can alter up to date now (the rebuild). */
   async refresh(before: FigureRow | undefined, after: FigureRow | undefined): Promise<void> {
-    const sections = dirtySections(before, after);
+    await this.settleAll(dirtySections(before, after));
+  }
+
+  private async settleAll(sections: SectionRef[]): Promise<void> {
     await Promise.all(sections.filter((s) => s.kind !== 'districtMonth').map((s) => this.settle(s)));
-    // The district's months add up the units' months: recomputed once those are settled.
-    await Promise.all(sections.filter((s) => s.kind === 'districtMonth').map((s) => this.settle(s)));
+    // The district's months add up the units' months: recomputed once those are settled,
+    // whether or not still marked (another instance may have cleared the mark too early).
+    const months = new Map<string, SectionRef>();
+    for (const s of [...sections, ...sections.flatMap(districtOf)])
+      if (s.kind === 'districtMonth') months.set(s.month, s);
+    await Promise.all([...months.values()].map((s) => this.settle(s)));
+  }
+
+  /**
+   * Recomputes the marked sections a reader is about to read (those `wanted` picks), so what
+   * it shows counts every change made before it. Without marks, one small read.
+   */
+  private async freshen(wanted: (section: SectionRef) => boolean): Promise<void> {
+    const marks = await this.models.problemFigureMarks.find({}).lean<ProblemFigureMarkDoc[]>().exec();
+    const sections = marks.map((m) => m.section).filter(wanted);
+    await this.settleAll(sections);
+  }
+
+  /** Recomputes every marked section, until none is left (tests, and a stopping bot). */
+  async drain(): Promise<void> {
+    for (let round = 0; round < SETTLE_ROUNDS; round++) {
+      const marks = await this.models.problemFigureMarks.find({}).lean<ProblemFigureMarkDoc[]>().exec();
+      if (marks.length === 0) return;
+      await this.settleAll(marks.map((m) => m.section));
+    }
+  }
+
+  /** Starts recomputing marked sections in the background (the bot, until `stop`). */
+  start(): void {
+    if (this.loop) return;
+    this.running = true;
+    this.loop = this.refresher();
+  }
+
+  /** Stops the refresher after the pass under way; marks left are taken by the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async refresher(): Promise<void> {
+    while (this.running) {
+      let found = 0;
+      try {
+        found = await this.pass();
+      } catch {
+        // The marks stay where they are (a database outage): the next pass takes them again.
+      }
+      if (!this.running) return;
+      await this.pause(found > 0 ? COALESCE_MS : POLL_MS, found === 0);
+    }
+  }
+
+  private pause(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      // While coalescing only `stop` cuts the wait short; while idle, a new mark does too.
+      this.wake = wakeable ? done : () => (this.running ? undefined : done());
+    });
+  }
+
+  /**
+   * One pass over the marks: each section under a lease (a unique insert, exclusive on every
+   * backend), so two instances do not recompute the same section at once. The units' sections
+   * go before the district's months, which add them up.
+   */
+  private async pass(): Promise<number> {
+    const marks = await this.models.problemFigureMarks.find({}).limit(PASS_LIMIT).lean<ProblemFigureMarkDoc[]>().exec();
+    const sections = marks.map((m) => m.section);
+    for (const group of [
+      sections.filter((s) => s.kind !== 'districtMonth'),
+      sections.filter((s) => s.kind === 'districtMonth'),
+    ]) {
+      let next = 0;
+      const worker = async () => {
+        while (this.running && next < group.length) await this.leased(group[next++]!);
+      };
+      await Promise.all(Array.from({ length: PASS_CONCURRENCY }, worker));
+    }
+    return marks.length;
+  }
+
+  private async leased(section: SectionRef): Promise<void> {
+    const key = `figures:${sectionId(section)}`;
+    const lease = await this.leases.begin(key, this.instance, LEASE_MS);
+    if (!lease.first) return;
+    try {
+      await this.settle(section);
+    } finally {
+      await this.leases.release(key);
+    }
   }
 
   /**
@@ -138,17 +296,32 @@ export class ProblemFigures {
   /**
    * Writes the section recomputed, then recomputes and compares with what is stored until
    * they agree: a writer that counted before another change and wrote after it is caught by
-   * its own check, which comes after its write.
+   * its own check, which comes after its write. The mark read before counting is cleared
+   * after the write only if no change marked the section again meanwhile; the check after
+   * the clearing also catches a mark the embedded database lost to a racing delete (its
+   * conditional delete is not atomic), because that change was written before its mark.
+   * A section that will not settle is marked again, for the next pass.
    */
   private async settleNow(section: SectionRef): Promise<void> {
+    const id = sectionId(section);
+    const mark = await this.models.problemFigureMarks
+      .findOne({ _id: id }, { v: 1 })
+      .lean<ProblemFigureMarkDoc>()
+      .exec();
     let fresh = await this.compute(section);
     await this.write(section, fresh);
-    for (let round = 1; round < SETTLE_ROUNDS; round++) {
+    if (mark) await this.models.problemFigureMarks.deleteOne({ _id: id, v: mark.v }).exec();
+    let settled = false;
+    for (let round = 1; round < SETTLE_ROUNDS && !settled; round++) {
       const [now, stored] = await Promise.all([this.compute(section), this.stored(section)]);
-      if (canonical(section, now) === canonical(section, stored)) return;
+      settled = canonical(section, now) === canonical(section, stored);
+      if (settled) break;
       fresh = now;
       await this.write(section, fresh);
     }
+    // The district's month is added up from the units' months: a unit's month written after
+    // the district's was recomputed (on another instance, say) marks it again.
+    await this.markSections([...(settled ? [] : [section]), ...districtOf(section)]);
   }
 
   /** A section from its problems (or, for the district's months, from the units' months). */
@@ -206,12 +379,22 @@ export class ProblemFigures {
 
   /** The open sections a viewer sees: every unit's for the district, else the groups in view. */
   async openInView(scope?: FigureScope): Promise<ProblemOpenDoc[]> {
+    await this.freshen((s) => s.kind === 'open' && seenBy(s, scope));
+    return this.readOpen(scope);
+  }
+
+  private async readOpen(scope?: FigureScope): Promise<ProblemOpenDoc[]> {
     if (!scope) return this.models.problemFiguresByUnit.find({}).lean<ProblemOpenDoc[]>().exec();
     return this.inView(scope, (f) => this.models.problemFiguresByGroup.find(f).lean<ProblemOpenDoc[]>().exec());
   }
 
   /** A year's month sections a viewer sees: the district's twelve, else the groups' in view. */
   async monthsInView(year: number, scope?: FigureScope): Promise<ProblemMonthDoc[]> {
+    await this.freshen((s) => s.kind !== 'open' && seenBy(s, scope) && yearOf(s) === year);
+    return this.readMonths(year, scope);
+  }
+
+  private async readMonths(year: number, scope?: FigureScope): Promise<ProblemMonthDoc[]> {
     if (!scope)
       return this.models.problemFiguresByMonth.find({ by: 'district', year }).lean<ProblemMonthDoc[]>().exec();
     return this.inView(scope, (f) =>
@@ -243,15 +426,17 @@ export class ProblemFigures {
     weekAhead: Date,
   ): Promise<StatusCounts> {
     const years = [...new Set(months.map((m) => Number(m.slice(0, 4))))];
+    await this.freshen((s) => seenBy(s, scope) && (s.kind === 'open' || years.includes(yearOf(s))));
     const [open, ...monthDocs] = await Promise.all([
-      this.openInView(scope),
-      ...years.map((y) => this.monthsInView(y, scope)),
+      this.readOpen(scope),
+      ...years.map((y) => this.readMonths(y, scope)),
     ]);
     return statusCountsOf(open, monthDocs.flat(), now, months, weekAhead);
   }
 
   /** Problems registered in a month (withdrawn ones included) and closed in it, district-wide. */
   async monthTotals(month: string): Promise<{ opened: number; closed: number }> {
+    await this.freshen((s) => s.kind !== 'open' && seenBy(s, undefined) && s.month === month);
     const doc = await this.models.problemFiguresByMonth
       .findOne({ _id: sectionId({ kind: 'districtMonth', month }) })
       .lean<ProblemMonthDoc>()
@@ -353,6 +538,30 @@ export class ProblemFigures {
     return { sections: expected.size, corrected };
   }
 }
+
+/**
+ * Whether a viewer's figures are read from a section: the district reads the units' open
+ * sections and its own months (added up from the units' months, so those count too); a
+ * scoped viewer reads the groups of its water bodies and units.
+ */
+function seenBy(section: SectionRef, scope: FigureScope | undefined): boolean {
+  if (section.kind === 'districtMonth') return !scope;
+  const { bucket } = section;
+  if (!scope) return bucket.by === 'unit';
+  if (bucket.by !== 'group') return false;
+  return (
+    scope.waterBodyIds.includes(bucket.waterBodyId ?? '') ||
+    scope.unitIds.includes(bucket.assigneeUnit ?? '') ||
+    bucket.supervisorUnits.some((u) => scope.unitIds.includes(u))
+  );
+}
+
+/** The district's month a unit's month section adds to. */
+const districtOf = (section: SectionRef): SectionRef[] =>
+  section.kind === 'month' && section.bucket.by === 'unit' ? [{ kind: 'districtMonth', month: section.month }] : [];
+
+const yearOf = (section: SectionRef): number =>
+  section.kind === 'open' ? Number.NaN : Number(section.month.slice(0, 4));
 
 function documentOf(section: SectionRef, figures: SectionFigures): ProblemMonthDoc & ProblemOpenDoc {
   const bucket = section.kind === 'districtMonth' ? undefined : section.bucket;
