@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FeishuCredentials } from '../config/env.js';
 import type { Clock } from '../domain/clock.js';
 import { FakeFeishu } from '../feishu/fake/fake-feishu.js';
+import type { FakeStore } from '../feishu/fake/fake-store.js';
 import type { FakeMessage } from '../feishu/fake/fake-types.js';
 import type { Logger } from '../log/logger.js';
 
@@ -47,7 +48,7 @@ export async function writeLocalSession(dataDir: string, session: LocalSession):
 export async function startLocalFeishu(
   dataDir: string,
   logger: Logger,
-  options: { clock?: Clock; onMessage?: (message: FakeMessage) => void } = {},
+  options: { clock?: Clock; onMessage?: (message: FakeMessage) => void; store?: FakeStore } = {},
 ): Promise<{ fake: FakeFeishu; credentials: FeishuCredentials; session: LocalSession }> {
   const previous = await readLocalSession(dataDir);
   const secrets = {
@@ -63,6 +64,7 @@ export async function startLocalFeishu(
     clock: options.clock,
     everyoneHasAnAccount: true,
     onMessage: options.onMessage,
+    store: options.store,
   });
   const session: LocalSession = { ...secrets, fakeUrl: fake.url, botUrl: '', botOpenId: fake.botOpenId };
   return { fake, credentials: secrets, session };

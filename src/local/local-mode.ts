@@ -9,8 +9,8 @@ import { DirectoryStore } from '../store/directory-store.js';
 import { printMessage } from './console-output.js';
 import { LocalApi } from './local-api.js';
 import { LocalClock } from './local-clock.js';
+import { LocalFakeState } from './local-fake-state.js';
 import { type LocalSession, startLocalFeishu, writeLocalSession } from './local-feishu.js';
-import { MessageLog } from './message-log.js';
 import { localPageRoutes } from './web/serve.js';
 
 /**
@@ -45,7 +45,9 @@ export interface LocalModeOptions {
 export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
   const { config, logger } = options;
   const clock = await LocalClock.open(config.dataDir);
-  const log = new MessageLog(clock);
+  // The chats of earlier runs, kept in the data dir; every change is saved there again.
+  const saved = await LocalFakeState.open(config.dataDir, clock, logger);
+  const log = saved.log;
   let printing = Promise.resolve();
   // The fake reports its messages from the moment it starts; it is known here right after.
   const started: { fake?: FakeFeishu } = {};
@@ -56,7 +58,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     // One at a time, so saved files do not reorder the console.
     printing = printing.then(() => printMessage(fake, config.dataDir, message));
   };
-  const local = await startLocalFeishu(config.dataDir, logger, { clock, onMessage });
+  const local = await startLocalFeishu(config.dataDir, logger, { clock, onMessage, store: saved.store });
   const fake = local.fake;
   started.fake = fake;
   const api = new LocalApi({
@@ -87,6 +89,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     });
   } catch (error) {
     await fake.stop();
+    await saved.flush();
     throw error;
   }
   api.attach(bot);
@@ -108,6 +111,9 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     stop: async () => {
       await bot.stop();
       await fake.stop();
+      // Uploads no message has carried yet are saved too.
+      saved.changed();
+      await saved.flush();
       await printing;
     },
   };

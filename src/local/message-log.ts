@@ -10,6 +10,13 @@ interface Change {
   updatedAt: Date;
 }
 
+/** What the log keeps across a restart (local mode), as JSON. */
+export interface MessageLogState {
+  seq: number;
+  changes: Array<[messageId: string, { createdSeq: number; seq: number; updatedAt: string }]>;
+  readUpTo: Array<[key: string, seq: number]>;
+}
+
 /**
  * A change cursor over the fake's messages for the trial page: every message created or
  * changed gets the next number, so the page asks for what changed since its last look and a
@@ -20,7 +27,11 @@ export class MessageLog {
   private readonly changes = new Map<string, Change>();
   private readonly readUpTo = new Map<string, number>();
 
-  constructor(private readonly clock: Clock) {}
+  /** `onChange` hears every change, so local mode can save the log with the chats. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /** Called for every message the fake creates or changes. */
   record(message: FakeMessage): void {
@@ -31,6 +42,22 @@ export class MessageLog {
       seq: this.seq,
       updatedAt: this.clock.now(),
     });
+    this.onChange();
+  }
+
+  state(): MessageLogState {
+    return {
+      seq: this.seq,
+      changes: [...this.changes].map(([id, c]) => [id, { ...c, updatedAt: c.updatedAt.toISOString() }]),
+      readUpTo: [...this.readUpTo],
+    };
+  }
+
+  /** Puts back the state an earlier run saved: cursors, message order and read marks go on from there. */
+  restore(state: MessageLogState): void {
+    this.seq = Math.max(this.seq, state.seq);
+    for (const [id, c] of state.changes) this.changes.set(id, { ...c, updatedAt: new Date(c.updatedAt) });
+    for (const [key, seq] of state.readUpTo) this.readUpTo.set(key, seq);
   }
 
   /** The cursor to ask from next time. */
@@ -54,6 +81,7 @@ export class MessageLog {
 
   markRead(openId: string, chatId: string): void {
     this.readUpTo.set(`${openId}\u0000${chatId}`, this.seq);
+    this.onChange();
   }
 
   /** Messages in the chat that others sent after the person last read it. */

@@ -64,6 +64,11 @@ export interface FakeFeishuOptions {
    * `ou_e_<email>`), so contact look-ups resolve a directory nobody arranged.
    */
   everyoneHasAnAccount?: boolean;
+  /**
+   * The platform's memory: local mode passes one restored from its data dir so chats survive a
+   * restart. A fresh in-memory store when omitted (every test).
+   */
+  store?: FakeStore;
 }
 
 /** A message a person sends in a chat (local mode), as the event the bot receives describes it. */
@@ -117,7 +122,7 @@ export class FakeFeishu {
   readonly url: string;
   readonly calls: RecordedCall[] = [];
   readonly botOpenId: string;
-  private readonly store = new FakeStore();
+  private readonly store: FakeStore;
   private readonly reach = new FakeReach();
   private readonly rules: ActiveRule[] = [];
   private readonly listeners = new Set<() => void>();
@@ -130,6 +135,7 @@ export class FakeFeishu {
     private readonly options: FakeFeishuOptions,
   ) {
     this.url = url;
+    this.store = options.store ?? new FakeStore();
     this.botOpenId = options.botOpenId ?? 'ou_fake_bot';
     for (const chat of options.chats ?? []) this.reach.addChat(chat);
     this.store.everyoneHasAnAccount = options.everyoneHasAnAccount === true;

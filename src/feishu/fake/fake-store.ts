@@ -2,6 +2,19 @@ import { userIdsFor } from './fake-ids.js';
 import type { FakeCardUpdate, FakeMessage, FakeUpload, FakeUser, MessageFilter } from './fake-types.js';
 
 /**
+ * What local mode keeps of the fake platform across restarts (BOT_DATA_DIR): the chats'
+ * messages with every version, thread and urgent mark, the uploads' descriptions (their bytes
+ * are saved apart, once each), the callback tokens tied to cards, and the id counters, so a new
+ * message never takes the id of one the bot still holds.
+ */
+export interface FakeStoreSnapshot {
+  counters: { message: number; upload: number; thread: number };
+  messages: FakeMessage[];
+  uploads: Array<Omit<FakeUpload, 'bytes'>>;
+  callbackTokens: Array<[token: string, messageId: string]>;
+}
+
+/**
  * The fake platform's memory: messages, uploads, the contact directory and delayed card
  * updates. Pure bookkeeping; HTTP shapes and validation live in the routes.
  */
@@ -136,6 +149,32 @@ export class FakeStore {
   private enrol(user: FakeUser): FakeUser {
     this.users.push(user);
     return user;
+  }
+
+  /** The state worth keeping across a restart (local mode); upload bytes are left to the caller. */
+  snapshot(): FakeStoreSnapshot {
+    return {
+      counters: { message: this.messageSeq, upload: this.uploadSeq, thread: this.threadSeq },
+      messages: [...this.messagesById.values()],
+      uploads: [...this.uploadsByKey.values()].map(({ bytes: _bytes, ...rest }) => rest),
+      callbackTokens: [...this.callbackTokens],
+    };
+  }
+
+  /**
+   * Puts back a snapshot written by an earlier run, with each upload's bytes read by the
+   * caller. Counters only move forward, so ids made before the restore stay unique too.
+   */
+  restore(snapshot: FakeStoreSnapshot, bytesOf: (key: string) => Buffer | undefined): void {
+    this.messageSeq = Math.max(this.messageSeq, snapshot.counters.message);
+    this.uploadSeq = Math.max(this.uploadSeq, snapshot.counters.upload);
+    this.threadSeq = Math.max(this.threadSeq, snapshot.counters.thread);
+    for (const message of snapshot.messages) this.addMessage(message);
+    for (const upload of snapshot.uploads) {
+      const bytes = bytesOf(upload.key);
+      if (bytes) this.addUpload({ ...upload, bytes });
+    }
+    for (const [token, messageId] of snapshot.callbackTokens) this.bindCallbackToken(token, messageId);
   }
 
   /** Forgets messages, uploads, tokens and card updates; the directory stays, as tests seed it once. */
