@@ -3,12 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { ChiefRole } from '../../src/domain/patrols/obligation.js';
 import { isLateEntry, patrolPeriods } from '../../src/domain/patrols/patrol.js';
+import { periodsOfYear } from '../../src/domain/time/period.js';
 import {
+  countFulfilledByLevels,
+  patrolRollupsMigration,
   readPatrolSheets,
   rebuildPatrolFigures,
   refOfDuty,
   refreshPatrolFigures,
 } from '../../src/store/figures/patrol-figures.js';
+import { bucketOf, type PatrolRollupDoc, rollupFrom, rollupKey } from '../../src/store/figures/patrol-rollup.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { PatrolDoc } from '../../src/store/models/patrol.js';
 import { PatrolStore } from '../../src/store/patrol-store.js';
@@ -108,8 +112,71 @@ async function expectFiguresTrue(year: string) {
   }
   // A sheet whose patrols were all withdrawn is kept, and says nothing was done.
   for (const [key, got] of sheets) if (!expected.has(key)) expect({ key, total: got.total }).toEqual({ key, total: 0 });
+  await expectRollupsTrue(year, expected, sheets);
   // The nightly rebuild, recomputing every sheet from its patrols, finds nothing to correct.
   expect(await rebuildPatrolFigures(a.models)).toBe(0);
+}
+
+const ROLES: ChiefRole[] = ['generalChief', 'riverChief', 'townshipChief', 'villageChief'];
+const WATERS = ['dadu', 'yeniu', 'hongxi'];
+
+/**
+ * Every rollup equals a recomputation from the stored sheets, and what /状态 reads from the
+ * rollups (duties with at least 1, 2 or 3 patrols per month, quarter and year; the whole
+ * district and each water body) equals a count made here from the patrols themselves.
+ */
+async function expectRollupsTrue(
+  year: string,
+  expected: Awaited<ReturnType<typeof expectedFigures>>,
+  sheets: Awaited<ReturnType<typeof readPatrolSheets>>,
+) {
+  const stored = await a.models.patrols.db
+    .collection<PatrolRollupDoc>('patrol_rollups')
+    .find({ year }, { projection: { _id: 0 } })
+    .toArray();
+  const byBucket = new Map<string, Array<typeof sheets extends Map<string, infer S> ? S : never>>();
+  for (const sheet of sheets.values()) {
+    const key = rollupKey(bucketOf(sheet));
+    byBucket.set(key, [...(byBucket.get(key) ?? []), sheet]);
+  }
+  expect(stored.map((d) => d.key).sort()).toEqual([...byBucket.keys()].sort());
+  for (const doc of stored) {
+    const want = rollupFrom({ year, waterBodyId: doc.waterBodyId, role: doc.role }, byBucket.get(doc.key) ?? []);
+    expect(doc).toEqual(want);
+  }
+  const periods = [
+    ...periodsOfYear('month', Number(year), TZ),
+    ...periodsOfYear('quarter', Number(year), TZ),
+    ...periodsOfYear('year', Number(year), TZ),
+  ];
+  for (const times of [1, 2, 3]) {
+    for (const scope of [undefined, ...WATERS.map((w) => [w])]) {
+      const got = await countFulfilledByLevels(
+        a.models,
+        ROLES.map((role) => ({ role, periods, times })),
+        year,
+        scope,
+      );
+      for (const role of ROLES) {
+        const want = new Map(periods.map((p) => [p.key, 0]));
+        for (const [key, sheet] of expected) {
+          const [r, , water, y] = key.split('|');
+          if (r !== role || y !== year) continue;
+          if (scope && role !== 'generalChief' && !scope.includes(water ?? '')) continue;
+          for (const p of periods) {
+            const n =
+              p.kind === 'month'
+                ? sheet.months[p.index - 1]
+                : p.kind === 'quarter'
+                  ? sheet.quarters[p.index - 1]
+                  : sheet.total;
+            if ((n ?? 0) >= times) want.set(p.key, (want.get(p.key) ?? 0) + 1);
+          }
+        }
+        expect({ role, times, scope, counts: got.get(role) }).toEqual({ role, times, scope, counts: want });
+      }
+    }
+  }
 }
 
 function dateIn(rnd: () => number): Date {
@@ -241,6 +308,50 @@ describe('patrol figures', () => {
     const sheets = await readPatrolSheets(a.models, 2026, { role: duty.role });
     expect(sheets.get('riverChief|wang|yeniu|2026')?.months[11]).toBe(2);
     await expectFiguresTrue('2026');
+  });
+
+  it('keep the water body’s rollup true when its writer read the sheets before another chief’s patrol there', async () => {
+    const [river, village] = [DUTIES[1]!, DUTIES[5]!]; // both on 大渡河: one rollup
+    const ref = refOfDuty({ role: river.role, personId: river.chiefId, waterBodyId: river.waterBodyId }, 2026);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atWrite = new Promise<void>((resolve) => (reached = resolve));
+    let first = true;
+    // Instance A has read 大渡河's sheets for its rollup and is about to write it...
+    const slow = refreshPatrolFigures(a.models, [ref], {
+      beforeRollupWrite: async () => {
+        if (!first) return;
+        first = false;
+        reached();
+        await held;
+      },
+    });
+    await atWrite;
+    // ...when instance B records the village chief's patrol there, and writes sheet and rollup.
+    await record(b, village, new Date('2026-12-04T12:00:00+08:00'));
+    release();
+    await slow;
+    await expectFiguresTrue('2026');
+  });
+
+  it('rebuild reports and repairs a rollup that drifted or went missing', async () => {
+    await record(a, DUTIES[3]!, new Date('2026-12-05T12:00:00+08:00'));
+    const rollups = a.models.patrols.db.collection('patrol_rollups');
+    await rollups.updateOne({ key: '2026|dadu' }, { $set: { townshipChief: '' } });
+    await rollups.deleteOne({ key: '2026|@generalChief' });
+    const missing = (await readPatrolSheets(a.models, 2026, { role: 'generalChief' })).size > 0 ? 1 : 0;
+    expect(await rebuildPatrolFigures(a.models)).toBe(1 + missing);
+    await expectFiguresTrue('2026');
+  });
+
+  it('are built on upgrade for sheets written before the rollups existed', async () => {
+    await record(a, DUTIES[4]!, new Date('2026-12-06T12:00:00+08:00'));
+    await a.models.patrols.db.collection('patrol_rollups').deleteMany({});
+    const result = await patrolRollupsMigration(a.models).run();
+    expect(result.changed).toBeGreaterThan(0);
+    await expectFiguresTrue('2026');
+    await expectFiguresTrue('2025');
   });
 
   it('rebuild reports and repairs a sheet that drifted or went missing', async () => {

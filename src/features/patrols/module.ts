@@ -1,7 +1,7 @@
 import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../../chat/patrol-actions.js';
 import { PatrolAttachments } from '../../chat/patrol-attachments.js';
 import { patrolCards } from '../../feishu/cards/patrol-cards.js';
-import { patrolFiguresMigration } from '../../store/figures/patrol-figures.js';
+import { patrolFiguresMigration, patrolRollupsMigration } from '../../store/figures/patrol-figures.js';
 import { patrolPeriodsMigration } from '../../store/migrations/patrol-periods.js';
 import { PatrolService } from '../../workflows/patrols/patrol-service.js';
 import type { FeatureModule } from '../feature.js';
@@ -43,6 +43,8 @@ export const patrolsModule: FeatureModule<{ patrols: PatrolService }> = (infra, 
       // Patrols recorded before the figures existed: build them once on upgrade, or the first
       // sweep would see no patrols and remind every chief.
       patrolFiguresMigration(infra.models),
+      // Rollups of the sheets above, for databases whose sheets were built before them.
+      patrolRollupsMigration(infra.models),
     ],
   };
 };

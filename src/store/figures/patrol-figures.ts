@@ -10,6 +10,14 @@ import type { Migration } from '../migrations/migration.js';
 import type { PatrolDoc, PatrolModels } from '../models/patrol.js';
 import { perConnection } from '../models/per-connection.js';
 import { isDuplicateKey } from '../mongo-errors.js';
+import {
+  countFulfilledByLevel,
+  rebuildRollups,
+  refreshRollups,
+  rollupModelOf,
+  SHEET_COUNTS,
+  type SheetCounts,
+} from './patrol-rollup.js';
 
 /**
  * Patrol duty fulfilment, kept as a read model (issue 18): one sheet per duty holder and year,
@@ -226,8 +234,8 @@ const MAX_ROUNDS = 5;
 export async function refreshPatrolFigures(
   models: PatrolFigureSource,
   refs: ReadonlyArray<PatrolFigureRef | undefined>,
-  /** Holds the writer between reading the patrols and writing, the window a concurrent change falls into (tests). */
-  hooks: { beforeWrite?: () => Promise<void> } = {},
+  /** Holds the writer between reading the patrols (or sheets) and writing, the window a concurrent change falls into (tests). */
+  hooks: { beforeWrite?: () => Promise<void>; beforeRollupWrite?: () => Promise<void> } = {},
 ): Promise<void> {
   const figures = await modelsOf(models);
   const unique = new Map<string, PatrolFigureRef>();
@@ -242,6 +250,12 @@ export async function refreshPatrolFigures(
       sheet = again;
     }
   }
+  // Then the water bodies' rollups the office reads, from the sheets just written.
+  const readSheets = (filter: Record<string, unknown>) =>
+    figures.find(filter, SHEET_COUNTS).lean<SheetCounts[]>().exec();
+  await refreshRollups(readSheets, await rollupModelOf(models.patrols.db), unique.values(), {
+    beforeWrite: hooks.beforeRollupWrite,
+  });
 }
 
 const SHEET_FIELDS = {
@@ -290,8 +304,9 @@ function comparable(doc: PatrolFigureDoc): PatrolFigureDoc {
  * Recomputes every sheet from the patrols and writes those that differ (a crash between a
  * patrol and its sheet, a patrol edited by hand, figures from before this model existed).
  * Sheets whose patrols are all gone are written empty, not deleted, so a reader never
- * mistakes a repaired sheet for a missing one. Returns the number of sheets it corrected.
- * Reads the patrols once, in one pass, and the sheets once.
+ * mistakes a repaired sheet for a missing one. Then recomputes the rollups from the true
+ * sheets and corrects those too. Returns the number of sheets and rollups it corrected.
+ * Reads the patrols once, in one pass, the sheets once and the rollups once.
  */
 export async function rebuildPatrolFigures(
   models: PatrolFigureSource,
@@ -326,6 +341,8 @@ export async function rebuildPatrolFigures(
     );
   };
   const seen = new Set<string>();
+  // The true counts of every sheet, for the rollups (a few numbers each, not the patrols).
+  const truths: PatrolFigureDoc[] = [];
   for (const filter of years ? years.map((year) => ({ year })) : [{}]) {
     const cursor = figures.find(filter, SHEET_FIELDS).lean<PatrolFigureDoc[]>().cursor({ batchSize: 5000 });
     for await (const doc of cursor) {
@@ -338,6 +355,7 @@ export async function rebuildPatrolFigures(
         year: doc.year,
       };
       const truth = sheetFrom(ref, entry?.patrols ?? []);
+      truths.push(truth);
       if (isDeepStrictEqual(comparable(doc), truth)) continue;
       pending.push(truth);
       corrected++;
@@ -346,12 +364,15 @@ export async function rebuildPatrolFigures(
   }
   for (const [key, { ref, patrols }] of expected) {
     if (seen.has(key)) continue;
-    pending.push(sheetFrom(ref, patrols));
+    const truth = sheetFrom(ref, patrols);
+    truths.push(truth);
+    pending.push(truth);
     corrected++;
     if (pending.length >= 1000) await flush();
   }
   await flush();
-  return corrected;
+  expected.clear();
+  return corrected + (await rebuildRollups(await rollupModelOf(models.patrols.db), truths, years));
 }
 
 /** A stored sheet as read: the counts, and per period whether it holds any. */
@@ -560,8 +581,7 @@ export async function readYearProgress(
 
 /**
  * For each period of a year, how many of one level's duties were met (at least `times`
- * patrols): what /状态 shows per level. Reads the level's sheets of the year (one per duty
- * holder), or, narrowed to water bodies, one equality query per water body.
+ * patrols). Reads the rollups (one per water body), not the sheets: see countFulfilledByLevels.
  */
 export async function countFulfilledDuties(
   models: PatrolFigureSource,
@@ -571,13 +591,28 @@ export async function countFulfilledDuties(
   times: number,
   waterBodyIds?: readonly string[],
 ): Promise<Map<string, number>> {
-  const sheets = await readRoleSheets(models, role, year, waterBodyIds);
-  const out = new Map<string, number>();
-  for (const p of periods) out.set(p.key, 0);
-  for (const sheet of sheets.values()) {
-    for (const p of periods) if (cellOf(sheet, p).count >= times) out.set(p.key, (out.get(p.key) ?? 0) + 1);
-  }
-  return out;
+  const counted = await countFulfilledByLevels(models, [{ role, periods, times }], year, waterBodyIds);
+  return counted.get(role) ?? new Map(periods.map((p) => [p.key, 0]));
+}
+
+/**
+ * For each level, per period of a year, how many of its duties were met (at least `times`
+ * patrols): what /状态 shows per level. Reads the year's rollups once for every level (one
+ * document per water body, not per chief), or, narrowed to water bodies, those water
+ * bodies' rollups by key; the general chief's level is never narrowed.
+ */
+export async function countFulfilledByLevels(
+  models: PatrolFigureSource,
+  levels: ReadonlyArray<{
+    role: ChiefRole;
+    periods: ReadonlyArray<Pick<Period, 'kind' | 'index' | 'key'>>;
+    times: number;
+  }>,
+  year: number | string,
+  waterBodyIds?: readonly string[],
+): Promise<Map<ChiefRole, Map<string, number>>> {
+  await modelsOf(models);
+  return countFulfilledByLevel(models.patrols.db, levels, year, waterBodyIds);
 }
 
 /**
@@ -640,6 +675,18 @@ async function readSheetsFor(
 export function patrolFiguresMigration(models: PatrolFigureSource): Migration {
   return {
     id: '2026-12-02-patrol-figures',
+    run: async () => ({ changed: await rebuildPatrolFigures(models), complete: true }),
+  };
+}
+
+/**
+ * The rollups of sheets written before the rollups existed (the sheets' own migration had
+ * already run): a rebuild, once, so the office's /状态 does not count nothing until the
+ * nightly rebuild. Safe to run twice.
+ */
+export function patrolRollupsMigration(models: PatrolFigureSource): Migration {
+  return {
+    id: '2026-12-02-patrol-rollups',
     run: async () => ({ changed: await rebuildPatrolFigures(models), complete: true }),
   };
 }

@@ -9,7 +9,7 @@ import type { LocalDate } from '../../domain/time/zoned.js';
 import { ForbiddenError } from '../../errors.js';
 import type { DirectoryStore } from '../../store/directory-store.js';
 import type { DocumentStore } from '../../store/document-store.js';
-import { countFulfilledDuties, type PatrolFigureSource } from '../../store/figures/patrol-figures.js';
+import { countFulfilledByLevels, type PatrolFigureSource } from '../../store/figures/patrol-figures.js';
 import type { IssueFilter, IssueStore } from '../../store/issue-store.js';
 import type { MeetingStore } from '../../store/meeting-store.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
@@ -154,32 +154,39 @@ export class StatusService {
     const duties = dutiesInView(directory, visibility, personId);
     const rows: StatusView['patrols'] = [];
     const rates: StatusView['charts']['patrolRates'] = [];
-    // One aggregation per level, run together: FerretDB groups slowly when a pass has many
-    // groups, so per-level passes (fewer groups each) in parallel beat one combined pass.
     const levels = CHIEF_ROLES.map((role) => ({ role, ofRole: duties.filter((d) => d.role === role) })).filter(
       (l) => l.ofRole.length > 0,
     );
-    const counted = await Promise.all(
-      levels.map(({ role, ofRole }) => {
-        const obligation = this.obligationOf(ofRole);
-        if (this.deps.patrolFigures)
-          return countFulfilledDuties(
-            this.deps.patrolFigures,
-            role,
-            periodsOfYear(obligation.period, year.year, tz),
-            year.year,
-            obligation.times,
-            role === 'generalChief' ? undefined : waters,
-          );
-        return this.deps.patrols.fulfilledByPeriod(
-          role,
-          obligation.period,
-          String(year.year),
-          obligation.times,
-          role === 'generalChief' ? undefined : waters,
+    const figures = this.deps.patrolFigures;
+    // From the read model: every level from the rollups at once (one document per water body;
+    // the general chief's level is never narrowed to the asker's water bodies).
+    const fromFigures = figures
+      ? await countFulfilledByLevels(
+          figures,
+          levels.map(({ role, ofRole }) => {
+            const obligation = this.obligationOf(ofRole);
+            return { role, periods: periodsOfYear(obligation.period, year.year, tz), times: obligation.times };
+          }),
+          year.year,
+          waters,
+        )
+      : undefined;
+    // Without the read model, one aggregation per level, run together: FerretDB groups slowly
+    // when a pass has many groups, so per-level passes (fewer groups each) in parallel beat one.
+    const counted = fromFigures
+      ? levels.map(({ role }) => fromFigures.get(role) ?? new Map<string, number>())
+      : await Promise.all(
+          levels.map(({ role, ofRole }) => {
+            const obligation = this.obligationOf(ofRole);
+            return this.deps.patrols.fulfilledByPeriod(
+              role,
+              obligation.period,
+              String(year.year),
+              obligation.times,
+              role === 'generalChief' ? undefined : waters,
+            );
+          }),
         );
-      }),
-    );
     levels.forEach(({ role, ofRole }, i) => {
       const obligation = this.obligationOf(ofRole);
       const fulfilled = counted[i] ?? new Map<string, number>();
