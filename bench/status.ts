@@ -272,7 +272,7 @@ async function measure(uri: string, dbName: string): Promise<void> {
   const rebuildStart = performance.now();
   const report = await rebuildFigures(models, clock, TZ);
   console.log(
-    `read models built in ${((performance.now() - rebuildStart) / 1000).toFixed(1)} s: ${report.problems.sections} problem sections, ${report.patrols.corrected} patrol sheets`,
+    `read models built in ${((performance.now() - rebuildStart) / 1000).toFixed(1)} s: ${report.problems.sections} problem sections, ${report.patrols.corrected} patrol sheets and rollups`,
   );
 
   const issues = new IssueStore(models, clock);
