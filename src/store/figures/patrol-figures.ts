@@ -611,7 +611,6 @@ export async function countFulfilledByLevels(
   year: number | string,
   waterBodyIds?: readonly string[],
 ): Promise<Map<ChiefRole, Map<string, number>>> {
-  await modelsOf(models);
   return countFulfilledByLevel(models.patrols.db, levels, year, waterBodyIds);
 }
 
