@@ -23,15 +23,14 @@ export interface ProblemMonthDoc extends MonthFigures {
 }
 
 /**
- * A section some change has altered and whose figures are not yet recomputed: written by the
- * change (an upsert by the section's `_id`, so a burst of changes leaves one mark), cleared by
- * whoever recomputes it only while `v` is still the value it read before recomputing.
+ * Sections some change has altered whose figures are not yet recomputed: inserted by the
+ * change (one insert, never an update: many changes at once to one unit must not contend
+ * for one document), deleted by whoever recomputed all of them after reading this mark, so
+ * a mark made during a recomputation is kept for the next one.
  */
 export interface ProblemFigureMarkDoc {
   _id: string;
-  section: SectionRef;
-  /** A fresh value on every mark: a mark re-made during a recomputation is not cleared by it. */
-  v: string;
+  sections: SectionRef[];
   at: Date;
 }
 
@@ -80,8 +79,7 @@ Months.index({ supervisorUnits: 1, year: 1 });
 const Marks = new Schema<ProblemFigureMarkDoc>(
   {
     _id: { type: String, required: true },
-    section: { type: Mixed, required: true },
-    v: { type: String, required: true },
+    sections: { type: Mixed, required: true },
     at: { type: Date, required: true },
   },
   { ...options, collection: 'problem_figure_marks' },

@@ -136,7 +136,7 @@ export class ProblemFigures {
 
   /**
    * Marks the sections a change from `before` to `after` can alter, for the refresher: one
-   * command, whatever the size of the unit. Idempotent (a mark per section).
+   * insert, whatever the size of the unit. A repeated mark only costs a repeated recomputation.
    */
   async mark(before: FigureRow | undefined, after: FigureRow | undefined): Promise<void> {
     await this.markSections(dirtySections(before, after));
@@ -145,21 +145,22 @@ export class ProblemFigures {
 
   private async markSections(sections: SectionRef[]): Promise<void> {
     if (sections.length === 0) return;
-    const at = this.clock.now();
-    const ops = sections.map((section) => ({
-      updateOne: {
-        filter: { _id: sectionId(section) },
-        update: { $set: { section, v: randomUUID(), at } },
-        upsert: true,
-      },
-    }));
-    try {
-      await this.models.problemFigureMarks.bulkWrite(ops, { ordered: false });
-    } catch (error) {
-      // Two changes created one mark at once: it exists now, so marking again updates it.
-      if (!allDuplicates(error)) throw error;
-      await this.models.problemFigureMarks.bulkWrite(ops, { ordered: false });
-    }
+    await this.models.problemFigureMarks.create({ _id: randomUUID(), sections, at: this.clock.now() });
+  }
+
+  /** Marks (up to `limit`), and the distinct sections they name. */
+  private async marks(limit?: number): Promise<{ docs: ProblemFigureMarkDoc[]; sections: SectionRef[] }> {
+    const query = this.models.problemFigureMarks.find({});
+    if (limit) query.limit(limit);
+    const docs = await query.lean<ProblemFigureMarkDoc[]>().exec();
+    const sections = new Map<string, SectionRef>();
+    for (const doc of docs) for (const section of doc.sections) sections.set(sectionId(section), section);
+    return { docs, sections: [...sections.values()] };
+  }
+
+  private async clear(docs: ProblemFigureMarkDoc[]): Promise<void> {
+    if (docs.length > 0)
+      await this.models.problemFigureMarks.deleteMany({ _id: { $in: docs.map((d) => d._id) } }).exec();
   }
 
   /** Brings every section a change from `before` to `after` can alter up to date now (the rebuild). */
@@ -182,17 +183,18 @@ export class ProblemFigures {
    * it shows counts every change made before it. Without marks, one small read.
    */
   private async freshen(wanted: (section: SectionRef) => boolean): Promise<void> {
-    const marks = await this.models.problemFigureMarks.find({}).lean<ProblemFigureMarkDoc[]>().exec();
-    const sections = marks.map((m) => m.section).filter(wanted);
-    await this.settleAll(sections);
+    const { sections } = await this.marks();
+    await this.settleAll(sections.filter(wanted));
   }
 
   /** Recomputes every marked section, until none is left (tests, and a stopping bot). */
   async drain(): Promise<void> {
     for (let round = 0; round < SETTLE_ROUNDS; round++) {
-      const marks = await this.models.problemFigureMarks.find({}).lean<ProblemFigureMarkDoc[]>().exec();
-      if (marks.length === 0) return;
-      await this.settleAll(marks.map((m) => m.section));
+      const { docs, sections } = await this.marks();
+      if (docs.length === 0) return;
+      await this.settleAll(sections);
+      // Only the marks read before recomputing: one made meanwhile waits for the next round.
+      await this.clear(docs);
     }
   }
 
@@ -214,13 +216,16 @@ export class ProblemFigures {
   private async refresher(): Promise<void> {
     while (this.running) {
       let found = 0;
+      const started = performance.now();
       try {
         found = await this.pass();
       } catch {
         // The marks stay where they are (a database outage): the next pass takes them again.
       }
       if (!this.running) return;
-      await this.pause(found > 0 ? COALESCE_MS : POLL_MS, found === 0);
+      // Rest at least as long as the pass took: the refresher never takes more than half the database.
+      const rest = Math.max(COALESCE_MS, performance.now() - started);
+      await this.pause(found > 0 ? rest : POLL_MS, found === 0);
     }
   }
 
@@ -243,27 +248,33 @@ export class ProblemFigures {
    * go before the district's months, which add them up.
    */
   private async pass(): Promise<number> {
-    const marks = await this.models.problemFigureMarks.find({}).limit(PASS_LIMIT).lean<ProblemFigureMarkDoc[]>().exec();
-    const sections = marks.map((m) => m.section);
+    const { docs, sections } = await this.marks(PASS_LIMIT);
+    const done = new Set<string>();
     for (const group of [
       sections.filter((s) => s.kind !== 'districtMonth'),
       sections.filter((s) => s.kind === 'districtMonth'),
     ]) {
       let next = 0;
       const worker = async () => {
-        while (this.running && next < group.length) await this.leased(group[next++]!);
+        while (this.running && next < group.length) {
+          const section = group[next++]!;
+          if (await this.leased(section)) done.add(sectionId(section));
+        }
       };
       await Promise.all(Array.from({ length: PASS_CONCURRENCY }, worker));
     }
-    return marks.length;
+    // A mark goes once all its sections were recomputed here (another instance held some).
+    await this.clear(docs.filter((d) => d.sections.every((s) => done.has(sectionId(s)))));
+    return docs.length;
   }
 
-  private async leased(section: SectionRef): Promise<void> {
+  private async leased(section: SectionRef): Promise<boolean> {
     const key = `figures:${sectionId(section)}`;
     const lease = await this.leases.begin(key, this.instance, LEASE_MS);
-    if (!lease.first) return;
+    if (!lease.first) return false;
     try {
       await this.settle(section);
+      return true;
     } finally {
       await this.leases.release(key);
     }
@@ -296,21 +307,12 @@ export class ProblemFigures {
   /**
    * Writes the section recomputed, then recomputes and compares with what is stored until
    * they agree: a writer that counted before another change and wrote after it is caught by
-   * its own check, which comes after its write. The mark read before counting is cleared
-   * after the write only if no change marked the section again meanwhile; the check after
-   * the clearing also catches a mark the embedded database lost to a racing delete (its
-   * conditional delete is not atomic), because that change was written before its mark.
-   * A section that will not settle is marked again, for the next pass.
+   * its own check, which comes after its write. A section that will not settle is marked
+   * again, for the next pass.
    */
   private async settleNow(section: SectionRef): Promise<void> {
-    const id = sectionId(section);
-    const mark = await this.models.problemFigureMarks
-      .findOne({ _id: id }, { v: 1 })
-      .lean<ProblemFigureMarkDoc>()
-      .exec();
     let fresh = await this.compute(section);
     await this.write(section, fresh);
-    if (mark) await this.models.problemFigureMarks.deleteOne({ _id: id, v: mark.v }).exec();
     let settled = false;
     for (let round = 1; round < SETTLE_ROUNDS && !settled; round++) {
       const [now, stored] = await Promise.all([this.compute(section), this.stored(section)]);
