@@ -1,58 +1,14 @@
-import type Koa from 'koa';
-import type { Connection } from 'mongoose';
-import type { CardActionRouter } from '../chat/card-actions.js';
-import type { CommandRegistry } from '../chat/commands/registry.js';
-import type { Config, FeishuCredentials } from '../config/env.js';
-import { type Clock, systemClock } from '../domain/clock.js';
-import { composeFeatures, type FeatureServices } from '../features/index.js';
-import type { EventIntake } from '../feishu/event-intake.js';
-import type { FeishuMessenger } from '../feishu/messenger/feishu-messenger.js';
-import type { OutboxWorker } from '../feishu/messenger/outbox-worker.js';
+import { systemClock } from '../domain/clock.js';
+import { composeFeatures } from '../features/index.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import type { Logger } from '../log/logger.js';
-import type { ProblemFigures } from '../store/figures/problem-figures.js';
 import { runMigrations } from '../store/migrations/migration.js';
-import type { Models } from '../store/models/index.js';
-import type { OutboxStore } from '../store/outbox-store.js';
 import { connectInbound } from './inbound.js';
 import { buildInfrastructure, openDatabase } from './infrastructure.js';
 import { listen } from './listen.js';
+import type { RunningBot, StartBotOptions } from './running-bot.js';
 import { Shutdown } from './shutdown.js';
 
-export interface StartBotOptions {
-  config: Config;
-  /** Credentials to use when config has none (local mode hands in its fake's). */
-  credentials?: FeishuCredentials;
-  logger: Logger;
-  clock?: Clock;
-  /** Host to listen on; all interfaces by default, loopback in tests. */
-  host?: string;
-  /** Scheduler polling; tests shorten it. */
-  schedulerProcessEvery?: string | number;
-  /** A name for this instance in logs and Agenda locks. */
-  instanceName?: string;
-  /** Local mode only: the trial page and its API, served by the bot's own HTTP app. */
-  localRoutes?: Koa.Middleware;
-  /** Local mode only: how far its settable clock runs ahead of the system clock, for Agenda's runs. */
-  schedulerShiftMs?: () => number;
-}
-
-/** Everything a running bot exposes to main, local mode, tests and benches. */
-export interface RunningBot extends FeatureServices {
-  url: string;
-  port: number;
-  connection: Connection;
-  models: Models;
-  intake: EventIntake;
-  outbox: { store: OutboxStore; worker: OutboxWorker };
-  messenger: FeishuMessenger;
-  scheduler: Scheduler;
-  commands: CommandRegistry;
-  cardActions: CardActionRouter;
-  /** The problem figures' refresher: `drain()` recomputes every section still marked. */
-  problemFigures: ProblemFigures;
-  stop(): Promise<void>;
-}
+export type { RunningBot, StartBotOptions };
 
 /**
  * The composition root: connects, builds the shared infrastructure, lets every feature
@@ -85,12 +41,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     );
     await scheduler.start();
     shutdown.push(() => scheduler.stop());
-    worker.start();
-    shutdown.push(() => worker.stop());
-    // Problem figures are recomputed off the request path: changes only mark their sections.
+    // Background loops: the outbox sender, and the problem figures' refresher (changes only mark sections).
     const problemFigures = infra.stores.issues.figures;
-    problemFigures.start();
-    shutdown.push(() => problemFigures.stop());
+    for (const loop of [worker, problemFigures]) {
+      loop.start();
+      shutdown.push(() => loop.stop());
+    }
 
     const port = await listen({
       ...{ config, credentials, host: options.host, intake: inbound.intake, scheduler, clock, logger, shutdown },
