@@ -4,7 +4,6 @@
  * this tenant, and prints what to fix. Exits 1 when anything failed.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { loadConfigOrExit } from '../src/config/load-or-exit.js';
@@ -14,12 +13,11 @@ import { FeishuContacts } from '../src/feishu/contacts.js';
 import { feishuClient } from '../src/feishu/sdk-client.js';
 import { createLogger } from '../src/log/logger.js';
 import { sdkLogger } from '../src/main/sdk-logger.js';
-import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
 import { bindModels } from '../src/store/models/index.js';
-import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { parseWorkbookDirectory } from '../src/workflows/directory/xlsx-directory.js';
 import { parseYamlDirectory } from '../src/workflows/directory/yaml-directory.js';
+import { openBotStore } from './bot-store.js';
 
 const { values } = parseArgs({
   options: { chat: { type: 'string' }, directory: { type: 'string' }, help: { type: 'boolean', default: false } },
@@ -63,16 +61,12 @@ async function loadDirectory(): Promise<CheckOptions['directory']> {
     return parsed.directory;
   }
   // The running bot's database when it runs (never a second server on its data directory).
-  const server = config.mongodbUri
-    ? undefined
-    : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' });
-  const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
+  const store = await openBotStore(config, logger);
   try {
-    const active = await new DirectoryStore(bindModels(connection), systemClock).loadActive();
+    const active = await new DirectoryStore(bindModels(store.connection), systemClock).loadActive();
     return active.settings ? active : undefined;
   } finally {
-    await connection.close();
-    await server?.stop();
+    await store.close();
   }
 }
 

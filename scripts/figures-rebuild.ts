@@ -4,35 +4,20 @@
  * BOT_DATA_DIR, the running bot's own server when it runs), and says how many figures it had
  * to correct. The bot does the same every night (job `figures.rebuild`).
  */
-import { join } from 'node:path';
 import { loadConfigOrExit } from '../src/config/load-or-exit.js';
 import { systemClock } from '../src/domain/clock.js';
 import { createLogger } from '../src/log/logger.js';
-import { connectDatabase } from '../src/store/connection.js';
 import { correctedIn, rebuildFigures } from '../src/store/figures/rebuild-figures.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
-import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
-import { isStoreRefusal } from '../src/store/provision/store-refusal.js';
+import { openBotStore } from './bot-store.js';
 
 const config = loadConfigOrExit(process.env);
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 
-// While the bot runs, its own server (recorded in BOT_DATA_DIR/db/owner.json) is used, so the
-// bot's figures are the ones corrected; otherwise this command starts the recorded store itself.
-const server = config.mongodbUri
-  ? undefined
-  : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' }).catch(
-      (error: unknown) => {
-        if (!isStoreRefusal(error)) throw error;
-        console.error(`${error.zh}\n${error.en}`);
-        process.exit(1);
-      },
-    );
-if (server?.shared) console.log('机器人正在运行：直接重算它正在使用的数据库中的统计。');
-const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
+const store = await openBotStore(config, logger, '机器人正在运行：直接重算它正在使用的数据库中的统计。');
 
 try {
-  const models = bindModels(connection);
+  const models = bindModels(store.connection);
   await ensureIndexes(models);
   const started = performance.now();
   const report = await rebuildFigures(models, systemClock, config.timezone);
@@ -48,6 +33,5 @@ try {
       : '已按原始记录更正上述统计；如经常出现更正，请把日志发给维护人员。',
   );
 } finally {
-  await connection.close();
-  await server?.stop();
+  await store.close();
 }

@@ -5,7 +5,6 @@
  * checks that the bot is in every chat the directory names and may message every person.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../src/config/load-or-exit.js';
 import { systemClock } from '../src/domain/clock.js';
@@ -14,13 +13,11 @@ import { FeishuContacts } from '../src/feishu/contacts.js';
 import { feishuClient } from '../src/feishu/sdk-client.js';
 import { importThroughLocalBot } from '../src/local/import-through-bot.js';
 import { createLogger } from '../src/log/logger.js';
-import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
-import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
-import { isStoreRefusal } from '../src/store/provision/store-refusal.js';
 import { type DirectorySource, importDirectory } from '../src/workflows/directory/import-directory.js';
 import { summariseImport } from '../src/workflows/directory/import-summary.js';
+import { openBotStore } from './bot-store.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -57,22 +54,10 @@ if (!config.feishu.credentials) {
   }
 }
 
-// While the bot runs, its own server (recorded in BOT_DATA_DIR/db/owner.json) is used, so the
-// bot sees the import at once; otherwise this command starts the recorded store itself.
-const server = config.mongodbUri
-  ? undefined
-  : await provisionMongoServer({ dataDir: join(config.dataDir, 'db'), logger, role: 'script' }).catch(
-      (error: unknown) => {
-        if (!isStoreRefusal(error)) throw error;
-        console.error(`${error.zh}\n${error.en}`);
-        process.exit(1);
-      },
-    );
-if (server?.shared) console.log('机器人正在运行：名录直接导入它正在使用的数据库。');
-const connection = await connectDatabase(config.mongodbUri ?? server?.uri ?? '');
+const store = await openBotStore(config, logger, '机器人正在运行：名录直接导入它正在使用的数据库。');
 
 async function run(): Promise<number> {
-  const models = bindModels(connection);
+  const models = bindModels(store.connection);
   await ensureIndexes(models);
   const credentials = config.feishu.credentials;
   const client = credentials
@@ -99,6 +84,5 @@ async function run(): Promise<number> {
 try {
   process.exitCode = await run();
 } finally {
-  await connection.close();
-  await server?.stop();
+  await store.close();
 }
