@@ -12,20 +12,13 @@
  * commands in order.
  */
 import { fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config/env.js';
 import { cardAction, sealRequest } from '../src/feishu/fake/event-builders.js';
-import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
-import { silentLogger } from '../src/log/logger.js';
-import { startBot } from '../src/main/start-bot.js';
-import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
-import { attachTrace, tracedUri, traceLines } from './db-trace.js';
+import { startBenchBot } from './bench-bot.js';
+import { attachTrace, traceLines } from './db-trace.js';
 import { agent, ask, closedLoop, line, openLoop, percentile, post, type Sealed } from './load.js';
 import { seedAssignedProblems } from './seed-problems.js';
 
@@ -35,23 +28,7 @@ const DIRECT = 30;
 // ---------- server side (child process) ----------
 
 async function serve(problems: number): Promise<void> {
-  const logger = silentLogger();
-  const dataDir = await mkdtemp(join(tmpdir(), 'hehu-bench-'));
-  const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir, logger });
-  const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
-  const bot = await startBot({
-    config: loadConfig({
-      MONGODB_URI: tracedUri(process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_card_action`, true),
-      PORT: '0',
-      FEISHU_APP_ID: TEST_APP.appId,
-      FEISHU_APP_SECRET: TEST_APP.appSecret,
-      FEISHU_VERIFICATION_TOKEN: TEST_APP.verificationToken,
-      FEISHU_ENCRYPT_KEY: TEST_APP.encryptKey,
-      FEISHU_DOMAIN: fake.url,
-    }),
-    logger,
-    host: '127.0.0.1',
-  });
+  const { bot, fake, stop } = await startBenchBot('bench_card_action', { traced: true });
   await bot.models.issues.deleteMany({});
   await bot.models.issueHistory.deleteMany({});
   await importExampleDistrict(fake, bot.models, { now: () => new Date() });
@@ -94,10 +71,7 @@ async function serve(problems: number): Promise<void> {
     }
     if (msg.cmd === 'stop') {
       void (async () => {
-        await bot.stop();
-        await fake.stop();
-        await db?.stop();
-        await rm(dataDir, { recursive: true, force: true });
+        await stop();
         process.exit(0);
       })();
     }

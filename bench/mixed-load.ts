@@ -11,21 +11,14 @@
  * omission). The bot runs in a child process so the generator does not share its event loop.
  */
 import { fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config/env.js';
 import { cardAction, messageReceived, sealRequest } from '../src/feishu/fake/event-builders.js';
-import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
 import { randomHex } from '../src/feishu/fake/fake-ids.js';
-import { silentLogger } from '../src/log/logger.js';
-import { startBot } from '../src/main/start-bot.js';
-import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
-import { attachTrace, tracedUri, traceLines } from './db-trace.js';
+import { startBenchBot } from './bench-bot.js';
+import { attachTrace, traceLines } from './db-trace.js';
 import { agent, ask, line, percentile, post, type Sealed } from './load.js';
 import { seedAssignedProblems } from './seed-problems.js';
 
@@ -44,23 +37,7 @@ interface Stats {
 // ---------- server side (child process) ----------
 
 async function serve(problems: number): Promise<void> {
-  const logger = silentLogger();
-  const dataDir = await mkdtemp(join(tmpdir(), 'hehu-bench-'));
-  const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir, logger });
-  const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
-  const bot = await startBot({
-    config: loadConfig({
-      MONGODB_URI: tracedUri(process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_load`, !!process.env.BENCH_TRACE),
-      PORT: '0',
-      FEISHU_APP_ID: TEST_APP.appId,
-      FEISHU_APP_SECRET: TEST_APP.appSecret,
-      FEISHU_VERIFICATION_TOKEN: TEST_APP.verificationToken,
-      FEISHU_ENCRYPT_KEY: TEST_APP.encryptKey,
-      FEISHU_DOMAIN: fake.url,
-    }),
-    logger,
-    host: '127.0.0.1',
-  });
+  const { bot, fake, stop } = await startBenchBot('bench_load', { traced: !!process.env.BENCH_TRACE });
   await bot.models.issues.deleteMany({});
   // BENCH_TRACE=1: count database commands and their time per collection, to see where time goes.
   const trace = process.env.BENCH_TRACE ? attachTrace(bot.connection.getClient()) : undefined;
@@ -86,10 +63,7 @@ async function serve(problems: number): Promise<void> {
     if (msg.cmd === 'stop') {
       if (trace) for (const text of traceLines(trace, msg.events ?? 0)) console.error(text);
       void (async () => {
-        await bot.stop();
-        await fake.stop();
-        await db?.stop();
-        await rm(dataDir, { recursive: true, force: true });
+        await stop();
         process.exit(0);
       })();
     }

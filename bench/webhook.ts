@@ -11,26 +11,13 @@
  * `concurrency` requests in flight for as long as the run lasts, for the ceiling.
  */
 import { fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Koa from 'koa';
-import { loadConfig } from '../src/config/env.js';
 import { messageReceived, sealRequest } from '../src/feishu/fake/event-builders.js';
-import { FakeFeishu } from '../src/feishu/fake/fake-feishu.js';
-import { silentLogger } from '../src/log/logger.js';
-import { startBot } from '../src/main/start-bot.js';
-import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
+import { TEST_APP } from '../test/helpers/bot.js';
+import { startBenchBot } from './bench-bot.js';
 import { agent, ask, closedLoop, line, openLoop, type Sealed } from './load.js';
-
-const APP = {
-  appId: 'cli_bench0001',
-  appSecret: 'bench-secret',
-  verificationToken: 'bench-token',
-  encryptKey: 'bench-encrypt-key',
-};
 
 interface Ports {
   bare: number;
@@ -40,23 +27,7 @@ interface Ports {
 // ---------- server side (child process) ----------
 
 async function serve(): Promise<void> {
-  const logger = silentLogger();
-  const dataDir = await mkdtemp(join(tmpdir(), 'hehu-bench-'));
-  const db = process.env.MONGODB_URI ? undefined : await provisionMongoServer({ dataDir, logger });
-  const fake = await FakeFeishu.start({ appId: APP.appId, appSecret: APP.appSecret });
-  const bot = await startBot({
-    config: loadConfig({
-      MONGODB_URI: process.env.MONGODB_URI ?? `${db?.uri ?? ''}bench_webhook`,
-      PORT: '0',
-      FEISHU_APP_ID: APP.appId,
-      FEISHU_APP_SECRET: APP.appSecret,
-      FEISHU_VERIFICATION_TOKEN: APP.verificationToken,
-      FEISHU_ENCRYPT_KEY: APP.encryptKey,
-      FEISHU_DOMAIN: fake.url,
-    }),
-    logger,
-    host: '127.0.0.1',
-  });
+  const { bot, fake, stop } = await startBenchBot('bench_webhook');
   const bare = new Koa();
   bare.use((ctx) => {
     ctx.body = {};
@@ -79,10 +50,7 @@ async function serve(): Promise<void> {
     if (msg.cmd === 'stop') {
       void (async () => {
         bareServer.close();
-        await bot.stop();
-        await fake.stop();
-        await db?.stop();
-        await rm(dataDir, { recursive: true, force: true });
+        await stop();
         process.exit(0);
       })();
     }
@@ -99,10 +67,10 @@ function nextEvent(): Sealed {
     senderOpenId: `ou_bench_${sequence}`,
     chatId: `oc_bench_${sequence}`,
     chatType: 'p2p',
-    token: APP.verificationToken,
-    appId: APP.appId,
+    token: TEST_APP.verificationToken,
+    appId: TEST_APP.appId,
   });
-  return sealRequest(event, { encryptKey: APP.encryptKey });
+  return sealRequest(event, { encryptKey: TEST_APP.encryptKey });
 }
 
 async function main(): Promise<void> {
