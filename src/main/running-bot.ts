@@ -5,6 +5,7 @@ import type { CommandRegistry } from '../chat/commands/registry.js';
 import type { Config, FeishuCredentials } from '../config/env.js';
 import type { Clock } from '../domain/clock.js';
 import type { FeatureServices } from '../features/index.js';
+import type { SharedStores } from '../features/stores.js';
 import type { EventIntake } from '../feishu/event-intake.js';
 import type { FeishuMessenger } from '../feishu/messenger/feishu-messenger.js';
 import type { OutboxWorker } from '../feishu/messenger/outbox-worker.js';
@@ -40,6 +41,8 @@ export interface RunningBot extends FeatureServices {
   port: number;
   connection: Connection;
   models: Models;
+  /** The repositories features share, as the bot built them: tests and scripts read records through these. */
+  stores: SharedStores;
   intake: EventIntake;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   messenger: FeishuMessenger;

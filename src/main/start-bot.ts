@@ -62,6 +62,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       port,
       connection: db.connection,
       models: db.models,
+      stores: infra.stores,
       intake: inbound.intake,
       outbox: { store: infra.outbox, worker },
       messenger: infra.messenger,

@@ -335,9 +335,9 @@ describe('counting from a later day', () => {
   it('leaves out patrol duty months before the scheme’s countFrom (the bot went into use mid-year)', async () => {
     const directory = (await new DirectoryStore(t.bot.models, clock).loadDirectory())!;
     const sources = {
-      issues: t.bot.issues.ctx.deps.issues,
+      issues: t.bot.stores.issues,
       patrols: new PatrolStore(t.bot.models, clock),
-      sanctions: t.bot.sanctions.deps.sanctions,
+      sanctions: t.bot.stores.sanctions,
       timeZone: TZ,
     };
     const facts = await gatherFacts(directory, 2026, new Date('2027-01-01T00:00:00+08:00'), sources, '2026-07-01');

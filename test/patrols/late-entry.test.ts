@@ -92,9 +92,9 @@ describe('a patrol entered after its period (补记)', () => {
 
     const directory = (await new DirectoryStore(t.bot.models, clock).loadDirectory())!;
     const sources = {
-      issues: t.bot.issues.ctx.deps.issues,
+      issues: t.bot.stores.issues,
       patrols: new PatrolStore(t.bot.models, clock),
-      sanctions: t.bot.sanctions.deps.sanctions,
+      sanctions: t.bot.stores.sanctions,
       timeZone: 'Asia/Shanghai',
     };
     const january = async (lateEntries: 'count' | 'ignore') => {
