@@ -7,6 +7,7 @@ import {
 } from '../../chat/document-actions.js';
 import { renderDocx } from '../../export/document-docx.js';
 import { documentCards } from '../../feishu/cards/document-cards.js';
+import { DocumentCopies } from '../../workflows/documents/document-copies.js';
 import { DocumentService } from '../../workflows/documents/document-service.js';
 import { MeetingService } from '../../workflows/meetings/meeting-service.js';
 import { MeetingSweep } from '../../workflows/meetings/meeting-sweep.js';
@@ -27,22 +28,51 @@ export interface MeetingsExports {
 export const meetingsModule: FeatureModule<MeetingsExports> = (infra, use) => {
   const { stores } = infra;
   const { issues } = use(issuesModule);
+  const logger = infra.logger.child({ component: 'documents' });
+  // The copies of a document's card: the meeting and document workflows post and refresh the same cards.
+  const copies = new DocumentCopies({
+    documents: stores.documents,
+    meetings: stores.meetings,
+    issues: stores.issues,
+    messenger: infra.messenger,
+    cards: documentCards,
+    clock: infra.clock,
+    timeZone: infra.timeZone,
+  });
   const documents = new DocumentService({
     directory: stores.directory,
     documents: stores.documents,
     meetings: stores.meetings,
-    claims: stores.claims,
-    issueStore: stores.issues,
     issues,
     messenger: infra.messenger,
     cards: documentCards,
+    copies,
     renderDocx,
     clock: infra.clock,
     timeZone: infra.timeZone,
-    logger: infra.logger.child({ component: 'documents' }),
+    logger,
   });
-  const meetings = new MeetingService(documents.ctx);
-  const meetingSweep = new MeetingSweep(documents.ctx, documents);
+  const meetings = new MeetingService({
+    directory: stores.directory,
+    documents: stores.documents,
+    meetings: stores.meetings,
+    claims: stores.claims,
+    messenger: infra.messenger,
+    cards: documentCards,
+    copies,
+    clock: infra.clock,
+    timeZone: infra.timeZone,
+    logger,
+  });
+  const meetingSweep = new MeetingSweep({
+    directory: stores.directory,
+    documents: stores.documents,
+    meetings: stores.meetings,
+    messenger: infra.messenger,
+    copies,
+    publications: documents,
+    timeZone: infra.timeZone,
+  });
   const { queries } = use(queriesModule);
   return {
     exports: { documents, meetings, meetingSweep },

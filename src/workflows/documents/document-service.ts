@@ -1,3 +1,4 @@
+import type { Clock } from '../../domain/clock.js';
 import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, unitName } from '../../domain/directory/directory.js';
 import { unitReachable, unreachableReason } from '../../domain/directory/reachability.js';
@@ -14,13 +15,17 @@ import {
   trackedItems,
 } from '../../domain/documents/document.js';
 import { decisionLineText, parseItemLine } from '../../domain/documents/item-line.js';
+import type { DocumentLayout } from '../../domain/documents/layout.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
 import { deadlineDay, deadlineFor } from '../../domain/issues/supervision.js';
 import type { Meeting } from '../../domain/meetings/meeting.js';
 import { meetingTime } from '../../domain/time/format.js';
 import { compareLocalDates, formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
-import type { DocumentFields } from '../../store/document-store.js';
+import type { Logger } from '../../log/logger.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { DocumentFields, DocumentStore } from '../../store/document-store.js';
+import type { MeetingStore } from '../../store/meeting-store.js';
 import type { CopyRenderer } from '../card-copies.js';
 import {
   type Destination,
@@ -31,8 +36,29 @@ import {
   unitDestinationsById,
   waterBodyDestination,
 } from '../destinations.js';
-import type { CardJson } from '../ports.js';
-import { DocumentContext, type DocumentDeps } from './document-context.js';
+import type { IssueService } from '../issues/issue-service.js';
+import type { CardJson, Messenger } from '../ports.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
+import type { DocumentCopies } from './document-copies.js';
+import { loadDocument, meetingOfDocument } from './document-lookup.js';
+import { documentFileName, documentLayout } from './layouts.js';
+import type { DocumentCardPresenter } from './views.js';
+
+export interface DocumentServiceDeps {
+  directory: DirectoryStore;
+  documents: DocumentStore;
+  meetings: MeetingStore;
+  issues: IssueService;
+  messenger: Messenger;
+  cards: DocumentCardPresenter;
+  /** The copies of each document's card, shared with the meeting workflows. */
+  copies: DocumentCopies;
+  /** Renders a layout as a .docx file. */
+  renderDocx: (layout: DocumentLayout) => Promise<Buffer>;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+}
 
 export const DOCUMENT_ALREADY_HANDLED = '该文件已被处理，卡片已刷新。';
 
@@ -52,25 +78,16 @@ export interface ItemInput {
  * becomes a tracked problem assigned to its unit.
  */
 export class DocumentService {
-  readonly ctx: DocumentContext;
-
-  constructor(deps: DocumentDeps) {
-    this.ctx = new DocumentContext(deps);
-  }
+  constructor(private readonly deps: DocumentServiceDeps) {}
 
   /** The card as it stands (a page of its items), for anyone in the directory; the tapped message becomes a copy. */
   async view(actorOpenId: string, id: string, tappedMessageId?: string, page?: number): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.requirePerson(directory, actorOpenId);
-    const doc = await this.ctx.load(id);
-    await this.ctx.adopt(doc, tappedMessageId, person.id);
-    return this.ctx.card(
-      directory,
-      doc,
-      await this.ctx.placeOfTapped(doc, tappedMessageId, person.id),
-      undefined,
-      page,
-    );
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
+    const doc = await loadDocument(this.deps.documents, id);
+    await this.deps.copies.adopt(doc, tappedMessageId, person.id);
+    const place = await this.deps.copies.placeOfTapped(doc, tappedMessageId, person.id);
+    return (await this.deps.copies.renderer(directory, doc, undefined, page))(place);
   }
 
   /** The form to record a new item, or to complete or correct item `n`. */
@@ -78,8 +95,8 @@ export class DocumentService {
     const { directory, doc } = await this.editable(actorOpenId, id, version);
     const item = n === undefined ? undefined : doc.items.find((i) => i.n === n);
     if (n !== undefined && !item) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
-    const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
-    return this.ctx.deps.cards.itemForm({
+    const today = toLocal(this.deps.clock.now(), this.deps.timeZone);
+    return this.deps.cards.itemForm({
       id: doc.id,
       version: doc.version,
       title: doc.title,
@@ -87,7 +104,7 @@ export class DocumentService {
       n,
       text: item?.text ?? '',
       unit: item?.unitId,
-      deadline: formatLocalDate(item?.deadline ? deadlineDay(item.deadline, this.ctx.deps.timeZone) : today),
+      deadline: formatLocalDate(item?.deadline ? deadlineDay(item.deadline, this.deps.timeZone) : today),
       unitOptions: assignableUnits(directory).map((u) => ({ value: u.id, label: u.name })),
     });
   }
@@ -116,7 +133,7 @@ export class DocumentService {
       { items },
       input.n === undefined ? `记录第${item.n}项` : `修改第${item.n}项`,
     );
-    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
+    return render(await this.deps.copies.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
   async removeItem(
@@ -131,7 +148,7 @@ export class DocumentService {
     // Renumbered so the minutes read 一、二、三 without gaps.
     const items = doc.items.filter((i) => i.n !== n).map((i, k) => ({ ...i, n: k + 1 }));
     const { render } = await this.change(directory, person, doc, { type: 'edit' }, { items }, `删除第${n}项`);
-    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
+    return render(await this.deps.copies.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
   /**
@@ -145,10 +162,11 @@ export class DocumentService {
       throw new UserInputError('请写明议定事项，例如：议定：由永和镇负责，12月31日前完成滨河路段清淤');
     // Taken on the current version; a concurrent edit makes it try again on the next one.
     for (let attempt = 0; ; attempt++) {
-      const directory = await this.ctx.requireDirectory();
-      const person = this.ctx.requirePerson(directory, actorOpenId);
-      const doc = await this.ctx.load(id);
-      if ((await this.ctx.meetingOf(doc))?.state === 'cancelled') throw new UserInputError('会议已取消。');
+      const directory = await requireDirectory(this.deps.directory);
+      const person = requirePerson(directory, actorOpenId);
+      const doc = await loadDocument(this.deps.documents, id);
+      if ((await meetingOfDocument(this.deps.meetings, doc))?.state === 'cancelled')
+        throw new UserInputError('会议已取消。');
       if (doc.kind !== 'minutes' && doc.kind !== 'fourLists')
         throw new UserInputError(`${DOCUMENT_KIND_NAMES[doc.kind]}请在表单中填写正文，或在卡片话题中上传文件。`);
       // Who may write and whether the meeting has begun come before what the words say.
@@ -156,11 +174,11 @@ export class DocumentService {
         doc,
         { type: 'edit' },
         documentActor(directory, person.id, doc),
-        this.ctx.deps.clock.now(),
+        this.deps.clock.now(),
         await this.meetingStart(doc),
       );
       if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
-      const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
+      const today = toLocal(this.deps.clock.now(), this.deps.timeZone);
       const units = assignableUnits(directory);
       const parsedLines = texts.map((line) => parseItemLine(line, units, today));
       // A date that cannot be the deadline is the writer's to fix; nothing is recorded meanwhile.
@@ -174,7 +192,7 @@ export class DocumentService {
           text: parsed.text,
           list: doc.kind === 'fourLists' ? 'tasks' : undefined,
           unitId: parsed.unitId,
-          deadline: parsed.deadline ? deadlineFor(parsed.deadline, this.ctx.deps.timeZone) : undefined,
+          deadline: parsed.deadline ? deadlineFor(parsed.deadline, this.deps.timeZone) : undefined,
         };
       });
       try {
@@ -205,13 +223,13 @@ export class DocumentService {
    * latest meeting whose minutes the sender's unit is drafting.
    */
   async decide(actorOpenId: string, lines: string[], rootMessageId: string | undefined): Promise<string> {
-    const inThread = rootMessageId ? await this.ctx.documentOfThread(rootMessageId) : undefined;
+    const inThread = rootMessageId ? await this.deps.copies.documentOfThread(rootMessageId) : undefined;
     let doc = inThread;
     if (!doc) {
-      const directory = await this.ctx.requireDirectory();
-      const person = this.ctx.requirePerson(directory, actorOpenId);
+      const directory = await requireDirectory(this.deps.directory);
+      const person = requirePerson(directory, actorOpenId);
       const units = directory.units.filter((u) => u.members.includes(person.id)).map((u) => u.id);
-      doc = await this.ctx.deps.documents.latestDraft('minutes', units);
+      doc = await this.deps.documents.latestDraft('minutes', units);
       if (!doc)
         throw new UserInputError('您所在单位没有正在起草的会议纪要。请在会议卡片所在话题中回复，或先发送 /安排会议。');
     }
@@ -226,7 +244,7 @@ export class DocumentService {
       .map(decisionLineText)
       .filter((l): l is string => l !== undefined);
     if (lines.length === 0) return undefined;
-    const doc = await this.ctx.documentOfThread(rootMessageId);
+    const doc = await this.deps.copies.documentOfThread(rootMessageId);
     if (!doc) return undefined;
     return this.answer(() => this.addLines(actorOpenId, doc.id, lines));
   }
@@ -237,12 +255,12 @@ export class DocumentService {
     rootMessageId: string,
     file: { messageId: string; fileKey: string; name: string },
   ): Promise<string | undefined> {
-    const doc = await this.ctx.documentOfThread(rootMessageId);
+    const doc = await this.deps.copies.documentOfThread(rootMessageId);
     if (!doc) return undefined;
     return this.answer(async () => {
-      const directory = await this.ctx.requireDirectory();
-      const person = this.ctx.requirePerson(directory, actorOpenId);
-      const attachment = { ...file, by: person.id, at: this.ctx.deps.clock.now() };
+      const directory = await requireDirectory(this.deps.directory);
+      const person = requirePerson(directory, actorOpenId);
+      const attachment = { ...file, by: person.id, at: this.deps.clock.now() };
       if (doc.attachments.some((a) => a.messageId === file.messageId)) return `已附上文件“${file.name}”。`;
       await this.change(
         directory,
@@ -259,7 +277,7 @@ export class DocumentService {
   /** 提交审定: the approver gets the card and the draft as a .docx. */
   async submit(actorOpenId: string, id: string, version: number, tappedMessageId?: string): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
-    const now = this.ctx.deps.clock.now();
+    const now = this.deps.clock.now();
     const { doc: updated, render } = await this.change(
       directory,
       person,
@@ -269,10 +287,10 @@ export class DocumentService {
     );
     const approver = personDestination(directory, updated.approverId);
     if (approver) {
-      await this.ctx.postCard(updated, approver, render);
-      const meeting = await this.ctx.meetingOf(updated);
+      await this.deps.copies.post(updated, approver, render);
+      const meeting = await meetingOfDocument(this.deps.meetings, updated);
       await notify(
-        this.ctx.deps.messenger,
+        this.deps.messenger,
         [approver],
         messageKey('documentSubmittedText', { documentId: updated.id, version: updated.version }),
         {
@@ -288,7 +306,7 @@ export class DocumentService {
         messageKey('documentSubmittedFile', { documentId: updated.id, version: updated.version }),
       );
     }
-    return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
+    return render(await this.deps.copies.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
   /** 退回修改: back to the drafter with the approver's comment. */
@@ -300,7 +318,7 @@ export class DocumentService {
     tappedMessageId?: string,
   ): Promise<CardJson> {
     const { directory, doc, person } = await this.current(actorOpenId, id, version);
-    const now = this.ctx.deps.clock.now();
+    const now = this.deps.clock.now();
     const { doc: updated, render } = await this.change(
       directory,
       person,
@@ -309,7 +327,7 @@ export class DocumentService {
       { lastReturn: { by: person.id, at: now, comment: comment.trim() } },
     );
     await notify(
-      this.ctx.deps.messenger,
+      this.deps.messenger,
       unitDestinationsById(directory, updated.drafterUnit),
       messageKey('documentReturned', { documentId: updated.id, version: updated.version }),
       {
@@ -317,7 +335,7 @@ export class DocumentService {
         text: `${person.name}退回了《${updated.title}》，修改意见：${comment.trim()}。请修改后在卡片上重新提交审定。`,
       },
     );
-    return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
+    return render(await this.deps.copies.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
   /** 审定通过: numbered, published in the name of 区总河长办公室, items become tracked problems. */
@@ -329,10 +347,10 @@ export class DocumentService {
       person,
       doc,
       { type: 'approve' },
-      { publishedAt: this.ctx.deps.clock.now(), pendingPublication: true },
+      { publishedAt: this.deps.clock.now(), pendingPublication: true },
     );
     const render = await this.finishPublication(directory, approved);
-    return render(await this.ctx.placeOfTapped(approved, tappedMessageId, person.id));
+    return render(await this.deps.copies.placeOfTapped(approved, tappedMessageId, person.id));
   }
 
   /**
@@ -344,14 +362,14 @@ export class DocumentService {
     let doc = approved;
     if (!doc.number) {
       const series = seriesOf(doc.kind);
-      const seq = await this.ctx.deps.documents.allocateNumber(doc.id, series, doc.year);
+      const seq = await this.deps.documents.allocateNumber(doc.id, series, doc.year);
       doc = {
         ...doc,
         number: documentNumber(numberPrefixFor(series, directory.district, directory.meetings), doc.year, seq),
       };
-      await this.ctx.deps.documents.setNumber(doc.id, doc.number ?? '');
+      await this.deps.documents.setNumber(doc.id, doc.number ?? '');
     }
-    const meeting = await this.ctx.meetingOf(doc);
+    const meeting = await meetingOfDocument(this.deps.meetings, doc);
     const places = distinctPlaces([
       ...(meeting?.participants ?? []).map((p) => personDestination(directory, p)),
       personDestination(directory, doc.approverId),
@@ -363,9 +381,9 @@ export class DocumentService {
     ]);
     const tracked = await this.track(directory, doc, meeting?.startsAt);
     await this.tellUnreached(directory, tracked);
-    const render = await this.ctx.renderer(directory, tracked, meeting);
-    await this.ctx.refreshCopies(tracked, render, 'published');
-    for (const place of places) await this.ctx.postCard(tracked, place, render, 'published');
+    const render = await this.deps.copies.renderer(directory, tracked, meeting);
+    await this.deps.copies.refresh(tracked, render, 'published');
+    for (const place of places) await this.deps.copies.post(tracked, place, render, 'published');
     await this.sendFile(
       directory,
       tracked,
@@ -373,8 +391,8 @@ export class DocumentService {
       places,
       messageKey('documentPublishedFile', { documentId: doc.id }),
     );
-    await this.ctx.deps.documents.publicationDone(doc.id);
-    this.ctx.deps.logger.info(
+    await this.deps.documents.publicationDone(doc.id);
+    this.deps.logger.info(
       { document: doc.id, number: doc.number, items: trackedItems(doc).length },
       'document published',
     );
@@ -393,7 +411,7 @@ export class DocumentService {
         continue;
       const unit = directory.units.find((u) => u.id === item.unitId);
       const water = directory.waterBodies.find((w) => w.id === doc.waterBodyId);
-      const issue = await this.ctx.deps.issues.reportAssigned(
+      const issue = await this.deps.issues.reportAssigned(
         {
           waterBodyId: doc.waterBodyId,
           townshipId: unit?.kind === 'township' && water?.townships.includes(unit.id) ? unit.id : undefined,
@@ -403,7 +421,7 @@ export class DocumentService {
           urgency: 'normal',
           source: { kind: doc.kind === 'minutes' ? 'decision' : 'task', ref: `doc:${doc.id}#${item.n}` },
           foundBy: doc.approverId,
-          foundAt: foundAt ?? doc.publishedAt ?? this.ctx.deps.clock.now(),
+          foundAt: foundAt ?? doc.publishedAt ?? this.deps.clock.now(),
           reportedBy: doc.createdBy,
         },
         {
@@ -414,7 +432,7 @@ export class DocumentService {
           assignedBy: doc.approverId,
         },
       );
-      await this.ctx.deps.documents.linkItem(doc.id, item.n, issue.id);
+      await this.deps.documents.linkItem(doc.id, item.n, issue.id);
       items[k] = { ...item, issueId: issue.id };
     }
     return { ...doc, items };
@@ -435,7 +453,7 @@ export class DocumentService {
     });
     if (lines.length === 0) return;
     await notify(
-      this.ctx.deps.messenger,
+      this.deps.messenger,
       [...unitDestinationsById(directory, doc.trackerUnit), ...officeDestinations(directory)],
       messageKey('documentUnreached', { documentId: doc.id }),
       {
@@ -452,10 +470,10 @@ export class DocumentService {
     places: Destination[],
     key: string,
   ): Promise<void> {
-    const data = await this.ctx.deps.renderDocx(this.ctx.layout(directory, doc, meeting));
-    await notify(this.ctx.deps.messenger, places, key, {
+    const data = await this.deps.renderDocx(documentLayout(directory, doc, meeting, this.deps.timeZone));
+    await notify(this.deps.messenger, places, key, {
       kind: 'file',
-      fileName: this.ctx.fileName(doc),
+      fileName: documentFileName(doc),
       fileType: 'doc',
       data,
     });
@@ -470,7 +488,7 @@ export class DocumentService {
     fields: DocumentFields,
     note?: string,
   ): Promise<{ doc: OfficialDocument; render: CopyRenderer }> {
-    const now = this.ctx.deps.clock.now();
+    const now = this.deps.clock.now();
     const meeting = await this.meetingStart(doc);
     const result = documentTransition(
       { ...doc, ...fields, state: doc.state, version: doc.version },
@@ -481,7 +499,7 @@ export class DocumentService {
     );
     if (!result.ok) throw result.forbidden ? new ForbiddenError(result.reason) : new UserInputError(result.reason);
     const entry = { ...result.entry, note: result.entry.note ?? note ?? null };
-    const saved = await this.ctx.deps.documents.applyChange(doc, { ...fields, state: result.next.state }, entry);
+    const saved = await this.deps.documents.applyChange(doc, { ...fields, state: result.next.state }, entry);
     if (!saved) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
     const updated: OfficialDocument = {
       ...doc,
@@ -490,12 +508,12 @@ export class DocumentService {
       version: result.next.version,
       history: [...doc.history, entry],
     };
-    this.ctx.deps.logger.info(
+    this.deps.logger.info(
       { document: doc.id, action: action.type, by: person.id, to: updated.state },
       'document changed',
     );
-    const render = await this.ctx.renderer(directory, updated);
-    await this.ctx.refreshCopies(updated, render);
+    const render = await this.deps.copies.renderer(directory, updated);
+    await this.deps.copies.refresh(updated, render);
     return { doc: updated, render };
   }
 
@@ -505,10 +523,14 @@ export class DocumentService {
     id: string,
     version: number,
   ): Promise<{ directory: Directory; doc: OfficialDocument; person: Person }> {
-    const [directory, doc] = await Promise.all([this.ctx.requireDirectory(), this.ctx.load(id)]);
-    const person = this.ctx.requirePerson(directory, actorOpenId);
+    const [directory, doc] = await Promise.all([
+      requireDirectory(this.deps.directory),
+      loadDocument(this.deps.documents, id),
+    ]);
+    const person = requirePerson(directory, actorOpenId);
     if (doc.version !== version) throw new StaleError(DOCUMENT_ALREADY_HANDLED);
-    if ((await this.ctx.meetingOf(doc))?.state === 'cancelled') throw new UserInputError('会议已取消。');
+    if ((await meetingOfDocument(this.deps.meetings, doc))?.state === 'cancelled')
+      throw new UserInputError('会议已取消。');
     return { directory, doc, person };
   }
 
@@ -523,7 +545,7 @@ export class DocumentService {
       found.doc,
       { type: 'edit' },
       documentActor(found.directory, found.person.id, found.doc),
-      this.ctx.deps.clock.now(),
+      this.deps.clock.now(),
       await this.meetingStart(found.doc),
     );
     if (!check.ok) throw check.forbidden ? new ForbiddenError(check.reason) : new UserInputError(check.reason);
@@ -532,9 +554,9 @@ export class DocumentService {
 
   /** The start of the meeting whose minutes these are, as the transition rules need it. */
   private async meetingStart(doc: OfficialDocument): Promise<{ startsAt: Date; when: string } | undefined> {
-    const meeting = await this.ctx.meetingOf(doc);
+    const meeting = await meetingOfDocument(this.deps.meetings, doc);
     return meeting
-      ? { startsAt: meeting.startsAt, when: meetingTime(meeting.startsAt, this.ctx.deps.timeZone) }
+      ? { startsAt: meeting.startsAt, when: meetingTime(meeting.startsAt, this.deps.timeZone) }
       : undefined;
   }
 
@@ -544,13 +566,13 @@ export class DocumentService {
     if (!input.unitId || !assignableUnits(directory).some((u) => u.id === input.unitId))
       throw new UserInputError('请选择责任单位');
     if (!input.deadline) throw new UserInputError('请选择完成时限');
-    const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
+    const today = toLocal(this.deps.clock.now(), this.deps.timeZone);
     if (compareLocalDates(input.deadline, today) < 0) throw new UserInputError('完成时限不能早于今天');
     return {
       n,
       text,
       unitId: input.unitId,
-      deadline: deadlineFor(input.deadline, this.ctx.deps.timeZone),
+      deadline: deadlineFor(input.deadline, this.deps.timeZone),
       list: doc.kind === 'fourLists' ? 'tasks' : undefined,
     };
   }

@@ -79,3 +79,8 @@ export function documentLayout(
     date,
   };
 }
+
+/** The .docx's file name: the title, and the number once published. */
+export function documentFileName(doc: OfficialDocument): string {
+  return `${doc.title}${doc.number ? `（${doc.number}）` : '（草稿）'}.docx`;
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../domain/clock.js';
 import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, type Person, unitName, type WaterBody } from '../../domain/directory/directory.js';
 import {
@@ -27,6 +28,11 @@ import { meetingStart } from '../../domain/meetings/meeting-settings.js';
 import { meetingTime } from '../../domain/time/format.js';
 import { formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { ClaimStore } from '../../store/claim-store.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { MeetingStore } from '../../store/meeting-store.js';
 import {
   distinctPlaces,
   notify,
@@ -34,8 +40,25 @@ import {
   unitDestinationsById,
   waterBodyDestination,
 } from '../destinations.js';
-import type { DocumentContext } from '../documents/document-context.js';
-import type { CardJson } from '../ports.js';
+import type { DocumentCopies } from '../documents/document-copies.js';
+import { loadDocument, meetingOfDocument } from '../documents/document-lookup.js';
+import type { DocumentCardPresenter } from '../documents/views.js';
+import type { CardJson, Messenger } from '../ports.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
+
+export interface MeetingServiceDeps {
+  directory: DirectoryStore;
+  documents: DocumentStore;
+  meetings: MeetingStore;
+  claims: ClaimStore;
+  messenger: Messenger;
+  cards: DocumentCardPresenter;
+  /** The copies of each document's card, shared with the document workflows. */
+  copies: DocumentCopies;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+}
 
 export interface ScheduleInput {
   kind: MeetingKind;
@@ -70,28 +93,28 @@ const lines = (text: string | undefined) =>
  * drafter records decisions on it.
  */
 export class MeetingService {
-  constructor(private readonly ctx: DocumentContext) {}
+  constructor(private readonly deps: MeetingServiceDeps) {}
 
   /** The scheduling form, for those who organise meetings. */
   async scheduleForm(actorOpenId: string, kind?: MeetingKind): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.requirePerson(directory, actorOpenId);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
     const kinds = MEETING_KINDS.filter((k) => this.mayOrganiseSome(directory, person, k));
     if (kinds.length === 0) throw new ForbiddenError('只有区总河长办公室、区河长制办公室和联络员单位可以安排会议。');
-    return this.ctx.deps.cards.scheduleForm({
+    return this.deps.cards.scheduleForm({
       kind,
       kindOptions: kinds.map((k) => ({ value: k, label: MEETING_KIND_NAMES[k] })),
       waterOptions: directory.waterBodies.map((w) => ({ value: w.id, label: w.name })),
       unitOptions: directory.units.map((u) => ({ value: u.id, label: u.name })),
       personOpenIds: directory.people.flatMap((p) => (p.openId ? [p.openId] : [])),
-      today: formatLocalDate(toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone)),
+      today: formatLocalDate(toLocal(this.deps.clock.now(), this.deps.timeZone)),
     });
   }
 
   /** Schedules a meeting: its minutes are opened and its card goes to every participant. */
   async schedule(actorOpenId: string, input: ScheduleInput, tappedMessageId?: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.requirePerson(directory, actorOpenId);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
     const kindName = MEETING_KIND_NAMES[input.kind];
     const water = needsWaterBody(input.kind)
       ? directory.waterBodies.find((w) => w.id === input.waterBodyId)
@@ -101,9 +124,9 @@ export class MeetingService {
     if (!mayScheduleMeeting(directory, person.id, roles)) {
       throw new ForbiddenError(`只有${unitName(directory, roles.organiserUnit)}或区河长制办公室可以安排${kindName}。`);
     }
-    const startsAt = meetingStart(input.day, input.time, this.ctx.deps.timeZone);
+    const startsAt = meetingStart(input.day, input.time, this.deps.timeZone);
     if (!startsAt) throw new UserInputError('请填写会议时间，例如 09:30');
-    const now = this.ctx.deps.clock.now();
+    const now = this.deps.clock.now();
     if (startsAt.getTime() <= now.getTime()) throw new UserInputError('会议时间须晚于现在。');
     const place = input.place.trim();
     if (!place) throw new UserInputError('请填写会议地点');
@@ -115,12 +138,12 @@ export class MeetingService {
       ...input.units.flatMap((id) => directory.units.find((u) => u.id === id)?.members ?? []),
       ...input.people.map((openId) => byOpenId.get(openId)).filter((id): id is string => !!id),
     ];
-    const year = toLocal(startsAt, this.ctx.deps.timeZone).year;
+    const year = toLocal(startsAt, this.deps.timeZone).year;
     const convener =
       water && input.kind === 'jointMeeting'
         ? nextConvener(
             jointParties(directory, water.id),
-            (await this.ctx.deps.meetings.lastJointMeeting(water.id))?.convener,
+            (await this.deps.meetings.lastJointMeeting(water.id))?.convener,
           )
         : undefined;
     const title =
@@ -153,19 +176,19 @@ export class MeetingService {
       roles,
       items: [],
     });
-    await this.ctx.deps.documents.create(minutes);
-    await this.ctx.deps.meetings.create(meeting, year);
-    this.ctx.deps.logger.info({ meeting: meeting.id, kind: meeting.kind, by: person.id }, 'meeting scheduled');
-    await this.ctx.adopt(minutes, tappedMessageId, person.id);
+    await this.deps.documents.create(minutes);
+    await this.deps.meetings.create(meeting, year);
+    this.deps.logger.info({ meeting: meeting.id, kind: meeting.kind, by: person.id }, 'meeting scheduled');
+    await this.deps.copies.adopt(minutes, tappedMessageId, person.id);
     // The drafting unit gets the minutes to record decisions on; attendees and the water body's chat a 会议通知.
-    const render = await this.ctx.renderer(directory, minutes, meeting);
+    const render = await this.deps.copies.renderer(directory, minutes, meeting);
     const places = distinctPlaces([
       ...meeting.participants.map((p) => personDestination(directory, p)),
       ...unitDestinationsById(directory, roles.drafterUnit),
       waterBodyDestination(directory, water?.id),
     ]);
-    for (const place of places) await this.ctx.postCard(minutes, place, render);
-    return render(await this.ctx.placeOfTapped(minutes, tappedMessageId, person.id));
+    for (const place of places) await this.deps.copies.post(minutes, place, render);
+    return render(await this.deps.copies.placeOfTapped(minutes, tappedMessageId, person.id));
   }
 
   /**
@@ -173,10 +196,10 @@ export class MeetingService {
    * told, the card stops offering actions, reminders stop.
    */
   async cancel(actorOpenId: string, minutesId: string, tappedMessageId?: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.requirePerson(directory, actorOpenId);
-    const doc = await this.ctx.load(minutesId);
-    const meeting = await this.ctx.meetingOf(doc);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
+    const doc = await loadDocument(this.deps.documents, minutesId);
+    const meeting = await meetingOfDocument(this.deps.meetings, doc);
     if (!meeting) throw new UserInputError('找不到该会议。');
     const roles = meetingRoles(directory, meeting.kind, meeting.waterBodyId);
     if (
@@ -186,39 +209,39 @@ export class MeetingService {
       throw new ForbiddenError(`只有${unitName(directory, meeting.organiserUnit)}或区河长制办公室可以取消会议。`);
     }
     if (meeting.state === 'cancelled') throw new StaleError('会议已取消，卡片已刷新。');
-    if (meeting.startsAt.getTime() <= this.ctx.deps.clock.now().getTime())
+    if (meeting.startsAt.getTime() <= this.deps.clock.now().getTime())
       throw new UserInputError('会议已经开始，不能取消。');
     if (doc.state !== 'drafting') throw new UserInputError('纪要已提交审定，不能取消会议。');
-    if (!(await this.ctx.deps.claims.claim(`meeting:${meeting.id}:cancel`, person.id)))
+    if (!(await this.deps.claims.claim(`meeting:${meeting.id}:cancel`, person.id)))
       throw new StaleError('会议已取消，卡片已刷新。');
-    await this.ctx.deps.meetings.cancel(meeting.id);
+    await this.deps.meetings.cancel(meeting.id);
     const cancelled = { ...meeting, state: 'cancelled' as const };
-    this.ctx.deps.logger.info({ meeting: meeting.id, by: person.id }, 'meeting cancelled');
-    const render = await this.ctx.renderer(directory, doc, cancelled);
-    await this.ctx.refreshCopies(doc, render);
+    this.deps.logger.info({ meeting: meeting.id, by: person.id }, 'meeting cancelled');
+    const render = await this.deps.copies.renderer(directory, doc, cancelled);
+    await this.deps.copies.refresh(doc, render);
     await notify(
-      this.ctx.deps.messenger,
+      this.deps.messenger,
       distinctPlaces(meeting.participants.map((p) => personDestination(directory, p))),
       messageKey('meetingCancelled', { meetingId: meeting.id }),
       {
         kind: 'text',
-        text: `原定${meetingTime(meeting.startsAt, this.ctx.deps.timeZone)}召开的${meeting.title}已取消。`,
+        text: `原定${meetingTime(meeting.startsAt, this.deps.timeZone)}召开的${meeting.title}已取消。`,
       },
     );
-    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
+    return render(await this.deps.copies.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
   /** The form for a plan, the four lists or a health report of a water body. */
   async draftForm(actorOpenId: string, kind: Exclude<DocumentKind, 'minutes'>, waterRef: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.requirePerson(directory, actorOpenId);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
     const water = this.findWater(directory, waterRef);
     this.draftRoles(directory, person, kind, water);
-    return this.ctx.deps.cards.draftForm({
+    return this.deps.cards.draftForm({
       kind,
       waterBodyId: water.id,
       waterBodyName: water.name,
-      year: toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone).year,
+      year: toLocal(this.deps.clock.now(), this.deps.timeZone).year,
     });
   }
 
@@ -230,12 +253,12 @@ export class MeetingService {
     input: DraftInput,
     tappedMessageId?: string,
   ): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.requirePerson(directory, actorOpenId);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
     const water = directory.waterBodies.find((w) => w.id === waterBodyId);
     if (!water) throw new UserInputError('请选择河湖');
     const roles = this.draftRoles(directory, person, kind, water);
-    const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
+    const today = toLocal(this.deps.clock.now(), this.deps.timeZone);
     const units = assignableUnits(directory);
     const items: DocumentItem[] = [];
     const lists: ListName[] = kind === 'fourLists' ? ['goals', 'problems', 'tasks', 'responsibilities'] : [];
@@ -251,7 +274,7 @@ export class MeetingService {
           ...(list === 'tasks'
             ? {
                 unitId: parsed.unitId,
-                deadline: parsed.deadline ? deadlineFor(parsed.deadline, this.ctx.deps.timeZone) : undefined,
+                deadline: parsed.deadline ? deadlineFor(parsed.deadline, this.deps.timeZone) : undefined,
               }
             : {}),
         });
@@ -268,17 +291,17 @@ export class MeetingService {
       healthReport: `${water.name}${today.year}年度健康评价报告`,
     };
     const doc = this.newDocument({ kind, title: titles[kind], year: today.year, water, person, roles, items, body });
-    await this.ctx.deps.documents.create(doc);
-    this.ctx.deps.logger.info({ document: doc.id, kind, by: person.id }, 'document drafted');
-    await this.ctx.adopt(doc, tappedMessageId, person.id);
-    const render = await this.ctx.renderer(directory, doc);
+    await this.deps.documents.create(doc);
+    this.deps.logger.info({ document: doc.id, kind, by: person.id }, 'document drafted');
+    await this.deps.copies.adopt(doc, tappedMessageId, person.id);
+    const render = await this.deps.copies.renderer(directory, doc);
     for (const place of distinctPlaces([
       ...unitDestinationsById(directory, roles.drafterUnit),
       ...unitDestinationsById(directory, directory.units.find((u) => u.kind === 'riverChiefOffice')?.id),
     ])) {
-      await this.ctx.postCard(doc, place, render);
+      await this.deps.copies.post(doc, place, render);
     }
-    return render(await this.ctx.placeOfTapped(doc, tappedMessageId, person.id));
+    return render(await this.deps.copies.placeOfTapped(doc, tappedMessageId, person.id));
   }
 
   /** A water body by id, or by any unique part of its name. */
@@ -334,7 +357,7 @@ export class MeetingService {
     items: DocumentItem[];
     body?: string;
   }): OfficialDocument {
-    const now = this.ctx.deps.clock.now();
+    const now = this.deps.clock.now();
     return {
       id: input.id ?? randomUUID(),
       kind: input.kind,

@@ -11,6 +11,9 @@ import {
 } from '../../domain/meetings/meeting-settings.js';
 import { fullDate, meetingTime } from '../../domain/time/format.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { MeetingStore } from '../../store/meeting-store.js';
 import { updateDeliveredCards } from '../card-copies.js';
 import {
   distinctPlaces,
@@ -19,8 +22,21 @@ import {
   personDestination,
   unitDestinationsById,
 } from '../destinations.js';
-import type { DocumentContext } from '../documents/document-context.js';
+import type { DocumentCopies } from '../documents/document-copies.js';
 import type { DocumentService } from '../documents/document-service.js';
+import type { Messenger } from '../ports.js';
+
+export interface MeetingSweepDeps {
+  directory: DirectoryStore;
+  documents: DocumentStore;
+  meetings: MeetingStore;
+  messenger: Messenger;
+  /** The copies of each document's card: a reminder brings the approver's copy up to date. */
+  copies: DocumentCopies;
+  /** Finishes a publication that was cut short. */
+  publications: Pick<DocumentService, 'finishPublication'>;
+  timeZone: string;
+}
 
 export interface MeetingSweepResult {
   meetingReminders: number;
@@ -39,10 +55,7 @@ const PUBLICATION_GRACE_MS = 5 * 60_000;
  * each reminder has a once-only key, so running it twice, or on two instances, sends it once.
  */
 export class MeetingSweep {
-  constructor(
-    private readonly ctx: DocumentContext,
-    private readonly documents: DocumentService,
-  ) {}
+  constructor(private readonly deps: MeetingSweepDeps) {}
 
   async sweep(now: Date): Promise<MeetingSweepResult> {
     const result: MeetingSweepResult = {
@@ -53,9 +66,9 @@ export class MeetingSweep {
       fourLists: 0,
       publicationsFinished: 0,
     };
-    const directory = await this.ctx.deps.directory.loadDirectory();
+    const directory = await this.deps.directory.loadDirectory();
     if (!directory) return result;
-    const { timeZone, messenger, meetings, documents } = this.ctx.deps;
+    const { timeZone, messenger, meetings, documents, publications } = this.deps;
     const settings = directory.meetings;
     const hour = directory.reminders.hour;
     const calendar = new WorkCalendar({
@@ -66,7 +79,7 @@ export class MeetingSweep {
 
     // Approved documents whose publication was cut short (a crash, a restart) are finished.
     for (const doc of await documents.unfinishedPublications(new Date(now.getTime() - PUBLICATION_GRACE_MS))) {
-      await this.documents.finishPublication(directory, doc);
+      await publications.finishPublication(directory, doc);
       result.publicationsFinished++;
     }
 
@@ -100,7 +113,7 @@ export class MeetingSweep {
           messenger,
           copies,
           `v${doc.version}:nudge:${nudge}`,
-          await this.ctx.renderer(directory, doc),
+          await this.deps.copies.renderer(directory, doc),
         );
       await notify(
         messenger,
