@@ -2,6 +2,7 @@ import { issueCommand, progressCommand, registerCommand, registerIssueActions } 
 import { IssueThreadReplies } from '../../chat/issue-thread.js';
 import { issueCards } from '../../feishu/cards/issue-cards.js';
 import { issueMonthsMigration } from '../../store/migrations/issue-months.js';
+import type { IssueDeps } from '../../workflows/issues/issue-deps.js';
 import { IssueService } from '../../workflows/issues/issue-service.js';
 import { IssueSupervision } from '../../workflows/issues/supervision.js';
 import { accountabilityModule } from '../accountability/module.js';
@@ -11,7 +12,9 @@ import { queriesModule } from '../queries/module.js';
 /** 问题交办、督办与销号: /登记, /进展, /问题, the problem card's buttons, thread replies, 督办. */
 export const issuesModule: FeatureModule<{ issues: IssueService; supervision: IssueSupervision }> = (infra, use) => {
   const { stores } = infra;
-  const issues = new IssueService({
+  // One set of dependencies for the problem card's workflows, so a card looks the same whether a
+  // tap or the supervision sweep drew it; each service keeps its own reference private.
+  const deps: IssueDeps = {
     directory: stores.directory,
     issues: stores.issues,
     claims: stores.claims,
@@ -21,12 +24,11 @@ export const issuesModule: FeatureModule<{ issues: IssueService; supervision: Is
     clock: infra.clock,
     timeZone: infra.timeZone,
     logger: infra.logger.child({ component: 'issues' }),
-  });
+  };
+  const issues = new IssueService(deps);
   const { sanctions } = use(accountabilityModule);
   // A 督办 suggestion the office confirms becomes the 提示 or 通报 it proposed.
-  const supervision = new IssueSupervision(issues.ctx, (notice, kind, by) =>
-    sanctions.fromSupervision(notice, kind, by),
-  );
+  const supervision = new IssueSupervision(deps, (notice, kind, by) => sanctions.fromSupervision(notice, kind, by));
   const { queries } = use(queriesModule);
   return {
     exports: { issues, supervision },

@@ -1,7 +1,12 @@
 import { messageKey } from '../../domain/delivery/message-keys.js';
-import type { Directory } from '../../domain/directory/directory.js';
+import { type Directory, personName, unitName } from '../../domain/directory/directory.js';
 import { type Issue, SOURCE_NAMES } from '../../domain/issues/issue.js';
-import type { Destination, IssueContext } from './issue-context.js';
+import { shortDate } from '../../domain/time/format.js';
+import { type Destination, notify, officeDestinations, personDestination } from '../destinations.js';
+import type { Messenger } from '../ports.js';
+import { stepDetail } from './history-text.js';
+import type { CardTime } from './issue-view.js';
+import type { ClosingReportView, IssueCardPresenter } from './views.js';
 
 /** The steps a closing report lists, in words; progress notes are left to the card's history. */
 const TIMELINE: Partial<Record<string, string>> = {
@@ -15,39 +20,49 @@ const TIMELINE: Partial<Record<string, string>> = {
   verifyPass: '核查销号',
 };
 
-/**
- * 报告…抄送区河长制办公室 (art. 8): when a problem is closed, the chief of its water body and
- * whoever raised it get a short report, copied to the River Chief Office.
- */
-export async function sendClosingReport(ctx: IssueContext, directory: Directory, issue: Issue): Promise<void> {
+/** The closing report of a closed problem: its steps in words, and whether it was done in time. */
+export function closingReportView(directory: Directory, issue: Issue, { now, timeZone }: CardTime): ClosingReportView {
   const history = issue.history;
   const verified = history.filter((h) => h.action === 'verifyPass').at(-1);
   const timeline = history
     .map((h, i) => ({ h, i }))
     .filter(({ h }) => TIMELINE[h.action])
     .map(({ h, i }) => ({
-      when: ctx.day(h.at),
-      text: `${ctx.personName(directory, h.by)}${TIMELINE[h.action] ?? ''}${ctx.stepDetail(directory, issue, history, i)}${h.note && h.action !== 'reported' && h.action !== 'verifyPass' ? `：${h.note}` : ''}`,
+      when: shortDate(h.at, timeZone),
+      text: `${personName(directory, h.by)}${TIMELINE[h.action] ?? ''}${stepDetail(directory, issue, history, i, timeZone)}${h.note && h.action !== 'reported' && h.action !== 'verifyPass' ? `：${h.note}` : ''}`,
     }));
-  const closedAt = verified?.at ?? ctx.deps.clock.now();
-  const view = {
+  const closedAt = verified?.at ?? now;
+  return {
     number: issue.number,
     waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
     place: issue.place,
     description: issue.description,
     sourceName: SOURCE_NAMES[issue.source.kind],
-    assigneeName: ctx.unitName(directory, issue.assigneeUnit),
+    assigneeName: unitName(directory, issue.assigneeUnit),
     timeline,
     onTime: issue.deadline ? closedAt.getTime() < issue.deadline.getTime() : undefined,
-    verifierName: ctx.personName(directory, verified?.by),
+    verifierName: personName(directory, verified?.by),
   };
+}
+
+/**
+ * 报告…抄送区河长制办公室 (art. 8): when a problem is closed, the chief of its water body and
+ * whoever raised it get a short report, copied to the River Chief Office.
+ */
+export async function sendClosingReport(
+  messenger: Messenger,
+  cards: IssueCardPresenter,
+  directory: Directory,
+  issue: Issue,
+  time: CardTime,
+): Promise<void> {
   const people = [...new Set([issue.chiefId, issue.foundBy, issue.reportedBy].filter((p): p is string => !!p))];
   const destinations: Destination[] = [
-    ...people.map((p) => ctx.personDestination(directory, p)).filter((d): d is Destination => !!d),
-    ...ctx.officeDestinations(directory),
+    ...people.map((p) => personDestination(directory, p)).filter((d): d is Destination => !!d),
+    ...officeDestinations(directory),
   ];
-  await ctx.notify(destinations, messageKey('issueClosing', { issueId: issue.id }), {
+  await notify(messenger, destinations, messageKey('issueClosing', { issueId: issue.id }), {
     kind: 'card',
-    card: ctx.deps.cards.closingReport(view),
+    card: cards.closingReport(closingReportView(directory, issue, time)),
   });
 }

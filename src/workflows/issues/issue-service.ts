@@ -1,5 +1,5 @@
 import { issueIdOfKey, messageKey, placeKey } from '../../domain/delivery/message-keys.js';
-import type { Directory, Person } from '../../domain/directory/directory.js';
+import { type Directory, type Person, personName, unitName } from '../../domain/directory/directory.js';
 import { unitReachable, unreachableRefusal } from '../../domain/directory/reachability.js';
 import {
   assignableUnits,
@@ -13,6 +13,7 @@ import {
   type Issue,
   type IssueCategory,
   type IssueSourceKind,
+  numberPrefix,
   parseIssueRef,
   shortNumber,
   type Urgency,
@@ -27,14 +28,20 @@ import {
   transition,
 } from '../../domain/issues/lifecycle.js';
 import { deadlineDay, deadlineFor, proposedDeadline } from '../../domain/issues/supervision.js';
+import { shortDate } from '../../domain/time/format.js';
 import { formatLocalDate, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError, UserInputError } from '../../errors.js';
 import type { CopyRenderer } from '../card-copies.js';
+import { notify, officeDestinations, personDestination, unitDestinations } from '../destinations.js';
 import { md } from '../markdown.js';
 import type { CardJson } from '../ports.js';
-import { NOT_IN_DIRECTORY } from '../require-directory.js';
+import { NOT_IN_DIRECTORY, requireDirectory, requirePerson } from '../require-directory.js';
 import { sendClosingReport } from './closing-report.js';
-import { IssueContext, type IssueDeps } from './issue-context.js';
+import { deadlineText } from './deadline-text.js';
+import { IssueCardCopies } from './issue-card-copies.js';
+import type { IssueDeps } from './issue-deps.js';
+import { type CardTime, issueCardRenderer } from './issue-view.js';
+import { nextSupervisionAt, workCalendar } from './supervision-schedule.js';
 import type { IssueActionType } from './views.js';
 
 export const ALREADY_HANDLED = '该问题已被处理，卡片已刷新。';
@@ -98,15 +105,15 @@ function progressAnswer(number: string, text: string, photos: number): string {
  * (分办、督办、跟踪落实、销号), progress by reply or command, and what each change tells whom.
  */
 export class IssueService {
-  readonly ctx: IssueContext;
+  private readonly copies: IssueCardCopies;
 
-  constructor(deps: IssueDeps) {
-    this.ctx = new IssueContext(deps);
+  constructor(private readonly deps: IssueDeps) {
+    this.copies = new IssueCardCopies(deps.messenger, deps.issues, deps.clock);
   }
 
   /** Registers a problem and posts its card to the River Chief Office and the water body's chat. */
   async report(input: ReportInput): Promise<Issue> {
-    const directory = await this.ctx.requireDirectory();
+    const directory = await requireDirectory(this.deps.directory);
     return this.reportIn(directory, input);
   }
 
@@ -122,8 +129,8 @@ export class IssueService {
     patrolledAt: Date;
     problems: string[];
   }): Promise<Issue[]> {
-    const directory = await this.ctx.requireDirectory();
-    const known = new Set((await this.ctx.deps.issues.findBySource(patrol.key)).map((i) => i.description));
+    const directory = await requireDirectory(this.deps.directory);
+    const known = new Set((await this.deps.issues.findBySource(patrol.key)).map((i) => i.description));
     const water = directory.waterBodies.find((w) => w.id === patrol.waterBodyId);
     const created: Issue[] = [];
     for (const line of patrol.problems) {
@@ -155,10 +162,14 @@ export class IssueService {
   async offerWithdrawal(patrolKey: string): Promise<void> {
     const card = await this.withdrawalCard(patrolKey);
     if (!card) return;
-    const directory = await this.ctx.requireDirectory();
-    const patrol = await this.ctx.deps.patrols.findByKey(patrolKey);
-    const to = this.ctx.personDestination(directory, patrol?.recordedBy);
-    if (to) await this.ctx.notify([to], messageKey('patrolWithdrawnProblems', { patrolKey }), { kind: 'card', card });
+    const directory = await requireDirectory(this.deps.directory);
+    const patrol = await this.deps.patrols.findByKey(patrolKey);
+    const to = personDestination(directory, patrol?.recordedBy);
+    if (to)
+      await notify(this.deps.messenger, [to], messageKey('patrolWithdrawnProblems', { patrolKey }), {
+        kind: 'card',
+        card,
+      });
   }
 
   /** 撤销: the recorder of a withdrawn patrol finds a problem registered from it does not stand. */
@@ -183,14 +194,11 @@ export class IssueService {
     version: number,
     action: IssueAction,
   ): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.person(directory, actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
     const issue = await this.load(issueId);
     const patrol =
-      issue.source.kind === 'patrol' && issue.source.ref
-        ? await this.ctx.deps.patrols.findByKey(issue.source.ref)
-        : null;
+      issue.source.kind === 'patrol' && issue.source.ref ? await this.deps.patrols.findByKey(issue.source.ref) : null;
     const actor = {
       ...issueActor(directory, person, issue),
       isWithdrawnPatrolRecorder: patrol?.status === 'withdrawn' && patrol.recordedBy === person.id,
@@ -201,7 +209,7 @@ export class IssueService {
     await this.apply(directory, person, issue, action, `patrol-withdrawn:${issue.id}`, [], actor);
     return (
       (await this.withdrawalCard(patrol?.key ?? '')) ??
-      this.ctx.card(directory, await this.load(issueId), placeKey('dm', person.id))
+      this.card(directory, await this.load(issueId), placeKey('dm', person.id))
     );
   }
 
@@ -210,22 +218,22 @@ export class IssueService {
     const issue = await this.load(issueId);
     return (
       (await this.withdrawalCard(issue.source.ref ?? '')) ??
-      this.ctx.card(await this.ctx.requireDirectory(), issue, undefined)
+      this.card(await requireDirectory(this.deps.directory), issue, undefined)
     );
   }
 
   /** The list of a withdrawn patrol's problems as they now stand, or undefined when it had none open. */
   async withdrawalCard(patrolKey: string): Promise<CardJson | undefined> {
-    const directory = await this.ctx.requireDirectory();
-    const patrol = await this.ctx.deps.patrols.findByKey(patrolKey);
+    const directory = await requireDirectory(this.deps.directory);
+    const patrol = await this.deps.patrols.findByKey(patrolKey);
     if (!patrol) return undefined;
     // Closed ones were settled before the withdrawal; those decided since stay listed with their outcome.
-    const problems = (await this.ctx.deps.issues.findBySource(patrolKey)).filter((i) => i.state !== 'closed');
+    const problems = (await this.deps.issues.findBySource(patrolKey)).filter((i) => i.state !== 'closed');
     if (problems.length === 0) return undefined;
     const water = directory.waterBodies.find((w) => w.id === patrol.waterBodyId)?.name;
-    return this.ctx.deps.cards.withdrawnPatrolProblems({
-      subject: [water ?? '全区', this.ctx.personName(directory, patrol.chiefId)].join(' · '),
-      patrolDate: this.ctx.day(patrol.patrolledAt),
+    return this.deps.cards.withdrawnPatrolProblems({
+      subject: [water ?? '全区', personName(directory, patrol.chiefId)].join(' · '),
+      patrolDate: shortDate(patrol.patrolledAt, this.deps.timeZone),
       problems: problems.map((i) => ({
         id: i.id,
         version: i.version,
@@ -254,8 +262,8 @@ export class IssueService {
       assignedBy: string;
     },
   ): Promise<Issue> {
-    const directory = await this.ctx.requireDirectory();
-    const existing = (await this.ctx.deps.issues.findBySource(input.source.ref))[0];
+    const directory = await requireDirectory(this.deps.directory);
+    const existing = (await this.deps.issues.findBySource(input.source.ref))[0];
     if (existing && existing.state !== 'reported') return existing;
     const issue = existing ?? (await this.reportIn(directory, input, assignment.assignedBy));
     const by = directory.people.find((p) => p.id === assignment.assignedBy);
@@ -280,9 +288,9 @@ export class IssueService {
 
   /** 登记问题: the form, for the office, liaison units and chiefs. */
   async registerForm(actorOpenId: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
+    const directory = await requireDirectory(this.deps.directory);
     this.registrant(directory, actorOpenId);
-    return this.ctx.deps.cards.register({
+    return this.deps.cards.register({
       district: directory.district,
       waterOptions: directory.waterBodies.map((w) => ({ value: w.id, label: w.name })),
       townshipOptions: directory.units
@@ -304,14 +312,14 @@ export class IssueService {
     },
     tappedMessageId?: string,
   ): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
+    const directory = await requireDirectory(this.deps.directory);
     const water = directory.waterBodies.find((w) => w.id === form.waterBodyId);
     const { person, source } = this.registrant(directory, actorOpenId, water?.id);
     if (!water) throw new UserInputError('请选择河湖');
     if (form.townshipId && !water.townships.includes(form.townshipId)) {
-      throw new UserInputError(`${water.name}不流经${this.ctx.unitName(directory, form.townshipId)}，请重新选择乡镇`);
+      throw new UserInputError(`${water.name}不流经${unitName(directory, form.townshipId)}，请重新选择乡镇`);
     }
-    const now = this.ctx.deps.clock.now();
+    const now = this.deps.clock.now();
     const issue = await this.reportIn(directory, {
       ...form,
       townshipId: form.townshipId ?? (water.townships.length === 1 ? water.townships[0] : undefined),
@@ -320,30 +328,28 @@ export class IssueService {
       foundAt: now,
       reportedBy: person.id,
     });
-    await this.ctx.adopt(issue, tappedMessageId, person.id);
-    return this.ctx.card(directory, issue, await this.ctx.placeOfTapped(issue, tappedMessageId, person.id));
+    await this.copies.adopt(issue, tappedMessageId, person.id);
+    return this.card(directory, issue, await this.copies.placeOfTapped(issue, tappedMessageId, person.id));
   }
 
   /** The card as it stands (返回, 查看问题); the tapped message becomes a copy kept up to date. */
   async view(actorOpenId: string, issueId: string, tappedMessageId?: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
+    const directory = await requireDirectory(this.deps.directory);
     const issue = await this.load(issueId);
-    const person = this.ctx.person(directory, actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    await this.ctx.adopt(issue, tappedMessageId, person.id);
-    return this.ctx.card(directory, issue, await this.ctx.placeOfTapped(issue, tappedMessageId, person.id));
+    const person = requirePerson(directory, actorOpenId);
+    await this.copies.adopt(issue, tappedMessageId, person.id);
+    return this.card(directory, issue, await this.copies.placeOfTapped(issue, tappedMessageId, person.id));
   }
 
   /** `/问题 0042`: the card with its history, for those involved. */
   async cardByRef(actorOpenId: string, ref: string): Promise<{ card: CardJson; issue: Issue }> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.person(directory, actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
     const issue = await this.byRef(ref);
     if (!mayViewIssue(directory, person, issue))
       throw new ForbiddenError('该问题与您无关，无法查看。如需了解，请联系区河长制办公室。');
     // A reply to the command, not a copy: it offers what the person who asked may do.
-    return { card: this.ctx.card(directory, issue, placeKey('dm', person.id)), issue };
+    return { card: this.card(directory, issue, placeKey('dm', person.id)), issue };
   }
 
   /** The form an action needs (交办, 申请销号 …), if this person may take it on this card. */
@@ -353,12 +359,12 @@ export class IssueService {
     const refusal = refusalFor(type, issueActor(directory, person, issue));
     if (refusal) throw new ForbiddenError(refusal);
     const assignable = assignableUnits(directory);
-    return this.ctx.deps.cards.form({
+    return this.deps.cards.form({
       id: issue.id,
       version: issue.version,
       number: issue.number,
       action: type,
-      summary: md`**问题**：${issue.description}${issue.deadline ? md`\n**整改期限**：${this.ctx.deadlineText(issue.deadline)}` : ''}`,
+      summary: md`**问题**：${issue.description}${issue.deadline ? md`\n**整改期限**：${deadlineText(issue.deadline, this.deps.timeZone)}` : ''}`,
       proposedDate: formatLocalDate(this.proposedDate(directory, issue, type)),
       unitOptions: assignable.map((u) => ({ value: u.id, label: u.name })),
       departmentOptions: assignable.filter((u) => u.kind !== 'township').map((u) => ({ value: u.id, label: u.name })),
@@ -368,9 +374,9 @@ export class IssueService {
 
   /** The day the form's date picker starts on (see proposedDeadline). */
   private proposedDate(directory: Directory, issue: Issue, type: IssueActionType): LocalDate {
-    const tz = this.ctx.deps.timeZone;
-    const today = toLocal(this.ctx.deps.clock.now(), tz);
-    const calendar = this.ctx.calendar(directory);
+    const tz = this.deps.timeZone;
+    const today = toLocal(this.deps.clock.now(), tz);
+    const calendar = workCalendar(directory);
     const input =
       type === 'requestExtension'
         ? { kind: 'extension' as const, current: issue.deadline ? deadlineDay(issue.deadline, tz) : undefined }
@@ -399,7 +405,7 @@ export class IssueService {
       this.toAction(directory, issue, input),
       dedupe,
     );
-    return render(await this.ctx.placeOfTapped(updated, tappedMessageId, person.id));
+    return render(await this.copies.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
   /**
@@ -413,9 +419,8 @@ export class IssueService {
     dedupe: string,
     photos: string[] = [],
   ): Promise<string> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.person(directory, actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
     if (!note.trim() && photos.length === 0) throw new UserInputError('请写上进展内容，例如：/进展 0042 已清运一半');
     const issue = await this.byRef(ref);
     await this.apply(directory, person, issue, { type: 'progress', note: note.trim() || PHOTO_NOTE }, dedupe, photos);
@@ -432,13 +437,13 @@ export class IssueService {
     content: ThreadContent,
     dedupe: string,
   ): Promise<string | undefined> {
-    const key = await this.ctx.deps.messenger.keyOfMessage(rootMessageId);
+    const key = await this.deps.messenger.keyOfMessage(rootMessageId);
     const issueId = key ? issueIdOfKey(key) : undefined;
     if (!issueId) return undefined;
-    const directory = await this.ctx.requireDirectory();
-    const issue = await this.ctx.deps.issues.get(issueId);
+    const directory = await requireDirectory(this.deps.directory);
+    const issue = await this.deps.issues.get(issueId);
     if (!issue) return undefined;
-    const person = this.ctx.person(directory, senderOpenId);
+    const person = directory.people.find((p) => p.openId === senderOpenId);
     if (!person) return NOT_IN_DIRECTORY;
     const text = content.text.trim();
     try {
@@ -460,7 +465,7 @@ export class IssueService {
   private async reportIn(directory: Directory, input: ReportInput, chiefId?: string): Promise<Issue> {
     const description = input.description.trim();
     if (!description) throw new UserInputError('请填写问题描述');
-    const issue = await this.ctx.deps.issues.create(
+    const issue = await this.deps.issues.create(
       {
         ...input,
         description,
@@ -468,14 +473,17 @@ export class IssueService {
         photos: input.photos ?? [],
         chiefId: chiefId ?? responsibleChief(directory, input.waterBodyId, input.townshipId),
       },
-      this.ctx.numbering(directory, input.foundAt),
+      {
+        prefix: numberPrefix(directory.district, directory.issues.numberPrefix),
+        year: toLocal(input.foundAt, this.deps.timeZone).year,
+      },
     );
-    this.ctx.deps.logger.info({ issue: issue.id, seq: issue.seq, source: input.source.kind }, 'issue reported');
-    const render = this.ctx.renderer(directory, issue);
+    this.deps.logger.info({ issue: issue.id, seq: issue.seq, source: input.source.kind }, 'issue reported');
+    const render = this.renderer(directory, issue);
     const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId);
-    const places = [...this.ctx.officeDestinations(directory)];
+    const places = [...officeDestinations(directory)];
     if (water?.chatId) places.push({ to: { chatId: water.chatId }, place: placeKey('water', water.id) });
-    for (const place of places) await this.ctx.postCard(issue, place, render);
+    for (const place of places) await this.copies.post(issue, place, render);
     return issue;
   }
 
@@ -489,7 +497,7 @@ export class IssueService {
     photos: string[] = [],
     actor: IssueActor = issueActor(directory, person, issue),
   ): Promise<{ issue: Issue; render: CopyRenderer }> {
-    const now = this.ctx.deps.clock.now();
+    const now = this.deps.clock.now();
     const result = transition(issue, action, actor, now, {
       returnWindowMs: directory.issues.returnWindowHours * 3_600_000,
     });
@@ -497,18 +505,18 @@ export class IssueService {
     // The unit's name as it is today goes into the line, so a renamed unit does not rewrite it.
     const unitId = result.entry.facts?.unitId;
     const entry: HistoryEntry = unitId
-      ? { ...result.entry, facts: { ...result.entry.facts, unitName: this.ctx.unitName(directory, unitId) } }
+      ? { ...result.entry, facts: { ...result.entry.facts, unitName: unitName(directory, unitId) } }
       : result.entry;
     let updated: Issue;
     if (action.type === 'progress') {
       // A retried message: recorded the first time.
-      if (!(await this.ctx.deps.issues.addProgress(issue, entry, dedupe, photos)))
-        return { issue, render: this.ctx.renderer(directory, issue) };
-      updated = (await this.ctx.deps.issues.get(issue.id)) ?? issue;
+      if (!(await this.deps.issues.addProgress(issue, entry, dedupe, photos)))
+        return { issue, render: this.renderer(directory, issue) };
+      updated = (await this.deps.issues.get(issue.id)) ?? issue;
     } else {
       const next = { ...result.next };
-      const saved = await this.ctx.deps.issues.applyChange(issue, next, entry, {
-        nextSupervisionAt: this.ctx.nextSupervisionAt(directory, next, now),
+      const saved = await this.deps.issues.applyChange(issue, next, entry, {
+        nextSupervisionAt: nextSupervisionAt(directory, next, now, this.deps.timeZone),
       });
       if (!saved) throw new StaleError(ALREADY_HANDLED);
       updated = {
@@ -518,13 +526,13 @@ export class IssueService {
         history: [...issue.history, { ...entry, photos: [] }],
       };
     }
-    this.ctx.deps.logger.info(
+    this.deps.logger.info(
       { issue: issue.id, action: action.type, by: person.id, from: issue.state, to: updated.state },
       'issue changed',
     );
     // One state for every copy, the assignee's new copies and the tapped card; each offers its own place's buttons.
-    const render = this.ctx.renderer(directory, updated);
-    await this.ctx.refreshCopies(updated, render);
+    const render = this.renderer(directory, updated);
+    await this.copies.refresh(updated, render);
     await this.tell(directory, updated, entry, render);
     return { issue: updated, render };
   }
@@ -537,64 +545,71 @@ export class IssueService {
     const assigneeName = assignee?.name ?? '';
     const text = (t: string) => ({ kind: 'text' as const, text: t });
     const supervisors = issue.supervisorUnits.flatMap((u) =>
-      this.ctx.unitDestinations(
+      unitDestinations(
         directory,
         directory.units.find((x) => x.id === u),
       ),
     );
     switch (entry.action) {
       case 'assign': {
-        for (const place of [...this.ctx.unitDestinations(directory, assignee), ...supervisors])
-          await this.ctx.postCard(issue, place, render);
+        for (const place of [...unitDestinations(directory, assignee), ...supervisors])
+          await this.copies.post(issue, place, render);
         return;
       }
       case 'returnResponsibility':
-        return this.ctx.notify(
-          this.ctx.officeDestinations(directory),
+        return notify(
+          this.deps.messenger,
+          officeDestinations(directory),
           key,
-          text(`${this.ctx.personName(directory, entry.by)}退回了${no}（${entry.note ?? ''}），请重新交办。`),
+          text(`${personName(directory, entry.by)}退回了${no}（${entry.note ?? ''}），请重新交办。`),
         );
       case 'requestClose':
-        return this.ctx.notify(
-          [...this.ctx.officeDestinations(directory), ...supervisors],
+        return notify(
+          this.deps.messenger,
+          [...officeDestinations(directory), ...supervisors],
           key,
           text(`${assigneeName}已申请${no}销号，请核查：${entry.note ?? ''}`),
         );
       case 'verifyFail':
-        return this.ctx.notify(
-          this.ctx.unitDestinations(directory, assignee),
+        return notify(
+          this.deps.messenger,
+          unitDestinations(directory, assignee),
           key,
           text(`${no}核查未通过，已退回整改：${entry.note ?? ''}`),
         );
       case 'requestExtension':
-        return this.ctx.notify(
-          this.ctx.officeDestinations(directory),
+        return notify(
+          this.deps.messenger,
+          officeDestinations(directory),
           key,
           text(
-            `${assigneeName}申请将${no}的整改期限延至${issue.pendingExtension ? this.ctx.deadlineText(issue.pendingExtension.until) : ''}：${entry.note ?? ''}。请在问题卡片上审批。`,
+            `${assigneeName}申请将${no}的整改期限延至${issue.pendingExtension ? deadlineText(issue.pendingExtension.until, this.deps.timeZone) : ''}：${entry.note ?? ''}。请在问题卡片上审批。`,
           ),
         );
       case 'approveExtension':
-        return this.ctx.notify(
-          this.ctx.unitDestinations(directory, assignee),
+        return notify(
+          this.deps.messenger,
+          unitDestinations(directory, assignee),
           key,
           text(
-            `区河长制办公室已同意${no}延期，新的整改期限为${issue.deadline ? this.ctx.deadlineText(issue.deadline) : ''}。`,
+            `区河长制办公室已同意${no}延期，新的整改期限为${issue.deadline ? deadlineText(issue.deadline, this.deps.timeZone) : ''}。`,
           ),
         );
       case 'rejectExtension':
-        return this.ctx.notify(
-          this.ctx.unitDestinations(directory, assignee),
+        return notify(
+          this.deps.messenger,
+          unitDestinations(directory, assignee),
           key,
           text(`区河长制办公室不同意${no}延期：${entry.note ?? ''}。请按原期限完成整改。`),
         );
       case 'verifyPass':
-        return sendClosingReport(this.ctx, directory, issue);
+        return sendClosingReport(this.deps.messenger, this.deps.cards, directory, issue, this.cardTime());
       case 'withdraw': {
         // Whoever was working on it stops: the unit it was assigned to, its supervisors, the office.
         const from = directory.units.find((u) => u.id === entry.facts?.unitId);
-        return this.ctx.notify(
-          [...this.ctx.officeDestinations(directory), ...this.ctx.unitDestinations(directory, from), ...supervisors],
+        return notify(
+          this.deps.messenger,
+          [...officeDestinations(directory), ...unitDestinations(directory, from), ...supervisors],
           key,
           text(`${no}已撤销，无需再办理：${entry.note ?? ''}。`),
         );
@@ -605,7 +620,7 @@ export class IssueService {
   }
 
   private toAction(directory: Directory, issue: Issue, input: ActionInput): IssueAction {
-    const tz = this.ctx.deps.timeZone;
+    const tz = this.deps.timeZone;
     switch (input.type) {
       case 'assign': {
         const units = assignableUnits(directory);
@@ -637,15 +652,29 @@ export class IssueService {
     version: number,
   ): Promise<{ directory: Directory; issue: Issue; person: Person }> {
     // Both reads are needed for every tap; in parallel they cost one round trip, not two.
-    const [directory, issue] = await Promise.all([this.ctx.requireDirectory(), this.load(issueId, version)]);
-    const person = this.ctx.person(directory, actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const [directory, issue] = await Promise.all([requireDirectory(this.deps.directory), this.load(issueId, version)]);
+    const person = requirePerson(directory, actorOpenId);
     if (issue.version !== version) throw new StaleError(ALREADY_HANDLED);
     return { directory, issue, person };
   }
 
+  /** Now, in the district's zone: what a card's days and 剩N天 are counted from. */
+  private cardTime(): CardTime {
+    return { now: this.deps.clock.now(), timeZone: this.deps.timeZone };
+  }
+
+  /** The problem's card for each place as it now stands. */
+  private renderer(directory: Directory, issue: Issue): CopyRenderer {
+    return issueCardRenderer(this.deps.cards, directory, issue, this.cardTime());
+  }
+
+  /** The card for one place; `dm:<person>` is what that person may do. */
+  private card(directory: Directory, issue: Issue, place: string | undefined): CardJson {
+    return this.renderer(directory, issue)(place);
+  }
+
   private async load(issueId: string, version?: number): Promise<Issue> {
-    const issue = await this.ctx.deps.issues.get(issueId, version);
+    const issue = await this.deps.issues.get(issueId, version);
     if (!issue) throw new UserInputError('找不到该问题，可能已被删除。');
     return issue;
   }
@@ -653,7 +682,7 @@ export class IssueService {
   private async byRef(ref: string): Promise<Issue> {
     const parsed = parseIssueRef(ref);
     if (!parsed) throw new UserInputError(`“${ref}”不是问题编号，请写成 0042 或 2026-0042 的样子`);
-    const issue = await this.ctx.deps.issues.findByRef(parsed);
+    const issue = await this.deps.issues.findByRef(parsed);
     if (!issue)
       throw new UserInputError(`没有找到${parsed.year ? `${parsed.year}年` : ''}第${shortNumber(parsed.seq)}号问题`);
     return issue;
@@ -665,8 +694,7 @@ export class IssueService {
     actorOpenId: string,
     waterBodyId?: string,
   ): { person: Person; source: IssueSourceKind } {
-    const person = this.ctx.person(directory, actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
+    const person = requirePerson(directory, actorOpenId);
     const source = registrationSource(directory, person, waterBodyId);
     if (!source) throw new ForbiddenError('只有区河长制办公室、联络员单位和河湖长可以登记问题。');
     return { person, source };

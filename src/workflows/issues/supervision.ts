@@ -1,5 +1,5 @@
 import { messageKey, toPlace } from '../../domain/delivery/message-keys.js';
-import { type Directory, inOffices } from '../../domain/directory/directory.js';
+import { type Directory, inOffices, personName, unitName } from '../../domain/directory/directory.js';
 import { townshipChiefFor } from '../../domain/issues/involvement.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import {
@@ -8,15 +8,19 @@ import {
   deadlineStatus,
   type SupervisionStep,
   supervisionDue,
-  supervisionSteps,
 } from '../../domain/issues/supervision.js';
+import { shortDate } from '../../domain/time/format.js';
 import { formatLocalDate, fromLocal, toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError, StaleError } from '../../errors.js';
 import type { SupervisionNoticeDoc } from '../../store/models/issue.js';
 import { updateDeliveredCards } from '../card-copies.js';
+import { type Destination, notify, officeDestinations, personDestination, unitDestinations } from '../destinations.js';
 import type { CardJson } from '../ports.js';
-import { NOT_IN_DIRECTORY } from '../require-directory.js';
-import type { Destination, IssueContext } from './issue-context.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
+import { deadlineText } from './deadline-text.js';
+import type { IssueDeps } from './issue-deps.js';
+import { issueCardRenderer } from './issue-view.js';
+import { supervisionStepsFor, workCalendar } from './supervision-schedule.js';
 import type { EscalationView } from './views.js';
 
 /** How many problems one sweep looks at; the rest wait for the next run (every 10 minutes). */
@@ -40,7 +44,7 @@ const UNASSIGNED_LISTED = 20;
  */
 export class IssueSupervision {
   constructor(
-    private readonly ctx: IssueContext,
+    private readonly deps: Omit<IssueDeps, 'patrols'>,
     /** A confirmed suggestion becomes the 提示/通报 it is: recorded for the assessment, sent to the unit. */
     private readonly onConfirmed: (
       notice: SupervisionNoticeDoc,
@@ -51,35 +55,28 @@ export class IssueSupervision {
 
   async sweep(now: Date): Promise<SweepOutcome> {
     const outcome: SweepOutcome = { reminders: 0, overdue: 0, escalations: 0, unassigned: 0 };
-    const directory = await this.ctx.deps.directory.loadDirectory();
+    const directory = await this.deps.directory.loadDirectory();
     if (!directory) return outcome;
-    for (const issue of await this.ctx.deps.issues.dueForSupervision(now, SWEEP_BATCH)) {
+    for (const issue of await this.deps.issues.dueForSupervision(now, SWEEP_BATCH)) {
       try {
         const steps = issue.deadline
-          ? supervisionSteps(
-              issue.deadline,
-              issue.deadlineSetAt ?? issue.createdAt,
-              directory.issues,
-              directory.reminders.hour,
-              this.ctx.calendar(directory),
-              this.ctx.deps.timeZone,
-            )
+          ? supervisionStepsFor(directory, issue.deadline, issue.deadlineSetAt ?? issue.createdAt, this.deps.timeZone)
           : [];
         const { due, nextAt } = supervisionDue(steps, now);
         if (due) {
           await this.act(directory, issue, due, now);
           outcome[due.kind === 'dueSoon' ? 'reminders' : due.kind === 'overdue' ? 'overdue' : 'escalations'] += 1;
         }
-        await this.ctx.deps.issues.setNextSupervision(issue.id, nextAt ?? null);
+        await this.deps.issues.setNextSupervision(issue.id, nextAt ?? null);
       } catch (error) {
         // One problem's failure must not stop the others; it is looked at again in an hour.
-        this.ctx.deps.logger.error({ err: error, issue: issue.id }, 'supervision step failed');
-        await this.ctx.deps.issues.setNextSupervision(issue.id, new Date(now.getTime() + 3_600_000));
+        this.deps.logger.error({ err: error, issue: issue.id }, 'supervision step failed');
+        await this.deps.issues.setNextSupervision(issue.id, new Date(now.getTime() + 3_600_000));
       }
     }
     outcome.unassigned = await this.listUnassigned(directory, now);
     if (outcome.reminders + outcome.overdue + outcome.escalations + outcome.unassigned > 0)
-      this.ctx.deps.logger.info(outcome, 'issue supervision sent');
+      this.deps.logger.info(outcome, 'issue supervision sent');
     return outcome;
   }
 
@@ -88,21 +85,21 @@ export class IssueSupervision {
    * are listed to the office once each working day, from the reminder hour. Returns how many.
    */
   private async listUnassigned(directory: Directory, now: Date): Promise<number> {
-    const tz = this.ctx.deps.timeZone;
+    const tz = this.deps.timeZone;
     const today = toLocal(now, tz);
-    if (!this.ctx.calendar(directory).isWorkingDay(today) || today.hour < directory.reminders.hour) return 0;
+    if (!workCalendar(directory).isWorkingDay(today) || today.hour < directory.reminders.hour) return 0;
     const key = messageKey('issuesUnassigned', { day: formatLocalDate(today) });
-    const waiting = await this.ctx.deps.issues.list(
+    const waiting = await this.deps.issues.list(
       { states: ['reported'], reportedBefore: fromLocal({ year: today.year, month: today.month, day: today.day }, tz) },
       UNASSIGNED_LISTED + 1,
     );
     if (waiting.length === 0) return 0;
     const lines = waiting.slice(0, UNASSIGNED_LISTED).map((issue) => {
       const water = directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name;
-      return `${issue.number} ${water ? `${water}：` : ''}${issue.description}（${this.ctx.day(issue.createdAt)}登记）`;
+      return `${issue.number} ${water ? `${water}：` : ''}${issue.description}（${shortDate(issue.createdAt, this.deps.timeZone)}登记）`;
     });
     const more = waiting.length > UNASSIGNED_LISTED ? `\n……另有更多，请用 /问题 查看。` : '';
-    await this.ctx.notify(this.ctx.officeDestinations(directory), key, {
+    await notify(this.deps.messenger, officeDestinations(directory), key, {
       kind: 'text',
       text: `以下问题登记已超过一天，尚未交办，请在问题卡片上点击“交办”：\n${lines.join('\n')}${more}`,
     });
@@ -114,39 +111,33 @@ export class IssueSupervision {
    * or dismiss it. Only office staff may; the first answer counts. Returns the updated card.
    */
   async decide(actorOpenId: string, noticeKey: string, outcome: 'prompt' | 'bulletin' | 'dismiss'): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const person = this.ctx.person(directory, actorOpenId);
-    if (!person) throw new ForbiddenError(NOT_IN_DIRECTORY);
-    const notice = await this.ctx.deps.issues.notice(noticeKey);
+    const directory = await requireDirectory(this.deps.directory);
+    const person = requirePerson(directory, actorOpenId);
+    const notice = await this.deps.issues.notice(noticeKey);
     if (!notice) throw new StaleError('该建议已不存在。');
-    const issue = await this.ctx.deps.issues.get(notice.issueKey);
+    const issue = await this.deps.issues.get(notice.issueKey);
     if (!issue) throw new StaleError('该问题已不存在。');
     if (!inOffices(directory, person.id)) {
       throw new ForbiddenError('只有区河长制办公室可以确认提示或通报。');
     }
-    if (notice.status !== 'suggested' || !(await this.ctx.deps.claims.claim(`notice:${noticeKey}`, person.id))) {
+    if (notice.status !== 'suggested' || !(await this.deps.claims.claim(`notice:${noticeKey}`, person.id))) {
       throw new StaleError('该建议已被处理，卡片已刷新。');
     }
     const kind = outcome === 'dismiss' ? notice.suggest : outcome;
-    await this.ctx.deps.issues.decideNotice(
-      noticeKey,
-      outcome === 'dismiss' ? 'dismissed' : 'confirmed',
-      kind,
-      person.id,
-    );
-    this.ctx.deps.logger.info({ notice: noticeKey, outcome, by: person.id }, 'supervision notice decided');
+    await this.deps.issues.decideNotice(noticeKey, outcome === 'dismiss' ? 'dismissed' : 'confirmed', kind, person.id);
+    this.deps.logger.info({ notice: noticeKey, outcome, by: person.id }, 'supervision notice decided');
     const decided = {
       ...notice,
       status: outcome === 'dismiss' ? 'dismissed' : 'confirmed',
       suggest: kind,
       decidedBy: person.id,
-      decidedAt: this.ctx.deps.clock.now(),
+      decidedAt: this.deps.clock.now(),
     } as const;
-    const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, decided));
-    const copies = this.ctx
-      .officeDestinations(directory)
-      .map((d) => messageKey('supervisionNotice', { noticeKey, place: d.place }));
-    await updateDeliveredCards(this.ctx.deps.messenger, copies, 'decided', card);
+    const card = this.deps.cards.escalation(this.escalationView(directory, issue, decided));
+    const copies = officeDestinations(directory).map((d) =>
+      messageKey('supervisionNotice', { noticeKey, place: d.place }),
+    );
+    await updateDeliveredCards(this.deps.messenger, copies, 'decided', card);
     // The confirmed 提示/通报 is recorded and its card reaches the unit (see SanctionService).
     if (outcome !== 'dismiss') await this.onConfirmed(notice, kind, person.id);
     return card;
@@ -154,34 +145,34 @@ export class IssueSupervision {
 
   /** A suggestion's card as it stands now. */
   async card(noticeKey: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const notice = await this.ctx.deps.issues.notice(noticeKey);
-    const issue = notice ? await this.ctx.deps.issues.get(notice.issueKey) : undefined;
+    const directory = await requireDirectory(this.deps.directory);
+    const notice = await this.deps.issues.notice(noticeKey);
+    const issue = notice ? await this.deps.issues.get(notice.issueKey) : undefined;
     if (!notice || !issue) throw new StaleError('该建议已不存在。');
-    return this.ctx.deps.cards.escalation(this.escalationView(directory, issue, notice));
+    return this.deps.cards.escalation(this.escalationView(directory, issue, notice));
   }
 
   private async act(directory: Directory, issue: Issue, step: SupervisionStep, now: Date): Promise<void> {
-    const tz = this.ctx.deps.timeZone;
+    const tz = this.deps.timeZone;
     const deadline = issue.deadline!;
     const supervision = { issueId: issue.id, day: formatLocalDate(deadlineDay(deadline, tz)), step: step.name };
     const base = messageKey('issueSupervision', supervision);
     const assignee = directory.units.find((u) => u.id === issue.assigneeUnit);
-    const unitPlaces = this.ctx.unitDestinations(directory, assignee);
+    const unitPlaces = unitDestinations(directory, assignee);
     if (step.kind === 'escalate') {
       const noticeKey = `${issue.id}:${formatLocalDate(deadlineDay(deadline, tz))}:${step.suggest}`;
       const reason = `${issue.number}问题逾期${-daysToDeadline(deadline, now, tz)}天未整改到位`;
-      await this.ctx.deps.issues.suggestNotice({
+      await this.deps.issues.suggestNotice({
         key: noticeKey,
         issueKey: issue.id,
         unitId: issue.assigneeUnit ?? '',
         suggest: step.suggest,
         reason,
       });
-      const notice = await this.ctx.deps.issues.notice(noticeKey);
-      const card = this.ctx.deps.cards.escalation(this.escalationView(directory, issue, notice));
-      for (const d of this.ctx.officeDestinations(directory))
-        await this.ctx.deps.messenger.send(messageKey('supervisionNotice', { noticeKey, place: d.place }), d.to, {
+      const notice = await this.deps.issues.notice(noticeKey);
+      const card = this.deps.cards.escalation(this.escalationView(directory, issue, notice));
+      for (const d of officeDestinations(directory))
+        await this.deps.messenger.send(messageKey('supervisionNotice', { noticeKey, place: d.place }), d.to, {
           kind: 'card',
           card,
         });
@@ -194,21 +185,18 @@ export class IssueSupervision {
       description: issue.description,
       waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
       assigneeName: assignee?.name ?? '',
-      deadline: this.ctx.deadlineText(deadline),
+      deadline: deadlineText(deadline, tz),
       deadlineStatus: deadlineStatus(deadline, now, tz),
       urgency: issue.urgency,
     };
     const places: Destination[] = [...unitPlaces];
     if (step.kind === 'overdue') {
-      const chief = this.ctx.personDestination(
-        directory,
-        townshipChiefFor(directory, issue.waterBodyId, issue.assigneeUnit),
-      );
+      const chief = personDestination(directory, townshipChiefFor(directory, issue.waterBodyId, issue.assigneeUnit));
       if (chief) places.push(chief);
     }
     for (const d of places) {
-      const card = this.ctx.deps.cards.supervision({ ...view, mentionOpenIds: [] });
-      await this.ctx.deps.messenger.send(toPlace(base, d.place), d.to, { kind: 'card', card });
+      const card = this.deps.cards.supervision({ ...view, mentionOpenIds: [] });
+      await this.deps.messenger.send(toPlace(base, d.place), d.to, { kind: 'card', card });
     }
     // 紧急: buzz the responsible people on the problem's card where they have it (urgent_app).
     // Feishu lets a card be acted on for 14 days only: a copy older than that first gets a
@@ -219,10 +207,10 @@ export class IssueSupervision {
         copyKey: messageKey('issueCard', { issueId: issue.id, place: d.place }),
       }));
       await updateDeliveredCards(
-        this.ctx.deps.messenger,
+        this.deps.messenger,
         copies.map((c) => c.copyKey),
         base,
-        this.ctx.renderer(directory, issue),
+        issueCardRenderer(this.deps.cards, directory, issue, { now: this.deps.clock.now(), timeZone: tz }),
       );
       for (const { d, copyKey } of copies) {
         const openIds =
@@ -231,7 +219,7 @@ export class IssueSupervision {
             : assignee.members
                 .map((m) => directory.people.find((p) => p.id === m)?.openId)
                 .filter((o): o is string => !!o);
-        await this.ctx.deps.messenger.urgentCopy(
+        await this.deps.messenger.urgentCopy(
           messageKey('issueSupervisionUrgent', { ...supervision, place: d.place }),
           copyKey,
           openIds,
@@ -241,8 +229,8 @@ export class IssueSupervision {
   }
 
   private escalationView(directory: Directory, issue: Issue, notice: SupervisionNoticeDoc | null): EscalationView {
-    const tz = this.ctx.deps.timeZone;
-    const deadline = issue.deadline ?? this.ctx.deps.clock.now();
+    const tz = this.deps.timeZone;
+    const deadline = issue.deadline ?? this.deps.clock.now();
     const suggest = notice?.suggest ?? 'prompt';
     return {
       noticeKey: notice?.key ?? '',
@@ -250,16 +238,16 @@ export class IssueSupervision {
       number: issue.number,
       description: issue.description,
       waterBodyName: directory.waterBodies.find((w) => w.id === issue.waterBodyId)?.name,
-      assigneeName: this.ctx.unitName(directory, notice?.unitId ?? issue.assigneeUnit),
-      deadline: this.ctx.deadlineText(deadline),
-      daysOverdue: Math.max(-daysToDeadline(deadline, notice?.createdAt ?? this.ctx.deps.clock.now(), tz), 0),
+      assigneeName: unitName(directory, notice?.unitId ?? issue.assigneeUnit),
+      deadline: deadlineText(deadline, tz),
+      daysOverdue: Math.max(-daysToDeadline(deadline, notice?.createdAt ?? this.deps.clock.now(), tz), 0),
       suggest,
       decided:
         notice && notice.status !== 'suggested' && notice.decidedAt
           ? {
               outcome: notice.status === 'dismissed' ? 'dismiss' : notice.suggest,
-              byName: this.ctx.personName(directory, notice.decidedBy ?? undefined),
-              on: this.ctx.day(notice.decidedAt),
+              byName: personName(directory, notice.decidedBy ?? undefined),
+              on: shortDate(notice.decidedAt, this.deps.timeZone),
             }
           : undefined,
     };
