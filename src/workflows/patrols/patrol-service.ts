@@ -1,5 +1,6 @@
+import type { Clock } from '../../domain/clock.js';
 import { patrolReminderOfKey } from '../../domain/delivery/message-keys.js';
-import { chiefDuties } from '../../domain/directory/directory.js';
+import { type ChiefDuty, chiefDuties, type Directory, personName } from '../../domain/directory/directory.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { checkPatrolInput, isLateEntry, patrolPeriods } from '../../domain/patrols/patrol.js';
@@ -16,11 +17,43 @@ import {
 } from '../../domain/time/period.js';
 import { compareLocalDates, formatLocalDate, fromLocal, type LocalDate, toLocal } from '../../domain/time/zoned.js';
 import { StaleError, UserInputError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
 import { fillPatrolPeriods } from '../../store/migrations/patrol-periods.js';
-import type { CardJson } from '../ports.js';
-import { requirePerson } from '../require-directory.js';
-import { dutyPatrols, PatrolContext, type PatrolDeps } from './patrol-context.js';
+import type { PatrolStore } from '../../store/patrol-store.js';
+import type { CardJson, Messenger } from '../ports.js';
+import { requireDirectory, requirePerson } from '../require-directory.js';
+import { dutyOfCard, periodOfCard } from './card-refs.js';
+import { currentReminderView, notesFor } from './current-reminder.js';
+import { dutyPatrols } from './duty-patrols.js';
+import { liaisonActor, liaisonView } from './liaison.js';
+import { dutyActor, ownPatrol } from './patrol-rights.js';
+import { refreshReminderCopies } from './reminder-copies.js';
 import { sweepPatrols } from './reminder-sweep.js';
+import type { DrawnAt } from './reminder-view.js';
+import type { PatrolCardPresenter, PatrolReminderView } from './views.js';
+import { waterName } from './water-names.js';
+
+export interface PatrolDeps {
+  directory: DirectoryStore;
+  patrols: PatrolStore;
+  messenger: Messenger;
+  cards: PatrolCardPresenter;
+  clock: Clock;
+  timeZone: string;
+  logger: Logger;
+  /** Problems found on a patrol go on to be registered as problems (问题); wired by the patrols feature. */
+  onProblems?: (patrol: {
+    key: string;
+    chiefId: string;
+    recordedBy: string;
+    waterBodyId?: string;
+    patrolledAt: Date;
+    problems: string[];
+  }) => Promise<unknown>;
+  /** A patrol was withdrawn: the problems registered from it are put to its recorder; wired by the patrols feature. */
+  onWithdrawn?: (patrolKey: string) => Promise<unknown>;
+}
 
 /** What a person typed into the patrol form, already parsed from Feishu's form values. */
 export interface PatrolFormInput {
@@ -33,46 +66,45 @@ export interface PatrolFormInput {
 
 /**
  * Patrols (巡河): the card actions on a reminder (记录巡河, 已安排, 查看责任河湖, 更正, 撤回),
- * the liaison unit's reports, and the daily sweep. Scheduled and tapped paths share one context.
+ * the liaison unit's reports, and the daily sweep. A tap and the sweep draw the reminder card
+ * with the same functions (reminder-view.ts), so it looks the same whoever produced it.
  */
 export class PatrolService {
-  private readonly ctx: PatrolContext;
-
-  constructor(deps: PatrolDeps) {
-    this.ctx = new PatrolContext(deps);
-  }
+  constructor(private readonly deps: PatrolDeps) {}
 
   /** The patrol job's body: reminders, overdue notices and the office digest due at `now`. */
   sweep(now: Date): Promise<{ reminders: number; overdue: number; digest: boolean }> {
-    return sweepPatrols(this.ctx, now);
+    return sweepPatrols(this.deps, now);
   }
 
   /** The reminder card as it stands now (after 返回 from the form, or to refresh). */
-  currentCard(key: string, periodKey: string): Promise<CardJson> {
-    return this.ctx.currentCard(key, periodKey);
+  async currentCard(key: string, periodKey: string): Promise<CardJson> {
+    const directory = await requireDirectory(this.deps.directory);
+    const duty = dutyOfCard(directory, key);
+    return this.deps.cards.reminder(await this.currentView(directory, duty, this.period(periodKey)));
   }
 
   /** 记录巡河: the form, for the chief or their liaison unit. */
   async openForm(actorOpenId: string, key: string, periodKey: string): Promise<CardJson> {
-    const { directory, duty } = await this.ctx.authorised(actorOpenId, key);
-    const period = this.ctx.period(periodKey);
-    return this.ctx.deps.cards.form({
-      focus: (await this.ctx.notesFor(duty, period)).focus,
-      chiefName: this.ctx.person(directory, duty.personId)?.name ?? duty.personId,
-      waterBodyName: this.ctx.waterName(directory, duty),
+    const { directory, duty } = await this.authorised(actorOpenId, key);
+    const period = this.period(periodKey);
+    return this.deps.cards.form({
+      focus: (await notesFor(this.deps.patrols, duty, period)).focus,
+      chiefName: personName(directory, duty.personId),
+      waterBodyName: waterName(directory, duty),
       dutyKey: key,
       periodKey,
-      today: formatLocalDate(toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone)),
+      today: formatLocalDate(toLocal(this.deps.clock.now(), this.deps.timeZone)),
     });
   }
 
   /** Records a patrol from the form; returns the updated reminder card and refreshes its other copies. */
   async submit(actorOpenId: string, key: string, periodKey: string, input: PatrolFormInput): Promise<CardJson> {
-    const { directory, duty, actor, onBehalf } = await this.ctx.authorised(actorOpenId, key);
-    const period = this.ctx.period(periodKey);
+    const { directory, duty, actor, onBehalf } = await this.authorised(actorOpenId, key);
+    const period = this.period(periodKey);
     const patrolledAt = this.checkedPatrolTime(input, duty.obligation.period);
     const late = this.lateEntry(patrolledAt, duty.obligation.period, input);
-    const saved = await this.ctx.deps.patrols.record(
+    const saved = await this.deps.patrols.record(
       {
         chiefId: duty.personId,
         role: duty.role,
@@ -84,17 +116,14 @@ export class PatrolService {
         photoKeys: [],
         ...late,
       },
-      patrolPeriods(patrolledAt, this.ctx.deps.timeZone),
+      patrolPeriods(patrolledAt, this.deps.timeZone),
     );
-    this.ctx.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
+    this.deps.logger.info({ duty: key, onBehalf, by: actor.id }, 'patrol recorded');
     await this.registerProblems(saved.id, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
     // The card tells the period's standing, which this patrol may or may not change.
-    const card = this.ctx.deps.cards.reminder({
-      ...(await this.ctx.currentView(directory, duty, period)),
+    return this.redrawn(directory, duty, period, {
       entryNote: this.entryNote(patrolledAt, period, duty.obligation.period),
     });
-    await this.ctx.refreshCopies(directory, duty, period, card);
-    return card;
   }
 
   /**
@@ -102,8 +131,8 @@ export class PatrolService {
    * overviews count every patrol. Idempotent; returns how many were filled in.
    */
   async backfillDerived(): Promise<number> {
-    const { deps } = this.ctx;
-    return (await fillPatrolPeriods(deps.directory, deps.patrols, deps.timeZone)).changed;
+    const { directory, patrols, timeZone } = this.deps;
+    return (await fillPatrolPeriods(directory, patrols, timeZone)).changed;
   }
 
   /** 更正: the form again, filled with the patrol as recorded; only whoever recorded it may. */
@@ -114,15 +143,15 @@ export class PatrolService {
     patrolId: string,
     version: number,
   ): Promise<CardJson> {
-    const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
-    const patrol = await this.ctx.ownPatrol(patrolId, version, actor.id);
-    return this.ctx.deps.cards.form({
+    const { directory, duty, actor } = await this.authorised(actorOpenId, key);
+    const patrol = await ownPatrol(this.deps.patrols, patrolId, version, actor.id);
+    return this.deps.cards.form({
       focus: [],
-      chiefName: this.ctx.person(directory, duty.personId)?.name ?? duty.personId,
-      waterBodyName: this.ctx.waterName(directory, duty),
+      chiefName: personName(directory, duty.personId),
+      waterBodyName: waterName(directory, duty),
       dutyKey: key,
       periodKey,
-      today: formatLocalDate(toLocal(patrol.patrolledAt, this.ctx.deps.timeZone)),
+      today: formatLocalDate(toLocal(patrol.patrolledAt, this.deps.timeZone)),
       correcting: {
         patrolId,
         version,
@@ -142,32 +171,29 @@ export class PatrolService {
     version: number,
     input: PatrolFormInput,
   ): Promise<CardJson> {
-    const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
-    const patrol = await this.ctx.ownPatrol(patrolId, version, actor.id);
+    const { directory, duty, actor } = await this.authorised(actorOpenId, key);
+    const patrol = await ownPatrol(this.deps.patrols, patrolId, version, actor.id);
     // A correction keeps the patrol's entry time: whether it is a 补记 is judged against when it was first entered.
     const patrolledAt = this.checkedPatrolTime(input, duty.obligation.period, patrol.createdAt);
     const late = this.lateEntry(patrolledAt, duty.obligation.period, input, patrol.createdAt);
-    const changed = await this.ctx.deps.patrols.change(patrolId, version, actor.id, {
+    const changed = await this.deps.patrols.change(patrolId, version, actor.id, {
       action: 'corrected',
       set: {
         patrolledAt,
         observations: input.observations.trim(),
         problems: input.problems,
-        periods: patrolPeriods(patrolledAt, this.ctx.deps.timeZone),
+        periods: patrolPeriods(patrolledAt, this.deps.timeZone),
         late: late.late,
         lateReason: late.lateReason ?? null,
       },
     });
     if (!changed) throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
-    this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
+    this.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol corrected');
     await this.registerProblems(patrolId, duty.personId, actor.id, duty.waterBodyId, patrolledAt, input.problems);
-    const period = this.ctx.period(periodKey);
-    const card = this.ctx.deps.cards.reminder({
-      ...(await this.ctx.currentView(directory, duty, period)),
+    const period = this.period(periodKey);
+    return this.redrawn(directory, duty, period, {
       entryNote: this.entryNote(patrolledAt, period, duty.obligation.period, patrol.createdAt),
     });
-    await this.ctx.refreshCopies(directory, duty, period, card);
-    return card;
   }
 
   /** 撤回: the patrol no longer counts; its history stays. The card returns to its reminder state. */
@@ -178,17 +204,14 @@ export class PatrolService {
     patrolId: string,
     version: number,
   ): Promise<CardJson> {
-    const { directory, duty, actor } = await this.ctx.authorised(actorOpenId, key);
-    await this.ctx.ownPatrol(patrolId, version, actor.id);
-    if (!(await this.ctx.deps.patrols.change(patrolId, version, actor.id, { action: 'withdrawn' }))) {
+    const { directory, duty, actor } = await this.authorised(actorOpenId, key);
+    await ownPatrol(this.deps.patrols, patrolId, version, actor.id);
+    if (!(await this.deps.patrols.change(patrolId, version, actor.id, { action: 'withdrawn' }))) {
       throw new StaleError('该巡河记录已被更正或撤回，卡片已刷新。');
     }
-    this.ctx.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol withdrawn');
-    await this.ctx.deps.onWithdrawn?.(patrolId);
-    const period = this.ctx.period(periodKey);
-    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
-    await this.ctx.refreshCopies(directory, duty, period, card);
-    return card;
+    this.deps.logger.info({ patrol: patrolId, by: actor.id }, 'patrol withdrawn');
+    await this.deps.onWithdrawn?.(patrolId);
+    return this.redrawn(directory, duty, this.period(periodKey));
   }
 
   /**
@@ -202,25 +225,20 @@ export class PatrolService {
     clues: string[],
     requests: string[],
   ): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
-    const { actor } = this.ctx.liaisonActor(directory, actorOpenId, waterBodyId);
+    const directory = await requireDirectory(this.deps.directory);
+    const { actor } = liaisonActor(directory, actorOpenId, waterBodyId);
     const items = [...clues.map((c) => `问题线索：${c}`), ...requests.map((r) => `乡镇诉求：${r}`)];
     if (items.length === 0) throw new UserInputError('请至少填写一条问题线索或乡镇需协调解决的事项');
-    const period = this.ctx.period(periodKey);
+    const period = this.period(periodKey);
     const duty = chiefDuties(directory, SEED_OBLIGATIONS).find(
       (d) => d.role === 'riverChief' && d.waterBodyId === waterBodyId,
     );
     if (!duty) throw new StaleError('该河湖已没有区级河湖长，无需报送。');
-    await this.ctx.deps.patrols.setNote(waterBodyId, 'focus', period.key, items, actor.id);
-    await this.ctx.refreshCopies(
-      directory,
-      duty,
-      period,
-      this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period)),
-    );
-    const view = this.ctx.liaisonView(directory, duty, period, { items, byName: actor.name });
+    await this.deps.patrols.setNote(waterBodyId, 'focus', period.key, items, actor.id);
+    await this.redrawn(directory, duty, period);
+    const view = liaisonView(directory, duty, period, { items, byName: actor.name });
     if (!view) throw new StaleError('该河湖已没有联络员单位。');
-    return this.ctx.deps.cards.liaisonRequest(view);
+    return this.deps.cards.liaisonRequest(view);
   }
 
   /** 重难点问题 (art. 9): the liaison unit's standing list for a water body, found by any unique part of its name. */
@@ -229,14 +247,14 @@ export class PatrolService {
     waterQuery: string,
     items: string[],
   ): Promise<{ waterBodyName: string; count: number }> {
-    const directory = await this.ctx.requireDirectory();
+    const directory = await requireDirectory(this.deps.directory);
     const matches = directory.waterBodies.filter((w) => w.id === waterQuery || w.name.includes(waterQuery));
     if (matches.length === 0) throw new UserInputError(`没有找到河湖“${waterQuery}”`);
     if (matches.length > 1)
       throw new UserInputError(`“${waterQuery}”对应多条河湖：${matches.map((w) => w.name).join('、')}，请写得更完整些`);
     const water = matches[0]!;
-    const { actor } = this.ctx.liaisonActor(directory, actorOpenId, water.id);
-    await this.ctx.deps.patrols.setNote(water.id, 'keyProblems', undefined, items, actor.id);
+    const { actor } = liaisonActor(directory, actorOpenId, water.id);
+    await this.deps.patrols.setNote(water.id, 'keyProblems', undefined, items, actor.id);
     return { waterBodyName: water.name, count: items.length };
   }
 
@@ -250,29 +268,29 @@ export class PatrolService {
     rootMessageId: string,
     attachment: { photos: string[] } | { location: { name: string; latitude: string; longitude: string } },
   ): Promise<string | undefined> {
-    const key = await this.ctx.deps.messenger.keyOfMessage(rootMessageId);
+    const key = await this.deps.messenger.keyOfMessage(rootMessageId);
     const reminder = key ? patrolReminderOfKey(key) : undefined;
     if (!reminder) return undefined;
-    const directory = await this.ctx.requireDirectory();
+    const directory = await requireDirectory(this.deps.directory);
     const actor = directory.people.find((p) => p.openId === senderOpenId);
     if (!actor) return undefined;
     const duty = chiefDuties(directory, SEED_OBLIGATIONS).find((d) => dutyKey(d) === reminder.dutyKey);
-    const period = parsePeriodKey(reminder.periodKey, this.ctx.deps.timeZone);
+    const period = parsePeriodKey(reminder.periodKey, this.deps.timeZone);
     if (!duty || !period) return undefined;
     const recorded = {
       chiefId: duty.personId,
       waterBodyId: duty.role === 'generalChief' ? undefined : duty.waterBodyId,
     };
     if (!mayRecordPatrol(directory, actor.id, recorded).may) return attachmentRefusal(directory, recorded);
-    const patrol = await this.ctx.deps.patrols.latestIn(
+    const patrol = await this.deps.patrols.latestIn(
       duty.personId,
       duty.role === 'generalChief' ? undefined : duty.waterBodyId,
       period.start,
       period.end,
     );
     if (!patrol) return '请先点击卡片上的“记录巡河”提交本次巡河，再发送照片或位置。';
-    await this.ctx.deps.patrols.attach(patrol.key, attachment);
-    const day = monthDay(toLocal(patrol.patrolledAt, this.ctx.deps.timeZone));
+    await this.deps.patrols.attach(patrol.key, attachment);
+    const day = monthDay(toLocal(patrol.patrolledAt, this.deps.timeZone));
     if ('location' in attachment) return `已将位置“${attachment.location.name}”附到${day}的巡河记录。`;
     return attachment.photos.length > 1
       ? `已将${attachment.photos.length}张照片附到${day}的巡河记录。`
@@ -281,38 +299,69 @@ export class PatrolService {
 
   /** 已安排: the chief plans a day; reminders wait until then. */
   async plan(actorOpenId: string, key: string, periodKey: string, day: LocalDate): Promise<CardJson> {
-    const { directory, actor, duty } = await this.ctx.authorised(actorOpenId, key);
-    const period = this.ctx.period(periodKey);
-    const today = toLocal(this.ctx.deps.clock.now(), this.ctx.deps.timeZone);
+    const { directory, actor, duty } = await this.authorised(actorOpenId, key);
+    const period = this.period(periodKey);
+    const today = toLocal(this.deps.clock.now(), this.deps.timeZone);
     if (compareLocalDates(day, today) < 0) throw new UserInputError('安排的巡河日期不能早于今天');
-    if (fromLocal(day, this.ctx.deps.timeZone).getTime() >= period.end.getTime()) {
+    if (fromLocal(day, this.deps.timeZone).getTime() >= period.end.getTime()) {
       throw new UserInputError(`安排的日期须在截止日（${monthDay(period.lastDay)}）之前`);
     }
-    await this.ctx.deps.patrols.setPlan(`${key}:${periodKey}`, day, actor.id);
-    const card = this.ctx.deps.cards.reminder(await this.ctx.currentView(directory, duty, period));
-    await this.ctx.refreshCopies(directory, duty, period, card);
-    return card;
+    await this.deps.patrols.setPlan(`${key}:${periodKey}`, day, actor.id);
+    return this.redrawn(directory, duty, period);
   }
 
   /** 查看责任河湖: the person's duties and where each stands this period. */
   async dutyList(actorOpenId: string): Promise<CardJson> {
-    const directory = await this.ctx.requireDirectory();
+    const directory = await requireDirectory(this.deps.directory);
     const person = requirePerson(directory, actorOpenId);
-    const now = this.ctx.deps.clock.now();
-    const tz = this.ctx.deps.timeZone;
+    const now = this.deps.clock.now();
+    const tz = this.deps.timeZone;
     const mine = chiefDuties(directory, SEED_OBLIGATIONS).filter((d) => d.personId === person.id);
-    const patrols = await this.ctx.deps.patrols.factsSince(periodContaining('year', now, tz).start, [person.id]);
+    const patrols = await this.deps.patrols.factsSince(periodContaining('year', now, tz).start, [person.id]);
     const duties = mine.map((duty) => {
       const period = periodContaining(duty.obligation.period, now, tz);
       // The same computation as the reminder card's (periodStanding).
       const { done } = periodStanding(dutyPatrols(patrols, duty), period, duty.obligation.times);
-      const label = this.ctx.waterName(directory, duty) ?? '全区（区级总河长）';
+      const label = waterName(directory, duty) ?? '全区（区级总河长）';
       const status = done
         ? `${periodLabel(period, true)}已巡河 ✓`
         : `${periodLabel(period, true)}尚未巡河，截止${monthDay(period.lastDay)}`;
       return { label, status, dutyKey: dutyKey(duty), periodKey: period.key, done };
     });
-    return this.ctx.deps.cards.dutyList({ personName: person.name, duties });
+    return this.deps.cards.dutyList({ personName: person.name, duties });
+  }
+
+  /** The directory, and the duty a card names with the person tapping it, if they may record its patrols. */
+  private async authorised(actorOpenId: string, key: string) {
+    const directory = await requireDirectory(this.deps.directory);
+    return { directory, ...dutyActor(directory, actorOpenId, key) };
+  }
+
+  private period(periodKey: string): Period {
+    return periodOfCard(periodKey, this.deps.timeZone);
+  }
+
+  private drawnAt(): DrawnAt {
+    return { now: this.deps.clock.now(), timeZone: this.deps.timeZone };
+  }
+
+  private currentView(directory: Directory, duty: ChiefDuty, period: Period) {
+    return currentReminderView(this.deps.patrols, directory, duty, period, this.drawnAt());
+  }
+
+  /**
+   * The reminder card after a change, put on every copy already sent for the duty and period;
+   * `extra` is what only the card just tapped says (the 补记 note).
+   */
+  private async redrawn(
+    directory: Directory,
+    duty: ChiefDuty,
+    period: Period,
+    extra: Pick<PatrolReminderView, 'entryNote'> = {},
+  ): Promise<CardJson> {
+    const card = this.deps.cards.reminder({ ...(await this.currentView(directory, duty, period)), ...extra });
+    await refreshReminderCopies(this.deps.messenger, directory, duty, period, card, this.drawnAt());
+    return card;
   }
 
   /** Whether a patrol is a 补记, with its reason (kept only then). */
@@ -320,9 +369,9 @@ export class PatrolService {
     patrolledAt: Date,
     dutyPeriod: PeriodKind,
     input: PatrolFormInput,
-    enteredAt = this.ctx.deps.clock.now(),
+    enteredAt = this.deps.clock.now(),
   ): { late: boolean; lateReason?: string } {
-    const late = isLateEntry(patrolledAt, enteredAt, dutyPeriod, this.ctx.deps.timeZone);
+    const late = isLateEntry(patrolledAt, enteredAt, dutyPeriod, this.deps.timeZone);
     return late ? { late, lateReason: input.lateReason?.trim() } : { late };
   }
 
@@ -331,10 +380,10 @@ export class PatrolService {
     patrolledAt: Date,
     cardPeriod: Period,
     dutyPeriod: PeriodKind,
-    enteredAt = this.ctx.deps.clock.now(),
+    enteredAt = this.deps.clock.now(),
   ): string | undefined {
     if (contains(cardPeriod, patrolledAt)) return undefined;
-    const tz = this.ctx.deps.timeZone;
+    const tz = this.deps.timeZone;
     const counted = periodLabel(periodContaining(dutyPeriod, patrolledAt, tz), false);
     return `已补记${monthDay(toLocal(patrolledAt, tz))}的巡河（${monthDay(toLocal(enteredAt, tz))}录入），计入${counted}。`;
   }
@@ -349,19 +398,15 @@ export class PatrolService {
     problems: string[],
   ) {
     if (problems.length > 0)
-      await this.ctx.deps.onProblems?.({ key, chiefId, recordedBy, waterBodyId, patrolledAt, problems });
+      await this.deps.onProblems?.({ key, chiefId, recordedBy, waterBodyId, patrolledAt, problems });
   }
 
   /**
    * The patrol time a form's day stands for, after checking what the person entered. A form
    * gives a day; the patrol is placed at local noon so it sits inside that day in any report.
    */
-  private checkedPatrolTime(
-    input: PatrolFormInput,
-    dutyPeriod: PeriodKind,
-    enteredAt = this.ctx.deps.clock.now(),
-  ): Date {
-    const tz = this.ctx.deps.timeZone;
+  private checkedPatrolTime(input: PatrolFormInput, dutyPeriod: PeriodKind, enteredAt = this.deps.clock.now()): Date {
+    const tz = this.deps.timeZone;
     const patrolledAt = fromLocal({ ...input.day, hour: 12 }, tz);
     const errors = checkPatrolInput(
       {

@@ -1,5 +1,5 @@
 import { messageKey } from '../../domain/delivery/message-keys.js';
-import { type ChiefDuty, chiefDuties } from '../../domain/directory/directory.js';
+import { type ChiefDuty, chiefDuties, personName } from '../../domain/directory/directory.js';
 import { goLiveDay } from '../../domain/directory/go-live.js';
 import { decideReminders } from '../../domain/patrols/decide-reminders.js';
 import { dutyKey, reminderKey } from '../../domain/patrols/duty-key.js';
@@ -7,9 +7,29 @@ import { CHIEF_ROLE_NAMES, SEED_OBLIGATIONS } from '../../domain/patrols/obligat
 import { overdueDuties } from '../../domain/patrols/overdue.js';
 import { monthDay } from '../../domain/time/format.js';
 import { type PeriodKind, periodContaining, periodLabel } from '../../domain/time/period.js';
+import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { formatLocalDate, toLocal } from '../../domain/time/zoned.js';
+import type { Logger } from '../../log/logger.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { PatrolStore } from '../../store/patrol-store.js';
+import type { Messenger } from '../ports.js';
 import { dutyStates } from './duty-states.js';
-import type { PatrolContext } from './patrol-context.js';
+import { liaisonView } from './liaison.js';
+import { reminderRecipient } from './recipients.js';
+import { liaisonPolicies, reminderPolicies } from './reminder-policies.js';
+import { reminderView } from './reminder-view.js';
+import type { PatrolCardPresenter } from './views.js';
+import { waterName } from './water-names.js';
+
+/** What the sweep reads and sends with. */
+export interface PatrolSweepDeps {
+  directory: Pick<DirectoryStore, 'loadDirectory'>;
+  patrols: PatrolStore;
+  messenger: Messenger;
+  cards: PatrolCardPresenter;
+  timeZone: string;
+  logger: Logger;
+}
 
 const PERIOD_WORDS: Record<PeriodKind, string> = { month: '每月', quarter: '每季度', year: '每年' };
 
@@ -24,48 +44,50 @@ function dutyText(duty: ChiefDuty): string {
  * the office's daily digest of them. Nothing goes out on non-working days or before the hour.
  */
 export async function sweepPatrols(
-  ctx: PatrolContext,
+  deps: PatrolSweepDeps,
   now: Date,
 ): Promise<{ reminders: number; overdue: number; digest: boolean }> {
-  const directory = await ctx.deps.directory.loadDirectory();
+  const directory = await deps.directory.loadDirectory();
   if (!directory) return { reminders: 0, overdue: 0, digest: false };
-  const tz = ctx.deps.timeZone;
-  const calendar = ctx.calendar(directory);
+  const tz = deps.timeZone;
+  const calendar = new WorkCalendar(directory.calendar);
   const duties = chiefDuties(directory, SEED_OBLIGATIONS);
   // From the patrol figures: a bounded number of queries, whatever the number of chiefs.
-  const states = [...(await dutyStates(ctx.deps.patrols, duties, now, tz))];
+  const states = [...(await dutyStates(deps.patrols, duties, now, tz))];
   const since = Math.min(...duties.map((d) => periodContaining(d.obligation.period, now, tz).start.getTime()));
-  const notesOf = await ctx.deps.patrols.notesSince(new Date(since));
+  const notesOf = await deps.patrols.notesSince(new Date(since));
 
   let reminders = 0;
   for (const decision of decideReminders(states, {
     now,
     timeZone: tz,
     calendar,
-    policies: ctx.policies(directory),
+    policies: reminderPolicies(directory),
     goLive: goLiveDay(directory, tz),
   })) {
-    const target = ctx.recipient(directory, decision.duty);
+    const target = reminderRecipient(directory, decision.duty);
     if (!target) {
-      ctx.deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
+      deps.logger.warn({ duty: dutyKey(decision.duty) }, 'chief has no Feishu account or chat; reminder not sent');
       continue;
     }
     const notes = decision.duty.waterBodyId
       ? notesOf(decision.duty.waterBodyId, decision.period.key)
       : { keyProblems: [], focus: [] };
-    const view = ctx.reminderView(
+    const view = reminderView(
       directory,
       decision.duty,
       decision.period,
-      now,
-      { done: decision.yearDone, target: decision.yearTarget },
-      undefined,
-      target.mention,
-      notes,
+      { now, timeZone: tz },
+      {
+        year: { done: decision.yearDone, target: decision.yearTarget },
+        plannedDay: undefined,
+        mentionOpenId: target.mention,
+        notes,
+      },
     );
-    await ctx.deps.messenger.send(reminderKey(decision.duty, decision.period.key, decision.stage.stage), target.to, {
+    await deps.messenger.send(reminderKey(decision.duty, decision.period.key, decision.stage.stage), target.to, {
       kind: 'card',
-      card: ctx.deps.cards.reminder(view),
+      card: deps.cards.reminder(view),
     });
     reminders += 1;
   }
@@ -78,19 +100,19 @@ export async function sweepPatrols(
     now,
     timeZone: tz,
     calendar,
-    policies: ctx.liaisonPolicies(directory),
+    policies: liaisonPolicies(directory),
   })) {
     const water = directory.waterBodies.find((w) => w.id === decision.duty.waterBodyId);
     const unit = directory.units.find((u) => u.id === water?.liaisonUnit);
     if (!water || !unit?.chatId) continue;
-    const view = ctx.liaisonView(directory, decision.duty, decision.period, undefined);
+    const view = liaisonView(directory, decision.duty, decision.period, undefined);
     if (!view) continue;
-    await ctx.deps.messenger.send(
+    await deps.messenger.send(
       messageKey('liaisonRequest', { waterId: water.id, periodKey: decision.period.key }),
       { chatId: unit.chatId },
       {
         kind: 'card',
-        card: ctx.deps.cards.liaisonRequest(view),
+        card: deps.cards.liaisonRequest(view),
       },
     );
   }
@@ -102,16 +124,16 @@ export async function sweepPatrols(
   let notices = 0;
   for (const item of overdue) {
     // Told privately: an overdue patrol is not announced in the water body's group.
-    const chief = ctx.person(directory, item.duty.personId);
+    const chief = directory.people.find((p) => p.id === item.duty.personId);
     if (!chief?.openId) continue;
-    await ctx.deps.messenger.send(
+    await deps.messenger.send(
       messageKey('patrolOverdue', { dutyKey: dutyKey(item.duty), periodKey: item.period.key }),
       { openId: chief.openId },
       {
         kind: 'card',
-        card: ctx.deps.cards.overdue({
+        card: deps.cards.overdue({
           chiefName: chief.name,
-          waterBodyName: ctx.waterName(directory, item.duty),
+          waterBodyName: waterName(directory, item.duty),
           periodName: periodLabel(item.period, false),
           dutyText: dutyText(item.duty),
           dutyKey: dutyKey(item.duty),
@@ -125,15 +147,15 @@ export async function sweepPatrols(
     overdue.length > 0 ? directory.units.find((u) => u.kind === 'riverChiefOffice')?.chatId : undefined;
   if (officeChat) {
     const items = overdue.map((item) => {
-      const name = ctx.person(directory, item.duty.personId)?.name ?? item.duty.personId;
-      return `${CHIEF_ROLE_NAMES[item.duty.role]} ${name} · ${ctx.waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
+      const name = personName(directory, item.duty.personId);
+      return `${CHIEF_ROLE_NAMES[item.duty.role]} ${name} · ${waterName(directory, item.duty) ?? '全区'} · ${periodLabel(item.period, false)}巡河${item.done}/${item.duty.obligation.times}次`;
     });
-    await ctx.deps.messenger.send(
+    await deps.messenger.send(
       messageKey('patrolOverdueDigest', { day: formatLocalDate(today) }),
       { chatId: officeChat },
       {
         kind: 'card',
-        card: ctx.deps.cards.overdueDigest({ date: monthDay(today), items }),
+        card: deps.cards.overdueDigest({ date: monthDay(today), items }),
       },
     );
   }
