@@ -2,7 +2,6 @@ import mammoth from 'mammoth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction } from '../../src/feishu/fake/event-builders.js';
-import { DocumentStore } from '../../src/store/document-store.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { peopleChat, type Reply, text, textOf } from '../helpers/people-chat.js';
@@ -332,7 +331,7 @@ describe('a publication cut short', () => {
     await t.bot.documents.addLines(openId('sun'), meeting.minutesId, ['议定：金河镇2027年2月28日前完成河道清障']);
     await t.bot.documents.submit(openId('sun'), meeting.minutesId, (await docById(meeting.minutesId)).version);
     // The approval is claimed and saved, then the process stops before publishing.
-    const store = new DocumentStore(t.bot.models);
+    const store = t.bot.stores.documents;
     const draft = (await store.get(meeting.minutesId))!;
     const line = {
       at: clock.now(),
