@@ -20,7 +20,17 @@ export const statusModule: FeatureModule<{ status: StatusService; digest: Monthl
     undelivered: infra.outbox,
     patrolFigures: infra.models,
   });
-  const digest = new MonthlyDigest(status, infra.messenger);
+  const digest = new MonthlyDigest({
+    status,
+    directory: stores.directory,
+    issues: stores.issues,
+    documents: stores.documents,
+    meetings: stores.meetings,
+    cards: statusCards,
+    messenger: infra.messenger,
+    clock: infra.clock,
+    timeZone: infra.timeZone,
+  });
   return {
     exports: { status, digest },
     commands: [statusCommand(status), digestCommand(digest)],

@@ -100,7 +100,7 @@ const STEP_HEADINGS: Record<AdmonitionStep, string> = {
  * review day and, where accountability is needed, the referral recorded.
  */
 export class SanctionService {
-  constructor(readonly deps: SanctionDeps) {}
+  constructor(private readonly deps: SanctionDeps) {}
 
   /** The 提示/通报 form, with the unit filled in when the command named one. */
   async noticeForm(actorOpenId: string, kind: 'prompt' | 'bulletin', words = ''): Promise<CardJson> {

@@ -78,7 +78,7 @@ export interface ApprovalContent<C = unknown> {
 export class ApprovalService {
   private readonly contents = new Map<ApprovalKind, ApprovalContent>();
 
-  constructor(readonly deps: ApprovalDeps) {}
+  constructor(private readonly deps: ApprovalDeps) {}
 
   register<C>(content: ApprovalContent<C>): void {
     this.contents.set(content.kind, content);

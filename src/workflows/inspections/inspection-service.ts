@@ -60,7 +60,7 @@ export interface FindingFormInput extends FindingInput {
  * each stands.
  */
 export class InspectionService {
-  constructor(readonly deps: InspectionDeps) {}
+  constructor(private readonly deps: InspectionDeps) {}
 
   async form(actorOpenId: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);

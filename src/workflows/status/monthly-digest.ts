@@ -1,14 +1,32 @@
+import type { Clock } from '../../domain/clock.js';
 import { messageKey } from '../../domain/delivery/message-keys.js';
 import { type Directory, inOffices } from '../../domain/directory/directory.js';
 import { type Period, periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { toLocal } from '../../domain/time/zoned.js';
 import { ForbiddenError } from '../../errors.js';
+import type { DirectoryStore } from '../../store/directory-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { IssueStore } from '../../store/issue-store.js';
+import type { MeetingStore } from '../../store/meeting-store.js';
 import { notify, officeDestinations } from '../destinations.js';
 import type { CardJson, Messenger } from '../ports.js';
 import { requireDirectory } from '../require-directory.js';
 import type { StatusService } from './status-service.js';
-import type { DigestView } from './views.js';
+import type { DigestView, StatusCardPresenter } from './views.js';
+
+/** What the digest reads (the status figures, the month's problems, documents and meetings) and sends with. */
+export interface MonthlyDigestDeps {
+  status: Pick<StatusService, 'view'>;
+  directory: DirectoryStore;
+  issues: IssueStore;
+  documents: DocumentStore;
+  meetings: MeetingStore;
+  cards: Pick<StatusCardPresenter, 'digest'>;
+  messenger: Messenger;
+  clock: Clock;
+  timeZone: string;
+}
 
 /**
  * 月度简报: the district's status with last month's notable items, sent to the River Chief
@@ -16,14 +34,11 @@ import type { DigestView } from './views.js';
  * often the job runs), and on demand with /简报.
  */
 export class MonthlyDigest {
-  constructor(
-    private readonly status: StatusService,
-    private readonly messenger: Messenger,
-  ) {}
+  constructor(private readonly deps: MonthlyDigestDeps) {}
 
   /** The job: sends last month's digest if today is the month's first working day. */
   async sendIfDue(now: Date): Promise<boolean> {
-    const deps = this.status.deps;
+    const { deps } = this;
     const directory = await deps.directory.loadDirectory();
     if (!directory) return false;
     const local = toLocal(now, deps.timeZone);
@@ -36,7 +51,7 @@ export class MonthlyDigest {
     if (!firstWorkingDay || firstWorkingDay.day !== local.day || local.hour < directory.reminders.hour) return false;
     const last = previousPeriod(month, deps.timeZone);
     const card = deps.cards.digest(await this.view(directory, last));
-    await notify(this.messenger, officeDestinations(directory), messageKey('monthlyDigest', { periodKey: last.key }), {
+    await notify(deps.messenger, officeDestinations(directory), messageKey('monthlyDigest', { periodKey: last.key }), {
       kind: 'card',
       card,
     });
@@ -45,7 +60,7 @@ export class MonthlyDigest {
 
   /** `/简报`: last month's digest, for those who see the whole district. */
   async onDemand(actorOpenId: string): Promise<CardJson> {
-    const deps = this.status.deps;
+    const { deps } = this;
     const directory = await requireDirectory(deps.directory);
     const person = directory.people.find((p) => p.openId === actorOpenId);
     if (!person || !(inOffices(directory, person.id) || directory.generalChief === person.id))
@@ -57,9 +72,9 @@ export class MonthlyDigest {
   }
 
   private async view(directory: Directory, month: Period): Promise<DigestView> {
-    const deps = this.status.deps;
+    const { deps } = this;
     // The month's own figures, not the current month's under its title.
-    const status = await this.status.view(
+    const status = await deps.status.view(
       directory,
       { district: true, waterBodyIds: new Set(), unitIds: new Set() },
       '',

@@ -40,7 +40,7 @@ const WEEK_MS = 7 * 86_400_000;
  * charts. Everything is counted by the database; nothing is loaded whole.
  */
 export class StatusService {
-  constructor(readonly deps: StatusDeps) {}
+  constructor(private readonly deps: StatusDeps) {}
 
   async card(actorOpenId: string): Promise<CardJson> {
     const directory = await requireDirectory(this.deps.directory);
