@@ -1,3 +1,4 @@
+import { dueMonth } from '../src/store/figures/problem-due-facts.js';
 import type { Models } from '../src/store/models/index.js';
 import type { IssueDoc } from '../src/store/models/issue.js';
 
@@ -12,6 +13,7 @@ export async function seedAssignedProblems(
   digits: number,
 ): Promise<void> {
   const now = new Date();
+  const deadline = new Date(now.getTime() + 10 * 86_400_000);
   const docs: IssueDoc[] = Array.from({ length: count }, (_, i) => ({
     _id: `${prefix}-${i}`,
     key: `${prefix}-${i}`,
@@ -34,7 +36,9 @@ export async function seedAssignedProblems(
     version: 2,
     assigneeUnit: 'yonghe',
     supervisorUnits: ['water-bureau'],
-    deadline: new Date(now.getTime() + 10 * 86_400_000),
+    deadline,
+    // As the store keeps it, so the assessment's due facts find them (figures/problem-due-facts.ts).
+    dueMonth: dueMonth(deadline),
     requirement: '清运',
     assignedAt: now,
     deadlineSetAt: now,

@@ -37,6 +37,7 @@ import { connectDatabase } from '../src/store/connection.js';
 import { DirectoryStore } from '../src/store/directory-store.js';
 import { DocumentStore } from '../src/store/document-store.js';
 import { countFulfilledByLevels } from '../src/store/figures/patrol-figures.js';
+import { dueMonth } from '../src/store/figures/problem-due-facts.js';
 import { rebuildFigures } from '../src/store/figures/rebuild-figures.js';
 import { IssueStore } from '../src/store/issue-store.js';
 import { MeetingStore } from '../src/store/meeting-store.js';
@@ -261,6 +262,7 @@ async function measure(uri: string, dbName: string): Promise<void> {
         updatedAt: created,
         createdMonth: patrolPeriods(created, TZ).month,
         closedMonth: closed ? patrolPeriods(closed, TZ).month : null,
+        dueMonth: deadline ? dueMonth(deadline) : null,
       });
     }
     await models.issues.insertMany(batch, { ordered: false });

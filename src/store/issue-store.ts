@@ -10,6 +10,8 @@ import {
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
 import { periodContaining } from '../domain/time/period.js';
 import { type FigureRow, inBucket } from './figures/problem-buckets.js';
+import { dueMonth, type UnitDueFact } from './figures/problem-due-facts.js';
+import type { ProblemDueModels } from './figures/problem-due-model.js';
 import type { ProblemFigureModels } from './figures/problem-figure-model.js';
 import { figureRow, ProblemFigures, type StatusCounts } from './figures/problem-figures.js';
 import type { ClaimModels } from './models/claim.js';
@@ -121,7 +123,7 @@ export class IssueStore {
   readonly figures: ProblemFigures;
 
   constructor(
-    private readonly models: IssueModels & ProblemFigureModels & ClaimModels,
+    private readonly models: IssueModels & ProblemFigureModels & ProblemDueModels & ClaimModels,
     private readonly clock: Clock,
     /** The district's zone, for the month keys overviews group by. */
     private readonly timeZone = 'Asia/Shanghai',
@@ -266,6 +268,7 @@ export class IssueStore {
       closedAt: closed ? entry.at : null,
       closedMonth: closed ? this.monthOf(entry.at) : null,
       closedOnTime: closed ? !!from.deadline && entry.at.getTime() < from.deadline.getTime() : null,
+      dueMonth: next.deadline ? dueMonth(next.deadline) : null,
       nextSupervisionAt: extra.nextSupervisionAt ?? null,
       updatedAt: entry.at,
     };
@@ -437,16 +440,13 @@ export class IssueStore {
   }
 
   /**
-   * Assigned problems due in (from, to]: a deadline is the end of its day, so a problem due on
-   * 31 December has its deadline at the year's end and counts in that year.
+   * Assigned problems due in (from, to], soonest first, as the assessment lists them: read from
+   * the due facts (a document per unit and month), never from the problems. A deadline is the
+   * end of its day, so a problem due on 31 December has its deadline at the year's end and
+   * counts in that year.
    */
-  async dueBetween(from: Date, to: Date): Promise<Issue[]> {
-    const docs = await this.models.issues
-      .find({ deadline: { $gt: from, $lte: to }, assigneeUnit: { $ne: null } })
-      .sort({ deadline: 1, seq: 1 })
-      .lean<IssueDoc[]>()
-      .exec();
-    return docs.map(toIssue);
+  async dueBetween(from: Date, to: Date): Promise<UnitDueFact[]> {
+    return this.figures.due.between(from, to);
   }
 
   /** Problems matching a filter, oldest first (open ones unless states say otherwise). */

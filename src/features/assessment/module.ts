@@ -2,6 +2,7 @@ import { assessmentCommand } from '../../chat/approval-actions.js';
 import { SchemeUpload } from '../../chat/scheme-upload.js';
 import { renderWorkbook } from '../../export/ledger-xlsx.js';
 import { FeishuMessageFiles } from '../../feishu/message-files.js';
+import { problemDueFactsMigration } from '../../store/migrations/problem-due-facts.js';
 import { AssessmentService } from '../../workflows/assessment/assessment-service.js';
 import { approvalsModule } from '../approvals/module.js';
 import type { FeatureModule } from '../feature.js';
@@ -32,5 +33,7 @@ export const assessmentModule: FeatureModule<{ assessment: AssessmentService }> 
         clock: infra.clock,
       }),
     ],
+    // The problems the assessment counts are read from their due facts: built once on upgrade.
+    migrations: [problemDueFactsMigration(stores.issues.figures.due)],
   };
 };

@@ -25,6 +25,8 @@ import {
   sectionsFromRows,
   TIMED_STATES,
 } from './problem-buckets.js';
+import { ProblemDueFacts } from './problem-due-facts.js';
+import type { ProblemDueModels } from './problem-due-model.js';
 import type {
   ProblemFigureMarkDoc,
   ProblemFigureModels,
@@ -126,12 +128,15 @@ export class ProblemFigures {
   private loop?: Promise<void>;
   private running = false;
   private wake?: () => void;
+  /** The assessment's due facts, marked, refreshed and drained alongside (problem-due-facts.ts). */
+  readonly due: ProblemDueFacts;
 
   constructor(
-    private readonly models: IssueModels & ProblemFigureModels & ClaimModels,
+    private readonly models: IssueModels & ProblemFigureModels & ProblemDueModels & ClaimModels,
     private readonly clock: Clock,
   ) {
     this.leases = new ClaimStore(models, clock);
+    this.due = new ProblemDueFacts(models, clock);
   }
 
   /**
@@ -139,7 +144,7 @@ export class ProblemFigures {
    * insert, whatever the size of the unit. A repeated mark only costs a repeated recomputation.
    */
   async mark(before: FigureRow | undefined, after: FigureRow | undefined): Promise<void> {
-    await this.markSections(dirtySections(before, after));
+    await Promise.all([this.markSections(dirtySections(before, after)), this.due.mark(before, after)]);
     this.wake?.();
   }
 
@@ -189,6 +194,7 @@ export class ProblemFigures {
 
   /** Recomputes every marked section, until none is left (tests, and a stopping bot). */
   async drain(): Promise<void> {
+    await this.due.drain();
     for (let round = 0; round < SETTLE_ROUNDS; round++) {
       const { docs, sections } = await this.marks();
       if (docs.length === 0) return;
@@ -218,7 +224,7 @@ export class ProblemFigures {
       let found = 0;
       const started = performance.now();
       try {
-        found = await this.pass();
+        found = (await this.pass()) + (await this.due.pass(() => this.running));
       } catch {
         // The marks stay where they are (a database outage): the next pass takes them again.
       }

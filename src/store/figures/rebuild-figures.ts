@@ -7,6 +7,8 @@ import { ProblemFigures } from './problem-figures.js';
 /** What a rebuild found: per read model, how many sections it holds and how many were wrong. */
 export interface FiguresRebuildReport {
   problems: { sections: number; corrected: number };
+  /** The assessment's due facts (problem-due-facts.ts); corrected counts problems' month keys too. */
+  due: { sections: number; corrected: number };
   meetings: { sections: number; corrected: number };
   /** Patrol fulfilment sheets corrected. */
   patrols: { corrected: number };
@@ -19,8 +21,10 @@ export interface FiguresRebuildReport {
  * and its figures), so the count is reported.
  */
 export async function rebuildFigures(models: Models, clock: Clock, timeZone: string): Promise<FiguresRebuildReport> {
+  const problems = new ProblemFigures(models, clock);
   return {
-    problems: await new ProblemFigures(models, clock).rebuild(),
+    problems: await problems.rebuild(),
+    due: await problems.due.rebuild(),
     meetings: await new MeetingFigures(models, timeZone).rebuild(),
     patrols: { corrected: await rebuildPatrolFigures(models) },
   };
@@ -28,5 +32,5 @@ export async function rebuildFigures(models: Models, clock: Clock, timeZone: str
 
 /** The number of corrected sections over all read models. */
 export function correctedIn(report: FiguresRebuildReport): number {
-  return report.problems.corrected + report.meetings.corrected + report.patrols.corrected;
+  return report.problems.corrected + report.due.corrected + report.meetings.corrected + report.patrols.corrected;
 }

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { type MeetingFigureModels, meetingFigureModels } from '../figures/meeting-figures.js';
+import { type ProblemDueModels, problemDueModels } from '../figures/problem-due-model.js';
 import { type ProblemFigureModels, problemFigureModels } from '../figures/problem-figure-model.js';
 import { type ApprovalModels, approvalModels } from './approval.js';
 import { type ClaimModels, claimModels } from './claim.js';
@@ -31,6 +32,7 @@ export interface Models
     InboxModels,
     OutboxArchiveModels,
     ProblemFigureModels,
+    ProblemDueModels,
     MeetingFigureModels {
   outboxMessages: OutboxMessageModel;
   uploadedFiles: UploadedFileModel;
@@ -53,6 +55,7 @@ export function bindModels(connection: Connection): Models {
     ...documentModels(connection),
     ...approvalModels(connection),
     ...problemFigureModels(connection),
+    ...problemDueModels(connection),
     ...meetingFigureModels(connection),
   };
 }

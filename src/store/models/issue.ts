@@ -40,6 +40,8 @@ export interface IssueDoc {
   /** Local month keys (`2026-11`) of registration and closing, so overviews group on the database. */
   createdMonth?: string | null;
   closedMonth?: string | null;
+  /** The month its deadline's section is keyed by (see figures/problem-due-facts.ts), for the assessment's facts. */
+  dueMonth?: string | null;
   /** Closed by its deadline (for the on-time rate). */
   closedOnTime: boolean | null;
   /** Outbox keys of every copy of its card, so a change updates them all. */
@@ -125,6 +127,7 @@ const IssueSchema = new Schema<IssueDoc>(
     closedAt: { type: Date, default: null },
     createdMonth: { type: String, default: null },
     closedMonth: { type: String, default: null },
+    dueMonth: { type: String, default: null },
     closedOnTime: { type: Boolean, default: null },
     cardKeys: { type: [String], default: [] },
     history: { type: Mixed, default: [] },
@@ -151,6 +154,8 @@ IssueSchema.index({ createdAt: 1 });
 IssueSchema.index({ closedAt: 1 });
 IssueSchema.index({ createdMonth: 1 });
 IssueSchema.index({ closedMonth: 1 });
+// The assessment's due facts: a unit's problems due in a month, by equality.
+IssueSchema.index({ assigneeUnit: 1, dueMonth: 1 });
 IssueSchema.index({ 'source.ref': 1 });
 
 const IssueHistorySchema = new Schema<IssueHistoryDoc>(

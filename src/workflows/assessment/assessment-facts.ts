@@ -4,7 +4,7 @@ import type { UnitFacts, UnitGroup } from '../../domain/assessment/score.js';
 import { chiefDuties, type Directory, personName } from '../../domain/directory/directory.js';
 import { countsAfterGoLive } from '../../domain/directory/go-live.js';
 import { assignableUnits } from '../../domain/issues/involvement.js';
-import type { Issue } from '../../domain/issues/issue.js';
+import type { IssueSourceKind } from '../../domain/issues/issue.js';
 import { SEED_OBLIGATIONS } from '../../domain/patrols/obligation.js';
 import { fullDate, shortDate } from '../../domain/time/format.js';
 import { type Period, periodLabel, periodOf, periodsOfYear } from '../../domain/time/period.js';
@@ -30,12 +30,8 @@ export function assessedUnits(directory: Directory): Array<{ id: string; name: s
   }));
 }
 
-const kindOf = (issue: Issue): 'ordinary' | 'inspection' | 'decision' =>
-  issue.source.kind === 'inspection'
-    ? 'inspection'
-    : issue.source.kind === 'decision' || issue.source.kind === 'task'
-      ? 'decision'
-      : 'ordinary';
+const kindOf = (kind: IssueSourceKind): 'ordinary' | 'inspection' | 'decision' =>
+  kind === 'inspection' ? 'inspection' : kind === 'decision' || kind === 'task' ? 'decision' : 'ordinary';
 
 /**
  * What a year's records say about each assessed unit, up to the cut-off (the year's end, or
@@ -90,16 +86,17 @@ export async function gatherFacts(
     }
   }
 
-  for (const issue of await sources.issues.dueBetween(from, cutoff)) {
-    const unit = facts.get(issue.assigneeUnit ?? '');
-    if (!unit || !issue.deadline) continue;
-    const closedAt = issue.state === 'closed' ? issue.closedAt : undefined;
+  // From the due facts (a document per unit and month of the year), not the problems.
+  for (const due of await sources.issues.dueBetween(from, cutoff)) {
+    const unit = facts.get(due.assigneeUnit);
+    if (!unit) continue;
+    const { closedAt } = due;
     unit.problems.push({
-      record: `${issue.number} ${issue.description}`,
-      kind: kindOf(issue),
-      deadline: deadlineText(issue.deadline, tz),
+      record: `${due.number} ${due.description}`,
+      kind: kindOf(due.kind),
+      deadline: deadlineText(due.deadline, tz),
       closed: closedAt ? fullDate(closedAt, tz) : undefined,
-      closedOnTime: !!closedAt && closedAt.getTime() <= issue.deadline.getTime(),
+      closedOnTime: !!closedAt && closedAt.getTime() <= due.deadline.getTime(),
       rectified: !!closedAt && closedAt.getTime() <= cutoff.getTime(),
     });
   }
