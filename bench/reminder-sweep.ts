@@ -2,14 +2,18 @@
  * The patrol reminder sweep at scale, from the patrol figures (issue 18).
  *
  * 1. Deciding a day's reminders for N chiefs from the read model: the sweep's own reads
- *    (one query per year of figures, one per period kind for 已安排 plans) and the domain's
- *    decision, timed with the process's peak memory, at growing sizes so linearity shows.
- *    The figures are seeded with bulk inserts (insertMany, ordered: false, 10,000 a batch).
+ *    (one query per year of the figures' pages, one per period kind for 已安排 plans) and the
+ *    domain's decision, timed with the process's peak memory, at growing sizes so linearity
+ *    shows, with the documents each read returns (not noisy, unlike the timings). The pages
+ *    (what the sweep reads: every chief's counts, a few hundred chiefs a document) and the
+ *    plans are seeded with bulk inserts; the sheets themselves only with `--with-sheets`, as
+ *    the sweep never reads them and inserting a million of them takes the embedded database
+ *    tens of minutes.
  * 2. The whole sweep with sending through the outbox to the fake Feishu: the example district,
  *    and a directory of 10,000 chiefs: time to decide and enqueue, and until the outbox drained.
  *
  *   npm run bench:reminders
- *   npm run bench:reminders -- --sizes 10000,100000,1200000 --sweep-chiefs 10000
+ *   npm run bench:reminders -- --sizes 10000,100000,1200000 --sweep-chiefs 10000 [--with-sheets]
  *
  * Uses MONGODB_URI when set (a real MongoDB), else the embedded database.
  */
@@ -45,19 +49,23 @@ import {
   PackedCounts,
   packCounts,
   packedCountsOf,
+  readPackedCounts,
   rebuildPatrolFigures,
   refOfDuty,
 } from '../src/store/figures/patrol-figures.js';
+import { PAGES, type PageSheet, pageFrom, pageOf } from '../src/store/figures/patrol-pages.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
 import { PatrolStore } from '../src/store/patrol-store.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { dutyStates } from '../src/workflows/patrols/duty-states.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { importExampleDistrict } from '../test/helpers/district.js';
+import { countDocumentsRead, monitoredUri } from './documents-read.js';
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '10000,50000,100000,200000' },
+    sizes: { type: 'string', default: '10000,100000,400000,1200000' },
+    'with-sheets': { type: 'boolean', default: false },
     'sweep-chiefs': { type: 'string', default: '10000' },
     part: { type: 'string', default: 'memory,decide,sweep' },
     'memory-chiefs': { type: 'string', default: '1200000' },
@@ -71,6 +79,7 @@ const SIZES = values.sizes
 const SWEEP_CHIEFS = Number(values['sweep-chiefs']);
 const PARTS = new Set(values.part.split(','));
 const MEMORY_CHIEFS = Number(values['memory-chiefs']);
+const WITH_SHEETS = values['with-sheets'];
 const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-27T09:30:00+08:00'); // a reminder day: d2 of November, Q4's d5 nearby
 const clock = { now: () => NOW };
@@ -97,15 +106,33 @@ function dutyOf(i: number): ChiefDuty {
     : { personId: `p${i}`, role: 'villageChief', waterBodyId: `w${i}`, obligation: MONTHLY };
 }
 
+/** Sheets seeded so far, by page: the pages are rewritten whole from them after each seeding. */
+const seededPages = new Map<number, PageSheet[]>();
+
+/** The pages of these sheets (added to those seeded before), replacing the stored ones. */
+async function seedPages(connection: Connection, sheets: ReadonlyArray<PageSheet & { page: number }>): Promise<void> {
+  for (const sheet of sheets) {
+    const list = seededPages.get(sheet.page) ?? [];
+    list.push({ key: sheet.key, year: sheet.year, packed: sheet.packed });
+    seededPages.set(sheet.page, list);
+  }
+  const pages = connection.collection('patrol_pages');
+  await pages.deleteMany({});
+  const docs = [...seededPages].map(([page, list]) => pageFrom('2026', page, list));
+  for (let i = 0; i < docs.length; i += 500) await pages.insertMany(docs.slice(i, i + 500), { ordered: false });
+}
+
 /**
  * A realistic year of patrols for chiefs [from, to) as figure sheets (most monthly chiefs
  * patrol about once a month, some lag behind; a fifth have no patrol yet in November, and
- * some none at all this year: no sheet), and 已安排 plans for one in twenty.
+ * some none at all this year: no sheet), and 已安排 plans for one in twenty. The sheets go
+ * to the sweep's pages; to their own collection too with --with-sheets.
  */
 async function seedFigures(connection: Connection, from: number, to: number): Promise<void> {
   const rnd = random(from + 1);
   const figures = connection.collection('patrol_figures');
   const plans = connection.collection('patrol_plans');
+  const paged: Array<PageSheet & { page: number }> = [];
   for (let start = from; start < to; start += BATCH) {
     const sheets: Array<Record<string, unknown>> = [];
     const planned: Array<Record<string, unknown>> = [];
@@ -148,11 +175,19 @@ async function seedFigures(connection: Connection, from: number, to: number): Pr
         quartersLast,
         last: monthsLast.findLast((d) => d !== null) ?? null,
         packed: packCounts({ months, quarters, total }),
+        page: pageOf(ref),
+      });
+      paged.push({
+        key: figureKey(ref),
+        year: ref.year,
+        packed: packCounts({ months, quarters, total }),
+        page: pageOf(ref),
       });
     }
-    if (sheets.length > 0) await figures.insertMany(sheets, { ordered: false });
+    if (WITH_SHEETS && sheets.length > 0) await figures.insertMany(sheets, { ordered: false });
     if (planned.length > 0) await plans.insertMany(planned, { ordered: false });
   }
+  await seedPages(connection, paged);
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -214,13 +249,16 @@ async function memoryPart(): Promise<void> {
 }
 
 async function decidePart(uri: string): Promise<void> {
-  const connection = await connectDatabase(`${uri}bench_reminders`);
+  const connection = await connectDatabase(monitoredUri(`${uri}bench_reminders`));
+  const reads = countDocumentsRead(connection);
   const models = bindModels(connection);
   await connection.dropDatabase();
   await ensureIndexes(models);
   await rebuildPatrolFigures(models); // creates the figures' collection and indexes
   const store = new PatrolStore(models, clock);
-  console.log('Deciding the day’s patrol reminders from the patrol figures (reads + decision):');
+  console.log(
+    `Deciding the day’s patrol reminders from the patrol figures (reads + decision; ${PAGES} pages a year at most):`,
+  );
   let seeded = 0;
   for (const size of SIZES) {
     const seedStart = performance.now();
@@ -251,6 +289,13 @@ async function decidePart(uri: string): Promise<void> {
       `${String(size).padStart(9)} chiefs: ${(totalMs / 1000).toFixed(2)} s (reading figures and plans ${(readMs / 1000).toFixed(2)} s, deciding ${((totalMs - readMs) / 1000).toFixed(2)} s; ` +
         `${((totalMs / size) * 1000).toFixed(1)} µs a chief), ${decided} reminders due, peak RSS ${mib(rss)}, peak heap ${mib(heap)}; ` +
         `seeded ${seededNow} chiefs' figures in ${(seedMs / 1000).toFixed(1)} s`,
+    );
+    // What the reads ask of the database, apart: the figures' pages, then the plans.
+    const figureReads = await reads.during(() => readPackedCounts(models, [2025, 2026]));
+    const planReads = await reads.during(() => store.plansOfPeriods(['2026-11', '2026-Q4'], new Date('2026-10-01')));
+    console.log(
+      `${' '.repeat(16)}figures: ${figureReads.documents} documents in ${figureReads.commands} commands (${figureReads.result.size} sheets); ` +
+        `plans: ${planReads.documents} documents in ${planReads.commands} commands`,
     );
   }
   await connection.dropDatabase();
@@ -349,11 +394,19 @@ async function sweepPart(uri: string, label: string, chiefs: number | 'district'
               quartersLast: [0, 1, 2, 3].map((q) => new Date(Date.UTC(2026, q * 3 + 2, 10, 4))),
               last: new Date(Date.UTC(2026, 10, 10, 4)),
               packed: packCounts({ months, quarters: [3, 3, 3, 2], total: 11 }),
+              page: pageOf(ref),
             };
           }),
       );
       for (let i = 0; i < sheets.length; i += BATCH)
         await bot.connection.collection('patrol_figures').insertMany(sheets.slice(i, i + BATCH), { ordered: false });
+      // The sweep's pages of those sheets, as the rebuild would write them.
+      const byPage = new Map<number, PageSheet[]>();
+      for (const sheet of sheets) byPage.set(sheet.page, [...(byPage.get(sheet.page) ?? []), sheet]);
+      await bot.connection.collection('patrol_pages').insertMany(
+        [...byPage].map(([page, list]) => pageFrom('2026', page, list)),
+        { ordered: false },
+      );
     }
     // The decision alone (what part 1 measures), then the whole sweep that also renders and sends.
     const directory = await new DirectoryStore(bot.models, clock).loadDirectory();

@@ -4,15 +4,21 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { ChiefRole } from '../../src/domain/patrols/obligation.js';
 import { isLateEntry, patrolPeriods } from '../../src/domain/patrols/patrol.js';
 import { periodsOfYear } from '../../src/domain/time/period.js';
+import { PACKED } from '../../src/store/figures/packed-counts.js';
 import {
   countFulfilledByLevels,
+  figureKey,
   patrolRollupsMigration,
+  readPackedCounts,
   readPatrolSheets,
   rebuildPatrolFigures,
   refOfDuty,
   refreshPatrolFigures,
 } from '../../src/store/figures/patrol-figures.js';
+import { type PatrolPageDoc, pageFrom, pageKey } from '../../src/store/figures/patrol-pages.js';
 import { bucketOf, type PatrolRollupDoc, rollupFrom, rollupKey } from '../../src/store/figures/patrol-rollup.js';
+import { groupFrom, groupKey, type PatrolRollupGroupDoc } from '../../src/store/figures/patrol-rollup-groups.js';
+import { patrolFigurePagesMigration } from '../../src/store/migrations/patrol-figure-pages.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { PatrolDoc } from '../../src/store/models/patrol.js';
 import { PatrolStore } from '../../src/store/patrol-store.js';
@@ -113,6 +119,7 @@ async function expectFiguresTrue(year: string) {
   // A sheet whose patrols were all withdrawn is kept, and says nothing was done.
   for (const [key, got] of sheets) if (!expected.has(key)) expect({ key, total: got.total }).toEqual({ key, total: 0 });
   await expectRollupsTrue(year, expected, sheets);
+  await expectPagesTrue(year, sheets);
   // The nightly rebuild, recomputing every sheet from its patrols, finds nothing to correct.
   expect(await rebuildPatrolFigures(a.models)).toBe(0);
 }
@@ -144,6 +151,18 @@ async function expectRollupsTrue(
     const want = rollupFrom({ year, waterBodyId: doc.waterBodyId, role: doc.role }, byBucket.get(doc.key) ?? []);
     expect(doc).toEqual(want);
   }
+  // Every group equals the sum of its stored rollups, and there is one for each group in use.
+  const groups = await a.models.patrols.db
+    .collection<PatrolRollupGroupDoc>('patrol_rollup_groups')
+    .find({ year }, { projection: { _id: 0 } })
+    .toArray();
+  const byGroup = new Map<string, PatrolRollupDoc[]>();
+  for (const rollup of stored) {
+    const key = groupKey(year, rollup.group);
+    byGroup.set(key, [...(byGroup.get(key) ?? []), rollup]);
+  }
+  expect(groups.map((g) => g.key).sort()).toEqual([...byGroup.keys()].sort());
+  for (const doc of groups) expect(doc).toEqual(groupFrom(year, doc.group, byGroup.get(doc.key) ?? []));
   const periods = [
     ...periodsOfYear('month', Number(year), TZ),
     ...periodsOfYear('quarter', Number(year), TZ),
@@ -176,6 +195,37 @@ async function expectRollupsTrue(
         expect({ role, times, scope, counts: got.get(role) }).toEqual({ role, times, scope, counts: want });
       }
     }
+  }
+}
+
+/**
+ * Every page of the sweep equals a recomputation from the stored sheets, and the counts the
+ * sweep reads from the pages are every sheet's counts.
+ */
+async function expectPagesTrue(year: string, sheets: Awaited<ReturnType<typeof readPatrolSheets>>) {
+  const stored = await a.models.patrols.db
+    .collection<PatrolPageDoc>('patrol_pages')
+    .find({ year }, { projection: { _id: 0 } })
+    .toArray();
+  const byPage = new Map<string, Array<{ key: string; year: string; packed: string }>>();
+  for (const [key, sheet] of sheets) {
+    const page = pageKey(year, sheet.page);
+    byPage.set(page, [...(byPage.get(page) ?? []), { key, year, packed: sheet.packed }]);
+  }
+  expect(stored.map((d) => d.key).sort()).toEqual([...byPage.keys()].sort());
+  for (const doc of stored) expect(doc).toEqual(pageFrom(year, doc.page, byPage.get(doc.key) ?? []));
+  const counts = await readPackedCounts(a.models, [year]);
+  expect(counts.size).toBe(sheets.size);
+  for (const [key, sheet] of sheets) {
+    const slot = counts.slotOf(key);
+    expect({ key, slot: slot !== undefined }).toEqual({ key, slot: true });
+    const got = [
+      ...Array.from({ length: 12 }, (_, m) => counts.cell(slot!, { kind: 'month', index: m + 1 })),
+      ...Array.from({ length: 4 }, (_, q) => counts.cell(slot!, { kind: 'quarter', index: q + 1 })),
+      counts.cell(slot!, { kind: 'year', index: 1 }),
+    ];
+    expect({ key, got }).toEqual({ key, got: sheet.packed.split(',').map(Number).slice(0, PACKED) });
+    expect(key).toBe(figureKey(sheet));
   }
 }
 
@@ -333,6 +383,62 @@ describe('patrol figures', () => {
     release();
     await slow;
     await expectFiguresTrue('2026');
+  });
+
+  it.each([
+    ['the sweep’s page', 'beforePageWrite'],
+    ['the office’s rollup group', 'beforeGroupWrite'],
+  ] as const)('keep %s true when its writer read before another instance’s patrol of that chief', async (_, hook) => {
+    const duty = DUTIES[3]!;
+    const ref = refOfDuty({ role: duty.role, personId: duty.chiefId, waterBodyId: duty.waterBodyId }, 2026);
+    await record(a, duty, new Date('2026-12-07T12:00:00+08:00'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atWrite = new Promise<void>((resolve) => (reached = resolve));
+    let first = true;
+    // Instance A has read the page's sheets (or the group's rollups) and is about to write...
+    const slow = refreshPatrolFigures(a.models, [ref], {
+      [hook]: async () => {
+        if (!first) return;
+        first = false;
+        reached();
+        await held;
+      },
+    });
+    await atWrite;
+    // ...when instance B records another patrol of the same duty, and writes everything.
+    await record(b, duty, new Date('2026-12-08T12:00:00+08:00'));
+    release();
+    await slow;
+    await expectFiguresTrue('2026');
+  });
+
+  it('rebuild reports and repairs a page or a group that drifted or went missing', async () => {
+    await record(a, DUTIES[5]!, new Date('2026-12-09T12:00:00+08:00'));
+    await record(a, DUTIES[1]!, new Date('2026-12-09T13:00:00+08:00'));
+    const raw = a.models.patrols.db;
+    const pages = await raw.collection<PatrolPageDoc>('patrol_pages').find({ year: '2026' }).toArray();
+    await raw.collection('patrol_pages').updateOne({ key: pages[0]!.key }, { $set: { entries: '' } });
+    await raw.collection('patrol_pages').deleteOne({ key: pages[1]!.key });
+    const group = await raw.collection<PatrolRollupGroupDoc>('patrol_rollup_groups').findOne({ year: '2026' });
+    await raw.collection('patrol_rollup_groups').updateOne({ key: group!.key }, { $set: { riverChief: '9:9' } });
+    expect(await rebuildPatrolFigures(a.models)).toBe(3);
+    await expectFiguresTrue('2026');
+  });
+
+  it('put existing sheets on pages and rollups in groups on upgrade', async () => {
+    await record(a, DUTIES[2]!, new Date('2026-12-10T09:00:00+08:00'));
+    // The state of a database written before pages and groups: none of them, no page or group fields.
+    const raw = a.models.patrols.db;
+    await raw.collection('patrol_pages').deleteMany({});
+    await raw.collection('patrol_rollup_groups').deleteMany({});
+    await raw.collection('patrol_figures').updateMany({}, { $unset: { page: '' } });
+    await raw.collection('patrol_rollups').updateMany({}, { $unset: { group: '' } });
+    const result = await patrolFigurePagesMigration(a.models).run();
+    expect(result.changed).toBeGreaterThan(0);
+    await expectFiguresTrue('2026');
+    await expectFiguresTrue('2025');
   });
 
   it('rebuild reports and repairs a rollup that drifted or went missing', async () => {

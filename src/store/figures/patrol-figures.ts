@@ -10,14 +10,19 @@ import type { Migration } from '../migrations/migration.js';
 import type { PatrolDoc, PatrolModels } from '../models/patrol.js';
 import { perConnection } from '../models/per-connection.js';
 import { isDuplicateKey } from '../mongo-errors.js';
+import type { PackedCounts } from './packed-counts.js';
+import { type PageSheet, pageModelOf, pageOf, readPagedCounts, rebuildPages, refreshPages } from './patrol-pages.js';
 import {
   countFulfilledByLevel,
-  rebuildRollups,
+  rebuildRollupsAndGroups,
   refreshRollups,
   rollupModelOf,
   SHEET_COUNTS,
   type SheetCounts,
 } from './patrol-rollup.js';
+import { writeRebuilt } from './rebuilt-writes.js';
+
+export { PackedCounts } from './packed-counts.js';
 
 /**
  * Patrol duty fulfilment, kept as a read model (issue 18): one sheet per duty holder and year,
@@ -61,6 +66,8 @@ export interface PatrolFigureDoc {
    * reading a sheet (measured: 10,000 sheets in 5.2 s against 12.1 s with the arrays).
    */
   packed: string;
+  /** The sweep's page this sheet is on (see patrol-pages): a hash of its duty, never moves. */
+  page: number;
 }
 
 /** The identity of a sheet: whose patrols, recorded against which duty, in which year. */
@@ -88,6 +95,7 @@ const FigureSchema = new Schema<PatrolFigureDoc>(
     quartersLast: { type: [Date], default: [] },
     last: { type: Date, default: null },
     packed: { type: String, required: true },
+    page: { type: Number, required: true },
   },
   { versionKey: false, minimize: false, id: false, collection: 'patrol_figures' },
 );
@@ -95,6 +103,8 @@ FigureSchema.index({ key: 1 }, { unique: true });
 // The sweep reads a year's sheets; /巡河, /状态 and the assessment a level's, or a water body's.
 FigureSchema.index({ year: 1, role: 1 });
 FigureSchema.index({ year: 1, waterBodyId: 1 });
+// A page's sheets, read by equality when one of them changed.
+FigureSchema.index({ year: 1, page: 1 });
 
 const figureModels = perConnection((connection: Connection) => {
   const figures = connection.model('PatrolFigure', FigureSchema);
@@ -183,6 +193,7 @@ export function sheetFrom(ref: PatrolFigureRef, patrols: readonly SourcePatrol[]
     quartersLast: Array.from({ length: 4 }, () => null),
     last: null,
     packed: '',
+    page: pageOf(ref),
   };
   const later = (a: Date | null, b: Date) => (a && a.getTime() >= b.getTime() ? a : b);
   for (const p of patrols) {
@@ -234,8 +245,13 @@ const MAX_ROUNDS = 5;
 export async function refreshPatrolFigures(
   models: PatrolFigureSource,
   refs: ReadonlyArray<PatrolFigureRef | undefined>,
-  /** Holds the writer between reading the patrols (or sheets) and writing, the window a concurrent change falls into (tests). */
-  hooks: { beforeWrite?: () => Promise<void>; beforeRollupWrite?: () => Promise<void> } = {},
+  /** Holds the writer between reading the patrols (or sheets, rollups) and writing, the window a concurrent change falls into (tests). */
+  hooks: {
+    beforeWrite?: () => Promise<void>;
+    beforePageWrite?: () => Promise<void>;
+    beforeRollupWrite?: () => Promise<void>;
+    beforeGroupWrite?: () => Promise<void>;
+  } = {},
 ): Promise<void> {
   const figures = await modelsOf(models);
   const unique = new Map<string, PatrolFigureRef>();
@@ -250,11 +266,21 @@ export async function refreshPatrolFigures(
       sheet = again;
     }
   }
-  // Then the water bodies' rollups the office reads, from the sheets just written.
+  // Then the sweep's pages of those sheets, from the sheets just written.
+  const readPageSheets = (filter: { year: string; page: number }) =>
+    figures.find(filter, { _id: 0, key: 1, year: 1, packed: 1 }).lean<PageSheet[]>().exec();
+  await refreshPages(
+    readPageSheets,
+    await pageModelOf(models.patrols.db),
+    [...unique.values()].map((ref) => ({ year: ref.year, page: pageOf(ref) })),
+    { beforeWrite: hooks.beforePageWrite },
+  );
+  // Then the water bodies' rollups the office reads, from the sheets, and their groups.
   const readSheets = (filter: Record<string, unknown>) =>
     figures.find(filter, SHEET_COUNTS).lean<SheetCounts[]>().exec();
   await refreshRollups(readSheets, await rollupModelOf(models.patrols.db), unique.values(), {
     beforeWrite: hooks.beforeRollupWrite,
+    beforeGroupWrite: hooks.beforeGroupWrite,
   });
 }
 
@@ -275,11 +301,12 @@ const SHEET_FIELDS = {
   quartersLast: 1,
   last: 1,
   packed: 1,
+  page: 1,
 } as const;
 
 function comparable(doc: PatrolFigureDoc): PatrolFigureDoc {
   const { key, role, chiefId, waterBodyId, year, months, quarters, total } = doc;
-  const { monthsLate, quartersLate, totalLate, monthsLast, quartersLast, last, packed } = doc;
+  const { monthsLate, quartersLate, totalLate, monthsLast, quartersLast, last, packed, page } = doc;
   const dates = (a: Array<Date | null>) => a.map((d) => (d ? new Date(d) : null));
   return {
     key,
@@ -297,6 +324,7 @@ function comparable(doc: PatrolFigureDoc): PatrolFigureDoc {
     quartersLast: dates(quartersLast),
     last: last ? new Date(last) : null,
     packed,
+    page,
   };
 }
 
@@ -304,9 +332,10 @@ function comparable(doc: PatrolFigureDoc): PatrolFigureDoc {
  * Recomputes every sheet from the patrols and writes those that differ (a crash between a
  * patrol and its sheet, a patrol edited by hand, figures from before this model existed).
  * Sheets whose patrols are all gone are written empty, not deleted, so a reader never
- * mistakes a repaired sheet for a missing one. Then recomputes the rollups from the true
- * sheets and corrects those too. Returns the number of sheets and rollups it corrected.
- * Reads the patrols once, in one pass, the sheets once and the rollups once.
+ * mistakes a repaired sheet for a missing one. Then recomputes the sweep's pages and the
+ * rollups from the true sheets, and the rollup groups from the true rollups, and corrects
+ * those too. Returns the number of sheets, pages, rollups and groups it corrected. Reads the
+ * patrols once, in one pass, and each read model once; what is missing is inserted in bulk.
  */
 export async function rebuildPatrolFigures(
   models: PatrolFigureSource,
@@ -334,11 +363,7 @@ export async function rebuildPatrolFigures(
   const pending: PatrolFigureDoc[] = [];
   const flush = async () => {
     const batch = pending.splice(0);
-    if (batch.length === 0) return;
-    await figures.bulkWrite(
-      batch.map(({ key, ...fields }) => ({ updateOne: { filter: { key }, update: { $set: fields }, upsert: true } })),
-      { ordered: false },
-    );
+    if (batch.length > 0) await writeRebuilt(figures, [], batch);
   };
   const seen = new Set<string>();
   // The true counts of every sheet, for the rollups (a few numbers each, not the patrols).
@@ -362,17 +387,21 @@ export async function rebuildPatrolFigures(
       if (pending.length >= 1000) await flush();
     }
   }
+  await flush();
+  // Sheets missing altogether (a first build): inserted in bulk.
+  const missing: PatrolFigureDoc[] = [];
   for (const [key, { ref, patrols }] of expected) {
     if (seen.has(key)) continue;
     const truth = sheetFrom(ref, patrols);
     truths.push(truth);
-    pending.push(truth);
-    corrected++;
-    if (pending.length >= 1000) await flush();
+    missing.push(truth);
   }
-  await flush();
   expected.clear();
-  return corrected + (await rebuildRollups(await rollupModelOf(models.patrols.db), truths, years));
+  await writeRebuilt(figures, missing, []);
+  corrected += missing.length;
+  const connection = models.patrols.db;
+  corrected += await rebuildPages(await pageModelOf(connection), truths, years);
+  return corrected + (await rebuildRollupsAndGroups(await rollupModelOf(connection), truths, years));
 }
 
 /** A stored sheet as read: the counts, and per period whether it holds any. */
@@ -432,71 +461,16 @@ export function countsOf(sheets: ReadonlyMap<string, PatrolSheet>, duty: ChiefDu
   };
 }
 
-const PACKED = 17;
-
 /**
- * Every sheet's counts only (months 1–12, quarters 1–4, the year), packed into one typed
- * array with a key index: what the reminder sweep keeps for every duty holder, about 60
- * bytes each plus its key, so a country's 1.2 million chiefs fit in well under a gigabyte.
+ * Every sheet's counts of the given years, for the reminder sweep: read from the sweep's pages
+ * (a few thousand documents however many chiefs), one equality query per year. Keyed as
+ * figureKey names the sheets.
  */
-export class PackedCounts {
-  private readonly slots = new Map<string, number>();
-  private data = new Uint16Array(PACKED * 1024);
-
-  get size(): number {
-    return this.slots.size;
-  }
-
-  /** Keeps one sheet's counts (figureKey names it), in the `packed` order. */
-  set(key: string, counts: ArrayLike<number>): void {
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      slot = this.slots.size;
-      this.slots.set(key, slot);
-      if ((slot + 1) * PACKED > this.data.length) {
-        const grown = new Uint16Array(this.data.length * 2);
-        grown.set(this.data);
-        this.data = grown;
-      }
-    }
-    for (let i = 0; i < PACKED; i++) this.data[slot * PACKED + i] = counts[i] ?? 0;
-  }
-
-  /** The slot of a sheet, or undefined when it has none (no patrol that year). */
-  slotOf(key: string): number | undefined {
-    return this.slots.get(key);
-  }
-
-  /** A period's count in a slot. */
-  cell(slot: number, period: Pick<Period, 'kind' | 'index'>): number {
-    const offset = period.kind === 'month' ? period.index - 1 : period.kind === 'quarter' ? 11 + period.index : 16;
-    return this.data[slot * PACKED + offset] ?? 0;
-  }
-}
-
-/**
- * Every sheet's counts of the given years, streamed and packed as they arrive: one equality
- * query per year, however many chiefs. Keyed as figureKey names the sheets.
- */
-export async function readPackedCounts(
+export function readPackedCounts(
   models: PatrolFigureSource,
   years: ReadonlyArray<number | string>,
 ): Promise<PackedCounts> {
-  const figures = await modelsOf(models);
-  const out = new PackedCounts();
-  const counts = new Array<number>(PACKED);
-  for (const year of new Set(years.map(String))) {
-    const cursor = figures
-      .find({ year }, { _id: 0, key: 1, packed: 1 })
-      .lean<Array<Pick<PatrolFigureDoc, 'key' | 'packed'>>>()
-      .cursor({ batchSize: 10_000 });
-    for await (const doc of cursor) {
-      const parts = doc.packed.split(',');
-      for (let i = 0; i < PACKED; i++) counts[i] = Number(parts[i]) || 0;
-      out.set(doc.key, counts);
-    }
-  }
-  return out;
+  return readPagedCounts(models.patrols.db, years);
 }
 
 /** A duty's patrols per period from packed counts, as the domain rules count them. */
@@ -597,8 +571,8 @@ export async function countFulfilledDuties(
 
 /**
  * For each level, per period of a year, how many of its duties were met (at least `times`
- * patrols): what /状态 shows per level. Reads the year's rollups once for every level (one
- * document per water body, not per chief), or, narrowed to water bodies, those water
+ * patrols): what /状态 shows per level. Reads the year's rollup groups once for every level
+ * (a fixed few dozen documents, not one per water body or chief), or, narrowed to water bodies, those water
  * bodies' rollups by key; the general chief's level is never narrowed.
  */
 export async function countFulfilledByLevels(

@@ -4,6 +4,17 @@ import type { Period } from '../../domain/time/period.js';
 import { perConnection } from '../models/per-connection.js';
 import { isDuplicateKey } from '../mongo-errors.js';
 import type { PatrolFigureDoc, PatrolFigureRef } from './patrol-figures.js';
+import {
+  encodeHistogram,
+  GROUPS,
+  groupModelOf,
+  type LevelHistograms,
+  readGroups,
+  rebuildGroups,
+  refreshGroups,
+} from './patrol-rollup-groups.js';
+import { writeRebuilt } from './rebuilt-writes.js';
+import { stableHash } from './stable-hash.js';
 
 /**
  * Patrol fulfilment rolled up (issue 18): one document per year and water body (and, for
@@ -29,6 +40,8 @@ export interface PatrolRollupDoc {
   waterBodyId: string | null;
   /** Only for a bucket without a water body: the one level it holds. */
   role: ChiefRole | null;
+  /** The group (see patrol-rollup-groups) this rollup is summed into: a hash of its bucket. */
+  group: number;
   /**
    * Per level: 17 cells (months 1–12, quarters 1–4, the year) joined by `;`, each cell the
    * pairs `patrols:sheets` joined by `,`, ascending; empty when the level has no sheet here.
@@ -52,6 +65,7 @@ const RollupSchema = new Schema<PatrolRollupDoc>(
     year: { type: String, required: true },
     waterBodyId: { type: String, default: null },
     role: { type: String, default: null },
+    group: { type: Number, required: true },
     generalChief: { type: String, default: '' },
     riverChief: { type: String, default: '' },
     townshipChief: { type: String, default: '' },
@@ -61,6 +75,8 @@ const RollupSchema = new Schema<PatrolRollupDoc>(
 );
 RollupSchema.index({ key: 1 }, { unique: true });
 RollupSchema.index({ year: 1 });
+// A group's rollups, read by equality when one of them changed.
+RollupSchema.index({ year: 1, group: 1 });
 
 const rollupModels = perConnection((connection: Connection) => {
   const rollups = connection.model('PatrolRollup', RollupSchema);
@@ -90,6 +106,11 @@ export function rollupKey(bucket: RollupBucket): string {
   return bucket.waterBodyId === null ? `${bucket.year}|@${bucket.role}` : `${bucket.year}|${bucket.waterBodyId}`;
 }
 
+/** The group a bucket's rollup is summed into: the same for every year. */
+export function groupOf(bucket: RollupBucket): number {
+  return stableHash(rollupKey({ ...bucket, year: '' })) % GROUPS;
+}
+
 export type SheetCounts = Pick<PatrolFigureDoc, 'role' | 'waterBodyId' | 'months' | 'quarters' | 'total'>;
 
 const CELLS = 17;
@@ -110,21 +131,13 @@ export function rollupFrom(bucket: RollupBucket, sheets: Iterable<SheetCounts>):
       cell.set(n, (cell.get(n) ?? 0) + 1);
     });
   }
-  const encode = (role: ChiefRole) =>
-    tallies
-      .get(role)
-      ?.map((cell) =>
-        [...cell.entries()]
-          .sort(([x], [y]) => x - y)
-          .map(([n, sheets]) => `${n}:${sheets}`)
-          .join(','),
-      )
-      .join(';') ?? '';
+  const encode = (role: ChiefRole) => encodeHistogram(tallies.get(role));
   return {
     key: rollupKey(bucket),
     year: bucket.year,
     waterBodyId: bucket.waterBodyId,
     role: bucket.role,
+    group: groupOf(bucket),
     generalChief: encode('generalChief'),
     riverChief: encode('riverChief'),
     townshipChief: encode('townshipChief'),
@@ -163,17 +176,18 @@ async function writeRollup(rollups: RollupModel, doc: PatrolRollupDoc): Promise<
 
 const MAX_ROUNDS = 5;
 const FIELDS = ['generalChief', 'riverChief', 'townshipChief', 'villageChief'] as const;
-const same = (x: PatrolRollupDoc, y: PatrolRollupDoc) => FIELDS.every((f) => x[f] === y[f]);
+const same = (x: PatrolRollupDoc, y: PatrolRollupDoc) => x.group === y.group && FIELDS.every((f) => x[f] === y[f]);
 
 /**
  * Recomputes the rollups of changed sheets, after the sheets were written: each from its
  * sheets, written, then recomputed again and rewritten if a concurrent sheet change moved it.
+ * Then the groups of those rollups, from the rollups, the same way.
  */
 export async function refreshRollups(
   readSheets: ReadSheets,
   rollups: RollupModel,
   refs: Iterable<PatrolFigureRef>,
-  hooks: { beforeWrite?: () => Promise<void> } = {},
+  hooks: { beforeWrite?: () => Promise<void>; beforeGroupWrite?: () => Promise<void> } = {},
 ): Promise<void> {
   const buckets = new Map<string, RollupBucket>();
   for (const ref of refs) {
@@ -190,18 +204,31 @@ export async function refreshRollups(
       doc = again;
     }
   }
+  const readRollups = (filter: { year: string; group: number }) =>
+    rollups
+      .find(filter, { _id: 0, ...HISTOGRAMS })
+      .lean<LevelHistograms[]>()
+      .exec();
+  await refreshGroups(
+    readRollups,
+    await groupModelOf(rollups.db),
+    [...buckets.values()].map((bucket) => ({ year: bucket.year, group: groupOf(bucket) })),
+    { beforeWrite: hooks.beforeGroupWrite },
+  );
 }
+
+const HISTOGRAMS = { generalChief: 1, riverChief: 1, townshipChief: 1, villageChief: 1 } as const;
 
 /**
  * Recomputes every rollup from the true sheets (as the sheet rebuild computed them) and writes
  * those that differ, missing ones included; a rollup with no sheet left is written empty.
- * Returns how many it corrected.
+ * Returns how many it corrected, and the true rollups (for the groups' rebuild).
  */
 export async function rebuildRollups(
   rollups: RollupModel,
   truth: Iterable<PatrolFigureDoc>,
   years: string[] | undefined,
-): Promise<number> {
+): Promise<{ corrected: number; rollups: PatrolRollupDoc[] }> {
   const grouped = new Map<string, { bucket: RollupBucket; sheets: SheetCounts[] }>();
   for (const sheet of truth) {
     const bucket = bucketOf(sheet);
@@ -210,8 +237,9 @@ export async function rebuildRollups(
     if (entry) entry.sheets.push(sheet);
     else grouped.set(key, { bucket, sheets: [sheet] });
   }
-  const pending: PatrolRollupDoc[] = [];
-  let corrected = 0;
+  const differing: PatrolRollupDoc[] = [];
+  const missing: PatrolRollupDoc[] = [];
+  const all: PatrolRollupDoc[] = [];
   const seen = new Set<string>();
   for (const filter of years ? years.map((year) => ({ year })) : [{}]) {
     const stored = await rollups.find(filter, { _id: 0 }).lean<PatrolRollupDoc[]>().exec();
@@ -224,25 +252,31 @@ export async function rebuildRollups(
         role: doc.role ?? null,
       };
       const want = rollupFrom(bucket, entry?.sheets ?? []);
-      if (same(doc, want)) continue;
-      pending.push(want);
-      corrected++;
+      all.push(want);
+      if (!same(doc, want)) differing.push(want);
     }
   }
   for (const [key, { bucket, sheets }] of grouped) {
     if (seen.has(key)) continue;
-    pending.push(rollupFrom(bucket, sheets));
-    corrected++;
+    const want = rollupFrom(bucket, sheets);
+    all.push(want);
+    missing.push(want);
   }
-  for (let i = 0; i < pending.length; i += 1000) {
-    await rollups.bulkWrite(
-      pending
-        .slice(i, i + 1000)
-        .map(({ key, ...fields }) => ({ updateOne: { filter: { key }, update: { $set: fields }, upsert: true } })),
-      { ordered: false },
-    );
-  }
-  return corrected;
+  await writeRebuilt(rollups, missing, differing);
+  return { corrected: missing.length + differing.length, rollups: all };
+}
+
+/**
+ * Rebuilds the rollups from the true sheets, then their groups from the true rollups; returns
+ * how many of both it corrected.
+ */
+export async function rebuildRollupsAndGroups(
+  rollups: RollupModel,
+  truth: Iterable<PatrolFigureDoc>,
+  years: string[] | undefined,
+): Promise<number> {
+  const built = await rebuildRollups(rollups, truth, years);
+  return built.corrected + (await rebuildGroups(await groupModelOf(rollups.db), built.rollups, years));
 }
 
 /** Sheets of a level with at least `times` patrols in a period, from one encoded histogram. */
@@ -268,8 +302,8 @@ export interface LevelQuestion {
 
 /**
  * For each level, per period, how many duty sheets have at least `times` patrols: what
- * /状态 shows per level. Reads the year's rollups (one per water body) with one equality
- * query, or, narrowed to water bodies, those water bodies' rollups by key (the general
+ * /状态 shows per level. Reads the year's rollup groups (GROUPS documents, whatever the
+ * number of water bodies) with one equality query, or, narrowed to water bodies, those water bodies' rollups by key (the general
  * chief's level is never narrowed). Keyed by role, then period key.
  */
 export async function countFulfilledByLevel(
@@ -282,7 +316,7 @@ export async function countFulfilledByLevel(
   const y = String(year);
   const out = new Map<ChiefRole, Map<string, number>>();
   for (const level of levels) out.set(level.role, new Map(level.periods.map((p) => [p.key, 0])));
-  const add = (docs: ReadonlyArray<PatrolRollupDoc | null>, roles: readonly ChiefRole[]) => {
+  const add = (docs: ReadonlyArray<LevelHistograms | null>, roles: readonly ChiefRole[]) => {
     for (const doc of docs) {
       if (!doc) continue;
       for (const level of levels) {
@@ -294,7 +328,8 @@ export async function countFulfilledByLevel(
     }
   };
   if (!waterBodyIds) {
-    add(await rollups.find({ year: y }, { _id: 0 }).lean<PatrolRollupDoc[]>().exec(), CHIEF_ROLES);
+    // The whole district: the year's groups (GROUPS documents), not one rollup per water body.
+    add(await readGroups(connection, y), CHIEF_ROLES);
     return out;
   }
   // One key at a time: an equality the embedded database reads by ($in scans).

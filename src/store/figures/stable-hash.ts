@@ -1,0 +1,20 @@
+/**
+ * Where a figure lives (a sheet's page, a rollup's group) is a hash of its identity, stored
+ * with it: the hash must never change between processes or versions.
+ * FNV-1a, 32 bits, with a final mix.
+ */
+export function stableHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // Mixed once more (MurmurHash3's finaliser): FNV's low bits are poor, and pages and groups
+  // are taken modulo a power of two (ids like `p12|w12` cancel out in FNV's lowest bit).
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,16 @@
+import { type PatrolFigureSource, rebuildPatrolFigures } from '../figures/patrol-figures.js';
+import type { Migration } from './migration.js';
+
+/**
+ * The sweep's pages and the office's rollup groups (issue 18), for databases whose sheets and
+ * rollups were built before them: a rebuild, once, which also puts each existing sheet on its
+ * page and each rollup in its group. Without it the sweep would see no patrols (and remind
+ * every chief) and the office's /状态 would count nothing until the nightly rebuild. Safe to
+ * run twice.
+ */
+export function patrolFigurePagesMigration(models: PatrolFigureSource): Migration {
+  return {
+    id: '2026-12-03-patrol-figure-pages',
+    run: async () => ({ changed: await rebuildPatrolFigures(models), complete: true }),
+  };
+}
