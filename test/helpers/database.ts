@@ -1,6 +1,12 @@
 /**
  * Per-file databases on the run's shared server (started in global-setup.ts), so test files
  * running in parallel never see each other's documents.
+ *
+ * Creating a database's collections and indexes is the dearest part of a file's set-up on
+ * FerretDB (a table and its indexes per collection, about a second for the bot's 40), so a
+ * file that asks for `reuse` gets, when its worker has one, a database an earlier file of the
+ * same worker emptied: same indexes, no documents. Workers keep this module between files
+ * (vitest.config.ts: isolate false); a file never shares a database with one running beside it.
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
@@ -20,20 +26,46 @@ export interface TestDatabase {
 const MAX_DB_NAME_LENGTH = 38;
 const SUFFIX_HEX_CHARS = 6;
 
-export async function openTestDatabase(): Promise<TestDatabase> {
-  const dbName = testDatabaseName(expect.getState().testPath);
+/** Emptied databases of this worker, waiting for a file that asks for `reuse`. */
+const emptied: string[] = [];
+
+export interface OpenTestDatabaseOptions {
+  /**
+   * Take an emptied database of an earlier file, and empty this one for a later file instead of
+   * dropping it. Only for callers that stop everything using the database before close()
+   * (useTestBot, openWorkflowWorld): anything still connected would write into the next file.
+   */
+  reuse?: boolean;
+}
+
+export async function openTestDatabase({ reuse = false }: OpenTestDatabaseOptions = {}): Promise<TestDatabase> {
+  const dbName = (reuse && emptied.pop()) || testDatabaseName(expect.getState().testPath);
   const uri = withDatabaseName(inject('mongoUri'), dbName);
   const connection = await mongoose.createConnection(uri).asPromise();
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       try {
-        await connection.dropDatabase();
+        if (reuse && (await emptyDatabase(connection))) emptied.push(dbName);
+        else await connection.dropDatabase();
       } finally {
         await connection.close();
       }
     })());
   return { uri, dbName, connection, close };
+}
+
+/** Deletes every document, keeping collections and indexes; false (nothing kept) when that fails. */
+async function emptyDatabase(connection: mongoose.Connection): Promise<boolean> {
+  try {
+    const db = connection.db!;
+    const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+    for (const { name } of collections) if (!name.startsWith('system.')) await db.collection(name).deleteMany({});
+    return true;
+  } catch {
+    await connection.dropDatabase();
+    return false;
+  }
 }
 
 /** `test/store/provision.test.ts` → `provision_3fa9c1`: readable, unique, and a legal name. */

@@ -7,12 +7,13 @@ export type FileTestBot = TestBot & { db: TestDatabase };
 /**
  * One whole bot and its own database for a test file: started before the file's tests,
  * stopped and dropped after them. The returned object stands for the started bot, so tests
- * read `t.post(…)`, `t.fake`, `t.bot.models` and `t.db` as if it had been awaited.
+ * read `t.post(…)`, `t.fake`, `t.bot.models` and `t.db` as if it had been awaited. The
+ * database may be one an earlier file emptied (see database.ts): the bot is stopped first.
  */
 export function useTestBot(options: Omit<TestBotOptions, 'mongoUri'> = {}): FileTestBot {
   let started: FileTestBot | undefined;
   beforeAll(async () => {
-    const db = await openTestDatabase();
+    const db = await openTestDatabase({ reuse: true });
     started = Object.assign(await startTestBot({ ...options, mongoUri: db.uri }), { db });
   });
   afterAll(async () => {

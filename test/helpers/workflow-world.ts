@@ -44,7 +44,7 @@ export interface WorkflowWorld {
  * contacts stand-in (a directory lookup is Feishu's, not the workflow's), under openIdOf(id).
  */
 export async function openWorkflowWorld(start: string | Date = '2026-11-24T10:00:00+08:00'): Promise<WorkflowWorld> {
-  const db = await openTestDatabase();
+  const db = await openTestDatabase({ reuse: true });
   const models = bindModels(db.connection);
   await ensureIndexes(models);
   const clock = new ManualClock(start);
