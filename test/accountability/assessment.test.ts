@@ -192,7 +192,8 @@ const EXPECTED = [
   { name: '区生态环境局', rank: 3, total: 0 },
 ];
 
-describe('the 2026 assessment', () => {
+// Sequential: one assessment started, moved through its four steps, then published: each test takes it on from the last.
+describe.sequential('the 2026 assessment', () => {
   let id = '';
   let version = 1;
   const v = async () => (await t.bot.models.approvals.findOne({ _id: id }).lean())!.version;
@@ -348,7 +349,8 @@ describe('counting from a later day', () => {
   });
 });
 
-describe('commendation and incentives', () => {
+// Sequential: both approvals start from the ranking the 2026 assessment above published, on one clock that only moves on.
+describe.sequential('commendation and incentives', () => {
   const approval = async (kind: 'commendation' | 'incentive') =>
     (await t.bot.models.approvals.findOne({ kind }).sort({ createdAt: -1 }).lean())!;
 

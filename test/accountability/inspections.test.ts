@@ -22,7 +22,8 @@ beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
 
-describe('督查 by the office', () => {
+// Sequential: one 督查 opened, its findings turned into problems, then reported: each test takes it on from the last.
+describe.sequential('督查 by the office', () => {
   let id = '';
   let version = 1;
   const finding = {

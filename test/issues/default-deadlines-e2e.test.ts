@@ -44,7 +44,8 @@ async function register(urgency: string): Promise<void> {
   expect(done.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
 }
 
-describe('the deadline a date picker proposes', () => {
+// Sequential: the second test assigns and extends the problem the first one registered.
+describe.sequential('the deadline a date picker proposes', () => {
   it('is the working days set for the urgency after today, never today', async () => {
     await register('normal');
     await register('urgent');

@@ -28,7 +28,8 @@ const historyLines = (card: unknown): string[] => {
   return panel ? (JSON.parse(`"${panel[1]}"`) as string).split('\n') : [];
 };
 
-describe('history lines are facts of their time', () => {
+// Sequential: the later tests read and extend the history of the problem the first one registered and moved.
+describe.sequential('history lines are facts of their time', () => {
   it('keeps 交办（金河镇） after 金河镇 returns it and it is assigned to 共安彝族乡', async () => {
     const [formMessage] = await say('qian', { text: '/登记' });
     await tap(

@@ -30,7 +30,8 @@ const form = async (t_: string) => ({ a: 'issue.form', id: (await issue()).key, 
 const cardIn = (where: (m: FakeMessage) => boolean) =>
   t.fake.messages().find((m) => where(m) && text(m.content).includes(NUMBER) && m.msgType === 'interactive');
 
-describe('a problem from 登记 to 已销号', () => {
+// Sequential: one problem worked through step by step: each test takes it on from where the last one left it.
+describe.sequential('a problem from 登记 to 已销号', () => {
   it('registers from /登记 and posts the card to the River Chief Office and the water body chat', async () => {
     const [formMessage] = await say('qian', { text: '/登记' });
     expect(text(formMessage?.content)).toContain('登记问题');

@@ -55,7 +55,8 @@ async function sweepAt(iso: string) {
 const toWu = (needle: string) =>
   t.fake.messages().filter((m) => m.receiveId === openId('wu') && text(m.content).includes(needle));
 
-describe('督办: the supervision ladder', () => {
+// Sequential: one problem climbs the ladder: each test starts from the rung (and clock) the last one reached.
+describe.sequential('督办: the supervision ladder', () => {
   let id = '';
 
   it('reminds the assignee unit 3 days and 1 day before the deadline, once each', async () => {
@@ -169,7 +170,8 @@ describe('督办: the supervision ladder', () => {
   });
 });
 
-describe('延期 and 责任退回 (numbered in 2027: the sequence starts again each year)', () => {
+// Sequential: the problem numbers each test expects (第0003号 …) count the problems earlier tests registered, on a clock that only moves on.
+describe.sequential('延期 and 责任退回 (numbered in 2027: the sequence starts again each year)', () => {
   it('the township may hand a problem back within 24 hours, not after', async () => {
     clock.set('2027-01-06T10:00:00+08:00');
     const late = await assignedIssue('河岸垮塌', '2027-01-25');

@@ -94,7 +94,8 @@ const KINDS: Walk[] = [
   },
 ];
 
-describe('each meeting kind, from scheduling to tracked decisions', () => {
+// Sequential: the rotation test counts the 联席会议 the walk through each kind held before it.
+describe.sequential('each meeting kind, from scheduling to tracked decisions', () => {
   KINDS.forEach((w, index) => {
     it(`${w.kind}: ${w.organiser} schedules, ${w.drafter} drafts, ${w.approver} returns then approves, closings reach ${w.approver}`, async () => {
       const day = `2026-12-0${2 + index}`;

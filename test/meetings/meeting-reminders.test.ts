@@ -31,7 +31,8 @@ async function sweepAt(local: string): Promise<string[]> {
     .map((m) => `${m.receiveId?.startsWith('ou_') ? m.receiveId : m.chatId}|${textOf(m)}`);
 }
 
-describe('meeting and document reminders', () => {
+// Sequential: a year of reminders on one clock: later tests read the meeting and minutes earlier ones scheduled.
+describe.sequential('meeting and document reminders', () => {
   it('sends nothing before the reminder hour', async () => {
     expect(await sweepAt('2026-11-02T08:30:00+08:00')).toEqual([]);
   });

@@ -42,7 +42,8 @@ async function docxText(message: FakeMessage | undefined): Promise<string> {
   return (await mammoth.extractRawText({ buffer: upload!.bytes })).value;
 }
 
-describe('a 巡河现场会议 from scheduling to tracked decisions', () => {
+// Sequential: one meeting from scheduling to published minutes: each test takes it on from the step before.
+describe.sequential('a 巡河现场会议 from scheduling to tracked decisions', () => {
   it('schedules from /安排会议 for the liaison unit only: the drafters get the minutes card, attendees a meeting notice', async () => {
     const [refused] = await say('wu', { text: '/安排会议' });
     expect(textOf(refused)).toBe('只有区总河长办公室、区河长制办公室和联络员单位可以安排会议。');

@@ -40,7 +40,8 @@ async function tap(who: string, value: Record<string, unknown>, formValue?: Reco
   );
 }
 
-describe('correcting and withdrawing a patrol', () => {
+// Sequential: one patrol recorded, corrected, then withdrawn: the later tests act on the patrol the first recorded.
+describe.sequential('correcting and withdrawing a patrol', () => {
   let patrolId = '';
 
   it('records, then lets the recorder correct it with the form filled in', async () => {

@@ -25,7 +25,8 @@ beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
 
-describe('a patrol entered after its period (补记)', () => {
+// Sequential: the 巡河台账 test lists the late entry the first test recorded.
+describe.sequential('a patrol entered after its period (补记)', () => {
   it('is refused without a 补记说明, and recorded with one, the card saying when it happened and when it was entered', async () => {
     const values = { date: '2026-01-15 +0800', observations: '河面整洁', problems: '' };
     const missing = await tap('wu', { a: 'patrol.submit', ...duty }, values, 'om_form_1');

@@ -30,7 +30,8 @@ async function say(who: string, line: string) {
   return t.fake.messages().slice(before)[0]?.content;
 }
 
-describe('liaison unit before a patrol', () => {
+// Sequential: the later tests answer the request the first one sent and read what earlier ones reported.
+describe.sequential('liaison unit before a patrol', () => {
   it('asks the liaison unit for its 明查暗访 in its own chat, once', async () => {
     await t.bot.patrols.sweep(clock.now());
     await t.bot.patrols.sweep(clock.now());

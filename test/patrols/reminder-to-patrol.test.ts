@@ -63,7 +63,8 @@ async function tap(
 const reminderIn = (chatId: string) =>
   t.fake.messages().find((m) => m.chatId === chatId && textOf(cardOf(m)).includes('巡河'));
 
-describe('patrol reminders, end to end', () => {
+// Sequential: one month of reminders on one clock: each test answers or re-runs the reminders the previous ones sent.
+describe.sequential('patrol reminders, end to end', () => {
   it('reminds each chief who has not patrolled, in the water body chat, with the duty count', async () => {
     expect(await sweep()).toBeGreaterThan(0);
     const dadu = reminderIn('oc_example_dadu');

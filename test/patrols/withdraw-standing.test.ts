@@ -26,7 +26,8 @@ beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
 });
 
-describe('withdrawing a patrol', () => {
+// Sequential: the patrols recorded and withdrawn in one test are what the next one withdraws or counts.
+describe.sequential('withdrawing a patrol', () => {
   it('shows the period’s true state on the card and in /巡河 when another patrol still counts', async () => {
     await tap(
       'li',

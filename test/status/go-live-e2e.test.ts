@@ -20,7 +20,8 @@ beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock, (yaml) => yaml.replace(/^goLiveOn: .*\n/m, ''));
 });
 
-describe('the first day of a district that goes live in December', () => {
+// Sequential: the first test reads the import time off the clock, which every later test moves on.
+describe.sequential('the first day of a district that goes live in December', () => {
   it('records the first import as the go-live day', async () => {
     const settings = await t.bot.models.settings.findById('current').lean();
     expect(settings?.goLiveOn ?? null).toBeNull();

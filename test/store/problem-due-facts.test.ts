@@ -5,6 +5,7 @@ import type { Issue, IssueSourceKind } from '../../src/domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../../src/domain/issues/lifecycle.js';
 import { canonicalDue, dueMonth, dueSectionsFromDocs } from '../../src/store/figures/problem-due-facts.js';
 import type { ProblemDueDoc } from '../../src/store/figures/problem-due-model.js';
+import { overdueByUnit } from '../../src/store/figures/problem-overdue.js';
 import { IssueStore, type NewIssue } from '../../src/store/issue-store.js';
 import { problemDueFactsMigration } from '../../src/store/migrations/problem-due-facts.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
@@ -17,7 +18,8 @@ import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
  * instances, one of them with its refresher running, taps from the same version racing,
  * retried changes and a change whose document write never happened; after each round every
  * section equals a recomputation from the problems, and what the assessment reads for a span
- * equals the problems due in it. A database from before the facts is built by the migration.
+ * equals the problems due in it (and /逾期's counts per unit equal the problems overdue). A
+ * database from before the facts is built by the migration.
  */
 
 const clock = new ManualClock('2026-01-05T10:00:00+08:00');
@@ -182,6 +184,22 @@ describe('the assessment’s due facts', () => {
     // The assessment's year (Asia/Shanghai): a deadline at the year's last instant counts, one just after does not.
     await expectSpanMatchesProblems(new Date('2025-12-31T16:00:00Z'), new Date('2026-12-31T16:00:00Z'));
     await expectSpanMatchesProblems(new Date('2026-03-31T16:00:00Z'), new Date('2026-06-30T16:00:00Z'));
+
+    // /逾期's counts per unit, from the open sections, equal the problems overdue now.
+    const now = new Date(clock.now().getTime() + 3 * DAY);
+    for (const scope of [undefined, { waterBodyIds: [], unitIds: ['t2'] }]) {
+      const direct = new Map<string, { problems: number; decisions: number }>();
+      for (const d of await scan()) {
+        if (!['assigned', 'rectifying'].includes(d.state) || !d.deadline || d.deadline >= now) continue;
+        if (scope && !scope.unitIds.includes(d.assigneeUnit ?? '')) continue;
+        const entry = direct.get(d.assigneeUnit ?? '') ?? { problems: 0, decisions: 0 };
+        if (d.source.kind === 'decision' || d.source.kind === 'task') entry.decisions++;
+        else entry.problems++;
+        direct.set(d.assigneeUnit ?? '', entry);
+      }
+      expect(direct.size).toBeGreaterThan(0);
+      expect(overdueByUnit(await stores[0].figures.openInView(scope), now)).toEqual(direct);
+    }
   }, 240_000);
 
   it('are put right by the rebuild, which reports what it corrected', async () => {
