@@ -54,6 +54,7 @@ import {
   refOfDuty,
 } from '../src/store/figures/patrol-figures.js';
 import { PAGES, type PageSheet, pageFrom, pageOf } from '../src/store/figures/patrol-pages.js';
+import { planPageOf, rebuildPlanPages } from '../src/store/figures/patrol-plan-pages.js';
 import { bindModels, ensureIndexes } from '../src/store/models/index.js';
 import { PatrolStore } from '../src/store/patrol-store.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
@@ -106,19 +107,25 @@ function dutyOf(i: number): ChiefDuty {
     : { personId: `p${i}`, role: 'villageChief', waterBodyId: `w${i}`, obligation: MONTHLY };
 }
 
-/** Sheets seeded so far, by page: the pages are rewritten whole from them after each seeding. */
-const seededPages = new Map<number, PageSheet[]>();
+/**
+ * Sheets seeded so far, by page, as the page's lines (unsorted, `\n`-joined: one string a
+ * page keeps the bench's own memory small): the pages are rewritten whole after each seeding.
+ */
+const seededPages = new Map<number, string>();
 
 /** The pages of these sheets (added to those seeded before), replacing the stored ones. */
 async function seedPages(connection: Connection, sheets: ReadonlyArray<PageSheet & { page: number }>): Promise<void> {
   for (const sheet of sheets) {
-    const list = seededPages.get(sheet.page) ?? [];
-    list.push({ key: sheet.key, year: sheet.year, packed: sheet.packed });
-    seededPages.set(sheet.page, list);
+    const [line] = pageFrom(sheet.year, sheet.page, [sheet]).entries.split('\n');
+    const had = seededPages.get(sheet.page);
+    seededPages.set(sheet.page, had ? `${had}\n${line}` : (line ?? ''));
   }
   const pages = connection.collection('patrol_pages');
   await pages.deleteMany({});
-  const docs = [...seededPages].map(([page, list]) => pageFrom('2026', page, list));
+  const docs = [...seededPages].map(([page, lines]) => ({
+    ...pageFrom('2026', page, []),
+    entries: lines.split('\n').sort().join('\n'),
+  }));
   for (let i = 0; i < docs.length; i += 500) await pages.insertMany(docs.slice(i, i + 500), { ordered: false });
 }
 
@@ -154,6 +161,7 @@ async function seedFigures(connection: Connection, from: number, to: number): Pr
           plannedDay: '2026-11-30',
           by: duty.personId,
           at: NOW,
+          page: planPageOf(`${dutyKey(duty)}:2026-11`),
         });
       const total = months.reduce((a, b) => a + b, 0);
       if (total === 0) continue;
@@ -188,6 +196,11 @@ async function seedFigures(connection: Connection, from: number, to: number): Pr
     if (planned.length > 0) await plans.insertMany(planned, { ordered: false });
   }
   await seedPages(connection, paged);
+}
+
+/** The 已安排 plans' pages, built from the seeded plans as the rebuild builds them. */
+async function seedPlanPages(models: ReturnType<typeof bindModels>): Promise<void> {
+  await rebuildPlanPages(models.patrolPlans);
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -263,6 +276,7 @@ async function decidePart(uri: string): Promise<void> {
   for (const size of SIZES) {
     const seedStart = performance.now();
     await seedFigures(connection, seeded, size);
+    await seedPlanPages(models);
     const seedMs = performance.now() - seedStart;
     const seededNow = size - seeded;
     seeded = size;
@@ -291,11 +305,16 @@ async function decidePart(uri: string): Promise<void> {
         `seeded ${seededNow} chiefs' figures in ${(seedMs / 1000).toFixed(1)} s`,
     );
     // What the reads ask of the database, apart: the figures' pages, then the plans.
-    const figureReads = await reads.during(() => readPackedCounts(models, [2025, 2026]));
-    const planReads = await reads.during(() => store.plansOfPeriods(['2026-11', '2026-Q4'], new Date('2026-10-01')));
+    const timed = async <T>(work: () => Promise<T>) => {
+      const start = performance.now();
+      const counted = await reads.during(work);
+      return { ...counted, s: ((performance.now() - start) / 1000).toFixed(2) };
+    };
+    const figureReads = await timed(() => readPackedCounts(models, [2025, 2026]));
+    const planReads = await timed(() => store.plansOfPeriods(['2026-11', '2026-Q4'], new Date('2026-10-01')));
     console.log(
-      `${' '.repeat(16)}figures: ${figureReads.documents} documents in ${figureReads.commands} commands (${figureReads.result.size} sheets); ` +
-        `plans: ${planReads.documents} documents in ${planReads.commands} commands`,
+      `${' '.repeat(16)}figures: ${figureReads.documents} documents in ${figureReads.commands} commands, ${figureReads.s} s (${figureReads.result.size} sheets); ` +
+        `plans: ${planReads.documents} documents in ${planReads.commands} commands, ${planReads.s} s (${planReads.result.size} plans)`,
     );
   }
   await connection.dropDatabase();

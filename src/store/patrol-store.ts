@@ -15,6 +15,7 @@ import {
   refOfPatrol,
   refreshPatrolFigures,
 } from './figures/patrol-figures.js';
+import { planPageOf, readPlanPages, refreshPlanPage } from './figures/patrol-plan-pages.js';
 import type { ClaimModels } from './models/claim.js';
 import type { PatrolDoc, PatrolModels, PatrolPlanDoc } from './models/patrol.js';
 import type { WaterBodyNoteDoc, WaterBodyNoteModels } from './models/water-body-note.js';
@@ -313,28 +314,30 @@ export class PatrolStore {
   /** 已安排: remembers the planned day for a duty's period (`<duty key>:<period key>`); a later plan replaces it. */
   async setPlan(planKey: string, day: LocalDate, by: string): Promise<void> {
     const periodKey = planKey.slice(planKey.lastIndexOf(':') + 1);
-    const fields = { periodKey, plannedDay: formatLocalDate(day), by, at: this.clock.now() };
+    const page = planPageOf(planKey);
+    const fields = { periodKey, plannedDay: formatLocalDate(day), by, at: this.clock.now(), page };
     await upsertByKey(this.models.patrolPlans, planKey, fields);
+    // The sweep reads plans from pages (one document per many plans), recomputed here.
+    await refreshPlanPage(this.models.patrolPlans, periodKey, page);
   }
 
   /**
-   * Planned days by plan key for whole periods (the sweep's): one equality query per period,
-   * plus plans kept before their period was stored, from `since` on.
+   * Planned days by plan key for whole periods (the sweep's): from the periods' plan pages,
+   * one equality query per period (a page holds many plans), plus plans kept before their
+   * period was stored, from `since` on.
    */
   async plansOfPeriods(periodKeys: string[], since: Date): Promise<Map<string, LocalDate>> {
-    const parts = await Promise.all([
-      ...periodKeys.map((periodKey) =>
-        this.models.patrolPlans.find({ periodKey }, { key: 1, plannedDay: 1, _id: 0 }).lean<PatrolPlanDoc[]>().exec(),
-      ),
+    const [paged, older] = await Promise.all([
+      readPlanPages(this.models.patrolPlans.db, periodKeys),
       this.models.patrolPlans
         .find({ periodKey: null, at: { $gte: since } }, { key: 1, plannedDay: 1, _id: 0 })
         .lean<PatrolPlanDoc[]>()
         .exec(),
     ]);
     const out = new Map<string, LocalDate>();
-    for (const doc of parts.flat()) {
-      const day = parseLocalDate(doc.plannedDay);
-      if (day) out.set(doc.key, day);
+    for (const [key, plannedDay] of [...paged, ...older.map((doc) => [doc.key, doc.plannedDay] as const)]) {
+      const day = parseLocalDate(plannedDay);
+      if (day) out.set(key, day);
     }
     return out;
   }

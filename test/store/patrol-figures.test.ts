@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { ChiefRole } from '../../src/domain/patrols/obligation.js';
 import { isLateEntry, patrolPeriods } from '../../src/domain/patrols/patrol.js';
 import { periodsOfYear } from '../../src/domain/time/period.js';
+import { formatLocalDate, parseLocalDate } from '../../src/domain/time/zoned.js';
 import { PACKED } from '../../src/store/figures/packed-counts.js';
 import {
   countFulfilledByLevels,
@@ -412,6 +413,49 @@ describe('patrol figures', () => {
     release();
     await slow;
     await expectFiguresTrue('2026');
+  });
+
+  it('give the sweep every 已安排 plan from the plan pages, plans set at once on two instances included', async () => {
+    const rnd = random(7);
+    const planned = new Map<string, string>();
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(
+        Array.from({ length: 8 }, (_, k) => {
+          const key = `villageChief:c${Math.floor(rnd() * 12)}:w${k % 3}:2026-12`;
+          const day = `2026-12-${String(10 + Math.floor(rnd() * 18)).padStart(2, '0')}`;
+          planned.set(key, day);
+          return (k % 2 === 0 ? a : b).store.setPlan(key, parseLocalDate(day)!, 'c');
+        }),
+      );
+    }
+    // A plan tapped on both instances at once (a key drawn twice in a round): whichever landed
+    // last is the plan, and its page says the same.
+    const stored = async () =>
+      new Map(
+        (await a.models.patrolPlans.find({ periodKey: '2026-12' }).lean()).map((p) => [p.key, p.plannedDay] as const),
+      );
+    const want = await stored();
+    expect([...want.keys()].sort()).toEqual([...planned.keys()].sort());
+    const read = async () =>
+      new Map(
+        [...(await a.store.plansOfPeriods(['2026-12'], new Date('2026-12-01')))].map(
+          ([k, d]) => [k, formatLocalDate(d)] as const,
+        ),
+      );
+    expect(await read()).toEqual(want);
+    // A lost page write and a plan from before pages existed: the rebuild puts both right.
+    const raw = a.models.patrols.db;
+    await raw.collection('patrol_plan_pages').deleteOne({ periodKey: '2026-12' });
+    await raw.collection('patrol_plans').insertOne({
+      key: 'villageChief:old:w1:2026-12',
+      periodKey: '2026-12',
+      plannedDay: '2026-12-20',
+      by: 'old',
+      at: new Date(),
+    });
+    expect(await rebuildPatrolFigures(a.models)).toBe(3);
+    expect(await read()).toEqual(new Map([...want, ['villageChief:old:w1:2026-12', '2026-12-20']]));
+    expect(await rebuildPatrolFigures(a.models)).toBe(0);
   });
 
   it('rebuild reports and repairs a page or a group that drifted or went missing', async () => {

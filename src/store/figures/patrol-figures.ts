@@ -12,6 +12,7 @@ import { perConnection } from '../models/per-connection.js';
 import { isDuplicateKey } from '../mongo-errors.js';
 import type { PackedCounts } from './packed-counts.js';
 import { type PageSheet, pageModelOf, pageOf, readPagedCounts, rebuildPages, refreshPages } from './patrol-pages.js';
+import { rebuildPlanPages } from './patrol-plan-pages.js';
 import {
   countFulfilledByLevel,
   rebuildRollupsAndGroups,
@@ -121,7 +122,7 @@ const figureModels = perConnection((connection: Connection) => {
 type FigureModel = ReturnType<typeof figureModels>['figures'];
 
 /** What the figures need of the bot's models: the patrols, whose connection also holds the sheets. */
-export type PatrolFigureSource = Pick<PatrolModels, 'patrols'>;
+export type PatrolFigureSource = Pick<PatrolModels, 'patrols' | 'patrolPlans'>;
 
 async function modelsOf(models: PatrolFigureSource): Promise<FigureModel> {
   const m = figureModels(models.patrols.db);
@@ -334,7 +335,7 @@ function comparable(doc: PatrolFigureDoc): PatrolFigureDoc {
  * Sheets whose patrols are all gone are written empty, not deleted, so a reader never
  * mistakes a repaired sheet for a missing one. Then recomputes the sweep's pages and the
  * rollups from the true sheets, and the rollup groups from the true rollups, and corrects
- * those too. Returns the number of sheets, pages, rollups and groups it corrected. Reads the
+ * those too, and the 已安排 plans' pages from the plans (a whole rebuild only). Returns the number of sheets, pages, rollups and groups it corrected. Reads the
  * patrols once, in one pass, and each read model once; what is missing is inserted in bulk.
  */
 export async function rebuildPatrolFigures(
@@ -401,6 +402,8 @@ export async function rebuildPatrolFigures(
   corrected += missing.length;
   const connection = models.patrols.db;
   corrected += await rebuildPages(await pageModelOf(connection), truths, years);
+  // The 已安排 plans' pages the sweep reads with the figures' (plans are few: all at once).
+  if (!years) corrected += await rebuildPlanPages(models.patrolPlans);
   return corrected + (await rebuildRollupsAndGroups(await rollupModelOf(connection), truths, years));
 }
 

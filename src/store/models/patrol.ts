@@ -39,6 +39,8 @@ export interface PatrolPlanDoc {
   plannedDay: string;
   by: string;
   at: Date;
+  /** The sweep's plan page it is on (see patrol-plan-pages): a hash of its key; absent on older plans. */
+  page?: number | null;
 }
 
 const options = { versionKey: false, minimize: false, id: false } as const;
@@ -91,11 +93,14 @@ const PatrolPlanSchema = new Schema<PatrolPlanDoc>(
     plannedDay: { type: String, required: true },
     by: { type: String, required: true },
     at: { type: Date, required: true },
+    page: { type: Number, default: null },
   },
   { ...options, collection: 'patrol_plans' },
 );
 PatrolPlanSchema.index({ key: 1 }, { unique: true });
 PatrolPlanSchema.index({ periodKey: 1 });
+// A plan page's plans, read by equality when one of them changed.
+PatrolPlanSchema.index({ periodKey: 1, page: 1 });
 
 function build(connection: Connection) {
   return {
