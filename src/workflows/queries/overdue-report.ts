@@ -11,6 +11,8 @@ import { fullDate } from '../../domain/time/format.js';
 import { periodContaining, periodLabel, previousPeriod } from '../../domain/time/period.js';
 import { WorkCalendar } from '../../domain/time/work-calendar.js';
 import { ForbiddenError } from '../../errors.js';
+import { isDecision } from '../../store/figures/problem-buckets.js';
+import { overdueByUnit } from '../../store/figures/problem-overdue.js';
 import type { IssueFilter } from '../../store/issue-store.js';
 import { joinMarkdown, md } from '../markdown.js';
 import type { CardJson } from '../ports.js';
@@ -67,23 +69,39 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
   const scope: IssueFilter['visibleTo'] = visibility.district
     ? undefined
     : { waterBodyIds: [...visibility.waterBodyIds], unitIds: [...visibility.unitIds] };
-  const late = await deps.issues.overdue(scope, now, OVERDUE_LIMIT);
-  for (const [title, items] of [
-    ['问题逾期', late.filter((i) => i.source.kind !== 'decision' && i.source.kind !== 'task')],
-    ['议定事项逾期', late.filter((i) => i.source.kind === 'decision' || i.source.kind === 'task')],
+  // The counts come from the figures' deadlines, so they hold however many there are; the
+  // problems named under them (soonest deadline first, up to OVERDUE_LIMIT) are records.
+  const [late, open] = await Promise.all([
+    deps.issues.overdue(scope, now, OVERDUE_LIMIT),
+    deps.issues.figures.openInView(scope),
+  ]);
+  const counts = overdueByUnit(open, now);
+  let lateCount = 0;
+  for (const [title, decisions] of [
+    ['问题逾期', false],
+    ['议定事项逾期', true],
   ] as const) {
-    const byUnit = new Map<string, typeof items>();
-    for (const i of items) byUnit.set(i.assigneeUnit ?? '', [...(byUnit.get(i.assigneeUnit ?? '') ?? []), i]);
-    for (const [unit, list] of [...byUnit.entries()].sort(([, a], [, b]) => b.length - a.length)) {
+    const named = late.filter((i) => isDecision(i.source.kind) === decisions);
+    const byUnit = [...counts.entries()]
+      .map(([unit, c]) => [unit, decisions ? c.decisions : c.problems] as const)
+      .filter(([, n]) => n > 0);
+    // Most first; a tie in the order of their soonest deadline, as the list is sorted.
+    const first = (unit: string) => {
+      const at = named.findIndex((i) => (i.assigneeUnit ?? '') === unit);
+      return at < 0 ? named.length : at;
+    };
+    for (const [unit, count] of byUnit.sort(([x, a], [y, b]) => b - a || first(x) - first(y))) {
+      lateCount += count;
       const shown = joinMarkdown(
-        list
+        named
+          .filter((i) => (i.assigneeUnit ?? '') === unit)
           .slice(0, PER_UNIT)
           .map(
             (i) => `${shortNumber(i.seq)} ${i.description}（${i.deadline ? deadlineStatus(i.deadline, now, tz) : ''}）`,
           ),
       );
       rows.push({
-        text: md`**${title} · ${unitOf(unit)}** ${list.length} 项\n${shown}${list.length > PER_UNIT ? `\n等 ${list.length} 项` : ''}`,
+        text: md`**${title} · ${unitOf(unit)}** ${count} 项\n${shown}${count > PER_UNIT ? `\n等 ${count} 项` : ''}`,
         button: { label: '查看', intent: { ask: 'issues', words: `${unitOf(unit)} 逾期` } },
       });
     }
@@ -147,7 +165,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     });
   }
 
-  const total = missed.length + late.length + waiting.length + chainSteps.length + reviews.length + unreachedCount;
+  const total = missed.length + lateCount + waiting.length + chainSteps.length + reviews.length + unreachedCount;
   return deps.cards.list({
     title: '逾期事项',
     subtitle: `截至${fullDate(now, tz)}`,
@@ -155,7 +173,7 @@ export async function overdueReport(deps: QueryDeps, actorOpenId: string): Promi
     summary:
       total === 0
         ? '没有逾期事项。'
-        : md`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${late.length}** 项，纪要和文件待审定超期 **${waiting.length}** 份${chainSteps.length + reviews.length > 0 ? md`，考核表彰待办超期 **${chainSteps.length}** 项，约谈待复核 **${reviews.length}** 项` : ''}${unreachedCount > 0 ? md`，名录中无法送达的单位或河湖 **${unreachedCount}** 个` : ''}。`,
+        : md`巡河未完成 **${missed.length}** 项，问题和议定事项逾期 **${lateCount}** 项，纪要和文件待审定超期 **${waiting.length}** 份${chainSteps.length + reviews.length > 0 ? md`，考核表彰待办超期 **${chainSteps.length}** 项，约谈待复核 **${reviews.length}** 项` : ''}${unreachedCount > 0 ? md`，名录中无法送达的单位或河湖 **${unreachedCount}** 个` : ''}。`,
     rows,
     footer: '逾期清单只发给查询人；督办提醒由机器人在工作日按期发出。',
   });
