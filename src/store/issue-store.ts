@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Collection } from 'mongodb';
 import type { Clock } from '../domain/clock.js';
 import {
   type Issue,
@@ -14,6 +15,7 @@ import { dueMonth, type UnitDueFact } from './figures/problem-due-facts.js';
 import type { ProblemDueModels } from './figures/problem-due-model.js';
 import type { ProblemFigureModels } from './figures/problem-figure-model.js';
 import { figureRow, ProblemFigures, type StatusCounts } from './figures/problem-figures.js';
+import { batchedInsert, GroupCommit } from './group-commit.js';
 import type { ClaimModels } from './models/claim.js';
 import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
 import { isDuplicateKey } from './mongo-errors.js';
@@ -114,6 +116,25 @@ function snapshotFields(next: IssueSnapshot): Record<string, unknown> {
 }
 
 export type { StatusCounts };
+
+/**
+ * A state change's claim, a unique insert that tells each caller whether it won, grouped with
+ * the claims of concurrent changes into one command (group commit): on the embedded database
+ * every command is a transaction, and under a burst of taps they would queue one per tap.
+ */
+class ChangeClaims {
+  private readonly insert: GroupCommit<IssueHistoryDoc, boolean>;
+
+  constructor(private readonly models: IssueModels) {
+    this.insert = batchedInsert(models.issueHistory.collection as unknown as Collection<IssueHistoryDoc>);
+  }
+
+  /** True when this call made the claim; false when a change from the same version had. */
+  claim(doc: IssueHistoryDoc): Promise<boolean> {
+    // As the schema stores it (its defaults, nothing it does not know), as `create` would.
+    return this.insert.run(new this.models.issueHistory(doc).toObject());
+  }
+}
 
 export class IssueStore {
   /**
@@ -252,9 +273,13 @@ export class IssueStore {
     return docs.map(toIssue);
   }
 
+  /** Created on first use: claims of concurrent changes, inserted together. */
+  private changeClaims?: ChangeClaims;
+
   /**
    * Saves a state change made from `from.version`. Returns false, writing nothing, when
-   * another change from that version was claimed first (a concurrent tap).
+   * another change from that version was claimed first (a concurrent tap). The claim and
+   * the figures' mark each go in one command with those of concurrent changes.
    */
   async applyChange(
     from: Issue,
@@ -273,19 +298,17 @@ export class IssueStore {
       updatedAt: entry.at,
     };
     const line: IssueHistoryLine = { ...entry, photos: extra.photos ?? [] };
-    try {
-      await this.models.issueHistory.create({
-        _id: `${from.id}@${from.version}`,
-        issueKey: from.id,
-        version: next.version,
-        ...line,
-        after: fields,
-      });
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-    // By `_id`: on the embedded database any other filter reads every problem there is.
+    this.changeClaims ??= new ChangeClaims(this.models);
+    const claimed = await this.changeClaims.claim({
+      _id: `${from.id}@${from.version}`,
+      issueKey: from.id,
+      version: next.version,
+      ...line,
+      after: fields,
+    });
+    if (!claimed) return false;
+    // By `_id`: on the embedded database any other filter reads every problem there is. Not
+    // grouped: one update command of many statements hung FerretDB 1.24 under 50 taps/s.
     await this.models.issues.updateOne({ _id: from.id }, { $set: fields, $push: { history: line } }).exec();
     await this.figures.mark(this.rowOf(from), {
       ...this.rowOf(from),

@@ -16,6 +16,8 @@ import type { IssueState } from '../../domain/issues/lifecycle.js';
  *   group, so a scoped view sums the groups it sees without counting a problem twice.
  * - `district`: the month sections of all units added up (recomputed from the units' month
  *   sections), so the district's monthly figures are twelve documents a year.
+ * A group's sections are recomputed from its problems; a unit's by adding up its groups'
+ * (every problem is in one group of its unit), so a change reads its group's problems once.
  *
  * Sections, each one document that is always written whole:
  * - open: the bucket's open problems per state, with the deadlines of assigned and
@@ -187,15 +189,42 @@ export function monthFigures(month: string, rows: FigureRow[]): MonthFigures {
   };
 }
 
-/** The district's month: the units' month sections added up. */
-export function districtMonth(units: MonthFigures[]): MonthFigures {
+/** Month sections added up: a unit's month from its groups', the district's from the units'. */
+export function sumMonths(parts: Array<Partial<MonthFigures>>): MonthFigures {
   return {
     opened: {
-      n: units.reduce((s, u) => s + (u.opened?.n ?? 0), 0),
-      w: units.reduce((s, u) => s + (u.opened?.w ?? 0), 0),
+      n: parts.reduce((s, u) => s + (u.opened?.n ?? 0), 0),
+      w: parts.reduce((s, u) => s + (u.opened?.w ?? 0), 0),
     },
-    closed: { n: units.reduce((s, u) => s + (u.closed?.n ?? 0), 0) },
+    closed: { n: parts.reduce((s, u) => s + (u.closed?.n ?? 0), 0) },
   };
+}
+
+/**
+ * Open sections added up (a unit's from its groups'): the same figures `openFigures` gives
+ * for all their problems at once, since every problem is in exactly one group of its unit.
+ */
+export function sumOpen(parts: Array<Partial<OpenFigures>>): OpenFigures {
+  const open = {} as Record<OpenState, OpenPart>;
+  for (const state of OPEN_STATES) {
+    const byDeadline = new Map<number, { at: Date; n: number; d: number }>();
+    let n = 0;
+    let d = 0;
+    for (const part of parts.map((p) => p.open?.[state])) {
+      if (!part) continue;
+      n += part.n;
+      d += part.d;
+      for (const x of part.deadlines ?? []) {
+        const at = new Date(x.at);
+        const entry = byDeadline.get(at.getTime()) ?? { at, n: 0, d: 0 };
+        entry.n += x.n;
+        entry.d += x.d;
+        byDeadline.set(at.getTime(), entry);
+      }
+    }
+    open[state] = { n, d, deadlines: [...byDeadline.values()].sort((a, b) => a.at.getTime() - b.at.getTime()) };
+  }
+  return { open };
 }
 
 export type SectionFigures = OpenFigures | MonthFigures;
@@ -241,7 +270,7 @@ export function sectionsFromRows(rows: FigureRow[]): Map<string, { section: Sect
   }
   for (const [month, units] of districtMonths) {
     const section: SectionRef = { kind: 'districtMonth', month };
-    out.set(sectionId(section), { section, figures: districtMonth(units) });
+    out.set(sectionId(section), { section, figures: sumMonths(units) });
   }
   return out;
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Collection } from 'mongodb';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { Clock } from '../../domain/clock.js';
 import { ClaimStore } from '../claim-store.js';
+import { batchedInsert, type GroupCommit } from '../group-commit.js';
 import type { ClaimModels } from '../models/claim.js';
 import type { IssueDoc, IssueModels } from '../models/issue.js';
 import { isDuplicateKey } from '../mongo-errors.js';
@@ -9,7 +12,6 @@ import {
   type BucketRef,
   canonical,
   dirtySections,
-  districtMonth,
   type FigureRow,
   inBucket,
   isEmptySection,
@@ -23,6 +25,8 @@ import {
   type SectionRef,
   sectionId,
   sectionsFromRows,
+  sumMonths,
+  sumOpen,
   TIMED_STATES,
 } from './problem-buckets.js';
 import { ProblemDueFacts } from './problem-due-facts.js';
@@ -54,22 +58,28 @@ export interface FigureScope {
   unitIds: string[];
 }
 
-/**
- * How often a section is recomputed and checked before the change gives up on it (the nightly
- * rebuild then corrects it). Two rounds settle it unless writers keep racing.
- */
+/** Rounds of `drain` before it gives up on marks that keep coming (the nightly rebuild corrects). */
 const SETTLE_ROUNDS = 6;
 const REBUILD_BATCH = 1_000;
 /** How often an idle refresher looks for marks left by other instances (its own wake it at once). */
 const POLL_MS = 2_000;
 /** A short wait after a pass that found work, so a burst of changes to one unit is one recomputation. */
 const COALESCE_MS = 100;
+/**
+ * After a pass that found work the refresher rests this many times as long as the pass took:
+ * a pass costs about the same for one change or a hundred (each marked group is read once),
+ * so under a stream of taps it takes at most a quarter of the time and the database, and the
+ * taps keep the rest. Readers do not depend on it: they recompute the marked sections they read.
+ */
+const REST_FACTOR = 3;
 /** Marks taken per pass; the rest wait for the next one. */
 const PASS_LIMIT = 200;
-/** Sections recomputed at once by the refresher, so it never crowds out the taps. */
+/** Sections recomputed at once, so the refresher never crowds out the taps. */
 const PASS_CONCURRENCY = 2;
-/** A refresher's lease on a section, taken over when its instance died midway. */
+/** A writer's lease on a section, taken over when its instance died midway. */
 const LEASE_MS = 60_000;
+/** How soon a writer that must recompute a section another holds the lease of asks again. */
+const LEASE_RETRY_MS = 20;
 
 const ROW_FIELDS = {
   _id: 1,
@@ -106,15 +116,22 @@ export function figureRow(doc: RowDoc): FigureRow {
  * The problem read model (问题 and 议定事项 figures per unit, state and month): marked by the
  * issue store on every change, recomputed off the request path, read by /状态, /逾期 and /简报.
  *
- * A change only marks the sections it can alter (one upsert per section, in one command):
- * recomputing a unit's section reads every open problem of the unit, far too slow for a
- * card tap. The refresher (started with the bot) recomputes marked sections from the problems
- * themselves, by equality queries on the bucket's unit (and water body) and a state or a
- * month, then checks the stored section against a fresh recomputation until they agree; so a
- * retried, concurrent or repeated change cannot skew a figure, and nothing is ever
- * incremented. A reader first recomputes the marked sections it is about to read, so it
- * never shows figures older than the changes before it. A process killed between a change and
- * its mark is put right by the nightly rebuild.
+ * A change only marks the sections it can alter (one inserted mark naming them, inserted
+ * together with the marks of concurrent changes): recomputing a section reads every open
+ * problem of its group, far too slow for a card tap. The refresher (started with the bot)
+ * recomputes marked sections, a group's from its problems by equality queries on unit, water
+ * body and a state or a month, a unit's by adding up its groups' sections, the district's
+ * months by adding up the units' months; nothing is ever incremented, so a retried or
+ * repeated change cannot skew a figure.
+ *
+ * Every writer of a section holds its lease (a unique insert, exclusive on every backend), and
+ * computes then writes it once: writes of a section are serialized, each computed after the
+ * one before. A mark is deleted only by a writer that read it, then recomputed every section
+ * it names, groups before their units before the district: each of those writes counts the
+ * change, and so does every later one. A reader first recomputes the marked sections it is
+ * about to read (and the marked groups they add up), so it never shows figures older than
+ * the changes before it. A process killed between a change and its mark is put right by the
+ * nightly rebuild.
  *
  * Overdue is counted when read, from each open section's short list of deadlines (each
  * distinct deadline with its number of problems): it changes with time, not with writes, and
@@ -122,7 +139,9 @@ export function figureRow(doc: RowDoc): FigureRow {
  * clocks included); a sweep that rewrote buckets as deadlines pass would be stale between runs.
  */
 export class ProblemFigures {
-  private readonly inFlight = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
+  private readonly inFlight = new Map<string, { running?: Promise<boolean>; queued?: Promise<boolean> }>();
+  /** Marks of concurrent changes, inserted in one command (created on first use). */
+  private insertMark?: GroupCommit<ProblemFigureMarkDoc, boolean>;
   private readonly leases: ClaimStore;
   private readonly instance = randomUUID();
   private loop?: Promise<void>;
@@ -150,7 +169,10 @@ export class ProblemFigures {
 
   private async markSections(sections: SectionRef[]): Promise<void> {
     if (sections.length === 0) return;
-    await this.models.problemFigureMarks.create({ _id: randomUUID(), sections, at: this.clock.now() });
+    this.insertMark ??= batchedInsert(
+      this.models.problemFigureMarks.collection as unknown as Collection<ProblemFigureMarkDoc>,
+    );
+    await this.insertMark.run({ _id: randomUUID(), sections, at: this.clock.now() });
   }
 
   /** Marks (up to `limit`), and the distinct sections they name. */
@@ -173,23 +195,44 @@ export class ProblemFigures {
     await this.settleAll(dirtySections(before, after));
   }
 
-  private async settleAll(sections: SectionRef[]): Promise<void> {
-    await Promise.all(sections.filter((s) => s.kind !== 'districtMonth').map((s) => this.settle(s)));
-    // The district's months add up the units' months: recomputed once those are settled,
-    // whether or not still marked (another instance may have cleared the mark too early).
-    const months = new Map<string, SectionRef>();
-    for (const s of [...sections, ...sections.flatMap(districtOf)])
-      if (s.kind === 'districtMonth') months.set(s.month, s);
-    await Promise.all([...months.values()].map((s) => this.settle(s)));
+  /**
+   * Recomputes sections and the sections that add them up (a group's unit, a unit's month's
+   * district), level by level, so each sum is computed after the sections it adds were
+   * written. `wait`: for a section whose lease another writer holds, wait for it (readers,
+   * drain, rebuild); otherwise leave it out (the refresher: its marks wait for the next
+   * pass). Returns the sections recomputed here.
+   */
+  private async settleAll(sections: SectionRef[], wait = true): Promise<Set<string>> {
+    const levels = [new Map<string, SectionRef>(), new Map<string, SectionRef>(), new Map<string, SectionRef>()];
+    const add = (section: SectionRef): void => {
+      levels[levelOf(section)]!.set(sectionId(section), section);
+      for (const parent of parentsOf(section)) add(parent);
+    };
+    for (const section of sections) add(section);
+    const done = new Set<string>();
+    for (const level of levels) {
+      const items = [...level.values()];
+      let next = 0;
+      const worker = async () => {
+        while (next < items.length) {
+          const section = items[next++]!;
+          if (await this.settle(section, wait)) done.add(sectionId(section));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PASS_CONCURRENCY, items.length) }, worker));
+    }
+    return done;
   }
 
   /**
-   * Recomputes the marked sections a reader is about to read (those `wanted` picks), so what
-   * it shows counts every change made before it. Without marks, one small read.
+   * Recomputes the marked sections a reader is about to read (those `wanted` picks) and the
+   * marked sections they add up, so what it shows counts every change made before it.
+   * Without marks, one small read.
    */
   private async freshen(wanted: (section: SectionRef) => boolean): Promise<void> {
     const { sections } = await this.marks();
-    await this.settleAll(sections.filter(wanted));
+    const needed = (section: SectionRef): boolean => wanted(section) || parentsOf(section).some(needed);
+    await this.settleAll(sections.filter(needed));
   }
 
   /** Recomputes every marked section, until none is left (tests, and a stopping bot). */
@@ -229,8 +272,7 @@ export class ProblemFigures {
         // The marks stay where they are (a database outage): the next pass takes them again.
       }
       if (!this.running) return;
-      // Rest at least as long as the pass took: the refresher never takes more than half the database.
-      const rest = Math.max(COALESCE_MS, performance.now() - started);
+      const rest = Math.max(COALESCE_MS, REST_FACTOR * (performance.now() - started));
       await this.pause(found > 0 ? rest : POLL_MS, found === 0);
     }
   }
@@ -249,59 +291,34 @@ export class ProblemFigures {
   }
 
   /**
-   * One pass over the marks: each section under a lease (a unique insert, exclusive on every
-   * backend), so two instances do not recompute the same section at once. The units' sections
-   * go before the district's months, which add them up.
+   * One pass over the marks: each section under its lease, those another writer holds left
+   * for the next pass. A mark goes once all its sections were recomputed here.
    */
   private async pass(): Promise<number> {
     const { docs, sections } = await this.marks(PASS_LIMIT);
-    const done = new Set<string>();
-    for (const group of [
-      sections.filter((s) => s.kind !== 'districtMonth'),
-      sections.filter((s) => s.kind === 'districtMonth'),
-    ]) {
-      let next = 0;
-      const worker = async () => {
-        while (this.running && next < group.length) {
-          const section = group[next++]!;
-          if (await this.leased(section)) done.add(sectionId(section));
-        }
-      };
-      await Promise.all(Array.from({ length: PASS_CONCURRENCY }, worker));
-    }
-    // A mark goes once all its sections were recomputed here (another instance held some).
+    if (docs.length === 0) return 0;
+    const done = await this.settleAll(sections, false);
     await this.clear(docs.filter((d) => d.sections.every((s) => done.has(sectionId(s)))));
     return docs.length;
   }
 
-  private async leased(section: SectionRef): Promise<boolean> {
-    const key = `figures:${sectionId(section)}`;
-    const lease = await this.leases.begin(key, this.instance, LEASE_MS);
-    if (!lease.first) return false;
-    try {
-      await this.settle(section);
-      return true;
-    } finally {
-      await this.leases.release(key);
-    }
-  }
-
   /**
-   * Settles a section once more after this call, joining a settle that is queued but not yet
-   * started in this process: a burst of changes to one unit costs one or two recomputations,
-   * not one per change. (Across instances each settles on its own; the check makes that safe.)
+   * Recomputes a section once more after this call, joining one that is queued but not yet
+   * started in this process: a burst of changes to one group costs one or two recomputations,
+   * not one per change. True when it was recomputed (false only without `wait`, when another
+   * instance held its lease).
    */
-  private settle(section: SectionRef): Promise<void> {
-    const id = `${section.kind}/${sectionId(section)}`;
+  private settle(section: SectionRef, wait: boolean): Promise<boolean> {
+    const id = sectionId(section);
     const entry = this.inFlight.get(id) ?? {};
-    if (entry.queued) return entry.queued;
+    if (entry.queued) return entry.queued.then((done) => done || !wait || this.settle(section, true));
     this.inFlight.set(id, entry);
-    const run: Promise<void> = (entry.running ?? Promise.resolve())
-      .catch(() => undefined)
+    const run: Promise<boolean> = (entry.running ?? Promise.resolve(true))
+      .catch(() => true)
       .then(() => {
         entry.queued = undefined;
         entry.running = run;
-        return this.settleNow(section);
+        return this.settleNow(section, wait);
       })
       .finally(() => {
         if (entry.running === run && !entry.queued) this.inFlight.delete(id);
@@ -311,39 +328,53 @@ export class ProblemFigures {
   }
 
   /**
-   * Writes the section recomputed, then recomputes and compares with what is stored until
-   * they agree: a writer that counted before another change and wrote after it is caught by
-   * its own check, which comes after its write. A section that will not settle is marked
-   * again, for the next pass.
+   * Computes the section and writes it, holding its lease: with one writer at a time, the
+   * last write is the last computation, so no check afterwards is needed (a write computed
+   * before a change is followed by one computed after it: the change's mark stays until then).
    */
-  private async settleNow(section: SectionRef): Promise<void> {
-    let fresh = await this.compute(section);
-    await this.write(section, fresh);
-    let settled = false;
-    for (let round = 1; round < SETTLE_ROUNDS && !settled; round++) {
-      const [now, stored] = await Promise.all([this.compute(section), this.stored(section)]);
-      settled = canonical(section, now) === canonical(section, stored);
-      if (settled) break;
-      fresh = now;
-      await this.write(section, fresh);
+  private async settleNow(section: SectionRef, wait: boolean): Promise<boolean> {
+    const key = `figures:${sectionId(section)}`;
+    while (!(await this.leases.begin(key, this.instance, LEASE_MS)).first) {
+      if (!wait) return false;
+      await delay(LEASE_RETRY_MS);
     }
-    // The district's month is added up from the units' months: a unit's month written after
-    // the district's was recomputed (on another instance, say) marks it again.
-    await this.markSections([...(settled ? [] : [section]), ...districtOf(section)]);
+    try {
+      await this.write(section, await this.compute(section));
+      return true;
+    } finally {
+      await this.leases.release(key);
+    }
   }
 
-  /** A section from its problems (or, for the district's months, from the units' months). */
+  /**
+   * A group's section from its problems (one equality query per state or month field); a
+   * unit's by adding up its groups' sections; the district's months from the units' months.
+   */
   private async compute(section: SectionRef): Promise<SectionFigures> {
     if (section.kind === 'districtMonth') {
       const units = await this.models.problemFiguresByMonth
         .find({ by: 'unit', month: section.month })
         .lean<ProblemMonthDoc[]>()
         .exec();
-      return districtMonth(units);
+      return sumMonths(units);
     }
     const { bucket } = section;
-    const where: Record<string, unknown> = { assigneeUnit: bucket.assigneeUnit };
-    if (bucket.by === 'group') where.waterBodyId = bucket.waterBodyId;
+    if (bucket.by === 'unit') {
+      if (section.kind === 'open')
+        return sumOpen(
+          await this.models.problemFiguresByGroup
+            .find({ assigneeUnit: bucket.assigneeUnit })
+            .lean<ProblemOpenDoc[]>()
+            .exec(),
+        );
+      return sumMonths(
+        await this.models.problemFiguresByMonth
+          .find({ by: 'group', assigneeUnit: bucket.assigneeUnit, month: section.month })
+          .lean<ProblemMonthDoc[]>()
+          .exec(),
+      );
+    }
+    const where: Record<string, unknown> = { assigneeUnit: bucket.assigneeUnit, waterBodyId: bucket.waterBodyId };
     const filters =
       section.kind === 'open'
         ? OPEN_STATES.map((state) => ({ ...where, state }))
@@ -363,14 +394,6 @@ export class ProblemFigures {
     if (section.kind !== 'open') return this.models.problemFiguresByMonth;
     const model = section.bucket.by === 'unit' ? this.models.problemFiguresByUnit : this.models.problemFiguresByGroup;
     return model as unknown as ProblemFigureModels['problemFiguresByMonth'];
-  }
-
-  private async stored(section: SectionRef): Promise<Partial<OpenFigures & MonthFigures> | undefined> {
-    const doc = await this.model(section)
-      .findOne({ _id: sectionId(section) })
-      .lean<ProblemOpenDoc>()
-      .exec();
-    return doc ?? undefined;
   }
 
   private async write(section: SectionRef, figures: SectionFigures): Promise<void> {
@@ -564,9 +587,24 @@ function seenBy(section: SectionRef, scope: FigureScope | undefined): boolean {
   );
 }
 
-/** The district's month a unit's month section adds to. */
-const districtOf = (section: SectionRef): SectionRef[] =>
-  section.kind === 'month' && section.bucket.by === 'unit' ? [{ kind: 'districtMonth', month: section.month }] : [];
+/** Where a section is recomputed in a round: groups, then the units adding them up, then the district. */
+function levelOf(section: SectionRef): 0 | 1 | 2 {
+  if (section.kind === 'districtMonth') return 2;
+  return section.bucket.by === 'unit' ? 1 : 0;
+}
+
+/** The sections that add a section up: a group's unit's, a unit's month's district month. */
+function parentsOf(section: SectionRef): SectionRef[] {
+  if (section.kind === 'districtMonth') return [];
+  const { bucket } = section;
+  if (bucket.by === 'group') {
+    const unit: BucketRef = { by: 'unit', assigneeUnit: bucket.assigneeUnit };
+    return [
+      section.kind === 'open' ? { kind: 'open', bucket: unit } : { kind: 'month', bucket: unit, month: section.month },
+    ];
+  }
+  return section.kind === 'month' ? [{ kind: 'districtMonth', month: section.month }] : [];
+}
 
 const yearOf = (section: SectionRef): number =>
   section.kind === 'open' ? Number.NaN : Number(section.month.slice(0, 4));
