@@ -18,6 +18,7 @@ import { cardAction, sealRequest } from '../src/feishu/fake/event-builders.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
 import { startBenchBot } from './bench-bot.js';
+import { cpuLine, cpuUse } from './cpu-use.js';
 import { attachTrace, traceLines } from './db-trace.js';
 import { agent, ask, closedLoop, line, openLoop, percentile, post, type Sealed } from './load.js';
 import { seedAssignedProblems } from './seed-problems.js';
@@ -35,14 +36,17 @@ async function serve(problems: number): Promise<void> {
   await seedAssignedProblems(bot.models, problems, 'bench', 4);
   const trace = attachTrace(bot.connection.getClient());
   let recording: ReturnType<typeof trace.recordOne> | undefined;
+  let cpuFrom = cpuUse();
   process.send?.({ ready: true, port: bot.port });
 
   process.on('message', (msg: { cmd?: string; taps?: number }) => {
     if (msg.cmd === 'traceReset') {
       trace.reset();
+      cpuFrom = cpuUse();
       process.send?.({ traceReset: true });
     }
-    if (msg.cmd === 'trace') process.send?.({ trace: traceLines(trace, msg.taps ?? 0) });
+    if (msg.cmd === 'trace')
+      process.send?.({ trace: [...traceLines(trace, msg.taps ?? 0), cpuLine(cpuFrom, cpuUse(), msg.taps ?? 0)] });
     if (msg.cmd === 'recordOne') {
       recording = trace.recordOne();
       process.send?.({ recordOne: true });

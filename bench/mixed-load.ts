@@ -18,6 +18,7 @@ import { randomHex } from '../src/feishu/fake/fake-ids.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../test/helpers/district.js';
 import { startBenchBot } from './bench-bot.js';
+import { cpuLine, cpuUse } from './cpu-use.js';
 import { attachTrace, traceLines } from './db-trace.js';
 import { agent, ask, line, percentile, post, type Sealed } from './load.js';
 import { seedAssignedProblems } from './seed-problems.js';
@@ -44,6 +45,7 @@ async function serve(problems: number): Promise<void> {
   await importExampleDistrict(fake, bot.models, { now: () => new Date() });
   await seedAssignedProblems(bot.models, problems, 'load', 5);
   process.send?.({ ready: true, port: bot.port });
+  let cpuFrom = cpuUse();
 
   process.on('message', (msg: { cmd?: string; events?: number }) => {
     if (msg.cmd === 'stats') {
@@ -59,9 +61,14 @@ async function serve(problems: number): Promise<void> {
       })();
     }
     // Setup (import, seeded problems) is not part of the load: count from its first event.
-    if (msg.cmd === 'traceReset') trace?.reset();
+    if (msg.cmd === 'traceReset') {
+      trace?.reset();
+      cpuFrom = cpuUse();
+    }
     if (msg.cmd === 'stop') {
       if (trace) for (const text of traceLines(trace, msg.events ?? 0)) console.error(text);
+      // From the first event to the end of the wait after the load: every event's processing.
+      console.error(cpuLine(cpuFrom, cpuUse(), msg.events ?? 0));
       void (async () => {
         await stop();
         process.exit(0);
