@@ -11,7 +11,9 @@ import type { PatrolStore } from '../../store/patrol-store.js';
  * figures of this year, and of last year while a period that ended then is still being
  * chased (the first days of January), and the plans (已安排) of the current periods. A
  * bounded number of queries however many chiefs: one per year, one per period kind for
- * plans. The states come out lazily, one per duty, so the sweep holds only the packed counts.
+ * plans; and a bounded number of documents, as both come in pages of many chiefs each (at
+ * most 4,096 a year and 1,024 a period). The states come out lazily, one per duty, so the
+ * sweep holds only the packed counts.
  */
 export async function dutyStates(
   patrols: Pick<PatrolStore, 'packedCounts' | 'plansOfPeriods'>,
