@@ -13,6 +13,8 @@ import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     mongoUri: string;
+    /** The server is this run's own, thrown away after it: databases may be left on it. */
+    throwawayServer: boolean;
   }
 }
 
@@ -23,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const server = await provisionMongoServer({ uri: process.env.MONGODB_URI || undefined, dataDir, logger });
     project.provide('mongoUri', server.uri);
+    project.provide('throwawayServer', server.kind !== 'external');
     return async () => {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -38,7 +38,9 @@ export interface OpenTestDatabaseOptions {
   reuse?: boolean;
 }
 
-export async function openTestDatabase({ reuse = false }: OpenTestDatabaseOptions = {}): Promise<TestDatabase> {
+export async function openTestDatabase(options: OpenTestDatabaseOptions = {}): Promise<TestDatabase> {
+  // The last emptied database of a worker is left behind: only on a server thrown away after the run.
+  const reuse = (options.reuse ?? false) && inject('throwawayServer');
   const dbName = (reuse && emptied.pop()) || testDatabaseName(expect.getState().testPath);
   const uri = withDatabaseName(inject('mongoUri'), dbName);
   const connection = await mongoose.createConnection(uri).asPromise();
