@@ -4,14 +4,12 @@
  * every one verifies the signature, loads the problem, runs the lifecycle transition, claims
  * and saves the change, re-renders the card and answers with it.
  *
- *   npm run bench:card-action [-- --rate 200 --seconds 5 --concurrency 16 --indexed-equality]
+ *   npm run bench:card-action [-- --rate 200 --seconds 5 --concurrency 16]
  *
  * Prints the open loop at `rate`/s (latency from the scheduled send time), the closed-loop
  * ceiling, and the same action called in-process without HTTP, to show where time goes; then
  * the database commands per tap of the open loop, by operation and collection, and one tap's
  * commands in order, and the CPU time per tap of the bot, FerretDB and PostgreSQL.
- * `--indexed-equality` measures what index-backed equality queries would give on the embedded
- * database (an experiment: see pg-indexed-equality.ts).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +21,6 @@ import { startBenchBot } from './bench-bot.js';
 import { cpuLine, cpuUse } from './cpu-use.js';
 import { attachTrace, traceLines } from './db-trace.js';
 import { agent, ask, closedLoop, line, openLoop, percentile, post, type Sealed } from './load.js';
-import { indexEquality } from './pg-indexed-equality.js';
 import { seedAssignedProblems } from './seed-problems.js';
 
 const WARM_UP = 100;
@@ -44,8 +41,6 @@ async function serve(problems: number): Promise<void> {
 
   process.on('message', (msg: { cmd?: string; taps?: number }) => {
     if (msg.cmd === 'traceReset') {
-      // After the warm-up, so the collections a tap writes exist and get their twins too.
-      if (process.env.BENCH_INDEXED_EQUALITY) console.error(indexEquality());
       trace.reset();
       cpuFrom = cpuUse();
       process.send?.({ traceReset: true });
@@ -109,7 +104,6 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '200' },
       seconds: { type: 'string', default: '5' },
       concurrency: { type: 'string', default: '16' },
-      'indexed-equality': { type: 'boolean', default: false },
     },
   });
   const rate = Number(values.rate);
@@ -120,7 +114,6 @@ async function main(): Promise<void> {
 
   const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...(values['indexed-equality'] && { BENCH_INDEXED_EQUALITY: '1' }) },
     stdio: 'inherit',
   });
   const { port } = await new Promise<{ port: number }>((resolve) =>

@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.js';
 import { connectDatabase } from '../store/connection.js';
 import { bindModels, ensureIndexes, type Models } from '../store/models/index.js';
 import { OutboxStore } from '../store/outbox-store.js';
+import { ensureEqualityIndexes } from '../store/provision/equality-indexes.js';
 import { type MongoServerHandle, provisionMongoServer } from '../store/provision/mongo-server.js';
 import { sdkLogger } from './sdk-logger.js';
 import type { Shutdown } from './shutdown.js';
@@ -37,6 +38,7 @@ export async function openDatabase(config: Config, logger: Logger, shutdown: Shu
   shutdown.push(() => connection.close());
   const models = bindModels(connection);
   await ensureIndexes(models);
+  if (server?.postgres) await ensureEqualityIndexes(server.postgres, logger, { expectNone: true });
   return { connection, models, server };
 }
 

@@ -21,6 +21,7 @@ import {
   writeBackendRecord,
 } from './backend-record.js';
 import { claimDataDir, type OwnerRole } from './data-dir-owner.js';
+import { ensureEqualityIndexes, type PostgresAccess } from './equality-indexes.js';
 import { ensureFerretDbBinary, findExecutable } from './ferretdb-binary.js';
 import { choosePostgresDir, postgresPrograms, startPostgres } from './postgres.js';
 import { stopProcessesServing } from './stale-servers.js';
@@ -33,6 +34,8 @@ export interface MongoServerHandle {
   /** Embedded stores: the id recorded in backend.json and in the database (see store-identity.ts). */
   storeId?: string;
   backend?: EmbeddedBackend;
+  /** The PostgreSQL this process started under FerretDB, if any (see equality-indexes.ts). */
+  postgres?: PostgresAccess;
   /** True when another process (the running bot) serves this data directory and we only connect. */
   shared?: boolean;
   /** Stops a server we started (SIGTERM, SIGKILL after 5 s) and gives up the data directory; a no-op for external or shared ones. Idempotent. */
@@ -67,6 +70,7 @@ interface StartedServer {
   kind: ServerKind;
   pid?: number;
   postgresPort?: number;
+  postgres?: PostgresAccess;
   stop(): Promise<void>;
 }
 
@@ -150,6 +154,7 @@ async function openEmbedded(dataDir: string, options: ProvisionOptions): Promise
       kind: server.kind,
       storeId: record.storeId,
       backend: record.backend,
+      postgres: server.postgres,
       stop: async () => {
         await server.stop();
         await owner.release();
@@ -248,12 +253,19 @@ async function startBackend(
       create: created,
       logger,
     });
+    // Before FerretDB opens the cluster: the trigger is in place for every index it creates.
+    await ensureEqualityIndexes(postgres.access, logger);
     try {
       const server = await startServer('ferretdb', logger, (port) => ({
         file: ferretdb,
         args: ['--handler=pg', `--postgresql-url=${postgres.url}`, ...ferretDbCommon(stateDir, port)],
       }));
-      return { ...server, postgresPort: postgres.port, stop: async () => (await server.stop(), await postgres.stop()) };
+      return {
+        ...server,
+        postgresPort: postgres.port,
+        postgres: postgres.access,
+        stop: async () => (await server.stop(), await postgres.stop()),
+      };
     } catch (error) {
       await postgres.stop();
       throw error;

@@ -11,11 +11,12 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { chmod, chown, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../log/logger.js';
 import { isRunning } from './data-dir-owner.js';
+import type { PostgresAccess } from './equality-indexes.js';
 import { findExecutable } from './ferretdb-binary.js';
 import { StoreRefusal } from './store-refusal.js';
 
@@ -30,18 +31,25 @@ export const OUTSIDE_ROOT = process.env.HEHU_POSTGRES_ROOT || '/var/lib/hehu-ass
 export interface PostgresHandle {
   url: string;
   port: number;
+  /** psql of the same installation, for what FerretDB cannot ask for (equality-indexes.ts). */
+  access: PostgresAccess;
   stop(): Promise<void>;
 }
 
 interface Programs {
   initdb: string;
   pgCtl: string;
+  psql: string;
 }
 
 export async function postgresPrograms(): Promise<Programs | undefined> {
   const initdb = await findExecutable('initdb', PG_DIRS);
   const pgCtl = await findExecutable('pg_ctl', PG_DIRS);
-  return initdb && pgCtl ? { initdb, pgCtl } : undefined;
+  if (!initdb || !pgCtl) return undefined;
+  // The psql beside the real pg_ctl (PATH may hold only links to it) speaks the server's version.
+  const beside = join(dirname(await realpath(pgCtl)), 'psql');
+  const psql = existsSync(beside) ? beside : ((await findExecutable('psql', PG_DIRS)) ?? beside);
+  return { initdb, pgCtl, psql };
 }
 
 const asRoot = (): boolean => process.getuid?.() === 0;
@@ -146,7 +154,10 @@ export async function startPostgres(options: {
   }
   await stopStalePostgres(programs.pgCtl, data, logger);
   const log = join(clusterDir, 'postgres.log');
-  const serverOptions = `-p ${port} -k ${clusterDir} -c listen_addresses=127.0.0.1`;
+  // Given at every start (not stored in the cluster), so a cluster made by an older version, or
+  // one whose stale server was just stopped, gets it too. Prepared statements' generic plans
+  // (`_jsonb->$1`) match no index: every FerretDB find would scan its table (equality-indexes.ts).
+  const serverOptions = `-p ${port} -k ${clusterDir} -c listen_addresses=127.0.0.1 -c plan_cache_mode=force_custom_plan`;
   try {
     await run(...command(programs.pgCtl, ['-D', data, '-l', log, '-w', '-t', '60', '-o', serverOptions, 'start']));
   } catch (error) {
@@ -173,6 +184,7 @@ export async function startPostgres(options: {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    access: { psql: programs.psql, port },
     stop: () =>
       (stopping ??= (async () => {
         process.off('exit', onExit);
