@@ -108,7 +108,7 @@ function dutyOf(i: number): ChiefDuty {
 }
 
 /**
- * Sheets seeded so far, by page, as the page's lines (unsorted, `\n`-joined: one string a
+ * Sheets seeded so far, by page, as the page's lines (`key\tpacked`, `\n`-joined: one string a
  * page keeps the bench's own memory small): the pages are rewritten whole after each seeding.
  */
 const seededPages = new Map<number, string>();
@@ -116,16 +116,22 @@ const seededPages = new Map<number, string>();
 /** The pages of these sheets (added to those seeded before), replacing the stored ones. */
 async function seedPages(connection: Connection, sheets: ReadonlyArray<PageSheet & { page: number }>): Promise<void> {
   for (const sheet of sheets) {
-    const [line] = pageFrom(sheet.year, sheet.page, [sheet]).entries.split('\n');
+    const line = `${sheet.key}\t${sheet.packed}`;
     const had = seededPages.get(sheet.page);
-    seededPages.set(sheet.page, had ? `${had}\n${line}` : (line ?? ''));
+    seededPages.set(sheet.page, had ? `${had}\n${line}` : line);
   }
   const pages = connection.collection('patrol_pages');
   await pages.deleteMany({});
-  const docs = [...seededPages].map(([page, lines]) => ({
-    ...pageFrom('2026', page, []),
-    entries: lines.split('\n').sort().join('\n'),
-  }));
+  const docs = [...seededPages].map(([page, lines]) =>
+    pageFrom(
+      '2026',
+      page,
+      lines.split('\n').map((line) => {
+        const tab = line.indexOf('\t');
+        return { key: line.slice(0, tab), year: '2026', packed: line.slice(tab + 1) };
+      }),
+    ),
+  );
   for (let i = 0; i < docs.length; i += 500) await pages.insertMany(docs.slice(i, i + 500), { ordered: false });
 }
 

@@ -5,7 +5,7 @@ import type { ChiefRole } from '../../src/domain/patrols/obligation.js';
 import { isLateEntry, patrolPeriods } from '../../src/domain/patrols/patrol.js';
 import { periodsOfYear } from '../../src/domain/time/period.js';
 import { formatLocalDate, parseLocalDate } from '../../src/domain/time/zoned.js';
-import { PACKED } from '../../src/store/figures/packed-counts.js';
+import { encodePage, PACKED, PackedCounts } from '../../src/store/figures/packed-counts.js';
 import {
   countFulfilledByLevels,
   figureKey,
@@ -19,7 +19,10 @@ import {
 import { type PatrolPageDoc, pageFrom, pageKey } from '../../src/store/figures/patrol-pages.js';
 import { bucketOf, type PatrolRollupDoc, rollupFrom, rollupKey } from '../../src/store/figures/patrol-rollup.js';
 import { groupFrom, groupKey, type PatrolRollupGroupDoc } from '../../src/store/figures/patrol-rollup-groups.js';
-import { patrolFigurePagesMigration } from '../../src/store/migrations/patrol-figure-pages.js';
+import {
+  patrolFigurePagesMigration,
+  patrolPageCellsMigration,
+} from '../../src/store/migrations/patrol-figure-pages.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { PatrolDoc } from '../../src/store/models/patrol.js';
 import { PatrolStore } from '../../src/store/patrol-store.js';
@@ -463,7 +466,7 @@ describe('patrol figures', () => {
     await record(a, DUTIES[1]!, new Date('2026-12-09T13:00:00+08:00'));
     const raw = a.models.patrols.db;
     const pages = await raw.collection<PatrolPageDoc>('patrol_pages').find({ year: '2026' }).toArray();
-    await raw.collection('patrol_pages').updateOne({ key: pages[0]!.key }, { $set: { entries: '' } });
+    await raw.collection('patrol_pages').updateOne({ key: pages[0]!.key }, { $set: { cells: '' } });
     await raw.collection('patrol_pages').deleteOne({ key: pages[1]!.key });
     const group = await raw.collection<PatrolRollupGroupDoc>('patrol_rollup_groups').findOne({ year: '2026' });
     await raw.collection('patrol_rollup_groups').updateOne({ key: group!.key }, { $set: { riverChief: '9:9' } });
@@ -512,5 +515,93 @@ describe('patrol figures', () => {
     const missing = (await expectedFigures(a.models)).has('villageChief|chen|dadu|2026') ? 1 : 0;
     expect(await rebuildPatrolFigures(a.models)).toBe(1 + missing);
     await expectFiguresTrue('2026');
+  });
+
+  it('read pages written before the compact form, and convert them on upgrade', async () => {
+    await record(a, DUTIES[2]!, new Date('2026-12-10T09:00:00+08:00'));
+    await record(a, DUTIES[5]!, new Date('2026-12-10T10:00:00+08:00'));
+    const sheets = await readPatrolSheets(a.models, 2026);
+    // The pages as they were written before: `duty\tpacked` lines, no cells.
+    const raw = a.models.patrols.db.collection('patrol_pages');
+    const byPage = new Map<number, string[]>();
+    for (const [key, sheet] of sheets)
+      byPage.set(sheet.page, [...(byPage.get(sheet.page) ?? []), `${key.slice(0, -'|2026'.length)}\t${sheet.packed}`]);
+    await raw.deleteMany({ year: '2026' });
+    await raw.insertMany(
+      [...byPage].map(([page, lines]) => ({
+        key: pageKey('2026', page),
+        year: '2026',
+        page,
+        entries: lines.sort().join('\n'),
+      })),
+    );
+    const counts = await readPackedCounts(a.models, [2026]);
+    expect(counts.size).toBe(sheets.size);
+    for (const [key, sheet] of sheets)
+      expect([key, counts.cell(counts.slotOf(key)!, { kind: 'year', index: 1 })]).toEqual([key, sheet.total]);
+    expect((await patrolPageCellsMigration(a.models).run()).changed).toBe(byPage.size);
+    expect(await raw.countDocuments({ entries: { $exists: true } })).toBe(0);
+    await expectFiguresTrue('2026');
+    expect((await patrolPageCellsMigration(a.models).run()).changed).toBe(0);
+  });
+});
+
+/**
+ * Property (issue 18): the sweep's compact page form gives back every sheet's 17 counts
+ * exactly, whatever they are (wide ones and sums that differ included), names no other duty,
+ * and is the same whatever the order of the sheets.
+ */
+describe('patrol page encoding', () => {
+  it('gives back every sheet of a page, and nothing for other duties', () => {
+    const rnd = random(11);
+    for (let round = 0; round < 200; round++) {
+      const sheets = new Map<string, number[]>();
+      const n = Math.floor(rnd() * 40);
+      for (let i = 0; i < n; i++) {
+        const role = ['riverChief', 'villageChief', 'generalChief'][Math.floor(rnd() * 3)]!;
+        const duty = `${role}|p${Math.floor(rnd() * 60)}|${role === 'generalChief' ? '' : `w${Math.floor(rnd() * 5)}`}`;
+        const wide = rnd() < 0.1;
+        const months = Array.from({ length: 12 }, () => Math.floor(rnd() * (wide ? 40 : 4)));
+        const quarters = [0, 1, 2, 3].map((q) => months.slice(q * 3, q * 3 + 3).reduce((x, y) => x + y, 0));
+        const cells = [...months, ...quarters, quarters.reduce((x, y) => x + y, 0)];
+        if (rnd() < 0.05) cells[16] = (cells[16] ?? 0) + 1; // sums that differ stay as they are
+        sheets.set(duty, cells);
+      }
+      const lines = [...sheets].map(([duty, cells]) => ({ duty, packed: cells.join(',') }));
+      const encoded = encodePage(lines);
+      expect(encodePage([...lines].reverse())).toBe(encoded);
+      const counts = new PackedCounts();
+      counts.addPage(encoded, '2026');
+      expect(counts.size).toBe(sheets.size);
+      for (const [duty, cells] of sheets) {
+        const slot = counts.slotOf(`${duty}|2026`);
+        const got =
+          slot === undefined
+            ? undefined
+            : [
+                ...Array.from({ length: 12 }, (_, m) => counts.cell(slot, { kind: 'month', index: m + 1 })),
+                ...Array.from({ length: 4 }, (_, q) => counts.cell(slot, { kind: 'quarter', index: q + 1 })),
+                counts.cell(slot, { kind: 'year', index: 1 }),
+              ];
+        expect({ duty, got }).toEqual({ duty, got: cells });
+        expect(counts.slotOf(`${duty}|2025`)).toBeUndefined();
+      }
+      for (let p = 0; p < 60; p++)
+        if (!sheets.has(`riverChief|p${p}|w9`)) expect(counts.slotOf(`riverChief|p${p}|w9|2026`)).toBeUndefined();
+    }
+  });
+
+  it('names in full the sheets whose hash another sheet of the page shares', () => {
+    // The same duty twice is the only collision one can make: both go to the named section.
+    const encoded = encodePage([
+      { duty: 'riverChief|li|dadu', packed: '1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1' },
+      { duty: 'riverChief|li|dadu', packed: '1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1' },
+      { duty: 'villageChief|chen|dadu', packed: '0,0,0,0,0,0,0,0,0,0,20,0,0,0,0,20,20' },
+    ]);
+    expect(encoded.split('~')[2]).toContain('riverChief|li|dadu\t');
+    const counts = new PackedCounts();
+    counts.addPage(encoded, '2026');
+    expect(counts.cell(counts.slotOf('riverChief|li|dadu|2026')!, { kind: 'month', index: 1 })).toBe(1);
+    expect(counts.cell(counts.slotOf('villageChief|chen|dadu|2026')!, { kind: 'quarter', index: 4 })).toBe(20);
   });
 });

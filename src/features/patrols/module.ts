@@ -2,7 +2,7 @@ import { keyProblemsCommand, patrolCommand, registerPatrolActions } from '../../
 import { PatrolAttachments } from '../../chat/patrol-attachments.js';
 import { patrolCards } from '../../feishu/cards/patrol-cards.js';
 import { patrolFiguresMigration, patrolRollupsMigration } from '../../store/figures/patrol-figures.js';
-import { patrolFigurePagesMigration } from '../../store/migrations/patrol-figure-pages.js';
+import { patrolFigurePagesMigration, patrolPageCellsMigration } from '../../store/migrations/patrol-figure-pages.js';
 import { patrolPeriodsMigration } from '../../store/migrations/patrol-periods.js';
 import { PatrolService } from '../../workflows/patrols/patrol-service.js';
 import type { FeatureModule } from '../feature.js';
@@ -48,6 +48,8 @@ export const patrolsModule: FeatureModule<{ patrols: PatrolService }> = (infra, 
       patrolRollupsMigration(infra.models),
       // The sweep's pages and the office's rollup groups, for databases built before them.
       patrolFigurePagesMigration(infra.models),
+      // Those pages in their compact form, for databases whose pages were written before it.
+      patrolPageCellsMigration(infra.models),
     ],
   };
 };

@@ -1,7 +1,7 @@
 import { type Connection, Schema } from 'mongoose';
 import { perConnection } from '../models/per-connection.js';
 import { upsertByKey } from '../mongo-errors.js';
-import { PackedCounts } from './packed-counts.js';
+import { encodePage, PackedCounts } from './packed-counts.js';
 import { writeRebuilt } from './rebuilt-writes.js';
 import { stableHash } from './stable-hash.js';
 
@@ -29,11 +29,8 @@ export interface PatrolPageDoc {
   key: string;
   year: string;
   page: number;
-  /**
-   * One line per sheet, ascending: the sheet's duty (`role|chiefId|waterBodyId`, the figure
-   * key without its year), a tab, and its `packed` counts; lines joined by `\n`.
-   */
-  entries: string;
+  /** The page's sheets (their duties' hashes and counts), as encodePage writes them. */
+  cells: string;
 }
 
 /** What a page needs of a sheet. */
@@ -48,7 +45,7 @@ const PageSchema = new Schema<PatrolPageDoc>(
     key: { type: String, required: true },
     year: { type: String, required: true },
     page: { type: Number, required: true },
-    entries: { type: String, default: '' },
+    cells: { type: String, default: '' },
   },
   { versionKey: false, minimize: false, id: false, collection: 'patrol_pages' },
 );
@@ -89,8 +86,8 @@ function dutyPart(sheet: PageSheet): string {
 
 /** The page its sheets make. Pure. */
 export function pageFrom(year: string, page: number, sheets: Iterable<PageSheet>): PatrolPageDoc {
-  const lines = [...sheets].map((s) => `${dutyPart(s)}\t${s.packed}`).sort();
-  return { key: pageKey(year, page), year, page, entries: lines.join('\n') };
+  const lines = [...sheets].map((s) => ({ duty: dutyPart(s), packed: s.packed }));
+  return { key: pageKey(year, page), year, page, cells: encodePage(lines) };
 }
 
 /** Reads sheets of a page by equality ({year, page}), projected to key, year and packed. */
@@ -117,7 +114,7 @@ export async function refreshPages(
       const { key, ...fields } = doc;
       await upsertByKey(pages, key, fields);
       const again = pageFrom(year, page, await readSheets({ year, page }));
-      if (again.entries === doc.entries) break;
+      if (again.cells === doc.cells) break;
       doc = again;
     }
   }
@@ -148,7 +145,7 @@ export async function rebuildPages(
       seen.add(doc.key);
       const entry = grouped.get(doc.key);
       const want = pageFrom(doc.year, doc.page, entry?.sheets ?? []);
-      if (doc.entries !== want.entries) differing.push(want);
+      if (doc.cells !== want.cells) differing.push(want);
     }
   }
   const missing: PatrolPageDoc[] = [];
@@ -169,10 +166,48 @@ export async function readPagedCounts(
   const out = new PackedCounts();
   for (const year of new Set(years.map(String))) {
     const cursor = pages
-      .find({ year }, { _id: 0, entries: 1 })
-      .lean<Array<Pick<PatrolPageDoc, 'entries'>>>()
-      .cursor({ batchSize: 200 });
-    for await (const doc of cursor) out.addEntries(doc.entries, `|${year}`);
+      .find({ year }, { _id: 0, cells: 1, entries: 1 })
+      .lean<Array<Pick<PatrolPageDoc, 'cells'> & LegacyPage>>()
+      .cursor({ batchSize: 1000 });
+    for await (const doc of cursor) {
+      if (typeof doc.cells === 'string') out.addPage(doc.cells, year);
+      else if (doc.entries) out.addEntries(doc.entries, `|${year}`);
+    }
   }
   return out;
+}
+
+/** A page as written before encodePage: `duty\tpacked` lines (read until converted). */
+interface LegacyPage {
+  entries?: string;
+}
+
+/**
+ * Rewrites pages written before encodePage (text lines with the chiefs' ids, three times the
+ * bytes) in the compact form: each from its own lines, which were computed from its sheets.
+ * Returns how many it rewrote.
+ */
+export async function convertLegacyPages(pages: PageModel): Promise<number> {
+  const cursor = pages.collection.find(
+    { entries: { $exists: true } },
+    { projection: { _id: 0, key: 1, cells: 1, entries: 1 } },
+  );
+  let converted = 0;
+  for await (const doc of cursor) {
+    // Written again since (a change, a rebuild): its cells are current, its lines stale.
+    if (typeof doc.cells === 'string') {
+      await pages.collection.updateOne({ key: doc.key }, { $unset: { entries: '' } });
+      continue;
+    }
+    const entries = typeof doc.entries === 'string' ? doc.entries : '';
+    const lines = entries
+      ? entries.split('\n').map((line) => {
+          const tab = line.indexOf('\t');
+          return { duty: line.slice(0, tab), packed: line.slice(tab + 1) };
+        })
+      : [];
+    await pages.collection.updateOne({ key: doc.key }, { $set: { cells: encodePage(lines) }, $unset: { entries: '' } });
+    converted++;
+  }
+  return converted;
 }
