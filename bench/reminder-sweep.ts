@@ -319,7 +319,7 @@ async function decidePart(uri: string): Promise<void> {
       return { ...counted, s: ((performance.now() - start) / 1000).toFixed(2) };
     };
     const figureReads = await timed(() => readPackedCounts(models, [2025, 2026]));
-    const planReads = await timed(() => store.plansOfPeriods(['2026-11', '2026-Q4'], new Date('2026-10-01')));
+    const planReads = await timed(() => store.plansOfPeriods(['2026-11', '2026-Q4']));
     console.log(
       `${' '.repeat(16)}figures: ${figureReads.documents} documents in ${figureReads.commands} commands, ${figureReads.s} s (${figureReads.result.size} sheets); ` +
         `plans: ${planReads.documents} documents in ${planReads.commands} commands, ${planReads.s} s (${planReads.result.size} plans)`,

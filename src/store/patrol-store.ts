@@ -323,19 +323,12 @@ export class PatrolStore {
 
   /**
    * Planned days by plan key for whole periods (the sweep's): from the periods' plan pages,
-   * one equality query per period (a page holds many plans), plus plans kept before their
-   * period was stored, from `since` on.
+   * one equality query per period (a page holds many plans). Plans kept before their period
+   * was stored are put on pages by the rebuild (and the upgrade), so no query scans the plans.
    */
-  async plansOfPeriods(periodKeys: string[], since: Date): Promise<Map<string, LocalDate>> {
-    const [paged, older] = await Promise.all([
-      readPlanPages(this.models.patrolPlans.db, periodKeys),
-      this.models.patrolPlans
-        .find({ periodKey: null, at: { $gte: since } }, { key: 1, plannedDay: 1, _id: 0 })
-        .lean<PatrolPlanDoc[]>()
-        .exec(),
-    ]);
+  async plansOfPeriods(periodKeys: string[]): Promise<Map<string, LocalDate>> {
     const out = new Map<string, LocalDate>();
-    for (const [key, plannedDay] of [...paged, ...older.map((doc) => [doc.key, doc.plannedDay] as const)]) {
+    for (const [key, plannedDay] of await readPlanPages(this.models.patrolPlans.db, periodKeys)) {
       const day = parseLocalDate(plannedDay);
       if (day) out.set(key, day);
     }

@@ -440,11 +440,7 @@ describe('patrol figures', () => {
     const want = await stored();
     expect([...want.keys()].sort()).toEqual([...planned.keys()].sort());
     const read = async () =>
-      new Map(
-        [...(await a.store.plansOfPeriods(['2026-12'], new Date('2026-12-01')))].map(
-          ([k, d]) => [k, formatLocalDate(d)] as const,
-        ),
-      );
+      new Map([...(await a.store.plansOfPeriods(['2026-12']))].map(([k, d]) => [k, formatLocalDate(d)] as const));
     expect(await read()).toEqual(want);
     // A lost page write and a plan from before pages existed: the rebuild puts both right.
     const raw = a.models.patrols.db;
@@ -539,7 +535,15 @@ describe('patrol figures', () => {
     expect(counts.size).toBe(sheets.size);
     for (const [key, sheet] of sheets)
       expect([key, counts.cell(counts.slotOf(key)!, { kind: 'year', index: 1 })]).toEqual([key, sheet.total]);
-    expect((await patrolPageCellsMigration(a.models).run()).changed).toBe(byPage.size);
+    // And a plan kept before plans had periods (nor pages): the sweep reads plans from pages only.
+    await a.models.patrols.db
+      .collection('patrol_plans')
+      .insertOne({ key: 'villageChief:older:w2:2026-12', plannedDay: '2026-12-24', by: 'older', at: new Date() });
+    // The pages converted, the plan put on its page, and that page written.
+    expect((await patrolPageCellsMigration(a.models).run()).changed).toBe(byPage.size + 2);
+    expect(formatLocalDate((await a.store.plansOfPeriods(['2026-12'])).get('villageChief:older:w2:2026-12')!)).toBe(
+      '2026-12-24',
+    );
     expect(await raw.countDocuments({ entries: { $exists: true } })).toBe(0);
     await expectFiguresTrue('2026');
     expect((await patrolPageCellsMigration(a.models).run()).changed).toBe(0);

@@ -11,15 +11,20 @@ const WIDE = 8 + PACKED * 2;
 const SECTION = '~';
 
 const hashed = new Uint32Array(2);
+/** The running state of hashDuty, so a duty's parts hash as their joined text without joining them. */
+let runA = 0;
+let runB = 0;
+let runLength = 0;
 
-/**
- * Two 32-bit hashes of a duty (`role|chiefId|waterBodyId`, text[0, end)), into `hashed`,
- * independent of stableHash (which places the duty's page): 64 bits that name the duty on its
- * page, so a page holds no ids. Part of the stored data: it must never change.
- */
-function hashDuty(text: string, end: number): void {
-  let a = 0x9747b28c;
-  let b = 0x2545f491;
+function hashStart(): void {
+  runA = 0x9747b28c;
+  runB = 0x2545f491;
+  runLength = 0;
+}
+
+function hashChars(text: string, end: number): void {
+  let a = runA;
+  let b = runB;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x5bd1e995);
@@ -27,8 +32,36 @@ function hashDuty(text: string, end: number): void {
     b = Math.imul(b + c, 0x27d4eb2d);
     b = (b << 7) | (b >>> 25);
   }
-  hashed[0] = fmix(a);
-  hashed[1] = fmix(b ^ end);
+  runA = a;
+  runB = b;
+  runLength += end;
+}
+
+function hashEnd(): void {
+  hashed[0] = fmix(runA);
+  hashed[1] = fmix(runB ^ runLength);
+}
+
+/**
+ * Two 32-bit hashes of a duty (`role|chiefId|waterBodyId`, text[0, end)), into `hashed`,
+ * independent of stableHash (which places the duty's page): 64 bits that name the duty on its
+ * page, so a page holds no ids. Part of the stored data: it must never change.
+ */
+function hashDuty(text: string, end: number): void {
+  hashStart();
+  hashChars(text, end);
+  hashEnd();
+}
+
+/** hashDuty of `role|chiefId|waterBodyId`, from its parts. */
+function hashDutyParts(role: string, chiefId: string, waterBodyId: string): void {
+  hashStart();
+  hashChars(role, role.length);
+  hashChars('|', 1);
+  hashChars(chiefId, chiefId.length);
+  hashChars('|', 1);
+  hashChars(waterBodyId, waterBodyId.length);
+  hashEnd();
 }
 
 /** MurmurHash3's finaliser. */
@@ -266,6 +299,21 @@ export class PackedCounts {
     const slots = this.byYear.get(key.slice(bar + 1));
     if (!slots) return undefined;
     hashDuty(key, bar);
+    return slots.get(hashed[0] ?? 0, hashed[1] ?? 0);
+  }
+
+  /**
+   * The slot of a duty's sheet of a year (role, chief and water body as figureKey joins them),
+   * without making its key: the sweep asks for 1.2 million of them.
+   */
+  slotOfDuty(role: string, chiefId: string, waterBodyId: string, year: string): number | undefined {
+    if (this.named.size > 0) {
+      const slot = this.named.get(`${role}|${chiefId}|${waterBodyId}|${year}`);
+      if (slot !== undefined) return slot;
+    }
+    const slots = this.byYear.get(year);
+    if (!slots) return undefined;
+    hashDutyParts(role, chiefId, waterBodyId);
     return slots.get(hashed[0] ?? 0, hashed[1] ?? 0);
   }
 

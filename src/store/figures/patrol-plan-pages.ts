@@ -122,33 +122,39 @@ export async function readPlanPages(
   return out;
 }
 
+/** A plan's period, from its key (`<duty key>:<period key>`), as setPlan stores it. */
+function periodOfPlanKey(planKey: string): string {
+  return planKey.slice(planKey.lastIndexOf(':') + 1);
+}
+
 /**
- * Puts every plan of a period on its page (plans kept before pages existed have none) and
- * recomputes every page, correcting those that differ. Returns how many plans and pages it
- * corrected.
+ * Puts every plan on its period's page (plans kept before pages existed have none, plans kept
+ * before periods were stored have no period either: the sweep reads only pages, never plans)
+ * and recomputes every page, correcting those that differ. Returns how many plans and pages
+ * it corrected.
  */
 export async function rebuildPlanPages(plans: PatrolModels['patrolPlans']): Promise<number> {
   const pages = await planPageModelOf(plans.db);
   const grouped = new Map<string, { periodKey: string; page: number; plans: PlanLine[] }>();
-  const unpaged: Array<{ key: string; page: number }> = [];
+  const unpaged: Array<{ key: string; page: number; periodKey: string }> = [];
   const cursor = plans
-    .find({ periodKey: { $ne: null } }, { _id: 0, key: 1, periodKey: 1, plannedDay: 1, page: 1 })
+    .find({}, { _id: 0, key: 1, periodKey: 1, plannedDay: 1, page: 1 })
     .lean<Array<PatrolPlanDoc & { page?: number | null }>>()
     .cursor({ batchSize: 5000 });
   for await (const plan of cursor) {
-    if (!plan.periodKey) continue;
+    const periodKey = plan.periodKey || periodOfPlanKey(plan.key);
     const page = planPageOf(plan.key);
-    if (plan.page !== page) unpaged.push({ key: plan.key, page });
-    const key = `${plan.periodKey}|${page}`;
+    if (plan.page !== page || plan.periodKey !== periodKey) unpaged.push({ key: plan.key, page, periodKey });
+    const key = `${periodKey}|${page}`;
     const entry = grouped.get(key);
     if (entry) entry.plans.push(plan);
-    else grouped.set(key, { periodKey: plan.periodKey, page, plans: [plan] });
+    else grouped.set(key, { periodKey, page, plans: [plan] });
   }
   for (let i = 0; i < unpaged.length; i += 1000) {
     await plans.bulkWrite(
       unpaged
         .slice(i, i + 1000)
-        .map(({ key, page }) => ({ updateOne: { filter: { key }, update: { $set: { page } } } })),
+        .map(({ key, page, periodKey }) => ({ updateOne: { filter: { key }, update: { $set: { page, periodKey } } } })),
       { ordered: false },
     );
   }

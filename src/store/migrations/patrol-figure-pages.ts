@@ -1,5 +1,6 @@
 import { type PatrolFigureSource, rebuildPatrolFigures } from '../figures/patrol-figures.js';
 import { convertLegacyPages, pageModelOf } from '../figures/patrol-pages.js';
+import { rebuildPlanPages } from '../figures/patrol-plan-pages.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -19,11 +20,16 @@ export function patrolFigurePagesMigration(models: PatrolFigureSource): Migratio
 /**
  * The sweep's pages in their compact form (hashes and binary counts instead of ids in text,
  * a third of the bytes the sweep reads): each page written before is converted from its own
- * lines. The sweep reads unconverted pages too, so this only saves the bytes. Safe to run twice.
+ * lines. And every 已安排 plan on its period's page, those kept before periods were stored
+ * included: the sweep reads plans from pages only. Safe to run twice.
  */
 export function patrolPageCellsMigration(models: PatrolFigureSource): Migration {
   return {
     id: '2026-12-04-patrol-page-cells',
-    run: async () => ({ changed: await convertLegacyPages(await pageModelOf(models.patrols.db)), complete: true }),
+    run: async () => ({
+      changed:
+        (await convertLegacyPages(await pageModelOf(models.patrols.db))) + (await rebuildPlanPages(models.patrolPlans)),
+      complete: true,
+    }),
   };
 }

@@ -1,9 +1,10 @@
 import type { ChiefDuty } from '../../domain/directory/directory.js';
 import type { DutyState } from '../../domain/patrols/decide-reminders.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
-import type { PeriodKind } from '../../domain/time/period.js';
+import type { PatrolCounts } from '../../domain/patrols/patrol-counts.js';
+import type { Period, PeriodKind } from '../../domain/time/period.js';
 import { periodContaining, previousPeriod } from '../../domain/time/period.js';
-import { packedCountsOf } from '../../store/figures/patrol-figures.js';
+import type { PackedCounts } from '../../store/figures/packed-counts.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 
 /**
@@ -13,7 +14,8 @@ import type { PatrolStore } from '../../store/patrol-store.js';
  * bounded number of queries however many chiefs: one per year, one per period kind for
  * plans; and a bounded number of documents, as both come in pages of many chiefs each (at
  * most 4,096 a year and 1,024 a period). The states come out lazily, one per duty, so the
- * sweep holds only the packed counts.
+ * sweep holds only the packed counts; a duty's counts are found by its hash, with no key
+ * made for it.
  */
 export async function dutyStates(
   patrols: Pick<PatrolStore, 'packedCounts' | 'plansOfPeriods'>,
@@ -27,13 +29,9 @@ export async function dutyStates(
   );
   const years = new Set<number>([periodContaining('year', now, timeZone).year]);
   for (const period of current.values()) years.add(previousPeriod(period, timeZone).year);
-  const since = Math.min(...[...current.values()].map((p) => p.start.getTime()));
   const [counts, plans] = await Promise.all([
     patrols.packedCounts([...years]),
-    patrols.plansOfPeriods(
-      [...current.values()].map((p) => p.key),
-      new Date(Number.isFinite(since) ? since : now.getTime()),
-    ),
+    patrols.plansOfPeriods([...current.values()].map((p) => p.key)),
   ]);
   return {
     *[Symbol.iterator]() {
@@ -41,10 +39,29 @@ export async function dutyStates(
         const period = current.get(duty.obligation.period);
         yield {
           duty,
-          patrolTimes: packedCountsOf(counts, duty),
-          plannedDay: period ? plans.get(`${dutyKey(duty)}:${period.key}`) : undefined,
+          patrolTimes: countsOfDuty(counts, duty),
+          // The plan key is made only when some plan exists.
+          plannedDay: period && plans.size > 0 ? plans.get(`${dutyKey(duty)}:${period.key}`) : undefined,
         };
       }
+    },
+  };
+}
+
+/** A duty's patrols per period from the packed counts, as the domain rules count them (as packedCountsOf). */
+function countsOfDuty(counts: PackedCounts, duty: ChiefDuty): PatrolCounts {
+  // The sheet's water body as figureKey names it: none for the general chief.
+  const waterBodyId = duty.role === 'generalChief' ? '' : (duty.waterBodyId ?? '');
+  // The rules ask about one year at a time: the sheet is looked up once per year, not per period.
+  let year: number | undefined;
+  let slot: number | undefined;
+  return {
+    countIn(period: Period) {
+      if (period.year !== year) {
+        year = period.year;
+        slot = counts.slotOfDuty(duty.role, duty.personId, waterBodyId, String(year));
+      }
+      return slot === undefined ? 0 : counts.cell(slot, period);
     },
   };
 }
