@@ -109,8 +109,8 @@ async function main(): Promise<void> {
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
-  // Enough distinct problems for every tap; the closed loop is bounded by the same count.
-  const problems = WARM_UP + rate * seconds + DIRECT + 2000;
+  // Enough distinct problems for every tap; the closed loop gets room for up to 150 taps/s.
+  const problems = WARM_UP + rate * seconds + DIRECT + Math.max(2000, 150 * seconds);
 
   const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], {
     execArgv: ['--import', 'tsx'],
