@@ -320,9 +320,16 @@ async function decidePart(uri: string): Promise<void> {
     };
     const figureReads = await timed(() => readPackedCounts(models, [2025, 2026]));
     const planReads = await timed(() => store.plansOfPeriods(['2026-11', '2026-Q4']));
+    // The bytes those documents carry (what the embedded database converts, JSON then BSON).
+    const textOf = async (name: string, field: string) => {
+      let bytes = 0;
+      for await (const doc of connection.collection(name).find({}, { projection: { _id: 0, [field]: 1 } }))
+        bytes += String(doc[field] ?? '').length;
+      return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+    };
     console.log(
-      `${' '.repeat(16)}figures: ${figureReads.documents} documents in ${figureReads.commands} commands, ${figureReads.s} s (${figureReads.result.size} sheets); ` +
-        `plans: ${planReads.documents} documents in ${planReads.commands} commands, ${planReads.s} s (${planReads.result.size} plans)`,
+      `${' '.repeat(16)}figures: ${figureReads.documents} documents in ${figureReads.commands} commands, ${figureReads.s} s (${figureReads.result.size} sheets, ${await textOf('patrol_pages', 'cells')} of page text); ` +
+        `plans: ${planReads.documents} documents in ${planReads.commands} commands, ${planReads.s} s (${planReads.result.size} plans, ${await textOf('patrol_plan_pages', 'entries')})`,
     );
   }
   await connection.dropDatabase();
