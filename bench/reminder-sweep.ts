@@ -211,20 +211,25 @@ async function seedPlanPages(models: ReturnType<typeof bindModels>): Promise<voi
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
-/** Samples the process's memory while `work` runs: peak RSS and peak heap. */
-async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {
-  let rss = process.memoryUsage().rss;
-  let heap = process.memoryUsage().heapUsed;
+/** Samples the process's memory while `work` runs: peak RSS and peak heap (with array buffers). */
+async function peakMemory<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; rss: number; heap: number; rssBefore: number; heapBefore: number }> {
+  // The heap and the typed arrays' buffers (outside the heap: the packed counts are there).
+  const { rss: rssBefore, heapUsed, arrayBuffers } = process.memoryUsage();
+  const heapBefore = heapUsed + arrayBuffers;
+  let rss = rssBefore;
+  let heap = heapBefore;
   const sample = () => {
     const m = process.memoryUsage();
     rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
+    heap = Math.max(heap, m.heapUsed + m.arrayBuffers);
   };
   const timer = setInterval(sample, 20);
   try {
     const result = await work();
     sample();
-    return { result, rss, heap };
+    return { result, rss, heap, rssBefore, heapBefore };
   } finally {
     clearInterval(timer);
   }
@@ -296,6 +301,8 @@ async function decidePart(uri: string): Promise<void> {
       result: decided,
       rss,
       heap,
+      rssBefore,
+      heapBefore,
     } = await peakMemory(async () => {
       const states = await dutyStates(store, duties, NOW, TZ);
       readMs = performance.now() - readsStart;
@@ -309,7 +316,7 @@ async function decidePart(uri: string): Promise<void> {
     const totalMs = performance.now() - readsStart;
     console.log(
       `${String(size).padStart(9)} chiefs: ${(totalMs / 1000).toFixed(2)} s (reading figures and plans ${(readMs / 1000).toFixed(2)} s, deciding ${((totalMs - readMs) / 1000).toFixed(2)} s; ` +
-        `${((totalMs / size) * 1000).toFixed(1)} µs a chief), ${decided} reminders due, peak RSS ${mib(rss)}, peak heap ${mib(heap)}; ` +
+        `${((totalMs / size) * 1000).toFixed(1)} µs a chief), ${decided} reminders due, peak RSS ${mib(rss)}, peak heap and buffers ${mib(heap)} (${mib(rssBefore)} and ${mib(heapBefore)} before, the duties included${globalThis.gc ? '' : '; run with --expose-gc for less garbage'}); ` +
         `seeded ${seededNow} chiefs' figures in ${(seedMs / 1000).toFixed(1)} s`,
     );
     // What the reads ask of the database, apart: the figures' pages, then the plans.
