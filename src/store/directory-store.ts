@@ -10,6 +10,7 @@ import {
 } from '../domain/directory/directory.js';
 import { DEFAULT_ISSUE_SETTINGS } from '../domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../domain/meetings/meeting-settings.js';
+import { bulkWriteInSlices } from './bulk-write.js';
 import type { DirectoryModels, PersonDoc, UnitDoc, WaterBodyDoc } from './models/directory.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { orUndefined } from './nullable.js';
@@ -205,9 +206,9 @@ export class DirectoryStore {
     const peopleOps = [...upsert(people, personDoc), ...remove(diff.people.removed)];
     const unitOps = [...upsert(units, unitDoc), ...remove(diff.units.removed)];
     const waterOps = [...upsert(waters, waterDoc), ...remove(diff.waterBodies.removed)];
-    if (peopleOps.length > 0) await this.models.people.bulkWrite(peopleOps, { ordered: false });
-    if (unitOps.length > 0) await this.models.units.bulkWrite(unitOps, { ordered: false });
-    if (waterOps.length > 0) await this.models.waterBodies.bulkWrite(waterOps, { ordered: false });
+    await bulkWriteInSlices(this.models.people, peopleOps);
+    await bulkWriteInSlices(this.models.units, unitOps);
+    await bulkWriteInSlices(this.models.waterBodies, waterOps);
     if (diff.settingsChanged) {
       await this.models.settings.updateOne(
         { _id: 'current' },

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { Clock } from '../domain/clock.js';
 import type { DeliveryFailureKind, DeliveryTarget, FailedDelivery } from '../domain/delivery/failure.js';
+import { bulkWriteInSlices } from './bulk-write.js';
 import { batchedDeleteById, batchedInsert, type GroupCommit } from './group-commit.js';
 import { type OutboxArchiveModels, outboxArchiveModels } from './models/outbox-archive.js';
 import type { OutboxMessageDoc, OutboxMessageModel, OutboxOperation } from './models/outbox-message.js';
@@ -341,20 +342,17 @@ export class OutboxStore {
     const ids = await this.archive.outboxMessageIds.find({}).limit(HOUSEKEEPING_BATCH).lean().exec();
     if (ids.length > 0) {
       // Written by earlier versions: kept beside the settled records from now on.
-      await this.settledRaw
-        .bulkWrite(
-          ids.map((id) => ({
-            updateOne: {
-              filter: { _id: MESSAGE_PREFIX + id._id },
-              update: { $setOnInsert: { key: id.key, copyOf: null } },
-              upsert: true,
-            },
-          })),
-          { ordered: false },
-        )
-        .catch((error: unknown) => {
-          if (!isDuplicateKey(error)) throw error;
-        });
+      await bulkWriteInSlices(
+        this.settledRaw,
+        ids.map((id) => ({
+          updateOne: {
+            filter: { _id: MESSAGE_PREFIX + id._id },
+            update: { $setOnInsert: { key: id.key, copyOf: null } },
+            upsert: true,
+          },
+        })),
+        isDuplicateKey,
+      );
       await this.archive.outboxMessageIds.deleteMany({ _id: { $in: ids.map((id) => id._id) } });
     }
     await this.archive.outboxLeases.deleteMany({ at: { $lt: new Date(now.getTime() - LEASE_PURGE_AFTER_MS) } });

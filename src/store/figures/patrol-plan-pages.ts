@@ -1,4 +1,5 @@
 import { type Connection, Schema } from 'mongoose';
+import { bulkWriteInSlices } from '../bulk-write.js';
 import type { PatrolModels, PatrolPlanDoc } from '../models/patrol.js';
 import { perConnection } from '../models/per-connection.js';
 import { upsertByKey } from '../mongo-errors.js';
@@ -151,11 +152,11 @@ export async function rebuildPlanPages(plans: PatrolModels['patrolPlans']): Prom
     else grouped.set(key, { periodKey, page, plans: [plan] });
   }
   for (let i = 0; i < unpaged.length; i += 1000) {
-    await plans.bulkWrite(
+    await bulkWriteInSlices(
+      plans,
       unpaged
         .slice(i, i + 1000)
         .map(({ key, page, periodKey }) => ({ updateOne: { filter: { key }, update: { $set: { page, periodKey } } } })),
-      { ordered: false },
     );
   }
   const differing: PatrolPlanPageDoc[] = [];

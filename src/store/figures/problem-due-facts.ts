@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { Clock } from '../../domain/clock.js';
+import { bulkWriteInSlices } from '../bulk-write.js';
 import { ClaimStore } from '../claim-store.js';
 import type { ClaimModels } from '../models/claim.js';
 import type { IssueDoc, IssueModels } from '../models/issue.js';
@@ -19,7 +20,6 @@ const SETTLE_ROUNDS = 6;
 const PASS_LIMIT = 200;
 /** A refresher's lease on a section, taken over when its instance died midway. */
 const LEASE_MS = 60_000;
-const REBUILD_BATCH = 1_000;
 
 /**
  * The month a deadline's section is keyed by: the UTC month of the deadline's last instant (a
@@ -326,8 +326,7 @@ export class ProblemDueFacts {
           },
         });
     }
-    for (let i = 0; i < fields.length; i += REBUILD_BATCH)
-      await this.models.issues.bulkWrite(fields.slice(i, i + REBUILD_BATCH), { ordered: false });
+    await bulkWriteInSlices(this.models.issues, fields);
 
     const expected = dueSectionsFromDocs(docs);
     const stored = new Map<string, ProblemDueDoc>();
@@ -345,12 +344,7 @@ export class ProblemDueFacts {
     // Sections no problem belongs to any more must hold nothing.
     for (const [id, have] of stored)
       if (canonicalDue(have.facts) !== canonicalDue([])) writes.push({ deleteOne: { filter: { _id: id } } });
-    for (let i = 0; i < writes.length; i += REBUILD_BATCH)
-      await this.models.problemDueFacts
-        .bulkWrite(writes.slice(i, i + REBUILD_BATCH), { ordered: false })
-        .catch((error: unknown) => {
-          if (!allDuplicates(error)) throw error;
-        });
+    await bulkWriteInSlices(this.models.problemDueFacts, writes, allDuplicates);
 
     const changed = await this.models.issues
       .find({ updatedAt: { $gte: since } }, SOURCE_FIELDS)

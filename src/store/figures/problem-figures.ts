@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Collection } from 'mongodb';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { Clock } from '../../domain/clock.js';
+import { bulkWriteInSlices } from '../bulk-write.js';
 import { ClaimStore } from '../claim-store.js';
 import { batchedInsert, type GroupCommit } from '../group-commit.js';
 import type { ClaimModels } from '../models/claim.js';
@@ -60,7 +61,6 @@ export interface FigureScope {
 
 /** Rounds of `drain` before it gives up on marks that keep coming (the nightly rebuild corrects). */
 const SETTLE_ROUNDS = 6;
-const REBUILD_BATCH = 1_000;
 /** How often an idle refresher looks for marks left by other instances (its own wake it at once). */
 const POLL_MS = 2_000;
 /** A short wait after a pass that found work, so a burst of changes to one unit is one recomputation. */
@@ -554,13 +554,7 @@ export class ProblemFigures {
       const model = this.model(section);
       writes.set(model, [...(writes.get(model) ?? []), { deleteOne: { filter: { _id: id } } }]);
     }
-    for (const [model, ops] of writes) {
-      for (let i = 0; i < ops.length; i += REBUILD_BATCH) {
-        await model.bulkWrite(ops.slice(i, i + REBUILD_BATCH), { ordered: false }).catch((error: unknown) => {
-          if (!allDuplicates(error)) throw error;
-        });
-      }
-    }
+    for (const [model, ops] of writes) await bulkWriteInSlices(model, ops, allDuplicates);
     const changed = await this.models.issues
       .find({ updatedAt: { $gte: since } }, ROW_FIELDS)
       .lean<RowDoc[]>()

@@ -1,3 +1,4 @@
+import { bulkWriteInSlices } from '../bulk-write.js';
 import { isDuplicateKey } from '../mongo-errors.js';
 
 /**
@@ -22,7 +23,7 @@ export async function writeRebuilt<T extends { key: string }>(
       const ops = docs
         .slice(i, i + BATCH)
         .map(({ key, ...fields }) => ({ updateOne: { filter: { key }, update: { $set: fields }, upsert: true } }));
-      await collection.bulkWrite(ops, { ordered: false });
+      await bulkWriteInSlices(collection, ops);
     }
   };
   for (let i = 0; i < missing.length; i += BATCH) {
