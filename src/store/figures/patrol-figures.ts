@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type Connection, Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import type { ChiefDuty } from '../../domain/directory/directory.js';
 import type { ChiefRole, PatrolObligation } from '../../domain/patrols/obligation.js';
 import { yearProgress } from '../../domain/patrols/obligation.js';
@@ -8,7 +8,7 @@ import { type Period, periodContaining } from '../../domain/time/period.js';
 import type { LocalDate } from '../../domain/time/zoned.js';
 import type { Migration } from '../migrations/migration.js';
 import type { PatrolDoc, PatrolModels } from '../models/patrol.js';
-import { perConnection } from '../models/per-connection.js';
+import { selfIndexedModel } from '../models/per-connection.js';
 import { isDuplicateKey } from '../mongo-errors.js';
 import type { PackedCounts } from './packed-counts.js';
 import { type PageSheet, pageModelOf, pageOf, readPagedCounts, rebuildPages, refreshPages } from './patrol-pages.js';
@@ -107,27 +107,15 @@ FigureSchema.index({ year: 1, waterBodyId: 1 });
 // A page's sheets, read by equality when one of them changed.
 FigureSchema.index({ year: 1, page: 1 });
 
-const figureModels = perConnection((connection: Connection) => {
-  const figures = connection.model('PatrolFigure', FigureSchema);
-  // Not listed in bindModels (the shared model list): this module creates its own indexes,
-  // and the unique key is what makes two instances upserting one new sheet safe.
-  const ready = figures
-    .createCollection()
-    .catch(() => undefined)
-    .then(() => figures.createIndexes());
-  ready.catch(() => undefined);
-  return { figures, ready };
-});
+const figureModelOf = selfIndexedModel('PatrolFigure', FigureSchema);
 
-type FigureModel = ReturnType<typeof figureModels>['figures'];
+type FigureModel = Awaited<ReturnType<typeof figureModelOf>>;
 
 /** What the figures need of the bot's models: the patrols, whose connection also holds the sheets. */
 export type PatrolFigureSource = Pick<PatrolModels, 'patrols' | 'patrolPlans'>;
 
 async function modelsOf(models: PatrolFigureSource): Promise<FigureModel> {
-  const m = figureModels(models.patrols.db);
-  await m.ready;
-  return m.figures;
+  return figureModelOf(models.patrols.db);
 }
 
 export function figureKey(ref: PatrolFigureRef): string {

@@ -1,5 +1,5 @@
 import { type Connection, Schema } from 'mongoose';
-import { perConnection } from '../models/per-connection.js';
+import { selfIndexedModel } from '../models/per-connection.js';
 import { upsertByKey } from '../mongo-errors.js';
 import { encodePage, PackedCounts } from './packed-counts.js';
 import { writeRebuilt } from './rebuilt-writes.js';
@@ -52,23 +52,9 @@ const PageSchema = new Schema<PatrolPageDoc>(
 PageSchema.index({ key: 1 }, { unique: true });
 PageSchema.index({ year: 1 });
 
-const pageModels = perConnection((connection: Connection) => {
-  const pages = connection.model('PatrolPage', PageSchema);
-  const ready = pages
-    .createCollection()
-    .catch(() => undefined)
-    .then(() => pages.createIndexes());
-  ready.catch(() => undefined);
-  return { pages, ready };
-});
+export const pageModelOf = selfIndexedModel('PatrolPage', PageSchema);
 
-export type PageModel = ReturnType<typeof pageModels>['pages'];
-
-export async function pageModelOf(connection: Connection): Promise<PageModel> {
-  const m = pageModels(connection);
-  await m.ready;
-  return m.pages;
-}
+export type PageModel = Awaited<ReturnType<typeof pageModelOf>>;
 
 /** The page of a duty's sheets (every year's sheet of one duty is on the same page number). */
 export function pageOf(duty: { role: string; chiefId: string; waterBodyId: string | null }): number {

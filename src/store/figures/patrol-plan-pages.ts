@@ -1,7 +1,7 @@
 import { type Connection, Schema } from 'mongoose';
 import { bulkWriteInSlices } from '../bulk-write.js';
 import type { PatrolModels, PatrolPlanDoc } from '../models/patrol.js';
-import { perConnection } from '../models/per-connection.js';
+import { selfIndexedModel } from '../models/per-connection.js';
 import { upsertByKey } from '../mongo-errors.js';
 import { writeRebuilt } from './rebuilt-writes.js';
 import { stableHash } from './stable-hash.js';
@@ -40,23 +40,7 @@ const PlanPageSchema = new Schema<PatrolPlanPageDoc>(
 PlanPageSchema.index({ key: 1 }, { unique: true });
 PlanPageSchema.index({ periodKey: 1 });
 
-const planPageModels = perConnection((connection: Connection) => {
-  const pages = connection.model('PatrolPlanPage', PlanPageSchema);
-  const ready = pages
-    .createCollection()
-    .catch(() => undefined)
-    .then(() => pages.createIndexes());
-  ready.catch(() => undefined);
-  return { pages, ready };
-});
-
-type PlanPageModel = ReturnType<typeof planPageModels>['pages'];
-
-async function planPageModelOf(connection: Connection): Promise<PlanPageModel> {
-  const m = planPageModels(connection);
-  await m.ready;
-  return m.pages;
-}
+const planPageModelOf = selfIndexedModel('PatrolPlanPage', PlanPageSchema);
 
 /** The page of a plan, by its key (`<duty key>:<period key>`). */
 export function planPageOf(planKey: string): number {

@@ -1,6 +1,6 @@
 import { type Connection, Schema } from 'mongoose';
 import { CHIEF_ROLES, type ChiefRole } from '../../domain/patrols/obligation.js';
-import { perConnection } from '../models/per-connection.js';
+import { selfIndexedModel } from '../models/per-connection.js';
 import { upsertByKey } from '../mongo-errors.js';
 import { writeRebuilt } from './rebuilt-writes.js';
 
@@ -42,23 +42,9 @@ const GroupSchema = new Schema<PatrolRollupGroupDoc>(
 GroupSchema.index({ key: 1 }, { unique: true });
 GroupSchema.index({ year: 1 });
 
-const groupModels = perConnection((connection: Connection) => {
-  const groups = connection.model('PatrolRollupGroup', GroupSchema);
-  const ready = groups
-    .createCollection()
-    .catch(() => undefined)
-    .then(() => groups.createIndexes());
-  ready.catch(() => undefined);
-  return { groups, ready };
-});
+export const groupModelOf = selfIndexedModel('PatrolRollupGroup', GroupSchema);
 
-export type GroupModel = ReturnType<typeof groupModels>['groups'];
-
-export async function groupModelOf(connection: Connection): Promise<GroupModel> {
-  const m = groupModels(connection);
-  await m.ready;
-  return m.groups;
-}
+export type GroupModel = Awaited<ReturnType<typeof groupModelOf>>;
 
 export function groupKey(year: string, group: number): string {
   return `${year}|${group}`;

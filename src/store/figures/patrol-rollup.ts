@@ -1,7 +1,7 @@
 import { type Connection, Schema } from 'mongoose';
 import { CHIEF_ROLES, type ChiefRole } from '../../domain/patrols/obligation.js';
 import type { Period } from '../../domain/time/period.js';
-import { perConnection } from '../models/per-connection.js';
+import { selfIndexedModel } from '../models/per-connection.js';
 import { isDuplicateKey } from '../mongo-errors.js';
 import type { PatrolFigureDoc, PatrolFigureRef } from './patrol-figures.js';
 import {
@@ -78,23 +78,9 @@ RollupSchema.index({ year: 1 });
 // A group's rollups, read by equality when one of them changed.
 RollupSchema.index({ year: 1, group: 1 });
 
-const rollupModels = perConnection((connection: Connection) => {
-  const rollups = connection.model('PatrolRollup', RollupSchema);
-  const ready = rollups
-    .createCollection()
-    .catch(() => undefined)
-    .then(() => rollups.createIndexes());
-  ready.catch(() => undefined);
-  return { rollups, ready };
-});
+export const rollupModelOf = selfIndexedModel('PatrolRollup', RollupSchema);
 
-export type RollupModel = ReturnType<typeof rollupModels>['rollups'];
-
-export async function rollupModelOf(connection: Connection): Promise<RollupModel> {
-  const m = rollupModels(connection);
-  await m.ready;
-  return m.rollups;
-}
+export type RollupModel = Awaited<ReturnType<typeof rollupModelOf>>;
 
 export function bucketOf(ref: Pick<PatrolFigureRef, 'year' | 'waterBodyId' | 'role'>): RollupBucket {
   return ref.waterBodyId === null

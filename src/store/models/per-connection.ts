@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model, Schema } from 'mongoose';
 
 /**
  * Compiles a group of models once per connection: mongoose refuses to compile a model name
@@ -14,4 +14,25 @@ export function perConnection<T>(build: (connection: Connection) => T): (connect
     }
     return models;
   };
+}
+
+/**
+ * A read model kept outside bindModels' list, which creates its own collection and indexes:
+ * once per connection, on first use, every caller awaiting the same creation. Its unique key
+ * is what makes two instances upserting one new document safe, so nothing is written before
+ * the indexes exist.
+ */
+export function selfIndexedModel<T>(name: string, schema: Schema<T>): (connection: Connection) => Promise<Model<T>> {
+  const created = perConnection((connection: Connection) => {
+    const model = connection.model<T>(name, schema);
+    const ready = model
+      .createCollection()
+      .catch(() => undefined)
+      .then(() => model.createIndexes())
+      .then(() => model);
+    // Rejections reach whoever awaits the model; this only keeps an unawaited one quiet.
+    ready.catch(() => undefined);
+    return ready;
+  });
+  return created;
 }
