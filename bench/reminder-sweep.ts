@@ -61,6 +61,7 @@ import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { dutyStates } from '../src/workflows/patrols/duty-states.js';
 import { TEST_APP } from '../test/helpers/bot.js';
 import { importExampleDistrict } from '../test/helpers/district.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 import { countDocumentsRead, monitoredUri } from './documents-read.js';
 
 const { values } = parseArgs({
@@ -90,15 +91,6 @@ const runningClock = { now: () => new Date(NOW.getTime() + (performance.now() - 
 const MONTHLY: PatrolObligation = { period: 'month', times: 1 };
 const QUARTERLY: PatrolObligation = { period: 'quarter', times: 1 };
 const BATCH = 10_000;
-
-/** A deterministic pseudo-random stream, so every run measures the same data. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
 
 /** Chief i: a monthly duty on its own water body, one in 50 a quarterly one (township duties in some provinces). */
 function dutyOf(i: number): ChiefDuty {
@@ -142,7 +134,7 @@ async function seedPages(connection: Connection, sheets: ReadonlyArray<PageSheet
  * to the sweep's pages; to their own collection too with --with-sheets.
  */
 async function seedFigures(connection: Connection, from: number, to: number): Promise<void> {
-  const rnd = random(from + 1);
+  const rnd = seededRandom(from + 1);
   const figures = connection.collection('patrol_figures');
   const plans = connection.collection('patrol_plans');
   const paged: Array<PageSheet & { page: number }> = [];
@@ -241,7 +233,7 @@ async function peakMemory<T>(
  * with the process's peak memory. The database's part is measured by decidePart.
  */
 async function memoryPart(): Promise<void> {
-  const rnd = random(3);
+  const rnd = seededRandom(3);
   const duties = Array.from({ length: MEMORY_CHIEFS }, (_, i) => dutyOf(i));
   globalThis.gc?.();
   const start = performance.now();
@@ -414,7 +406,7 @@ async function sweepPart(uri: string, label: string, chiefs: number | 'district'
       );
       // Patrols as figures: the monthly duties' sheets, seeded in bulk like part 1.
       await rebuildPatrolFigures(bot.models);
-      const rnd = random(7);
+      const rnd = seededRandom(7);
       const sheets = directory.waterBodies.flatMap((w) =>
         [w.districtChief, ...Object.values(w.villageChiefs)]
           .filter((id): id is string => id !== undefined && rnd() < 0.75)

@@ -51,6 +51,7 @@ import type { PatrolDoc } from '../src/store/models/patrol.js';
 import { PatrolStore } from '../src/store/patrol-store.js';
 import { provisionMongoServer } from '../src/store/provision/mongo-server.js';
 import { StatusService } from '../src/workflows/status/status-service.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 import { countDocumentsRead, monitoredUri } from './documents-read.js';
 import { percentile } from './load.js';
 
@@ -80,15 +81,7 @@ const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-20T10:00:00+08:00');
 const clock = { now: () => NOW };
 
-/** A deterministic pseudo-random stream, so every run measures the same data. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
-const rnd = random(42);
+const rnd = seededRandom(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
 
 /** 1 general chief; per water body 1 district chief, 6 township chiefs, 18 village chiefs. */

@@ -11,6 +11,7 @@ import { problemDueFactsMigration } from '../../src/store/migrations/problem-due
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { IssueDoc } from '../../src/store/models/issue.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * The assessment's due facts against their definition: random sequences of registrations and
@@ -32,14 +33,6 @@ const UNITS = ['t1', 't2', 't3'];
 const KINDS: IssueSourceKind[] = ['patrol', 'decision', 'task', 'inspection', 'office'];
 const STATES: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed', 'withdrawn'];
 const DAY = 86_400_000;
-
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -92,7 +85,7 @@ async function expectSpanMatchesProblems(from: Date, to: Date): Promise<void> {
 
 describe('the assessment’s due facts', () => {
   it('equal a recomputation from the problems after random concurrent changes from two instances', async () => {
-    const rnd = random(13);
+    const rnd = seededRandom(13);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
     const base = (): NewIssue => ({
       waterBodyId: 'w1',

@@ -11,6 +11,7 @@ import { MeetingStore } from '../../src/store/meeting-store.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { IssueDoc } from '../../src/store/models/issue.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * The problem read model against its definition: random sequences of registrations and state
@@ -32,14 +33,6 @@ const UNITS = ['t1', 't2', 't3'];
 const SUPERVISORS = ['l1', 'd1'];
 const KINDS: IssueSourceKind[] = ['patrol', 'decision', 'task', 'office'];
 const STATES: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerification', 'closed', 'withdrawn'];
-
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -81,7 +74,7 @@ async function expectSectionsMatchProblems(): Promise<void> {
 
 describe('problem figures', () => {
   it('equal a recomputation from the problems after random concurrent changes from two instances', async () => {
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
     const base = (): NewIssue => ({
       waterBodyId: rnd() < 0.1 ? undefined : pick(WATERS),
@@ -233,7 +226,7 @@ describe('problem figures', () => {
 
 describe('meeting figures', () => {
   it('list exactly the scheduled meetings of a window after concurrent scheduling and cancelling on two instances', async () => {
-    const rnd = random(11);
+    const rnd = seededRandom(11);
     const meetings = [new MeetingStore(models), new MeetingStore(bindModels(second))];
     const ids: string[] = [];
     for (let round = 0; round < 4; round++) {
