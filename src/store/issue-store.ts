@@ -10,11 +10,11 @@ import {
 } from '../domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../domain/issues/lifecycle.js';
 import { periodContaining } from '../domain/time/period.js';
-import { type FigureRow, inBucket } from './figures/problem-buckets.js';
+import { type FigureRow, inBucket, OPEN_STATES, type OpenState } from './figures/problem-buckets.js';
 import { dueMonth, type UnitDueFact } from './figures/problem-due-facts.js';
 import type { ProblemDueModels } from './figures/problem-due-model.js';
 import type { ProblemFigureModels } from './figures/problem-figure-model.js';
-import { figureRow, ProblemFigures, type StatusCounts } from './figures/problem-figures.js';
+import { figureRow, listCountsOf, ProblemFigures, type StatusCounts } from './figures/problem-figures.js';
 import { batchedInsert, GroupCommit } from './group-commit.js';
 import type { ClaimModels } from './models/claim.js';
 import type { IssueDoc, IssueHistoryDoc, IssueModels, SupervisionNoticeDoc } from './models/issue.js';
@@ -61,6 +61,37 @@ export interface IssueFilter {
 }
 
 const OPEN: IssueState[] = ['reported', 'assigned', 'rectifying', 'pendingVerification'];
+
+/**
+ * What the problem figures can count exactly for a filter, or undefined where only the
+ * database can: the figures hold open problems per state (and how many are decisions and
+ * tasks), with their deadlines, per unit and per group (water body, unit, supervisors), so
+ * they answer any open states by water body, unit and a viewer's part, for all problems or
+ * decisions and tasks together. They cannot answer 已销号 or 已撤销 (closed problems are
+ * kept per month of closing, not as a state: the count would read every month of history),
+ * a township or chief (not a dimension of the sections), a registration, closing or due
+ * range, or other source kinds: those stay direct counts.
+ */
+function figureQuestion(filter: IssueFilter): { states: OpenState[]; decisionsOnly: boolean } | undefined {
+  const states = filter.states ?? OPEN;
+  if (!states.every((s): s is OpenState => (OPEN_STATES as readonly string[]).includes(s))) return undefined;
+  if (
+    filter.townshipId ||
+    filter.chiefId ||
+    filter.reportedBefore ||
+    filter.reportedFrom ||
+    filter.closedBetween ||
+    filter.dueBefore
+  )
+    return undefined;
+  let decisionsOnly = false;
+  if (filter.sourceKinds) {
+    const kinds = new Set(filter.sourceKinds);
+    decisionsOnly = kinds.size === 2 && kinds.has('decision') && kinds.has('task');
+    if (!decisionsOnly) return undefined;
+  }
+  return { states: [...new Set(states)], decisionsOnly };
+}
 /** Progress notes kept on the problem itself for its card; all of them are in the history. */
 const PROGRESS_ON_CARD = 5;
 const NUMBER_ATTEMPTS = 50;
@@ -506,6 +537,30 @@ export class IssueStore {
   /** How many problems match a filter, counted by the database. */
   async count(filter: IssueFilter): Promise<number> {
     return this.models.issues.countDocuments(this.query(filter)).exec();
+  }
+
+  /**
+   * A /问题 or /议定 list's counts: how many problems match the filter, and how many of them
+   * are past their deadline at `now`. From the problem figures whenever they hold exactly
+   * that (see `figureQuestion`), reading a document per unit or group of the place instead of
+   * every problem; otherwise counted by the database.
+   */
+  async listCounts(filter: IssueFilter, now: Date): Promise<{ total: number; overdue: number }> {
+    const question = figureQuestion(filter);
+    if (!question) {
+      const [total, overdue] = await Promise.all([this.count(filter), this.count({ ...filter, overdueAt: now })]);
+      return { total, overdue };
+    }
+    const open = await this.figures.openAt(
+      { waterBodyId: filter.waterBodyId, assigneeUnit: filter.assigneeUnit },
+      filter.visibleTo,
+    );
+    const counts = listCountsOf(open, question.states, question.decisionsOnly, now);
+    // An overdue filter lists only what is overdue at its own instant.
+    const total = filter.overdueAt
+      ? listCountsOf(open, question.states, question.decisionsOnly, filter.overdueAt).overdue
+      : counts.total;
+    return { total, overdue: counts.overdue };
   }
 
   /**

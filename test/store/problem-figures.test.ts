@@ -6,7 +6,7 @@ import type { HistoryEntry, IssueSnapshot, IssueState } from '../../src/domain/i
 import { canonical, type FigureRow, sectionsFromRows } from '../../src/store/figures/problem-buckets.js';
 import type { ProblemMonthDoc, ProblemOpenDoc } from '../../src/store/figures/problem-figure-model.js';
 import { figureRow, statusCountsOf } from '../../src/store/figures/problem-figures.js';
-import { IssueStore, type NewIssue } from '../../src/store/issue-store.js';
+import { type IssueFilter, IssueStore, type NewIssue } from '../../src/store/issue-store.js';
 import { MeetingStore } from '../../src/store/meeting-store.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { IssueDoc } from '../../src/store/models/issue.js';
@@ -199,6 +199,46 @@ describe('problem figures', () => {
       const listed = await stores[1].overdue(scope, now, 500);
       expect(listed.map((i) => i.id).sort()).toEqual(late.map((r) => r.key).sort());
     }
+
+    // The /问题 and /议定 lists' counts from the figures equal the database's counts of the problems.
+    const places: Array<Pick<IssueFilter, 'waterBodyId' | 'assigneeUnit'>> = [
+      {},
+      { waterBodyId: 'w1' },
+      { waterBodyId: 'w3' },
+      { assigneeUnit: 't2' },
+      { assigneeUnit: 'l1' },
+      { waterBodyId: 'w2', assigneeUnit: 't1' },
+    ];
+    const questions: IssueFilter[] = [
+      {},
+      { states: ['reported'] },
+      { states: ['rectifying'] },
+      { states: ['pendingVerification', 'assigned'] },
+      { states: ['assigned', 'rectifying'], overdueAt: now },
+      { states: ['closed'] },
+      { sourceKinds: ['decision', 'task'] },
+      { sourceKinds: ['task', 'decision'], states: ['assigned'] },
+      { sourceKinds: ['patrol'] },
+    ];
+    const scopes = [
+      undefined,
+      { waterBodyIds: ['w1', 'w2'], unitIds: ['t2', 'l1'] },
+      { waterBodyIds: [], unitIds: ['d1'] },
+    ];
+    let nonZero = 0;
+    for (const place of places)
+      for (const question of questions)
+        for (const visibleTo of scopes) {
+          const filter: IssueFilter = { ...place, ...question, visibleTo };
+          const direct = {
+            total: await stores[0].count(filter),
+            overdue: await stores[0].count({ ...filter, overdueAt: now }),
+          };
+          if (direct.total > 0) nonZero++;
+          expect(await stores[1].listCounts(filter, now), JSON.stringify(filter)).toEqual(direct);
+        }
+    // The data reach every kind of filter (not a comparison of zeros).
+    expect(nonZero).toBeGreaterThan(places.length * questions.length);
   }, 240_000);
 
   it('are put right by the rebuild, which reports the sections it corrected', async () => {
@@ -218,6 +258,11 @@ describe('problem figures', () => {
       waterBodyId: 'nowhere',
       month: '2026-02',
     });
+    // The /问题 counts are read from the figures (here the damaged unit section), not the problems.
+    expect(
+      (await store.listCounts({ assigneeUnit: unit.assigneeUnit ?? undefined, states: ['reported'] }, clock.now()))
+        .total,
+    ).toBe(99);
     expect(await store.figures.rebuild()).toMatchObject({ corrected: 3 });
     await expectSectionsMatchProblems();
     expect(await store.figures.rebuild()).toMatchObject({ corrected: 0 });

@@ -21,6 +21,7 @@ import {
   monthFigures,
   OPEN_STATES,
   type OpenFigures,
+  type OpenState,
   openFigures,
   type SectionFigures,
   type SectionRef,
@@ -51,6 +52,12 @@ export interface StatusCounts {
   decisionsOpen: number;
   decisionsOverdue: number;
   decisionsDueSoon: number;
+}
+
+/** Where a /问题 list looks: one water body, one unit, both, or neither. */
+export interface ListPlace {
+  waterBodyId?: string;
+  assigneeUnit?: string;
 }
 
 /** Who sees what: these water bodies, or problems assigned to or supervised by these units. */
@@ -419,6 +426,34 @@ export class ProblemFigures {
     return this.inView(scope, (f) => this.models.problemFiguresByGroup.find(f).lean<ProblemOpenDoc[]>().exec());
   }
 
+  /**
+   * The open sections holding exactly the problems of a place (one water body, one unit, or
+   * both; none: the viewer's whole part) that a viewer sees, for the /问题 lists' counts: a
+   * unit alone district-wide is its unit section, anything else the groups of the place,
+   * those out of the viewer's sight left out (each problem is in one group, so none counts twice).
+   */
+  async openAt(place: ListPlace, scope?: FigureScope): Promise<ProblemOpenDoc[]> {
+    const { waterBodyId, assigneeUnit } = place;
+    if (waterBodyId === undefined && assigneeUnit === undefined) return this.openInView(scope);
+    if (waterBodyId === undefined && !scope) {
+      const section: SectionRef = { kind: 'open', bucket: { by: 'unit', assigneeUnit: assigneeUnit ?? null } };
+      await this.freshen((s) => sectionId(s) === sectionId(section));
+      const doc = await this.models.problemFiguresByUnit.findOne({ _id: sectionId(section) }).lean<ProblemOpenDoc>();
+      return doc ? [doc] : [];
+    }
+    const inPlace = (bucket: { waterBodyId: string | null; assigneeUnit: string | null }) =>
+      (waterBodyId === undefined || bucket.waterBodyId === waterBodyId) &&
+      (assigneeUnit === undefined || bucket.assigneeUnit === assigneeUnit);
+    const wanted = (s: SectionRef) =>
+      s.kind === 'open' && s.bucket.by === 'group' && inPlace(s.bucket) && (!scope || seenBy(s, scope));
+    await this.freshen(wanted);
+    const docs = await this.models.problemFiguresByGroup
+      .find(waterBodyId !== undefined ? { waterBodyId } : { assigneeUnit })
+      .lean<ProblemOpenDoc[]>()
+      .exec();
+    return docs.filter((d) => wanted({ kind: 'open', bucket: bucketOfGroup(d) }));
+  }
+
   /** A year's month sections a viewer sees: the district's twelve, else the groups' in view. */
   async monthsInView(year: number, scope?: FigureScope): Promise<ProblemMonthDoc[]> {
     await this.freshen((s) => s.kind !== 'open' && seenBy(s, scope) && yearOf(s) === year);
@@ -581,6 +616,15 @@ function seenBy(section: SectionRef, scope: FigureScope | undefined): boolean {
   );
 }
 
+function bucketOfGroup(doc: ProblemOpenDoc): BucketRef {
+  return {
+    by: 'group',
+    waterBodyId: doc.waterBodyId ?? null,
+    assigneeUnit: doc.assigneeUnit ?? null,
+    supervisorUnits: doc.supervisorUnits ?? [],
+  };
+}
+
 /** Where a section is recomputed in a round: groups, then the units adding them up, then the district. */
 function levelOf(section: SectionRef): 0 | 1 | 2 {
   if (section.kind === 'districtMonth') return 2;
@@ -694,6 +738,30 @@ export function statusCountsOf(
       sum(
         deadlines(b).filter((x) => at(x) >= t && at(x) < weekAhead.getTime()),
         (x) => x.d,
+      ),
+    ),
+  };
+}
+
+/**
+ * A /问题 list's counts from the open sections of its place: problems (or only decisions and
+ * tasks) in these open states, and how many of them are past their deadline at `now` (only
+ * assigned and rectifying ones run against a deadline, as the issue store's filter has it).
+ */
+export function listCountsOf(
+  open: Array<Partial<OpenFigures>>,
+  states: readonly OpenState[],
+  decisionsOnly: boolean,
+  now: Date,
+): { total: number; overdue: number } {
+  const of = (x: { n: number; d: number }) => (decisionsOnly ? x.d : x.n);
+  const timed = states.filter((s) => isTimed(s));
+  return {
+    total: sum(open, (b) => sum([...states], (s) => (b.open?.[s] ? of(b.open[s]) : 0))),
+    overdue: sum(open, (b) =>
+      sum(
+        timed.flatMap((s) => b.open?.[s]?.deadlines ?? []).filter((x) => new Date(x.at).getTime() < now.getTime()),
+        of,
       ),
     ),
   };

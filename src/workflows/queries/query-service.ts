@@ -393,10 +393,10 @@ export class QueryService {
     text: { title: string; subtitle: string; empty: string; hint: string },
   ): Promise<CardJson> {
     const now = this.deps.clock.now();
-    const [items, total, overdue] = await Promise.all([
+    // The counts come from the problem figures wherever they can answer (see listCounts).
+    const [items, { total, overdue }] = await Promise.all([
       this.deps.issues.list(filter, ROWS, 'deadline'),
-      this.deps.issues.count(filter),
-      this.deps.issues.count({ ...filter, overdueAt: now }),
+      this.deps.issues.listCounts(filter, now),
     ]);
     const unit = (id: string | undefined) => directory.units.find((u) => u.id === id)?.name ?? '';
     const water = (id: string | undefined) => directory.waterBodies.find((w) => w.id === id)?.name ?? '';
