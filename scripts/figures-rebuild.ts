@@ -27,6 +27,7 @@ try {
   );
   console.log(`考核问题清单：共 ${report.due.sections} 项，更正 ${report.due.corrected} 项。`);
   console.log(`会议统计：共 ${report.meetings.sections} 个月，更正 ${report.meetings.corrected} 个月。`);
+  console.log(`纪要和文件印发统计：共 ${report.documents.sections} 个月，更正 ${report.documents.corrected} 项。`);
   console.log(`巡河履职统计：更正 ${report.patrols.corrected} 项。`);
   console.log(
     correctedIn(report) === 0

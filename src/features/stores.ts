@@ -32,7 +32,7 @@ export function buildSharedStores(models: Models, clock: Clock, timeZone: string
     issues: new IssueStore(models, clock, timeZone),
     patrols: new PatrolStore(models, clock),
     meetings: new MeetingStore(models, timeZone),
-    documents: new DocumentStore(models),
+    documents: new DocumentStore(models, timeZone),
     approvals: new ApprovalStore(models),
     sanctions: new SanctionStore(models),
     claims: new ClaimStore(models, clock),

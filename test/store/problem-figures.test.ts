@@ -1,8 +1,11 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import type { OfficialDocument } from '../../src/domain/documents/document.js';
 import type { Issue, IssueSourceKind } from '../../src/domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../../src/domain/issues/lifecycle.js';
+import { periodContaining } from '../../src/domain/time/period.js';
+import { DocumentStore } from '../../src/store/document-store.js';
 import { canonical, type FigureRow, sectionsFromRows } from '../../src/store/figures/problem-buckets.js';
 import type { ProblemMonthDoc, ProblemOpenDoc } from '../../src/store/figures/problem-figure-model.js';
 import { figureRow, statusCountsOf } from '../../src/store/figures/problem-figures.js';
@@ -309,5 +312,80 @@ describe('meeting figures', () => {
       .lean();
     expect((await meetings[1]!.startingBetween(from, to)).map((m) => m.id)).toEqual(direct.map((m) => m._id));
     expect(await meetings[0]!.figures.rebuild()).toMatchObject({ corrected: 0 });
+  }, 120_000);
+});
+
+describe('document figures', () => {
+  const draft = (id: string): OfficialDocument => ({
+    id,
+    kind: 'minutes',
+    title: `纪要${id}`,
+    year: 2026,
+    state: 'pendingApproval',
+    version: 1,
+    drafterUnit: 'rco',
+    approverId: 'zhao',
+    trackerUnit: 'rco',
+    items: [],
+    body: '',
+    attachments: [],
+    createdBy: 'qian',
+    createdAt: clock.now(),
+    history: [],
+    cardKeys: [],
+  });
+  const approve = (store: DocumentStore, doc: OfficialDocument, at: Date) =>
+    store.applyChange(
+      doc,
+      { state: 'published', publishedAt: at, pendingPublication: true },
+      { at, by: 'zhao', action: 'approve', from: doc.state, to: 'published', note: null },
+    );
+  const months = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05'];
+  /** Each month's publications in the figures equal the database's count over the month. */
+  async function expectMonthsMatchDocuments(store: DocumentStore): Promise<void> {
+    for (const key of months) {
+      const month = periodContaining('month', new Date(`${key}-15T12:00:00+08:00`), 'Asia/Shanghai');
+      expect(await store.figures.publishedIn(key), key).toBe(await store.publishedBetween(month.start, month.end));
+    }
+  }
+
+  it('count exactly the publications of each month after concurrent approvals on two instances', async () => {
+    const rnd = seededRandom(13);
+    const documents = [new DocumentStore(models), new DocumentStore(bindModels(second))];
+    let published = 0;
+    for (let round = 0; round < 4; round++) {
+      const ids = Array.from({ length: 6 }, (_, i) => `doc${round}-${i}`);
+      await Promise.all(ids.map((id, i) => documents[i % 2]!.create(draft(id))));
+      await Promise.all(
+        ids
+          .filter(() => rnd() < 0.8)
+          .map(async (id, i) => {
+            const doc = (await documents[i % 2]!.get(id))!;
+            // Near a month's end in Beijing time, so the local month differs from the UTC one.
+            const at = new Date(Date.UTC(2026, Math.floor(rnd() * 4), rnd() < 0.3 ? 31 : 10, 17));
+            // Two approvals of one version race: one wins, and a retry does nothing.
+            const results = await Promise.all([approve(documents[0]!, doc, at), approve(documents[1]!, doc, at)]);
+            expect(results.filter(Boolean)).toHaveLength(1);
+            expect(await approve(documents[i % 2]!, doc, at)).toBe(false);
+            published++;
+          }),
+      );
+      await expectMonthsMatchDocuments(documents[round % 2]!);
+    }
+    let total = 0;
+    for (const m of months) total += await documents[0]!.figures.publishedIn(m);
+    expect(total).toBe(published);
+    expect(await documents[0]!.figures.rebuild()).toMatchObject({ corrected: 0 });
+
+    // Figures that drifted (a month lost, a document without its month) are found and corrected.
+    await models.documentFiguresByMonth.deleteOne({ _id: '2026-02' });
+    await models.documents.updateOne(
+      { state: 'published', publishedMonth: '2026-03' },
+      { $set: { publishedMonth: null } },
+    );
+    const report = await documents[1]!.figures.rebuild();
+    expect(report.corrected).toBeGreaterThanOrEqual(2);
+    await expectMonthsMatchDocuments(documents[0]!);
+    expect(await documents[0]!.figures.rebuild()).toMatchObject({ corrected: 0 });
   }, 120_000);
 });

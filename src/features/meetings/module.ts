@@ -87,11 +87,14 @@ export const meetingsModule: FeatureModule<MeetingsExports> = (infra, use) => {
         run: (dueAt) => meetingSweep.sweep(dueAt),
       },
     ],
-    // Districts upgrading from a version without the meeting figures get them built once.
-    migrations: [{ id: '2026-meeting-figures', run: meetingFiguresMigration(infra.stores.meetings) }],
+    // Districts upgrading from a version without the meeting or document figures get them built once.
+    migrations: [
+      { id: '2026-meeting-figures', run: figuresMigration(infra.stores.meetings) },
+      { id: '2026-12-02-document-figures', run: figuresMigration(infra.stores.documents) },
+    ],
   };
 };
 
-function meetingFiguresMigration(store: { figures: { rebuild(): Promise<{ corrected: number }> } }) {
+function figuresMigration(store: { figures: { rebuild(): Promise<{ corrected: number }> } }) {
   return async () => ({ changed: (await store.figures.rebuild()).corrected, complete: true });
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Models } from '../models/index.js';
+import { DocumentFigures } from './document-figures.js';
 import { MeetingFigures } from './meeting-figures.js';
 import { rebuildPatrolFigures } from './patrol-figures.js';
 import { ProblemFigures } from './problem-figures.js';
@@ -10,6 +11,8 @@ export interface FiguresRebuildReport {
   /** The assessment's due facts (problem-due-facts.ts); corrected counts problems' month keys too. */
   due: { sections: number; corrected: number };
   meetings: { sections: number; corrected: number };
+  /** Publications per month (/简报); corrected counts documents given their month too. */
+  documents: { sections: number; corrected: number };
   /** Patrol fulfilment sheets corrected. */
   patrols: { corrected: number };
 }
@@ -26,11 +29,18 @@ export async function rebuildFigures(models: Models, clock: Clock, timeZone: str
     problems: await problems.rebuild(),
     due: await problems.due.rebuild(),
     meetings: await new MeetingFigures(models, timeZone).rebuild(),
+    documents: await new DocumentFigures(models, timeZone).rebuild(),
     patrols: { corrected: await rebuildPatrolFigures(models) },
   };
 }
 
 /** The number of corrected sections over all read models. */
 export function correctedIn(report: FiguresRebuildReport): number {
-  return report.problems.corrected + report.due.corrected + report.meetings.corrected + report.patrols.corrected;
+  return (
+    report.problems.corrected +
+    report.due.corrected +
+    report.meetings.corrected +
+    report.documents.corrected +
+    report.patrols.corrected
+  );
 }

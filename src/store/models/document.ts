@@ -34,6 +34,8 @@ export interface DocumentDoc {
   pendingPublication: boolean;
   submittedAt: Date | null;
   publishedAt: Date | null;
+  /** The local month of `publishedAt` (`2026-11`): the document figures count a month by equality. */
+  publishedMonth?: string | null;
   lastReturn: { by: string; at: Date; comment: string } | null;
   createdBy: string;
   createdAt: Date;
@@ -84,6 +86,7 @@ const DocumentSchema = new Schema<DocumentDoc>(
     pendingPublication: { type: Boolean, default: false },
     submittedAt: { type: Date, default: null },
     publishedAt: { type: Date, default: null },
+    publishedMonth: { type: String, default: null },
     lastReturn: { type: Schema.Types.Mixed, default: null },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
@@ -96,6 +99,8 @@ const DocumentSchema = new Schema<DocumentDoc>(
 DocumentSchema.index({ state: 1, submittedAt: 1 });
 DocumentSchema.index({ kind: 1, year: 1, waterBodyId: 1 });
 DocumentSchema.index({ pendingPublication: 1 });
+// The document figures recompute a month's publications by equality.
+DocumentSchema.index({ publishedMonth: 1 });
 
 const DocumentChangeSchema = new Schema<DocumentChangeDoc>(
   {

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { type DocumentFigureModels, documentFigureModels } from '../figures/document-figures.js';
 import { type MeetingFigureModels, meetingFigureModels } from '../figures/meeting-figures.js';
 import { type ProblemDueModels, problemDueModels } from '../figures/problem-due-model.js';
 import { type ProblemFigureModels, problemFigureModels } from '../figures/problem-figure-model.js';
@@ -33,7 +34,8 @@ export interface Models
     OutboxArchiveModels,
     ProblemFigureModels,
     ProblemDueModels,
-    MeetingFigureModels {
+    MeetingFigureModels,
+    DocumentFigureModels {
   outboxMessages: OutboxMessageModel;
   uploadedFiles: UploadedFileModel;
 }
@@ -57,6 +59,7 @@ export function bindModels(connection: Connection): Models {
     ...problemFigureModels(connection),
     ...problemDueModels(connection),
     ...meetingFigureModels(connection),
+    ...documentFigureModels(connection),
   };
 }
 

@@ -80,10 +80,11 @@ export class MonthlyDigest {
       '',
       month,
     );
+    // Every count from the read models: a document or two per figure, never the month's records.
     const [{ opened, closed }, published, meetings] = await Promise.all([
       deps.issues.figures.monthTotals(month.key),
-      deps.documents.publishedBetween(month.start, month.end),
-      deps.meetings.startingBetween(month.start, month.end),
+      deps.documents.figures.publishedIn(month.key),
+      deps.meetings.figures.startingBetween(month.start, month.end),
     ]);
     const label = `${month.index}月`;
     const rates = status.charts.patrolRates.filter((r) => r.month === label).map((r) => `${r.level} ${r.rate}%`);
