@@ -10,6 +10,7 @@
  * ceiling, and the same action called in-process without HTTP, to show where time goes; then
  * the database commands per tap of the open loop, by operation and collection, and one tap's
  * commands in order, and the CPU time per tap of the bot, FerretDB and PostgreSQL.
+ * With BENCH_CPU_PROF=<dir> the bot's process writes a V8 CPU profile there.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -113,7 +114,11 @@ async function main(): Promise<void> {
   const problems = WARM_UP + rate * seconds + DIRECT + Math.max(2000, 150 * seconds);
 
   const child = fork(fileURLToPath(import.meta.url), ['--serve', String(problems)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: 'inherit',
   });
   const { port } = await new Promise<{ port: number }>((resolve) =>

@@ -60,7 +60,9 @@ export function cpuUse(): CpuUse {
   const ports = new Set<string>();
   for (const p of all.filter((x) => x.ppid === process.pid && x.comm === 'ferretdb')) {
     use.ferretdb += p.ms;
-    const port = /postgresql-url=\S*?:(\d+)\//.exec(cmdline(p.pid))?.[1];
+    // postgres://…@127.0.0.1:PORT/… (TCP) or postgres://…@/postgres?host=…&port=PORT (socket).
+    const url = /postgresql-url=(\S+)/.exec(cmdline(p.pid))?.[1] ?? '';
+    const port = (/[?&]port=(\d+)/.exec(url) ?? /:(\d+)\//.exec(url))?.[1];
     if (port) ports.add(port);
   }
   const postmasters = new Set(

@@ -61,6 +61,8 @@ const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 /** Another process may grab the free port we picked before the server binds it; retry then. */
 const START_ATTEMPTS = 3;
+/** sun_path holds 108 bytes on Linux (104 on macOS); a little margin. */
+const MAX_SOCKET_PATH = 100;
 const OUTPUT_TAIL_CHARS = 4_000;
 
 type ServerKind = 'mongod' | 'ferretdb';
@@ -259,6 +261,7 @@ async function startBackend(
       const server = await startServer('ferretdb', logger, (port) => ({
         file: ferretdb,
         args: ['--handler=pg', `--postgresql-url=${postgres.url}`, ...ferretDbCommon(stateDir, port)],
+        socket: ferretDbSocket(stateDir),
       }));
       return {
         ...server,
@@ -284,6 +287,7 @@ async function startBackend(
   return startServer('ferretdb', logger, (port) => ({
     file: ferretdb,
     args: ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, ...ferretDbCommon(stateDir, port)],
+    socket: ferretDbSocket(stateDir),
   }));
 }
 
@@ -298,10 +302,23 @@ function isBackend(value: unknown): value is EmbeddedBackend {
   return value === 'postgres' || value === 'sqlite' || value === 'mongod';
 }
 
+/**
+ * FerretDB also listens on a Unix socket in its state directory, and the bot talks to it
+ * there: on loopback TCP each command pays the TCP stack on both sides, a measured share of a
+ * card tap's CPU. The TCP port stays for tools that cannot use a socket. Socket paths are
+ * limited to about 100 bytes; a data directory deeper than that keeps to TCP.
+ */
+function ferretDbSocket(stateDir: string): string | undefined {
+  const path = join(resolve(stateDir), 'ferretdb.sock');
+  return Buffer.byteLength(path) <= MAX_SOCKET_PATH ? path : undefined;
+}
+
 function ferretDbCommon(stateDir: string, port: number): string[] {
+  const socket = ferretDbSocket(stateDir);
   return [
     `--state-dir=${stateDir}`,
     `--listen-addr=127.0.0.1:${port}`,
+    ...(socket ? [`--listen-unix=${socket}`] : []),
     '--debug-addr=-',
     '--telemetry=disable',
     // WARN logs every client disconnect (no endSessions support); real failures are ERROR.
@@ -312,12 +329,17 @@ function ferretDbCommon(stateDir: string, port: number): string[] {
 async function startServer(
   kind: ServerKind,
   logger: Logger,
-  command: (port: number) => { file: string; args: string[] },
+  command: (port: number) => { file: string; args: string[]; socket?: string },
 ): Promise<StartedServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
-    const uri = `mongodb://127.0.0.1:${port}/`;
-    const { file, args } = command(port);
+    const tcpUri = `mongodb://127.0.0.1:${port}/`;
+    const { file, args, socket } = command(port);
+    // Left by a killed run (this data directory is ours now: data-dir-owner.ts); a server
+    // cannot listen where a socket file exists.
+    if (socket) await rm(socket, { force: true });
+    // The driver takes a socket as a percent-encoded path ending in .sock.
+    const uri = socket ? `mongodb://${encodeURIComponent(socket)}/` : tcpUri;
     logger.info({ kind, port }, `starting ${kind}`);
     // Its own process group: a Ctrl-C or a group SIGTERM meant for the bot must not take the
     // database away while the bot drains; the bot stops it last.
