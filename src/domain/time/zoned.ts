@@ -39,25 +39,43 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall-clock date and time of an instant in a zone. */
 export function toLocal(instant: Date, timeZone: string): LocalDateTime & { second: number } {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(instant)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
+  const wall = new Date(instant.getTime() + offsetMs(instant, timeZone));
   return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
   };
 }
 
+/**
+ * Zones change their offset only on a quarter hour (whole and half hours in practice), so the
+ * offset at a quarter hour's start holds for the whole quarter: one Intl call serves all the
+ * instants in it. Intl's formatToParts was the bot's busiest function on a card tap (periods,
+ * deadlines and supervision steps each ask for local dates many times).
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const OFFSETS_KEPT = 20_000;
+const offsets = new Map<string, number>();
+
 /** Milliseconds the zone is ahead of UTC at an instant (+8 h for Asia/Shanghai). */
 function offsetMs(instant: Date, timeZone: string): number {
-  const l = toLocal(instant, timeZone);
-  const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+  const quarter = Math.floor(instant.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  const key = `${timeZone}@${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const parts: Record<string, number> = {};
+    for (const part of formatter(timeZone).formatToParts(new Date(quarter))) {
+      if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    }
+    const { year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0 } = parts;
+    offset = Date.UTC(year, month - 1, day, hour, minute, second) - quarter;
+    if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /** The instant at which the zone's wall clock shows this date and time. */
