@@ -343,7 +343,7 @@ async function startServer(
     logger.info({ kind, port }, `starting ${kind}`);
     // Its own process group: a Ctrl-C or a group SIGTERM meant for the bot must not take the
     // database away while the bot drains; the bot stops it last.
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: serverEnv() });
     const output = captureOutput(child, kind, logger);
     const stop = stopOnce(child);
     try {
@@ -356,6 +356,16 @@ async function startServer(
     logger.info({ kind, uri }, `${kind} is ready`);
     return { uri, kind, pid: child.pid, stop };
   }
+}
+
+/**
+ * FerretDB is a Go program: with Go's default GOGC=100 its garbage collector took about a
+ * sixth of its CPU per card tap; at 400 it collects a quarter as often (measured: FerretDB
+ * CPU per tap 11.3 → 9.4 ms) for a heap of tens of megabytes more. GOMEMLIMIT makes it
+ * collect sooner if the heap ever nears 1 GiB. Settings in the environment win.
+ */
+function serverEnv(): NodeJS.ProcessEnv {
+  return { GOGC: '400', GOMEMLIMIT: '1GiB', ...process.env };
 }
 
 /** Asks the OS for a free port by binding port 0, then releases it for the server to take. */
