@@ -42,6 +42,8 @@ export interface PhaseResult {
   sent: number;
   ok: number;
   errors: number;
+  /** Why the failed requests failed: an HTTP status or a socket error code, with counts. */
+  failures: string;
   perSecond: number;
   p50: number;
   p90: number;
@@ -49,12 +51,26 @@ export interface PhaseResult {
   max: number;
 }
 
+const failureLog = new Map<string, number>();
+
+/** Counts a failed request under its reason, for the phase's summary line. */
+function failed(reason: unknown): void {
+  const key =
+    typeof reason === 'number'
+      ? `HTTP ${reason}`
+      : ((reason as { code?: string }).code ?? (reason as Error).message ?? String(reason));
+  failureLog.set(key, (failureLog.get(key) ?? 0) + 1);
+}
+
 function summarise(latencies: number[], errors: number, elapsedMs: number): PhaseResult {
   const sorted = [...latencies].sort((a, b) => a - b);
+  const failures = [...failureLog].map(([k, n]) => `${k} ×${n}`).join(', ');
+  failureLog.clear();
   return {
     sent: latencies.length + errors,
     ok: latencies.length,
     errors,
+    failures,
     perSecond: (latencies.length * 1000) / elapsedMs,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
@@ -86,10 +102,14 @@ export async function openLoop(
       post(port, path, body).then(
         (status) => {
           if (status === 200) latencies.push(performance.now() - due);
-          else errors += 1;
+          else {
+            errors += 1;
+            failed(status);
+          }
         },
-        () => {
+        (error: unknown) => {
           errors += 1;
+          failed(error);
         },
       ),
     );
@@ -115,10 +135,15 @@ export async function closedLoop(
         const body = next();
         const sentAt = performance.now();
         try {
-          if ((await post(port, path, body)) === 200) latencies.push(performance.now() - sentAt);
-          else errors += 1;
-        } catch {
+          const status = await post(port, path, body);
+          if (status === 200) latencies.push(performance.now() - sentAt);
+          else {
+            errors += 1;
+            failed(status);
+          }
+        } catch (error) {
           errors += 1;
+          failed(error);
         }
       }
     }),
@@ -128,7 +153,7 @@ export async function closedLoop(
 
 export function line(name: string, r: PhaseResult): string {
   const f = (n: number) => n.toFixed(1).padStart(8);
-  return `${name.padEnd(22)}${f(r.perSecond)} ev/s  p50${f(r.p50)} ms  p90${f(r.p90)} ms  p99${f(r.p99)} ms  max${f(r.max)} ms  ok ${r.ok}/${r.sent}`;
+  return `${name.padEnd(22)}${f(r.perSecond)} ev/s  p50${f(r.p50)} ms  p90${f(r.p90)} ms  p99${f(r.p99)} ms  max${f(r.max)} ms  ok ${r.ok}/${r.sent}${r.failures ? ` (failed: ${r.failures})` : ''}`;
 }
 
 export function ask<T>(child: ChildProcess, cmd: string, key: string): Promise<T> {

@@ -208,6 +208,7 @@ function summary(name: string, l: Latencies, elapsedMs: number): string {
     sent: l.ms.length + l.errors,
     ok: l.ms.length,
     errors: l.errors,
+    failures: '',
     perSecond: (l.ms.length * 1000) / elapsedMs,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
