@@ -6,7 +6,13 @@ import type { Issue, IssueSourceKind } from '../../src/domain/issues/issue.js';
 import type { HistoryEntry, IssueSnapshot, IssueState } from '../../src/domain/issues/lifecycle.js';
 import { periodContaining } from '../../src/domain/time/period.js';
 import { DocumentStore } from '../../src/store/document-store.js';
-import { canonical, type FigureRow, sectionsFromRows } from '../../src/store/figures/problem-buckets.js';
+import {
+  canonical,
+  deadlinesOf,
+  type FigureRow,
+  packDeadlines,
+  sectionsFromRows,
+} from '../../src/store/figures/problem-buckets.js';
 import type { ProblemMonthDoc, ProblemOpenDoc } from '../../src/store/figures/problem-figure-model.js';
 import { figureRow, statusCountsOf } from '../../src/store/figures/problem-figures.js';
 import { type IssueFilter, IssueStore, type NewIssue } from '../../src/store/issue-store.js';
@@ -267,6 +273,57 @@ describe('problem figures', () => {
         .total,
     ).toBe(99);
     expect(await store.figures.rebuild()).toMatchObject({ corrected: 3 });
+    await expectSectionsMatchProblems();
+    expect(await store.figures.rebuild()).toMatchObject({ corrected: 0 });
+  }, 120_000);
+
+  it('keep deadlines packed, read sections written unpacked as they are, and the rebuild repacks them', async () => {
+    const [store] = stores;
+    const list = [
+      { at: new Date('2026-01-09T16:00:00Z'), n: 3, d: 0 },
+      { at: new Date('2026-02-01T16:00:00Z'), n: 2, d: 2 },
+    ];
+    expect(packDeadlines(list)).toMatch(/^[0-9a-z]+:3,[0-9a-z]+:2:2$/);
+    expect(deadlinesOf({ n: 5, d: 2, dl: packDeadlines(list) })).toEqual(list);
+    expect(deadlinesOf({ n: 0, d: 0, dl: '' })).toEqual([]);
+
+    const now = clock.now();
+    const read = () =>
+      store.figures.statusCounts(undefined, now, ['2026-01'], new Date(now.getTime() + 7 * 86_400_000));
+    const before = await read();
+    // What an older version wrote: each state's deadlines as a list of objects, no `dl`.
+    let unpacked = 0;
+    let holding = 0;
+    for (const model of [models.problemFiguresByUnit, models.problemFiguresByGroup]) {
+      for (const doc of await model.find({}).lean<ProblemOpenDoc[]>()) {
+        const set: Record<string, unknown> = {};
+        const unset: Record<string, ''> = {};
+        for (const [state, part] of Object.entries(doc.open)) {
+          set[`open.${state}.deadlines`] = deadlinesOf(part);
+          unset[`open.${state}.dl`] = '';
+        }
+        await model.collection.updateOne({ _id: doc._id as never }, { $set: set, $unset: unset });
+        unpacked++;
+        if (Object.values(doc.open).some((part) => part.n > 0)) holding++;
+      }
+    }
+    expect(holding).toBeGreaterThan(0);
+    expect(before.overdue + before.decisionsOpen).toBeGreaterThan(0);
+    expect(await read()).toEqual(before);
+    // Every section holding problems is rewritten (sections left over empty hold nothing and stay).
+    const { corrected } = await store.figures.rebuild();
+    expect(corrected).toBeGreaterThanOrEqual(holding);
+    expect(corrected).toBeLessThanOrEqual(unpacked);
+    const stored = [
+      ...(await models.problemFiguresByUnit.find({}).lean<ProblemOpenDoc[]>()),
+      ...(await models.problemFiguresByGroup.find({}).lean<ProblemOpenDoc[]>()),
+    ];
+    for (const doc of stored.filter((d) => Object.values(d.open).some((part) => part.n > 0)))
+      for (const part of Object.values(doc.open)) {
+        expect(typeof part.dl).toBe('string');
+        expect(part.deadlines).toBeUndefined();
+      }
+    expect(await read()).toEqual(before);
     await expectSectionsMatchProblems();
     expect(await store.figures.rebuild()).toMatchObject({ corrected: 0 });
   }, 120_000);

@@ -51,6 +51,12 @@ export const issuesModule: FeatureModule<{ issues: IssueService; supervision: Is
         id: '2026-problem-figures',
         run: async () => ({ changed: (await stores.issues.figures.rebuild()).corrected, complete: true }),
       },
+      // Open sections written before deadlines were packed are rewritten packed (the rebuild
+      // counts them as corrections); until then they are read as they are.
+      {
+        id: '2026-12-02-packed-deadlines',
+        run: async () => ({ changed: (await stores.issues.figures.rebuild()).corrected, complete: true }),
+      },
     ],
   };
 };

@@ -57,13 +57,48 @@ export type OpenState = (typeof OPEN_STATES)[number];
 /** States in which a problem runs against its deadline (overdue is counted among these). */
 export const TIMED_STATES = ['assigned', 'rectifying'] as const;
 
+/** A distinct deadline with its open problems and the decisions among them. */
+export interface DeadlineCount {
+  at: Date;
+  n: number;
+  d: number;
+}
+
 /** Open problems of one state: how many, how many are decisions, and their deadlines. */
 export interface OpenPart {
   n: number;
   /** Decisions (会议议定事项, 清单任务) among them. */
   d: number;
-  /** Each distinct deadline with its problems and decisions; only for assigned and rectifying. */
-  deadlines: Array<{ at: Date; n: number; d: number }>;
+  /**
+   * Each distinct deadline with its problems and decisions (only for assigned and rectifying),
+   * packed into one string (packDeadlines). As a list of objects, the office's /状态 at
+   * province size read about 3 MB of them, which took the embedded database two seconds: it
+   * converts every stored value one by one, and a string is one value.
+   */
+  dl: string;
+  /** The same list as objects, in sections written before deadlines were packed. */
+  deadlines?: DeadlineCount[];
+}
+
+/**
+ * Deadlines sorted by instant, as `at:n:d` (instant in milliseconds, base 36; `:d` left out
+ * when no decision is among them), comma-separated.
+ */
+export function packDeadlines(list: DeadlineCount[]): string {
+  return list.map((x) => `${x.at.getTime().toString(36)}:${x.n}${x.d ? `:${x.d}` : ''}`).join(',');
+}
+
+/** A part's deadlines, packed or (written by an older version) as a list. */
+export function deadlinesOf(part: Partial<OpenPart> | undefined): DeadlineCount[] {
+  if (!part) return [];
+  if (typeof part.dl === 'string') {
+    if (part.dl === '') return [];
+    return part.dl.split(',').map((entry) => {
+      const [at = '0', n = '0', d = '0'] = entry.split(':');
+      return { at: new Date(Number.parseInt(at, 36)), n: Number(n), d: Number(d) };
+    });
+  }
+  return (part.deadlines ?? []).map((x) => ({ at: new Date(x.at), n: x.n, d: x.d }));
 }
 export interface OpenFigures {
   open: Record<OpenState, OpenPart>;
@@ -174,7 +209,7 @@ export function openFigures(rows: FigureRow[]): OpenFigures {
     open[state] = {
       n: ofState.length,
       d: ofState.filter((r) => isDecision(r.kind)).length,
-      deadlines: [...byDeadline.values()].sort((a, b) => a.at.getTime() - b.at.getTime()),
+      dl: packDeadlines([...byDeadline.values()].sort((a, b) => a.at.getTime() - b.at.getTime())),
     };
   }
   return { open };
@@ -214,15 +249,15 @@ export function sumOpen(parts: Array<Partial<OpenFigures>>): OpenFigures {
       if (!part) continue;
       n += part.n;
       d += part.d;
-      for (const x of part.deadlines ?? []) {
-        const at = new Date(x.at);
+      for (const x of deadlinesOf(part)) {
+        const at = x.at;
         const entry = byDeadline.get(at.getTime()) ?? { at, n: 0, d: 0 };
         entry.n += x.n;
         entry.d += x.d;
         byDeadline.set(at.getTime(), entry);
       }
     }
-    open[state] = { n, d, deadlines: [...byDeadline.values()].sort((a, b) => a.at.getTime() - b.at.getTime()) };
+    open[state] = { n, d, dl: packDeadlines([...byDeadline.values()].sort((a, b) => a.at.getTime() - b.at.getTime())) };
   }
   return { open };
 }
@@ -238,7 +273,7 @@ export function canonical(section: SectionRef, figures: Partial<OpenFigures & Mo
   return OPEN_STATES.map((s) => {
     const part = figures?.open?.[s];
     if (!part) return '0/0/';
-    const deadlines = (part.deadlines ?? []).map((x) => `${new Date(x.at).getTime()}:${x.n}:${x.d}`);
+    const deadlines = deadlinesOf(part).map((x) => `${x.at.getTime()}:${x.n}:${x.d}`);
     return `${part.n}/${part.d}/${deadlines.join(',')}`;
   }).join('|');
 }

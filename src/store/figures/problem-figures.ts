@@ -12,6 +12,7 @@ import { isDuplicateKey } from '../mongo-errors.js';
 import {
   type BucketRef,
   canonical,
+  deadlinesOf,
   dirtySections,
   type FigureRow,
   inBucket,
@@ -571,7 +572,7 @@ export class ProblemFigures {
           }
         : { by: 'unit', assigneeUnit: doc.assigneeUnit ?? null };
       for (const state of TIMED_STATES) {
-        if (!doc.open?.[state]?.deadlines?.some((x) => new Date(x.at).getTime() < now.getTime())) continue;
+        if (!deadlinesOf(doc.open?.[state]).some((x) => x.at.getTime() < now.getTime())) continue;
         const filter: Record<string, unknown> = { assigneeUnit: bucket.assigneeUnit, state };
         if (bucket.by === 'group') filter.waterBodyId = bucket.waterBodyId;
         out.push({ filter, bucket });
@@ -620,7 +621,9 @@ export class ProblemFigures {
       const key = `${this.model(section).collection.name}/${sectionId(section)}`;
       const have = stored.get(key);
       stored.delete(key);
-      if (canonical(section, have) !== canonical(section, figures)) correct(section, figures);
+      // A section written before deadlines were packed is rewritten packed, with the same figures.
+      if (canonical(section, have) !== canonical(section, figures) || hasUnpackedDeadlines(have))
+        correct(section, figures);
     }
     // Sections no problem belongs to any more must hold nothing: those that show figures go.
     for (const [key, have] of stored) {
@@ -656,6 +659,10 @@ function seenBy(section: SectionRef, scope: FigureScope | undefined): boolean {
     scope.unitIds.includes(bucket.assigneeUnit ?? '') ||
     bucket.supervisorUnits.some((u) => scope.unitIds.includes(u))
   );
+}
+
+function hasUnpackedDeadlines(doc: Partial<OpenFigures> | undefined): boolean {
+  return OPEN_STATES.some((state) => Array.isArray(doc?.open?.[state]?.deadlines));
 }
 
 function bucketOfGroup(doc: ProblemOpenDoc): BucketRef {
@@ -742,9 +749,8 @@ export function statusCountsOf(
 ): StatusCounts {
   const t = now.getTime();
   const parts = (b: Partial<OpenFigures>) => OPEN_STATES.map((s) => b.open?.[s]).filter((p) => !!p && p.n > 0);
-  const deadlines = (b: Partial<OpenFigures>) =>
-    TIMED_STATES.flatMap((s) => (isTimed(s) ? (b.open?.[s]?.deadlines ?? []) : []));
-  const at = (x: { at: Date }) => new Date(x.at).getTime();
+  const deadlines = (b: Partial<OpenFigures>) => TIMED_STATES.flatMap((s) => deadlinesOf(b.open?.[s]));
+  const at = (x: { at: Date }) => x.at.getTime();
   const byUnit = (n: (b: Partial<OpenFigures>) => number) => {
     const out = new Map<string, number>();
     for (const b of open) {
@@ -802,7 +808,7 @@ export function listCountsOf(
     total: sum(open, (b) => sum([...states], (s) => (b.open?.[s] ? of(b.open[s]) : 0))),
     overdue: sum(open, (b) =>
       sum(
-        timed.flatMap((s) => b.open?.[s]?.deadlines ?? []).filter((x) => new Date(x.at).getTime() < now.getTime()),
+        timed.flatMap((s) => deadlinesOf(b.open?.[s])).filter((x) => x.at.getTime() < now.getTime()),
         of,
       ),
     ),

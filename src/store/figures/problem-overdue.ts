@@ -1,4 +1,4 @@
-import { isTimed, OPEN_STATES } from './problem-buckets.js';
+import { deadlinesOf, isTimed, OPEN_STATES } from './problem-buckets.js';
 import type { ProblemOpenDoc } from './problem-figure-model.js';
 
 /** Overdue at an instant in one unit's part: problems, and decisions (议定事项) apart. */
@@ -20,8 +20,8 @@ export function overdueByUnit(
   for (const doc of open) {
     for (const state of OPEN_STATES) {
       if (!isTimed(state)) continue;
-      for (const x of doc.open?.[state]?.deadlines ?? []) {
-        if (new Date(x.at).getTime() >= now.getTime()) continue;
+      for (const x of deadlinesOf(doc.open?.[state])) {
+        if (x.at.getTime() >= now.getTime()) continue;
         const unit = doc.assigneeUnit ?? '';
         const entry = out.get(unit) ?? { problems: 0, decisions: 0 };
         entry.problems += x.n - x.d;
