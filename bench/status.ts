@@ -30,11 +30,12 @@ import {
   type Unit,
   type WaterBody,
 } from '../src/domain/directory/directory.js';
-import { DEFAULT_ISSUE_SETTINGS } from '../src/domain/issues/supervision.js';
+import { DEFAULT_ISSUE_SETTINGS, deadlineFor } from '../src/domain/issues/supervision.js';
 import { DEFAULT_MEETING_SETTINGS } from '../src/domain/meetings/meeting-settings.js';
 import type { ChiefRole } from '../src/domain/patrols/obligation.js';
 import { patrolPeriods } from '../src/domain/patrols/patrol.js';
 import { periodsOfYear } from '../src/domain/time/period.js';
+import { toLocal } from '../src/domain/time/zoned.js';
 import { statusCards } from '../src/feishu/cards/status-cards.js';
 import { silentLogger } from '../src/log/logger.js';
 import { connectDatabase } from '../src/store/connection.js';
@@ -234,7 +235,11 @@ async function measure(uri: string, dbName: string): Promise<void> {
       const water = pick(directory.waterBodies);
       const created = new Date(year + rnd() * span);
       const state = pick(states);
-      const deadline = state === 'reported' ? null : new Date(created.getTime() + (5 + rnd() * 60) * 86_400_000);
+      // A deadline is a day, as the bot sets it (deadlineFor): the start of the next local day.
+      const deadline =
+        state === 'reported'
+          ? null
+          : deadlineFor(toLocal(new Date(created.getTime() + (5 + Math.floor(rnd() * 60)) * 86_400_000), TZ), TZ);
       const closed =
         state === 'closed' ? new Date(Math.min(NOW.getTime(), created.getTime() + rnd() * 40 * 86_400_000)) : null;
       batch.push({
