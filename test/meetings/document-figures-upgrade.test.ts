@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { FakeFeishu } from '../../src/feishu/fake/fake-feishu.js';
 import { DocumentStore } from '../../src/store/document-store.js';
+import { draftMinutes } from '../factories/document.js';
 import { startTestBot, TEST_APP } from '../helpers/bot.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { importExampleDistrict } from '../helpers/district.js';
@@ -36,24 +37,7 @@ describe('document figures on upgrade', () => {
       ['doc-b', '2026-11-20T15:00:00+08:00'],
       ['doc-c', '2026-12-01T01:00:00+08:00'],
     ] as const) {
-      await documents.create({
-        id,
-        kind: 'minutes',
-        title: `纪要${id}`,
-        year: 2026,
-        state: 'pendingApproval',
-        version: 1,
-        drafterUnit: 'rco',
-        approverId: 'zhao',
-        trackerUnit: 'rco',
-        items: [],
-        body: '',
-        attachments: [],
-        createdBy: 'qian',
-        createdAt: clock.now(),
-        history: [],
-        cardKeys: [],
-      });
+      await documents.create(draftMinutes(id, clock.now()));
       const doc = (await documents.get(id))!;
       await documents.applyChange(
         doc,

@@ -19,6 +19,7 @@ import { type IssueFilter, IssueStore, type NewIssue } from '../../src/store/iss
 import { MeetingStore } from '../../src/store/meeting-store.js';
 import { bindModels, ensureIndexes, type Models } from '../../src/store/models/index.js';
 import type { IssueDoc } from '../../src/store/models/issue.js';
+import { draftMinutes } from '../factories/document.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -373,24 +374,7 @@ describe('meeting figures', () => {
 });
 
 describe('document figures', () => {
-  const draft = (id: string): OfficialDocument => ({
-    id,
-    kind: 'minutes',
-    title: `纪要${id}`,
-    year: 2026,
-    state: 'pendingApproval',
-    version: 1,
-    drafterUnit: 'rco',
-    approverId: 'zhao',
-    trackerUnit: 'rco',
-    items: [],
-    body: '',
-    attachments: [],
-    createdBy: 'qian',
-    createdAt: clock.now(),
-    history: [],
-    cardKeys: [],
-  });
+  const draft = (id: string): OfficialDocument => draftMinutes(id, clock.now());
   const approve = (store: DocumentStore, doc: OfficialDocument, at: Date) =>
     store.applyChange(
       doc,
