@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -53,6 +53,27 @@ describe.skipIf(Boolean(process.env.MONGODB_URI))('provisionMongoServer (local s
       client.db('persist').collection('rivers').findOne({ name: '清水河' }),
     );
     expect(found).toMatchObject({ name: '清水河', length: 42 });
+  });
+
+  it('talks over a socket in the data directory, or loopback TCP where that path is too long for one', {
+    timeout: 120_000,
+  }, async () => {
+    const shallow = await freshDataDir();
+    const near = await provision(shallow);
+    expect(near.uri).toBe(`mongodb://${encodeURIComponent(join(shallow, 'ferretdb', 'state', 'ferretdb.sock'))}/`);
+    // Linux keeps a socket path in 108 bytes: a deeper data directory cannot have one, neither
+    // for FerretDB nor for PostgreSQL's cluster inside it (reachable by its service user here).
+    const base = await freshDataDir();
+    await chmod(base, 0o755);
+    const deep = join(base, 'a'.repeat(60), 'b'.repeat(40));
+    const far = await provision(deep);
+    expect(far.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
+    const backend = JSON.parse(await readFile(join(deep, 'backend.json'), 'utf8')) as { postgresDir?: string };
+    if (far.postgres) expect(backend.postgresDir).toBeUndefined();
+    for (const server of [near, far]) {
+      const reply = await withClient(server.uri, (client) => client.db('admin').command({ ping: 1 }));
+      expect(reply.ok).toBe(1);
+    }
   });
 
   it('stop() twice is harmless and the server is gone afterwards', { timeout: 60_000 }, async () => {

@@ -157,7 +157,8 @@ export async function startPostgres(options: {
   // Given at every start (not stored in the cluster), so a cluster made by an older version, or
   // one whose stale server was just stopped, gets it too. Prepared statements' generic plans
   // (`_jsonb->$1`) match no index: every FerretDB find would scan its table (equality-indexes.ts).
-  const serverOptions = `-p ${port} -k ${clusterDir} -c listen_addresses=127.0.0.1 -c plan_cache_mode=force_custom_plan`;
+  const socketDir = socketDirFor(clusterDir, port);
+  const serverOptions = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c plan_cache_mode=force_custom_plan`;
   try {
     await run(...command(programs.pgCtl, ['-D', data, '-l', log, '-w', '-t', '60', '-o', serverOptions, 'start']));
   } catch (error) {
@@ -184,7 +185,7 @@ export async function startPostgres(options: {
   return {
     // FerretDB reaches it through the Unix socket in the cluster directory: on loopback TCP
     // every one of its queries pays the TCP stack twice, a measured share of each tap's CPU.
-    url: `postgres://postgres@/postgres?host=${encodeURIComponent(clusterDir)}&port=${port}`,
+    url: `postgres://postgres@/postgres?host=${encodeURIComponent(socketDir)}&port=${port}`,
     port,
     access: { psql: programs.psql, port },
     stop: () =>
@@ -193,6 +194,16 @@ export async function startPostgres(options: {
         await run(...stopArgs).catch((error: unknown) => logger.warn({ err: error }, 'could not stop postgresql'));
       })()),
   };
+}
+
+/**
+ * Where PostgreSQL makes its socket: the cluster directory, unless the socket's path would be
+ * longer than Linux allows (108 bytes; PostgreSQL then refuses to start for want of any
+ * socket), as under a deep BOT_DATA_DIR: then /tmp, PostgreSQL's own usual place, where the
+ * port in the socket's name keeps clusters apart.
+ */
+function socketDirFor(clusterDir: string, port: number): string {
+  return Buffer.byteLength(join(resolve(clusterDir), `.s.PGSQL.${port}`)) <= 100 ? clusterDir : '/tmp';
 }
 
 /**
