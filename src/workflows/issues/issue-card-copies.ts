@@ -2,7 +2,14 @@ import type { Clock } from '../../domain/clock.js';
 import { messageKey } from '../../domain/delivery/message-keys.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import type { IssueStore } from '../../store/issue-store.js';
-import { adoptedCopy, type CopyRenderer, isCopy, placeOfTapped, updateDeliveredCards } from '../card-copies.js';
+import {
+  adoptedCopy,
+  type CopyRenderer,
+  isCopy,
+  parseCopy,
+  placeOfTapped,
+  updateDeliveredCards,
+} from '../card-copies.js';
 import type { Destination } from '../destinations.js';
 import type { Messenger } from '../ports.js';
 
@@ -24,11 +31,17 @@ export class IssueCardCopies {
     return placeOfTapped(issue.cardKeys, key, tapperId);
   }
 
-  /** Every copy of the problem's card shows its state now, each as its place sees it. */
-  async refresh(issue: Issue, render: CopyRenderer): Promise<void> {
+  /**
+   * Every copy of the problem's card shows its state now, each as its place sees it. The copy
+   * a person just tapped is left out: the tap's answer carries the card and the tap handler
+   * patches that message with it (card-actions.ts), so patching it here too sent the same
+   * card twice, against Feishu's five updates a second per message.
+   */
+  async refresh(issue: Issue, render: CopyRenderer, tappedMessageId?: string): Promise<void> {
+    const tapped = tappedMessageId ? await this.messenger.keyOfMessage(tappedMessageId) : undefined;
     await updateDeliveredCards(
       this.messenger,
-      issue.cardKeys,
+      tapped ? issue.cardKeys.filter((entry) => parseCopy(entry).key !== tapped) : issue.cardKeys,
       `${issue.version}:${this.clock.now().getTime()}`,
       render,
     );

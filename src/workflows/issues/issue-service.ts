@@ -404,6 +404,9 @@ export class IssueService {
       issue,
       this.toAction(directory, issue, input),
       dedupe,
+      [],
+      undefined,
+      tappedMessageId,
     );
     return render(await this.copies.placeOfTapped(updated, tappedMessageId, person.id));
   }
@@ -496,6 +499,8 @@ export class IssueService {
     dedupe: string,
     photos: string[] = [],
     actor: IssueActor = issueActor(directory, person, issue),
+    /** The card message tapped for this action: its answer updates it (see IssueCardCopies.refresh). */
+    tappedMessageId?: string,
   ): Promise<{ issue: Issue; render: CopyRenderer }> {
     const now = this.deps.clock.now();
     const result = transition(issue, action, actor, now, {
@@ -532,7 +537,7 @@ export class IssueService {
     );
     // One state for every copy, the assignee's new copies and the tapped card; each offers its own place's buttons.
     const render = this.renderer(directory, updated);
-    await this.copies.refresh(updated, render);
+    await this.copies.refresh(updated, render, tappedMessageId);
     await this.tell(directory, updated, entry, render);
     return { issue: updated, render };
   }
