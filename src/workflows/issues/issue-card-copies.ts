@@ -25,10 +25,19 @@ export class IssueCardCopies {
     private readonly clock: Clock,
   ) {}
 
+  /** The key a tapped message was sent under, or undefined for one the bot did not send. */
+  async tappedKey(messageId: string | undefined): Promise<string | undefined> {
+    return messageId ? await this.messenger.keyOfMessage(messageId) : undefined;
+  }
+
   /** The place whose card a tapped message shows: its copy's place, else the tapper's direct chat. */
   async placeOfTapped(issue: Issue, messageId: string | undefined, tapperId: string): Promise<string> {
-    const key = messageId ? await this.messenger.keyOfMessage(messageId) : undefined;
-    return placeOfTapped(issue.cardKeys, key, tapperId);
+    return this.placeOf(issue, await this.tappedKey(messageId), tapperId);
+  }
+
+  /** placeOfTapped, for a tapped message whose key was already looked up. */
+  placeOf(issue: Issue, tappedKey: string | undefined, tapperId: string): string {
+    return placeOfTapped(issue.cardKeys, tappedKey, tapperId);
   }
 
   /**
@@ -37,11 +46,10 @@ export class IssueCardCopies {
    * patches that message with it (card-actions.ts), so patching it here too sent the same
    * card twice, against Feishu's five updates a second per message.
    */
-  async refresh(issue: Issue, render: CopyRenderer, tappedMessageId?: string): Promise<void> {
-    const tapped = tappedMessageId ? await this.messenger.keyOfMessage(tappedMessageId) : undefined;
+  async refresh(issue: Issue, render: CopyRenderer, tappedKey?: string): Promise<void> {
     await updateDeliveredCards(
       this.messenger,
-      tapped ? issue.cardKeys.filter((entry) => parseCopy(entry).key !== tapped) : issue.cardKeys,
+      tappedKey ? issue.cardKeys.filter((entry) => parseCopy(entry).key !== tappedKey) : issue.cardKeys,
       `${issue.version}:${this.clock.now().getTime()}`,
       render,
     );
