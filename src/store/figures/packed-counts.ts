@@ -1,4 +1,5 @@
 import type { Period } from '../../domain/time/period.js';
+import { fmix32 } from './stable-hash.js';
 
 /** Cells a sheet packs: months 1–12, quarters 1–4, the year. */
 export const PACKED = 17;
@@ -38,8 +39,8 @@ function hashChars(text: string, end: number): void {
 }
 
 function hashEnd(): void {
-  hashed[0] = fmix(runA);
-  hashed[1] = fmix(runB ^ runLength);
+  hashed[0] = fmix32(runA);
+  hashed[1] = fmix32(runB ^ runLength);
 }
 
 /**
@@ -62,17 +63,6 @@ function hashDutyParts(role: string, chiefId: string, waterBodyId: string): void
   hashChars('|', 1);
   hashChars(waterBodyId, waterBodyId.length);
   hashEnd();
-}
-
-/** MurmurHash3's finaliser. */
-function fmix(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** The 17 cells of a sheet's `packed` text (`1,0,…`), missing ones 0. */

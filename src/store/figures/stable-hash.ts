@@ -9,8 +9,14 @@ export function stableHash(text: string): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  // Mixed once more (MurmurHash3's finaliser): FNV's low bits are poor, and pages and groups
-  // are taken modulo a power of two (ids like `p12|w12` cancel out in FNV's lowest bit).
+  // Mixed once more: FNV's low bits are poor, and pages and groups are taken modulo a power
+  // of two (ids like `p12|w12` cancel out in FNV's lowest bit).
+  return fmix32(h);
+}
+
+/** MurmurHash3's 32-bit finaliser: every input bit reaches every output bit. */
+export function fmix32(x: number): number {
+  let h = x;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
