@@ -466,14 +466,17 @@ export function readPackedCounts(
 
 /** A duty's patrols per period from packed counts, as the domain rules count them. */
 export function packedCountsOf(counts: PackedCounts, duty: ChiefDuty): PatrolCounts {
-  // The rules ask about one year at a time: the sheet is looked up once per year, not per period.
+  // The sheet's water body as refOfDuty names it: none for the general chief.
+  const waterBodyId = duty.role === 'generalChief' ? '' : (duty.waterBodyId ?? '');
+  // The rules ask about one year at a time: the sheet is looked up once per year, not per period,
+  // and by its parts, with no key string made (the sweep asks for 1.2 million).
   let year: number | undefined;
   let slot: number | undefined;
   return {
     countIn(period: Period) {
       if (period.year !== year) {
         year = period.year;
-        slot = counts.slotOf(figureKey(refOfDuty(duty, year)));
+        slot = counts.slotOfDuty(duty.role, duty.personId, waterBodyId, String(year));
       }
       return slot === undefined ? 0 : counts.cell(slot, period);
     },

@@ -1,10 +1,9 @@
 import type { ChiefDuty } from '../../domain/directory/directory.js';
 import type { DutyState } from '../../domain/patrols/decide-reminders.js';
 import { dutyKey } from '../../domain/patrols/duty-key.js';
-import type { PatrolCounts } from '../../domain/patrols/patrol-counts.js';
-import type { Period, PeriodKind } from '../../domain/time/period.js';
+import type { PeriodKind } from '../../domain/time/period.js';
 import { periodContaining, previousPeriod } from '../../domain/time/period.js';
-import type { PackedCounts } from '../../store/figures/packed-counts.js';
+import { packedCountsOf } from '../../store/figures/patrol-figures.js';
 import type { PatrolStore } from '../../store/patrol-store.js';
 
 /**
@@ -39,29 +38,11 @@ export async function dutyStates(
         const period = current.get(duty.obligation.period);
         yield {
           duty,
-          patrolTimes: countsOfDuty(counts, duty),
+          patrolTimes: packedCountsOf(counts, duty),
           // The plan key is made only when some plan exists.
           plannedDay: period && plans.size > 0 ? plans.get(`${dutyKey(duty)}:${period.key}`) : undefined,
         };
       }
-    },
-  };
-}
-
-/** A duty's patrols per period from the packed counts, as the domain rules count them (as packedCountsOf). */
-function countsOfDuty(counts: PackedCounts, duty: ChiefDuty): PatrolCounts {
-  // The sheet's water body as figureKey names it: none for the general chief.
-  const waterBodyId = duty.role === 'generalChief' ? '' : (duty.waterBodyId ?? '');
-  // The rules ask about one year at a time: the sheet is looked up once per year, not per period.
-  let year: number | undefined;
-  let slot: number | undefined;
-  return {
-    countIn(period: Period) {
-      if (period.year !== year) {
-        year = period.year;
-        slot = counts.slotOfDuty(duty.role, duty.personId, waterBodyId, String(year));
-      }
-      return slot === undefined ? 0 : counts.cell(slot, period);
     },
   };
 }
