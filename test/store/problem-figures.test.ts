@@ -165,6 +165,24 @@ describe('problem figures', () => {
     await stores[1].get(victim._id);
     await expectSectionsMatchProblems();
 
+    // One problem certainly overdue, so the overdue comparisons below never compare only zeros
+    // (the random rounds leave none overdue now and then).
+    const { id: lateId } = await stores[0].create(base(), { prefix: '测试', year: 2026 });
+    const lateIssue = (await stores[0].get(lateId))!;
+    const { entry: lateEntry } = change(lateIssue);
+    await stores[1].applyChange(
+      lateIssue,
+      {
+        state: 'rectifying',
+        version: lateIssue.version + 1,
+        assigneeUnit: 't2',
+        supervisorUnits: ['l1'],
+        deadline: new Date(clock.now().getTime() - 86_400_000),
+      },
+      { ...lateEntry, to: 'rectifying' },
+    );
+    await expectSectionsMatchProblems();
+
     // What /状态 shows equals counts taken from the problems themselves, district-wide and scoped.
     const now = clock.now();
     const weekAhead = new Date(now.getTime() + 7 * 86_400_000);
