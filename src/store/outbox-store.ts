@@ -32,6 +32,13 @@ interface MessageKeyDoc {
   _id: string;
   key: string;
   copyOf: string | null;
+  /** The queue order of the newest update of this card shown so far (see patchOutdated). */
+  patched?: number;
+}
+
+/** A record's place in the queue; records queued before orders were kept fall back to their time. */
+export function queueOrder(record: Pick<OutboxRecord, 'order' | 'createdAt'>): number {
+  return record.order ?? record.createdAt.getTime() * 1000;
 }
 
 /** What a message keeps once it leaves the hot collection: where it went, not what it said. */
@@ -76,6 +83,8 @@ export class OutboxStore {
   /** The hot collection's inserts and removals, grouped per command when messages go together. */
   private readonly insertHot: GroupCommit<OutboxRecord, boolean>;
   private readonly deleteHot: GroupCommit<string, void>;
+  /** The last queue order given in this process (microseconds; see OutboxMessageDoc.order). */
+  private lastOrder = 0;
 
   constructor(
     private readonly model: OutboxMessageModel,
@@ -106,6 +115,7 @@ export class OutboxStore {
   ): Promise<OutboxRecord | null> {
     const now = this.clock.now();
     const claimed = 'claimNow' in timing;
+    this.lastOrder = Math.max(now.getTime() * 1000, this.lastOrder + 1);
     const record: OutboxRecord = {
       _id: key,
       key,
@@ -116,6 +126,7 @@ export class OutboxStore {
       // Born claimed is claim 1: sweeps claim with number claims + 1, so none can take it.
       claims: claimed ? 1 : 0,
       createdAt: now,
+      order: this.lastOrder,
       nextAttemptAt: claimed ? now : timing.notBefore,
       lockedUntil: claimed ? new Date(now.getTime() + this.lockMs) : null,
       lastError: null,
@@ -272,6 +283,41 @@ export class OutboxStore {
   /** A patch answered by sending a fresh card (queued under `freshKey`) instead. */
   async markSuperseded(record: OutboxRecord, freshKey: string): Promise<void> {
     await this.settle(record, { status: 'sent', sentAt: this.clock.now(), lastError: null, resentAs: freshKey });
+    await this.release(record);
+  }
+
+  /**
+   * Whether an update of a card message would show an older state than Feishu will show
+   * anyway: a newer update of the same message is still queued (it goes after this one), or
+   * one was already delivered. Feishu applies each update whole and keeps no order between
+   * them (https://open.feishu.cn/document/server-docs/im-v1/message-card/patch ), so an
+   * update retried after an outage, or sent alongside a newer one, would otherwise put an
+   * old state back on the card.
+   */
+  async patchOutdated(record: OutboxRecord, messageId: string): Promise<boolean> {
+    const order = queueOrder(record);
+    const [newer, shown] = await Promise.all([
+      this.model
+        .exists({
+          rateKey: record.rateKey,
+          order: { $gt: order },
+          status: { $in: ['pending', 'sending'] },
+          'operation.op': 'patch',
+        })
+        .exec(),
+      this.settledRaw.findOne<MessageKeyDoc>({ _id: MESSAGE_PREFIX + messageId }, { projection: { patched: 1 } }),
+    ]);
+    return newer !== null || (shown?.patched ?? Number.NEGATIVE_INFINITY) > order;
+  }
+
+  /** Records that a card message now shows the update queued at `order` (or a newer one). */
+  async markPatched(messageId: string, order: number): Promise<void> {
+    await this.settledRaw.updateOne({ _id: MESSAGE_PREFIX + messageId }, { $max: { patched: order } });
+  }
+
+  /** A card update left unsent because a newer one of the same message is queued or shown. */
+  async markOutdated(record: OutboxRecord): Promise<void> {
+    await this.settle(record, { status: 'sent', sentAt: this.clock.now(), lastError: null, outdated: true });
     await this.release(record);
   }
 

@@ -43,7 +43,8 @@ beforeAll(async () => {
   db = await openTestDatabase();
   models = bindModels(db.connection);
   await ensureIndexes(models);
-  fake = await FakeFeishu.start({ appId: 'cli_copies', appSecret: 'secret' });
+  // Feishu's frequency limits run on the test's clock, as the outbox's own limiter does.
+  fake = await FakeFeishu.start({ appId: 'cli_copies', appSecret: 'secret', rateClock: () => clock.now().getTime() });
   client = new lark.Client({ appId: 'cli_copies', appSecret: 'secret', domain: fake.url, logger: quietSdkLogger });
 });
 afterAll(async () => {
@@ -210,5 +211,51 @@ describe('limits and files', () => {
     expect(await worker.drain()).toEqual({ sent: 0, deferred: 0, failed: 1 });
     expect((await store.findByKey('minutes:a'))?.lastError).toContain('234001');
     expect((await store.findByKey('minutes:b'))?.lastError).toContain('234006');
+  });
+});
+
+describe('updates of one card', () => {
+  it('never put an older state back: an update retried after an outage yields to a newer one delivered meanwhile', async () => {
+    await messenger.send('issue:y:card:unit:a', { chatId: 'oc_order' }, { kind: 'card', card: card('登记') });
+    await worker.drain();
+    const message = (await messenger.deliveredMessageId('issue:y:card:unit:a'))!;
+    // Feishu fails the first update (a 5xx blip); it is kept for a retry.
+    fake.inject({ method: 'PATCH', path: `/open-apis/im/v1/messages/${message}`, status: 503 });
+    await updateDeliveredCards(messenger, ['issue:y:card:unit:a'], 'v2', card('已交办'));
+    expect(await worker.drain()).toMatchObject({ sent: 0, deferred: 1 });
+    // The next change's update goes through while the first waits for its retry.
+    clock.advance(1_000);
+    await updateDeliveredCards(messenger, ['issue:y:card:unit:a'], 'v3', card('整改中'));
+    await worker.drain();
+    expect(fake.message(message)?.updates).toEqual([card('整改中')]);
+    // The retry comes due: the card keeps the newer state, and the old update is settled, not failed.
+    clock.advance(10 * 60_000);
+    await worker.drain();
+    expect(fake.message(message)?.updates).toEqual([card('整改中')]);
+    expect(await store.findByKey('issue:y:card:unit:a:update:v2')).toMatchObject({ status: 'sent', outdated: true });
+    expect(await models.outboxMessages.countDocuments({})).toBe(0);
+    expect(await store.listFailed()).toEqual([]);
+  });
+
+  it('end on the newest of many updates queued at once, however they are sent', async () => {
+    await messenger.send('issue:z:card:unit:a', { chatId: 'oc_burst' }, { kind: 'card', card: card('登记') });
+    await worker.drain();
+    const message = (await messenger.deliveredMessageId('issue:z:card:unit:a'))!;
+    // Nine changes in one instant: more than Feishu's five updates a second per message, so
+    // some wait for the limit and several are in flight together.
+    for (let v = 1; v <= 9; v++)
+      await updateDeliveredCards(messenger, ['issue:z:card:unit:a'], `v${v}`, card(`第${v}版`));
+    for (let round = 0; round < 5; round++) {
+      await worker.drain();
+      clock.advance(1_000);
+    }
+    const updates = fake.message(message)?.updates ?? [];
+    expect(updates.at(-1)).toEqual(card('第9版'));
+    // Each update shown is newer than the one before it.
+    const versions = updates.map((u) => Number(/第(\d)版/.exec(JSON.stringify(u))![1]));
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    // Those held back by the limit (第6–8版) had a newer update queued behind them: not sent.
+    expect(versions.filter((v) => v >= 6 && v <= 8)).toEqual([]);
+    expect(await models.outboxMessages.countDocuments({})).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { messageKey } from '../../domain/delivery/message-keys.js';
 import { FeishuApiError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
-import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
+import { type OutboxRecord, type OutboxStore, queueOrder } from '../../store/outbox-store.js';
 import { Semaphore } from '../../support/semaphore.js';
 import { CARD_REFRESH_AFTER_MS, CARD_TOO_OLD_CODE } from './card-window.js';
 import { classifyFailure } from './delivery-failure.js';
@@ -174,6 +174,7 @@ export class OutboxWorker {
         const copy = await this.store.currentCopy(op.copyKey);
         if (copy) return await this.deliverToCopy(record, op, copy);
       }
+      if (op.op === 'patch') return await this.patch(record, op, op.messageId);
       const uuid = messageUuid(record.key);
       const performed = op.op === 'sendFile' ? await this.sendFile(op, uuid) : await this.api.perform(op, uuid);
       await this.recordSent(record, performed);
@@ -231,15 +232,30 @@ export class OutboxWorker {
     }
     if (stale) return this.resendFresh(record, op, copy);
     try {
-      const performed = await this.api.perform({ ...op, messageId: copy.messageId }, record._id);
-      await this.recordSent(record, performed);
-      return 'sent';
+      return await this.patch(record, op, copy.messageId);
     } catch (error) {
       // Our clock and Feishu's may disagree by a little: a refusal as too old is a stale copy too.
       if (error instanceof FeishuApiError && error.feishuCode === CARD_TOO_OLD_CODE)
         return this.resendFresh(record, op, copy);
       throw error;
     }
+  }
+
+  /**
+   * Puts an update's card on a message, unless a newer update of the same message is queued
+   * or already shown: then this one would only bring an older state back (a retry after an
+   * outage, or several updates in flight at once), so it is settled unsent.
+   */
+  private async patch(record: OutboxRecord, op: PatchOperation, messageId: string): Promise<Outcome> {
+    if (await this.store.patchOutdated(record, messageId)) {
+      await this.store.markOutdated(record);
+      this.logger.debug({ outboxKey: record.key, messageId }, 'card update skipped: a newer one is queued or shown');
+      return 'sent';
+    }
+    const performed = await this.api.perform({ ...op, messageId }, record._id);
+    await this.store.markPatched(messageId, queueOrder(record));
+    await this.recordSent(record, performed);
+    return 'sent';
   }
 
   /**

@@ -50,6 +50,12 @@ export interface OutboxMessageDoc {
    */
   claims?: number;
   createdAt: Date;
+  /**
+   * Queue order: the time queued in microseconds, strictly increasing within a process, so
+   * updates of one card queued in the same millisecond still have an order (see
+   * OutboxStore.patchOutdated). Absent on records queued before it was kept.
+   */
+  order?: number | null;
   nextAttemptAt: Date;
   lockedUntil: Date | null;
   lastError: string | null;
@@ -65,6 +71,8 @@ export interface OutboxMessageDoc {
   freshSentAt?: Date | null;
   /** On a patch answered by a fresh card instead: the key of that fresh send. */
   resentAs?: string | null;
+  /** On a patch not sent because a newer update of the same card was queued or shown first. */
+  outdated?: boolean | null;
   /** When a message was kept as failed, why (sorted for people), and Feishu's code. */
   failedAt?: Date | null;
   failureKind?: DeliveryFailureKind | null;
@@ -83,6 +91,7 @@ export const OUTBOX_FIELDS = {
   attempts: { type: Number, required: true, default: 0 },
   claims: { type: Number, default: 0 },
   createdAt: { type: Date, required: true },
+  order: { type: Number, default: null },
   nextAttemptAt: { type: Date, required: true },
   lockedUntil: { type: Date, default: null },
   lastError: { type: String, default: null },
@@ -93,6 +102,7 @@ export const OUTBOX_FIELDS = {
   freshMessageId: { type: String, default: null },
   freshSentAt: { type: Date, default: null },
   resentAs: { type: String, default: null },
+  outdated: { type: Boolean, default: null },
   failedAt: { type: Date, default: null },
   failureKind: { type: String, default: null },
   failureCode: { type: Number, default: null },
@@ -111,6 +121,8 @@ OutboxMessageSchema.index({ status: 1, nextAttemptAt: 1 });
 OutboxMessageSchema.index({ status: 1, lockedUntil: 1 });
 // Records sent before delivered messages moved to outbox_settled are found by message id until housekeeping moves them.
 OutboxMessageSchema.index({ messageId: 1 });
+// A card update looks for newer updates of the same message still queued.
+OutboxMessageSchema.index({ rateKey: 1, order: 1 });
 // The undelivered digest reads the failures of the last days, led by status and time.
 OutboxMessageSchema.index({ status: 1, failedAt: 1 });
 
