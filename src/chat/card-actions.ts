@@ -11,6 +11,7 @@ import {
   type ValueOf,
 } from '../feishu/cards/buttons/button.js';
 import type { CardActionInput, CardActionResponse, EventContext } from '../feishu/inbound.js';
+import { updatedDuring } from '../workflows/card-copies.js';
 import type { CardJson, Messenger } from '../workflows/ports.js';
 import { type Interaction, tapInteraction } from './interaction.js';
 import { REPLIES } from './replies.js';
@@ -148,7 +149,8 @@ function submissionKey(input: CardActionInput, messageId: string): string {
  * reach people by a second road besides the callback answer:
  * - a form goes to the tapper's direct chat with the bot (a new message only they see);
  * - a card answered for a message the bot sent is also patched onto that message, so the
- *   change shows even if Feishu declines the answer's card (it does not retry an answer).
+ *   change shows even if Feishu declines the answer's card (it does not retry an answer),
+ *   unless the tap's work already updated that message as a copy of the card.
  */
 export class CardActionRouter {
   private readonly handlers = new Map<string, CardActionHandler>();
@@ -225,7 +227,7 @@ export class CardActionRouter {
       }
     }
     try {
-      const answer = await handler({ ...input, action: parsed.data }, ctx);
+      const { result: answer, copies } = await updatedDuring(() => handler({ ...input, action: parsed.data }, ctx));
       if (key) {
         // Only what took effect is kept: a refusal or a stale card leaves the form open to another try.
         const refused = answer.toast?.type === 'error' || answer.toast?.type === 'warning';
@@ -233,7 +235,7 @@ export class CardActionRouter {
           ? this.submissions.release(key)
           : this.submissions.settle(key, JSON.stringify({ card: answer.card })));
       }
-      return await this.deliver(answer, input, ctx);
+      return await this.deliver(answer, input, ctx, copies);
     } catch (error) {
       if (key) await this.submissions.release(key);
       if (error instanceof AppError && error.isUserError) {
@@ -248,6 +250,8 @@ export class CardActionRouter {
     { form, ...answer }: TapAnswer,
     input: CardActionInput,
     ctx: EventContext,
+    /** The card copies the tap's work updated, by key. */
+    updated: ReadonlySet<string>,
   ): Promise<CardActionResponse> {
     if (form) {
       await this.messenger.send(
@@ -257,8 +261,11 @@ export class CardActionRouter {
       );
       return { toast: { type: 'info', content: REPLIES.formSentPrivately(form.title) } };
     }
-    if (answer.card && input.messageId && (await this.messenger.keyOfMessage(input.messageId)) !== undefined) {
-      await this.messenger.updateCard(messageKey('tapCard', { eventId: ctx.eventId }), input.messageId, answer.card);
+    if (answer.card && input.messageId) {
+      const key = await this.messenger.keyOfMessage(input.messageId);
+      // A copy the tap's work updated shows the change already, drawn for its place: one patch is enough.
+      if (key !== undefined && !updated.has(key))
+        await this.messenger.updateCard(messageKey('tapCard', { eventId: ctx.eventId }), input.messageId, answer.card);
     }
     return answer;
   }

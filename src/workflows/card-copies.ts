@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { messageKey, parseCopy, placeKey, placeOfKey } from '../domain/delivery/message-keys.js';
 import type { CardJson, Messenger } from './ports.js';
 
@@ -9,6 +10,20 @@ export { adoptedCopy, parseCopy, splitPlace } from '../domain/delivery/message-k
  * only the buttons its people may use.
  */
 export type CopyRenderer = (place: string | undefined) => CardJson;
+
+/** The keys of the copies updated by the work running in this context (see updatedDuring). */
+const updatedCopies = new AsyncLocalStorage<Set<string>>();
+
+/**
+ * Runs a tap's work and tells which card copies it updated, by key. A copy it updated shows
+ * the change already, with the card for its own place, so the tap's answer need not patch
+ * that message a second time (card-actions.ts; Feishu allows five updates a second per message).
+ */
+export async function updatedDuring<T>(work: () => Promise<T>): Promise<{ result: T; copies: ReadonlySet<string> }> {
+  const copies = new Set<string>();
+  const result = await updatedCopies.run(copies, work);
+  return { result, copies };
+}
 
 /** Whether a message is already among the copies, however it was recorded. */
 export function isCopy(entries: Iterable<string>, key: string): boolean {
@@ -53,5 +68,6 @@ export async function updateDeliveredCards(
       key,
       typeof card === 'function' ? card(place) : card,
     );
+    updatedCopies.getStore()?.add(key);
   }
 }

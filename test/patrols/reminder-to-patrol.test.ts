@@ -223,7 +223,8 @@ describe.sequential('patrol reminders, end to end', () => {
   });
 
   it('stays quiet after 已安排 until the planned day, and stops once the duty is met', async () => {
-    const yeniu = reminderIn('oc_example_yeniu');
+    const yeniu = reminderIn('oc_example_yeniu')!;
+    const updatesBefore = yeniu.updates.length;
     const answer = await tap(
       'wang',
       yeniu,
@@ -232,6 +233,10 @@ describe.sequential('patrol reminders, end to end', () => {
     );
     expect(answer.toast).toEqual({ type: 'success', content: '已安排于11月28日巡河，届时前不再提醒' });
     expect(textOf(answer.card)).toContain('已安排于 **11月28日** 巡河');
+    // The tapped reminder is updated once (Feishu allows five updates a second per message).
+    await t.settle();
+    expect(yeniu.updates.length - updatesBefore).toBe(1);
+    expect(textOf(yeniu.updates.at(-1))).toContain('已安排于 **11月28日** 巡河');
 
     clock.set('2026-11-27T09:05:00+08:00'); // Friday: the d2 stage
     const before = t.fake.messages().length;

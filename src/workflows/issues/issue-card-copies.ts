@@ -2,14 +2,7 @@ import type { Clock } from '../../domain/clock.js';
 import { messageKey } from '../../domain/delivery/message-keys.js';
 import type { Issue } from '../../domain/issues/issue.js';
 import type { IssueStore } from '../../store/issue-store.js';
-import {
-  adoptedCopy,
-  type CopyRenderer,
-  isCopy,
-  parseCopy,
-  placeOfTapped,
-  updateDeliveredCards,
-} from '../card-copies.js';
+import { adoptedCopy, type CopyRenderer, isCopy, placeOfTapped, updateDeliveredCards } from '../card-copies.js';
 import type { Destination } from '../destinations.js';
 import type { Messenger } from '../ports.js';
 
@@ -25,31 +18,20 @@ export class IssueCardCopies {
     private readonly clock: Clock,
   ) {}
 
-  /** The key a tapped message was sent under, or undefined for one the bot did not send. */
-  async tappedKey(messageId: string | undefined): Promise<string | undefined> {
-    return messageId ? await this.messenger.keyOfMessage(messageId) : undefined;
-  }
-
   /** The place whose card a tapped message shows: its copy's place, else the tapper's direct chat. */
   async placeOfTapped(issue: Issue, messageId: string | undefined, tapperId: string): Promise<string> {
-    return this.placeOf(issue, await this.tappedKey(messageId), tapperId);
-  }
-
-  /** placeOfTapped, for a tapped message whose key was already looked up. */
-  placeOf(issue: Issue, tappedKey: string | undefined, tapperId: string): string {
-    return placeOfTapped(issue.cardKeys, tappedKey, tapperId);
+    const key = messageId ? await this.messenger.keyOfMessage(messageId) : undefined;
+    return placeOfTapped(issue.cardKeys, key, tapperId);
   }
 
   /**
-   * Every copy of the problem's card shows its state now, each as its place sees it. The copy
-   * a person just tapped is left out: the tap's answer carries the card and the tap handler
-   * patches that message with it (card-actions.ts), so patching it here too sent the same
-   * card twice, against Feishu's five updates a second per message.
+   * Every copy of the problem's card shows its state now, each as its place sees it; a copy
+   * just tapped included, which the tap's answer then leaves alone (see updatedDuring).
    */
-  async refresh(issue: Issue, render: CopyRenderer, tappedKey?: string): Promise<void> {
+  async refresh(issue: Issue, render: CopyRenderer): Promise<void> {
     await updateDeliveredCards(
       this.messenger,
-      tappedKey ? issue.cardKeys.filter((entry) => parseCopy(entry).key !== tappedKey) : issue.cardKeys,
+      issue.cardKeys,
       `${issue.version}:${this.clock.now().getTime()}`,
       render,
     );

@@ -398,19 +398,14 @@ export class IssueService {
     tappedMessageId?: string,
   ): Promise<CardJson> {
     const { directory, issue, person } = await this.current(actorOpenId, issueId, version);
-    // Looked up once: the refresh leaves the tapped copy out, and the answer is drawn for its place.
-    const tapped = await this.copies.tappedKey(tappedMessageId);
     const { issue: updated, render } = await this.apply(
       directory,
       person,
       issue,
       this.toAction(directory, issue, input),
       dedupe,
-      [],
-      undefined,
-      tapped,
     );
-    return render(this.copies.placeOf(updated, tapped, person.id));
+    return render(await this.copies.placeOfTapped(updated, tappedMessageId, person.id));
   }
 
   /**
@@ -501,8 +496,6 @@ export class IssueService {
     dedupe: string,
     photos: string[] = [],
     actor: IssueActor = issueActor(directory, person, issue),
-    /** The key of the card message tapped for this action: its answer updates it (see IssueCardCopies.refresh). */
-    tappedKey?: string,
   ): Promise<{ issue: Issue; render: CopyRenderer }> {
     const now = this.deps.clock.now();
     const result = transition(issue, action, actor, now, {
@@ -539,7 +532,7 @@ export class IssueService {
     );
     // One state for every copy, the assignee's new copies and the tapped card; each offers its own place's buttons.
     const render = this.renderer(directory, updated);
-    await this.copies.refresh(updated, render, tappedKey);
+    await this.copies.refresh(updated, render);
     await this.tell(directory, updated, entry, render);
     return { issue: updated, render };
   }
