@@ -76,6 +76,22 @@ describe.skipIf(Boolean(process.env.MONGODB_URI))('provisionMongoServer (local s
     }
   });
 
+  it('starts on a data directory whose path has spaces, as a checkout under “My Projects” has', {
+    timeout: 120_000,
+  }, async () => {
+    const base = await freshDataDir();
+    await chmod(base, 0o755);
+    const spaced = join(base, 'My Projects', "河湖长 助手's data");
+    const server = await provision(spaced);
+    const reply = await withClient(server.uri, (client) => client.db('admin').command({ ping: 1 }));
+    expect(reply.ok).toBe(1);
+    await withClient(server.uri, (client) => client.db('spaced').collection('rivers').insertOne({ name: '金口河' }));
+    await server.stop();
+    const again = await provision(spaced);
+    const found = await withClient(again.uri, (client) => client.db('spaced').collection('rivers').findOne({}));
+    expect(found).toMatchObject({ name: '金口河' });
+  });
+
   it('stop() twice is harmless and the server is gone afterwards', { timeout: 60_000 }, async () => {
     const server = await provision(await freshDataDir());
     await Promise.all([server.stop(), server.stop()]);

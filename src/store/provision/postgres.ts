@@ -197,13 +197,22 @@ export async function startPostgres(options: {
 }
 
 /**
+ * Characters the socket directory cannot carry into the server's options: pg_ctl hands `-o`
+ * to /bin/sh as it is, and `unix_socket_directories` is a comma-separated list that splits at
+ * unquoted spaces (a checkout under "My Projects" would not start).
+ */
+const UNSAFE_IN_OPTIONS = /[\s'"`,\\$;&|<>()*?[\]#~!{}]/;
+
+/**
  * Where PostgreSQL makes its socket: the cluster directory, unless the socket's path would be
  * longer than Linux allows (108 bytes; PostgreSQL then refuses to start for want of any
- * socket), as under a deep BOT_DATA_DIR: then /tmp, PostgreSQL's own usual place, where the
- * port in the socket's name keeps clusters apart.
+ * socket), as under a deep BOT_DATA_DIR, or the path holds characters the options cannot
+ * carry: then /tmp, PostgreSQL's own usual place, where the port in the socket's name keeps
+ * clusters apart.
  */
 function socketDirFor(clusterDir: string, port: number): string {
-  return Buffer.byteLength(join(resolve(clusterDir), `.s.PGSQL.${port}`)) <= 100 ? clusterDir : '/tmp';
+  const fits = Buffer.byteLength(join(resolve(clusterDir), `.s.PGSQL.${port}`)) <= 100;
+  return fits && !UNSAFE_IN_OPTIONS.test(resolve(clusterDir)) ? clusterDir : '/tmp';
 }
 
 /**
