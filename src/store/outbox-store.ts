@@ -37,7 +37,7 @@ interface MessageKeyDoc {
 }
 
 /** A record's place in the queue; records queued before orders were kept fall back to their time. */
-export function queueOrder(record: Pick<OutboxRecord, 'order' | 'createdAt'>): number {
+function queueOrder(record: Pick<OutboxRecord, 'order' | 'createdAt'>): number {
   return record.order ?? record.createdAt.getTime() * 1000;
 }
 
@@ -242,12 +242,20 @@ export class OutboxStore {
       settled.messageId && (op === 'send' || op === 'reply')
         ? { _id: MESSAGE_PREFIX + settled.messageId, key: record.key, copyOf: record.copyOf ?? null }
         : undefined;
+    // A delivered card update: the message now shows it, or a newer one (see patchOutdated).
+    const shown =
+      op === 'patch' && fields.status === 'sent' && !fields.outdated && !fields.resentAs && settled.messageId
+        ? MESSAGE_PREFIX + settled.messageId
+        : undefined;
     try {
       await this.settledRaw.bulkWrite(
         [
           { replaceOne: { filter: { _id: record._id }, replacement: settled, upsert: true } },
           ...(byMessage
             ? [{ replaceOne: { filter: { _id: byMessage._id }, replacement: byMessage, upsert: true } }]
+            : []),
+          ...(shown
+            ? [{ updateOne: { filter: { _id: shown }, update: { $max: { patched: queueOrder(record) } } } }]
             : []),
         ],
         { ordered: false },
@@ -308,11 +316,6 @@ export class OutboxStore {
       this.settledRaw.findOne<MessageKeyDoc>({ _id: MESSAGE_PREFIX + messageId }, { projection: { patched: 1 } }),
     ]);
     return newer !== null || (shown?.patched ?? Number.NEGATIVE_INFINITY) > order;
-  }
-
-  /** Records that a card message now shows the update queued at `order` (or a newer one). */
-  async markPatched(messageId: string, order: number): Promise<void> {
-    await this.settledRaw.updateOne({ _id: MESSAGE_PREFIX + messageId }, { $max: { patched: order } });
   }
 
   /** A card update left unsent because a newer one of the same message is queued or shown. */

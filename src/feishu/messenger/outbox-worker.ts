@@ -4,7 +4,7 @@ import { messageKey } from '../../domain/delivery/message-keys.js';
 import { FeishuApiError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
-import { type OutboxRecord, type OutboxStore, queueOrder } from '../../store/outbox-store.js';
+import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
 import { Semaphore } from '../../support/semaphore.js';
 import { CARD_REFRESH_AFTER_MS, CARD_TOO_OLD_CODE } from './card-window.js';
 import { classifyFailure } from './delivery-failure.js';
@@ -253,7 +253,7 @@ export class OutboxWorker {
       return 'sent';
     }
     const performed = await this.api.perform({ ...op, messageId }, record._id);
-    await this.store.markPatched(messageId, queueOrder(record));
+    // Settling it also records that the message shows this update (OutboxStore.settle).
     await this.recordSent(record, performed);
     return 'sent';
   }
