@@ -10,7 +10,8 @@ import { useTestBot } from '../helpers/use-test-bot.js';
 /**
  * Issue 15, item 6: 4 of the example's 11 units (区自然资源局, 区农业农村局, 和平彝族乡, 永胜乡)
  * have no members and no chat. The import flags them, nothing is assigned to them, and the
- * River Chief Office sees them in /逾期 until the directory is fixed.
+ * River Chief Office sees them in /逾期 until the directory is fixed. A supervising department
+ * nothing reaches is marked as such on the problem card.
  */
 
 const clock = new ManualClock('2026-11-24T10:00:00+08:00');
@@ -81,9 +82,13 @@ describe('units nothing can reach', () => {
     const assigned = await tap(
       'qian',
       { a: 'issue.act', id: i.key, v: i.version, t: 'assign' },
-      { unit: 'yonghe', date: '2026-12-04 +0800', text: '清运' },
+      { unit: 'yonghe', department: 'agriculture-bureau', date: '2026-12-04 +0800', text: '清运' },
     );
     expect(assigned.toast?.content).toBe('已交办');
+    // A supervising department nothing reaches is named as such on the card, not as if told.
+    expect(text(assigned.card)).toContain('**督办单位**：区水务局、区农业农村局（无法送达）');
+    expect(text(assigned.card)).toContain('**承办单位**：永和镇');
+    expect(text(assigned.card)).not.toContain('永和镇（无法送达）');
   });
 
   it('are listed in the office’s /逾期 until the directory names someone', async () => {

@@ -1,4 +1,5 @@
 import { type Directory, personName, unitName } from '../../domain/directory/directory.js';
+import { unitReachable } from '../../domain/directory/reachability.js';
 import { issueActor, returnedBy, unitActor, unitsOf } from '../../domain/issues/involvement.js';
 import { type Issue, SOURCE_NAMES } from '../../domain/issues/issue.js';
 import { availableActions, type IssueActor } from '../../domain/issues/lifecycle.js';
@@ -13,6 +14,17 @@ import type { IssueCardPresenter, IssueView } from './views.js';
 export interface CardTime {
   now: Date;
   timeZone: string;
+}
+
+/**
+ * A handling or supervising unit's name, marked when nothing reaches it (no member with an
+ * account, no chat): the card then says so to everyone who sees it, instead of implying the
+ * unit was told. The assignee is checked at 交办; a supervising department is not, and a
+ * directory imported later may leave either without anyone.
+ */
+function unitLabel(directory: Directory, unitId: string): string {
+  const unit = directory.units.find((u) => u.id === unitId);
+  return unit && !unitReachable(directory, unit) ? `${unit.name}（无法送达）` : unitName(directory, unitId);
 }
 
 /**
@@ -37,8 +49,8 @@ export function issueView(directory: Directory, issue: Issue, { now, timeZone }:
     sourceName: SOURCE_NAMES[issue.source.kind],
     foundByName: personName(directory, issue.foundBy),
     foundOn: day(issue.foundAt),
-    assigneeName: issue.assigneeUnit ? unitName(directory, issue.assigneeUnit) : undefined,
-    supervisorNames: issue.supervisorUnits.map((u) => unitName(directory, u)),
+    assigneeName: issue.assigneeUnit ? unitLabel(directory, issue.assigneeUnit) : undefined,
+    supervisorNames: issue.supervisorUnits.map((u) => unitLabel(directory, u)),
     deadline: issue.deadline ? deadlineText(issue.deadline, timeZone) : undefined,
     deadlineStatus: issue.deadline ? deadlineStatus(issue.deadline, now, timeZone) : undefined,
     overdue: !!issue.deadline && now.getTime() >= issue.deadline.getTime(),
