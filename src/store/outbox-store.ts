@@ -297,10 +297,12 @@ export class OutboxStore {
   /**
    * Whether an update of a card message would show an older state than Feishu will show
    * anyway: a newer update of the same message is still queued (it goes after this one), or
-   * one was already delivered. Feishu applies each update whole and keeps no order between
-   * them (https://open.feishu.cn/document/server-docs/im-v1/message-card/patch ), so an
-   * update retried after an outage, or sent alongside a newer one, would otherwise put an
-   * old state back on the card.
+   * one was already delivered. Each update replaces the whole card, and its body is the card
+   * alone, with nothing that orders it against other updates
+   * (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch ,
+   * 更新已发送的消息卡片; 全量更新 in https://open.feishu.cn/document/feishu-cards/update-feishu-card ),
+   * so an update retried after an outage, or sent alongside a newer one, would otherwise put
+   * an old state back on the card.
    */
   async patchOutdated(record: OutboxRecord, messageId: string): Promise<boolean> {
     const order = queueOrder(record);
