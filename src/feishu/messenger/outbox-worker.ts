@@ -80,6 +80,11 @@ export class OutboxWorker {
   private readonly slots: Semaphore;
   /** What happened since the last drain(); tests read it through drain()'s result. */
   private tally: DrainResult = { sent: 0, deferred: 0, failed: 0 };
+  /**
+   * The card update of each message under way in this process: the next one of the same
+   * message waits for it, so this process delivers a card's updates one at a time, in order.
+   */
+  private readonly patching = new Map<string, Promise<unknown>>();
   /** Uploads under way in this process, by content hash: two destinations share one upload. */
   private readonly uploading = new Map<string, Promise<string>>();
 
@@ -244,9 +249,21 @@ export class OutboxWorker {
   /**
    * Puts an update's card on a message, unless a newer update of the same message is queued
    * or already shown: then this one would only bring an older state back (a retry after an
-   * outage, or several updates in flight at once), so it is settled unsent.
+   * outage, or several updates in flight at once), so it is settled unsent. Updates of one
+   * message take turns in this process, so two of them are never on the wire together.
    */
   private async patch(record: OutboxRecord, op: PatchOperation, messageId: string): Promise<Outcome> {
+    const before = this.patching.get(messageId);
+    const turn = (before ?? Promise.resolve()).catch(() => undefined).then(() => this.patchNow(record, op, messageId));
+    this.patching.set(messageId, turn);
+    try {
+      return await turn;
+    } finally {
+      if (this.patching.get(messageId) === turn) this.patching.delete(messageId);
+    }
+  }
+
+  private async patchNow(record: OutboxRecord, op: PatchOperation, messageId: string): Promise<Outcome> {
     if (await this.store.patchOutdated(record, messageId)) {
       await this.store.markOutdated(record);
       this.logger.debug({ outboxKey: record.key, messageId }, 'card update skipped: a newer one is queued or shown');
