@@ -37,7 +37,7 @@ interface MessageKeyDoc {
 }
 
 /** A record's place in the queue; records queued before orders were kept fall back to their time. */
-function queueOrder(record: Pick<OutboxRecord, 'order' | 'createdAt'>): number {
+export function queueOrder(record: Pick<OutboxRecord, 'order' | 'createdAt'>): number {
   return record.order ?? record.createdAt.getTime() * 1000;
 }
 
@@ -110,8 +110,8 @@ export class OutboxStore {
     operation: OutboxOperation,
     rateKey: string,
     timing: { claimNow: true } | { notBefore: Date },
-    /** A fresh card sent in place of the copy under this key becomes that copy. */
-    copyOf?: string,
+    /** A fresh card sent in place of a copy: it becomes the copy under `copyOf`, showing the update queued at `shows`. */
+    fresh?: { copyOf: string; shows: number },
   ): Promise<OutboxRecord | null> {
     const now = this.clock.now();
     const claimed = 'claimNow' in timing;
@@ -133,7 +133,8 @@ export class OutboxStore {
       sentAt: null,
       messageId: null,
       chatId: null,
-      copyOf: copyOf ?? null,
+      copyOf: fresh?.copyOf ?? null,
+      shows: fresh?.shows ?? null,
       freshMessageId: null,
       freshSentAt: null,
       resentAs: null,
@@ -240,7 +241,13 @@ export class OutboxStore {
     const op = record.operation.op;
     const byMessage: MessageKeyDoc | undefined =
       settled.messageId && (op === 'send' || op === 'reply')
-        ? { _id: MESSAGE_PREFIX + settled.messageId, key: record.key, copyOf: record.copyOf ?? null }
+        ? {
+            _id: MESSAGE_PREFIX + settled.messageId,
+            key: record.key,
+            copyOf: record.copyOf ?? null,
+            // A fresh card shows an update already: older ones must not follow it.
+            ...(record.shows != null ? { patched: record.shows } : {}),
+          }
         : undefined;
     // A delivered card update: the message now shows it, or a newer one (see patchOutdated).
     const shown =

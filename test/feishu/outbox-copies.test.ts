@@ -237,6 +237,30 @@ describe('updates of one card', () => {
     expect(await store.listFailed()).toEqual([]);
   });
 
+  it('never put an older state on the fresh card that replaced a copy too old to update', async () => {
+    await messenger.send('issue:w:card:unit:a', { chatId: 'oc_fresh_order' }, { kind: 'card', card: card('登记') });
+    await worker.drain();
+    const old = (await messenger.deliveredMessageId('issue:w:card:unit:a'))!;
+    // Just inside the update window, Feishu fails an update; it waits for its retry...
+    clock.advance(13 * DAY - 3_600_000);
+    fake.inject({ method: 'PATCH', path: `/open-apis/im/v1/messages/${old}`, status: 503 });
+    await updateDeliveredCards(messenger, ['issue:w:card:unit:a'], 'v2', card('已交办'));
+    expect(await worker.drain()).toMatchObject({ sent: 0, deferred: 1 });
+    // ...past which the next change goes out as a fresh card carrying the newer state.
+    clock.advance(2 * 3_600_000);
+    await updateDeliveredCards(messenger, ['issue:w:card:unit:a'], 'v3', card('整改中'));
+    for (let round = 0; round < 4; round++) {
+      await worker.drain();
+      clock.advance(10 * 60_000);
+    }
+    const fresh = (await messenger.deliveredMessageId('issue:w:card:unit:a'))!;
+    expect(fresh).not.toBe(old);
+    const shown = fake.message(fresh);
+    expect(shown?.updates.at(-1) ?? shown?.content).toEqual(card('整改中'));
+    expect(await store.findByKey('issue:w:card:unit:a:update:v2')).toMatchObject({ status: 'sent', outdated: true });
+    expect(await models.outboxMessages.countDocuments({})).toBe(0);
+  });
+
   it('end on the newest of many updates queued at once, however they are sent', async () => {
     await messenger.send('issue:z:card:unit:a', { chatId: 'oc_burst' }, { kind: 'card', card: card('登记') });
     await worker.drain();

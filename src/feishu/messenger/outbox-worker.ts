@@ -4,7 +4,7 @@ import { messageKey } from '../../domain/delivery/message-keys.js';
 import { FeishuApiError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { OutboxOperation } from '../../store/models/outbox-message.js';
-import type { OutboxRecord, OutboxStore } from '../../store/outbox-store.js';
+import { type OutboxRecord, type OutboxStore, queueOrder } from '../../store/outbox-store.js';
 import { Semaphore } from '../../support/semaphore.js';
 import { CARD_REFRESH_AFTER_MS, CARD_TOO_OLD_CODE } from './card-window.js';
 import { classifyFailure } from './delivery-failure.js';
@@ -104,9 +104,14 @@ export class OutboxWorker {
   /**
    * Persists one message and, when the limits allow, sends it right away in the background.
    * Resolves once the message is safely stored: true, or false when the key was queued before.
-   * `copyOf` makes a fresh card the copy kept under that key.
+   * `fresh` makes a fresh card the copy kept under `copyOf`, showing the update queued at `shows`.
    */
-  async submit(key: string, operation: OutboxOperation, rateKey: string, copyOf?: string): Promise<boolean> {
+  async submit(
+    key: string,
+    operation: OutboxOperation,
+    rateKey: string,
+    fresh?: { copyOf: string; shows: number },
+  ): Promise<boolean> {
     const now = this.clock.now().getTime();
     const wait = this.limiter.tryAcquire(lanesOf(operation, rateKey), now);
     const record = await this.store.enqueue(
@@ -114,7 +119,7 @@ export class OutboxWorker {
       operation,
       rateKey,
       wait === 0 ? { claimNow: true } : { notBefore: new Date(now + wait) },
-      copyOf,
+      fresh,
     );
     if (!record) return false; // the same logical message was queued before
     if (wait > 0) {
@@ -312,7 +317,7 @@ export class OutboxWorker {
       await this.store.markFailed(record, `copy ${copyKey} is not a card message and cannot be sent afresh`);
       return 'failed';
     }
-    if (await this.submit(freshKey, operation, rateKey, copyKey)) {
+    if (await this.submit(freshKey, operation, rateKey, { copyOf: copyKey, shows: queueOrder(record) })) {
       await this.store.markSuperseded(record, freshKey);
       this.logger.info(
         { outboxKey: record.key, copyKey, freshKey },

@@ -66,6 +66,8 @@ export interface OutboxMessageDoc {
   chatId?: string | null;
   /** On a fresh card sent in place of an old copy: the key of that copy, which it now is. */
   copyOf?: string | null;
+  /** On a fresh card: the queue order of the update whose card it carries (see OutboxStore.patchOutdated). */
+  shows?: number | null;
   /** On a copy replaced by a fresh card: the fresh message and when it was sent. */
   freshMessageId?: string | null;
   freshSentAt?: Date | null;
@@ -99,6 +101,7 @@ export const OUTBOX_FIELDS = {
   messageId: { type: String, default: null },
   chatId: { type: String, default: null },
   copyOf: { type: String, default: null },
+  shows: { type: Number, default: null },
   freshMessageId: { type: String, default: null },
   freshSentAt: { type: Date, default: null },
   resentAs: { type: String, default: null },
