@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { messageReceived } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
+import { REGISTRATION_FORM } from '../factories/issue.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { peopleChat, text, textOf } from '../helpers/people-chat.js';
@@ -50,19 +51,7 @@ describe('forms are private to the person filling them', () => {
 
   it('patches the submitted form into the outcome, so it shows even if Feishu ignored the answer', async () => {
     const form = directTo('qian').at(-1)!;
-    const done = await tap(
-      'qian',
-      { a: 'issue.create' },
-      {
-        water: 'dadu-jinkouhe',
-        township: 'yonghe',
-        place: '滨河路段',
-        description: '河岸堆放建筑垃圾约20立方米',
-        category: '河岸',
-        urgency: 'normal',
-      },
-      form.messageId,
-    );
+    const done = await tap('qian', { a: 'issue.create' }, REGISTRATION_FORM, form.messageId);
     expect(done.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
     expect(text(done.card)).toContain(NUMBER);
     // The same card reached the form message through the message API.

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
 import { FeishuMessageFiles } from '../../src/feishu/message-files.js';
+import { REGISTRATION_FORM } from '../factories/issue.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { peopleChat, text, textOf } from '../helpers/people-chat.js';
@@ -29,18 +30,7 @@ const photo = (name: string) => t.fake.addImage(Buffer.from(`jpeg:${name}`));
 beforeAll(async () => {
   await importExampleDistrict(t.fake, t.bot.models, clock);
   // A problem at 大渡河 assigned to 永和镇, supervised by the liaison unit 区水务局.
-  const created = await tap(
-    'qian',
-    { a: 'issue.create' },
-    {
-      water: 'dadu-jinkouhe',
-      township: 'yonghe',
-      place: '滨河路段',
-      description: '河岸堆放建筑垃圾约20立方米',
-      category: '河岸',
-      urgency: 'normal',
-    },
-  );
+  const created = await tap('qian', { a: 'issue.create' }, REGISTRATION_FORM);
   expect(created.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
   const { key, version } = await issue();
   const assigned = await tap(

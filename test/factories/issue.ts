@@ -77,3 +77,16 @@ async function step(world: WorkflowWorld, issue: Issue, action: IssueAction, per
     throw new Error(`buildIssue: ${action.type} not saved`);
   return (await world.stores.issues.get(issue.id))!;
 }
+
+/**
+ * What the office fills in on the 登记问题 form (`issue.create`) for the example problem the
+ * end-to-end tests follow: construction waste on the bank of 大渡河 in 永和镇.
+ */
+export const REGISTRATION_FORM: Record<string, string> = {
+  water: 'dadu-jinkouhe',
+  township: 'yonghe',
+  place: '滨河路段',
+  description: '河岸堆放建筑垃圾约20立方米',
+  category: '河岸',
+  urgency: 'normal',
+};

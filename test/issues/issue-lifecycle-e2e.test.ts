@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction } from '../../src/feishu/fake/event-builders.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
+import { REGISTRATION_FORM } from '../factories/issue.js';
 import { TEST_APP } from '../helpers/bot.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { peopleChat, type Reply, readAnswer, text } from '../helpers/people-chat.js';
@@ -48,19 +49,7 @@ describe.sequential('a problem from 登记 to 已销号', () => {
     expect(missing.toast).toEqual({ type: 'error', content: '请填写问题描述' });
     expect(await t.bot.models.issues.countDocuments()).toBe(0);
 
-    const done = await tap(
-      'qian',
-      { a: 'issue.create' },
-      {
-        water: 'dadu-jinkouhe',
-        township: 'yonghe',
-        place: '滨河路段',
-        description: '河岸堆放建筑垃圾约20立方米',
-        category: '河岸',
-        urgency: 'normal',
-      },
-      formMessage!.messageId,
-    );
+    const done = await tap('qian', { a: 'issue.create' }, REGISTRATION_FORM, formMessage!.messageId);
     expect(done.toast?.content).toBe('问题已登记，已送区河长制办公室交办');
     expect(text(done.card)).toContain(NUMBER);
     expect(text(done.card)).toContain('登记');

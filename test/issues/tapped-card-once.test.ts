@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { FakeMessage } from '../../src/feishu/fake/fake-feishu.js';
+import { REGISTRATION_FORM } from '../factories/issue.js';
 import { exampleOpenId, importExampleDistrict } from '../helpers/district.js';
 import { peopleChat, text } from '../helpers/people-chat.js';
 import { useTestBot } from '../helpers/use-test-bot.js';
@@ -27,18 +28,7 @@ beforeAll(async () => {
 
 describe('a tap on a problem card the bot sent', () => {
   it('patches the tapped card once and each other copy once', async () => {
-    await tap(
-      'qian',
-      { a: 'issue.create' },
-      {
-        water: 'dadu-jinkouhe',
-        township: 'yonghe',
-        place: '滨河路段',
-        description: '河岸堆放建筑垃圾约20立方米',
-        category: '河岸',
-        urgency: 'normal',
-      },
-    );
+    await tap('qian', { a: 'issue.create' }, REGISTRATION_FORM);
     const assigned = await tap('qian', await act('assign'), {
       unit: 'yonghe',
       date: '2026-12-04 +0800',
