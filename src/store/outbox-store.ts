@@ -236,7 +236,12 @@ export class OutboxStore {
    * Moves a finished record out of the hot collection; the settled copy (with, for a created
    * or replied message, the record of its message id) is written first, in one command.
    */
-  private async settle(record: OutboxRecord, fields: Partial<OutboxRecord>): Promise<void> {
+  private async settle(
+    record: OutboxRecord,
+    fields: Partial<OutboxRecord>,
+    /** Feishu accepted it: a card update's message now shows it (see patchOutdated). */
+    delivered = false,
+  ): Promise<void> {
     const settled: OutboxRecord = { ...record, ...fields, operation: compact(record.operation), lockedUntil: null };
     const op = record.operation.op;
     const byMessage: MessageKeyDoc | undefined =
@@ -249,11 +254,8 @@ export class OutboxStore {
             ...(record.shows != null ? { patched: record.shows } : {}),
           }
         : undefined;
-    // A delivered card update: the message now shows it, or a newer one (see patchOutdated).
-    const shown =
-      op === 'patch' && fields.status === 'sent' && !fields.outdated && !fields.resentAs && settled.messageId
-        ? MESSAGE_PREFIX + settled.messageId
-        : undefined;
+    // A delivered card update: the message now shows it, or a newer one.
+    const shown = delivered && op === 'patch' && settled.messageId ? MESSAGE_PREFIX + settled.messageId : undefined;
     try {
       await this.settledRaw.bulkWrite(
         [
@@ -277,13 +279,17 @@ export class OutboxStore {
 
   /** Delivered: the record leaves the hot collection for the settled one. */
   async markSent(record: OutboxRecord, messageId: string | undefined, chatId?: string): Promise<void> {
-    await this.settle(record, {
-      status: 'sent',
-      sentAt: this.clock.now(),
-      lastError: null,
-      messageId: messageId ?? null,
-      chatId: chatId ?? null,
-    });
+    await this.settle(
+      record,
+      {
+        status: 'sent',
+        sentAt: this.clock.now(),
+        lastError: null,
+        messageId: messageId ?? null,
+        chatId: chatId ?? null,
+      },
+      true,
+    );
     await this.release(record);
   }
 
