@@ -30,6 +30,8 @@ export const issuesModule: FeatureModule<{ issues: IssueService; supervision: Is
   // A 督办 suggestion the office confirms becomes the 提示 or 通报 it proposed.
   const supervision = new IssueSupervision(deps, (notice, kind, by) => sanctions.fromSupervision(notice, kind, by));
   const { queries } = use(queriesModule);
+  // Recomputes every problem section and reports how many it had to correct.
+  const rebuildFigures = async () => ({ changed: (await stores.issues.figures.rebuild()).corrected, complete: true });
   return {
     exports: { issues, supervision },
     commands: [registerCommand(issues), progressCommand(issues), issueCommand(issues, queries)],
@@ -47,16 +49,10 @@ export const issuesModule: FeatureModule<{ issues: IssueService; supervision: Is
     // the month keys they group by are filled in.
     migrations: [
       issueMonthsMigration(stores.issues),
-      {
-        id: '2026-problem-figures',
-        run: async () => ({ changed: (await stores.issues.figures.rebuild()).corrected, complete: true }),
-      },
+      { id: '2026-problem-figures', run: rebuildFigures },
       // Open sections written before deadlines were packed are rewritten packed (the rebuild
       // counts them as corrections); until then they are read as they are.
-      {
-        id: '2026-12-02-packed-deadlines',
-        run: async () => ({ changed: (await stores.issues.figures.rebuild()).corrected, complete: true }),
-      },
+      { id: '2026-12-02-packed-deadlines', run: rebuildFigures },
     ],
   };
 };

@@ -81,11 +81,14 @@ export interface OpenPart {
 }
 
 /**
- * Deadlines sorted by instant, as `at:n:d` (instant in milliseconds, base 36; `:d` left out
+ * Deadlines in order of instant, as `at:n:d` (instant in milliseconds, base 36; `:d` left out
  * when no decision is among them), comma-separated.
  */
 export function packDeadlines(list: DeadlineCount[]): string {
-  return list.map((x) => `${x.at.getTime().toString(36)}:${x.n}${x.d ? `:${x.d}` : ''}`).join(',');
+  return [...list]
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map((x) => `${x.at.getTime().toString(36)}:${x.n}${x.d ? `:${x.d}` : ''}`)
+    .join(',');
 }
 
 /** A part's deadlines, packed or (written by an older version) as a list. */
@@ -209,7 +212,7 @@ export function openFigures(rows: FigureRow[]): OpenFigures {
     open[state] = {
       n: ofState.length,
       d: ofState.filter((r) => isDecision(r.kind)).length,
-      dl: packDeadlines([...byDeadline.values()].sort((a, b) => a.at.getTime() - b.at.getTime())),
+      dl: packDeadlines([...byDeadline.values()]),
     };
   }
   return { open };
@@ -257,7 +260,7 @@ export function sumOpen(parts: Array<Partial<OpenFigures>>): OpenFigures {
         byDeadline.set(at.getTime(), entry);
       }
     }
-    open[state] = { n, d, dl: packDeadlines([...byDeadline.values()].sort((a, b) => a.at.getTime() - b.at.getTime())) };
+    open[state] = { n, d, dl: packDeadlines([...byDeadline.values()]) };
   }
   return { open };
 }
